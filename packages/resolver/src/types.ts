@@ -1,0 +1,109 @@
+import type { AccessModel, Diagnostic } from '@nano-access/parser';
+
+/** One permission of a catalog. */
+export interface CatalogPermission {
+  name: string;
+  description: string;
+  /** Names of the permissions this one includes (a DAG). */
+  implies: string[];
+}
+
+/** A legacy RPC action (`{"action": …}`) and what it needs. */
+export interface CatalogAction {
+  /** The permission the action requires. */
+  permission: string;
+  /** A control action: the gateway needs enable_control, IPC encoding 1 refuses it (unsafe). */
+  control: boolean;
+  note?: string;
+}
+
+/**
+ * A permission catalog, as data (validated against catalog.schema.json at load).
+ * `unrestricted` is always present and implies every permission.
+ */
+export interface Catalog {
+  name: string;
+  permissions: CatalogPermission[];
+  /** Built-in permissions of the default user. */
+  defaults: string[];
+  /** API message name → the permission it requires, or null for anyone (IsAlive). */
+  messages: Record<string, string | null>;
+  /** Legacy RPC action → its permission and control flag. */
+  actions?: Record<string, CatalogAction>;
+}
+
+/** Who the credentials selected. */
+export type UserKind = 'default' | 'user' | 'unknown';
+
+/** Where a permission came from, in explain(). */
+export type Grant =
+  | { source: 'builtin-default' }
+  | { source: 'inherited-default-user' }
+  | { source: 'role'; role: string }
+  | { source: 'allow' }
+  | { source: 'implied'; by: string; via: Grant }
+  | { source: 'unrestricted'; via: Grant };
+
+/** A deny that removed a permission, in explain(). */
+export type Deny =
+  | { source: 'deny'; permission: string; reason: 'denied' | 'implied-by-denied' | 'implies-denied' }
+  | { source: 'inherited-default-user-deny'; permission: string };
+
+export interface PermissionExplanation {
+  name: string;
+  allowed: boolean;
+  grants: Grant[];
+  denies: Deny[];
+}
+
+export interface Explanation {
+  user: { id: string; kind: UserKind; index?: number };
+  /** Sorted names. */
+  effective: string[];
+  permission?: PermissionExplanation;
+}
+
+/** Credentials as a caller has them: absent or "" is the default user. */
+export type Credentials = string | null | undefined;
+
+/**
+ * An immutable compiled policy. check() is one map lookup and one bit test;
+ * roles are never consulted for a decision.
+ */
+export interface Policy<P extends string = string> {
+  readonly catalog: Catalog;
+  /** Number of configured users (the default user included when configured). */
+  readonly userCount: number;
+  check(credentials: Credentials, permission: P): boolean;
+  /** Throws on an empty list or a name not in the catalog (a programming error). */
+  checkAll(credentials: Credentials, permissions: readonly P[]): boolean;
+  checkAny(credentials: Credentials, permissions: readonly P[]): boolean;
+  /** Sorted effective permission names. */
+  effective(credentials: Credentials): P[];
+  explain(credentials: Credentials, permission?: P): Explanation;
+  /** Permission required by an API message; null = anyone; undefined = unknown message. */
+  messagePermission(messageType: string): P | null | undefined;
+  /** The legacy action's entry; undefined = unknown action. */
+  action(action: string): CatalogAction | undefined;
+}
+
+/** Anything that holds the active policy (a PolicyStore, or a fixed policy in tests). */
+export interface PolicySource<P extends string = string> {
+  readonly current: Policy<P>;
+}
+
+export interface CompileResult<P extends string = string> {
+  /** null when any diagnostic is an error: such a file is never activated. */
+  policy: Policy<P> | null;
+  /** Parser and compile diagnostics together, sorted. */
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadOptions {
+  /** File name carried by diagnostics. */
+  file?: string;
+  /** Default: the Nano catalog. */
+  catalog?: Catalog;
+}
+
+export type { AccessModel, Diagnostic };
