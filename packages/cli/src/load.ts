@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '@nano-access/parser';
+import { loadCatalog, loadPolicy, nanoCatalog, type Catalog, type Policy } from '@nano-access/resolver';
+import { CliErrorCode } from './errors';
+import type { CliIO } from './io';
+
+/** A value, or the reason there is none (already phrased for the user). */
+export type Loaded<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+
+/** Reads a text file relative to the working directory; `-` reads standard input. */
+export async function readText(path: string, io: CliIO): Promise<Loaded<string>> {
+  try {
+    if (path === '-') return { ok: true, value: await readStream(io.stdin) };
+    return { ok: true, value: await readFile(resolve(io.cwd, path), 'utf8') };
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${reason}` };
+  }
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The Nano catalog, or a custom one from a JSON file (validated). */
+export async function readCatalog(path: string | undefined, io: CliIO): Promise<Loaded<Catalog>> {
+  if (path === undefined) return { ok: true, value: nanoCatalog };
+  const text = await readText(path, io);
+  if (!text.ok) return text;
+  let json: unknown;
+  try {
+    json = JSON.parse(text.value);
+  } catch (error) {
+    return { ok: false, code: CliErrorCode.catalogInvalid, message: `${path}: not JSON: ${(error as Error).message}` };
+  }
+  const loaded = loadCatalog(json);
+  if (!loaded.catalog) {
+    const reasons = loaded.errors.map((e) => `  ${e.message}`).join('\n');
+    return { ok: false, code: CliErrorCode.catalogInvalid, message: `${path}: invalid catalog:\n${reasons}` };
+  }
+  return { ok: true, value: loaded.catalog };
+}
+
+/**
+ * Reads, parses and compiles an access file through the same loadPolicy the
+ * servers activate with. On errors, the diagnostics are written to stderr.
+ */
+export async function readPolicy(configPath: string, catalog: Catalog, io: CliIO): Promise<Policy | null> {
+  const text = await readText(configPath, io);
+  if (!text.ok) {
+    writeError(io, text);
+    return null;
+  }
+  const { policy, diagnostics } = loadPolicy(text.value, { file: configPath, catalog });
+  if (!policy) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    writeDiagnostics(io, errors);
+    const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+    writeError(io, { code: CliErrorCode.policyInvalid, message: `${configPath} has ${count}; no server would activate it` });
+    return null;
+  }
+  return policy;
+}
+
+export function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
+  for (const diagnostic of diagnostics) io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+}
+
+export function writeError(io: CliIO, failure: { code: string; message: string }): void {
+  io.stderr.write(`nano-access: ${failure.message} (${failure.code})\n`);
+}
+
+/** Ids are secrets: show only the last four characters. */
+export function maskId(id: string): string {
+  if (id === '') return '';
+  return id.length <= 4 ? '…' : `…${id.slice(-4)}`;
+}
