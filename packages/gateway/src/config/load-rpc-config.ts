@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
+import { parseAddressBlock } from '../http/address-allow-list';
+import { defaultRpcConfig, type RpcConfig } from './rpc-config';
+import { rpcConfigSchema } from './rpc-config-schema';
+import { locateKey } from './locate-key';
+
+export const RPC_CONFIG_FILE = 'config-rpc.toml';
+
+export interface RpcConfigResult {
+  /** null when any diagnostic is an error: the gateway must not start. */
+  config: RpcConfig | null;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads `<dataDir>/config-rpc.toml`. A missing file means all defaults. Never throws on bad input. */
+export function loadRpcConfig(dataDir: string): RpcConfigResult {
+  const file = join(dataDir, RPC_CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { config: defaultRpcConfig(), diagnostics: [] };
+    return {
+      config: null,
+      diagnostics: [fileDiagnostic(file, `Cannot read ${RPC_CONFIG_FILE}: ${(error as Error).message}.`, 'unreadable')],
+    };
+  }
+  return parseRpcConfig(text, { file, baseDir: dataDir });
+}
+
+/** Parses config-rpc.toml text; relative TLS and IPC file paths resolve against baseDir. */
+export function parseRpcConfig(text: string, options: { file: string; baseDir: string }): RpcConfigResult {
+  const { file, baseDir } = options;
+  const parsed = parseTomlConfig(text, { file, schema: rpcConfigSchema });
+  const diagnostics = [...parsed.diagnostics];
+  const raw = parsed.value as RawRpcConfig | null | undefined;
+  if (!raw || diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
+
+  const config = defaultRpcConfig();
+  config.address = raw.address ?? config.address;
+  config.port = raw.port ?? config.port;
+  config.enableControl = raw.enable_control ?? config.enableControl;
+  config.maxJsonDepth = raw.max_json_depth ?? config.maxJsonDepth;
+  config.maxRequestSize = raw.max_request_size ?? config.maxRequestSize;
+  const p = raw.process ?? {};
+  config.process = {
+    ipcAddress: p.ipc_address ?? config.process.ipcAddress,
+    ipcPort: p.ipc_port ?? config.process.ipcPort,
+    numIpcConnections: p.num_ipc_connections ?? config.process.numIpcConnections,
+    ipcPath: p.ipc_path ? resolvePath(baseDir, p.ipc_path) : '',
+    ipcAccessFile: p.ipc_access_file ? resolvePath(baseDir, p.ipc_access_file) : '',
+    ipcTimeout: p.ipc_timeout ?? config.process.ipcTimeout,
+    ioThreads: p.io_threads ?? config.process.ioThreads,
+  };
+  config.logging.logRpc = raw.logging?.log_rpc ?? config.logging.logRpc;
+  const tls = raw.tls ?? {};
+  config.tls = {
+    enable: tls.enable ?? false,
+    cert: tls.cert ? resolvePath(baseDir, tls.cert) : '',
+    key: tls.key ? resolvePath(baseDir, tls.key) : '',
+  };
+  if (raw.metrics?.allow) config.metrics.allow = [...raw.metrics.allow];
+
+  if (config.tls.enable) {
+    for (const key of ['cert', 'key'] as const) {
+      if (!config.tls[key]) {
+        diagnostics.push({
+          ruleId: 'invalid-value',
+          severity: 'error',
+          message: `[tls] enable = true needs "${key}" (a PEM file path).`,
+          messageId: 'tlsMissingFile',
+          file,
+          span: locateKey(text, 'enable', 'tls'),
+        });
+      }
+    }
+  }
+  for (const entry of config.metrics.allow) {
+    if (parseAddressBlock(entry) === null) {
+      diagnostics.push({
+        ruleId: 'invalid-value',
+        severity: 'error',
+        message: `[metrics] allow: "${entry}" is not an IP address or CIDR block.`,
+        messageId: 'invalidAddress',
+        file,
+        span: locateKey(text, 'allow', 'metrics'),
+      });
+    }
+  }
+  const failed = diagnostics.some((d) => d.severity === 'error');
+  return { config: failed ? null : config, diagnostics };
+}
+
+interface RawRpcConfig {
+  address?: string;
+  port?: number;
+  enable_control?: boolean;
+  max_json_depth?: number;
+  max_request_size?: number;
+  process?: {
+    ipc_address?: string;
+    ipc_port?: number;
+    num_ipc_connections?: number;
+    ipc_path?: string;
+    ipc_access_file?: string;
+    ipc_timeout?: number;
+    io_threads?: number;
+  };
+  logging?: { log_rpc?: boolean };
+  tls?: { enable?: boolean; cert?: string; key?: string };
+  metrics?: { allow?: string[] };
+}
+
+function resolvePath(baseDir: string, path: string): string {
+  return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+function fileDiagnostic(file: string, message: string, messageId: string): Diagnostic {
+  const origin = { line: 1, column: 1, offset: 0 };
+  return { ruleId: 'unreadable-file', severity: 'error', message, messageId, file, span: { start: origin, end: origin }, fatal: true };
+}

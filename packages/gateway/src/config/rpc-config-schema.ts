@@ -1,0 +1,51 @@
+/**
+ * JSON Schema of config-rpc.toml (WIRE.md's keys plus this project's documented
+ * extensions). Every key optional; any other key is an error with line:col.
+ */
+export const rpcConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'config-rpc.toml',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    address: { type: 'string', minLength: 1 },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+    enable_control: { type: 'boolean' },
+    max_json_depth: { type: 'integer', minimum: 1, maximum: 1000 },
+    max_request_size: { type: 'integer', minimum: 1 },
+    process: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ipc_address: { type: 'string', minLength: 1 },
+        ipc_port: { type: 'integer', minimum: 1, maximum: 65535 },
+        num_ipc_connections: { type: 'integer', minimum: 1, maximum: 256 },
+        ipc_path: { type: 'string' },
+        ipc_access_file: { type: 'string' },
+        ipc_timeout: { type: 'integer', minimum: 1 },
+        io_threads: { type: 'integer', minimum: 0 },
+      },
+    },
+    logging: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { log_rpc: { type: 'boolean' } },
+    },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enable: { type: 'boolean' },
+        cert: { type: 'string' },
+        key: { type: 'string' },
+      },
+    },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        allow: { type: 'array', items: { type: 'string', minLength: 1 } },
+      },
+    },
+  },
+} as const;

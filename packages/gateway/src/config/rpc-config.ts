@@ -1,0 +1,56 @@
+/** The gateway's configuration: config-rpc.toml, with every default filled in. */
+export interface RpcConfig {
+  /** Listen address. Loopback by default (the reference node's default too). */
+  address: string;
+  port: number;
+  /** Allow legacy control actions (LEGACY-ACTIONS.md "control"); the caller still needs the permission. */
+  enableControl: boolean;
+  maxJsonDepth: number;
+  /** Bytes. */
+  maxRequestSize: number;
+  process: {
+    ipcAddress: string;
+    ipcPort: number;
+    numIpcConnections: number;
+    /** Extension: reach the IPC server over this unix socket instead of TCP (wins when set). */
+    ipcPath: string;
+    /** Extension: shared secret file of the TCP access check (WIRE.md); "" = none. */
+    ipcAccessFile: string;
+    /** Extension: how long a forwarded request may take, in seconds. */
+    ipcTimeout: number;
+    /** Accepted for compatibility with the reference node; Node serves HTTP on one thread. */
+    ioThreads: number;
+  };
+  logging: { logRpc: boolean };
+  /** Extension: HTTPS. Paths are absolute after loading (relative ones resolve against the data dir). */
+  tls: { enable: boolean; cert: string; key: string };
+  /** Extension: who may read GET /metrics. IPv4/IPv6 addresses or CIDR blocks. */
+  metrics: { allow: string[] };
+}
+
+export const MIB = 1024 * 1024;
+
+/** Loopback, in both address families (IPv4-mapped IPv6 is matched as IPv4). */
+export const LOOPBACK_ALLOW_LIST: readonly string[] = ['127.0.0.0/8', '::1'];
+
+export function defaultRpcConfig(): RpcConfig {
+  return {
+    address: '127.0.0.1',
+    port: 7076,
+    enableControl: false,
+    maxJsonDepth: 20,
+    maxRequestSize: 32 * MIB,
+    process: {
+      ipcAddress: '127.0.0.1',
+      ipcPort: 7077,
+      numIpcConnections: 4,
+      ipcPath: '',
+      ipcAccessFile: '',
+      ipcTimeout: 15,
+      ioThreads: 0,
+    },
+    logging: { logRpc: false },
+    tls: { enable: false, cert: '', key: '' },
+    metrics: { allow: [...LOOPBACK_ALLOW_LIST] },
+  };
+}

@@ -1,0 +1,50 @@
+/** Stable codes of the errors a gateway user can meet (each has a section in docs/errors.md). */
+export const GatewayErrorCode = {
+  /** config-rpc.toml has an error (unknown key, wrong type, bad TOML): the gateway does not start. */
+  configInvalid: 'NA_GATEWAY_CONFIG_INVALID',
+  /** config-rpc.toml could not be read (other than "does not exist", which means all defaults). */
+  configUnreadable: 'NA_GATEWAY_CONFIG_UNREADABLE',
+  /** [tls] is enabled but the certificate or key cannot be read or used. */
+  tlsUnusable: 'NA_GATEWAY_TLS_UNUSABLE',
+  /** The HTTP listener could not bind (address in use, permission). */
+  listenFailed: 'NA_GATEWAY_LISTEN_FAILED',
+  /** Request body larger than max_request_size (HTTP 413). */
+  bodyTooLarge: 'NA_GATEWAY_BODY_TOO_LARGE',
+  /** Request JSON nested deeper than max_json_depth (HTTP 400). */
+  jsonTooDeep: 'NA_GATEWAY_JSON_TOO_DEEP',
+  /** Request body is not valid JSON, or not a JSON object where one is required (HTTP 400). */
+  jsonMalformed: 'NA_GATEWAY_JSON_MALFORMED',
+  /** HTTP method not allowed on this path (HTTP 405). */
+  methodNotAllowed: 'NA_GATEWAY_METHOD_NOT_ALLOWED',
+  /** No such path (HTTP 404). */
+  notFound: 'NA_GATEWAY_NOT_FOUND',
+  /** A legacy action the caller's user is not allowed (HTTP 403). */
+  accessDenied: 'NA_GATEWAY_ACCESS_DENIED',
+  /** A control action while enable_control is false (HTTP 403). */
+  controlDisabled: 'NA_GATEWAY_CONTROL_DISABLED',
+  /** GET /metrics from an address outside the metrics allow list (HTTP 403). */
+  metricsForbidden: 'NA_GATEWAY_METRICS_FORBIDDEN',
+  /** Standalone mode: the IPC server cannot be reached or dropped the connection (HTTP 502). */
+  upstreamUnavailable: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE',
+  /** Standalone mode: the IPC server answered something that is not a valid response (HTTP 502). */
+  upstreamInvalid: 'NA_GATEWAY_UPSTREAM_INVALID',
+  /** An unexpected failure inside the gateway (HTTP 500); a bug, logged with its stack. */
+  internal: 'NA_GATEWAY_INTERNAL',
+} as const;
+
+export type GatewayErrorCodeValue = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+
+/** Every code, for docs/errors.md and its test. */
+export const errorCodes: readonly string[] = Object.values(GatewayErrorCode);
+
+/** The one error class the gateway throws (startup failures, upstream failures in standalone mode). */
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  constructor(
+    readonly code: GatewayErrorCodeValue,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { defaultRpcConfig, type RpcConfig } from './config/rpc-config';
+import type { GatewayDispatcher, GatewayPolicySource } from './dispatcher-types';
+import { GatewayError, GatewayErrorCode } from './errors';
+import { createAddressAllowList } from './http/address-allow-list';
+import { GatewayMetrics } from './metrics';
+import { createRequestHandler } from './request-handler';
+
+export interface GatewayOptions {
+  /** Protocol's Dispatcher (in process) or an IpcDispatcher (standalone). */
+  dispatcher: GatewayDispatcher;
+  /** The active policy (a PolicyStore): metric labels, and its metrics() on /metrics. */
+  store: GatewayPolicySource;
+  /** config-rpc.toml as loaded by loadRpcConfig; defaults when omitted. */
+  config?: RpcConfig;
+  logger?: Logger;
+}
+
+/** Where a started gateway listens. */
+export interface GatewayAddress {
+  address: string;
+  port: number;
+  family: string;
+  protocol: 'http' | 'https';
+  /** Base URL to print (IPv6 in brackets). */
+  url: string;
+}
+
+export interface Gateway {
+  /** Binds config.address:config.port (port 0: an ephemeral port). Rejects with a GatewayError. */
+  listen(): Promise<GatewayAddress>;
+  /** null before listen() resolved and after close(). */
+  address(): GatewayAddress | null;
+  /** Stops accepting, closes idle and in-flight connections. Idempotent. */
+  close(): Promise<void>;
+  /** The gateway's own Prometheus text (what /metrics serves, without the store's part). */
+  metricsText(): string;
+}
+
+/** Creates the HTTP(S) gateway over a dispatcher. Nothing is bound until listen(). */
+export function createGateway(options: GatewayOptions): Gateway {
+  const config = options.config ?? defaultRpcConfig();
+  const metrics = new GatewayMetrics();
+  const handler = createRequestHandler({
+    dispatcher: options.dispatcher,
+    store: options.store,
+    config,
+    metrics,
+    metricsAllowList: createAddressAllowList(config.metrics.allow),
+    logger: options.logger,
+  });
+  const protocol = config.tls.enable ? 'https' : 'http';
+  let server: HttpServer | HttpsServer | null = null;
+  let bound: GatewayAddress | null = null;
+  const sockets = new Set<Socket>();
+
+  function build(): HttpServer | HttpsServer {
+    if (!config.tls.enable) return createHttpServer(handler);
+    let cert: Buffer;
+    let key: Buffer;
+    try {
+      cert = readFileSync(config.tls.cert);
+      key = readFileSync(config.tls.key);
+    } catch (error) {
+      throw new GatewayError(GatewayErrorCode.tlsUnusable, `Cannot read the TLS certificate or key: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    try {
+      return createHttpsServer({ cert, key }, handler);
+    } catch (error) {
+      throw new GatewayError(GatewayErrorCode.tlsUnusable, `The TLS certificate or key is unusable: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  return {
+    listen() {
+      if (server) return Promise.reject(new GatewayError(GatewayErrorCode.listenFailed, 'The gateway is already listening.'));
+      let created: HttpServer | HttpsServer;
+      try {
+        created = build();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      server = created;
+      created.on('connection', (socket: Socket) => {
+        sockets.add(socket);
+        socket.once('close', () => sockets.delete(socket));
+      });
+      return new Promise<GatewayAddress>((resolve, reject) => {
+        const onError = (error: NodeJS.ErrnoException): void => {
+          server = null;
+          reject(
+            new GatewayError(
+              GatewayErrorCode.listenFailed,
+              `Cannot listen on ${config.address}:${config.port}: ${error.code ?? error.message}`,
+              { cause: error },
+            ),
+          );
+        };
+        created.once('error', onError);
+        created.listen(config.port, config.address, () => {
+          created.off('error', onError);
+          created.on('error', (error) => options.logger?.error({ err: error }, 'gateway server error'));
+          const info = created.address() as AddressInfo;
+          const host = info.family === 'IPv6' || info.address.includes(':') ? `[${info.address}]` : info.address;
+          bound = {
+            address: info.address,
+            port: info.port,
+            family: info.family,
+            protocol,
+            url: `${protocol}://${host}:${info.port}`,
+          };
+          options.logger?.info({ url: bound.url }, 'gateway listening');
+          resolve(bound);
+        });
+      });
+    },
+    address() {
+      return bound;
+    },
+    close() {
+      const current = server;
+      if (!current) return Promise.resolve();
+      server = null;
+      bound = null;
+      return new Promise<void>((resolve) => {
+        current.close(() => resolve());
+        // Keep-alive and in-flight connections would hold close() open; a stopping
+        // gateway answers no more requests.
+        for (const socket of sockets) socket.destroy();
+        sockets.clear();
+      });
+    },
+    metricsText() {
+      return metrics.render();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { ServerResponse } from 'node:http';
+import type { ResponseEnvelope } from '../dispatcher-types';
+import { CORS_HEADERS } from './cors';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Writes a JSON response. Everything a client sent (correlation ids, names)
+ * reaches the body only through JSON.stringify, never by concatenation.
+ */
+export function sendJson(res: ServerResponse, status: number, value: unknown, extraHeaders?: Record<string, string>): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(body),
+    ...extraHeaders,
+  });
+  res.end(body);
+}
+
+export function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/** The node's Error envelope (WIRE.md): `message_type: "Error"`, `message: { code, message }`. */
+export function errorEnvelope(code: number, message: string, correlationId?: string): ResponseEnvelope {
+  const envelope: ResponseEnvelope = { time: Date.now(), message_type: 'Error', message: { code, message } };
+  if (correlationId !== undefined) envelope.correlation_id = correlationId;
+  return envelope;
+}
+
+/** The node's error code for a request it could not read (JSON or schema violation). */
+export const INVALID_MESSAGE_FORMAT = 1;
+/** The node's generic error code, for failures that are not the client's fault. */
+export const GENERIC_ERROR = 2;

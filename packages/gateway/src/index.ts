@@ -1,0 +1,21 @@
+export { createGateway } from './gateway';
+export type { Gateway, GatewayAddress, GatewayOptions } from './gateway';
+export { loadRpcConfig, parseRpcConfig, RPC_CONFIG_FILE } from './config/load-rpc-config';
+export type { RpcConfigResult } from './config/load-rpc-config';
+export { defaultRpcConfig, LOOPBACK_ALLOW_LIST } from './config/rpc-config';
+export type { RpcConfig } from './config/rpc-config';
+export { rpcConfigSchema } from './config/rpc-config-schema';
+export type {
+  Credentials,
+  GatewayDispatcher,
+  GatewayPolicy,
+  GatewayPolicySource,
+  LegacyContext,
+  LegacyOutcome,
+  LegacyResult,
+  RequestContext,
+  ResponseEnvelope,
+  Session,
+} from './dispatcher-types';
+export { errorCodes, GatewayError, GatewayErrorCode } from './errors';
+export type { GatewayErrorCodeValue } from './errors';

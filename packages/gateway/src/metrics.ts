@@ -1,0 +1,80 @@
+/** Which API a request used: v2 (envelopes), legacy (`POST /` actions) or http (everything else). */
+export type ApiKind = 'v2' | 'legacy' | 'http';
+
+/** Latency buckets in seconds: sub-millisecond for the embedded backend, up to seconds for a slow node. */
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] as const;
+
+interface Histogram {
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/**
+ * The gateway's own Prometheus metrics. Label values come from a closed set:
+ * message and action names are checked against the catalog before they get
+ * here (unknown ones become `_unknown`), so a client cannot grow the series.
+ */
+export class GatewayMetrics {
+  private readonly requests = new Map<string, number>();
+  private readonly denials = new Map<string, number>();
+  private readonly latency = new Map<ApiKind, Histogram>();
+  private inFlight = 0;
+
+  started(): void {
+    this.inFlight++;
+  }
+
+  /** One finished request. `seconds` from its first byte to the response written. */
+  record(api: ApiKind, name: string, outcome: string, seconds: number): void {
+    this.inFlight--;
+    const key = `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    if (outcome === 'denied') {
+      const denialKey = `api="${api}",name="${escapeLabel(name)}"`;
+      this.denials.set(denialKey, (this.denials.get(denialKey) ?? 0) + 1);
+    }
+    let histogram = this.latency.get(api);
+    if (!histogram) {
+      histogram = { counts: new Array<number>(BUCKETS.length).fill(0), sum: 0, count: 0 };
+      this.latency.set(api, histogram);
+    }
+    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) histogram.counts[i]++;
+    histogram.sum += seconds;
+    histogram.count++;
+  }
+
+  /** Prometheus text exposition format 0.0.4. */
+  render(): string {
+    const lines: string[] = [];
+    lines.push('# HELP nano_access_gateway_requests_total Gateway requests by API, message or action, and outcome.');
+    lines.push('# TYPE nano_access_gateway_requests_total counter');
+    for (const [labels, value] of sorted(this.requests)) lines.push(`nano_access_gateway_requests_total{${labels}} ${value}`);
+    lines.push('# HELP nano_access_gateway_denials_total Requests refused by the access policy.');
+    lines.push('# TYPE nano_access_gateway_denials_total counter');
+    for (const [labels, value] of sorted(this.denials)) lines.push(`nano_access_gateway_denials_total{${labels}} ${value}`);
+    lines.push('# HELP nano_access_gateway_request_duration_seconds Time from request to response.');
+    lines.push('# TYPE nano_access_gateway_request_duration_seconds histogram');
+    for (const api of [...this.latency.keys()].sort()) {
+      const h = this.latency.get(api)!;
+      for (let i = 0; i < BUCKETS.length; i++) {
+        lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="${BUCKETS[i]}"} ${h.counts[i]}`);
+      }
+      lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="+Inf"} ${h.count}`);
+      lines.push(`nano_access_gateway_request_duration_seconds_sum{api="${api}"} ${h.sum}`);
+      lines.push(`nano_access_gateway_request_duration_seconds_count{api="${api}"} ${h.count}`);
+    }
+    lines.push('# HELP nano_access_gateway_requests_in_flight Requests being handled now.');
+    lines.push('# TYPE nano_access_gateway_requests_in_flight gauge');
+    lines.push(`nano_access_gateway_requests_in_flight ${this.inFlight}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function sorted(map: Map<string, number>): [string, number][] {
+  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}

@@ -1,0 +1,305 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import type { RpcConfig } from './config/rpc-config';
+import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope, Session } from './dispatcher-types';
+import { GatewayError, GatewayErrorCode } from './errors';
+import type { AddressAllowList } from './http/address-allow-list';
+import { correlationIdFromHeader } from './http/correlation-id';
+import { PREFLIGHT_HEADERS } from './http/cors';
+import { exceedsJsonDepth } from './http/json-depth';
+import { readBody } from './http/read-body';
+import { errorEnvelope, GENERIC_ERROR, INVALID_MESSAGE_FORMAT, sendJson, sendText } from './http/respond';
+import type { ApiKind, GatewayMetrics } from './metrics';
+
+export interface HandlerDeps {
+  dispatcher: GatewayDispatcher;
+  store: GatewayPolicySource;
+  config: RpcConfig;
+  metrics: GatewayMetrics;
+  metricsAllowList: AddressAllowList;
+  logger?: Logger;
+}
+
+/** What one request turned out to be, for metrics and the rpc log. */
+interface Outcome {
+  api: ApiKind;
+  name: string;
+  outcome: string;
+  status: number;
+}
+
+const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
+/** Metric label for names the catalog does not know (keeps label cardinality closed). */
+const UNKNOWN = '_unknown';
+const V2_PREFIX = '/api/v2';
+
+/** Builds the request listener of the gateway's HTTP(S) server. */
+export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { config, metrics, logger } = deps;
+  const logRpc = config.logging.logRpc && logger !== undefined;
+  let sessionCounter = 0;
+
+  const nextSession = (): Session => ({ id: `http-${++sessionCounter}`, push: () => undefined });
+
+  return (req, res) => {
+    const startedAt = process.hrtime.bigint();
+    metrics.started();
+    route(req, res)
+      .catch((error: unknown) => {
+        logger?.error({ err: error }, 'gateway request failed');
+        if (!res.headersSent) {
+          sendJson(res, 500, { error: 'Internal error', code: GatewayErrorCode.internal });
+        } else {
+          res.destroy();
+        }
+        return { api: 'http', name: req.method ?? '', outcome: 'internal_error', status: 500 } satisfies Outcome;
+      })
+      .then((outcome) => {
+        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+        metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
+        if (logRpc) {
+          logger!.info(
+            {
+              api: outcome.api,
+              name: outcome.name,
+              outcome: outcome.outcome,
+              status: outcome.status,
+              ms: Math.round(seconds * 1e6) / 1e3,
+              remote: req.socket.remoteAddress,
+            },
+            'rpc',
+          );
+        }
+      });
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const method = req.method ?? 'GET';
+
+    if (path === '/' || path === V2_PREFIX || path === `${V2_PREFIX}/` || path.startsWith(`${V2_PREFIX}/`)) {
+      if (method === 'OPTIONS') return preflight(res);
+      if (method !== 'POST') return methodNotAllowed(res, 'POST, OPTIONS');
+      if (path === '/') return legacy(req, res);
+      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res);
+      const name = path.slice(V2_PREFIX.length + 1);
+      if (!MESSAGE_NAME.test(name)) return notFound(res);
+      return bareMessage(req, res, name);
+    }
+    if (path === '/metrics' || path === '/healthz') {
+      if (method === 'OPTIONS') return preflight(res);
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, OPTIONS');
+      return path === '/metrics' ? metricsEndpoint(req, res) : health(res);
+    }
+    return notFound(res);
+  }
+
+  function preflight(res: ServerResponse): Outcome {
+    res.writeHead(204, { ...PREFLIGHT_HEADERS, 'content-length': 0 });
+    res.end();
+    return { api: 'http', name: 'OPTIONS', outcome: 'ok', status: 204 };
+  }
+
+  function methodNotAllowed(res: ServerResponse, allow: string): Outcome {
+    sendJson(res, 405, { error: 'Method not allowed', code: GatewayErrorCode.methodNotAllowed }, { allow });
+    return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
+  }
+
+  function notFound(res: ServerResponse): Outcome {
+    sendJson(res, 404, { error: 'Not found', code: GatewayErrorCode.notFound });
+    return { api: 'http', name: 'path', outcome: 'not_found', status: 404 };
+  }
+
+  function health(res: ServerResponse): Outcome {
+    sendJson(res, 200, { status: 'ok' });
+    return { api: 'http', name: 'healthz', outcome: 'ok', status: 200 };
+  }
+
+  function metricsEndpoint(req: IncomingMessage, res: ServerResponse): Outcome {
+    if (!deps.metricsAllowList.allows(req.socket.remoteAddress)) {
+      sendJson(res, 403, { error: 'Forbidden', code: GatewayErrorCode.metricsForbidden });
+      return { api: 'http', name: 'metrics', outcome: 'forbidden', status: 403 };
+    }
+    const storeText = typeof deps.store.metrics === 'function' ? deps.store.metrics() : '';
+    const text = metrics.render() + (storeText && !storeText.endsWith('\n') ? `${storeText}\n` : storeText);
+    sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+    return { api: 'http', name: 'metrics', outcome: 'ok', status: 200 };
+  }
+
+  /**
+   * Reads and parses the JSON body. On failure the response is already sent
+   * (413 / 400 / nothing for an aborted request) and null is returned.
+   * `emptyAs` is what an empty body means (a bare message: `{}`).
+   */
+  async function readJson(
+    req: IncomingMessage,
+    res: ServerResponse,
+    fail: (status: number, code: string, text: string, extra?: Record<string, string>) => void,
+    emptyAs?: unknown,
+  ): Promise<{ value: unknown } | { failure: string; status: number }> {
+    const body = await readBody(req, config.maxRequestSize);
+    if (body.kind === 'too-large') {
+      fail(413, GatewayErrorCode.bodyTooLarge, `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`, {
+        connection: 'close',
+      });
+      return { failure: 'too_large', status: 413 };
+    }
+    if (body.kind === 'aborted') {
+      res.destroy();
+      return { failure: 'aborted', status: 499 };
+    }
+    const text = body.body.toString('utf8');
+    if (emptyAs !== undefined && text.trim() === '') return { value: emptyAs };
+    if (exceedsJsonDepth(text, config.maxJsonDepth)) {
+      fail(400, GatewayErrorCode.jsonTooDeep, `JSON nested deeper than max_json_depth (${config.maxJsonDepth})`);
+      return { failure: 'too_deep', status: 400 };
+    }
+    try {
+      return { value: JSON.parse(text) as unknown };
+    } catch (error) {
+      fail(400, GatewayErrorCode.jsonMalformed, `Malformed JSON: ${(error as Error).message}`);
+      return { failure: 'malformed', status: 400 };
+    }
+  }
+
+  function v2Failure(res: ServerResponse, correlationId: string | undefined) {
+    return (status: number, _code: string, text: string, extra?: Record<string, string>): void => {
+      const code = status === 400 || status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
+      const prefix = code === INVALID_MESSAGE_FORMAT ? 'Invalid message format: ' : '';
+      sendJson(res, status, errorEnvelope(code, `${prefix}${text}`, correlationId), extra);
+    };
+  }
+
+  function messageLabel(name: unknown): string {
+    if (typeof name !== 'string') return UNKNOWN;
+    return deps.store.current.messagePermission(name) === undefined ? UNKNOWN : name;
+  }
+
+  async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string): Promise<Outcome> {
+    const correlationId = correlationIdFromHeader(req.headers['nano-correlation-id']);
+    const label = messageLabel(name);
+    const parsed = await readJson(req, res, v2Failure(res, correlationId), {});
+    if ('failure' in parsed) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
+    const credentials = headerCredentials(req);
+    return callV2(res, label, correlationId, (session) =>
+      deps.dispatcher.handleMessage(name, parsed.value, { credentials, correlationId, session, transport: 'http' }),
+    );
+  }
+
+  async function envelope(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+    const headerCorrelationId = correlationIdFromHeader(req.headers['nano-correlation-id']);
+    const parsed = await readJson(req, res, v2Failure(res, headerCorrelationId));
+    if ('failure' in parsed) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
+    let request = parsed.value;
+    let credentials = headerCredentials(req);
+    let correlationId = headerCorrelationId;
+    let label = UNKNOWN;
+    if (isObject(request)) {
+      label = messageLabel(request.message_type);
+      // The envelope's own fields win; the headers fill in what it leaves out,
+      // so whichever dispatcher reads the envelope sees the same caller.
+      if (typeof request.credentials === 'string') credentials = request.credentials;
+      else if (credentials !== undefined && request.credentials === undefined) request = { ...request, credentials };
+      if (typeof request.correlation_id === 'string') correlationId = request.correlation_id;
+      else if (correlationId !== undefined && request.correlation_id === undefined) request = { ...request, correlation_id: correlationId };
+    }
+    const envelopeRequest = request;
+    return callV2(res, label, correlationId, (session) =>
+      deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http' }),
+    );
+  }
+
+  async function callV2(
+    res: ServerResponse,
+    label: string,
+    correlationId: string | undefined,
+    call: (session: Session) => Promise<ResponseEnvelope>,
+  ): Promise<Outcome> {
+    const session = nextSession();
+    let response: ResponseEnvelope;
+    try {
+      response = await call(session);
+    } catch (error) {
+      const status = upstreamStatus(error);
+      logger?.warn({ err: error }, 'gateway: v2 request failed upstream');
+      sendJson(res, status, errorEnvelope(GENERIC_ERROR, upstreamMessage(error), correlationId));
+      return { api: 'v2', name: label, outcome: 'upstream_error', status };
+    } finally {
+      deps.dispatcher.closeSession?.(session);
+    }
+    if (correlationId !== undefined && response.correlation_id !== correlationId) {
+      response = { time: response.time, message_type: response.message_type, correlation_id: correlationId, message: response.message };
+    }
+    sendJson(res, 200, response);
+    let outcome = 'ok';
+    if (response.message_type === 'Error') outcome = (response.message as { code?: unknown }).code === 3 ? 'denied' : 'error';
+    return { api: 'v2', name: label, outcome, status: 200 };
+  }
+
+  async function legacy(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+    const fail = (status: number, code: string, text: string, extra?: Record<string, string>): void =>
+      sendJson(res, status, { error: text, code }, extra);
+    const parsed = await readJson(req, res, fail);
+    if ('failure' in parsed) return { api: 'legacy', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
+    const request = parsed.value;
+    const action = isObject(request) ? request.action : undefined;
+    const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
+    let result: LegacyResult;
+    try {
+      result = await deps.dispatcher.handleLegacy(request, {
+        authorize: true,
+        unsafeAllowed: config.enableControl,
+        credentials: headerCredentials(req),
+      });
+    } catch (error) {
+      const status = upstreamStatus(error);
+      logger?.warn({ err: error }, 'gateway: legacy request failed upstream');
+      sendJson(res, status, { error: upstreamMessage(error), code: errorCodeOf(error) });
+      return { api: 'legacy', name: label, outcome: 'upstream_error', status };
+    }
+    const status = LEGACY_STATUS[result.outcome] ?? 200;
+    sendJson(res, status, result.body);
+    return { api: 'legacy', name: label, outcome: result.outcome, status };
+  }
+}
+
+/**
+ * HTTP status per legacy outcome. Like the reference node, errors a client
+ * reads from `"error"` (unknown command, a bad account number) stay 200;
+ * refusals are 403 and a request that is not a legacy request at all is 400.
+ */
+const LEGACY_STATUS: Record<LegacyResult['outcome'], number> = {
+  ok: 200,
+  error: 200,
+  unknown: 200,
+  invalid: 400,
+  denied: 403,
+  unsafe: 403,
+};
+
+function headerCredentials(req: IncomingMessage): string | undefined {
+  const value = req.headers['nano-api-key'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function upstreamStatus(error: unknown): number {
+  return error instanceof GatewayError &&
+    (error.code === GatewayErrorCode.upstreamUnavailable || error.code === GatewayErrorCode.upstreamInvalid)
+    ? 502
+    : 500;
+}
+
+function upstreamMessage(error: unknown): string {
+  if (error instanceof GatewayError && upstreamStatus(error) === 502) return error.message;
+  return 'Internal error';
+}
+
+function errorCodeOf(error: unknown): string {
+  return error instanceof GatewayError ? error.code : GatewayErrorCode.internal;
+}
