@@ -1,0 +1,63 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import schema from './config-access.schema.json';
+import type { Reporter } from './report';
+import { reportSchemaErrors, type SchemaErrorPlace } from './schema-diagnostics';
+import type { PositionMap } from './position-map';
+
+/** The access file's JSON Schema (the same file is published as docs/config-access.schema.json). */
+export const accessFileSchema: Readonly<Record<string, unknown>> = schema;
+
+// Compiled once, at module load: every parse reuses the generated validator.
+const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
+const validateAccessFile = ajv.compile(schema);
+
+const LIST_KEYS = new Set(['allow', 'deny', 'roles']);
+
+/** Validates a parsed access file's structure, reporting each problem under its ACCESS.md rule id. */
+export function checkAccessStructure(value: unknown, map: PositionMap, reporter: Reporter): void {
+  if (validateAccessFile(value)) return;
+  reportSchemaErrors(validateAccessFile.errors ?? [], map, reporter, accessRules);
+}
+
+/** The access file's own readings of ajv errors: role-deny, missing-role-id, and friendlier type messages. */
+function accessRules(error: ErrorObject, place: SchemaErrorPlace, reporter: Reporter): boolean {
+  const { steps } = place;
+  const inRole = steps[0] === 'role';
+  const last = steps[steps.length - 1];
+  if (inRole && error.keyword === 'not' && last === 'deny') {
+    reporter.error('role-deny', 'roleDeny', 'A role cannot have "deny"; only users can have deny entries.', place.keyRange);
+    return true;
+  }
+  if (inRole && error.keyword === 'required' && (error.params as { missingProperty?: string }).missingProperty === 'id') {
+    reporter.error('missing-role-id', 'missingRoleId', 'This role has no "id"; every role needs a non-empty id.', place.valueRange);
+    return true;
+  }
+  if (inRole && error.keyword === 'minLength' && last === 'id') {
+    reporter.error('missing-role-id', 'emptyRoleId', 'A role id must not be empty.', place.valueRange);
+    return true;
+  }
+  if (error.keyword === 'type' || error.keyword === 'enum') {
+    if (last === 'bare') {
+      reporter.error('invalid-type', 'invalidBare', '"bare" must be true or false.', place.valueRange);
+      return true;
+    }
+    if (LIST_KEYS.has(last) && error.keyword === 'type') {
+      reporter.error(
+        'invalid-type',
+        'invalidList',
+        `"${last}" must be a comma-separated string or an array of strings.`,
+        place.valueRange,
+      );
+      return true;
+    }
+    if ((last === 'role' || last === 'user') && steps.length === 1) {
+      reporter.error('invalid-type', 'invalidSection', `"${last}" must be a table ([${last}]) or an array of tables ([[${last}]]).`, place.valueRange);
+      return true;
+    }
+    if (steps.length === 2 && (steps[0] === 'role' || steps[0] === 'user') && /^\d+$/.test(last)) {
+      reporter.error('invalid-type', 'invalidEntry', `Each "${steps[0]}" entry must be a table.`, place.valueRange);
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,252 @@
+import type { SourceRange } from './diagnostic';
+import type { NameRef, RoleEntry, UserEntry } from './model';
+import { NodeKind, NONE, type PositionMap, ROOT } from './position-map';
+import type { Reporter } from './report';
+
+/** One role or user entry as read: its value (from smol-toml) and its node (from the scanner). */
+interface Entry {
+  value: Record<string, unknown>;
+  node: number;
+  index: number;
+}
+
+/**
+ * Builds the typed model from smol-toml's values (authoritative) and the
+ * scanner's positions. Structure errors were already reported from the
+ * schema; here a malformed entry or value is skipped, and the rules no schema
+ * can state are checked: duplicates, default-user order, comma-list items,
+ * `bare` strings, white space around ids.
+ */
+export class ModelBuilder {
+  constructor(
+    private readonly doc: Record<string, unknown>,
+    private readonly map: PositionMap,
+    private readonly reporter: Reporter,
+  ) {}
+
+  roles(): RoleEntry[] {
+    const roles: RoleEntry[] = [];
+    const byId = new Map<string, RoleEntry>();
+    for (const { value, node, index } of this.entries('role')) {
+      const id = value.id;
+      if (typeof id !== 'string' || id === '') continue; // missing-role-id or invalid-type, already reported
+      const idNode = this.map.child(node, 'id');
+      const range = this.map.valueRange(node);
+      const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
+      const first = byId.get(id);
+      if (first !== undefined) {
+        this.reporter.error(
+          'duplicate-role',
+          'duplicateRole',
+          `Role "${id}" is already defined on line ${this.reporter.lineOf(first.idRange.start)}.`,
+          idRange,
+        );
+        continue;
+      }
+      if (hasOuterWhiteSpace(id)) {
+        this.reporter.warning(
+          'id-whitespace',
+          'roleIdWhitespace',
+          `Role id "${id}" has leading or trailing white space; ids are never trimmed, so "roles" lists cannot name it.`,
+          idRange,
+        );
+      }
+      const role: RoleEntry = { index, id: detach(id), idRange, range, allow: this.names(value, node, 'allow') };
+      byId.set(id, role);
+      roles.push(role);
+    }
+    return roles;
+  }
+
+  users(): UserEntry[] {
+    const users: UserEntry[] = [];
+    const byId = new Map<string, UserEntry>();
+    for (const { value, node, index } of this.entries('user')) {
+      const rawId = value.id;
+      if (rawId !== undefined && typeof rawId !== 'string') continue; // invalid-type, already reported
+      const id = rawId ?? '';
+      const idNode = this.map.child(node, 'id');
+      const range = this.map.valueRange(node);
+      const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
+      const isDefault = id === '';
+      const first = byId.get(id);
+      if (first !== undefined) {
+        // The id itself is a secret: messages point at lines, never print it.
+        const line = this.reporter.lineOf(first.idRange.start);
+        if (isDefault) {
+          this.reporter.error(
+            'duplicate-user',
+            'duplicateDefaultUser',
+            `A second default user (no id, or id = ""); the default user is already defined on line ${line}.`,
+            idRange,
+          );
+        } else {
+          this.reporter.error('duplicate-user', 'duplicateUser', `This user id is already used by the user on line ${line}.`, idRange);
+        }
+        continue;
+      }
+      if (isDefault && index > 0) {
+        this.reporter.error(
+          'default-user-order',
+          'defaultUserOrder',
+          'The default user (no id, or id = "") must be the first [[user]] entry.',
+          idRange,
+        );
+      }
+      if (hasOuterWhiteSpace(id)) {
+        this.reporter.warning(
+          'id-whitespace',
+          'userIdWhitespace',
+          'This user id has leading or trailing white space; ids are compared exactly and never trimmed.',
+          idRange,
+        );
+      }
+      const user: UserEntry = {
+        index,
+        id: detach(id),
+        isDefault,
+        idRange,
+        range,
+        roles: this.names(value, node, 'roles'),
+        allow: this.names(value, node, 'allow'),
+        deny: this.names(value, node, 'deny'),
+        bare: false,
+      };
+      this.readBare(user, value.bare, node);
+      byId.set(id, user);
+      users.push(user);
+    }
+    return users;
+  }
+
+  private readBare(user: UserEntry, bare: unknown, node: number): void {
+    if (bare === undefined) return;
+    const bareNode = this.map.child(node, 'bare');
+    const range = bareNode === NONE ? user.range : this.map.valueRange(bareNode);
+    user.bareRange = range;
+    if (typeof bare === 'boolean') {
+      user.bare = bare;
+    } else if (bare === 'true' || bare === 'false') {
+      user.bare = bare === 'true';
+      this.reporter.warning('bare-string', 'bareString', `"bare" is a string; write bare = ${bare} without quotes.`, range);
+    }
+    // Any other value is an invalid-type error (from the schema); the file is refused, bare stays false.
+  }
+
+  /** The role or user entries, in file order, from either form (array of tables or single table). */
+  private entries(key: 'role' | 'user'): Entry[] {
+    const value = Object.prototype.hasOwnProperty.call(this.doc, key) ? this.doc[key] : undefined;
+    const node = this.map.child(ROOT, key);
+    const out: Entry[] = [];
+    if (Array.isArray(value)) {
+      const nodes = node === NONE ? [] : this.map.children(node);
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (isTable(item)) out.push({ value: item, node: nodes[i] ?? (node === NONE ? ROOT : node), index: i });
+      }
+    } else if (isTable(value)) {
+      out.push({ value, node: node === NONE ? ROOT : node, index: 0 });
+    }
+    return out;
+  }
+
+  /** A permission or role list, in either form, with each item's own range. */
+  private names(entry: Record<string, unknown>, entryNode: number, key: string): NameRef[] {
+    const value = Object.prototype.hasOwnProperty.call(entry, key) ? entry[key] : undefined;
+    if (value === undefined) return [];
+    const node = this.map.child(entryNode, key);
+    const fallback = node === NONE ? this.map.valueRange(entryNode) : this.map.valueRange(node);
+    if (typeof value === 'string') {
+      // Offsets inside the literal are exact only when its raw text is its value (no escapes, one line).
+      const exact = node !== NONE && this.map.kind(node) === NodeKind.PlainString && fallback.end - fallback.start - 2 === value.length;
+      return this.splitCommaList(value, exact ? fallback.start + 1 : -1, fallback, key);
+    }
+    if (!Array.isArray(value)) return []; // invalid-type, already reported
+    const items = node !== NONE && this.map.kind(node) === NodeKind.Array ? this.map.children(node) : [];
+    const out: NameRef[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'string') continue; // invalid-type, already reported
+      const itemNode = items[i];
+      const itemRange = itemNode === undefined ? fallback : this.map.valueRange(itemNode);
+      const start = trimStart(item, 0, item.length);
+      const end = trimEnd(item, start, item.length);
+      if (start === end) {
+        this.reporter.warning('empty-item', 'emptyItem', `Empty item in "${key}" is ignored.`, itemRange);
+        continue;
+      }
+      const exact =
+        itemNode !== undefined && this.map.kind(itemNode) === NodeKind.PlainString && itemRange.end - itemRange.start - 2 === item.length;
+      const range = exact ? { start: itemRange.start + 1 + start, end: itemRange.start + 1 + end } : itemRange;
+      out.push({ name: start === 0 && end === item.length ? item : item.slice(start, end), range });
+    }
+    return out;
+  }
+
+  /** Splits "a, b,, c": items trimmed, empty items warned about and dropped. `base` < 0: no exact offsets. */
+  private splitCommaList(value: string, base: number, fallback: SourceRange, key: string): NameRef[] {
+    const out: NameRef[] = [];
+    if (trimStart(value, 0, value.length) === value.length) return out; // "" or blanks: an empty list, said plainly
+    let from = 0;
+    for (;;) {
+      const comma = value.indexOf(',', from);
+      const to = comma === -1 ? value.length : comma;
+      const start = trimStart(value, from, to);
+      const end = trimEnd(value, start, to);
+      if (start === end) {
+        let range = fallback;
+        if (base >= 0) {
+          // An empty item: its blanks, or the comma that closes (or opens) it when there are none.
+          if (to > from) range = { start: base + from, end: base + to };
+          else if (comma !== -1) range = { start: base + comma, end: base + comma + 1 };
+          else range = { start: base + from - 1, end: base + from };
+        }
+        this.reporter.warning('empty-item', 'emptyItem', `Empty item in "${key}" is ignored.`, range);
+      } else {
+        out.push({
+          name: value.slice(start, end),
+          range: base >= 0 ? { start: base + start, end: base + end } : fallback,
+        });
+      }
+      if (comma === -1) return out;
+      from = comma + 1;
+    }
+  }
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** The white space String.prototype.trim removes. */
+function isTrimmable(code: number): boolean {
+  return (
+    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
+function trimStart(text: string, from: number, to: number): number {
+  while (from < to && isTrimmable(text.charCodeAt(from))) from++;
+  return from;
+}
+
+function trimEnd(text: string, from: number, to: number): number {
+  while (to > from && isTrimmable(text.charCodeAt(to - 1))) to--;
+  return to;
+}
+
+function hasOuterWhiteSpace(id: string): boolean {
+  return id.length > 0 && (isTrimmable(id.charCodeAt(0)) || isTrimmable(id.charCodeAt(id.length - 1)));
+}
+
+/**
+ * A copy of an id that does not share memory with the source text. smol-toml
+ * returns slices of the source; V8 keeps the whole source alive for as long
+ * as any slice lives, and ids outlive the parse as keys of the compiled policy.
+ * Concatenation makes a new string; slicing it flattens that into a copy the
+ * size of the id alone.
+ */
+function detach(id: string): string {
+  return id.length < 13 ? id : (' ' + id).slice(1);
+}

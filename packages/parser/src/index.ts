@@ -1,0 +1,11 @@
+export type { Diagnostic, Position, Severity, SourceRange, Span } from './diagnostic';
+export type { AccessModel, NameRef, ParseOptions, ParseResult, RoleEntry, UserEntry } from './model';
+export { SourceText } from './source-text';
+export { parseAccessFile, DEFAULT_ACCESS_FILE } from './parse-access-file';
+export { accessFileSchema } from './access-schema';
+export { parseTomlConfig } from './parse-toml-config';
+export type { ConfigSchema, TomlConfigOptions, TomlConfigResult } from './parse-toml-config';
+export { suggest } from './suggest';
+export { formatDiagnostic, sortDiagnostics, compareDiagnostics, hasErrors } from './format';
+export { ParserError, errorCodes } from './errors';
+export type { ParserErrorCode } from './errors';

@@ -1,0 +1,314 @@
+import { parseToml as parse } from './smol-toml';
+import { NodeKind, NONE, PositionMap, ROOT } from './position-map';
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34; // "
+const HASH = 35; // #
+const APOSTROPHE = 39; // '
+const COMMA = 44;
+const DOT = 46;
+const EQUALS = 61;
+const OPEN_BRACKET = 91;
+const BACKSLASH = 92;
+const CLOSE_BRACKET = 93;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const BOM = 0xfeff;
+
+interface KeyPart {
+  start: number;
+  end: number;
+  /** Set for quoted keys only. */
+  name: string | undefined;
+}
+
+/**
+ * Maps every table, key and value of a TOML document to offsets. It runs only
+ * after smol-toml has accepted the text, so it reads valid TOML and needs no
+ * error handling of its own; smol-toml stays the one reader of values, this
+ * only says where they are written. One pass, no regular expressions, no
+ * object per key (nodes are numbers in a PositionMap).
+ */
+export function scanPositions(text: string): PositionMap {
+  // A node per ~24 characters is a fair guess for config files; the map grows if needed.
+  const map = new PositionMap(text, (text.length / 24) | 0);
+  new Scanner(text, map).run();
+  return map;
+}
+
+/** A map that only knows the whole document: used if scanning ever fails, so positions degrade, never break. */
+export function coarsePositions(text: string): PositionMap {
+  return new PositionMap(text);
+}
+
+class Scanner {
+  private pos = 0;
+  private readonly length: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly map: PositionMap,
+  ) {
+    this.length = text.length;
+  }
+
+  run(): void {
+    const text = this.text;
+    if (text.charCodeAt(0) === BOM) this.pos = 1;
+    let table = ROOT;
+    for (;;) {
+      this.skipBlankAndComments();
+      if (this.pos >= this.length) return;
+      const before = this.pos;
+      if (text.charCodeAt(this.pos) === OPEN_BRACKET) table = this.header();
+      else this.keyValue(table);
+      if (this.pos === before) this.pos++; // cannot happen on valid TOML; guarantees progress anyway
+    }
+  }
+
+  /** `[a.b]` or `[[a.b]]`: returns the table that following keys belong to. */
+  private header(): number {
+    const text = this.text;
+    const map = this.map;
+    const start = this.pos;
+    const isArray = text.charCodeAt(start + 1) === OPEN_BRACKET;
+    this.pos += isArray ? 2 : 1;
+    const parts = this.dottedKey();
+    this.skipSpaces();
+    this.pos += isArray ? 2 : 1; // "]]" or "]"
+    const end = this.pos;
+    let node = ROOT;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i];
+      let next = this.findChild(node, part);
+      if (next === NONE) next = this.addKey(NodeKind.Table, node, part, start, end);
+      node = map.kind(next) === NodeKind.TableArray ? map.lastChild(next) : next;
+      if (node === NONE) return ROOT;
+    }
+    const last = parts[parts.length - 1];
+    if (last === undefined) return ROOT;
+    const existing = this.findChild(node, last);
+    if (isArray) {
+      const array = existing !== NONE ? existing : this.addKey(NodeKind.TableArray, node, last, start, end);
+      return map.add(NodeKind.Table, array, -1, -1, start, end);
+    }
+    if (existing !== NONE) {
+      // Defined implicitly earlier (by `[a.b]` before `[a]`): the header is now its place.
+      map.setValue(existing, start, end);
+      return existing;
+    }
+    return this.addKey(NodeKind.Table, node, last, start, end);
+  }
+
+  /** `a.b.c = value` inside `table` (a header table, the root or an inline table). */
+  private keyValue(table: number): void {
+    const map = this.map;
+    const start = this.pos;
+    const parts = this.dottedKey();
+    this.skipSpaces();
+    if (this.text.charCodeAt(this.pos) === EQUALS) this.pos++;
+    this.skipSpaces();
+    let node = table;
+    const implicit: number[] = [];
+    for (let i = 0; i < parts.length - 1; i++) {
+      let next = this.findChild(node, parts[i]);
+      if (next === NONE) {
+        next = this.addKey(NodeKind.Table, node, parts[i], start, start);
+        implicit.push(next);
+      }
+      node = next;
+    }
+    const last = parts[parts.length - 1];
+    if (last === undefined) return;
+    const pair = this.addKey(NodeKind.Scalar, node, last, this.pos, this.pos);
+    this.value(pair);
+    // A table made by a dotted key spans the whole line that made it.
+    for (const made of implicit) map.setValueEnd(made, this.pos);
+  }
+
+  /** Reads the value at `pos` into `node` (its kind, range and, for arrays and inline tables, its children). */
+  private value(node: number): void {
+    const text = this.text;
+    const map = this.map;
+    const start = this.pos;
+    const c = text.charCodeAt(start);
+    if (c === QUOTE || c === APOSTROPHE) {
+      const triple = text.charCodeAt(start + 1) === c && text.charCodeAt(start + 2) === c;
+      const plain = triple ? false : this.skipString(c);
+      if (triple) this.skipMultilineString(c);
+      map.setKind(node, plain ? NodeKind.PlainString : NodeKind.OtherString);
+    } else if (c === OPEN_BRACKET) {
+      map.setKind(node, NodeKind.Array);
+      this.pos++;
+      for (;;) {
+        this.skipBlankAndComments();
+        if (this.pos >= this.length) break;
+        const d = text.charCodeAt(this.pos);
+        if (d === CLOSE_BRACKET) {
+          this.pos++;
+          break;
+        }
+        if (d === COMMA) {
+          this.pos++;
+          continue;
+        }
+        const before = this.pos;
+        const item = map.add(NodeKind.Scalar, node, -1, -1, this.pos, this.pos);
+        this.value(item);
+        if (this.pos === before) this.pos++;
+      }
+    } else if (c === OPEN_BRACE) {
+      map.setKind(node, NodeKind.InlineTable);
+      this.pos++;
+      for (;;) {
+        this.skipBlankAndComments();
+        if (this.pos >= this.length) break;
+        const d = text.charCodeAt(this.pos);
+        if (d === CLOSE_BRACE) {
+          this.pos++;
+          break;
+        }
+        if (d === COMMA) {
+          this.pos++;
+          continue;
+        }
+        const before = this.pos;
+        this.keyValue(node);
+        if (this.pos === before) this.pos++;
+      }
+    } else {
+      // Numbers, booleans, dates (which may hold one space): up to a delimiter, trailing blanks trimmed.
+      let i = start;
+      for (; i < this.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === COMMA || d === CLOSE_BRACKET || d === CLOSE_BRACE || d === HASH || d === LF || d === CR) break;
+      }
+      let end = i;
+      while (end > start && (text.charCodeAt(end - 1) === SPACE || text.charCodeAt(end - 1) === TAB)) end--;
+      this.pos = end;
+      map.setKind(node, NodeKind.Scalar);
+    }
+    map.setValue(node, start, this.pos);
+  }
+
+  /** Skips a one-line string; true when it holds no escape (its raw text is its value). */
+  private skipString(quote: number): boolean {
+    const text = this.text;
+    let i = this.pos + 1;
+    let plain = true;
+    if (quote === APOSTROPHE) {
+      const close = text.indexOf("'", i);
+      this.pos = close === -1 ? this.length : close + 1;
+      return true;
+    }
+    for (; i < this.length; i++) {
+      const d = text.charCodeAt(i);
+      if (d === BACKSLASH) {
+        plain = false;
+        i++;
+      } else if (d === QUOTE) {
+        break;
+      }
+    }
+    this.pos = Math.min(i + 1, this.length);
+    return plain;
+  }
+
+  private skipMultilineString(quote: number): void {
+    const text = this.text;
+    let i = this.pos + 3;
+    for (; i < this.length; i++) {
+      const d = text.charCodeAt(i);
+      if (d === BACKSLASH && quote === QUOTE) {
+        i++;
+      } else if (d === quote && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
+        i += 3;
+        // Up to two more quotes may close the string as content ("""a"""" ends with a quote).
+        for (let extra = 0; extra < 2 && text.charCodeAt(i) === quote; extra++) i++;
+        this.pos = i;
+        return;
+      }
+    }
+    this.pos = this.length;
+  }
+
+  /** `a . "b" . 'c'`: the parts with their ranges; quoted parts carry their decoded names. */
+  private dottedKey(): KeyPart[] {
+    const text = this.text;
+    const parts: KeyPart[] = [];
+    for (;;) {
+      this.skipSpaces();
+      const start = this.pos;
+      const c = text.charCodeAt(start);
+      let name: string | undefined;
+      if (c === QUOTE || c === APOSTROPHE) {
+        this.skipString(c);
+        name = decodeQuotedKey(text.slice(start, this.pos));
+      } else {
+        let i = start;
+        for (; i < this.length; i++) {
+          const d = text.charCodeAt(i);
+          if (
+            d === SPACE || d === TAB || d === DOT || d === EQUALS || d === CLOSE_BRACKET ||
+            d === LF || d === CR || d === HASH || d === COMMA || d === CLOSE_BRACE || d === OPEN_BRACKET
+          ) break;
+        }
+        this.pos = i;
+      }
+      parts.push({ start, end: this.pos, name });
+      this.skipSpaces();
+      if (text.charCodeAt(this.pos) !== DOT || this.pos === start) return parts;
+      this.pos++;
+    }
+  }
+
+  private findChild(parent: number, part: KeyPart): number {
+    const name = part.name ?? this.text.slice(part.start, part.end);
+    return this.map.child(parent, name);
+  }
+
+  private addKey(kind: NodeKind, parent: number, part: KeyPart, valueStart: number, valueEnd: number): number {
+    const node = this.map.add(kind, parent, part.start, part.end, valueStart, valueEnd);
+    if (part.name !== undefined) this.map.setQuotedName(node, part.name);
+    return node;
+  }
+
+  private skipSpaces(): void {
+    const text = this.text;
+    while (this.pos < this.length) {
+      const c = text.charCodeAt(this.pos);
+      if (c !== SPACE && c !== TAB) return;
+      this.pos++;
+    }
+  }
+
+  /** Spaces, newlines and comments. */
+  private skipBlankAndComments(): void {
+    const text = this.text;
+    while (this.pos < this.length) {
+      const c = text.charCodeAt(this.pos);
+      if (c === SPACE || c === TAB || c === LF || c === CR) {
+        this.pos++;
+      } else if (c === HASH) {
+        const eol = text.indexOf('\n', this.pos);
+        this.pos = eol === -1 ? this.length : eol + 1;
+      } else {
+        return;
+      }
+    }
+  }
+}
+
+/** A quoted key's name, decoded by smol-toml itself so escapes mean what they mean there. */
+function decodeQuotedKey(raw: string): string {
+  if (raw.charCodeAt(0) === APOSTROPHE) return raw.slice(1, -1);
+  try {
+    const value = parse(`k = ${raw}`).k;
+    return typeof value === 'string' ? value : raw.slice(1, -1);
+  } catch {
+    return raw.slice(1, -1);
+  }
+}
