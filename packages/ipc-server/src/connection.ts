@@ -1,0 +1,274 @@
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import type { Dispatcher, ResponseEnvelope, Session } from '@nano-access/protocol';
+import { errorEnvelope, stringifyAscii } from '@nano-access/protocol';
+import { ServerHandshake } from './access-check';
+import { ByteQueue } from './byte-queue';
+import { IpcErrorCode } from './errors';
+import { FrameParser, type FramingError, type RequestFrame } from './frame-parser';
+import { encodeAsciiResponse, encodeResponse, type Encoding } from './framing';
+
+/** What a connection needs of the protocol's Dispatcher (tests may pass a stand-in). */
+export type IpcDispatcher = Pick<Dispatcher, 'handleEnvelope' | 'handleLegacy' | 'handleFlatbuffers' | 'closeSession'>;
+
+export type TransportName = 'tcp' | 'local';
+
+export interface ConnectionOptions {
+  dispatcher: IpcDispatcher;
+  logger: Logger;
+  transport: TransportName;
+  allowUnsafe: boolean;
+  ioTimeoutMs: number;
+  maxFrameBytes: number;
+  /** The access-check secret, or null when the transport has no check. */
+  secret: Buffer | null;
+}
+
+/** Frames parsed but not yet answered before reading pauses (bounds memory under a pipelining flood). */
+const MAX_QUEUED_FRAMES = 64;
+/** Unsent response bytes before reading pauses until the peer reads. */
+const WRITE_HIGH_WATER_BYTES = 1024 * 1024;
+/** Unsent event bytes at which a subscriber that does not read is dropped. */
+const SLOW_CONSUMER_BYTES = 16 * 1024 * 1024;
+
+const LEGACY_UNPARSABLE = { error: 'Unable to parse JSON' };
+const LEGACY_INTERNAL = { error: 'Internal server error in RPC' };
+
+type WorkItem = { frame: RequestFrame } | { closeWith: Buffer | null };
+
+let nextConnectionId = 1;
+
+/**
+ * One client connection: reads frames, answers them one at a time in order,
+ * pushes subscription events. It is the protocol Session of the connection.
+ */
+export class IpcConnection implements Session {
+  readonly id: string;
+  private readonly queue = new ByteQueue();
+  private readonly parser: FrameParser;
+  private handshake: ServerHandshake | null;
+  private readonly work: WorkItem[] = [];
+  private processing = false;
+  private closed = false;
+  private ending = false;
+  private stallTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: ConnectionOptions,
+  ) {
+    this.id = `${options.transport}-${nextConnectionId++}`;
+    this.log = options.logger.child({ connection: this.id });
+    this.parser = new FrameParser(options.maxFrameBytes, this.queue);
+    this.handshake = options.secret === null ? null : new ServerHandshake(options.secret);
+    socket.setNoDelay?.(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.maybeResume());
+    socket.on('error', (error: NodeJS.ErrnoException) => this.log.debug({ err: error.code ?? error.message }, 'ipc connection error'));
+    socket.on('close', () => this.onClose());
+    // The handshake has one io_timeout from connect to completion, not per byte.
+    if (this.handshake !== null) this.armStallTimer(false);
+  }
+
+  /** Session: an event for this connection's subscriptions, sent as a JSON envelope frame. */
+  push(envelope: ResponseEnvelope): void {
+    if (this.closed || this.ending) return;
+    if (this.socket.writableLength > SLOW_CONSUMER_BYTES) {
+      this.log.warn({ code: IpcErrorCode.slowConsumer }, 'ipc subscriber does not read its events; closing');
+      this.destroy();
+      return;
+    }
+    this.socket.write(encodeAsciiResponse(stringifyAscii(envelope)));
+  }
+
+  /** Ends the connection (server shutdown). */
+  destroy(): void {
+    if (!this.closed) this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closed || this.ending) return;
+    if (this.handshake !== null) {
+      this.queue.push(chunk);
+      if (!this.advanceHandshake()) return;
+    } else {
+      this.parser.push(chunk);
+    }
+    this.readFrames();
+  }
+
+  /** True when the handshake is done and frames may be read. */
+  private advanceHandshake(): boolean {
+    for (;;) {
+      const handshake = this.handshake;
+      if (handshake === null) return true;
+      const step = handshake.step(this.queue);
+      if (step === null) return false;
+      if (step === 'fail') {
+        this.log.info({ code: IpcErrorCode.accessDenied }, 'ipc access check failed');
+        this.destroy();
+        return false;
+      }
+      this.socket.write(step.send);
+      if (step.done) {
+        this.handshake = null;
+        this.clearStallTimer();
+        return true;
+      }
+    }
+  }
+
+  private readFrames(): void {
+    for (;;) {
+      const step = this.parser.next();
+      if (step === null) break;
+      if ('error' in step) {
+        this.onFramingError(step.error);
+        return;
+      }
+      this.work.push({ frame: step.frame });
+    }
+    if (this.parser.partial) this.armStallTimer(true);
+    else this.clearStallTimer();
+    if (this.work.length >= MAX_QUEUED_FRAMES) this.socket.pause();
+    void this.process();
+  }
+
+  private onFramingError(error: FramingError): void {
+    this.clearStallTimer();
+    if (error.kind === 'bad-preamble') {
+      this.log.debug({ code: IpcErrorCode.badPreamble }, 'ipc bad preamble; closing');
+      this.destroy();
+      return;
+    }
+    const code = error.kind === 'empty' ? IpcErrorCode.frameEmpty : IpcErrorCode.frameTooLarge;
+    const detail =
+      error.kind === 'empty'
+        ? 'frame length is 0'
+        : `frame length ${error.length} exceeds max_frame_bytes (${this.options.maxFrameBytes})`;
+    this.log.debug({ code }, 'ipc bad frame length; closing');
+    // The preamble and length were intact: answer in the request's encoding, after the earlier requests' answers.
+    this.ending = true;
+    this.socket.pause();
+    this.work.push({ closeWith: this.framingErrorResponse(error.encoding, detail) });
+    void this.process();
+  }
+
+  private framingErrorResponse(encoding: Encoding, detail: string): Buffer | null {
+    if (encoding === 1 || encoding === 2) return encodeAsciiResponse(stringifyAscii({ error: `Invalid request: ${detail}` }));
+    if (encoding === 4) return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${detail}`)));
+    // Encoding 3 wants a flatbuffers answer; an empty Envelope is the dispatcher's own format error.
+    return null;
+  }
+
+  private async process(): Promise<void> {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.work.length > 0 && !this.closed) {
+        const item = this.work.shift()!;
+        if ('closeWith' in item) {
+          const response = item.closeWith ?? (await this.flatbuffersFormatError());
+          if (!this.closed) this.socket.end(response);
+          return;
+        }
+        const response = await this.answer(item.frame);
+        if (this.closed) return;
+        this.socket.write(response);
+        this.maybeResume();
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private async flatbuffersFormatError(): Promise<Buffer> {
+    const bytes = await this.options.dispatcher.handleFlatbuffers(new Uint8Array(0), { transport: 'ipc', session: this });
+    return encodeResponse(bytes);
+  }
+
+  private maybeResume(): void {
+    if (this.closed || this.ending) return;
+    if (this.work.length < MAX_QUEUED_FRAMES && this.socket.writableLength < WRITE_HIGH_WATER_BYTES && this.socket.isPaused()) {
+      this.socket.resume();
+    }
+  }
+
+  /** Answers one frame. Never throws: a failing dispatcher is an internal error answer. */
+  private async answer(frame: RequestFrame): Promise<Buffer> {
+    const { dispatcher } = this.options;
+    try {
+      switch (frame.encoding) {
+        case 1:
+        case 2: {
+          const request = parseJson(frame.payload);
+          if (!request.ok) return encodeAsciiResponse(stringifyAscii(LEGACY_UNPARSABLE));
+          const result = await dispatcher.handleLegacy(request.value, {
+            authorize: false,
+            unsafeAllowed: frame.encoding === 2 && this.options.allowUnsafe,
+          });
+          return encodeAsciiResponse(stringifyAscii(result.body));
+        }
+        case 3: {
+          const bytes = await dispatcher.handleFlatbuffers(frame.payload, { transport: 'ipc', session: this });
+          return encodeResponse(bytes);
+        }
+        case 4: {
+          const envelope = parseJson(frame.payload);
+          if (!envelope.ok) {
+            return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${envelope.error}`)));
+          }
+          const fields = typeof envelope.value === 'object' && envelope.value !== null ? (envelope.value as Record<string, unknown>) : {};
+          const response = await dispatcher.handleEnvelope(envelope.value, {
+            transport: 'ipc',
+            session: this,
+            credentials: typeof fields.credentials === 'string' ? fields.credentials : undefined,
+            correlationId: typeof fields.correlation_id === 'string' ? fields.correlation_id : undefined,
+          });
+          return encodeAsciiResponse(stringifyAscii(response));
+        }
+      }
+    } catch (error) {
+      this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'ipc dispatcher failed');
+      if (frame.encoding === 4 || frame.encoding === 3) return encodeAsciiResponse(stringifyAscii(errorEnvelope(2, 'Internal error')));
+      return encodeAsciiResponse(stringifyAscii(LEGACY_INTERNAL));
+    }
+  }
+
+  private armStallTimer(restart: boolean): void {
+    if (this.stallTimer !== null) {
+      if (restart) this.stallTimer.refresh();
+      return;
+    }
+    this.stallTimer = setTimeout(() => {
+      this.log.debug({ code: IpcErrorCode.ioTimeout }, 'ipc partial frame stalled past io_timeout; closing');
+      this.destroy();
+    }, this.options.ioTimeoutMs);
+    this.stallTimer.unref();
+  }
+
+  private clearStallTimer(): void {
+    if (this.stallTimer !== null) {
+      clearTimeout(this.stallTimer);
+      this.stallTimer = null;
+    }
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.clearStallTimer();
+    this.work.length = 0;
+    this.queue.clear();
+    this.options.dispatcher.closeSession(this);
+  }
+}
+
+function parseJson(payload: Buffer): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(payload.toString('utf8')) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}

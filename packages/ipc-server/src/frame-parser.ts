@@ -1,0 +1,91 @@
+import { ByteQueue } from './byte-queue';
+import { isEncoding, LENGTH_BYTES, PREAMBLE_BYTES, PREAMBLE_LEAD, type Encoding } from './framing';
+
+export interface RequestFrame {
+  encoding: Encoding;
+  payload: Buffer;
+}
+
+/**
+ * Why a stream can no longer be read as frames. With `encoding` set, the
+ * preamble was intact and the peer can still be told what went wrong.
+ */
+export type FramingError =
+  | { kind: 'bad-preamble' }
+  | { kind: 'empty'; encoding: Encoding }
+  | { kind: 'too-large'; encoding: Encoding; length: number };
+
+export type ParseStep = { frame: RequestFrame } | { error: FramingError } | null;
+
+/**
+ * A streaming request-frame parser. Feed it chunks; pull complete frames.
+ * The length prefix is checked against maxFrameBytes as soon as its four
+ * bytes are in, before any payload is buffered or allocated.
+ */
+export class FrameParser {
+  private readonly queue: ByteQueue;
+  private encoding: Encoding | null = null;
+  private length = -1;
+  private failed: FramingError | null = null;
+
+  constructor(
+    private readonly maxFrameBytes: number,
+    queue?: ByteQueue,
+  ) {
+    this.queue = queue ?? new ByteQueue();
+  }
+
+  push(chunk: Buffer): void {
+    if (this.failed === null) this.queue.push(chunk);
+  }
+
+  /** Whether a frame has started and not completed (bytes are buffered, or a preamble was read). */
+  get partial(): boolean {
+    return this.failed === null && (this.encoding !== null || this.queue.length > 0);
+  }
+
+  /** Buffered, unconsumed bytes. */
+  get buffered(): number {
+    return this.queue.length;
+  }
+
+  /** The next complete frame, a framing error (terminal), or null when more bytes are needed. */
+  next(): ParseStep {
+    if (this.failed !== null) return { error: this.failed };
+    if (this.encoding === null) {
+      // Reject a bad lead byte as soon as it arrives, not after four bytes.
+      const lead = this.queue.peek(0);
+      if (lead === undefined) return null;
+      if (lead !== PREAMBLE_LEAD) return this.fail({ kind: 'bad-preamble' });
+      const preamble = this.queue.take(PREAMBLE_BYTES);
+      if (preamble === null) {
+        const encodingByte = this.queue.peek(1);
+        if (encodingByte !== undefined && !isEncoding(encodingByte)) return this.fail({ kind: 'bad-preamble' });
+        return null;
+      }
+      const encoding = preamble[1];
+      if (!isEncoding(encoding) || preamble[2] !== 0 || preamble[3] !== 0) return this.fail({ kind: 'bad-preamble' });
+      this.encoding = encoding;
+    }
+    if (this.length < 0) {
+      const lengthBytes = this.queue.take(LENGTH_BYTES);
+      if (lengthBytes === null) return null;
+      const length = lengthBytes.readUInt32BE(0);
+      if (length === 0) return this.fail({ kind: 'empty', encoding: this.encoding });
+      if (length > this.maxFrameBytes) return this.fail({ kind: 'too-large', encoding: this.encoding, length });
+      this.length = length;
+    }
+    const payload = this.queue.take(this.length);
+    if (payload === null) return null;
+    const frame: RequestFrame = { encoding: this.encoding, payload };
+    this.encoding = null;
+    this.length = -1;
+    return { frame };
+  }
+
+  private fail(error: FramingError): ParseStep {
+    this.failed = error;
+    this.queue.clear();
+    return { error };
+  }
+}

@@ -1,0 +1,41 @@
+/** The node's IPC framing (WIRE.md): 'N' ENCODING 0 0, be32(length), payload; responses be32(length), payload. */
+
+export const PREAMBLE_LEAD = 0x4e; // 'N'
+export const PREAMBLE_BYTES = 4;
+export const LENGTH_BYTES = 4;
+
+/** The four encodings of the node's IPC. */
+export type Encoding = 1 | 2 | 3 | 4;
+
+export function isEncoding(value: number): value is Encoding {
+  return value === 1 || value === 2 || value === 3 || value === 4;
+}
+
+/** One request frame: preamble, be32 length, payload, in one buffer (one socket write). */
+export function encodeRequest(encoding: Encoding, payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(PREAMBLE_BYTES + LENGTH_BYTES + payload.length);
+  out[0] = PREAMBLE_LEAD;
+  out[1] = encoding;
+  out[2] = 0;
+  out[3] = 0;
+  out.writeUInt32BE(payload.length, 4);
+  out.set(payload, 8);
+  return out;
+}
+
+/** One response frame: be32 length, payload, in one buffer. */
+export function encodeResponse(payload: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(LENGTH_BYTES + payload.length);
+  out.writeUInt32BE(payload.length, 0);
+  out.set(payload, 4);
+  return out;
+}
+
+/** A response frame from pure-ASCII JSON text (stringifyAscii's output): one byte per character. */
+export function encodeAsciiResponse(text: string): Buffer {
+  const length = Buffer.byteLength(text, 'latin1');
+  const out = Buffer.allocUnsafe(LENGTH_BYTES + length);
+  out.writeUInt32BE(length, 0);
+  out.write(text, 4, 'latin1');
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * JSON Schema of config-node.toml (WIRE.md), strict: unknown keys are errors.
+ * Keys the reference node reads keep their names and defaults; the project's
+ * extensions are marked.
+ */
+const transportCommon = {
+  enable: { type: 'boolean' },
+  io_timeout: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
+  allow_unsafe: { type: 'boolean' },
+} as const;
+
+export const nodeConfigSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'config-node.toml (IPC server)',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    node: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        ipc: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            // Extensions: limits.
+            max_frame_bytes: { type: 'integer', minimum: 1, maximum: 4294967295 },
+            max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
+            local: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                ...transportCommon,
+                path: { type: 'string', minLength: 1 },
+                // Extension: the socket file's mode, set at creation.
+                mode: { type: 'string', pattern: '^0?[0-7]{3}$' },
+              },
+            },
+            tcp: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                ...transportCommon,
+                port: { type: 'integer', minimum: 0, maximum: 65535 },
+                // Extensions: bind address, shared-secret access check.
+                address: { type: 'string', minLength: 1 },
+                access_check: { type: 'boolean' },
+                access_file: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    },
+    // Extension: where answers come from.
+    backend: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        type: { enum: ['embedded', 'node-rpc'] },
+        ledger: { type: 'string', minLength: 1 },
+        url: { type: 'string', pattern: '^https?://' },
+        timeout: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,189 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
+import { nodeConfigSchema } from './node-config-schema';
+
+/** The unix domain socket transport ([node.ipc.local]). */
+export interface LocalTransportConfig {
+  enable: boolean;
+  /** Absolute path of the socket ({tmpdir} and relative paths resolved against the OS temp dir). */
+  path: string;
+  /** Seconds a partial frame may stall. */
+  ioTimeout: number;
+  allowUnsafe: boolean;
+  /** File mode of the socket, e.g. 0o600. */
+  mode: number;
+}
+
+/** The TCP transport ([node.ipc.tcp]). */
+export interface TcpTransportConfig {
+  enable: boolean;
+  address: string;
+  port: number;
+  ioTimeout: number;
+  allowUnsafe: boolean;
+  accessCheck: boolean;
+  /** Absolute path of the shared secret ("" when the check is off); relative paths resolve against the data dir. */
+  accessFile: string;
+}
+
+/** Where answers come from ([backend], an extension of this project). */
+export type BackendConfig =
+  | { type: 'embedded'; /** Absolute path of the ledger JSON. */ ledger: string }
+  | { type: 'node-rpc'; url: string; /** Seconds. */ timeout: number };
+
+export interface NodeConfig {
+  ipc: {
+    local: LocalTransportConfig;
+    tcp: TcpTransportConfig;
+    maxFrameBytes: number;
+    maxConnections: number;
+  };
+  backend: BackendConfig;
+}
+
+export const NODE_CONFIG_FILE = 'config-node.toml';
+
+export const nodeConfigDefaults = {
+  localPath: '/tmp/nano',
+  ioTimeout: 15,
+  mode: 0o600,
+  address: '127.0.0.1',
+  port: 7077,
+  maxFrameBytes: 1048576,
+  maxConnections: 1024,
+  ledger: 'ledger.json',
+  rpcTimeout: 10,
+} as const;
+
+/** The placeholder a socket path may start with, replaced by the OS temp dir. */
+export const TMPDIR_PLACEHOLDER = '{tmpdir}';
+
+/**
+ * `{tmpdir}/x` and relative paths resolve against the OS temp dir, so a
+ * bundled config works on any machine; absolute paths are kept.
+ */
+export function resolveSocketPath(configured: string): string {
+  let p = configured;
+  if (p.startsWith(TMPDIR_PLACEHOLDER)) p = os.tmpdir() + p.slice(TMPDIR_PLACEHOLDER.length);
+  return path.isAbsolute(p) ? path.normalize(p) : path.resolve(os.tmpdir(), p);
+}
+
+type Table = Record<string, unknown>;
+
+function table(value: unknown): Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Table) : {};
+}
+
+function pick<T>(t: Table, key: string, fallback: T): T {
+  return t[key] === undefined ? fallback : (t[key] as T);
+}
+
+/** The config every key at its default (a missing config-node.toml). */
+export function defaultNodeConfig(dataDir: string): NodeConfig {
+  return buildConfig({}, dataDir);
+}
+
+function buildConfig(raw: Table, dataDir: string): NodeConfig {
+  const ipc = table(table(raw.node).ipc);
+  const local = table(ipc.local);
+  const tcp = table(ipc.tcp);
+  const backend = table(raw.backend);
+  const accessFile = pick(tcp, 'access_file', '');
+  const backendType = pick<string>(backend, 'type', 'embedded');
+  return {
+    ipc: {
+      local: {
+        enable: pick(local, 'enable', false),
+        path: resolveSocketPath(pick(local, 'path', nodeConfigDefaults.localPath)),
+        ioTimeout: pick(local, 'io_timeout', nodeConfigDefaults.ioTimeout),
+        allowUnsafe: pick(local, 'allow_unsafe', false),
+        mode: parseInt(pick(local, 'mode', '0600'), 8),
+      },
+      tcp: {
+        enable: pick(tcp, 'enable', false),
+        address: pick(tcp, 'address', nodeConfigDefaults.address),
+        port: pick(tcp, 'port', nodeConfigDefaults.port),
+        ioTimeout: pick(tcp, 'io_timeout', nodeConfigDefaults.ioTimeout),
+        allowUnsafe: pick(tcp, 'allow_unsafe', false),
+        accessCheck: pick(tcp, 'access_check', false),
+        accessFile: accessFile === '' ? '' : path.resolve(dataDir, accessFile),
+      },
+      maxFrameBytes: pick(ipc, 'max_frame_bytes', nodeConfigDefaults.maxFrameBytes),
+      maxConnections: pick(ipc, 'max_connections', nodeConfigDefaults.maxConnections),
+    },
+    backend:
+      backendType === 'node-rpc'
+        ? { type: 'node-rpc', url: pick(backend, 'url', 'http://127.0.0.1:7076'), timeout: pick(backend, 'timeout', nodeConfigDefaults.rpcTimeout) }
+        : { type: 'embedded', ledger: path.resolve(dataDir, pick(backend, 'ledger', nodeConfigDefaults.ledger)) },
+  };
+}
+
+/** A diagnostic pointing at the first occurrence of `key =` in the text (or the file start). */
+function keyDiagnostic(text: string, file: string, key: string, message: string, messageId: string): Diagnostic {
+  const match = new RegExp(`^[ \\t]*${key}[ \\t]*=`, 'm').exec(text);
+  const offset = match ? match.index + (match[0].length - match[0].trimStart().length) : 0;
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  const start = { line, column, offset };
+  const end = { line, column: column + (match ? key.length : 0), offset: offset + (match ? key.length : 0) };
+  return { ruleId: 'config-node', severity: 'error', message, messageId, file, span: { start, end } };
+}
+
+/** Reads config-node.toml from text. Never throws on bad input. */
+export function parseNodeConfig(text: string, options: { file: string; dataDir: string }): { config: NodeConfig | null; diagnostics: Diagnostic[] } {
+  const parsed = parseTomlConfig(text, { file: options.file, schema: nodeConfigSchema });
+  const diagnostics = [...parsed.diagnostics];
+  if (diagnostics.some((d) => d.severity === 'error') || parsed.value === null) return { config: null, diagnostics };
+  const raw = table(parsed.value);
+  const tcp = table(table(table(raw.node).ipc).tcp);
+  const backend = table(raw.backend);
+  if (tcp.access_check === true && (typeof tcp.access_file !== 'string' || tcp.access_file === '')) {
+    diagnostics.push(keyDiagnostic(text, options.file, 'access_check', 'access_check = true needs access_file, the path of the shared secret.', 'accessFileMissing'));
+  }
+  if (backend.type === 'node-rpc' && typeof backend.url !== 'string') {
+    diagnostics.push(keyDiagnostic(text, options.file, 'type', 'A node-rpc backend needs url, the node RPC address (http://host:port).', 'backendUrlMissing'));
+  }
+  if (backend.type !== 'node-rpc' && (backend.url !== undefined || backend.timeout !== undefined)) {
+    diagnostics.push(keyDiagnostic(text, options.file, backend.url !== undefined ? 'url' : 'timeout', 'url and timeout apply only to type = "node-rpc".', 'backendKeyUnused'));
+  }
+  if (backend.type === 'node-rpc' && backend.ledger !== undefined) {
+    diagnostics.push(keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'));
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
+  return { config: buildConfig(raw, options.dataDir), diagnostics };
+}
+
+/**
+ * Loads DIR/config-node.toml. A missing file is every default (as the node
+ * does); an unreadable or invalid one is diagnostics and a null config.
+ */
+export function loadNodeConfig(dataDir: string): { config: NodeConfig | null; diagnostics: Diagnostic[] } {
+  const dir = path.resolve(dataDir);
+  const file = path.join(dir, NODE_CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { config: defaultNodeConfig(dir), diagnostics: [] };
+    const position = { line: 1, column: 1, offset: 0 };
+    return {
+      config: null,
+      diagnostics: [
+        {
+          ruleId: 'config-node',
+          severity: 'error',
+          message: `Cannot read ${file}: ${code ?? String(error)}.`,
+          messageId: 'unreadable',
+          file,
+          span: { start: position, end: position },
+          fatal: true,
+        },
+      ],
+    };
+  }
+  return parseNodeConfig(text, { file, dataDir: dir });
+}
