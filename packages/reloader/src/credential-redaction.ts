@@ -1,0 +1,65 @@
+import { parseAccessFile } from '@nano-access/parser';
+import type { Diagnostic } from '@nano-access/parser';
+
+const REDACTED = '[redacted]';
+
+// `id = "…"`, `"id" = '…'` and the like, wherever they appear (tables or inline tables).
+// This also finds ids in a file that is not valid TOML, where the parser has no model.
+const ID_ASSIGNMENT = /(?:\bid|"id"|'id')[ \t]*=[ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"|'([^'\r\n]*)')/g;
+
+/**
+ * Every user id (credential) the text holds: the parser's decoded ids when the text parses,
+ * plus every string assigned to an `id` key (role ids included: over-redacting is safe).
+ */
+export function credentialsIn(text: string, file: string): string[] {
+  const found = new Set<string>();
+  try {
+    const { model } = parseAccessFile(text, { file });
+    for (const user of model?.users ?? []) if (user.id !== '') found.add(user.id);
+  } catch {
+    // The parser never throws on bad input; if it ever does, the pattern below still applies.
+  }
+  for (const match of text.matchAll(ID_ASSIGNMENT)) {
+    const raw = match[1] ?? match[2] ?? '';
+    if (raw === '') continue;
+    found.add(raw);
+    if (match[1] !== undefined && raw.includes('\\')) {
+      try {
+        found.add(JSON.parse(`"${raw}"`) as string);
+      } catch {
+        // TOML escapes JSON lacks (\e, \UXXXXXXXX): the raw form is already listed.
+      }
+    }
+  }
+  // Longest first, so that an id containing another is replaced whole.
+  return [...found].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * Replaces every credential in a message. Ids of four characters or more are replaced wherever
+ * they appear; shorter ones only where quoted, so that a one-letter id does not mangle the text.
+ */
+export function redactCredentials(message: string, credentials: readonly string[]): string {
+  let result = message;
+  for (const id of credentials) {
+    const forms = new Set([id, JSON.stringify(id).slice(1, -1)]);
+    for (const form of forms) {
+      if (form.length >= 4) {
+        result = result.split(form).join(REDACTED);
+      } else {
+        for (const [open, close] of [['"', '"'], ["'", "'"], ['`', '`'], ['\u201c', '\u201d']] as const) {
+          result = result.split(`${open}${form}${close}`).join(`${open}${REDACTED}${close}`);
+        }
+      }
+    }
+  }
+  return result;
+}
+
+/** The diagnostics with every credential removed from their messages (a copy; the input is not changed). */
+export function redactDiagnostics(diagnostics: readonly Diagnostic[], text: string, file: string): Diagnostic[] {
+  if (diagnostics.length === 0) return [];
+  const credentials = credentialsIn(text, file);
+  if (credentials.length === 0) return diagnostics.map((d) => ({ ...d }));
+  return diagnostics.map((d) => ({ ...d, message: redactCredentials(d.message, credentials) }));
+}

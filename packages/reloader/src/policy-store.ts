@@ -1,0 +1,341 @@
+import { EventEmitter } from 'node:events';
+import { resolve as resolvePath } from 'node:path';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import { loadPolicy } from '@nano-access/resolver';
+import type { Catalog, Policy, PolicySource } from '@nano-access/resolver';
+import type { Diagnostic } from '@nano-access/parser';
+import { contentHash } from './content-hash';
+import { redactDiagnostics } from './credential-redaction';
+import { formatDiagnostic, logDiagnostics } from './diagnostic-log';
+import { POLICY_INVALID, PolicyStoreError, READ_FAILED, STORE_CLOSED, WATCH_FAILED } from './errors';
+import { watchFile } from './file-watch';
+import type { FileWatch } from './file-watch';
+import { renderMetrics } from './metrics';
+import { readAccessFile } from './read-access-file';
+import { SerialRunner } from './serial-runner';
+import { TrailingDebounce } from './trailing-debounce';
+import type {
+  PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, ReloadFailure, ReloadResult, ReloadTrigger, TextStoreOptions,
+} from './types';
+
+/** What is active: swapped as one reference, so a reader never sees half of a reload. */
+interface Active {
+  readonly policy: Policy;
+  readonly generation: number;
+  readonly hash: string | null;
+  readonly loadedAt: Date;
+}
+
+interface Settings {
+  file: string | null;
+  displayName: string;
+  catalog: Catalog | undefined;
+  logger: Logger;
+  debounceMs: number;
+}
+
+const DEFAULT_DEBOUNCE_MS = 100;
+
+// Explicit triggers outrank the watch: an operator's SIGHUP re-reports a file already rejected.
+const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, signal: 2, open: 3 };
+
+function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return diagnostics.filter((d) => d.severity === 'error');
+}
+
+function invalidMessage(displayName: string, diagnostics: readonly Diagnostic[]): string {
+  const errors = errorsOf(diagnostics);
+  const head = `${displayName}: the access file has ${errors.length} error${errors.length === 1 ? '' : 's'} and was not activated`;
+  return [head, ...errors.map(formatDiagnostic)].join('\n');
+}
+
+/**
+ * Holds the active Policy and replaces it when the access file changes: the new policy is built
+ * off to the side by the same loadPolicy() that `nano-access lint` uses, then one reference is
+ * swapped. A file with any error is never activated; the previous policy stays.
+ */
+export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements PolicySource {
+  private active: Active;
+  private readonly settings: Settings;
+  private readonly runner: SerialRunner<ReloadTrigger, ReloadResult>;
+  private readonly debounce: TrailingDebounce;
+  private watcher: FileWatch | null = null;
+  private readonly signalDisposers = new Set<() => void>();
+  private closed = false;
+  private successes = 0;
+  private failures = 0;
+  private lastReloadSuccessful = true;
+  private lastFailure: ReloadFailure | null = null;
+  private lastRejectedHash: string | null = null;
+  private fileMissing = false;
+
+  private constructor(settings: Settings, initial: Active, fileMissing: boolean) {
+    super();
+    this.settings = settings;
+    this.active = initial;
+    this.fileMissing = fileMissing;
+    this.runner = new SerialRunner<ReloadTrigger, ReloadResult>(
+      (trigger) => this.reloadOnce(trigger),
+      (queued, next) => (TRIGGER_RANK[next] > TRIGGER_RANK[queued] ? next : queued),
+    );
+    this.debounce = new TrailingDebounce(() => void this.reload('watch'), settings.debounceMs);
+  }
+
+  /**
+   * Loads the access file and (unless `watch: false`) watches it. A missing file gives the default
+   * user alone, with a warning. Rejects with PolicyStoreError `NA_RELOAD_POLICY_INVALID` (its
+   * `diagnostics` and message list every error) when the file has errors, and
+   * `NA_RELOAD_READ_FAILED` when it cannot be read: print them and exit non-zero.
+   */
+  static async open(path: string, options: PolicyStoreOptions = {}): Promise<PolicyStore> {
+    const file = resolvePath(path);
+    const settings: Settings = {
+      file,
+      displayName: options.displayName ?? path,
+      catalog: options.catalog,
+      logger: options.logger ?? pino({ level: 'silent' }),
+      debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+    };
+    const { logger, displayName } = settings;
+    const read = await readAccessFile(file);
+    let store: PolicyStore;
+    if (read.kind === 'error') {
+      throw new PolicyStoreError(READ_FAILED, `${displayName}: ${read.message}`, [], { cause: read.cause });
+    } else if (read.kind === 'missing') {
+      const { policy } = PolicyStore.compile('', settings);
+      if (policy === null) throw new PolicyStoreError(POLICY_INVALID, `${displayName}: the catalog gives no default policy`);
+      logger.warn({ file: displayName, generation: 1 }, 'access file not found: only the default user is configured (built-in default permissions); it is loaded when it appears');
+      store = new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, true);
+    } else {
+      const { policy, diagnostics } = PolicyStore.compile(read.text, settings);
+      if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(displayName, diagnostics), diagnostics);
+      logDiagnostics(logger, diagnostics, { file: displayName });
+      logger.info({ file: displayName, generation: 1, hash: read.hash, users: policy.userCount }, 'access policy loaded');
+      store = new PolicyStore(settings, { policy, generation: 1, hash: read.hash, loadedAt: new Date() }, false);
+    }
+    if (options.watch !== false) await store.startWatching();
+    return store;
+  }
+
+  /** A store over a fixed policy (tests, embedders that do not read a file). */
+  static fromPolicy(policy: Policy, options: { logger?: Logger } = {}): PolicyStore {
+    const settings: Settings = {
+      file: null, displayName: 'policy', catalog: policy.catalog,
+      logger: options.logger ?? pino({ level: 'silent' }), debounceMs: DEFAULT_DEBOUNCE_MS,
+    };
+    return new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, false);
+  }
+
+  /** A store over access-file text; throws PolicyStoreError `NA_RELOAD_POLICY_INVALID` when it has errors. */
+  static fromText(text: string, options: TextStoreOptions = {}): PolicyStore {
+    const settings: Settings = {
+      file: null, displayName: options.file ?? 'config-access.toml', catalog: options.catalog,
+      logger: options.logger ?? pino({ level: 'silent' }), debounceMs: DEFAULT_DEBOUNCE_MS,
+    };
+    const { policy, diagnostics } = PolicyStore.compile(text, settings);
+    if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(settings.displayName, diagnostics), diagnostics);
+    const hash = contentHash(Buffer.from(text, 'utf8'));
+    return new PolicyStore(settings, { policy, generation: 1, hash, loadedAt: new Date() }, false);
+  }
+
+  /** The one code path: loadPolicy (parse, validate, compile), with credentials redacted from the messages. */
+  private static compile(text: string, settings: Settings): { policy: Policy | null; diagnostics: Diagnostic[] } {
+    const result = loadPolicy(text, { file: settings.displayName, catalog: settings.catalog });
+    return { policy: result.policy, diagnostics: redactDiagnostics(result.diagnostics, text, settings.displayName) };
+  }
+
+  /** The active policy. Read it once per request: the object never changes, a reload swaps in another. */
+  get current(): Policy {
+    return this.active.policy;
+  }
+
+  get generation(): number {
+    return this.active.generation;
+  }
+
+  /**
+   * Reads the file and activates it if it changed and has no error. Serialised: a call during a
+   * reload schedules exactly one more, shared by every call until it starts. Never rejects.
+   */
+  reload(trigger: ReloadTrigger = 'manual'): Promise<ReloadResult> {
+    if (this.closed) return Promise.resolve(this.result('closed', null, []));
+    return this.runner.run(trigger);
+  }
+
+  /**
+   * Activates access-file text given directly (an embedder's own source) with the same validation
+   * and swap as a file reload. Synchronous, so it is atomic with respect to reloads. Never throws on bad text.
+   */
+  applyText(text: string): ReloadResult {
+    if (this.closed) return this.result('closed', null, []);
+    const hash = contentHash(Buffer.from(text, 'utf8'));
+    if (hash === this.active.hash) return this.result('unchanged', hash, []);
+    return this.activate(text, hash, 'manual', Date.now());
+  }
+
+  /**
+   * Reloads on SIGHUP (or the signals given) until the returned function is called or the store
+   * closes. Only a daemon's entry point should call this: a library must not take over signals.
+   */
+  installSignalHandlers(signals: readonly NodeJS.Signals[] = ['SIGHUP']): () => void {
+    if (this.closed) throw new PolicyStoreError(STORE_CLOSED, 'installSignalHandlers() after close()');
+    const handler = (signal: NodeJS.Signals): void => {
+      this.settings.logger.info({ signal, file: this.settings.displayName }, 'reload requested by signal');
+      void this.reload('signal');
+    };
+    for (const signal of signals) process.on(signal, handler);
+    const dispose = (): void => {
+      for (const signal of signals) process.off(signal, handler);
+      this.signalDisposers.delete(dispose);
+    };
+    this.signalDisposers.add(dispose);
+    return dispose;
+  }
+
+  status(): PolicyStoreStatus {
+    return {
+      file: this.settings.file,
+      generation: this.active.generation,
+      hash: this.active.hash,
+      users: this.active.policy.userCount,
+      lastSuccess: this.active.loadedAt,
+      lastFailure: this.lastFailure,
+      lastReloadSuccessful: this.lastReloadSuccessful,
+      reloads: { success: this.successes, failure: this.failures },
+      fileMissing: this.fileMissing,
+      watching: this.watcher !== null,
+    };
+  }
+
+  /** Prometheus text exposition of the reload metrics, for the servers' /metrics. */
+  metrics(): string {
+    return renderMetrics({
+      reloadSuccesses: this.successes,
+      reloadFailures: this.failures,
+      lastReloadSuccessful: this.lastReloadSuccessful,
+      lastSuccessSeconds: this.active.loadedAt.getTime() / 1000,
+      generation: this.active.generation,
+      users: this.active.policy.userCount,
+    });
+  }
+
+  /** Stops watching, removes signal handlers, waits for a reload in flight. The last policy stays readable. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.debounce.cancel();
+    for (const dispose of [...this.signalDisposers]) dispose();
+    const watcher = this.watcher;
+    this.watcher = null;
+    await Promise.all([watcher?.close(), this.runner.idle()]);
+  }
+
+  private async startWatching(): Promise<void> {
+    const file = this.settings.file;
+    if (file === null) return;
+    try {
+      this.watcher = await watchFile(file, () => this.debounce.trigger(), (error) => this.onWatchError(error));
+      this.settings.logger.debug({ file: this.settings.displayName, debounceMs: this.settings.debounceMs }, 'watching the access file');
+    } catch (error) {
+      this.onWatchError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private onWatchError(error: Error): void {
+    const code = (error as NodeJS.ErrnoException).code;
+    this.settings.logger.error(
+      { code: WATCH_FAILED, cause: code, file: this.settings.displayName },
+      `watching the access file failed (${code ?? error.message}); reload with SIGHUP until the watch is fixed`,
+    );
+  }
+
+  private result(outcome: ReloadResult['outcome'], hash: string | null, diagnostics: Diagnostic[]): ReloadResult {
+    return { outcome, generation: this.active.generation, hash, diagnostics };
+  }
+
+  /** One reload: read, hash, and if new, validate and swap. Catches everything: the runner's task must not reject. */
+  private async reloadOnce(trigger: ReloadTrigger): Promise<ReloadResult> {
+    const { file, logger, displayName } = this.settings;
+    if (this.closed) return this.result('closed', null, []);
+    if (file === null) return this.result('unchanged', this.active.hash, []);
+    const started = Date.now();
+    try {
+      const read = await readAccessFile(file);
+      if (this.closed) return this.result('closed', null, []);
+      if (read.kind === 'missing') {
+        if (!this.fileMissing) {
+          logger.warn({ file: displayName, generation: this.active.generation, trigger }, 'access file is missing: keeping the active policy');
+        }
+        this.fileMissing = true;
+        this.emit('missing', { generation: this.active.generation, trigger });
+        return this.result('missing', null, []);
+      }
+      this.fileMissing = false;
+      if (read.kind === 'error') {
+        return this.reject(trigger, null, [], { code: READ_FAILED, message: `${read.message}` });
+      }
+      if (read.hash === this.active.hash) {
+        if (!this.lastReloadSuccessful) {
+          this.lastReloadSuccessful = true;
+          logger.info({ file: displayName, generation: this.active.generation, hash: read.hash }, 'access file matches the active policy again');
+        } else {
+          logger.debug({ file: displayName, trigger }, 'access file unchanged');
+        }
+        return this.result('unchanged', read.hash, []);
+      }
+      if (trigger === 'watch' && read.hash === this.lastRejectedHash) {
+        // The same bad content again (a touch, a chmod): already reported.
+        return this.result('rejected', read.hash, this.lastFailure?.diagnostics ?? []);
+      }
+      return this.activate(read.text, read.hash, trigger, started);
+    } catch (error) {
+      // Only a bug gets here (loadPolicy must not throw on bad input): fail closed, keep the old policy.
+      logger.error({ err: error, file: displayName }, 'reload failed unexpectedly: keeping the active policy');
+      return this.reject(trigger, null, [], { code: READ_FAILED, message: 'reload failed unexpectedly' });
+    }
+  }
+
+  private activate(text: string, hash: string, trigger: ReloadTrigger, started: number): ReloadResult {
+    const { logger, displayName } = this.settings;
+    const { policy, diagnostics } = PolicyStore.compile(text, this.settings);
+    if (policy === null) return this.reject(trigger, hash, diagnostics);
+    const previous = this.active;
+    this.active = { policy, generation: previous.generation + 1, hash, loadedAt: new Date() };
+    this.successes += 1;
+    this.lastReloadSuccessful = true;
+    this.lastRejectedHash = null;
+    const durationMs = Date.now() - started;
+    logDiagnostics(logger, diagnostics, { file: displayName, generation: this.active.generation });
+    logger.info(
+      { file: displayName, generation: this.active.generation, hash, users: policy.userCount, trigger, durationMs },
+      'access policy reloaded',
+    );
+    this.emit('reloaded', {
+      generation: this.active.generation, hash, previousHash: previous.hash, users: policy.userCount,
+      diagnostics, trigger, durationMs,
+    });
+    return this.result('reloaded', hash, diagnostics);
+  }
+
+  private reject(
+    trigger: ReloadTrigger, hash: string | null, diagnostics: Diagnostic[], error?: { code: string; message: string },
+  ): ReloadResult {
+    const { logger, displayName } = this.settings;
+    this.failures += 1;
+    this.lastReloadSuccessful = false;
+    this.lastRejectedHash = hash;
+    this.lastFailure = { time: new Date(), hash, diagnostics, ...(error ? { error } : {}) };
+    const generation = this.active.generation;
+    logDiagnostics(logger, diagnostics, { file: displayName, generation });
+    const errors = errorsOf(diagnostics).length;
+    logger.error(
+      { file: displayName, generation, hash, trigger, errors, ...(error ? { code: error.code } : { code: POLICY_INVALID }) },
+      error
+        ? `access file not reloaded: ${error.message}; keeping generation ${generation}`
+        : `access file rejected with ${errors} error${errors === 1 ? '' : 's'}; keeping generation ${generation}`,
+    );
+    this.emit('rejected', { generation, hash, diagnostics, trigger, ...(error ? { error } : {}) });
+    return this.result('rejected', hash, diagnostics);
+  }
+}

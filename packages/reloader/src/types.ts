@@ -1,0 +1,106 @@
+import type { Logger } from 'pino';
+import type { Diagnostic } from '@nano-access/parser';
+import type { Catalog } from '@nano-access/resolver';
+
+/** What started a reload. */
+export type ReloadTrigger = 'open' | 'watch' | 'signal' | 'manual';
+
+export interface PolicyStoreOptions {
+  /** The permission catalog. Default: the Nano catalog. */
+  catalog?: Catalog;
+  /** Where the store logs. Default: a silent logger (the application passes its own). */
+  logger?: Logger;
+  /** Watch the file's directory and reload on change. Default: true. */
+  watch?: boolean;
+  /** Quiet time after the last file-system event before the file is read. Default: 100 ms. */
+  debounceMs?: number;
+  /** The file name diagnostics carry. Default: the path as given. */
+  displayName?: string;
+}
+
+export interface TextStoreOptions {
+  catalog?: Catalog;
+  logger?: Logger;
+  /** The file name diagnostics carry. Default: `config-access.toml`. */
+  file?: string;
+}
+
+export type ReloadOutcome =
+  /** A new policy is active. */
+  | 'reloaded'
+  /** The content's hash equals the active policy's: nothing to do. */
+  | 'unchanged'
+  /** The new content has errors, or could not be read: the previous policy stays. */
+  | 'rejected'
+  /** The file is gone: the previous policy stays until it comes back. */
+  | 'missing'
+  /** The store was closed. */
+  | 'closed';
+
+export interface ReloadResult {
+  outcome: ReloadOutcome;
+  /** The active generation after this reload. */
+  generation: number;
+  /** sha256 (hex) of the content read, or null when nothing was read. */
+  hash: string | null;
+  /** Diagnostics of the content read (warnings for a reload; errors for a rejection), redacted. */
+  diagnostics: Diagnostic[];
+}
+
+export interface ReloadedEvent {
+  generation: number;
+  hash: string | null;
+  previousHash: string | null;
+  users: number;
+  /** Warnings of the new file (errors never reach a reloaded policy). */
+  diagnostics: Diagnostic[];
+  trigger: ReloadTrigger;
+  durationMs: number;
+}
+
+export interface RejectedEvent {
+  /** The generation that stays active. */
+  generation: number;
+  /** sha256 of the rejected content, or null when it could not be read. */
+  hash: string | null;
+  diagnostics: Diagnostic[];
+  /** Set when the file could not be read at all. */
+  error?: { code: string; message: string };
+  trigger: ReloadTrigger;
+}
+
+export interface MissingEvent {
+  generation: number;
+  trigger: ReloadTrigger;
+}
+
+export interface PolicyStoreEvents {
+  reloaded: [ReloadedEvent];
+  rejected: [RejectedEvent];
+  missing: [MissingEvent];
+}
+
+export interface ReloadFailure {
+  time: Date;
+  hash: string | null;
+  diagnostics: Diagnostic[];
+  error?: { code: string; message: string };
+}
+
+export interface PolicyStoreStatus {
+  /** The watched file (absolute), or null for a store built from text or a policy. */
+  file: string | null;
+  generation: number;
+  /** sha256 of the active content; null for the built-in default (no file) or a given policy. */
+  hash: string | null;
+  users: number;
+  /** When the active policy was loaded. */
+  lastSuccess: Date;
+  /** The last rejected reload, or null. Cleared by nothing: compare its time with lastSuccess. */
+  lastFailure: ReloadFailure | null;
+  lastReloadSuccessful: boolean;
+  reloads: { success: number; failure: number };
+  /** The file was absent at the last look; the active policy is the last one read (or the default). */
+  fileMissing: boolean;
+  watching: boolean;
+}

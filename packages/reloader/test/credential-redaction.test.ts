@@ -1,0 +1,14 @@
+import { credentialsIn, redactCredentials } from '../src/credential-redaction';
+
+describe('credential redaction', () => {
+  it('finds user ids in valid and in broken TOML, escapes decoded', () => {
+    const text = '[[user]]\nid = "key-one-1234567890"\n[[user]]\n"id" = \'key-two-literal\'\n[[user]]\nid = "esc\\u0061ped-key"\n[[user]\nid = "broken-key-999"\n';
+    const found = credentialsIn(text, 'config-access.toml');
+    expect(found).toEqual(expect.arrayContaining(['key-one-1234567890', 'key-two-literal', 'escaped-key', 'broken-key-999']));
+  });
+
+  it('replaces long ids anywhere and short ids only where quoted', () => {
+    expect(redactCredentials('duplicate user "key-one-1234567890" (key-one-1234567890)', ['key-one-1234567890'])).toBe('duplicate user "[redacted]" ([redacted])');
+    expect(redactCredentials('user "ab" is weak; about the table', ['ab'])).toBe('user "[redacted]" is weak; about the table');
+  });
+});

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { createLogger } from '@nano-access/reloader';
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** A fresh temp directory and its remover. */
+export function tempDir(prefix = 'nano-access-reloader-'): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A JSON-lines logger whose every line is kept, raw and parsed. */
+export function captureLogger(level = 'debug'): { logger: Logger; lines: string[]; records: () => Array<Record<string, unknown>> } {
+  const lines: string[] = [];
+  let partial = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      partial += chunk.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      lines.push(...parts.filter((line) => line !== ''));
+      done();
+    },
+  });
+  const logger = createLogger({ destination: sink, pretty: false, level });
+  return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+export const ALICE = 'alice-0f3c9a7e51d24b86';
+export const BOB = 'bob-7d1e44c2a9b35f60';
+
+/** An access file where ALICE reads the wallet. */
+export const ALICE_READS = `[[user]]\nid = "${ALICE}"\nallow = "wallet_read"\n`;
+/** An access file where ALICE reads and writes the wallet, and BOB queries accounts. */
+export const ALICE_WRITES = `[[user]]\nid = "${ALICE}"\nallow = "wallet_read, wallet_write"\n\n[[user]]\nid = "${BOB}"\nallow = "account_query"\n`;

@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '@nano-access/reloader';
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+  return { stream, text: () => text };
+}
+
+describe('createLogger', () => {
+  it('writes JSON lines with an ISO time, the name, and the message', () => {
+    const out = sink();
+    createLogger({ destination: out.stream, pretty: false }).info({ generation: 2 }, 'access policy reloaded');
+    const record = JSON.parse(out.text().trim()) as Record<string, unknown>;
+    expect(record).toMatchObject({ level: 30, name: 'nano-access', generation: 2, msg: 'access policy reloaded' });
+    expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('redacts credential-bearing fields', () => {
+    const out = sink();
+    const logger = createLogger({ destination: out.stream, pretty: false });
+    logger.info({ credentials: 'key-aaaa', id: 'key-bbbb', user: 'key-cccc', apiKey: 'key-dddd', request: { credentials: 'key-eeee', headers: { 'nano-api-key': 'key-ffff' } } }, 'request');
+    logger.info({ headers: { 'nano-api-key': 'key-gggg', authorization: 'Bearer key-hhhh' } }, 'request');
+    expect(out.text()).not.toMatch(/key-[a-h]{4}/);
+    expect(out.text()).toContain('[redacted]');
+  });
+
+  it('takes the level from NANO_ACCESS_LOG_LEVEL, and the option over it', () => {
+    const out = sink();
+    const fromEnv = createLogger({ destination: out.stream, pretty: false, env: { NANO_ACCESS_LOG_LEVEL: 'warn' } });
+    expect(fromEnv.level).toBe('warn');
+    fromEnv.info('hidden');
+    expect(out.text()).toBe('');
+    expect(createLogger({ destination: out.stream, pretty: false, level: 'debug', env: { NANO_ACCESS_LOG_LEVEL: 'warn' } }).level).toBe('debug');
+  });
+
+  it('falls back to info, with a warning, on an unknown level', () => {
+    const out = sink();
+    const logger = createLogger({ destination: out.stream, pretty: false, env: { NANO_ACCESS_LOG_LEVEL: 'loud' } });
+    expect(logger.level).toBe('info');
+    expect(out.text()).toContain('unknown log level');
+  });
+
+  it('writes readable lines when asked, not JSON', () => {
+    const out = sink();
+    createLogger({ destination: out.stream, pretty: true }).warn('access file is missing');
+    expect(out.text()).toContain('access file is missing');
+    expect(out.text()).toContain('WARN');
+    expect(() => JSON.parse(out.text().trim())).toThrow();
+  });
+
+  it('chooses JSON or pretty from NANO_ACCESS_LOG_FORMAT', () => {
+    const out = sink();
+    createLogger({ destination: out.stream, env: { NANO_ACCESS_LOG_FORMAT: 'pretty' } }).info('hello');
+    expect(() => JSON.parse(out.text().trim())).toThrow();
+    const json = sink();
+    createLogger({ destination: json.stream, env: { NANO_ACCESS_LOG_FORMAT: 'json' } }).info('hello');
+    expect(JSON.parse(json.text().trim())).toMatchObject({ msg: 'hello' });
+  });
+});

@@ -1,0 +1,168 @@
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { PolicyStore } from '@nano-access/reloader';
+import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, tempDir, waitFor } from './helpers';
+
+jest.setTimeout(60000);
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A file with `count` users; user i has `wallet_read`, the last one also `account_query`. */
+function manyUsers(count: number, tag: string): string {
+  const users: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    users.push(`[[user]]\nid = "${tag}-user-${String(i).padStart(6, '0')}-9f8e7d6c"\nallow = "wallet_read${i === count - 1 ? ', account_query' : ''}"\n`);
+  }
+  return users.join('\n');
+}
+
+describe('PolicyStore watching the file', () => {
+  let dir: string;
+  let remove: () => void;
+  let file: string;
+  const stores: PolicyStore[] = [];
+
+  beforeEach(() => {
+    ({ dir, remove } = tempDir());
+    file = join(dir, 'config-access.toml');
+  });
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+    remove();
+  });
+
+  async function open(path = file, logger = captureLogger().logger): Promise<PolicyStore> {
+    const store = await PolicyStore.open(path, { logger });
+    stores.push(store);
+    return store;
+  }
+
+  it('activates a valid change written in place', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    expect(store.status().watching).toBe(true);
+    writeFileSync(file, ALICE_WRITES);
+    await waitFor(() => store.status().hash === sha256(ALICE_WRITES), 'the change to be active');
+    expect(store.current.check(BOB, 'account_query')).toBe(true);
+    expect(store.status().reloads.success).toBe(1);
+  });
+
+  it('rejects a change with a syntax error, keeps the old policy, and then takes the fix', async () => {
+    writeFileSync(file, ALICE_READS);
+    const { logger, records } = captureLogger();
+    const store = await open(file, logger);
+    writeFileSync(file, `[[user]\nid = "${ALICE}"\n`);
+    await waitFor(() => store.status().lastFailure !== null, 'the rejection');
+    expect(store.status().lastFailure?.diagnostics.map((d) => d.ruleId)).toContain('toml-syntax');
+    expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
+    expect(records().some((line) => line.rule === 'toml-syntax' && line.level === 50)).toBe(true);
+    writeFileSync(file, ALICE_WRITES);
+    await waitFor(() => store.status().hash === sha256(ALICE_WRITES), 'the fixed file to be active');
+    expect(store.status()).toMatchObject({ generation: 2, lastReloadSuccessful: true });
+  });
+
+  it('rejects a change with an unknown permission and keeps the old policy', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    const rejected = new Promise((resolve) => store.once('rejected', resolve));
+    writeFileSync(file, `[[user]]\nid = "${ALICE}"\nallow = "unrestricted"\ndeny = "wallet_seed_chnage"\n`);
+    expect(await rejected).toMatchObject({ generation: 1, diagnostics: expect.arrayContaining([expect.objectContaining({ ruleId: 'unknown-permission' })]) });
+    expect(store.current.check(ALICE, 'wallet_seed_change')).toBe(false);
+    expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
+  });
+
+  it('follows an editor that saves by renaming a new file over the old one', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    for (const content of [ALICE_WRITES, ALICE_READS, ALICE_WRITES]) {
+      const temp = join(dir, '.config-access.toml.swp');
+      writeFileSync(temp, content);
+      renameSync(temp, file);
+      await waitFor(() => store.status().hash === sha256(content), 'the renamed file to be active');
+    }
+    expect(store.status().generation).toBe(4);
+  });
+
+  it('keeps the policy while the file is deleted, and loads it when it is recreated', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    const missing = new Promise((resolve) => store.once('missing', resolve));
+    unlinkSync(file);
+    expect(await missing).toMatchObject({ generation: 1 });
+    expect(store.status().fileMissing).toBe(true);
+    expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
+    writeFileSync(file, ALICE_WRITES);
+    await waitFor(() => store.status().hash === sha256(ALICE_WRITES), 'the recreated file to be active');
+    expect(store.status()).toMatchObject({ generation: 2, fileMissing: false });
+  });
+
+  it('follows a Kubernetes ConfigMap update: an atomic swap of the ..data symlink', async () => {
+    // The kubelet layout: config-access.toml -> ..data/config-access.toml, ..data -> ..<timestamp>.
+    const writeVersion = (version: string, content: string): void => {
+      mkdirSync(join(dir, version));
+      writeFileSync(join(dir, version, 'config-access.toml'), content);
+    };
+    writeVersion('..2026_01_01_00_00_00.000000001', ALICE_READS);
+    symlinkSync('..2026_01_01_00_00_00.000000001', join(dir, '..data'));
+    symlinkSync(join('..data', 'config-access.toml'), file);
+    const store = await open();
+    expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
+    let previous = '..2026_01_01_00_00_00.000000001';
+    for (const [version, content] of [['..2026_01_01_00_05_00.000000002', ALICE_WRITES], ['..2026_01_01_00_10_00.000000003', ALICE_READS]] as const) {
+      writeVersion(version, content);
+      symlinkSync(version, join(dir, '..data_tmp'));
+      renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+      rmSync(join(dir, previous), { recursive: true });
+      previous = version;
+      await waitFor(() => store.status().hash === sha256(content), `ConfigMap version ${version} to be active`);
+    }
+    expect(store.status()).toMatchObject({ generation: 3, reloads: { success: 2, failure: 0 } });
+  });
+
+  it('loads a file written in several quick chunks whole, though chokidar drops change events within 50 ms', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    const whole = manyUsers(40, 'quick');
+    const chunks = 8;
+    const size = Math.ceil(whole.length / chunks);
+    const fd = openSync(file, 'w');
+    for (let i = 0; i < chunks; i += 1) {
+      writeSync(fd, whole.slice(i * size, (i + 1) * size));
+      await pause(5);
+    }
+    closeSync(fd);
+    await waitFor(() => store.status().hash === sha256(whole), 'the whole file to be active');
+    expect(store.current.userCount).toBe(40);
+    expect(store.current.check('quick-user-000039-9f8e7d6c', 'account_query')).toBe(true);
+  });
+
+  it('loads a file written in slow chunks whole once the last chunk lands', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    const whole = manyUsers(12, 'slow');
+    const chunks = 4;
+    const size = Math.ceil(whole.length / chunks);
+    const fd = openSync(file, 'w');
+    for (let i = 0; i < chunks; i += 1) {
+      writeSync(fd, whole.slice(i * size, (i + 1) * size));
+      await pause(250); // longer than the debounce: partial states are read (and rejected or loaded) on the way
+    }
+    closeSync(fd);
+    await waitFor(() => store.status().hash === sha256(whole), 'the whole file to be active');
+    expect(store.current.check('slow-user-000011-9f8e7d6c', 'account_query')).toBe(true);
+  });
+
+  it('ends with the last of 100 rapid writes active', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    let last = '';
+    for (let i = 1; i <= 100; i += 1) {
+      last = `[[user]]\nid = "${ALICE}"\nallow = "wallet_read"\n\n[[user]]\nid = "writer-${String(i).padStart(3, '0')}-5a4b3c2d1e0f"\nallow = "account_query"\n`;
+      writeFileSync(file, last);
+    }
+    await waitFor(() => store.status().hash === sha256(last), 'the 100th write to be active');
+    expect(store.current.check('writer-100-5a4b3c2d1e0f', 'account_query')).toBe(true);
+    expect(store.current.check('writer-099-5a4b3c2d1e0f', 'account_query')).toBe(false);
+    expect(store.status().reloads.success).toBeLessThan(100);
+  });
+});
