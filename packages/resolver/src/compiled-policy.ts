@@ -1,0 +1,115 @@
+import type { Catalog, CatalogAction, Credentials, Explanation, Policy } from './types';
+import type { PolicyTables } from './policy-tables';
+import { PolicyError, ResolverErrorCode } from './errors';
+import { explain } from './explain';
+
+/**
+ * An immutable compiled policy. check() is one Map lookup for the
+ * credentials, one for the permission's bit, and one bit test; no roles, no
+ * allocation. Everything else reads the same tables.
+ */
+export class CompiledPolicy<P extends string = string> implements Policy<P> {
+  readonly catalog: Catalog;
+  readonly userCount: number;
+  // The hot-path fields, read by check() and checkId().
+  private readonly slots: Map<string, number>;
+  private readonly slotSet: Int32Array;
+  private readonly sets: Uint32Array;
+  private readonly ids: ReadonlyMap<string, number>;
+  private readonly tables: PolicyTables;
+
+  constructor(tables: PolicyTables) {
+    this.tables = tables;
+    this.catalog = tables.compiledCatalog.catalog;
+    this.userCount = tables.userCount;
+    this.slots = tables.slots;
+    this.slotSet = tables.slotSet;
+    this.sets = tables.sets;
+    this.ids = tables.compiledCatalog.ids;
+    Object.freeze(this);
+  }
+
+  /** True when the credentials' user has the permission. Unknown credentials or an unknown name: false. */
+  check(credentials: Credentials, permission: P): boolean {
+    const slot = this.slots.get(credentials || '');
+    const id = this.ids.get(permission);
+    if (slot === undefined || id === undefined) return false;
+    return (this.sets[this.slotSet[slot] + (id >>> 5)] & (1 << (id & 31))) !== 0;
+  }
+
+  /**
+   * The prepared form of a permission for checkId() (prepare once, check
+   * many); -1 for a name not in the catalog, which checkId() always denies.
+   */
+  permissionId(permission: P): number {
+    return this.ids.get(permission) ?? -1;
+  }
+
+  /** check() with a permission prepared by permissionId(). */
+  checkId(credentials: Credentials, permissionId: number): boolean {
+    const slot = this.slots.get(credentials || '');
+    if (slot === undefined || permissionId < 0) return false;
+    return (this.sets[this.slotSet[slot] + (permissionId >>> 5)] & (1 << (permissionId & 31))) !== 0;
+  }
+
+  /** True when the user has every permission. Throws PolicyError on an empty list or an unknown name. */
+  checkAll(credentials: Credentials, permissions: readonly P[]): boolean {
+    const ids = this.prepareList(permissions, 'checkAll');
+    const base = this.setOf(credentials);
+    if (base < 0) return false;
+    for (const id of ids) if ((this.sets[base + (id >>> 5)] & (1 << (id & 31))) === 0) return false;
+    return true;
+  }
+
+  /** True when the user has at least one of the permissions. Throws PolicyError on an empty list or an unknown name. */
+  checkAny(credentials: Credentials, permissions: readonly P[]): boolean {
+    const ids = this.prepareList(permissions, 'checkAny');
+    const base = this.setOf(credentials);
+    if (base < 0) return false;
+    for (const id of ids) if ((this.sets[base + (id >>> 5)] & (1 << (id & 31))) !== 0) return true;
+    return false;
+  }
+
+  /** The user's effective permissions, sorted by name; [] for unknown credentials. */
+  effective(credentials: Credentials): P[] {
+    const base = this.setOf(credentials);
+    if (base < 0) return [];
+    const { sortedIds, names } = this.tables.compiledCatalog;
+    const result: P[] = [];
+    for (const id of sortedIds) if (this.sets[base + (id >>> 5)] & (1 << (id & 31))) result.push(names[id] as P);
+    return result;
+  }
+
+  /** Which user the credentials select, their effective set, and how `permission` was granted or denied. */
+  explain(credentials: Credentials, permission?: P): Explanation {
+    return explain(this.tables, credentials, permission);
+  }
+
+  messagePermission(messageType: string): P | null | undefined {
+    return this.tables.compiledCatalog.messages.get(messageType) as P | null | undefined;
+  }
+
+  action(action: string): CatalogAction | undefined {
+    return this.tables.compiledCatalog.actions.get(action);
+  }
+
+  private setOf(credentials: Credentials): number {
+    const slot = this.slots.get(credentials || '');
+    return slot === undefined ? -1 : this.slotSet[slot];
+  }
+
+  private prepareList(permissions: readonly P[], method: string): number[] {
+    if (permissions.length === 0) {
+      throw new PolicyError(ResolverErrorCode.permissionListEmpty, `${method}() needs at least one permission`);
+    }
+    const ids: number[] = [];
+    for (const name of permissions) {
+      const id = this.ids.get(name);
+      if (id === undefined) {
+        throw new PolicyError(ResolverErrorCode.permissionUnknown, `${method}(): "${String(name)}" is not a permission of catalog "${this.catalog.name}"`);
+      }
+      ids.push(id);
+    }
+    return ids;
+  }
+}

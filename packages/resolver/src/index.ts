@@ -1,0 +1,26 @@
+export type {
+  Catalog,
+  CatalogAction,
+  CatalogPermission,
+  CompileResult,
+  Credentials,
+  Deny,
+  Explanation,
+  Grant,
+  LoadOptions,
+  PermissionExplanation,
+  Policy,
+  PolicySource,
+  UserKind,
+} from './types';
+export type { CatalogLoadResult, CatalogProblem } from './catalog/load-catalog';
+export type { TypedCatalog, PermissionOf } from './typed-catalog';
+export type { TypedLoadOptions } from './load-policy';
+export type { NanoPermission } from './catalogs/nano-permissions';
+export { nanoPermissionNames } from './catalogs/nano-permissions';
+export { loadCatalog, UNRESTRICTED } from './catalog/load-catalog';
+export { nanoCatalog } from './nano-catalog';
+export { compile } from './compile';
+export { loadPolicy } from './load-policy';
+export { CompiledPolicy } from './compiled-policy';
+export { errorCodes, PolicyError, ResolverErrorCode } from './errors';

@@ -1,0 +1,61 @@
+import type { CompiledCatalog } from './catalog/compiled-catalog';
+
+/**
+ * Everything a compiled policy holds, as flat arrays. Per user: one Map entry
+ * (credentials → slot) and three int32s. Everything else is shared:
+ * identical effective sets are stored once, and so are identical user
+ * "profiles" (bare, roles, allow, deny), which only explain() reads.
+ */
+export interface PolicyTables {
+  readonly compiledCatalog: CompiledCatalog;
+  /** Credentials → slot. The default user is the key "". */
+  readonly slots: Map<string, number>;
+  /** Slot → offset of its effective set in `sets`. */
+  readonly slotSet: Int32Array;
+  /** Slot → profile number. */
+  readonly slotProfile: Int32Array;
+  /** Slot → position among the file's users; -1 for an implicit default user. */
+  readonly slotUserIndex: Int32Array;
+  readonly defaultSlot: number;
+  /** Interned effective sets, `compiledCatalog.words` words each. */
+  readonly sets: Uint32Array;
+  /**
+   * Profiles, packed: at profileStart[n]: flags (1 bare, 2 default user),
+   * then a count and that many ids for roles, allow and deny in turn.
+   */
+  readonly profileStart: Int32Array;
+  readonly profilePool: Int32Array;
+  readonly roleNames: readonly string[];
+  /** Role number → its allow ids. */
+  readonly roleAllow: readonly Int32Array[];
+  /** Users configured in the file (the default user included when configured). */
+  readonly userCount: number;
+}
+
+/** A profile unpacked (explain only). */
+export interface Profile {
+  bare: boolean;
+  isDefault: boolean;
+  roles: Int32Array;
+  allow: Int32Array;
+  deny: Int32Array;
+}
+
+export const PROFILE_BARE = 1;
+export const PROFILE_DEFAULT = 2;
+
+export function readProfile(tables: PolicyTables, profile: number): Profile {
+  const pool = tables.profilePool;
+  let at = tables.profileStart[profile];
+  const flags = pool[at++];
+  const take = (): Int32Array => {
+    const count = pool[at++];
+    const ids = pool.subarray(at, at + count);
+    at += count;
+    return ids;
+  };
+  const roles = take();
+  const allow = take();
+  const deny = take();
+  return { bare: (flags & PROFILE_BARE) !== 0, isDefault: (flags & PROFILE_DEFAULT) !== 0, roles, allow, deny };
+}
