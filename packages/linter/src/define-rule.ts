@@ -1,0 +1,91 @@
+import type { AccessModel, Diagnostic, Severity, SourceRange, UserEntry } from '@nano-access/parser';
+import type { Catalog, Policy } from '@nano-access/resolver';
+
+/**
+ * Where a rule's findings come from.
+ * - `load`: the parser and resolver report them while loading the file (the
+ *   very `loadPolicy` the servers activate with); the rule only forwards them.
+ * - `model`: the rule reads the parsed model (runs even when loading failed).
+ * - `policy`: the rule reads the compiled policy's derivation (`explain`); it
+ *   runs only on a file a server would activate.
+ * - `file`: the rule reads facts about the file itself (its mode bits).
+ * - `lint`: the linter's own bookkeeping (suppression comments).
+ */
+export type RuleSource = 'load' | 'model' | 'policy' | 'file' | 'lint';
+
+export interface RuleMeta {
+  /** The default severity. Error rules of source `load` cannot be changed. */
+  severity: Severity;
+  /** One line, shown in `rules[]` of SARIF and in docs/rules.md. */
+  description: string;
+  /** Link to the rule's section of docs/rules.md (relative to the repository root). */
+  docs: string;
+  /**
+   * messageId → template (`{{name}}` placeholders). For `load` rules these
+   * document the parser's and resolver's messageIds; their text is the loader's.
+   */
+  messages: Readonly<Record<string, string>>;
+  source: RuleSource;
+  /**
+   * CVSS-like 0.0–10.0 score for GitHub code scanning (`security-severity`),
+   * present on rules whose findings weaken the security of the node.
+   */
+  securitySeverity?: number;
+}
+
+/** What a finding needs: which message, its placeholders, and where. */
+export interface ReportDescriptor {
+  messageId: string;
+  data?: Readonly<Record<string, string | number>>;
+  range: SourceRange;
+}
+
+export interface RuleContext {
+  readonly file: string;
+  readonly text: string;
+  readonly catalog: Catalog;
+  /** The parsed file; null only when the file is not TOML at all. */
+  readonly model: AccessModel | null;
+  /** The compiled policy; null when the file has errors (a server would refuse it). */
+  readonly policy: Policy | null;
+  /** The file's mode bits (st_mode), when the caller knows them. */
+  readonly mode: number | undefined;
+  /** Everything `loadPolicy` reported, sorted. */
+  readonly loadDiagnostics: readonly Diagnostic[];
+  /** What the suppression comments came to (read by `unused-suppression` only). */
+  readonly suppressionFindings: readonly ReportDescriptor[];
+  /** Reports a finding of this rule with one of its messages. */
+  report(descriptor: ReportDescriptor): void;
+  /** Passes on a diagnostic the loader made (its messages never quote a user id). */
+  forward(diagnostic: Diagnostic): void;
+  /** "the default user" or "user #3 (…c57)": never the id itself (ids are secrets). */
+  describeUser(user: UserEntry): string;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly meta: RuleMeta;
+  check(context: RuleContext): void;
+}
+
+/** Declares a rule. The identity function, here for the types and for a single shape. */
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+/** The check of every `load` rule: forward what the loader said under this rule's id. */
+export function forwardLoadDiagnostics(this: void, ruleId: string): (context: RuleContext) => void {
+  return (context) => {
+    for (const diagnostic of context.loadDiagnostics) {
+      if (diagnostic.ruleId === ruleId) context.forward(diagnostic);
+    }
+  };
+}
+
+/** Fills `{{name}}` placeholders; an unknown placeholder is left as written (a test catches it). */
+export function fillTemplate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
+    Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole,
+  );
+}

@@ -1,0 +1,32 @@
+import type { Deny, Grant } from '@nano-access/resolver';
+
+/** One line for a grant of explain(), e.g. "implied by wallet (role wallet_admin)". */
+export function describeGrant(grant: Grant): string {
+  switch (grant.source) {
+    case 'builtin-default':
+      return 'built-in default of the default user';
+    case 'inherited-default-user':
+      return 'inherited from the default user';
+    case 'role':
+      return `role ${grant.role}`;
+    case 'allow':
+      return 'allow';
+    case 'implied':
+      return `implied by ${grant.by} (${describeGrant(grant.via)})`;
+    case 'unrestricted':
+      return `unrestricted (${describeGrant(grant.via)})`;
+  }
+}
+
+/** One line for a deny of explain(), e.g. "deny wallet (which includes it)". */
+export function describeDeny(deny: Deny): string {
+  if (deny.source === 'inherited-default-user-deny') return `denied to the default user (deny ${deny.permission})`;
+  switch (deny.reason) {
+    case 'denied':
+      return `deny ${deny.permission}`;
+    case 'implied-by-denied':
+      return `deny ${deny.permission} (which includes it)`;
+    case 'implies-denied':
+      return `deny ${deny.permission} (it includes ${deny.permission}, so it goes too)`;
+  }
+}

@@ -1,0 +1,24 @@
+export { lintText } from './lint-text';
+export type { LintOptions } from './lint-text';
+export type { LintResult, SuppressedDiagnostic, Suppression } from './lint-result';
+export { defineRule } from './define-rule';
+export type { Rule, RuleContext, RuleMeta, RuleSource, ReportDescriptor } from './define-rule';
+export { rules, rulesById } from './rules/index';
+export { checkRuleSetting, parseRuleSettings, LinterError, LinterErrorCode } from './rule-settings';
+export type { RuleLevel, RuleSettings } from './rule-settings';
+export { formatters, formatNames } from './formatters/index';
+export type { FormatName } from './formatters/index';
+export type { Formatter, FormatterContext } from './formatters/formatter';
+export { maskId } from './mask-id';
+export { RULES_DOCS_URL } from './docs-url';
+export { buildMatrix } from './matrix/build-matrix';
+export type { AccessMatrix, MatrixCell, MatrixUser } from './matrix/build-matrix';
+export { renderMatrixText } from './matrix/render-text';
+export { renderMatrixCsv } from './matrix/render-csv';
+export { renderMatrixJson } from './matrix/render-json';
+export { renderMatrixHtml } from './matrix/render-html';
+
+import { LinterErrorCode } from './rule-settings';
+
+/** Every stable error code this package can throw (docs/errors.md). */
+export const errorCodes: readonly string[] = Object.values(LinterErrorCode);

@@ -1,0 +1,16 @@
+import type { AccessMatrix } from './build-matrix';
+
+/** RFC 4180 CSV: a header of user columns, one row per permission, cells "yes" or "no". */
+export function renderMatrixCsv(matrix: AccessMatrix): string {
+  const rows = [['permission', ...matrix.users.map((u) => u.description)]];
+  matrix.permissions.forEach((permission, row) => {
+    rows.push([permission, ...matrix.cells[row].map((cell) => (cell.allowed ? 'yes' : 'no'))]);
+  });
+  return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+}
+
+function field(value: string): string {
+  // A leading = + - @ would be a formula to a spreadsheet: quote it and neutralise it.
+  const safe = /^[=+\-@]/.test(value) ? `'${value}` : value;
+  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}

@@ -1,0 +1,77 @@
+import type { Grant } from '@nano-access/resolver';
+import { defineRule } from '../define-rule';
+import { credentialsOf, rootOf } from '../derivation';
+import { ruleDocsPath } from '../docs-url';
+
+/**
+ * An allow the user would have without it hides the real source of a
+ * permission: removing the role later still leaves the permission granted.
+ * Read from the resolver's derivation (explain), which lists every source.
+ */
+export default defineRule({
+  id: 'redundant-allow',
+  meta: {
+    severity: 'warning',
+    description: 'An allow of a permission the user already has from roles, inheritance or another allow.',
+    docs: ruleDocsPath('redundant-allow'),
+    source: 'policy',
+    messages: {
+      fromRole: '{{user}} already has "{{permission}}" from role "{{role}}"{{through}}; this allow adds nothing.',
+      inherited: '{{user}} already inherits "{{permission}}" from the default user; this allow adds nothing.',
+      builtinDefault: '"{{permission}}" is already a built-in permission of the default user{{through}}; this allow adds nothing.',
+      fromAllow: '"{{permission}}" is already included in "{{by}}", also allowed to {{user}}; this allow adds nothing.',
+    },
+  },
+  check(context) {
+    const { model, policy } = context;
+    if (!model || !policy) return;
+    for (const user of model.users) {
+      if (user.allow.length === 0) continue;
+      const credentials = credentialsOf(user);
+      const seen = new Set<string>();
+      for (const ref of user.allow) {
+        if (seen.has(ref.name)) continue;
+        seen.add(ref.name);
+        const grants = policy.explain(credentials, ref.name).permission?.grants ?? [];
+        const other = pickOtherSource(grants, ref.name);
+        if (!other) continue;
+        const described = context.describeUser(user);
+        const { origin, through } = other;
+        const via = through ? ` (through "${through}")` : '';
+        switch (origin.source) {
+          case 'role':
+            context.report({ messageId: 'fromRole', data: { user: described, permission: ref.name, role: origin.role, through: via }, range: ref.range });
+            break;
+          case 'inherited-default-user':
+            context.report({ messageId: 'inherited', data: { user: described, permission: ref.name }, range: ref.range });
+            break;
+          case 'builtin-default':
+            context.report({ messageId: 'builtinDefault', data: { permission: ref.name, through: via }, range: ref.range });
+            break;
+          case 'allow':
+            context.report({ messageId: 'fromAllow', data: { user: described, permission: ref.name, by: through ?? ref.name }, range: ref.range });
+            break;
+        }
+      }
+    }
+  },
+});
+
+/**
+ * The most telling source of `permission` other than its own allow: a role
+ * or inheritance first (they make the allow pointless whatever else the user
+ * writes), then another allow item that includes it.
+ */
+function pickOtherSource(grants: readonly Grant[], permission: string): ReturnType<typeof rootOf> | undefined {
+  let fromAllow: ReturnType<typeof rootOf> | undefined;
+  for (const grant of grants) {
+    const root = rootOf(grant);
+    if (root.origin.source === 'allow') {
+      // The allow of the permission itself is the one under judgement.
+      if (root.through !== undefined && root.through !== permission) fromAllow ??= root;
+      continue;
+    }
+    return root;
+  }
+  return fromAllow;
+}
