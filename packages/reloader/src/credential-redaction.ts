@@ -56,10 +56,31 @@ export function redactCredentials(message: string, credentials: readonly string[
   return result;
 }
 
-/** The diagnostics with every credential removed from their messages (a copy; the input is not changed). */
-export function redactDiagnostics(diagnostics: readonly Diagnostic[], text: string, file: string): Diagnostic[] {
+/** Tells whether a string is a credential the running policy knows (a key pasted into a permission list, say). */
+export type KnownCredential = (candidate: string) => boolean;
+
+const QUOTED = /"((?:[^"\\]|\\.)*)"|'([^']*)'/g;
+
+/** Replaces quoted strings that are credentials of the running policy. */
+export function redactKnownCredentials(message: string, isKnown: KnownCredential): string {
+  return message.replace(QUOTED, (whole, double: string | undefined, single: string | undefined) => {
+    const inner = double ?? single ?? '';
+    return inner !== '' && isKnown(inner) ? whole.replace(inner, REDACTED) : whole;
+  });
+}
+
+/**
+ * The diagnostics with every credential removed from their messages (a copy; the input is not
+ * changed): the ids of the new text, and any quoted string the running policy knows as an id.
+ */
+export function redactDiagnostics(
+  diagnostics: readonly Diagnostic[], text: string, file: string, isKnown?: KnownCredential,
+): Diagnostic[] {
   if (diagnostics.length === 0) return [];
   const credentials = credentialsIn(text, file);
-  if (credentials.length === 0) return diagnostics.map((d) => ({ ...d }));
-  return diagnostics.map((d) => ({ ...d, message: redactCredentials(d.message, credentials) }));
+  return diagnostics.map((d) => {
+    let message = redactCredentials(d.message, credentials);
+    if (isKnown !== undefined) message = redactKnownCredentials(message, isKnown);
+    return { ...d, message };
+  });
 }

@@ -140,9 +140,10 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   }
 
   /** The one code path: loadPolicy (parse, validate, compile), with credentials redacted from the messages. */
-  private static compile(text: string, settings: Settings): { policy: Policy | null; diagnostics: Diagnostic[] } {
+  private static compile(text: string, settings: Settings, running?: Policy): { policy: Policy | null; diagnostics: Diagnostic[] } {
     const result = loadPolicy(text, { file: settings.displayName, catalog: settings.catalog });
-    return { policy: result.policy, diagnostics: redactDiagnostics(result.diagnostics, text, settings.displayName) };
+    const isKnown = running === undefined ? undefined : (candidate: string): boolean => running.explain(candidate).user.kind === 'user';
+    return { policy: result.policy, diagnostics: redactDiagnostics(result.diagnostics, text, settings.displayName, isKnown) };
   }
 
   /** The active policy. Read it once per request: the object never changes, a reload swaps in another. */
@@ -298,7 +299,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
 
   private activate(text: string, hash: string, trigger: ReloadTrigger, started: number): ReloadResult {
     const { logger, displayName } = this.settings;
-    const { policy, diagnostics } = PolicyStore.compile(text, this.settings);
+    const { policy, diagnostics } = PolicyStore.compile(text, this.settings, this.active.policy);
     if (policy === null) return this.reject(trigger, hash, diagnostics);
     const previous = this.active;
     this.active = { policy, generation: previous.generation + 1, hash, loadedAt: new Date() };
