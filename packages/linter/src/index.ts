@@ -12,6 +12,7 @@ export type { Formatter, FormatterContext } from './formatters/formatter';
 export { maskId } from './mask-id';
 export { RULES_DOCS_URL } from './docs-url';
 export { buildMatrix } from './matrix/build-matrix';
+export { matrixFromText } from './matrix/matrix-from-text';
 export type { AccessMatrix, MatrixCell, MatrixUser } from './matrix/build-matrix';
 export { renderMatrixText } from './matrix/render-text';
 export { renderMatrixCsv } from './matrix/render-csv';

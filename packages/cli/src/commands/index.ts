@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import type { CliIO, CommandResult } from '../io';
 import { registerCheck } from './check';
 import { registerExplain } from './explain';
+import { registerLint } from './lint';
+import { registerMatrix } from './matrix';
 
 /** Adds one subcommand to the program. Set result.exitCode in the action. */
 export type RegisterCommand = (program: Command, io: CliIO, result: CommandResult) => void;
 
 /** Every subcommand of `nano-access`, one file each, sorted by name. */
-export const commands: readonly RegisterCommand[] = [registerCheck, registerExplain];
+export const commands: readonly RegisterCommand[] = [registerCheck, registerExplain, registerLint, registerMatrix];

@@ -3,7 +3,7 @@ import type { AccessMatrix } from './build-matrix';
 /** A plain table: one row per permission, one column per user, then the legend of the columns. */
 export function renderMatrixText(matrix: AccessMatrix): string {
   const width = Math.max('permission'.length, ...matrix.permissions.map((p) => p.length));
-  const columns = matrix.users.map((u) => Math.max(u.label.length, 1));
+  const columns = matrix.users.map((u) => Math.max(u.label.length, 'yes'.length));
   let out = `${'permission'.padEnd(width)}  ${matrix.users.map((u, i) => u.label.padEnd(columns[i])).join('  ')}\n`;
   matrix.permissions.forEach((permission, row) => {
     const cells = matrix.cells[row].map((cell, i) => (cell.allowed ? 'yes' : '-').padEnd(columns[i]));
