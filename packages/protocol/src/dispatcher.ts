@@ -1,0 +1,262 @@
+import type { Logger } from 'pino';
+import type { Credentials, Policy, PolicySource } from '@nano-access/resolver';
+import type { Backend, BackendEvent } from './backend';
+import { isValidAccount } from './crypto/nano-address';
+import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
+import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
+import { dispatchLegacy } from './legacy';
+import { isRequestType, type RequestType } from './messages';
+import { type DispatcherMetrics, RequestCounters } from './metrics';
+import { type ConfirmationOptions, SubscriptionRegistry } from './subscriptions';
+import type { JsonObject, LegacyContext, LegacyResult, MessageOutcome, RequestContext, ResponseEnvelope, Session } from './types';
+import { validateMessage, validateRequestEnvelope } from './validate';
+
+export interface DispatcherOptions {
+  policy: PolicySource;
+  backend: Backend;
+  logger?: Logger;
+}
+
+/** A decision and the response, before counting. */
+interface Handled {
+  envelope: ResponseEnvelope;
+  outcome: MessageOutcome;
+}
+
+/** Messages whose account field is checked for a valid address before authorization (error code 7). */
+const ACCOUNT_FIELDS: Partial<Record<RequestType, string>> = { AccountWeight: 'account' };
+
+/**
+ * The one place where every request is validated, authorized and handed to the
+ * backend, for both servers and every encoding: validate → authorize → handle.
+ * A denied request never reaches a handler, so it has no side effect.
+ * None of the handle* methods ever rejects: failures become Error envelopes or
+ * legacy `{"error": …}` bodies.
+ */
+export class Dispatcher {
+  private readonly policySource: PolicySource;
+  private readonly backend: Backend;
+  private readonly logger: Logger | undefined;
+  private readonly counters = new RequestCounters();
+  private readonly subscriptions: SubscriptionRegistry;
+  private readonly unsubscribeBackend: () => void;
+  private readonly stopListeners = new Set<(reason: string) => void>();
+
+  constructor(options: DispatcherOptions) {
+    this.policySource = options.policy;
+    this.backend = options.backend;
+    this.logger = options.logger;
+    this.subscriptions = new SubscriptionRegistry((session, error) => {
+      this.logger?.warn({ session: session.id, err: error }, 'dropping a session whose push failed');
+    });
+    this.unsubscribeBackend = this.backend.subscribe((event) => this.onBackendEvent(event));
+  }
+
+  /** Encoding 4 and gateway POST /api/v2: a parsed JSON envelope (validated here). Never rejects. */
+  async handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    const handled = await this.guard(() => this.envelope(envelope, ctx), ctx.correlationId);
+    return handled.envelope;
+  }
+
+  /** Gateway POST /api/v2/<Name>: the bare message. Never rejects. */
+  async handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    const handled = await this.guard(async () => {
+      if (typeof messageType !== 'string' || !isRequestType(messageType)) {
+        return this.count('unknown', 'unknown', errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, ctx.correlationId));
+      }
+      return this.message(messageType, message, ctx.credentials, ctx.correlationId, ctx);
+    }, ctx.correlationId);
+    return handled.envelope;
+  }
+
+  /** Encodings 1/2 and gateway POST /: a parsed legacy request object. Never rejects. */
+  async handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
+    let result: LegacyResult;
+    let name = 'unknown';
+    try {
+      const out = await dispatchLegacy(request, ctx, this.policySource.current, this.backend);
+      result = out.result;
+      name = out.known ? out.action : 'unknown';
+    } catch (error) {
+      this.logger?.error({ err: error }, 'legacy request failed inside the dispatcher');
+      result = { outcome: 'error', body: { error: 'Internal server error in RPC' } };
+    }
+    this.counters.bump('action', name, result.outcome);
+    if (result.outcome === 'denied') this.logger?.info({ action: name }, 'legacy action denied');
+    return result;
+  }
+
+  /** Encoding 3: a flatbuffers Envelope in, a flatbuffers Envelope out. Never rejects. */
+  async handleFlatbuffers(bytes: Uint8Array, ctx: RequestContext): Promise<Uint8Array> {
+    let response: ResponseEnvelope;
+    const decoded = decodeFlatbuffersEnvelope(bytes);
+    if (!decoded.ok) {
+      this.counters.bump('message', 'unknown', 'invalid');
+      response = errorEnvelope(ErrorCode.generic, decoded.error, ctx.correlationId);
+    } else {
+      response = await this.handleEnvelope(decoded.value, ctx);
+    }
+    try {
+      return encodeFlatbuffersEnvelope(response);
+    } catch (error) {
+      this.logger?.error({ err: error }, 'could not encode a flatbuffers response');
+      return encodeFlatbuffersEnvelope(errorEnvelope(ErrorCode.exception, ErrorMessage.internal, response.correlation_id));
+    }
+  }
+
+  /** A connection closed: drop its subscriptions. */
+  closeSession(session: Session): void {
+    this.subscriptions.closeSession(session);
+  }
+
+  /** Called when the backend asks the server to stop (`stop` action, ServiceStop "node"). Returns the unsubscribe function. */
+  onStop(listener: (reason: string) => void): () => void {
+    this.stopListeners.add(listener);
+    return () => this.stopListeners.delete(listener);
+  }
+
+  /** Counters by message/action and outcome, denials, pushed events. */
+  metrics(): DispatcherMetrics & { subscriptions: ReturnType<SubscriptionRegistry['stats']> } {
+    return { ...this.counters.snapshot(), subscriptions: this.subscriptions.stats() };
+  }
+
+  /** The counters in Prometheus text format (metric names start with `prefix`). */
+  metricsText(prefix = 'nano_access_protocol'): string {
+    return this.counters.prometheus(prefix);
+  }
+
+  /** Stop listening to the backend (the backend itself is closed by its owner). */
+  close(): void {
+    this.unsubscribeBackend();
+    this.stopListeners.clear();
+  }
+
+  // --- internals -----------------------------------------------------------------
+
+  private async guard(work: () => Promise<Handled>, correlationId: string | undefined): Promise<Handled> {
+    try {
+      return await work();
+    } catch (error) {
+      this.logger?.error({ err: error }, 'request failed inside the dispatcher');
+      return this.count('unknown', 'error', errorEnvelope(ErrorCode.exception, ErrorMessage.internal, correlationId));
+    }
+  }
+
+  private count(name: string, outcome: MessageOutcome, envelope: ResponseEnvelope): Handled {
+    this.counters.bump('message', name, outcome);
+    return { envelope, outcome };
+  }
+
+  private async envelope(value: unknown, ctx: RequestContext): Promise<Handled> {
+    const fallbackCorrelation = pickCorrelation(value) ?? ctx.correlationId;
+    const checked = validateRequestEnvelope(value);
+    if (!checked.ok) return this.count('unknown', 'invalid', errorEnvelope(ErrorCode.generic, checked.error, fallbackCorrelation));
+    const request = checked.value;
+    const correlationId = request.correlation_id ?? ctx.correlationId;
+    if (!isRequestType(request.message_type)) {
+      return this.count('unknown', 'unknown', errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId));
+    }
+    // The envelope's credentials win; the transport's (gateway header) are the fallback.
+    const credentials = request.credentials !== undefined ? request.credentials : ctx.credentials;
+    return this.message(request.message_type, request.message, credentials, correlationId, ctx);
+  }
+
+  private async message(type: RequestType, raw: unknown, credentials: Credentials, correlationId: string | undefined, ctx: RequestContext): Promise<Handled> {
+    // 1. Validate (schema, then address checksums).
+    const checked = validateMessage(type, raw);
+    if (!checked.ok) return this.count(type, 'invalid', errorEnvelope(ErrorCode.generic, checked.error, correlationId));
+    const message = checked.value;
+    const accountField = ACCOUNT_FIELDS[type];
+    if (accountField !== undefined && !isValidAccount(message[accountField])) {
+      return this.count(type, 'invalid', errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId));
+    }
+    if (type === 'TopicConfirmation') {
+      const accounts = (message.options as ConfirmationOptions | undefined)?.accounts;
+      if (accounts !== undefined && !accounts.every(isValidAccount)) {
+        return this.count(type, 'invalid', errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId));
+      }
+    }
+    // 2. Authorize, before any handler runs.
+    if (!authorizeMessage(this.policySource.current, type, credentials)) {
+      this.logger?.info({ messageType: type, transport: ctx.transport }, 'message denied');
+      return this.count(type, 'denied', errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
+    }
+    // 3. Handle.
+    switch (type) {
+      case 'ServiceRegister':
+      case 'TopicServiceStop':
+      case 'TopicConfirmation':
+      case 'ServiceStop':
+        return this.subscriptionMessage(type, message, correlationId, ctx.session);
+      default: {
+        const reply = await this.backend.message(type, message);
+        if (!reply.ok) {
+          const outcome: MessageOutcome = reply.code === ErrorCode.badAccountNumber ? 'invalid' : 'error';
+          return this.count(type, outcome, errorEnvelope(reply.code, reply.message, correlationId));
+        }
+        return this.count(type, 'ok', makeEnvelope(reply.messageType, reply.message, correlationId));
+      }
+    }
+  }
+
+  private subscriptionMessage(type: RequestType, message: JsonObject, correlationId: string | undefined, session: Session | undefined): Handled {
+    if (type === 'ServiceStop') {
+      const name = message.service_name as string;
+      // As the reference node: stopping the service "node" stops the node (here: the server).
+      if (name === 'node') this.backend.requestStop('ServiceStop node');
+      else this.counters.eventsPushed += this.subscriptions.stopService(name);
+      return this.count(type, 'ok', makeEnvelope('Success', {}, correlationId));
+    }
+    if (session === undefined) {
+      return this.count(type, 'error', errorEnvelope(ErrorCode.generic, ErrorMessage.sessionRequired, correlationId));
+    }
+    switch (type) {
+      case 'ServiceRegister':
+        this.subscriptions.registerService(session, message.service_name as string);
+        return this.count(type, 'ok', makeEnvelope('Success', {}, correlationId));
+      case 'TopicServiceStop': {
+        const ok = this.subscriptions.topicServiceStop(session, message.unsubscribe === true, correlationId);
+        if (!ok) return this.count(type, 'error', errorEnvelope(ErrorCode.generic, ErrorMessage.serviceNotRegistered, correlationId));
+        return this.count(type, 'ok', makeEnvelope('EventAck', {}, correlationId));
+      }
+      default:
+        this.subscriptions.topicConfirmation(session, message.unsubscribe === true, message.options as ConfirmationOptions | undefined, correlationId);
+        return this.count(type, 'ok', makeEnvelope('EventAck', {}, correlationId));
+    }
+  }
+
+  private onBackendEvent(event: BackendEvent): void {
+    if (event.type === 'confirmation') {
+      this.counters.eventsPushed += this.subscriptions.publishConfirmation(event.confirmation);
+      return;
+    }
+    this.logger?.info({ reason: event.reason }, 'backend requested stop');
+    for (const listener of [...this.stopListeners]) {
+      try {
+        listener(event.reason);
+      } catch (error) {
+        this.logger?.error({ err: error }, 'stop listener failed');
+      }
+    }
+  }
+}
+
+/** Fail closed: a message the catalog does not know is denied; null means anyone. */
+function authorizeMessage(policy: Policy, type: string, credentials: Credentials): boolean {
+  let permission: string | null | undefined;
+  try {
+    permission = policy.messagePermission(type);
+    if (permission === undefined) return false;
+    if (permission === null) return true;
+    return policy.check(credentials, permission);
+  } catch {
+    return false;
+  }
+}
+
+/** The correlation id of an envelope that failed validation, if it has a usable one (so the error can be matched). */
+function pickCorrelation(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const id = (value as { correlation_id?: unknown }).correlation_id;
+  return typeof id === 'string' && id.length <= 1024 ? id : undefined;
+}

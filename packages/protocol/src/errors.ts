@@ -1,0 +1,81 @@
+import type { JsonObject, ResponseEnvelope } from './types';
+
+/**
+ * The node's error codes (nano::error_common) used in Error envelopes. The
+ * numbering is the reference node's, so clients written for it read ours.
+ */
+export const ErrorCode = {
+  /** error_common::generic: invalid message format, unknown message type, other request errors. */
+  generic: 1,
+  /** error_common::exception: the server could not complete the request (internal failure, upstream node down). */
+  exception: 2,
+  /** error_common::access_denied */
+  accessDenied: 3,
+  /** error_common::account_not_found */
+  accountNotFound: 4,
+  /** error_common::bad_account_number */
+  badAccountNumber: 7,
+} as const;
+
+export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** The fixed messages that go with the codes (the node's wording). */
+export const ErrorMessage = {
+  accessDenied: 'Access denied',
+  badAccountNumber: 'Bad account number',
+  accountNotFound: 'Account not found',
+  unknownMessageType: 'Unknown message type',
+  invalidFormatPrefix: 'Invalid message format: ',
+  sessionRequired: 'Subscriptions need a session (a persistent connection)',
+  serviceNotRegistered: 'Service not registered on this session',
+  internal: 'Internal error',
+} as const;
+
+/** Legacy RPC error bodies (`{"error": …}`), the node's wording. */
+export const LegacyError = {
+  unknownCommand: 'Unknown command',
+  unsafe: 'Unsafe RPC not allowed',
+  accessDenied: 'Access denied',
+  unableToParse: 'Unable to parse JSON',
+  internal: 'Internal server error in RPC',
+} as const;
+
+/**
+ * Stable codes of the programming errors this package throws (documented in
+ * docs/errors.md under "Protocol"). Bad input never throws: it is answered with
+ * an Error envelope or a legacy `{"error": …}` body.
+ */
+export const protocolErrorCodes = [
+  'NA_PROTOCOL_LEDGER_INVALID',
+  'NA_PROTOCOL_BAD_OPTION',
+  'NA_PROTOCOL_UPSTREAM',
+] as const;
+
+export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];
+
+/** A programming or setup error (bad ledger file, bad option), with a stable code. */
+export class ProtocolError extends Error {
+  readonly code: ProtocolErrorCode;
+  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ProtocolError';
+    this.code = code;
+  }
+}
+
+/** A response envelope. `time` is now, in milliseconds since the epoch. */
+export function makeEnvelope(messageType: string, message: JsonObject, correlationId?: string): ResponseEnvelope {
+  const envelope: ResponseEnvelope = { time: Date.now(), message_type: messageType, message };
+  if (correlationId !== undefined) envelope.correlation_id = correlationId;
+  return envelope;
+}
+
+/** An Error envelope: `{"message_type": "Error", "message": {"code", "message"}}`. */
+export function errorEnvelope(code: number, message: string, correlationId?: string): ResponseEnvelope {
+  return makeEnvelope('Error', { code, message }, correlationId);
+}
+
+/** True for an Error envelope. */
+export function isErrorEnvelope(envelope: ResponseEnvelope): boolean {
+  return envelope.message_type === 'Error';
+}

@@ -1,0 +1,21 @@
+// Public surface of @nano-access/protocol: messages, envelopes, errors, the
+// dispatcher and the backends shared by the IPC server and the gateway.
+
+export type { JsonObject, LegacyContext, LegacyOutcome, LegacyResult, MessageOutcome, RequestContext, RequestEnvelope, ResponseEnvelope, Session } from './types';
+export { Dispatcher, type DispatcherOptions } from './dispatcher';
+export type { DispatcherMetrics, RequestCount } from './metrics';
+export type { Backend, BackendEvent, BackendReply, BlockStateJson, ConfirmedBlock } from './backend';
+export { createEmbeddedBackend, EmbeddedBackend, type EmbeddedBackendOptions } from './backends/embedded/embedded-backend';
+export type { LedgerAccountData, LedgerBlockData, LedgerData } from './backends/embedded/ledger';
+export { createNodeRpcBackend, type NodeRpcBackendOptions } from './backends/node-rpc/node-rpc-backend';
+export { stringifyAscii } from './ascii-json';
+export { ErrorCode, ErrorMessage, LegacyError, ProtocolError, errorEnvelope, isErrorEnvelope, makeEnvelope, type ProtocolErrorCode } from './errors';
+export { MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
+export { messageSchema, validateMessage, validateRequestEnvelope, validateResponseEnvelope, type Validation } from './validate';
+export { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope, type FlatbuffersEnvelopeInput } from './flatbuffers/convert';
+export { canonicalAccount, decodeAccount, encodeAccount, isValidAccount } from './crypto/nano-address';
+export { blake2b } from './crypto/blake2b';
+
+import { protocolErrorCodes } from './errors';
+/** Stable NA_PROTOCOL_* codes (each has a section in docs/errors.md). */
+export const errorCodes: readonly string[] = protocolErrorCodes;

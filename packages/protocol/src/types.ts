@@ -1,0 +1,53 @@
+import type { Credentials } from '@nano-access/resolver';
+
+/** A JSON object as the protocol passes it around. */
+export type JsonObject = Record<string, unknown>;
+
+/** A response (or pushed event) envelope, as the node's JSON. */
+export interface ResponseEnvelope {
+  /** Milliseconds since the epoch when the message was produced. */
+  time: number;
+  message_type: string;
+  correlation_id?: string;
+  message: JsonObject;
+}
+
+/** A request envelope after validation. */
+export interface RequestEnvelope {
+  credentials?: string;
+  correlation_id?: string;
+  message_type: string;
+  message: JsonObject;
+}
+
+/** One per IPC connection; the gateway makes one per HTTP request. Events are pushed through it. */
+export interface Session {
+  readonly id: string;
+  push(envelope: ResponseEnvelope): void;
+}
+
+export interface RequestContext {
+  credentials?: Credentials;
+  correlationId?: string;
+  session?: Session;
+  transport: 'ipc' | 'http';
+}
+
+export interface LegacyContext {
+  /** IPC encoding 2 with the transport's allow_unsafe, or the gateway's enable_control. */
+  unsafeAllowed: boolean;
+  /** Authorize the action's permission for these credentials (gateway: true; IPC encodings 1/2: false, trusted by transport). */
+  authorize: boolean;
+  credentials?: Credentials;
+}
+
+export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'invalid' | 'error';
+
+export interface LegacyResult {
+  outcome: LegacyOutcome;
+  /** The legacy JSON body to send: the backend's answer, or {"error": "Access denied" | "Unsafe RPC not allowed" | "Unknown command" | …}. */
+  body: JsonObject;
+}
+
+/** Outcome of one v2 message, as counted by the dispatcher. */
+export type MessageOutcome = 'ok' | 'denied' | 'invalid' | 'unknown' | 'error';
