@@ -35,9 +35,21 @@ function explainPermission(tables: PolicyTables, slot: number, name: string): Pe
   if (p === undefined) return { name, allowed: false, grants: [], denies: [] };
   const allowed = has(tables.sets, tables.slotSet[slot], p);
   const profile = readProfile(tables, tables.slotProfile[slot]);
-  const grants: Grant[] = [];
+  const grants = collectGrants(tables, profile, p);
   const denies: Deny[] = [];
+  addDenies(denies, cc, profile, p, 'deny');
+  if (!allowed && !profile.bare && !profile.isDefault) {
+    // The default user's deny matters only when it removed p from the default user's own grants.
+    const defaultProfile = readProfile(tables, tables.slotProfile[tables.defaultSlot]);
+    if (collectGrants(tables, defaultProfile, p).length > 0) addDenies(denies, cc, defaultProfile, p, 'inherited');
+  }
+  return { name, allowed, grants, denies };
+}
 
+/** Every source in the profile that grants p, before denies. */
+function collectGrants(tables: PolicyTables, profile: Profile, p: number): Grant[] {
+  const cc = tables.compiledCatalog;
+  const grants: Grant[] = [];
   if (!profile.bare) {
     if (profile.isDefault) {
       for (const name of cc.catalog.defaults) addGrant(grants, cc, cc.ids.get(name)!, p, { source: 'builtin-default' });
@@ -49,13 +61,7 @@ function explainPermission(tables: PolicyTables, slot: number, name: string): Pe
     for (const granted of tables.roleAllow[role]) addGrant(grants, cc, granted, p, { source: 'role', role: tables.roleNames[role] });
   }
   for (const granted of profile.allow) addGrant(grants, cc, granted, p, { source: 'allow' });
-
-  addDenies(denies, cc, profile, p, 'deny');
-  if (!allowed && !profile.bare && !profile.isDefault) {
-    const defaultProfile = readProfile(tables, tables.slotProfile[tables.defaultSlot]);
-    addDenies(denies, cc, defaultProfile, p, 'inherited');
-  }
-  return { name, allowed, grants, denies };
+  return grants;
 }
 
 function addDenies(denies: Deny[], cc: CompiledCatalog, profile: Profile, p: number, kind: 'deny' | 'inherited'): void {
@@ -64,7 +70,7 @@ function addDenies(denies: Deny[], cc: CompiledCatalog, profile: Profile, p: num
     let reason: 'denied' | 'implied-by-denied' | 'implies-denied';
     if (d === p) reason = 'denied';
     else if (has(cc.closure, d * words, p)) reason = 'implied-by-denied';
-    else if (has(cc.closure, p * words, d)) reason = 'implies-denied';
+    else if (has(cc.denyClosure, d * words, p)) reason = 'implies-denied'; // p includes d or something d includes
     else continue;
     const permission = cc.names[d];
     denies.push(kind === 'deny' ? { source: 'deny', permission, reason } : { source: 'inherited-default-user-deny', permission });

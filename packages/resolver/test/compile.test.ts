@@ -32,6 +32,24 @@ describe('compile: resolution (ACCESS.md §3)', () => {
     expect(policy.effective('k')).toEqual(['read', 'write']);
   });
 
+  it('denies a permission that implies anything the denied one implies, so the set stays closed under implies', () => {
+    const diamond = {
+      name: 'diamond',
+      permissions: [
+        { name: 'unrestricted', description: '', implies: [] },
+        { name: 'left', description: '', implies: ['shared'] },
+        { name: 'right', description: '', implies: ['shared'] },
+        { name: 'shared', description: '', implies: [] },
+      ],
+      defaults: [],
+      messages: {},
+    };
+    const policy = policyOf({ users: [{ id: 'k', allow: ['left', 'right'], deny: ['right'] }] }, diamond);
+    // left would re-grant shared, which right's deny removed.
+    expect(policy.effective('k')).toEqual([]);
+    expect(policy.explain('k', 'left').permission!.denies).toEqual([{ source: 'deny', permission: 'right', reason: 'implies-denied' }]);
+  });
+
   it('lets deny win over a role', () => {
     const policy = policyOf({ roles: [{ id: 'r', allow: ['read'] }], users: [{}, { id: 'k', roles: ['r'], deny: ['read'] }] });
     expect(policy.check('k', 'read')).toBe(false);

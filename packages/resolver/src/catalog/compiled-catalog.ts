@@ -19,7 +19,7 @@ export interface CompiledCatalog {
   readonly words: number;
   /** Row p (words wide): closure({p}), p itself included. */
   readonly closure: Uint32Array;
-  /** Row p: deny_closure({p}) = closure({p}) ∪ everything that implies p. */
+  /** Row p: deny_closure({p}): closure({p}) and everything that implies a member of it. */
   readonly denyClosure: Uint32Array;
   /** closure(catalog.defaults). */
   readonly defaults: Uint32Array;
@@ -92,11 +92,13 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
   const fullRow = unrestrictedId * words;
   for (let p = 0; p < count; p++) closure[fullRow + (p >>> 5)] |= 1 << (p & 31);
 
-  // denyClosure(p) = closure(p) ∪ {q : p ∈ closure(q)}.
-  const denyClosure = closure.slice();
-  for (let q = 0; q < count; q++) {
-    for (let p = 0; p < count; p++) {
-      if (closure[q * words + (p >>> 5)] & (1 << (p & 31))) denyClosure[p * words + (q >>> 5)] |= 1 << (q & 31);
+  // denyClosure(p) = closure(p) plus every permission that implies any member of it:
+  // {q : closure(q) ∩ closure(p) ≠ ∅}. Removing only the ancestors of p itself would
+  // leave a set not closed under implies whenever two permissions share a descendant.
+  const denyClosure = new Uint32Array(count * words);
+  for (let p = 0; p < count; p++) {
+    for (let q = 0; q < count; q++) {
+      if (intersects(closure, p * words, q * words, words)) denyClosure[p * words + (q >>> 5)] |= 1 << (q & 31);
     }
   }
 
@@ -121,4 +123,9 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
     messages: new Map(Object.entries(catalog.messages)),
     actions: new Map(Object.entries(catalog.actions ?? {})),
   };
+}
+
+function intersects(sets: Uint32Array, a: number, b: number, words: number): boolean {
+  for (let w = 0; w < words; w++) if (sets[a + w] & sets[b + w]) return true;
+  return false;
 }
