@@ -18,6 +18,8 @@ export interface GatewayOptions {
   /** config-rpc.toml as loaded by loadRpcConfig; defaults when omitted. */
   config?: RpcConfig;
   logger?: Logger;
+  /** More Prometheus text for /metrics (the dispatcher's counters, say). */
+  metricsSources?: ReadonlyArray<() => string>;
 }
 
 /** Where a started gateway listens. */
@@ -51,6 +53,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     config,
     metrics,
     metricsAllowList: createAddressAllowList(config.metrics.allow),
+    metricsSources: options.metricsSources ?? [],
     logger: options.logger,
   });
   const protocol = config.tls.enable ? 'https' : 'http';

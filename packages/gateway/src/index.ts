@@ -19,3 +19,9 @@ export type {
 } from './dispatcher-types';
 export { errorCodes, GatewayError, GatewayErrorCode } from './errors';
 export type { GatewayErrorCodeValue } from './errors';
+export { IpcDispatcher } from './standalone/ipc-dispatcher';
+export type { IpcDispatcherOptions } from './standalone/ipc-dispatcher';
+export { IpcPool } from './standalone/ipc-pool';
+export type { IpcPoolOptions, PooledIpcClient } from './standalone/ipc-pool';
+export { startStandaloneGateway, ACCESS_FILE } from './standalone/standalone-gateway';
+export type { StandaloneGateway, StandaloneGatewayOptions } from './standalone/standalone-gateway';

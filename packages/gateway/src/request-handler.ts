@@ -17,6 +17,7 @@ export interface HandlerDeps {
   config: RpcConfig;
   metrics: GatewayMetrics;
   metricsAllowList: AddressAllowList;
+  metricsSources: ReadonlyArray<() => string>;
   logger?: Logger;
 }
 
@@ -122,8 +123,12 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       sendJson(res, 403, { error: 'Forbidden', code: GatewayErrorCode.metricsForbidden });
       return { api: 'http', name: 'metrics', outcome: 'forbidden', status: 403 };
     }
-    const storeText = typeof deps.store.metrics === 'function' ? deps.store.metrics() : '';
-    const text = metrics.render() + (storeText && !storeText.endsWith('\n') ? `${storeText}\n` : storeText);
+    let text = metrics.render();
+    const sources = typeof deps.store.metrics === 'function' ? [() => deps.store.metrics!(), ...deps.metricsSources] : deps.metricsSources;
+    for (const source of sources) {
+      const part = source();
+      if (part) text += part.endsWith('\n') ? part : `${part}\n`;
+    }
     sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
     return { api: 'http', name: 'metrics', outcome: 'ok', status: 200 };
   }
@@ -192,11 +197,12 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const headerCorrelationId = correlationIdFromHeader(req.headers['nano-correlation-id']);
     const parsed = await readJson(req, res, v2Failure(res, headerCorrelationId));
     if ('failure' in parsed) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
-    let request = parsed.value;
+    let envelopeRequest: unknown = parsed.value;
     let credentials = headerCredentials(req);
     let correlationId = headerCorrelationId;
     let label = UNKNOWN;
-    if (isObject(request)) {
+    if (isObject(envelopeRequest)) {
+      let request = envelopeRequest;
       label = messageLabel(request.message_type);
       // The envelope's own fields win; the headers fill in what it leaves out,
       // so whichever dispatcher reads the envelope sees the same caller.
@@ -204,10 +210,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       else if (credentials !== undefined && request.credentials === undefined) request = { ...request, credentials };
       if (typeof request.correlation_id === 'string') correlationId = request.correlation_id;
       else if (correlationId !== undefined && request.correlation_id === undefined) request = { ...request, correlation_id: correlationId };
+      envelopeRequest = request;
     }
-    const envelopeRequest = request;
+    const forwarded = envelopeRequest;
     return callV2(res, label, correlationId, (session) =>
-      deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http' }),
+      deps.dispatcher.handleEnvelope(forwarded, { credentials, correlationId, session, transport: 'http' }),
     );
   }
 

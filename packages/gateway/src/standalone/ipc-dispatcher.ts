@@ -1,0 +1,121 @@
+import type { Logger } from 'pino';
+import { Dispatcher } from '@nano-access/protocol';
+import type {
+  GatewayDispatcher,
+  LegacyContext,
+  LegacyResult,
+  RequestContext,
+  ResponseEnvelope,
+} from '../dispatcher-types';
+import { GatewayError, GatewayErrorCode } from '../errors';
+import { IpcLegacyBackend, isUpstreamFailure } from './ipc-legacy-backend';
+import { requestOn, type IpcPool, type PooledIpcClient } from './ipc-pool';
+
+type PolicySource = ConstructorParameters<typeof Dispatcher>[0]['policy'];
+
+export interface IpcDispatcherOptions {
+  pool: IpcPool;
+  /** The gateway's own hot-reloaded policy: legacy actions are authorized against it here. */
+  policy: PolicySource;
+  /** enable_control: legacy requests go over encoding 2 (else 1). */
+  enableControl: boolean;
+  /** A fresh client for one request (subscription messages; see handleEnvelope). */
+  createClient: () => PooledIpcClient;
+  logger?: Logger;
+}
+
+/**
+ * Messages that subscribe the connection they arrive on. HTTP has nowhere to
+ * deliver events, so in process the gateway's per-request session is closed
+ * right after the answer; here such a message goes over its own short-lived
+ * connection, so no pooled connection is ever left subscribed.
+ */
+const SESSION_MESSAGES = new Set(['ServiceRegister', 'TopicConfirmation', 'TopicServiceStop']);
+
+/**
+ * The standalone gateway's dispatcher: dispatcher-shaped, forwarding over IPC.
+ * - v2 (envelope or bare message): sent as an encoding-4 envelope that carries
+ *   the caller's credentials, so the IPC server's Dispatcher validates and
+ *   authorizes it (encoding 4 is authorized per message).
+ * - legacy: encodings 1/2 carry no credentials (the IPC server trusts its
+ *   transport), so the action is authorized here, by protocol's Dispatcher over
+ *   the gateway's own PolicyStore, and forwarded only when allowed.
+ * Upstream failures reject with GatewayError (the gateway answers 502).
+ */
+export class IpcDispatcher implements GatewayDispatcher {
+  private readonly legacyDispatcher: Dispatcher;
+
+  constructor(private readonly options: IpcDispatcherOptions) {
+    const backend = new IpcLegacyBackend(options.pool, options.enableControl);
+    this.legacyDispatcher = new Dispatcher({ policy: options.policy, backend, logger: options.logger });
+  }
+
+  handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    let forwarded = envelope;
+    if (isObject(envelope)) {
+      const extra: Record<string, unknown> = {};
+      if (envelope.credentials === undefined && typeof ctx.credentials === 'string') extra.credentials = ctx.credentials;
+      if (envelope.correlation_id === undefined && ctx.correlationId !== undefined) extra.correlation_id = ctx.correlationId;
+      if (Object.keys(extra).length > 0) forwarded = { ...envelope, ...extra };
+    }
+    const messageType = isObject(envelope) ? envelope.message_type : undefined;
+    return this.forward(forwarded, typeof messageType === 'string' && SESSION_MESSAGES.has(messageType));
+  }
+
+  handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    const envelope: Record<string, unknown> = { message_type: messageType, message };
+    if (typeof ctx.credentials === 'string') envelope.credentials = ctx.credentials;
+    if (ctx.correlationId !== undefined) envelope.correlation_id = ctx.correlationId;
+    return this.forward(envelope, SESSION_MESSAGES.has(messageType));
+  }
+
+  async handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
+    const result = await this.legacyDispatcher.handleLegacy(request, ctx);
+    const failure = isUpstreamFailure(result.body);
+    if (failure !== undefined) throw failure;
+    return result;
+  }
+
+  /** The legacy counters of the local Dispatcher (v2 is counted by the IPC server). */
+  metricsText(): string {
+    return this.legacyDispatcher.metricsText('nano_access_gateway_local');
+  }
+
+  close(): void {
+    this.legacyDispatcher.close();
+  }
+
+  private async forward(envelope: unknown, ownConnection: boolean): Promise<ResponseEnvelope> {
+    const payload = Buffer.from(JSON.stringify(envelope), 'utf8');
+    let answer: Buffer;
+    if (ownConnection) {
+      const client = this.options.createClient();
+      client.on('error', () => undefined);
+      try {
+        answer = await requestOn(client, 4, payload, this.options.logger);
+      } finally {
+        void client.close().catch(() => undefined);
+      }
+    } else {
+      answer = await this.options.pool.request(4, payload);
+    }
+    return parseEnvelope(answer);
+  }
+}
+
+function parseEnvelope(answer: Buffer): ResponseEnvelope {
+  let value: unknown;
+  try {
+    value = JSON.parse(answer.toString('utf8'));
+  } catch (error) {
+    throw new GatewayError(GatewayErrorCode.upstreamInvalid, 'The IPC server answered with invalid JSON.', { cause: error });
+  }
+  if (!isObject(value) || typeof value.message_type !== 'string' || !isObject(value.message)) {
+    throw new GatewayError(GatewayErrorCode.upstreamInvalid, 'The IPC server answered with something that is not a response envelope.');
+  }
+  return value as unknown as ResponseEnvelope;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultRpcConfig, loadRpcConfig, parseRpcConfig } from '@nano-access/gateway';
+
+describe('loadRpcConfig', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'na-gw-config-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('gives every default when config-rpc.toml is missing', () => {
+    const { config, diagnostics } = loadRpcConfig(dir);
+    expect(diagnostics).toEqual([]);
+    expect(config).toEqual(defaultRpcConfig());
+    expect(config).toMatchObject({
+      address: '127.0.0.1',
+      port: 7076,
+      enableControl: false,
+      maxJsonDepth: 20,
+      maxRequestSize: 32 * 1024 * 1024,
+      process: { ipcAddress: '127.0.0.1', ipcPort: 7077, numIpcConnections: 4 },
+      logging: { logRpc: false },
+      tls: { enable: false },
+      metrics: { allow: ['127.0.0.0/8', '::1'] },
+    });
+  });
+
+  it('reads every documented key, resolving relative paths against the data dir', () => {
+    writeFileSync(
+      join(dir, 'config-rpc.toml'),
+      [
+        'address = "::1"',
+        'port = 8076',
+        'enable_control = true',
+        'max_json_depth = 5',
+        'max_request_size = 1024',
+        '[process]',
+        'ipc_address = "10.0.0.2"',
+        'ipc_port = 9077',
+        'num_ipc_connections = 2',
+        'io_threads = 8',
+        '[logging]',
+        'log_rpc = true',
+        '[tls]',
+        'enable = true',
+        'cert = "tls/cert.pem"',
+        'key = "/etc/key.pem"',
+        '[metrics]',
+        'allow = ["10.0.0.0/8"]',
+        '',
+      ].join('\n'),
+    );
+    const { config, diagnostics } = loadRpcConfig(dir);
+    expect(diagnostics).toEqual([]);
+    expect(config).toMatchObject({
+      address: '::1',
+      port: 8076,
+      enableControl: true,
+      maxJsonDepth: 5,
+      maxRequestSize: 1024,
+      process: { ipcAddress: '10.0.0.2', ipcPort: 9077, numIpcConnections: 2, ioThreads: 8 },
+      logging: { logRpc: true },
+      tls: { enable: true, cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' },
+      metrics: { allow: ['10.0.0.0/8'] },
+    });
+  });
+
+  it('refuses an unknown key with its line and column', () => {
+    writeFileSync(join(dir, 'config-rpc.toml'), 'port = 7076\n[process]\nipc_adress = "127.0.0.1"\n');
+    const { config, diagnostics } = loadRpcConfig(dir);
+    expect(config).toBeNull();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ ruleId: 'unknown-key', severity: 'error', span: { start: { line: 3, column: 1 } } });
+    expect(diagnostics[0].message).toContain('ipc_address');
+  });
+
+  it('refuses a value of the wrong type', () => {
+    const { config, diagnostics } = parseRpcConfig('enable_control = "yes"\n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(config).toBeNull();
+    expect(diagnostics[0]).toMatchObject({ ruleId: 'invalid-type', span: { start: { line: 1 } } });
+  });
+
+  it('refuses TLS without a certificate, and metrics entries that are not addresses', () => {
+    const text = '[tls]\nenable = true\n[metrics]\nallow = ["localhost"]\n';
+    const { config, diagnostics } = parseRpcConfig(text, { file: 'config-rpc.toml', baseDir: dir });
+    expect(config).toBeNull();
+    expect(diagnostics.map((d) => [d.messageId, d.span.start.line])).toEqual([
+      ['tlsMissingFile', 2],
+      ['tlsMissingFile', 2],
+      ['invalidAddress', 4],
+    ]);
+  });
+
+  it('reports a TOML syntax error with its position', () => {
+    const { config, diagnostics } = parseRpcConfig('port = \n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(config).toBeNull();
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', span: { start: { line: 1 } } });
+  });
+});

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import type { Logger } from 'pino';
+import { createEmbeddedBackend, Dispatcher, type LedgerData } from '@nano-access/protocol';
+import { PolicyStore } from '@nano-access/reloader';
+import { createGateway, defaultRpcConfig, type Gateway, type RpcConfig } from '@nano-access/gateway';
+import { ACCESS_TEXT, LEDGER } from './fixtures';
+
+export interface RunningGateway {
+  url: string;
+  gateway: Gateway;
+  store: PolicyStore;
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+/** A config for tests: an ephemeral loopback port, everything else as given. */
+export function testConfig(overrides: Partial<RpcConfig> = {}): RpcConfig {
+  return { ...defaultRpcConfig(), port: 0, ...overrides };
+}
+
+/** The in-process gateway over protocol's Dispatcher and the embedded backend on the fixture ledger. */
+export async function startInProcess(
+  options: { accessText?: string; store?: PolicyStore; config?: Partial<RpcConfig>; logger?: Logger } = {},
+): Promise<RunningGateway> {
+  const store = options.store ?? PolicyStore.fromText(options.accessText ?? ACCESS_TEXT);
+  const backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
+  const dispatcher = new Dispatcher({ policy: store, backend });
+  const gateway = createGateway({
+    dispatcher,
+    store,
+    config: testConfig(options.config),
+    logger: options.logger,
+    metricsSources: [() => dispatcher.metricsText()],
+  });
+  const address = await gateway.listen();
+  return {
+    url: address.url,
+    gateway,
+    store,
+    dispatcher,
+    async close() {
+      await gateway.close();
+      dispatcher.close();
+      await backend.close();
+      if (!options.store) await store.close();
+    },
+  };
+}
+
+/** A representative of the fixture ledger and its voting weight, read from the file. */
+export function ledgerRepresentative(): { account: string; weight: string } {
+  const ledger = JSON.parse(readFileSync(LEDGER, 'utf8')) as LedgerData;
+  const rep = ledger.accounts.find((a) => a.weight !== undefined && a.weight !== '0');
+  if (!rep || rep.weight === undefined) throw new Error('the fixture ledger has no representative with weight');
+  return { account: rep.account, weight: rep.weight };
+}
+
+/** An account of the fixture ledger and its balance. */
+export function ledgerAccount(): { account: string; balance: string } {
+  const ledger = JSON.parse(readFileSync(LEDGER, 'utf8')) as LedgerData;
+  return { account: ledger.accounts[0].account, balance: ledger.accounts[0].balance };
+}
