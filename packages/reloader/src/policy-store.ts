@@ -114,7 +114,11 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       logger.info({ file: displayName, generation: 1, hash: read.hash, users: policy.userCount }, 'access policy loaded');
       store = new PolicyStore(settings, { policy, generation: 1, hash: read.hash, loadedAt: new Date() }, false);
     }
-    if (options.watch !== false) await store.startWatching();
+    if (options.watch !== false) {
+      await store.startWatching();
+      // A save between the first read and the watch being ready would otherwise go unseen.
+      await store.reload('watch');
+    }
     return store;
   }
 
@@ -251,6 +255,17 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     );
   }
 
+  /** Listeners are the application's code: one that throws must not undo or fail a reload. */
+  private notify<K extends keyof PolicyStoreEvents>(event: K, ...args: PolicyStoreEvents[K]): void {
+    for (const listener of this.rawListeners(event)) {
+      try {
+        (listener as (...a: PolicyStoreEvents[K]) => void)(...args);
+      } catch (error) {
+        this.settings.logger.error({ err: error, event }, 'a PolicyStore event listener threw');
+      }
+    }
+  }
+
   private result(outcome: ReloadResult['outcome'], hash: string | null, diagnostics: Diagnostic[]): ReloadResult {
     return { outcome, generation: this.active.generation, hash, diagnostics };
   }
@@ -269,7 +284,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
           logger.warn({ file: displayName, generation: this.active.generation, trigger }, 'access file is missing: keeping the active policy');
         }
         this.fileMissing = true;
-        this.emit('missing', { generation: this.active.generation, trigger });
+        this.notify('missing', { generation: this.active.generation, trigger });
         return this.result('missing', null, []);
       }
       this.fileMissing = false;
@@ -312,7 +327,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       { file: displayName, generation: this.active.generation, hash, users: policy.userCount, trigger, durationMs },
       'access policy reloaded',
     );
-    this.emit('reloaded', {
+    this.notify('reloaded', {
       generation: this.active.generation, hash, previousHash: previous.hash, users: policy.userCount,
       diagnostics, trigger, durationMs,
     });
@@ -336,7 +351,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         ? `access file not reloaded: ${error.message}; keeping generation ${generation}`
         : `access file rejected with ${errors} error${errors === 1 ? '' : 's'}; keeping generation ${generation}`,
     );
-    this.emit('rejected', { generation, hash, diagnostics, trigger, ...(error ? { error } : {}) });
+    this.notify('rejected', { generation, hash, diagnostics, trigger, ...(error ? { error } : {}) });
     return this.result('rejected', hash, diagnostics);
   }
 }

@@ -165,4 +165,16 @@ describe('PolicyStore watching the file', () => {
     expect(store.current.check('writer-099-5a4b3c2d1e0f', 'account_query')).toBe(false);
     expect(store.status().reloads.success).toBeLessThan(100);
   });
+
+  it('follows edits to the target of a file that is a symlink into another directory', async () => {
+    const targetDir = join(dir, 'policies');
+    mkdirSync(targetDir);
+    const target = join(targetDir, 'access.toml');
+    writeFileSync(target, ALICE_READS);
+    symlinkSync(target, file);
+    const store = await open();
+    writeFileSync(target, ALICE_WRITES);
+    await waitFor(() => store.status().hash === sha256(ALICE_WRITES), 'the edited target to be active');
+    expect(store.current.check(BOB, 'account_query')).toBe(true);
+  });
 });

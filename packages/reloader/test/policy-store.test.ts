@@ -85,6 +85,24 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(store.metrics()).toContain('nano_access_last_reload_successful 0');
   });
 
+  it('completes a reload even when an event listener throws, and logs the listener error', async () => {
+    writeFileSync(file, ALICE_READS);
+    const { logger, records } = captureLogger();
+    const store = await open({ logger });
+    let onceCalls = 0;
+    store.on('reloaded', () => {
+      throw new Error('listener bug');
+    });
+    store.once('reloaded', () => (onceCalls += 1));
+    writeFileSync(file, ALICE_WRITES);
+    expect(await store.reload()).toMatchObject({ outcome: 'reloaded', generation: 2 });
+    writeFileSync(file, ALICE_READS);
+    expect(await store.reload()).toMatchObject({ outcome: 'reloaded', generation: 3 });
+    expect(onceCalls).toBe(1);
+    expect(store.status().reloads).toEqual({ success: 2, failure: 0 });
+    expect(records().filter((line) => line.msg === 'a PolicyStore event listener threw')).toHaveLength(2);
+  });
+
   it('does not create a generation when the content is unchanged', async () => {
     writeFileSync(file, ALICE_READS);
     const store = await open();
