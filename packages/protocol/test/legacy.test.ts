@@ -1,0 +1,97 @@
+import { ADMIN, NOBODY, READER, SERVICE, fixtureRepresentative, ledgerData, makeDispatcher } from './helpers';
+
+const trusted = { unsafeAllowed: false, authorize: false };
+const control = { unsafeAllowed: true, authorize: false };
+
+describe('Dispatcher.handleLegacy', () => {
+  it('answers a safe action over a trusted transport without credentials', async () => {
+    const { dispatcher } = makeDispatcher();
+    const rep = fixtureRepresentative();
+    const res = await dispatcher.handleLegacy({ action: 'account_weight', account: rep.account }, trusted);
+    expect(res).toEqual({ outcome: 'ok', body: { weight: rep.weight } });
+  });
+
+  it('answers an unknown action with "Unknown command"', async () => {
+    const { dispatcher } = makeDispatcher();
+    expect(await dispatcher.handleLegacy({ action: 'make_coffee' }, control)).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
+  });
+
+  it('answers a catalog action the backend does not implement with "Unknown command"', async () => {
+    const { dispatcher } = makeDispatcher();
+    expect(await dispatcher.handleLegacy({ action: 'telemetry' }, control)).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
+  });
+
+  it('refuses a control action without unsafeAllowed', async () => {
+    const { dispatcher, backend } = makeDispatcher();
+    const stops: string[] = [];
+    backend.subscribe((e) => e.type === 'stop' && stops.push(e.reason));
+    expect(await dispatcher.handleLegacy({ action: 'stop' }, trusted)).toEqual({ outcome: 'unsafe', body: { error: 'Unsafe RPC not allowed' } });
+    expect(await dispatcher.handleLegacy({ action: 'wallet_create' }, trusted)).toEqual({ outcome: 'unsafe', body: { error: 'Unsafe RPC not allowed' } });
+    expect(stops).toEqual([]);
+  });
+
+  it('runs a control action with unsafeAllowed and emits stop', async () => {
+    const { dispatcher } = makeDispatcher();
+    const reasons: string[] = [];
+    dispatcher.onStop((reason) => reasons.push(reason));
+    expect(await dispatcher.handleLegacy({ action: 'stop' }, control)).toEqual({ outcome: 'ok', body: { success: '' } });
+    expect(reasons).toEqual(['stop action']);
+  });
+
+  it('treats process with force=true and stats type=objects as control', async () => {
+    const { dispatcher } = makeDispatcher();
+    expect((await dispatcher.handleLegacy({ action: 'process', force: 'true', block: '{}' }, trusted)).outcome).toBe('unsafe');
+    expect((await dispatcher.handleLegacy({ action: 'stats', type: 'objects' }, trusted)).outcome).toBe('unsafe');
+    // Without the flag, process reaches the backend (and fails on the empty block there).
+    expect(await dispatcher.handleLegacy({ action: 'process', block: '{}' }, trusted)).toEqual({ outcome: 'error', body: { error: 'Block is invalid' } });
+  });
+
+  it('authorizes the action permission when asked (gateway)', async () => {
+    const { dispatcher } = makeDispatcher();
+    const rep = fixtureRepresentative();
+    const ask = (credentials: string | undefined) => dispatcher.handleLegacy({ action: 'account_info', account: rep.account }, { unsafeAllowed: false, authorize: true, credentials });
+    expect((await ask(READER)).outcome).toBe('ok');
+    expect((await ask(ADMIN)).outcome).toBe('ok');
+    expect(await ask(undefined)).toEqual({ outcome: 'denied', body: { error: 'Access denied' } });
+    expect(await ask(NOBODY)).toEqual({ outcome: 'denied', body: { error: 'Access denied' } });
+    expect(dispatcher.metrics().denials).toBe(2);
+  });
+
+  it('checks unsafe before the permission, so a control action needs both', async () => {
+    const { dispatcher } = makeDispatcher();
+    expect((await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: false, authorize: true, credentials: SERVICE })).outcome).toBe('unsafe');
+    expect((await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: true, authorize: true, credentials: READER })).outcome).toBe('denied');
+    const ok = await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: true, authorize: true, credentials: SERVICE });
+    expect(ok.outcome).toBe('ok');
+    expect(ok.body.wallet).toMatch(/^[0-9A-F]{64}$/);
+  });
+
+  it('answers malformed requests with an error body', async () => {
+    const { dispatcher } = makeDispatcher();
+    for (const bad of [null, 'account_info', 42, [], {}, { action: 7 }]) {
+      expect(await dispatcher.handleLegacy(bad, control)).toEqual({ outcome: 'invalid', body: { error: 'Unable to parse JSON' } });
+    }
+  });
+
+  it('does not run a denied process: no block is added', async () => {
+    const { dispatcher } = makeDispatcher();
+    const before = (await dispatcher.handleLegacy({ action: 'block_count' }, trusted)).body.count;
+    const block = ledgerData().blocks[0].contents;
+    const denied = await dispatcher.handleLegacy({ action: 'process', json_block: 'true', block }, { unsafeAllowed: false, authorize: true, credentials: READER });
+    expect(denied.outcome).toBe('denied');
+    expect((await dispatcher.handleLegacy({ action: 'block_count' }, trusted)).body.count).toBe(before);
+  });
+
+  it('counts legacy outcomes per action, unknown names folded', async () => {
+    const { dispatcher } = makeDispatcher();
+    await dispatcher.handleLegacy({ action: 'version' }, trusted);
+    await dispatcher.handleLegacy({ action: 'x1' }, trusted);
+    await dispatcher.handleLegacy({ action: 'x2' }, trusted);
+    expect(dispatcher.metrics().requests).toEqual(
+      expect.arrayContaining([
+        { kind: 'action', name: 'version', outcome: 'ok', count: 1 },
+        { kind: 'action', name: 'unknown', outcome: 'unknown', count: 2 },
+      ]),
+    );
+  });
+});
