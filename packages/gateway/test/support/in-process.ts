@@ -32,7 +32,15 @@ export async function startInProcess(
     logger: options.logger,
     metricsSources: [() => dispatcher.metricsText()],
   });
-  const address = await gateway.listen();
+  let address;
+  try {
+    address = await gateway.listen();
+  } catch (error) {
+    dispatcher.close();
+    await backend.close();
+    if (!options.store) await store.close();
+    throw error;
+  }
   return {
     url: address.url,
     gateway,

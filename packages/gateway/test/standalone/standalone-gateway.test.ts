@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { defaultNodeConfig, startIpcServers, type IpcServers, type NodeConfig } from '@nano-access/ipc-server';
+import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
+import { PolicyStore } from '@nano-access/reloader';
+import { startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
+import { call, postJson } from '../support/http-client';
+import { ACCESS_TEXT, LEDGER, USERS } from '../support/fixtures';
+import { ledgerAccount, ledgerRepresentative, testConfig } from '../support/in-process';
+
+const rep = ledgerRepresentative();
+const account = ledgerAccount();
+const silent = pino({ level: 'silent' });
+
+/** The IPC server's policy differs from the gateway's on purpose: v2 is decided there, legacy here. */
+const IPC_ACCESS_TEXT = ACCESS_TEXT.replace(
+  `id = "${USERS.walletReader}"\nallow = "wallet_read"`,
+  `id = "${USERS.walletReader}"\nallow = "wallet_read, api_account_weight"`,
+);
+
+/** An IPC server of this project on loopback TCP, as `serve` runs it, in front of the fixture ledger. */
+class IpcServerUnderTest {
+  private servers: IpcServers | null = null;
+  private backend: Backend | null = null;
+  private dispatcher: Dispatcher | null = null;
+  private readonly store = PolicyStore.fromText(IPC_ACCESS_TEXT);
+  port = 0;
+
+  constructor(private readonly dataDir: string) {}
+
+  async start(): Promise<void> {
+    const config: NodeConfig = defaultNodeConfig(this.dataDir);
+    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: this.port, allowUnsafe: true };
+    this.backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
+    this.dispatcher = new Dispatcher({ policy: this.store, backend: this.backend });
+    this.servers = await startIpcServers({ config, dispatcher: this.dispatcher, logger: silent, dataDir: this.dataDir });
+    const tcp = this.servers.addresses().find((a) => a.transport === 'tcp');
+    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp address');
+    this.port = tcp.port;
+  }
+
+  connections(): number {
+    return this.servers?.connectionCount() ?? 0;
+  }
+
+  async stop(): Promise<void> {
+    await this.servers?.close();
+    this.dispatcher?.close();
+    await this.backend?.close();
+    this.servers = null;
+  }
+}
+
+describe('the standalone gateway (nano-access gateway) in front of a separate IPC server', () => {
+  let dir: string;
+  let ipc: IpcServerUnderTest;
+  let gw: StandaloneGateway;
+  let url: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-'));
+    ipc = new IpcServerUnderTest(dir);
+    await ipc.start();
+    const config = testConfig({ enableControl: false });
+    config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 2, ipcTimeout: 5 };
+    gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
+    url = gw.address.url;
+  });
+  afterAll(async () => {
+    await gw.close();
+    await ipc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('forwards v2 as an encoding-4 envelope carrying the caller\'s credentials (the IPC server decides)', async () => {
+    const allowed = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
+    expect(allowed.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+    const envelope = await postJson(url, '/api/v2', { credentials: USERS.ops, message_type: 'AccountWeight', message: { account: rep.account } });
+    expect(envelope.status).toBe(200);
+    expect(envelope.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
+  });
+
+  it('echoes the correlation id through the IPC hop', async () => {
+    const answer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Correlation-Id': 'hop "1"' });
+    expect(answer.json).toMatchObject({ correlation_id: 'hop "1"', message_type: 'AccountWeightResponse' });
+  });
+
+  it('authorizes legacy actions with its own policy before forwarding them', async () => {
+    const allowed = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+    expect(allowed.status).toBe(200);
+    expect(allowed.json).toMatchObject({ balance: account.balance });
+    const denied = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    expect(denied.status).toBe(403);
+    expect(denied.json).toEqual({ error: 'Access denied' });
+  });
+
+  it('refuses control actions while enable_control is false', async () => {
+    const answer = await postJson(url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.wallets });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toEqual({ error: 'Unsafe RPC not allowed' });
+  });
+
+  it('answers subscriptions over a connection of their own, leaving no pooled connection subscribed', async () => {
+    const before = ipc.connections();
+    const answer = await postJson(url, '/api/v2/TopicConfirmation', {}, { 'Nano-Api-Key': USERS.walletReader });
+    expect(answer.status).toBe(200);
+    expect((answer.json as { message_type: string }).message_type).toBe('Error'); // walletReader lacks the permission
+    // The short-lived connection is gone again.
+    const deadline = Date.now() + 10_000;
+    while (ipc.connections() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    expect(ipc.connections()).toBeLessThanOrEqual(before);
+  });
+
+  it('answers 502 while the IPC server is down, and the next request after its restart succeeds', async () => {
+    // Warm both pooled connections.
+    for (let i = 0; i < 2; i++) expect((await postJson(url, '/api/v2/AccountWeight', { account: rep.account })).status).toBe(200);
+    await ipc.stop();
+
+    const v2 = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Correlation-Id': 'outage' });
+    expect(v2.status).toBe(502);
+    expect(v2.json).toMatchObject({ message_type: 'Error', correlation_id: 'outage', message: { code: 2 } });
+    expect((v2.json as { message: { message: string } }).message.message).toMatch(/IPC server unavailable/);
+    const legacy = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+    expect(legacy.status).toBe(502);
+    expect(legacy.json).toMatchObject({ code: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE' });
+    // A denied legacy action is still denied locally, without the IPC server.
+    const denied = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    expect(denied.status).toBe(403);
+    const health = await call(url, { method: 'GET', path: '/healthz' });
+    expect(health.status).toBe(200);
+
+    await ipc.start(); // same port
+    for (let i = 0; i < 4; i++) {
+      const again = await postJson(url, '/api/v2/AccountWeight', { account: rep.account });
+      expect([i, again.status]).toEqual([i, 200]);
+      const legacyAgain = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+      expect([i, legacyAgain.status]).toEqual([i, 200]);
+    }
+  });
+});
+
+describe('the standalone gateway with enable_control = true', () => {
+  it('forwards an authorized control action over encoding 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-control-'));
+    const ipc = new IpcServerUnderTest(dir);
+    await ipc.start();
+    const config = testConfig({ enableControl: true });
+    config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 1 };
+    const gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
+    try {
+      const created = await postJson(gw.address.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.wallets });
+      expect(created.status).toBe(200);
+      expect((created.json as { wallet: string }).wallet).toMatch(/^[0-9A-F]{64}$/);
+      const denied = await postJson(gw.address.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.walletReader });
+      expect(denied.status).toBe(403);
+      expect(denied.json).toEqual({ error: 'Access denied' });
+    } finally {
+      await gw.close();
+      await ipc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
