@@ -55,6 +55,8 @@ export function scanLines(text: string): ScannedLines {
     let k = i;
     for (; k < length && text[k] !== '\n'; k++) {
       const c = text[k];
+      // String text counts as code before a comment (a closing delimiter, then a comment).
+      if (state !== 'code' && c !== ' ' && c !== '\t' && c !== '\r') sawCode = true;
       if (state === 'code') {
         if (c === '#') {
           const end = text.indexOf('\n', k);
