@@ -48,7 +48,6 @@ export const LegacyError = {
 export const protocolErrorCodes = [
   'NA_PROTOCOL_LEDGER_INVALID',
   'NA_PROTOCOL_BAD_OPTION',
-  'NA_PROTOCOL_UPSTREAM',
 ] as const;
 
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];
