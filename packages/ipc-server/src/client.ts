@@ -35,7 +35,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
  * reconnects.
  *
  * Events pushed by the server (EventConfirmation, EventServiceStop) are
- * emitted as 'event' and never taken for an answer.
+ * emitted as 'event' and never taken for an answer (EventAck is an answer).
  */
 export class IpcClient extends EventEmitter {
   readonly target: IpcTarget;
@@ -241,12 +241,15 @@ export class IpcClient extends EventEmitter {
 
 const EVENT_MARKER = Buffer.from('"message_type":"Event', 'latin1');
 
-/** A pushed event envelope, or null for an answer. Events are the only frames whose message_type starts with "Event". */
+/**
+ * A pushed event envelope, or null for an answer. Events are the frames whose
+ * message_type starts with "Event", except EventAck (the answer to a subscription).
+ */
 function asEvent(frame: Buffer): ResponseEnvelope | null {
   if (frame[0] !== 0x7b || frame.indexOf(EVENT_MARKER) < 0) return null;
   try {
     const value = JSON.parse(frame.toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && typeof (value as ResponseEnvelope).message_type === 'string' && (value as ResponseEnvelope).message_type.startsWith('Event')) {
+    if (typeof value === 'object' && value !== null && typeof (value as ResponseEnvelope).message_type === 'string' && (value as ResponseEnvelope).message_type.startsWith('Event') && (value as ResponseEnvelope).message_type !== 'EventAck') {
       return value as ResponseEnvelope;
     }
   } catch {
