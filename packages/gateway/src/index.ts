@@ -25,3 +25,5 @@ export { IpcPool } from './standalone/ipc-pool';
 export type { IpcPoolOptions, PooledIpcClient } from './standalone/ipc-pool';
 export { startStandaloneGateway, ACCESS_FILE } from './standalone/standalone-gateway';
 export type { StandaloneGateway, StandaloneGatewayOptions } from './standalone/standalone-gateway';
+export { exampleRequests } from './examples';
+export type { ExampleOptions } from './examples';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliIO, CommandResult } from '../io';
 import { registerCheck } from './check';
 import { registerExplain } from './explain';
+import { registerGateway } from './gateway';
 import { registerLint } from './lint';
 import { registerMatrix } from './matrix';
 
@@ -9,4 +10,4 @@ import { registerMatrix } from './matrix';
 export type RegisterCommand = (program: Command, io: CliIO, result: CommandResult) => void;
 
 /** Every subcommand of `nano-access`, one file each, sorted by name. */
-export const commands: readonly RegisterCommand[] = [registerCheck, registerExplain, registerLint, registerMatrix];
+export const commands: readonly RegisterCommand[] = [registerCheck, registerExplain, registerGateway, registerLint, registerMatrix];
