@@ -4,6 +4,7 @@ import { IpcError, IpcErrorCode, loadNodeConfig, startIpcServers, type IpcAddres
 import { createEmbeddedBackend, createNodeRpcBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { createLogger, PolicyStore, PolicyStoreError } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
+import { startServeGateway } from './gateway';
 import { writeDiagnostics, writeError } from '../load';
 
 interface ServeOptions {
@@ -80,8 +81,13 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     }
     resources.push(() => servers.close());
 
-    // >>> gateway helper: start the in-process gateway here (config-rpc.toml of dataDir),
-    // >>> push its close() onto `resources`, and print its address below. <<<
+    // The in-process gateway (config-rpc.toml): the same store and dispatcher, no socket hop.
+    const gateway = await startServeGateway({ dataDir, dispatcher, store, logger, io, ledgerPath: config.backend.type === 'embedded' ? config.backend.ledger : undefined });
+    if (gateway === null) {
+      await closeAll();
+      return ExitCode.usage;
+    }
+    resources.push(() => gateway.close());
 
     const addresses = servers.addresses();
     if (addresses.length === 0) {
@@ -91,6 +97,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     }
     for (const address of addresses) io.stdout.write(`${describeAddress(address)}\n`);
     io.stdout.write(`policy: ${accessPath} (reloads on change${io.handleSignals === true ? ' and SIGHUP' : ''})\n`);
+    for (const line of gateway.describe()) io.stdout.write(`${line}\n`);
 
     // Run until asked to stop: the process's signal, or the `stop` action / ServiceStop "node".
     await new Promise<void>((resolve) => {
