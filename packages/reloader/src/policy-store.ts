@@ -38,7 +38,7 @@ interface Settings {
 const DEFAULT_DEBOUNCE_MS = 100;
 
 // Explicit triggers outrank the watch: an operator's SIGHUP re-reports a file already rejected.
-const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, signal: 2, open: 3 };
+const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, signal: 2 };
 
 function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');

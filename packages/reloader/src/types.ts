@@ -3,7 +3,7 @@ import type { Diagnostic } from '@nano-access/parser';
 import type { Catalog } from '@nano-access/resolver';
 
 /** What started a reload. */
-export type ReloadTrigger = 'open' | 'watch' | 'signal' | 'manual';
+export type ReloadTrigger = 'watch' | 'signal' | 'manual';
 
 export interface PolicyStoreOptions {
   /** The permission catalog. Default: the Nano catalog. */

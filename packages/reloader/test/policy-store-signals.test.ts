@@ -21,8 +21,9 @@ function newestSource(dir: string): number {
 
 /** The child runs the built dist/: build it when it is missing or older than the sources. */
 function ensureBuilt(): void {
-  const built = join(packageDir, 'dist', 'index.js');
-  if (existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
+  // tsc -b rewrites the build info on every build that changes anything, not every output file.
+  const built = join(packageDir, 'dist', '.tsbuildinfo');
+  if (existsSync(join(packageDir, 'dist', 'index.js')) && existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
   execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/reloader'], { cwd: repoRoot, stdio: 'pipe' });
 }
 

@@ -103,6 +103,17 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(records().filter((line) => line.msg === 'a PolicyStore event listener threw')).toHaveLength(2);
   });
 
+  it('reports the same rejected content once to the watch, but again to an explicit reload', async () => {
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    writeFileSync(file, '[[user]]\nallow = "walet"\n');
+    expect((await store.reload('watch')).outcome).toBe('rejected');
+    expect((await store.reload('watch')).outcome).toBe('rejected');
+    expect(store.status().reloads.failure).toBe(1);
+    expect((await store.reload('signal')).outcome).toBe('rejected');
+    expect(store.status().reloads.failure).toBe(2);
+  });
+
   it('does not create a generation when the content is unchanged', async () => {
     writeFileSync(file, ALICE_READS);
     const store = await open();
