@@ -1,0 +1,129 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import pino from 'pino';
+import { execute, type CliIO } from '@nano-access/cli';
+import { defaultNodeConfig, startIpcServers, type IpcServers } from '@nano-access/ipc-server';
+import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
+import { PolicyStore } from '@nano-access/reloader';
+
+const REPO = join(__dirname, '..', '..', '..', '..');
+const LEDGER = join(REPO, 'fixtures', 'data', 'ledger.json');
+const READER = 'wallet-reader-0b6e2f9c-71d4-4a3e-8c52-f1d09a7b3e64';
+const ACCESS = `[[user]]\nid = ""\n\n[[user]]\nid = "${READER}"\nallow = "wallet_read"\nbare = true\n`;
+
+function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/`, { method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end(Buffer.from(body));
+  });
+}
+
+/** Runs `nano-access gateway` in this process until `stop()`; output captured. */
+function runGateway(dataDir: string) {
+  let stdout = '';
+  let stderr = '';
+  let stop!: () => void;
+  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+  const io: CliIO = {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    stdin: Readable.from([]),
+    cwd: dataDir,
+    env: { NANO_ACCESS_LOG_LEVEL: 'silent' },
+    stopSignal,
+    handleSignals: false,
+  };
+  const exit = execute(['gateway', '--data', dataDir], io);
+  return { exit, stop, out: () => stdout, err: () => stderr };
+}
+
+describe('nano-access gateway --data DIR', () => {
+  let dir: string;
+  let servers: IpcServers;
+  let backend: Backend;
+  let dispatcher: Dispatcher;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'na-cli-gateway-'));
+    const config = defaultNodeConfig(dir);
+    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
+    backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
+    dispatcher = new Dispatcher({ policy: PolicyStore.fromText(ACCESS), backend });
+    servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: dir });
+  });
+  afterAll(async () => {
+    await servers.close();
+    dispatcher.close();
+    await backend.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves until stopped, forwarding to the IPC server of [process], and warns about an open access file', async () => {
+    const tcp = servers.addresses().find((a) => a.transport === 'tcp');
+    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp');
+    writeFileSync(join(dir, 'config-rpc.toml'), `port = 0\n[process]\nipc_port = ${tcp.port}\nnum_ipc_connections = 1\n`);
+    writeFileSync(join(dir, 'config-access.toml'), ACCESS);
+    chmodSync(join(dir, 'config-access.toml'), 0o644);
+    const run = runGateway(dir);
+    const deadline = Date.now() + 20_000;
+    while (!/listening on (http:\/\/\S+)/.test(run.out()) && Date.now() < deadline) {
+      if (run.err().includes('not starting')) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const url = /listening on (http:\/\/\S+)/.exec(run.out())?.[1];
+    expect({ url, err: run.err() }).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(run.out()).toContain(`forwarding to IPC tcp 127.0.0.1:${tcp.port} over 1 connections`);
+    expect(run.err()).toContain('mode 0644');
+
+    const defaultUser = await post(url!, JSON.stringify({ action: 'block_count' }));
+    expect(defaultUser.status).toBe(403); // the default user has no account_query
+    const denied = await post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': 'nobody' });
+    expect(denied).toEqual({ status: 403, json: { error: 'Access denied' } });
+    const forwarded = await post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': READER });
+    expect(forwarded.status).toBe(200);
+    expect(forwarded.json).toHaveProperty('error'); // the backend's answer for an unknown wallet, forwarded
+
+    run.stop();
+    expect(await run.exit).toBe(0);
+    expect(run.out()).toContain('stopped');
+  });
+
+  it('refuses to start on an unknown config-rpc.toml key, with its line and column', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'na-cli-gateway-bad-'));
+    try {
+      writeFileSync(join(bad, 'config-rpc.toml'), 'port = 0\nenable_contol = true\n');
+      const run = runGateway(bad);
+      expect(await run.exit).toBe(2);
+      expect(run.err()).toMatch(/config-rpc\.toml:2:1/);
+      expect(run.err()).toContain('NA_GATEWAY_CONFIG_INVALID');
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start when the port is taken', async () => {
+    const busy = mkdtempSync(join(tmpdir(), 'na-cli-gateway-busy-'));
+    const first = runGateway(dir);
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!/listening on http:\/\/127\.0\.0\.1:(\d+)/.test(first.out()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(first.out())![1];
+      writeFileSync(join(busy, 'config-rpc.toml'), `port = ${port}\n`);
+      const second = runGateway(busy);
+      expect(await second.exit).toBe(2);
+      expect(second.err()).toContain('NA_GATEWAY_LISTEN_FAILED');
+    } finally {
+      first.stop();
+      await first.exit;
+      rmSync(busy, { recursive: true, force: true });
+    }
+  });
+});
