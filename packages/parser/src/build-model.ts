@@ -51,7 +51,7 @@ export class ModelBuilder {
           idRange,
         );
       }
-      const role: RoleEntry = { index, id: detach(id), idRange, range, allow: this.names(value, node, 'allow') };
+      const role: RoleEntry = { index, id, idRange, range, allow: this.names(value, node, 'allow') };
       byId.set(id, role);
       roles.push(role);
     }
@@ -103,7 +103,7 @@ export class ModelBuilder {
       }
       const user: UserEntry = {
         index,
-        id: detach(id),
+        id,
         isDefault,
         idRange,
         range,
@@ -139,10 +139,12 @@ export class ModelBuilder {
     const node = this.map.child(ROOT, key);
     const out: Entry[] = [];
     if (Array.isArray(value)) {
-      const nodes = node === NONE ? [] : this.map.children(node);
+      // The scanner's entries are in the same order as smol-toml's; walk them side by side.
+      let child = node === NONE ? NONE : this.map.firstChild(node);
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (isTable(item)) out.push({ value: item, node: nodes[i] ?? (node === NONE ? ROOT : node), index: i });
+        if (isTable(item)) out.push({ value: item, node: child !== NONE ? child : node === NONE ? ROOT : node, index: i });
+        if (child !== NONE) child = this.map.nextSibling(child);
       }
     } else if (isTable(value)) {
       out.push({ value, node: node === NONE ? ROOT : node, index: 0 });
@@ -153,7 +155,7 @@ export class ModelBuilder {
   /** A permission or role list, in either form, with each item's own range. */
   private names(entry: Record<string, unknown>, entryNode: number, key: string): NameRef[] {
     const value = Object.prototype.hasOwnProperty.call(entry, key) ? entry[key] : undefined;
-    if (value === undefined) return [];
+    if (value === undefined) return NO_NAMES;
     const node = this.map.child(entryNode, key);
     const fallback = node === NONE ? this.map.valueRange(entryNode) : this.map.valueRange(node);
     if (typeof value === 'string') {
@@ -161,7 +163,7 @@ export class ModelBuilder {
       const exact = node !== NONE && this.map.kind(node) === NodeKind.PlainString && fallback.end - fallback.start - 2 === value.length;
       return this.splitCommaList(value, exact ? fallback.start + 1 : -1, fallback, key);
     }
-    if (!Array.isArray(value)) return []; // invalid-type, already reported
+    if (!Array.isArray(value)) return NO_NAMES; // invalid-type, already reported
     const items = node !== NONE && this.map.kind(node) === NodeKind.Array ? this.map.children(node) : [];
     const out: NameRef[] = [];
     for (let i = 0; i < value.length; i++) {
@@ -214,6 +216,12 @@ export class ModelBuilder {
   }
 }
 
+/**
+ * The list of an entry that has none. Shared, so a million users without a
+ * `deny` cost no million empty arrays; frozen, because the model is read-only.
+ */
+const NO_NAMES: NameRef[] = Object.freeze([]) as unknown as NameRef[];
+
 function isTable(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -238,15 +246,4 @@ function trimEnd(text: string, from: number, to: number): number {
 
 function hasOuterWhiteSpace(id: string): boolean {
   return id.length > 0 && (isTrimmable(id.charCodeAt(0)) || isTrimmable(id.charCodeAt(id.length - 1)));
-}
-
-/**
- * A copy of an id that does not share memory with the source text. smol-toml
- * returns slices of the source; V8 keeps the whole source alive for as long
- * as any slice lives, and ids outlive the parse as keys of the compiled policy.
- * Concatenation makes a new string; slicing it flattens that into a copy the
- * size of the id alone.
- */
-function detach(id: string): string {
-  return id.length < 13 ? id : (' ' + id).slice(1);
 }

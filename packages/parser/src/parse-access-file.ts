@@ -6,7 +6,7 @@ import type { PositionMap } from './position-map';
 import { Reporter } from './report';
 import { coarsePositions, scanPositions } from './scan-positions';
 import { SourceText } from './source-text';
-import { readToml } from './toml-syntax';
+import { readAccessDocument } from './read-access-document';
 
 /** The name diagnostics carry when the caller gives none. */
 export const DEFAULT_ACCESS_FILE = 'config-access.toml';
@@ -21,16 +21,21 @@ export function parseAccessFile(text: string, options?: ParseOptions): ParseResu
   const file = options?.file ?? DEFAULT_ACCESS_FILE;
   const source = new SourceText(typeof text === 'string' ? text : '');
   const reporter = new Reporter(file, source);
-  const doc = readToml(source.text, reporter);
-  if (doc === undefined) return { model: null, diagnostics: reporter.diagnostics };
+  // Scanned before smol-toml reads it: the headers found let smol-toml read a big file section by section.
   const map = positionsOf(source.text);
+  const doc = readAccessDocument(source.text, map, reporter);
+  if (doc === undefined) return { model: null, diagnostics: reporter.diagnostics };
   checkAccessStructure(doc, map, reporter);
   const builder = new ModelBuilder(doc, map, reporter);
   const model: AccessModel = { file, source, roles: builder.roles(), users: builder.users() };
   return { model, diagnostics: sortDiagnostics(reporter.diagnostics) };
 }
 
-/** Positions from the scanner; should it ever fail, the whole file stands for every place (coarse, never wrong). */
+/**
+ * Positions from the scanner. It may see text smol-toml will reject (it runs
+ * first for access files); it always ends and, should it ever fail, the whole
+ * file stands for every place (coarse, never wrong).
+ */
 export function positionsOf(text: string): PositionMap {
   try {
     return scanPositions(text);

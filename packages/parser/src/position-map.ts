@@ -83,6 +83,13 @@ export class PositionMap {
     return id;
   }
 
+  /** Every table header (`[a]`, `[[a]]`) in document order, as start/end offset pairs. */
+  readonly headers: number[] = [];
+
+  addHeader(start: number, end: number): void {
+    this.headers.push(start, end);
+  }
+
   setQuotedName(node: number, name: string): void {
     this.quotedNames.set(node, name);
   }

@@ -18,23 +18,16 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const BOM = 0xfeff;
 
-interface KeyPart {
-  start: number;
-  end: number;
-  /** Set for quoted keys only. */
-  name: string | undefined;
-}
-
 /**
- * Maps every table, key and value of a TOML document to offsets. It runs only
- * after smol-toml has accepted the text, so it reads valid TOML and needs no
- * error handling of its own; smol-toml stays the one reader of values, this
- * only says where they are written. One pass, no regular expressions, no
+ * Maps every table, key and value of a TOML document to offsets. It is exact
+ * on valid TOML and merely ends (never loops, never throws on purpose) on
+ * anything else: smol-toml decides validity and stays the one reader of
+ * values; this only says where they are written. One pass, no regular expressions, no
  * object per key (nodes are numbers in a PositionMap).
  */
 export function scanPositions(text: string): PositionMap {
-  // A node per ~24 characters is a fair guess for config files; the map grows if needed.
-  const map = new PositionMap(text, (text.length / 24) | 0);
+  // A node per ~48 characters is a fair first guess for config files; the map doubles when needed.
+  const map = new PositionMap(text, (text.length / 48) | 0);
   new Scanner(text, map).run();
   return map;
 }
@@ -47,6 +40,10 @@ export function coarsePositions(text: string): PositionMap {
 class Scanner {
   private pos = 0;
   private readonly length: number;
+  // The parts of the key being read, reused from key to key (no object per key).
+  private readonly partStarts: number[] = [];
+  private readonly partEnds: number[] = [];
+  private readonly partNames: (string | undefined)[] = [];
 
   constructor(
     private readonly text: string,
@@ -76,20 +73,19 @@ class Scanner {
     const start = this.pos;
     const isArray = text.charCodeAt(start + 1) === OPEN_BRACKET;
     this.pos += isArray ? 2 : 1;
-    const parts = this.dottedKey();
+    const count = this.dottedKey();
     this.skipSpaces();
     this.pos += isArray ? 2 : 1; // "]]" or "]"
     const end = this.pos;
+    map.addHeader(start, end);
     let node = ROOT;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const part = parts[i];
-      let next = this.findChild(node, part);
-      if (next === NONE) next = this.addKey(NodeKind.Table, node, part, start, end);
+    for (let i = 0; i < count - 1; i++) {
+      let next = this.findChild(node, i);
+      if (next === NONE) next = this.addKey(NodeKind.Table, node, i, start, end);
       node = map.kind(next) === NodeKind.TableArray ? map.lastChild(next) : next;
       if (node === NONE) return ROOT;
     }
-    const last = parts[parts.length - 1];
-    if (last === undefined) return ROOT;
+    const last = count - 1;
     const existing = this.findChild(node, last);
     if (isArray) {
       const array = existing !== NONE ? existing : this.addKey(NodeKind.TableArray, node, last, start, end);
@@ -107,26 +103,29 @@ class Scanner {
   private keyValue(table: number): void {
     const map = this.map;
     const start = this.pos;
-    const parts = this.dottedKey();
+    const count = this.dottedKey();
     this.skipSpaces();
     if (this.text.charCodeAt(this.pos) === EQUALS) this.pos++;
     this.skipSpaces();
+    if (count === 1) {
+      // The common case: one bare or quoted key, no implicit tables.
+      this.value(this.addKey(NodeKind.Scalar, table, 0, this.pos, this.pos));
+      return;
+    }
     let node = table;
-    const implicit: number[] = [];
-    for (let i = 0; i < parts.length - 1; i++) {
-      let next = this.findChild(node, parts[i]);
+    let implicit: number[] | undefined;
+    for (let i = 0; i < count - 1; i++) {
+      let next = this.findChild(node, i);
       if (next === NONE) {
-        next = this.addKey(NodeKind.Table, node, parts[i], start, start);
-        implicit.push(next);
+        next = this.addKey(NodeKind.Table, node, i, start, start);
+        (implicit ??= []).push(next);
       }
       node = next;
     }
-    const last = parts[parts.length - 1];
-    if (last === undefined) return;
-    const pair = this.addKey(NodeKind.Scalar, node, last, this.pos, this.pos);
+    const pair = this.addKey(NodeKind.Scalar, node, count - 1, this.pos, this.pos);
     this.value(pair);
     // A table made by a dotted key spans the whole line that made it.
-    for (const made of implicit) map.setValueEnd(made, this.pos);
+    if (implicit !== undefined) for (const made of implicit) map.setValueEnd(made, this.pos);
   }
 
   /** Reads the value at `pos` into `node` (its kind, range and, for arrays and inline tables, its children). */
@@ -235,10 +234,13 @@ class Scanner {
     this.pos = this.length;
   }
 
-  /** `a . "b" . 'c'`: the parts with their ranges; quoted parts carry their decoded names. */
-  private dottedKey(): KeyPart[] {
+  /**
+   * `a . "b" . 'c'`: reads the parts into the reused part buffers and returns
+   * how many there are; quoted parts carry their decoded names.
+   */
+  private dottedKey(): number {
     const text = this.text;
-    const parts: KeyPart[] = [];
+    let count = 0;
     for (;;) {
       this.skipSpaces();
       const start = this.pos;
@@ -258,21 +260,25 @@ class Scanner {
         }
         this.pos = i;
       }
-      parts.push({ start, end: this.pos, name });
+      this.partStarts[count] = start;
+      this.partEnds[count] = this.pos;
+      this.partNames[count] = name;
+      count++;
       this.skipSpaces();
-      if (text.charCodeAt(this.pos) !== DOT || this.pos === start) return parts;
+      if (text.charCodeAt(this.pos) !== DOT || this.pos === start) return count;
       this.pos++;
     }
   }
 
-  private findChild(parent: number, part: KeyPart): number {
-    const name = part.name ?? this.text.slice(part.start, part.end);
+  private findChild(parent: number, part: number): number {
+    const name = this.partNames[part] ?? this.text.slice(this.partStarts[part], this.partEnds[part]);
     return this.map.child(parent, name);
   }
 
-  private addKey(kind: NodeKind, parent: number, part: KeyPart, valueStart: number, valueEnd: number): number {
-    const node = this.map.add(kind, parent, part.start, part.end, valueStart, valueEnd);
-    if (part.name !== undefined) this.map.setQuotedName(node, part.name);
+  private addKey(kind: NodeKind, parent: number, part: number, valueStart: number, valueEnd: number): number {
+    const node = this.map.add(kind, parent, this.partStarts[part], this.partEnds[part], valueStart, valueEnd);
+    const name = this.partNames[part];
+    if (name !== undefined) this.map.setQuotedName(node, name);
     return node;
   }
 
