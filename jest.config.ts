@@ -1,3 +1,4 @@
+/** @jest-config-loader esbuild-register */
 import type { Config } from 'jest';
 
 // Tests run the TypeScript sources directly: sibling packages resolve to their
@@ -8,7 +9,7 @@ const config: Config = {
   roots: ['<rootDir>/packages'],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
   },
   moduleNameMapper: {
     '^@nano-access/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
