@@ -18,10 +18,6 @@ export const GatewayErrorCode = {
   methodNotAllowed: 'NA_GATEWAY_METHOD_NOT_ALLOWED',
   /** No such path (HTTP 404). */
   notFound: 'NA_GATEWAY_NOT_FOUND',
-  /** A legacy action the caller's user is not allowed (HTTP 403). */
-  accessDenied: 'NA_GATEWAY_ACCESS_DENIED',
-  /** A control action while enable_control is false (HTTP 403). */
-  controlDisabled: 'NA_GATEWAY_CONTROL_DISABLED',
   /** GET /metrics from an address outside the metrics allow list (HTTP 403). */
   metricsForbidden: 'NA_GATEWAY_METRICS_FORBIDDEN',
   /** Standalone mode: the IPC server cannot be reached or dropped the connection (HTTP 502). */
