@@ -6,7 +6,7 @@ export interface LoggerOptions {
   level?: string;
   /**
    * Human-readable lines (pino-pretty) instead of JSON lines. Default: env NANO_ACCESS_LOG_FORMAT
-   * (`pretty` or `json`), else pretty when writing to a terminal.
+   * (`pretty` or `json`), else pretty when the destination (stdout by default) is a terminal.
    */
   pretty?: boolean;
   /** Where lines go. Default: standard output. */
@@ -48,7 +48,13 @@ function choosePretty(options: LoggerOptions, env: NodeJS.ProcessEnv): boolean {
   const format = env.NANO_ACCESS_LOG_FORMAT?.trim().toLowerCase();
   if (format === 'pretty') return true;
   if (format === 'json') return false;
-  return options.destination === undefined && process.stdout.isTTY === true;
+  return isTerminal(options.destination);
+}
+
+/** Readable lines go to people: a destination (stdout by default, or a given stream such as stderr) that is a terminal. */
+function isTerminal(destination: LoggerOptions['destination']): boolean {
+  const target = (destination ?? process.stdout) as { isTTY?: boolean };
+  return target.isTTY === true;
 }
 
 type PrettyFactory = (options: Record<string, unknown>) => DestinationStream;
@@ -83,7 +89,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     if (pretty !== null) {
       destination = pretty({
         destination: destination ?? 1,
-        colorize: destination === undefined && process.stdout.isTTY === true,
+        colorize: isTerminal(destination),
         translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
         ignore: 'pid,hostname,name',
         sync: true,

@@ -57,4 +57,15 @@ describe('createLogger', () => {
     createLogger({ destination: json.stream, env: { NANO_ACCESS_LOG_FORMAT: 'json' } }).info('hello');
     expect(JSON.parse(json.text().trim())).toMatchObject({ msg: 'hello' });
   });
+
+  it('writes readable lines by default when the destination is a terminal, JSON when it is not', () => {
+    const terminal = sink();
+    Object.assign(terminal.stream, { isTTY: true });
+    createLogger({ destination: terminal.stream, env: {} }).info('to a person');
+    expect(terminal.text()).toContain('to a person');
+    expect(() => JSON.parse(terminal.text().trim())).toThrow();
+    const pipe = sink();
+    createLogger({ destination: pipe.stream, env: {} }).info('to a program');
+    expect(JSON.parse(pipe.text().trim())).toMatchObject({ msg: 'to a program' });
+  });
 });
