@@ -49,6 +49,9 @@ export default defineRule({
   },
 });
 
+/** Words guessers try first; an id made mostly of them is a password off a list. */
+const GUESSABLE_WORDS = ['password', 'passw0rd', 'secret', 'changeme', 'letmein', 'qwerty', 'admin', 'default', 'example'];
+
 /** Why a long id is still easy to guess, or undefined. */
 export function lowVarietyReason(id: string): string | undefined {
   const characters = [...id];
@@ -56,7 +59,27 @@ export function lowVarietyReason(id: string): string | undefined {
   if (distinct < MIN_DISTINCT_CHARACTERS) return `only ${distinct} distinct characters`;
   if (isRepetition(id)) return 'a short pattern repeated';
   if (isRun(characters)) return 'a run of consecutive characters';
+  if ([...withoutGuessableParts(id)].length < MIN_ID_LENGTH) return 'mostly a common word or a sequence such as 1234';
   return undefined;
+}
+
+/** The id without well-known words and without runs of 4 or more consecutive characters (1234, abcd, 9876). */
+function withoutGuessableParts(id: string): string {
+  let rest = id.toLowerCase();
+  for (const word of GUESSABLE_WORDS) rest = rest.split(word).join('');
+  const characters = [...rest];
+  const kept: string[] = [];
+  let i = 0;
+  while (i < characters.length) {
+    let end = i + 1;
+    const step = end < characters.length ? characters[end].codePointAt(0)! - characters[i].codePointAt(0)! : 0;
+    if (step === 1 || step === -1) {
+      while (end < characters.length && characters[end].codePointAt(0)! - characters[end - 1].codePointAt(0)! === step) end++;
+    }
+    if (end - i < 4) kept.push(...characters.slice(i, end));
+    i = end;
+  }
+  return kept.join('');
 }
 
 /** "abcabcabc…": the id is one shorter piece written several times. */

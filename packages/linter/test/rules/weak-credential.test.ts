@@ -24,6 +24,7 @@ describe('weak-credential', () => {
     ['few distinct characters', 'aaaaaaaabbbbbbbbaaaa'],
     ['a repeated pattern', 'k3Y9pQ2xk3Y9pQ2xk3Y9pQ2x'],
     ['a run of consecutive characters', 'abcdefghijklmnopq'],
+    ['a common word and a sequence', 'password12345678'],
   ])('warns at a long id of low variety: %s', (_name, id) => {
     expect(findingsOf('weak-credential', toml('[[user]]', `id = "${id}"`))).toEqual([
       { messageId: 'lowVariety', severity: 'warning', line: 2, column: 6, endLine: 2, endColumn: 8 + id.length },
