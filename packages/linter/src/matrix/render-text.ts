@@ -4,7 +4,7 @@ import type { AccessMatrix } from './build-matrix';
 export function renderMatrixText(matrix: AccessMatrix): string {
   const width = Math.max('permission'.length, ...matrix.permissions.map((p) => p.length));
   const columns = matrix.users.map((u) => Math.max(u.label.length, 'yes'.length));
-  let out = `${'permission'.padEnd(width)}  ${matrix.users.map((u, i) => u.label.padEnd(columns[i])).join('  ')}\n`;
+  let out = `${'permission'.padEnd(width)}  ${matrix.users.map((u, i) => u.label.padEnd(columns[i])).join('  ')}`.trimEnd() + '\n';
   matrix.permissions.forEach((permission, row) => {
     const cells = matrix.cells[row].map((cell, i) => (cell.allowed ? 'yes' : '-').padEnd(columns[i]));
     out += `${permission.padEnd(width)}  ${cells.join('  ')}`.trimEnd() + '\n';
