@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { resolve as resolvePath } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { dirname, resolve as resolvePath } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { loadPolicy } from '@nano-access/resolver';
@@ -105,7 +106,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     } else if (read.kind === 'missing') {
       const { policy } = PolicyStore.compile('', settings);
       if (policy === null) throw new PolicyStoreError(POLICY_INVALID, `${displayName}: the catalog gives no default policy`);
-      logger.warn({ file: displayName, generation: 1 }, 'access file not found: only the default user is configured (built-in default permissions); it is loaded when it appears');
+      logger.warn({ file: displayName, generation: 1 }, 'access file not found: only the default user is configured (built-in default permissions) until the file appears');
       store = new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, true);
     } else {
       const { policy, diagnostics } = PolicyStore.compile(read.text, settings);
@@ -240,6 +241,11 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     const file = this.settings.file;
     if (file === null) return;
     try {
+      const directory = dirname(file);
+      if (!(await stat(directory).then((s) => s.isDirectory(), () => false))) {
+        // chokidar would watch nothing, silently: say so, and rely on SIGHUP / reload().
+        throw Object.assign(new Error(`the directory ${directory} does not exist`), { code: 'ENOENT' });
+      }
       this.watcher = await watchFile(file, () => this.debounce.trigger(), (error) => this.onWatchError(error));
       this.settings.logger.debug({ file: this.settings.displayName, debounceMs: this.settings.debounceMs }, 'watching the access file');
     } catch (error) {

@@ -1,4 +1,4 @@
-import { writeFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyStore, PolicyStoreError } from '@nano-access/reloader';
 import type { ReloadResult } from '@nano-access/reloader';
@@ -145,6 +145,18 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(await store.reload()).toMatchObject({ outcome: 'reloaded', generation: 2 });
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
     expect(store.status().fileMissing).toBe(false);
+  });
+
+  it('logs NA_RELOAD_WATCH_FAILED when the file\'s directory does not exist, and still loads it on reload()', async () => {
+    const { logger, records } = captureLogger();
+    const nested = join(dir, 'not-yet', 'config-access.toml');
+    const store = await PolicyStore.open(nested, { logger });
+    stores.push(store);
+    expect(store.status()).toMatchObject({ watching: false, fileMissing: true });
+    expect(records().some((line) => line.code === 'NA_RELOAD_WATCH_FAILED' && line.level === 50)).toBe(true);
+    mkdirSync(join(dir, 'not-yet'));
+    writeFileSync(nested, ALICE_READS);
+    expect(await store.reload()).toMatchObject({ outcome: 'reloaded', generation: 2 });
   });
 
   it('keeps the old policy and warns when the file is deleted', async () => {
