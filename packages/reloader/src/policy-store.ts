@@ -13,7 +13,7 @@ import { POLICY_INVALID, PolicyStoreError, READ_FAILED, STORE_CLOSED, WATCH_FAIL
 import { watchFile } from './file-watch';
 import type { FileWatch } from './file-watch';
 import { renderMetrics } from './metrics';
-import { readAccessFile } from './read-access-file';
+import { decodeAccessFile, readAccessFile } from './read-access-file';
 import { SerialRunner } from './serial-runner';
 import { TrailingDebounce } from './trailing-debounce';
 import type {
@@ -37,6 +37,7 @@ interface Settings {
 }
 
 const DEFAULT_DEBOUNCE_MS = 100;
+const NOT_UTF8 = 'the access file is not valid UTF-8';
 
 // Explicit triggers outrank the watch: an operator's SIGHUP re-reports a file already rejected.
 const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, signal: 2 };
@@ -109,7 +110,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       logger.warn({ file: displayName, generation: 1 }, 'access file not found: only the default user is configured (built-in default permissions) until the file appears');
       store = new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, true);
     } else {
-      const { policy, diagnostics } = PolicyStore.compile(read.text, settings);
+      const text = decodeAccessFile(read.bytes);
+      if (text === null) throw new PolicyStoreError(READ_FAILED, `${displayName}: ${NOT_UTF8}`);
+      const { policy, diagnostics } = PolicyStore.compile(text, settings);
       if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(displayName, diagnostics), diagnostics);
       logDiagnostics(logger, diagnostics, { file: displayName });
       logger.info({ file: displayName, generation: 1, hash: read.hash, users: policy.userCount }, 'access policy loaded');
@@ -310,7 +313,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         // The same bad content again (a touch, a chmod): already reported.
         return this.result('rejected', read.hash, this.lastFailure?.diagnostics ?? []);
       }
-      return this.activate(read.text, read.hash, trigger, started);
+      const text = decodeAccessFile(read.bytes);
+      if (text === null) return this.reject(trigger, read.hash, [], { code: READ_FAILED, message: NOT_UTF8 });
+      return this.activate(text, read.hash, trigger, started);
     } catch (error) {
       // Only a bug gets here (loadPolicy must not throw on bad input): fail closed, keep the old policy.
       logger.error({ err: error, file: displayName }, 'reload failed unexpectedly: keeping the active policy');
