@@ -57,6 +57,11 @@ export class IpcClient extends EventEmitter {
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
+  /** Whether a connection is open (a request now would not reconnect first). */
+  get connected(): boolean {
+    return this.socket !== null && !this.socket.destroyed;
+  }
+
   /** Connects now (otherwise the first request does). Runs the access check when a secret is configured. */
   async connect(): Promise<void> {
     await this.ensureConnected();
@@ -143,6 +148,7 @@ export class IpcClient extends EventEmitter {
         clearTimeout(timer);
         socket.removeListener('data', onHandshakeData);
         socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
+        socket.on('end', () => this.drop(socket, new IpcError(IpcErrorCode.connectionClosed, 'The IPC server closed the connection before the response arrived.')));
         socket.on('close', () => this.drop(socket, new IpcError(IpcErrorCode.connectionClosed, 'The IPC connection closed before the response arrived.')));
         this.socket = socket;
         this.queue.clear();
@@ -224,8 +230,10 @@ export class IpcClient extends EventEmitter {
 
   /** Forgets a connection: rejects everything pending on it; the next call reconnects. */
   private drop(socket: net.Socket, error: IpcError): void {
-    if (socket === this.socket) this.socket = null;
     socket.destroy();
+    // A late close of an earlier connection: what is pending belongs to the current one.
+    if (socket !== this.socket) return;
+    this.socket = null;
     const pending = this.pending;
     this.pending = [];
     this.queue.clear();
