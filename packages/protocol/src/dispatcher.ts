@@ -54,7 +54,7 @@ export class Dispatcher {
 
   /** Encoding 4 and gateway POST /api/v2: a parsed JSON envelope (validated here). Never rejects. */
   async handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
-    const handled = await this.guard(() => this.envelope(envelope, ctx), ctx.correlationId);
+    const handled = await this.guard(() => this.envelope(envelope, ctx), pickCorrelation(envelope) ?? ctx.correlationId);
     return handled.envelope;
   }
 
@@ -82,7 +82,7 @@ export class Dispatcher {
       result = { outcome: 'error', body: { error: 'Internal server error in RPC' } };
     }
     this.counters.bump('action', name, result.outcome);
-    if (result.outcome === 'denied') this.logger?.info({ action: name }, 'legacy action denied');
+    if (result.outcome === 'denied') this.logger?.debug({ action: name }, 'legacy action denied');
     return result;
   }
 
@@ -178,7 +178,7 @@ export class Dispatcher {
     }
     // 2. Authorize, before any handler runs.
     if (!authorizeMessage(this.policySource.current, type, credentials)) {
-      this.logger?.info({ messageType: type, transport: ctx.transport }, 'message denied');
+      this.logger?.debug({ messageType: type, transport: ctx.transport }, 'message denied');
       return this.count(type, 'denied', errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
     }
     // 3. Handle.
@@ -189,7 +189,13 @@ export class Dispatcher {
       case 'ServiceStop':
         return this.subscriptionMessage(type, message, correlationId, ctx.session);
       default: {
-        const reply = await this.backend.message(type, message);
+        let reply: Awaited<ReturnType<Backend['message']>>;
+        try {
+          reply = await this.backend.message(type, message);
+        } catch (error) {
+          this.logger?.error({ err: error, messageType: type, backend: this.backend.kind }, 'backend failed');
+          return this.count(type, 'error', errorEnvelope(ErrorCode.exception, ErrorMessage.internal, correlationId));
+        }
         if (!reply.ok) {
           const outcome: MessageOutcome = reply.code === ErrorCode.badAccountNumber ? 'invalid' : 'error';
           return this.count(type, outcome, errorEnvelope(reply.code, reply.message, correlationId));

@@ -7,6 +7,40 @@ for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 const ACCOUNT_CHARS = 60; // 52 for the 256-bit key (+4 pad bits), 8 for the 40-bit checksum
 
+/** Decodes the 60 characters after the prefix to the key, or null (pad, alphabet, checksum). */
+function decodeBody(address: string, offset: number): Uint8Array | null {
+  // 4 zero pad bits precede the key: the first character is '1' or '3'.
+  const first = address.charCodeAt(offset);
+  if (first !== 0x31 && first !== 0x33) return null;
+  // 300 bits = 4 pad + 256 key + 40 checksum; starting the bit count at -4 drops the pad.
+  const bytes = new Uint8Array(37);
+  let acc = 0;
+  let bits = -4;
+  let out = 0;
+  for (let i = offset; i < offset + ACCOUNT_CHARS; i++) {
+    const code = address.charCodeAt(i);
+    const value = code < 128 ? DECODE[code] : -1;
+    if (value < 0) return null;
+    acc = ((acc << 5) | value) & 0xfff;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes[out++] = (acc >>> bits) & 0xff;
+    }
+  }
+  const key = bytes.subarray(0, 32);
+  const expected = blake2b(key, 5);
+  // The checksum is the BLAKE2b-40 digest in reversed byte order.
+  for (let i = 0; i < 5; i++) if (bytes[32 + i] !== expected[4 - i]) return null;
+  return key;
+}
+
+function prefixLength(address: string): number {
+  if (address.length === 64 && (address.startsWith('xrb_') || address.startsWith('xrb-'))) return 4;
+  if (address.length === 65 && (address.startsWith('nano_') || address.startsWith('nano-'))) return 5;
+  return -1;
+}
+
 /**
  * Decodes a `nano_` / `xrb_` (also `nano-` / `xrb-`, the deprecated forms the
  * node still accepts) address to its 32-byte public key, or null when the prefix,
@@ -14,45 +48,21 @@ const ACCOUNT_CHARS = 60; // 52 for the 256-bit key (+4 pad bits), 8 for the 40-
  */
 export function decodeAccount(address: unknown): Uint8Array | null {
   if (typeof address !== 'string') return null;
-  let body: string;
-  if (address.length === 64 && (address.startsWith('xrb_') || address.startsWith('xrb-'))) body = address.slice(4);
-  else if (address.length === 65 && (address.startsWith('nano_') || address.startsWith('nano-'))) body = address.slice(5);
-  else return null;
-  // 4 zero pad bits precede the key: the first character is '1' or '3'.
-  if (body[0] !== '1' && body[0] !== '3') return null;
-  const bits = new Uint8Array(37); // 4 pad bits + 256 key bits + 40 checksum bits = 300 bits, MSB first
-  let acc = 0;
-  let accBits = 0;
-  let out = 0;
-  for (let i = 0; i < ACCOUNT_CHARS; i++) {
-    const code = body.charCodeAt(i);
-    const value = code < 128 ? DECODE[code] : -1;
-    if (value < 0) return null;
-    acc = (acc << 5) | value;
-    accBits += 5;
-    if (accBits >= 8) {
-      accBits -= 8;
-      bits[out++] = (acc >>> accBits) & 0xff;
-      acc &= (1 << accBits) - 1;
-    }
-  }
-  // 300 bits = 37 bytes + 4 bits; drop the leading 4 pad bits by shifting the whole array.
-  const all = new Uint8Array(38);
-  all.set(bits.subarray(0, out));
-  all[out] = (acc << (8 - accBits)) & 0xff;
-  const shifted = new Uint8Array(37);
-  for (let i = 0; i < 37; i++) shifted[i] = ((all[i] << 4) | (all[i + 1] >>> 4)) & 0xff;
-  const key = shifted.subarray(0, 32);
-  const checksum = shifted.subarray(32, 37);
-  const expected = blake2b(key, 5);
-  // The checksum is the BLAKE2b-40 digest in reversed byte order.
-  for (let i = 0; i < 5; i++) if (checksum[i] !== expected[4 - i]) return null;
-  return key.slice();
+  const offset = prefixLength(address);
+  if (offset < 0) return null;
+  const key = decodeBody(address, offset);
+  return key === null ? null : key.slice();
 }
+
+// Servers see the same few accounts over and over: remember the verdict for
+// recent address strings (bounded; oldest entries go first), so the checksum is
+// computed once per address, not once per request.
+const CACHE_LIMIT = 8192;
+const canonicalCache = new Map<string, string | null>();
 
 /** True when `address` is a well-formed Nano address with a valid checksum. */
 export function isValidAccount(address: unknown): boolean {
-  return decodeAccount(address) !== null;
+  return canonicalAccount(address) !== null;
 }
 
 function encodeBits(bytes: Uint8Array, padBits: number): string {
@@ -86,6 +96,16 @@ export function accountPublicKeyHex(address: string): string | null {
 
 /** Canonical `nano_` form of a valid address (xrb_ and dash forms normalised), or null. */
 export function canonicalAccount(address: unknown): string | null {
-  const key = decodeAccount(address);
-  return key ? encodeAccount(key) : null;
+  if (typeof address !== 'string') return null;
+  const cached = canonicalCache.get(address);
+  if (cached !== undefined) return cached;
+  const offset = prefixLength(address);
+  let canonical: string | null = null;
+  if (offset >= 0 && decodeBody(address, offset) !== null) {
+    // Every valid form has the same 60 characters after its prefix.
+    canonical = 'nano_' + address.slice(offset);
+  }
+  if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.delete(canonicalCache.keys().next().value as string);
+  canonicalCache.set(address, canonical);
+  return canonical;
 }
