@@ -1,6 +1,7 @@
 import Ajv, { type AnySchema, type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
-import type { Diagnostic } from './diagnostic';
+import type { Diagnostic, Span } from './diagnostic';
+import type { PositionMap } from './position-map';
 import { ParserError } from './errors';
 import { hasErrors, sortDiagnostics } from './format';
 import { positionsOf } from './parse-access-file';
@@ -24,6 +25,14 @@ export interface TomlConfigResult {
   value: Record<string, unknown> | null;
   /** Sorted by line, column, rule id. */
   diagnostics: Diagnostic[];
+  /**
+   * Where a key or its value is written, for diagnostics the caller makes
+   * itself (a value the schema accepts but the program cannot use). `path`
+   * is a JSON pointer (`/node/ipc/tcp/port`) or a list of keys and indices;
+   * an unplaceable step falls back to the nearest enclosing table, and a
+   * file that is not TOML to its start.
+   */
+  locate(path: string | readonly (string | number)[], part?: 'key' | 'value'): Span;
 }
 
 // Editor-only keywords that config schemas may carry (taplo, VS Code); ajv would reject them as unknown.
@@ -64,8 +73,19 @@ export function parseTomlConfig(text: string, options: TomlConfigOptions): TomlC
   const source = new SourceText(typeof text === 'string' ? text : '');
   const reporter = new Reporter(options.file, source);
   const value = readToml(source.text, reporter);
-  if (value === undefined) return { value: null, diagnostics: reporter.diagnostics };
-  if (!validate(value)) reportSchemaErrors(validate.errors ?? [], positionsOf(source.text), reporter);
+  if (value === undefined) return { value: null, diagnostics: reporter.diagnostics, locate: () => source.span({ start: 0, end: 0 }) };
+  const map = positionsOf(source.text);
+  if (!validate(value)) reportSchemaErrors(validate.errors ?? [], map, reporter);
   const diagnostics = sortDiagnostics(reporter.diagnostics);
-  return { value: hasErrors(diagnostics) ? null : value, diagnostics };
+  return {
+    value: hasErrors(diagnostics) ? null : value,
+    diagnostics,
+    locate: (path, part = 'value') => locateIn(map, source, path, part),
+  };
+}
+
+function locateIn(map: PositionMap, source: SourceText, path: string | readonly (string | number)[], part: 'key' | 'value'): Span {
+  const pointer = typeof path === 'string' ? path : path.map((step) => `/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+  const { node, exact } = map.locate(pointer);
+  return source.span(part === 'key' && exact ? map.keyRange(node) : map.valueRange(node));
 }

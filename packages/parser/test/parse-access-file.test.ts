@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { parseAccessFile } from '../src/parse-access-file';
 import type { ParseResult } from '../src/model';
@@ -400,5 +401,68 @@ describe('parseAccessFile: each rule at its exact place', () => {
     const sorted = [...keys].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     expect(keys).toEqual(sorted);
     expect(diagnostics.map((d) => d.ruleId)).toEqual(['unknown-key', 'id-whitespace', 'empty-item', 'unknown-key']);
+  });
+});
+
+describe('parseAccessFile: never throws', () => {
+  const valid = readdirSync(join(FIXTURES, 'valid'))
+    .filter((f) => f.endsWith('.toml'))
+    .map((f) => readFileSync(join(FIXTURES, 'valid', f), 'utf8'));
+
+  function check(text: string): void {
+    const result = parseAccessFile(text);
+    expect(Array.isArray(result.diagnostics)).toBe(true);
+    if (result.model === null) expect(result.diagnostics.some((d) => d.fatal)).toBe(true);
+    for (const d of result.diagnostics) {
+      expect(d.span.start.line).toBeGreaterThanOrEqual(1);
+      expect(d.span.start.column).toBeGreaterThanOrEqual(1);
+      expect(d.span.end.offset).toBeGreaterThanOrEqual(d.span.start.offset);
+      expect(d.span.end.offset).toBeLessThanOrEqual(text.length);
+    }
+    for (const entry of [...(result.model?.users ?? []), ...(result.model?.roles ?? [])]) {
+      for (const range of [entry.range, entry.idRange]) {
+        expect(range.start).toBeGreaterThanOrEqual(0);
+        expect(range.end).toBeLessThanOrEqual(text.length);
+      }
+    }
+  }
+
+  it('on random strings', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), check), { numRuns: 500 });
+  });
+
+  it('on random TOML-like documents', () => {
+    const key = fc.constantFrom('id', 'roles', 'allow', 'deny', 'bare', 'rolez', '"q"', 'a.b', '__proto__', 'constructor');
+    const value = fc.constantFrom('"a, b"', '""', '"a,,"', '["x", 1]', '[]', 'true', '"true"', '1', '{ id = "x" }', '"é🔑"', "'''x\ny'''");
+    const line = fc.oneof(
+      fc.constantFrom('[[user]]', '[[role]]', '[user]', '[role]', '[user.x]', 'user = []', 'role = {}', '# c', ''),
+      fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) => check(lines.join(crlf ? '\r\n' : '\n'))),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on mutations of valid files', () => {
+    const mutation = fc.tuple(
+      fc.constantFrom(...valid),
+      fc.array(fc.record({ at: fc.nat(2000), cut: fc.nat(5), insert: fc.string({ maxLength: 4 }) }), { maxLength: 5 }),
+    );
+    fc.assert(
+      fc.property(mutation, ([base, edits]) => {
+        let text = base;
+        for (const { at, cut, insert } of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + insert + text.slice(i + cut);
+        }
+        check(text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on a value that is not a string at all', () => {
+    expect(parseAccessFile(undefined as unknown as string).diagnostics).toEqual([]);
   });
 });

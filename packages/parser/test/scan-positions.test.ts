@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { NodeKind, NONE, ROOT } from '../src/position-map';
+import { scanPositions } from '../src/scan-positions';
+
+/** The text a JSON pointer's key and value stand at. */
+function at(text: string, pointer: string): { key: string; value: string; exact: boolean } {
+  const map = scanPositions(text);
+  const { node, exact } = map.locate(pointer);
+  const key = map.keyRange(node);
+  const value = map.valueRange(node);
+  return { key: text.slice(key.start, key.end), value: text.slice(value.start, value.end), exact };
+}
+
+describe('scanPositions', () => {
+  it('places keys and values of the root and of [[table]] entries', () => {
+    const text = 'title = "x"\n[[user]]\nid = "a"\n[[user]]\nid = "b" # comment\nbare = true\n';
+    expect(at(text, '/title')).toEqual({ key: 'title', value: '"x"', exact: true });
+    expect(at(text, '/user/0')).toMatchObject({ value: '[[user]]', exact: true });
+    expect(at(text, '/user/1/id')).toMatchObject({ key: 'id', value: '"b"' });
+    expect(at(text, '/user/1/bare')).toMatchObject({ value: 'true' });
+  });
+
+  it('places items of arrays, across lines and comments', () => {
+    const text = 'a = [\n  "x", # one\n  [1, 2],\n  { k = 3 },\n]\n';
+    expect(at(text, '/a/0').value).toBe('"x"');
+    expect(at(text, '/a/1').value).toBe('[1, 2]');
+    expect(at(text, '/a/1/1').value).toBe('2');
+    expect(at(text, '/a/2').value).toBe('{ k = 3 }');
+    expect(at(text, '/a/2/k')).toMatchObject({ key: 'k', value: '3' });
+  });
+
+  it('places inline tables and their keys', () => {
+    const text = 'user = [{ id = "a", roles = ["r"] }]\n';
+    expect(at(text, '/user/0').value).toBe('{ id = "a", roles = ["r"] }');
+    expect(at(text, '/user/0/roles/0').value).toBe('"r"');
+  });
+
+  it('places sub-table headers and dotted headers', () => {
+    const text = '[node.ipc.tcp]\nport = 7077\n[node.ipc.local]\npath = "/tmp/s"\n';
+    expect(at(text, '/node/ipc/tcp/port')).toMatchObject({ key: 'port', value: '7077' });
+    expect(at(text, '/node/ipc/local')).toMatchObject({ key: 'local', value: '[node.ipc.local]' });
+  });
+
+  it('places dotted keys, the implicit table spanning its line', () => {
+    const text = '[a]\nb.c = 1\nb.d = "x"\n';
+    expect(at(text, '/a/b/c')).toMatchObject({ key: 'c', value: '1' });
+    expect(at(text, '/a/b/d')).toMatchObject({ key: 'd', value: '"x"' });
+    expect(at(text, '/a/b').key).toBe('b');
+  });
+
+  it('decodes quoted keys', () => {
+    const text = '"a b" = 1\n\'c.d\' = 2\n"\\u0065" = 3\n';
+    expect(at(text, '/a b')).toMatchObject({ key: '"a b"', value: '1' });
+    expect(at(text, '/c.d')).toMatchObject({ key: "'c.d'", value: '2' });
+    expect(at(text, '/e')).toMatchObject({ key: '"\\u0065"', value: '3' });
+  });
+
+  it('skips every kind of string, whatever it holds', () => {
+    const text = [
+      'a = "q\\"[x] # not a comment"',
+      "b = 'lit\\'",
+      'c = """',
+      '[[user]]',
+      'ends with quotes"""""',
+      "d = '''x'''''",
+      'e = 1979-05-27 07:32:00Z',
+      'f = -inf',
+      '',
+    ].join('\n');
+    const map = scanPositions(text);
+    expect(at(text, '/a').value).toBe('"q\\"[x] # not a comment"');
+    expect(at(text, '/b').value).toBe("'lit\\'");
+    expect(at(text, '/c').value).toBe('"""\n[[user]]\nends with quotes"""""');
+    expect(at(text, '/d').value).toBe("'''x'''''");
+    expect(at(text, '/e').value).toBe('1979-05-27 07:32:00Z');
+    expect(at(text, '/f').value).toBe('-inf');
+    expect(map.headers).toEqual([]);
+    expect(map.child(ROOT, 'user')).toBe(NONE);
+  });
+
+  it('tells plain one-line strings from strings whose raw text differs from their value', () => {
+    const map = scanPositions('a = "x"\nb = "\\n"\nc = """x"""\nd = \'y\'\n');
+    expect(map.kind(map.child(ROOT, 'a'))).toBe(NodeKind.PlainString);
+    expect(map.kind(map.child(ROOT, 'b'))).toBe(NodeKind.OtherString);
+    expect(map.kind(map.child(ROOT, 'c'))).toBe(NodeKind.OtherString);
+    expect(map.kind(map.child(ROOT, 'd'))).toBe(NodeKind.PlainString);
+  });
+
+  it('falls back to the deepest place it found, marked inexact', () => {
+    const text = '[[user]]\nid = "a"\n';
+    expect(at(text, '/user/0/nothing')).toMatchObject({ value: '[[user]]', exact: false });
+    expect(at(text, '/user/5')).toMatchObject({ exact: false });
+  });
+
+  it('records every header in order', () => {
+    const text = '[[user]]\n[role]\n  [ "user" . x ]\n';
+    expect(scanPositions(text).headers).toEqual([0, 8, 9, 15, 18, 32]);
+  });
+
+  it('skips a byte order mark', () => {
+    expect(at('\ufeffa = 1\n', '/a')).toMatchObject({ key: 'a', value: '1' });
+  });
+
+  it('ends on any text at all, valid or not', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (text) => {
+        const map = scanPositions(text);
+        expect(map.size).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 500 },
+    );
+    const tomlish = fc.array(fc.constantFrom('[', ']', '[[', '"', "'", '"""', "'''", '=', ',', '{', '}', '.', '#', '\n', ' ', 'a', '\\', '1'), { maxLength: 80 });
+    fc.assert(
+      fc.property(tomlish, (pieces) => {
+        expect(scanPositions(pieces.join('')).size).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
