@@ -5,7 +5,7 @@ const STYLE = `
 body { margin: 1.5rem; color: #1f2328; background: #ffffff; }
 h1 { font-size: 1.25rem; margin: 0 0 .25rem; }
 p.summary { margin: 0 0 1rem; color: #59636e; }
-.wrap { overflow: auto; max-height: 85vh; border: 1px solid #d1d9e0; }
+.wrap { display: inline-block; max-width: 100%; box-sizing: border-box; overflow: auto; max-height: 85vh; border: 1px solid #d1d9e0; }
 table { border-collapse: separate; border-spacing: 0; }
 th, td { border-right: 1px solid #d1d9e0; border-bottom: 1px solid #d1d9e0; padding: .3rem .6rem; white-space: nowrap; }
 thead th { position: sticky; top: 0; background: #f6f8fa; z-index: 2; text-align: center; }
