@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { execute, type CliIO } from '../../src/cli';
+import { execute } from '../../src/cli';
+import type { CliIO } from '../../src/io';
 import { runCli, tempDir } from '../helpers/run-cli';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
