@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { defaultNodeConfig, startIpcServers, type IpcServers } from '@nano-access/ipc-server';
+import { createEmbeddedBackend, Dispatcher } from '@nano-access/protocol';
+import { PolicyStore } from '@nano-access/reloader';
+import { runCli } from '../helpers/run-cli';
+
+const REPO = path.join(__dirname, '..', '..', '..', '..');
+const LEDGER = path.join(REPO, 'fixtures', 'data', 'ledger.json');
+const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+const USER = 'user-8e2d4c6a-1f3b-4a5c-9d7e-0b2f4a6c8e1d';
+
+describe('nano-access ipc call', () => {
+  let dir: string;
+  let socket: string;
+  let servers: IpcServers;
+  let dispatcher: Dispatcher;
+  let port: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-ipc-call-'));
+    socket = path.join(dir, 'ipc.sock');
+    const config = defaultNodeConfig(dir);
+    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
+    config.ipc.local = { ...config.ipc.local, enable: true, path: socket };
+    const backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
+    dispatcher = new Dispatcher({ policy: PolicyStore.fromText(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`), backend });
+    servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: dir });
+    port = String((servers.addresses().find((a) => a.transport === 'tcp') as { port: number }).port);
+  });
+  afterAll(async () => {
+    await servers.close();
+    dispatcher.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const weight = JSON.stringify({ message_type: 'AccountWeight', message: { account: ACCOUNT } });
+
+  it('sends an envelope (encoding 4) over TCP and prints the response, exit 0', async () => {
+    const run = await runCli(['ipc', 'call', '--host', '127.0.0.1', '--port', port, weight]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: expect.stringMatching(/^\d+$/) } });
+  });
+
+  it('adds --credentials to the envelope; an Error answer exits 1', async () => {
+    const run = await runCli(['ipc', 'call', '--path', socket, '--credentials', USER, weight]);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).message).toEqual({ code: 3, message: 'Access denied' });
+  });
+
+  it('finds the server from NANO_IPC_PATH', async () => {
+    const run = await runCli(['ipc', 'call', '--compact', weight], { env: { NANO_IPC_PATH: socket } });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('sends legacy actions with --encoding 1, and exits 1 on a legacy error', async () => {
+    const ok = await runCli(['ipc', 'call', '-e', '1', '--path', socket, '{"action":"block_count"}']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).count).toMatch(/^\d+$/);
+    const unsafe = await runCli(['ipc', 'call', '-e', '2', '--path', socket, '{"action":"stop"}']);
+    expect(unsafe.code).toBe(1);
+    expect(JSON.parse(unsafe.stdout)).toEqual({ error: 'Unsafe RPC not allowed' });
+  });
+
+  it.each([
+    [['--encoding', '3', '{}'], /--encoding must be 1, 2 or 4/],
+    [['{not json'], /the request is not JSON/],
+    [['[1]'], /must be a JSON object/],
+    [['-e', '1', '--credentials', 'x', '{"action":"version"}'], /--credentials needs --encoding 4/],
+    [['--port', '0', '{}'], /--port must be 1-65535/],
+  ])('refuses bad usage %j with exit 2', async (args, message) => {
+    const run = await runCli(['ipc', 'call', ...(args as string[])]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message as RegExp);
+  });
+
+  it('reports an unreachable server with its code, exit 2', async () => {
+    const run = await runCli(['ipc', 'call', '--path', path.join(dir, 'nobody.sock'), weight]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('NA_IPC_CONNECT_FAILED');
+  });
+});

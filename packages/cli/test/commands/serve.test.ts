@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { execute, type CliIO } from '@nano-access/cli';
+import { IpcClient } from '@nano-access/ipc-server';
+
+const REPO = path.join(__dirname, '..', '..', '..', '..');
+const BIN = path.join(REPO, 'packages', 'cli', 'bin', 'nano-access.js');
+const LEDGER = path.join(REPO, 'fixtures', 'data', 'ledger.json');
+const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+const USER = 'user-5f0c2a9e-3b1d-4c7e-9a8f-2d6b4e1c0f37';
+
+/** A data directory: ledger, IPC on a temp socket and an ephemeral TCP port, gateway on an ephemeral port. */
+function dataDir(access: string | null, nodeToml?: string): { dir: string; socket: string; cleanup(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-serve-'));
+  const socket = path.join(dir, 'ipc.sock');
+  fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));
+  fs.writeFileSync(path.join(dir, 'config-node.toml'), nodeToml ?? `[node.ipc.tcp]\nenable = true\nport = 0\n\n[node.ipc.local]\nenable = true\npath = "${socket}"\n`);
+  fs.writeFileSync(path.join(dir, 'config-rpc.toml'), 'port = 0\n');
+  if (access !== null) fs.writeFileSync(path.join(dir, 'config-access.toml'), access, { mode: 0o600 });
+  return { dir, socket, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+function inProcess(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  let stop!: () => void;
+  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
+  const io: CliIO = {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    stdin: Readable.from([]),
+    cwd: REPO,
+    env: { NANO_ACCESS_LOG_LEVEL: 'silent' },
+    stopSignal,
+    handleSignals: false,
+  };
+  return { exit: execute(argv, io), stop, out: () => stdout, err: () => stderr };
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('nano-access serve --data DIR', () => {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+  it('refuses a config-node.toml with an unknown key: file:line:col on stderr, exit 2', async () => {
+    const data = dataDir(null, '[node.ipc.tcp]\nenable = true\nprot = 7077\n');
+    cleanups.push(data.cleanup);
+    const run = inProcess(['serve', '--data', data.dir]);
+    expect(await run.exit).toBe(2);
+    expect(run.err()).toContain(`${path.join(data.dir, 'config-node.toml')}:3:1: error:`);
+    expect(run.err()).toContain('NA_IPC_CONFIG_INVALID');
+    expect(run.out()).toBe('');
+  });
+
+  it('refuses a broken access file at start: diagnostics with file:line:col, exit 2, no stack trace', async () => {
+    const data = dataDir('[[user]]\nid = "a"\nallow = "no_such_permission"\n');
+    cleanups.push(data.cleanup);
+    const run = inProcess(['serve', '--data', data.dir]);
+    expect(await run.exit).toBe(2);
+    expect(run.err()).toMatch(/config-access\.toml:3:\d+: error: /);
+    expect(run.err()).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(data.socket)).toBe(false);
+  });
+
+  it('refuses a socket path a live server answers on, with its code, exit 2', async () => {
+    const data = dataDir(null);
+    cleanups.push(data.cleanup);
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(data.socket, resolve));
+    cleanups.push(() => squatter.close());
+    const run = inProcess(['serve', '--data', data.dir]);
+    expect(await run.exit).toBe(2);
+    expect(run.err()).toContain('NA_IPC_SOCKET_IN_USE');
+  });
+
+  it('serves until stopped, then closes cleanly and removes the socket file', async () => {
+    const data = dataDir(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`);
+    cleanups.push(data.cleanup);
+    const run = inProcess(['serve', '--data', data.dir]);
+    await waitFor(() => run.out().includes('listening on unix'), 'the listening line');
+    expect(run.out()).toMatch(/listening on tcp 127\.0\.0\.1:\d+/);
+    expect(run.out()).toContain(`listening on unix ${data.socket} (mode 0600)`);
+    const client = new IpcClient({ path: data.socket, env: {} });
+    const denied = await client.call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials: USER });
+    expect(denied.message).toEqual({ code: 3, message: 'Access denied' });
+    const allowed = await client.call({ message_type: 'AccountWeight', message: { account: ACCOUNT } });
+    expect(allowed.message_type).toBe('AccountWeightResponse');
+    await client.close();
+    run.stop();
+    expect(await run.exit).toBe(0);
+    expect(fs.existsSync(data.socket)).toBe(false);
+  });
+
+  describe('as a real child process (built dist)', () => {
+    let child: ChildProcess | null = null;
+    afterEach(() => {
+      if (child && child.exitCode === null) child.kill('SIGKILL');
+      child = null;
+    });
+
+    function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      return new Promise((resolve) => {
+        const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent', ...env } });
+        let stdout = '';
+        let stderr = '';
+        p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        p.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        p.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    }
+
+    it('answers `ipc call`, picks up a policy change (SIGHUP and file watch), and exits 0 on SIGTERM removing its socket', async () => {
+      const data = dataDir(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`);
+      cleanups.push(data.cleanup);
+      const serve = spawn(process.execPath, [BIN, 'serve', '--data', data.dir], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' } });
+      child = serve;
+      let out = '';
+      let err = '';
+      serve.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+      serve.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+      const exited = new Promise<number | null>((resolve) => serve.on('exit', (code) => resolve(code)));
+      await waitFor(() => out.includes('listening on unix') || serve.exitCode !== null, 'serve to listen');
+      expect(err).toBe('');
+      const port = /listening on tcp 127\.0\.0\.1:(\d+)/.exec(out)![1];
+
+      const request = JSON.stringify({ message_type: 'AccountWeight', message: { account: ACCOUNT } });
+      const denied = await runCli(['ipc', 'call', '--credentials', USER, request], { NANO_IPC_PATH: data.socket });
+      expect(denied.code).toBe(1);
+      expect(JSON.parse(denied.stdout).message).toEqual({ code: 3, message: 'Access denied' });
+
+      fs.writeFileSync(path.join(data.dir, 'config-access.toml'), `[[user]]\nid = "${USER}"\nallow = "api_account_weight"\n`);
+      serve.kill('SIGHUP');
+      // The reload (SIGHUP, or the file watch) is asynchronous: poll for the new decision.
+      let allowed = await runCli(['ipc', 'call', '--host', '127.0.0.1', '--port', port, '--credentials', USER, request]);
+      const deadline = Date.now() + 20_000;
+      while (allowed.code !== 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        allowed = await runCli(['ipc', 'call', '--host', '127.0.0.1', '--port', port, '--credentials', USER, request]);
+      }
+      expect(allowed.code).toBe(0);
+      expect(JSON.parse(allowed.stdout).message_type).toBe('AccountWeightResponse');
+
+      const legacy = await runCli(['ipc', 'call', '-e', '1', '--path', data.socket, '--compact', '{"action":"block_count"}']);
+      expect(legacy.code).toBe(0);
+      expect(JSON.parse(legacy.stdout).count).toMatch(/^\d+$/);
+
+      serve.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('stopped');
+      expect(fs.existsSync(data.socket)).toBe(false);
+    }, 90_000);
+  });
+});
