@@ -3,11 +3,13 @@ import type { NameRef, RoleEntry, UserEntry } from './model';
 import { NodeKind, NONE, type PositionMap, ROOT } from './position-map';
 import type { Reporter } from './report';
 
-/** One role or user entry as read: its value (from smol-toml) and its node (from the scanner). */
-interface Entry {
-  value: Record<string, unknown>;
-  node: number;
-  index: number;
+/** The scanned nodes of one entry's known keys, found in one walk over its keys (reused from entry to entry). */
+interface KeyNodes {
+  id: number;
+  roles: number;
+  allow: number;
+  deny: number;
+  bare: number;
 }
 
 /**
@@ -24,13 +26,16 @@ export class ModelBuilder {
     private readonly reporter: Reporter,
   ) {}
 
+  private readonly keys: KeyNodes = { id: NONE, roles: NONE, allow: NONE, deny: NONE, bare: NONE };
+
   roles(): RoleEntry[] {
     const roles: RoleEntry[] = [];
     const byId = new Map<string, RoleEntry>();
-    for (const { value, node, index } of this.entries('role')) {
+    this.forEachEntry('role', (value, node, index) => {
       const id = value.id;
-      if (typeof id !== 'string' || id === '') continue; // missing-role-id or invalid-type, already reported
-      const idNode = this.map.child(node, 'id');
+      if (typeof id !== 'string' || id === '') return; // missing-role-id or invalid-type, already reported
+      const keys = this.findKeys(node);
+      const idNode = keys.id;
       const range = this.map.valueRange(node);
       const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
       const first = byId.get(id);
@@ -41,7 +46,7 @@ export class ModelBuilder {
           `Role "${id}" is already defined on line ${this.reporter.lineOf(first.idRange.start)}.`,
           idRange,
         );
-        continue;
+        return;
       }
       if (hasOuterWhiteSpace(id)) {
         this.reporter.warning(
@@ -51,21 +56,22 @@ export class ModelBuilder {
           idRange,
         );
       }
-      const role: RoleEntry = { index, id, idRange, range, allow: this.names(value, node, 'allow') };
+      const role: RoleEntry = { index, id, idRange, range, allow: this.names(value, node, keys.allow, 'allow') };
       byId.set(id, role);
       roles.push(role);
-    }
+    });
     return roles;
   }
 
   users(): UserEntry[] {
     const users: UserEntry[] = [];
     const byId = new Map<string, UserEntry>();
-    for (const { value, node, index } of this.entries('user')) {
+    this.forEachEntry('user', (value, node, index) => {
       const rawId = value.id;
-      if (rawId !== undefined && typeof rawId !== 'string') continue; // invalid-type, already reported
+      if (rawId !== undefined && typeof rawId !== 'string') return; // invalid-type, already reported
       const id = rawId ?? '';
-      const idNode = this.map.child(node, 'id');
+      const keys = this.findKeys(node);
+      const idNode = keys.id;
       const range = this.map.valueRange(node);
       const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
       const isDefault = id === '';
@@ -83,7 +89,7 @@ export class ModelBuilder {
         } else {
           this.reporter.error('duplicate-user', 'duplicateUser', `This user id is already used by the user on line ${line}.`, idRange);
         }
-        continue;
+        return;
       }
       if (isDefault && index > 0) {
         this.reporter.error(
@@ -107,21 +113,34 @@ export class ModelBuilder {
         isDefault,
         idRange,
         range,
-        roles: this.names(value, node, 'roles'),
-        allow: this.names(value, node, 'allow'),
-        deny: this.names(value, node, 'deny'),
+        roles: this.names(value, node, keys.roles, 'roles'),
+        allow: this.names(value, node, keys.allow, 'allow'),
+        deny: this.names(value, node, keys.deny, 'deny'),
         bare: false,
       };
-      this.readBare(user, value.bare, node);
+      if (value.bare !== undefined) this.readBare(user, value.bare, keys.bare);
       byId.set(id, user);
       users.push(user);
-    }
+    });
     return users;
   }
 
-  private readBare(user: UserEntry, bare: unknown, node: number): void {
-    if (bare === undefined) return;
-    const bareNode = this.map.child(node, 'bare');
+  /** One walk over an entry's keys; lookups by name would walk them once per key. */
+  private findKeys(node: number): KeyNodes {
+    const map = this.map;
+    const keys = this.keys;
+    keys.id = keys.roles = keys.allow = keys.deny = keys.bare = NONE;
+    for (let child = map.firstChild(node); child !== NONE; child = map.nextSibling(child)) {
+      if (map.keyIs(child, 'id')) keys.id = child;
+      else if (map.keyIs(child, 'roles')) keys.roles = child;
+      else if (map.keyIs(child, 'allow')) keys.allow = child;
+      else if (map.keyIs(child, 'deny')) keys.deny = child;
+      else if (map.keyIs(child, 'bare')) keys.bare = child;
+    }
+    return keys;
+  }
+
+  private readBare(user: UserEntry, bare: unknown, bareNode: number): void {
     const range = bareNode === NONE ? user.range : this.map.valueRange(bareNode);
     user.bareRange = range;
     if (typeof bare === 'boolean') {
@@ -133,30 +152,27 @@ export class ModelBuilder {
     // Any other value is an invalid-type error (from the schema); the file is refused, bare stays false.
   }
 
-  /** The role or user entries, in file order, from either form (array of tables or single table). */
-  private entries(key: 'role' | 'user'): Entry[] {
+  /** Calls `visit` for each role or user entry, in file order, in either form (array of tables or single table). */
+  private forEachEntry(key: 'role' | 'user', visit: (value: Record<string, unknown>, node: number, index: number) => void): void {
     const value = Object.prototype.hasOwnProperty.call(this.doc, key) ? this.doc[key] : undefined;
     const node = this.map.child(ROOT, key);
-    const out: Entry[] = [];
     if (Array.isArray(value)) {
       // The scanner's entries are in the same order as smol-toml's; walk them side by side.
       let child = node === NONE ? NONE : this.map.firstChild(node);
       for (let i = 0; i < value.length; i++) {
         const item: unknown = value[i];
-        if (isTable(item)) out.push({ value: item, node: child !== NONE ? child : node === NONE ? ROOT : node, index: i });
+        if (isTable(item)) visit(item, child !== NONE ? child : node === NONE ? ROOT : node, i);
         if (child !== NONE) child = this.map.nextSibling(child);
       }
     } else if (isTable(value)) {
-      out.push({ value, node: node === NONE ? ROOT : node, index: 0 });
+      visit(value, node === NONE ? ROOT : node, 0);
     }
-    return out;
   }
 
-  /** A permission or role list, in either form, with each item's own range. */
-  private names(entry: Record<string, unknown>, entryNode: number, key: string): NameRef[] {
+  /** A permission or role list, in either form, with each item's own range. `node` is the key's scanned node. */
+  private names(entry: Record<string, unknown>, entryNode: number, node: number, key: string): NameRef[] {
     const value = Object.prototype.hasOwnProperty.call(entry, key) ? entry[key] : undefined;
     if (value === undefined) return NO_NAMES;
-    const node = this.map.child(entryNode, key);
     const fallback = node === NONE ? this.map.valueRange(entryNode) : this.map.valueRange(node);
     if (typeof value === 'string') {
       // Offsets inside the literal are exact only when its raw text is its value (no escapes, one line).

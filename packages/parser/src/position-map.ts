@@ -154,7 +154,7 @@ export class PositionMap {
   }
 
   /** Whether a node's key is `name`, without making a string. */
-  private keyIs(node: number, name: string): boolean {
+  keyIs(node: number, name: string): boolean {
     const at = node * STRIDE;
     const start = this.data[at + KEY_START];
     if (start < 0) return false;
