@@ -285,6 +285,21 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(text.endsWith('\n')).toBe(true);
   });
 
+  it('takes over SIGHUP only when asked, and gives it back on dispose and on close', async () => {
+    writeFileSync(file, ALICE_READS);
+    const before = process.listenerCount('SIGHUP');
+    const store = await open();
+    expect(process.listenerCount('SIGHUP')).toBe(before);
+    const dispose = store.installSignalHandlers();
+    expect(process.listenerCount('SIGHUP')).toBe(before + 1);
+    dispose();
+    expect(process.listenerCount('SIGHUP')).toBe(before);
+    store.installSignalHandlers(['SIGHUP', 'SIGUSR2']);
+    expect(process.listenerCount('SIGUSR2')).toBeGreaterThan(0);
+    await store.close();
+    expect(process.listenerCount('SIGHUP')).toBe(before);
+  });
+
   it('closes: reload() reports closed and the last policy stays readable', async () => {
     writeFileSync(file, ALICE_READS);
     const store = await open();
