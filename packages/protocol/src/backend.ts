@@ -50,6 +50,8 @@ export interface Backend {
   legacy(request: JsonObject & { action: string }): Promise<JsonObject>;
   /** Listen to confirmations and stop requests; returns the unsubscribe function. */
   subscribe(listener: (event: BackendEvent) => void): () => void;
+  /** True for an account held by a local wallet (TopicConfirmation's all_local_accounts); absent = none. */
+  isLocalAccount?(account: string): boolean;
   /** Ask the server to stop (emits a 'stop' event). */
   requestStop(reason: string): void;
   /** Release sockets and timers. */

@@ -46,9 +46,12 @@ export class Dispatcher {
     this.policySource = options.policy;
     this.backend = options.backend;
     this.logger = options.logger;
-    this.subscriptions = new SubscriptionRegistry((session, error) => {
-      this.logger?.warn({ session: session.id, err: error }, 'dropping a session whose push failed');
-    });
+    this.subscriptions = new SubscriptionRegistry(
+      (session, error) => {
+        this.logger?.warn({ session: session.id, err: error }, 'dropping a session whose push failed');
+      },
+      (account) => this.backend.isLocalAccount?.(account) ?? false,
+    );
     this.unsubscribeBackend = this.backend.subscribe((event) => this.onBackendEvent(event));
   }
 

@@ -8,8 +8,9 @@ type ConfirmationFilter = 'all' | 'active' | 'active_quorum' | 'active_confirmat
 interface ConfirmationSubscription {
   correlationId?: string;
   filter: ConfirmationFilter;
-  /** Canonical nano_ addresses; null = every account. */
+  /** Canonical nano_ addresses asked for; with allLocalAccounts false and no accounts, every account matches. */
   accounts: Set<string> | null;
+  allLocalAccounts: boolean;
   includeBlock: boolean;
   includeElectionInfo: boolean;
 }
@@ -41,9 +42,11 @@ export class SubscriptionRegistry {
   private readonly services = new Map<string, Set<string>>();
   private confirmationSubscribers = 0;
   private readonly onPushError: (session: Session, error: unknown) => void;
+  private readonly isLocalAccount: (account: string) => boolean;
 
-  constructor(onPushError: (session: Session, error: unknown) => void = () => {}) {
+  constructor(onPushError: (session: Session, error: unknown) => void = () => {}, isLocalAccount: (account: string) => boolean = () => false) {
     this.onPushError = onPushError;
+    this.isLocalAccount = isLocalAccount;
   }
 
   private state(session: Session): SessionState {
@@ -98,6 +101,7 @@ export class SubscriptionRegistry {
       correlationId,
       filter: options?.confirmation_type_filter ?? 'all',
       accounts,
+      allLocalAccounts: options?.all_local_accounts === true,
       includeBlock: options?.include_block ?? true,
       includeElectionInfo: options?.include_election_info ?? true,
     };
@@ -113,7 +117,11 @@ export class SubscriptionRegistry {
       const sub = state.confirmation;
       if (sub === null) continue;
       if (!filterMatches(sub.filter, confirmation.confirmationType)) continue;
-      if (sub.accounts !== null && !sub.accounts.has(account)) continue;
+      if (sub.accounts !== null || sub.allLocalAccounts) {
+        // As the node: the listed accounts and, with all_local_accounts, the wallets' accounts.
+        const listed = sub.accounts !== null && sub.accounts.has(account);
+        if (!listed && !(sub.allLocalAccounts && this.isLocalAccount(account))) continue;
+      }
       const message: JsonObject = {
         confirmation_type: confirmation.confirmationType,
         account: confirmation.account,

@@ -122,3 +122,19 @@ describe('services', () => {
     expect(reasons).toEqual(['ServiceStop node']);
   });
 });
+
+describe('TopicConfirmation all_local_accounts', () => {
+  it('matches the accounts of local wallets, and nothing else', async () => {
+    const { dispatcher } = makeDispatcher();
+    const local = new RecordingSession('local');
+    await dispatcher.handleEnvelope({ credentials: ADMIN, message_type: 'TopicConfirmation', message: { options: { all_local_accounts: true } } }, { transport: 'ipc', session: local });
+    // Account 38 opens first while no wallet holds it: not local.
+    await confirmOpenBlock(dispatcher, 38);
+    expect(local.pushed).toHaveLength(0);
+    // Put account 37's key in a wallet: its confirmation is now local.
+    const { wallet } = (await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: true, authorize: false })).body as { wallet: string };
+    await dispatcher.handleLegacy({ action: 'wallet_add', wallet, key: Buffer.from(fixtureKey(37).priv).toString('hex') }, { unsafeAllowed: true, authorize: false });
+    const { account } = await confirmOpenBlock(dispatcher, 37);
+    expect(local.pushed.map((e) => e.message.account)).toEqual([account]);
+  });
+});

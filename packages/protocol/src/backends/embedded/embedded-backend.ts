@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Backend, BackendReply, BlockStateJson } from '../../backend';
 import { BackendEvents } from '../../backend-events';
-import { isValidAccount } from '../../crypto/nano-address';
+import { canonicalAccount, isValidAccount } from '../../crypto/nano-address';
 import { ErrorCode, ErrorMessage, LegacyError, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { type BlockRecord, Ledger, type LedgerData } from './ledger';
@@ -134,6 +134,11 @@ export class EmbeddedBackend implements Backend {
 
   subscribe(listener: Parameters<Backend['subscribe']>[0]): () => void {
     return this.events.subscribe(listener);
+  }
+
+  isLocalAccount(account: string): boolean {
+    const canonical = canonicalAccount(account);
+    return canonical !== null && this.wallets.holds(canonical);
   }
 
   requestStop(reason: string): void {

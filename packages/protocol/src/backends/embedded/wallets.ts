@@ -60,6 +60,12 @@ export class Wallets {
     return { ok: true, value: account };
   }
 
+  /** True when any wallet holds the account. */
+  holds(account: string): boolean {
+    for (const wallet of this.wallets.values()) if (wallet.keys.has(account)) return true;
+    return false;
+  }
+
   accounts(id: unknown): WalletResult<string[]> {
     const found = this.get(id);
     if (!found.ok) return found;
