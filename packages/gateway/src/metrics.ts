@@ -16,8 +16,9 @@ interface Histogram {
  * here (unknown ones become `_unknown`), so a client cannot grow the series.
  */
 export class GatewayMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly denials = new Map<string, number>();
+  /** Keyed by api, name and outcome joined with NUL; label text escaped once, when a series appears. */
+  private readonly requests = new Map<string, Series>();
+  private readonly denials = new Map<string, Series>();
   private readonly latency = new Map<ApiKind, Histogram>();
   private inFlight = 0;
 
@@ -28,18 +29,25 @@ export class GatewayMetrics {
   /** One finished request. `seconds` from its first byte to the response written. */
   record(api: ApiKind, name: string, outcome: string, seconds: number): void {
     this.inFlight--;
-    const key = `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    const key = api + '\u0000' + name + '\u0000' + outcome;
+    const series = this.requests.get(key);
+    if (series !== undefined) series.value++;
+    else this.requests.set(key, { labels: `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`, value: 1 });
     if (outcome === 'denied') {
-      const denialKey = `api="${api}",name="${escapeLabel(name)}"`;
-      this.denials.set(denialKey, (this.denials.get(denialKey) ?? 0) + 1);
+      const denialKey = api + '\u0000' + name;
+      const denial = this.denials.get(denialKey);
+      if (denial !== undefined) denial.value++;
+      else this.denials.set(denialKey, { labels: `api="${api}",name="${escapeLabel(name)}"`, value: 1 });
     }
     let histogram = this.latency.get(api);
     if (!histogram) {
       histogram = { counts: new Array<number>(BUCKETS.length).fill(0), sum: 0, count: 0 };
       this.latency.set(api, histogram);
     }
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]) histogram.counts[i]++;
+    // Cumulative buckets: count into the first bucket that holds it, sum up at render time.
+    let i = 0;
+    while (i < BUCKETS.length && seconds > BUCKETS[i]) i++;
+    if (i < BUCKETS.length) histogram.counts[i]++;
     histogram.sum += seconds;
     histogram.count++;
   }
@@ -49,16 +57,18 @@ export class GatewayMetrics {
     const lines: string[] = [];
     lines.push('# HELP nano_access_gateway_requests_total Gateway requests by API, message or action, and outcome.');
     lines.push('# TYPE nano_access_gateway_requests_total counter');
-    for (const [labels, value] of sorted(this.requests)) lines.push(`nano_access_gateway_requests_total{${labels}} ${value}`);
+    for (const { labels, value } of sorted(this.requests)) lines.push(`nano_access_gateway_requests_total{${labels}} ${value}`);
     lines.push('# HELP nano_access_gateway_denials_total Requests refused by the access policy.');
     lines.push('# TYPE nano_access_gateway_denials_total counter');
-    for (const [labels, value] of sorted(this.denials)) lines.push(`nano_access_gateway_denials_total{${labels}} ${value}`);
+    for (const { labels, value } of sorted(this.denials)) lines.push(`nano_access_gateway_denials_total{${labels}} ${value}`);
     lines.push('# HELP nano_access_gateway_request_duration_seconds Time from request to response.');
     lines.push('# TYPE nano_access_gateway_request_duration_seconds histogram');
     for (const api of [...this.latency.keys()].sort()) {
       const h = this.latency.get(api)!;
+      let cumulative = 0;
       for (let i = 0; i < BUCKETS.length; i++) {
-        lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="${BUCKETS[i]}"} ${h.counts[i]}`);
+        cumulative += h.counts[i];
+        lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="${BUCKETS[i]}"} ${cumulative}`);
       }
       lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="+Inf"} ${h.count}`);
       lines.push(`nano_access_gateway_request_duration_seconds_sum{api="${api}"} ${h.sum}`);
@@ -71,8 +81,13 @@ export class GatewayMetrics {
   }
 }
 
-function sorted(map: Map<string, number>): [string, number][] {
-  return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+interface Series {
+  labels: string;
+  value: number;
+}
+
+function sorted(map: Map<string, Series>): Series[] {
+  return [...map.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
 }
 
 function escapeLabel(value: string): string {

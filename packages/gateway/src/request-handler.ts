@@ -8,6 +8,7 @@ import { correlationIdFromHeader } from './http/correlation-id';
 import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody } from './http/read-body';
+import { gatewayHeaders, type GatewayHeaders } from './http/request-headers';
 import { errorEnvelope, GENERIC_ERROR, INVALID_MESSAGE_FORMAT, sendJson, sendText } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
 
@@ -141,10 +142,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   async function readJson(
     req: IncomingMessage,
     res: ServerResponse,
+    headers: GatewayHeaders,
     fail: (status: number, code: string, text: string, extra?: Record<string, string>) => void,
     emptyAs?: unknown,
   ): Promise<{ value: unknown } | { failure: string; status: number }> {
-    const body = await readBody(req, config.maxRequestSize);
+    const body = await readBody(req, config.maxRequestSize, headers.contentLength);
     if (body.kind === 'too-large') {
       fail(413, GatewayErrorCode.bodyTooLarge, `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`, {
         connection: 'close',
@@ -183,22 +185,24 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   }
 
   async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string): Promise<Outcome> {
-    const correlationId = correlationIdFromHeader(req.headers['nano-correlation-id']);
+    const headers = gatewayHeaders(req);
+    const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = await readJson(req, res, v2Failure(res, correlationId), {});
+    const parsed = await readJson(req, res, headers, v2Failure(res, correlationId), {});
     if ('failure' in parsed) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
-    const credentials = headerCredentials(req);
+    const credentials = headers.apiKey;
     return callV2(res, label, correlationId, (session) =>
       deps.dispatcher.handleMessage(name, parsed.value, { credentials, correlationId, session, transport: 'http' }),
     );
   }
 
   async function envelope(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
-    const headerCorrelationId = correlationIdFromHeader(req.headers['nano-correlation-id']);
-    const parsed = await readJson(req, res, v2Failure(res, headerCorrelationId));
+    const headers = gatewayHeaders(req);
+    const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
+    const parsed = await readJson(req, res, headers, v2Failure(res, headerCorrelationId));
     if ('failure' in parsed) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     let envelopeRequest: unknown = parsed.value;
-    let credentials = headerCredentials(req);
+    let credentials = headers.apiKey;
     let correlationId = headerCorrelationId;
     let label = UNKNOWN;
     if (isObject(envelopeRequest)) {
@@ -248,7 +252,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   async function legacy(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
     const fail = (status: number, code: string, text: string, extra?: Record<string, string>): void =>
       sendJson(res, status, { error: text, code }, extra);
-    const parsed = await readJson(req, res, fail);
+    const headers = gatewayHeaders(req);
+    const parsed = await readJson(req, res, headers, fail);
     if ('failure' in parsed) return { api: 'legacy', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     const request = parsed.value;
     const action = isObject(request) ? request.action : undefined;
@@ -258,7 +263,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       result = await deps.dispatcher.handleLegacy(request, {
         authorize: true,
         unsafeAllowed: config.enableControl,
-        credentials: headerCredentials(req),
+        credentials: headers.apiKey,
       });
     } catch (error) {
       const status = upstreamStatus(error);
@@ -285,11 +290,6 @@ const LEGACY_STATUS: Record<LegacyResult['outcome'], number> = {
   denied: 403,
   unsafe: 403,
 };
-
-function headerCredentials(req: IncomingMessage): string | undefined {
-  const value = req.headers['nano-api-key'];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -11,43 +11,46 @@ export type BodyResult =
  * the limit stops being read at that point (nothing beyond it is buffered).
  * The caller answers 413 with `Connection: close`, so the rest is never read.
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
-  const announced = req.headers['content-length'];
+export function readBody(req: IncomingMessage, limit: number, announced: string | undefined): Promise<BodyResult> {
   if (announced !== undefined && Number(announced) > limit) {
     req.pause();
     return Promise.resolve({ kind: 'too-large' });
   }
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
+    let first: Buffer | null = null;
+    let chunks: Buffer[] | null = null;
     let size = 0;
     let done = false;
-    const finish = (result: BodyResult): void => {
+    req.on('data', (chunk: Buffer) => {
       if (done) return;
-      done = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
-        chunks.length = 0;
+        done = true;
+        first = null;
+        chunks = null;
         req.pause();
-        finish({ kind: 'too-large' });
+        resolve({ kind: 'too-large' });
         return;
       }
-      chunks.push(chunk);
+      if (first === null) first = chunk;
+      else (chunks ??= [first]).push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve({ kind: 'ok', body: chunks !== null ? Buffer.concat(chunks, size) : (first ?? EMPTY) });
+    });
+    // A client that goes away mid-body: 'error' (aborted) and/or 'close' before 'end'.
+    const abort = (): void => {
+      if (done) return;
+      done = true;
+      resolve({ kind: 'aborted' });
     };
-    const onEnd = (): void => finish({ kind: 'ok', body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) });
-    const onError = (): void => finish({ kind: 'aborted' });
-    const onClose = (): void => {
-      if (!req.complete) finish({ kind: 'aborted' });
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
+    req.on('error', abort);
+    req.on('close', () => {
+      if (!req.complete) abort();
+    });
   });
 }
+
+const EMPTY = Buffer.alloc(0);

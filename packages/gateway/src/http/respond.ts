@@ -10,12 +10,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  */
 export function sendJson(res: ServerResponse, status: number, value: unknown, extraHeaders?: Record<string, string>): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, {
-    ...CORS_HEADERS,
+  const headers: Record<string, string | number> = {
+    'access-control-allow-origin': CORS_HEADERS['access-control-allow-origin'],
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(body),
-    ...extraHeaders,
-  });
+  };
+  if (extraHeaders !== undefined) Object.assign(headers, extraHeaders);
+  res.writeHead(status, headers);
   res.end(body);
 }
 

@@ -1,0 +1,150 @@
+/**
+ * The gateway's overhead: requests/s and p99 latency for AccountWeight (v2) and
+ * a legacy action (account_weight) through the in-process gateway (HTTP parse,
+ * body limit, depth scan, JSON.parse, dispatcher: validate, authorize, embedded
+ * backend, JSON response), against its floor: a bare node:http server that reads
+ * the body and answers the same JSON envelope. Same run, same load, loopback
+ * only, bounded (DURATION seconds per case). Target: gateway ≥ 0.85× bare.
+ *
+ * The servers run in a child process so autocannon does not share their event loop.
+ *
+ *   npx tsc -b && npx tsx bench/gateway.ts
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 2);
+const CONNECTIONS = 16;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const DATA = join(__dirname, '..', 'fixtures', 'data');
+
+interface Ports {
+  gateway: number;
+  bare: number;
+  account: string;
+}
+
+/** Child: both servers, ports printed as one JSON line. */
+async function serve(): Promise<void> {
+  const { createEmbeddedBackend, Dispatcher } = await import('@nano-access/protocol');
+  const { PolicyStore } = await import('@nano-access/reloader');
+  const { createGateway, defaultRpcConfig } = await import('@nano-access/gateway');
+  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as { accounts: Array<{ account: string; weight?: string }> };
+  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
+  const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
+  const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
+  const dispatcher = new Dispatcher({ policy: store, backend });
+  const gateway = createGateway({ dispatcher, store, config: { ...defaultRpcConfig(), port: 0 } });
+  const address = await gateway.listen();
+
+  // The floor: read the body, parse it, answer the same envelope / legacy JSON.
+  const bare = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: string };
+      const answer =
+        req.url === '/'
+          ? { weight: rep.weight }
+          : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } };
+      void request.action;
+      const body = JSON.stringify(answer);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'access-control-allow-origin': '*' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const ports: Ports = { gateway: address.port, bare: (bare.address() as AddressInfo).port, account: rep.account };
+  process.stdout.write(`${JSON.stringify(ports)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => process.exit(0));
+}
+
+interface Run {
+  rps: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+type Autocannon = (options: Record<string, unknown>) => Promise<{
+  requests: { average: number };
+  latency: { p99: number };
+  errors: number;
+  non2xx: number;
+}>;
+
+async function load(url: string, path: string, body: string): Promise<Run> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const autocannon = require('autocannon') as Autocannon;
+  const result = await autocannon({
+    url: `${url}${path}`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    duration: DURATION,
+  });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+async function main(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
+  });
+  const ports = JSON.parse(line) as Ports;
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const bareUrl = `http://127.0.0.1:${ports.bare}`;
+  const cases = [
+    { name: 'AccountWeight (POST /api/v2/AccountWeight)', path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
+    { name: 'legacy account_weight (POST /)', path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
+  ];
+  try {
+    // Warm both servers (JIT) before measuring.
+    for (const c of cases) {
+      await load(gatewayUrl, c.path, c.body);
+      await load(bareUrl, c.path, c.body);
+    }
+    const rows: string[] = [];
+    for (const c of cases) {
+      // Alternate gateway and bare over ROUNDS, keep each one's best round (noise on a shared machine only slows).
+      let gw: Run | null = null;
+      let bare: Run | null = null;
+      for (let round = 0; round < ROUNDS; round++) {
+        const g = await load(gatewayUrl, c.path, c.body);
+        const b = await load(bareUrl, c.path, c.body);
+        if (g.errors + g.non2xx > 0 || b.errors + b.non2xx > 0) throw new Error(`${c.name}: errors or non-2xx answers (gateway ${g.errors}/${g.non2xx}, bare ${b.errors}/${b.non2xx})`);
+        if (gw === null || g.rps > gw.rps) gw = g;
+        if (bare === null || b.rps > bare.rps) bare = b;
+      }
+      rows.push(
+        `| ${c.name} | ${Math.round(gw!.rps)} | ${gw!.p99} | ${Math.round(bare!.rps)} | ${bare!.p99} | ${(gw!.rps / bare!.rps).toFixed(2)}× |`,
+      );
+    }
+    process.stdout.write(`\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`);
+    process.stdout.write('| case | gateway req/s | gateway p99 ms | bare req/s | bare p99 ms | ratio (target ≥ 0.85×) |\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|\n');
+    for (const row of rows) process.stdout.write(`${row}\n`);
+  } finally {
+    child.stdin!.end();
+    child.kill();
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
