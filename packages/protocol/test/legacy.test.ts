@@ -16,6 +16,14 @@ describe('Dispatcher.handleLegacy', () => {
     expect(await dispatcher.handleLegacy({ action: 'make_coffee' }, control)).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
   });
 
+  it('treats Object.prototype names as unknown actions', async () => {
+    const { dispatcher } = makeDispatcher();
+    for (const action of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const request = JSON.parse(`{"action": "${action}"}`) as unknown;
+      expect(await dispatcher.handleLegacy(request, { unsafeAllowed: true, authorize: true, credentials: ADMIN })).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
+    }
+  });
+
   it('answers a catalog action the backend does not implement with "Unknown command"', async () => {
     const { dispatcher } = makeDispatcher();
     expect(await dispatcher.handleLegacy({ action: 'telemetry' }, control)).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
