@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +125,65 @@ describe('nano-access gateway --data DIR', () => {
       first.stop();
       await first.exit;
       rmSync(busy, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Runs one printed curl line as printed (with the real curl when installed). */
+function runCurlLine(line: string): string {
+  if (existsSync('/usr/bin/curl') || existsSync('/usr/local/bin/curl')) {
+    const run = spawnSync('bash', ['-c', line], { encoding: 'utf8', timeout: 20_000 });
+    return run.stdout;
+  }
+  throw new Error('curl is not installed: cannot check the printed lines as printed');
+}
+
+describe('npm start (serve --data fixtures/data): the printed curl lines work as printed', () => {
+  it('prints where it listens and three curl lines (allowed, denied, legacy), and stops cleanly on SIGINT', async () => {
+    const bin = join(REPO, 'packages', 'cli', 'bin', 'nano-access.js');
+    const data = mkdtempSync(join(tmpdir(), 'na-cli-start-'));
+    const socket = join(data, 'ipc.sock');
+    try {
+      // The bundled data directory, on ephemeral ports and a private socket so parallel runs do not collide.
+      for (const name of ['config-access.toml', 'ledger.json']) copyFileSync(join(REPO, 'fixtures', 'data', name), join(data, name));
+      chmodSync(join(data, 'config-access.toml'), 0o600);
+      const node = readFileSync(join(REPO, 'fixtures', 'data', 'config-node.toml'), 'utf8')
+        .replace(/^port = 7077$/m, 'port = 0')
+        .replace(/^path = .*$/m, `path = ${JSON.stringify(socket)}`);
+      writeFileSync(join(data, 'config-node.toml'), node);
+      const rpc = readFileSync(join(REPO, 'fixtures', 'data', 'config-rpc.toml'), 'utf8').replace(/^port = 7076$/m, 'port = 0');
+      expect(rpc).toContain('port = 0');
+      writeFileSync(join(data, 'config-rpc.toml'), rpc);
+
+      const child = spawn(process.execPath, [bin, 'serve', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'warn' } });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+      child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        const deadline = Date.now() + 30_000;
+        while ((out.match(/^ {2}curl /gm) ?? []).length < 3 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+        expect({ out, err }).toMatchObject({ out: expect.stringMatching(/gateway listening on http:\/\/127\.0\.0\.1:\d+/) });
+        expect(out).toContain(`listening on unix ${socket}`);
+        const lines = out.split('\n').filter((l) => l.startsWith('  curl ')).map((l) => l.trim());
+        expect(lines).toHaveLength(3);
+        expect(lines.join('\n')).not.toMatch(/Nano-Api-Key: (wallet|service|ops)/); // no configured key is printed
+
+        const allowed = JSON.parse(runCurlLine(lines[0])) as { message_type: string };
+        expect(allowed.message_type).toBe('AccountWeightResponse');
+        expect(runCurlLine(lines[1]).trim()).toBe('{"error":"Access denied"} (HTTP 403)');
+        const legacy = JSON.parse(runCurlLine(lines[2])) as Record<string, unknown>;
+        expect(legacy).not.toHaveProperty('error');
+        expect(existsSync(socket)).toBe(true);
+      } finally {
+        child.kill('SIGINT');
+      }
+      expect(await exited).toBe(0);
+      expect(out).toContain('stopped');
+      expect(existsSync(socket)).toBe(false);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
     }
   });
 });
