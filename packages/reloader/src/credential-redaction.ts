@@ -7,17 +7,23 @@ const REDACTED = '[redacted]';
 // This also finds ids in a file that is not valid TOML, where the parser has no model.
 const ID_ASSIGNMENT = /(?:\bid|"id"|'id')[ \t]*=[ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"|'([^'\r\n]*)')/g;
 
+// String forms the pattern above does not decode: multi-line strings, TOML's \e and \U escapes.
+const NEEDS_PARSER = /"""|'''|\\[eU]/;
+
 /**
- * Every user id (credential) the text holds: the parser's decoded ids when the text parses,
- * plus every string assigned to an `id` key (role ids included: over-redacting is safe).
+ * Every user id (credential) the text holds: every string assigned to an `id` key (role ids
+ * included: over-redacting is safe), plus the parser's decoded ids when the file uses a string
+ * form the pattern does not decode (a second parse, so not done for every file).
  */
 export function credentialsIn(text: string, file: string): string[] {
   const found = new Set<string>();
-  try {
-    const { model } = parseAccessFile(text, { file });
-    for (const user of model?.users ?? []) if (user.id !== '') found.add(user.id);
-  } catch {
-    // The parser never throws on bad input; if it ever does, the pattern below still applies.
+  if (NEEDS_PARSER.test(text)) {
+    try {
+      const { model } = parseAccessFile(text, { file });
+      for (const user of model?.users ?? []) if (user.id !== '') found.add(user.id);
+    } catch {
+      // The parser never throws on bad input; if it ever does, the pattern below still applies.
+    }
   }
   for (const match of text.matchAll(ID_ASSIGNMENT)) {
     const raw = match[1] ?? match[2] ?? '';

@@ -7,6 +7,11 @@ describe('credential redaction', () => {
     expect(found).toEqual(expect.arrayContaining(['key-one-1234567890', 'key-two-literal', 'escaped-key', 'broken-key-999']));
   });
 
+  it('finds ids written with TOML-only string forms through the parser', () => {
+    const text = '[[user]]\nid = """multi-line-key-000"""\n[[user]]\nid = "esc\\U00000061ped-key-2"\n';
+    expect(credentialsIn(text, 'config-access.toml')).toEqual(expect.arrayContaining(['multi-line-key-000', 'escaped-key-2']));
+  });
+
   it('replaces long ids anywhere and short ids only where quoted', () => {
     expect(redactCredentials('duplicate user "key-one-1234567890" (key-one-1234567890)', ['key-one-1234567890'])).toBe('duplicate user "[redacted]" ([redacted])');
     expect(redactCredentials('user "ab" is weak; about the table', ['ab'])).toBe('user "[redacted]" is weak; about the table');
