@@ -54,12 +54,6 @@ export function decodeAccount(address: unknown): Uint8Array | null {
   return key === null ? null : key.slice();
 }
 
-// Servers see the same few accounts over and over: remember the verdict for
-// recent address strings (bounded; oldest entries go first), so the checksum is
-// computed once per address, not once per request.
-const CACHE_LIMIT = 8192;
-const canonicalCache = new Map<string, string | null>();
-
 /** True when `address` is a well-formed Nano address with a valid checksum. */
 export function isValidAccount(address: unknown): boolean {
   return canonicalAccount(address) !== null;
@@ -97,15 +91,11 @@ export function accountPublicKeyHex(address: string): string | null {
 /** Canonical `nano_` form of a valid address (xrb_ and dash forms normalised), or null. */
 export function canonicalAccount(address: unknown): string | null {
   if (typeof address !== 'string') return null;
-  const cached = canonicalCache.get(address);
-  if (cached !== undefined) return cached;
   const offset = prefixLength(address);
   let canonical: string | null = null;
   if (offset >= 0 && decodeBody(address, offset) !== null) {
     // Every valid form has the same 60 characters after its prefix.
     canonical = 'nano_' + address.slice(offset);
   }
-  if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.delete(canonicalCache.keys().next().value as string);
-  canonicalCache.set(address, canonical);
   return canonical;
 }
