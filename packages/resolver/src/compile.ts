@@ -1,4 +1,4 @@
-import { sortDiagnostics, suggest, type AccessModel, type Diagnostic, type NameRef, type SourceRange } from '@nano-access/parser';
+import { sortDiagnostics, suggest, type AccessModel, type Diagnostic, type NameRef, type SourceRange, type UserEntry } from '@nano-access/parser';
 import type { Catalog, CompileResult } from './types';
 import type { TypedCatalog } from './typed-catalog';
 import type { NanoPermission } from './catalogs/nano-permissions';
@@ -39,9 +39,19 @@ class Compiler {
 
   run(): CompileResult<string> {
     this.readRoles();
-    const users = this.readUsers();
+    const builder = new PolicyBuilder(this.cc, this.roleClosure);
+    // The default user is the first default entry (the parser reports any other order),
+    // or an implicit `[[user]] id = ""` with nothing but the built-in defaults.
+    const defaultEntry = this.model.users.find((u) => u.isDefault);
+    builder.placeDefault(defaultEntry ? this.resolveUser(defaultEntry) : { id: '', index: -1, isDefault: true, bare: false, roles: [], allow: [], deny: [] });
+    for (const user of this.model.users) {
+      if (user === defaultEntry) continue;
+      const resolved = this.resolveUser(user);
+      // After the first error the policy is never built; keep resolving only to report every error.
+      if (this.diagnostics.length === 0) builder.place(resolved);
+    }
     if (this.diagnostics.length > 0) return { policy: null, diagnostics: sortDiagnostics(this.diagnostics) };
-    return { policy: this.build(users), diagnostics: [] };
+    return { policy: builder.finish(this.roleNames, this.roleAllow, this.model.users.length), diagnostics: [] };
   }
 
   private report(ruleId: string, messageId: string, message: string, range: SourceRange): void {
@@ -77,109 +87,131 @@ class Compiler {
     });
   }
 
-  private readUsers(): ResolvedUser[] {
-    const resolved: ResolvedUser[] = [];
-    for (const user of this.model.users) {
-      const roles: number[] = [];
-      for (const ref of user.roles) {
-        const role = this.roleIndex.get(ref.name);
-        if (role === undefined) {
-          const near = suggest(ref.name, this.roleNames);
-          this.report('unknown-role', 'unknownRole', `Unknown role "${ref.name}": no [[role]] has this id.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
-        } else roles.push(role);
-      }
-      resolved.push({
-        id: user.isDefault ? '' : user.id,
-        index: user.index,
-        isDefault: user.isDefault,
-        bare: user.bare,
-        roles: sortedDistinct(roles),
-        allow: this.permissionIds(user.allow),
-        deny: this.permissionIds(user.deny),
-      });
+  private resolveUser(user: UserEntry): ResolvedUser {
+    const roles: number[] = [];
+    for (const ref of user.roles) {
+      const role = this.roleIndex.get(ref.name);
+      if (role === undefined) {
+        const near = suggest(ref.name, this.roleNames);
+        this.report('unknown-role', 'unknownRole', `Unknown role "${ref.name}": no [[role]] has this id.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
+      } else roles.push(role);
     }
-    return resolved;
+    return {
+      id: user.isDefault ? '' : user.id,
+      index: user.index,
+      isDefault: user.isDefault,
+      bare: user.bare,
+      roles: sortedDistinct(roles),
+      allow: this.permissionIds(user.allow),
+      deny: this.permissionIds(user.deny),
+    };
+  }
+}
+
+/**
+ * Builds the policy tables user by user: profiles (bare, roles, allow, deny)
+ * and effective sets are interned, so a user costs one Map entry.
+ */
+class PolicyBuilder {
+  private readonly words: number;
+  private readonly slots = new Map<string, number>();
+  private readonly slotProfile: number[] = [];
+  private readonly slotUserIndex: number[] = [];
+  private readonly sets: number[] = [];
+  /** Hash of a set's words → its offset, or offsets when hashes collide. */
+  private readonly setIndex = new Map<number, number | number[]>();
+  private readonly profileIndex = new Map<string, number>();
+  private readonly profileStart: number[] = [];
+  private readonly profilePool: number[] = [];
+  /** Profile → offset of its effective set. */
+  private readonly profileSet: number[] = [];
+  private readonly scratch: Uint32Array;
+  private defaultSet: Uint32Array;
+
+  constructor(
+    private readonly cc: CompiledCatalog,
+    private readonly roleClosure: Uint32Array,
+  ) {
+    this.words = cc.words;
+    this.scratch = new Uint32Array(cc.words);
+    this.defaultSet = new Uint32Array(cc.words);
   }
 
-  private build(users: ResolvedUser[]): CompiledPolicy<string> {
-    const words = this.words;
-    // The default user is the first default entry (the parser reports any other order),
-    // or an implicit `[[user]] id = ""` with nothing but the built-in defaults.
-    let defaultUser = users.find((u) => u.isDefault);
-    const configuredDefault = defaultUser !== undefined;
-    defaultUser ??= { id: '', index: -1, isDefault: true, bare: false, roles: [], allow: [], deny: [] };
+  placeDefault(user: ResolvedUser): void {
+    this.place(user);
+    const base = this.slots.get('')!;
+    this.defaultSet = Uint32Array.from(this.sets.slice(base, base + this.words));
+  }
 
-    const slots = new Map<string, number>();
-    const slotCount = users.length + (configuredDefault ? 0 : 1);
-    const slotSet = new Int32Array(slotCount);
-    const slotProfile = new Int32Array(slotCount);
-    const slotUserIndex = new Int32Array(slotCount);
-    const sets: number[] = [];
-    const setIndex = new Map<string, number>();
-    const profileIndex = new Map<string, number>();
-    const profileStart: number[] = [];
-    const profilePool: number[] = [];
-    const scratch = new Uint32Array(words);
-    let defaultSet = new Uint32Array(words);
-    let slotsUsed = 0;
+  place(user: ResolvedUser): void {
+    if (this.slots.has(user.id)) return; // a duplicate id: the parser's error; the first entry wins
+    const key = profileKey(user);
+    let profile = this.profileIndex.get(key);
+    if (profile === undefined) {
+      profile = this.profileStart.length;
+      this.profileIndex.set(key, profile);
+      this.profileStart.push(this.profilePool.length);
+      const pool = this.profilePool;
+      pool.push((user.bare ? PROFILE_BARE : 0) | (user.isDefault ? PROFILE_DEFAULT : 0));
+      pool.push(user.roles.length);
+      for (const id of user.roles) pool.push(id);
+      pool.push(user.allow.length);
+      for (const id of user.allow) pool.push(id);
+      pool.push(user.deny.length);
+      for (const id of user.deny) pool.push(id);
+      this.effectiveSet(user, this.scratch);
+      this.profileSet.push(this.internSet(this.scratch));
+    }
+    this.slotProfile.push(profile);
+    this.slotUserIndex.push(user.index);
+    // ownString: an id sliced out of a large source would keep the whole source alive.
+    this.slots.set(ownString(user.id), this.profileSet[profile]);
+  }
 
-    const place = (user: ResolvedUser): void => {
-      if (slots.has(user.id)) return; // a duplicate id: the parser's error; the first entry wins
-      const key = profileKey(user);
-      let profile = profileIndex.get(key);
-      let setBase: number;
-      if (profile === undefined) {
-        profile = profileStart.length;
-        profileIndex.set(key, profile);
-        profileStart.push(profilePool.length);
-        profilePool.push((user.bare ? PROFILE_BARE : 0) | (user.isDefault ? PROFILE_DEFAULT : 0));
-        for (const list of [user.roles, user.allow, user.deny]) profilePool.push(list.length, ...list);
-        this.effectiveSet(user, defaultSet, scratch);
-        const setKey = scratch.join(',');
-        const known = setIndex.get(setKey);
-        if (known === undefined) {
-          setBase = sets.length;
-          setIndex.set(setKey, setBase);
-          for (let w = 0; w < words; w++) sets.push(scratch[w]);
-        } else setBase = known;
-        profileSets.push(setBase);
-      } else setBase = profileSets[profile];
-      const slot = slotsUsed++;
-      // ownString: an id sliced out of a large source would keep the whole source alive.
-      slots.set(ownString(user.id), slot);
-      slotSet[slot] = setBase;
-      slotProfile[slot] = profile;
-      slotUserIndex[slot] = user.index;
-    };
-    const profileSets: number[] = [];
-
-    place(defaultUser);
-    const defaultSlot = 0;
-    defaultSet = Uint32Array.from(sets.slice(profileSets[0], profileSets[0] + words));
-    for (const user of users) if (user !== defaultUser) place(user);
-
+  finish(roleNames: string[], roleAllow: Int32Array[], userCount: number): CompiledPolicy<string> {
     return new CompiledPolicy({
       compiledCatalog: this.cc,
-      slots,
-      slotSet: slotSet.subarray(0, slotsUsed),
-      slotProfile: slotProfile.subarray(0, slotsUsed),
-      slotUserIndex: slotUserIndex.subarray(0, slotsUsed),
-      defaultSlot,
-      sets: Uint32Array.from(sets),
-      profileStart: Int32Array.from(profileStart),
-      profilePool: Int32Array.from(profilePool),
-      roleNames: this.roleNames,
-      roleAllow: this.roleAllow,
-      userCount: users.length,
+      slots: this.slots,
+      slotProfile: Int32Array.from(this.slotProfile),
+      slotUserIndex: Int32Array.from(this.slotUserIndex),
+      defaultSlot: 0,
+      sets: Uint32Array.from(this.sets),
+      profileStart: Int32Array.from(this.profileStart),
+      profilePool: Int32Array.from(this.profilePool),
+      roleNames,
+      roleAllow,
+      userCount,
     });
   }
 
+  /** The offset of a set equal to `set`, adding it when new. */
+  private internSet(set: Uint32Array): number {
+    const words = this.words;
+    let hash = 0x811c9dc5;
+    for (let w = 0; w < words; w++) hash = Math.imul(hash ^ set[w], 0x01000193);
+    hash >>>= 2; // stays a small integer
+    const sets = this.sets;
+    const same = (base: number): boolean => {
+      for (let w = 0; w < words; w++) if (sets[base + w] !== set[w]) return false;
+      return true;
+    };
+    const known = this.setIndex.get(hash);
+    if (typeof known === 'number' && same(known)) return known;
+    if (Array.isArray(known)) for (const base of known) if (same(base)) return base;
+    const base = sets.length;
+    for (let w = 0; w < words; w++) sets.push(set[w]);
+    if (known === undefined) this.setIndex.set(hash, base);
+    else if (typeof known === 'number') this.setIndex.set(hash, [known, base]);
+    else known.push(base);
+    return base;
+  }
+
   /** ACCESS.md §3 for one user, into `out`. */
-  private effectiveSet(user: ResolvedUser, defaultSet: Uint32Array, out: Uint32Array): void {
+  private effectiveSet(user: ResolvedUser, out: Uint32Array): void {
     const cc = this.cc;
     const words = this.words;
     if (user.bare) out.fill(0);
-    else out.set(user.isDefault ? cc.defaults : defaultSet);
+    else out.set(user.isDefault ? cc.defaults : this.defaultSet);
     for (const role of user.roles) orRow(out, 0, this.roleClosure, role * words, words);
     for (const id of user.allow) orRow(out, 0, cc.closure, id * words, words);
     for (const id of user.deny) {

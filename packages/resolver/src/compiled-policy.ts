@@ -5,15 +5,14 @@ import { explain } from './explain';
 
 /**
  * An immutable compiled policy. check() is one Map lookup for the
- * credentials, one for the permission's bit, and one bit test; no roles, no
- * allocation. Everything else reads the same tables.
+ * credentials (giving the offset of their effective set), one for the
+ * permission's bit, and one bit test: no roles, no allocation, no try/catch.
  */
 export class CompiledPolicy<P extends string = string> implements Policy<P> {
   readonly catalog: Catalog;
   readonly userCount: number;
   // The hot-path fields, read by check() and checkId().
   private readonly slots: Map<string, number>;
-  private readonly slotSet: Int32Array;
   private readonly sets: Uint32Array;
   private readonly ids: ReadonlyMap<string, number>;
   private readonly tables: PolicyTables;
@@ -23,7 +22,6 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
     this.catalog = tables.compiledCatalog.catalog;
     this.userCount = tables.userCount;
     this.slots = tables.slots;
-    this.slotSet = tables.slotSet;
     this.sets = tables.sets;
     this.ids = tables.compiledCatalog.ids;
     Object.freeze(this);
@@ -31,10 +29,10 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
 
   /** True when the credentials' user has the permission. Unknown credentials or an unknown name: false. */
   check(credentials: Credentials, permission: P): boolean {
-    const slot = this.slots.get(credentials || '');
+    const base = this.slots.get(credentials || '');
     const id = this.ids.get(permission);
-    if (slot === undefined || id === undefined) return false;
-    return (this.sets[this.slotSet[slot] + (id >>> 5)] & (1 << (id & 31))) !== 0;
+    if (base === undefined || id === undefined) return false;
+    return (this.sets[base + (id >>> 5)] & (1 << (id & 31))) !== 0;
   }
 
   /**
@@ -47,9 +45,9 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
 
   /** check() with a permission prepared by permissionId(). */
   checkId(credentials: Credentials, permissionId: number): boolean {
-    const slot = this.slots.get(credentials || '');
-    if (slot === undefined || permissionId < 0) return false;
-    return (this.sets[this.slotSet[slot] + (permissionId >>> 5)] & (1 << (permissionId & 31))) !== 0;
+    const base = this.slots.get(credentials || '');
+    if (base === undefined || permissionId < 0) return false;
+    return (this.sets[base + (permissionId >>> 5)] & (1 << (permissionId & 31))) !== 0;
   }
 
   /** True when the user has every permission. Throws PolicyError on an empty list or an unknown name. */
@@ -94,8 +92,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   }
 
   private setOf(credentials: Credentials): number {
-    const slot = this.slots.get(credentials || '');
-    return slot === undefined ? -1 : this.slotSet[slot];
+    return this.slots.get(credentials || '') ?? -1;
   }
 
   private prepareList(permissions: readonly P[], method: string): number[] {

@@ -13,27 +13,42 @@ function has(set: Uint32Array, base: number, id: number): boolean {
 export function explain(tables: PolicyTables, credentials: Credentials, permission?: string): Explanation {
   const cc = tables.compiledCatalog;
   const id = credentials || '';
-  const slot = tables.slots.get(id);
-  if (slot === undefined) {
+  const base = tables.slots.get(id);
+  if (base === undefined) {
     const unknown: Explanation = { user: { id, kind: 'unknown' }, effective: [] };
     if (permission !== undefined) unknown.permission = { name: permission, allowed: false, grants: [], denies: [] };
     return unknown;
   }
+  const slot = slotOf(tables, id);
   const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
   const index = tables.slotUserIndex[slot];
-  const base = tables.slotSet[slot];
   const effective: string[] = [];
   for (const p of cc.sortedIds) if (has(tables.sets, base, p)) effective.push(cc.names[p]);
   const explanation: Explanation = { user: index >= 0 ? { id, kind, index } : { id, kind }, effective };
-  if (permission !== undefined) explanation.permission = explainPermission(tables, slot, permission);
+  if (permission !== undefined) explanation.permission = explainPermission(tables, slot, base, permission);
   return explanation;
 }
 
-function explainPermission(tables: PolicyTables, slot: number, name: string): PermissionExplanation {
+/**
+ * A user's slot is its position in the Map's insertion order. Finding it is
+ * a scan, which explain (rare) can afford, so that check() (hot) reaches the
+ * effective set straight from the Map and no per-user index is stored.
+ */
+function slotOf(tables: PolicyTables, credentials: string): number {
+  if (credentials === '') return tables.defaultSlot;
+  let slot = 0;
+  for (const key of tables.slots.keys()) {
+    if (key === credentials) return slot;
+    slot++;
+  }
+  return -1;
+}
+
+function explainPermission(tables: PolicyTables, slot: number, base: number, name: string): PermissionExplanation {
   const cc = tables.compiledCatalog;
   const p = cc.ids.get(name);
   if (p === undefined) return { name, allowed: false, grants: [], denies: [] };
-  const allowed = has(tables.sets, tables.slotSet[slot], p);
+  const allowed = has(tables.sets, base, p);
   const profile = readProfile(tables, tables.slotProfile[slot]);
   const grants = collectGrants(tables, profile, p);
   const denies: Deny[] = [];
@@ -53,7 +68,7 @@ function collectGrants(tables: PolicyTables, profile: Profile, p: number): Grant
   if (!profile.bare) {
     if (profile.isDefault) {
       for (const name of cc.catalog.defaults) addGrant(grants, cc, cc.ids.get(name)!, p, { source: 'builtin-default' });
-    } else if (has(tables.sets, tables.slotSet[tables.defaultSlot], p)) {
+    } else if (has(tables.sets, tables.slots.get('')!, p)) {
       grants.push({ source: 'inherited-default-user' });
     }
   }

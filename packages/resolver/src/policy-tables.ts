@@ -2,16 +2,18 @@ import type { CompiledCatalog } from './catalog/compiled-catalog';
 
 /**
  * Everything a compiled policy holds, as flat arrays. Per user: one Map entry
- * (credentials → slot) and three int32s. Everything else is shared:
- * identical effective sets are stored once, and so are identical user
- * "profiles" (bare, roles, allow, deny), which only explain() reads.
+ * (credentials → offset of the user's effective set) and two int32s that only
+ * explain() reads. Everything else is shared: identical effective sets are
+ * stored once, and so are identical user "profiles" (bare, roles, allow, deny).
  */
 export interface PolicyTables {
   readonly compiledCatalog: CompiledCatalog;
-  /** Credentials → slot. The default user is the key "". */
+  /**
+   * Credentials → offset of the user's effective set in `sets`: check() needs
+   * nothing else. The default user is the key "" and comes first. A user's
+   * slot (for the arrays below) is its position in the Map's insertion order.
+   */
   readonly slots: Map<string, number>;
-  /** Slot → offset of its effective set in `sets`. */
-  readonly slotSet: Int32Array;
   /** Slot → profile number. */
   readonly slotProfile: Int32Array;
   /** Slot → position among the file's users; -1 for an implicit default user. */
