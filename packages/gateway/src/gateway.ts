@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -92,6 +92,13 @@ export function createGateway(options: GatewayOptions): Gateway {
         return Promise.reject(error);
       }
       server = created;
+      // `Expect: 100-continue` (curl sends it for bodies over 1 KiB): refuse an oversize body
+      // before the client sends it, instead of inviting it and then answering 413.
+      created.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+        const announced = Number(req.headers['content-length']);
+        if (!(announced > config.maxRequestSize)) res.writeContinue();
+        handler(req, res);
+      });
       created.on('connection', (socket: Socket) => {
         sockets.add(socket);
         socket.once('close', () => sockets.delete(socket));

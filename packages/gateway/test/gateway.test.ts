@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { call, postJson } from './support/http-client';
@@ -145,6 +146,32 @@ describe('the gateway (in process, over real HTTP)', () => {
         expect(answer.json).toMatchObject({ message_type: 'Error', message: { code: 1 } });
         expect(answer.headers.connection).toBe('close');
       }
+    });
+
+    it('answers 413 to Expect: 100-continue with an oversize Content-Length, without inviting the body', async () => {
+      const answer = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = request(`${gw.url}/api/v2/AccountWeight`, {
+          method: 'POST',
+          agent: false,
+          headers: { expect: '100-continue', 'content-length': '100000', 'content-type': 'application/json' },
+        });
+        req.on('continue', () => (continued = true));
+        req.on('response', (res) => {
+          res.resume();
+          resolve({ status: res.statusCode ?? 0, continued });
+        });
+        req.on('error', reject);
+        req.flushHeaders();
+      });
+      expect(answer).toEqual({ status: 413, continued: false });
+    });
+
+    it('invites the body of an Expect: 100-continue request within the limit', async () => {
+      const body = JSON.stringify({ account: rep.account });
+      const answer = await call(gw.url, { path: '/api/v2/AccountWeight', body, headers: { expect: '100-continue' } });
+      expect(answer.status).toBe(200);
+      expect(answer.json).toMatchObject({ message_type: 'AccountWeightResponse' });
     });
 
     it('answers 413 for a streamed body that grows over max_request_size', async () => {
