@@ -1,0 +1,209 @@
+/**
+ * The IPC server's overhead: requests/s and p99 latency for IsAlive and
+ * AccountWeight (encoding 4) through the full path (framing, JSON.parse, schema
+ * validation, authorization, embedded backend, ASCII JSON response), against
+ * its floor: a bare node:net server that parses the same frames and answers a
+ * constant. Over the unix socket and TCP, with 1 and 16 concurrent clients,
+ * each client a closed loop (send, wait for the answer, send again) on its own
+ * connection. Same run, loopback only, bounded (DURATION seconds per run).
+ * Target: full ≥ 0.8× bare.
+ *
+ * The servers run in a child process, so the load generator does not share
+ * their event loop.
+ *
+ *   npx tsc -b && npx tsx bench/ipc.ts
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 3);
+const ROUNDS = 2;
+const DATA = join(__dirname, '..', 'fixtures', 'data');
+
+interface Endpoints {
+  full: { tcp: number; path: string };
+  bare: { tcp: number; path: string };
+  account: string;
+}
+
+/** Child: the full IPC server and the bare floor, each on TCP and a unix socket. */
+async function serve(): Promise<void> {
+  const { createEmbeddedBackend, Dispatcher, stringifyAscii } = await import('@nano-access/protocol');
+  const { PolicyStore } = await import('@nano-access/reloader');
+  const { defaultNodeConfig, startIpcServers } = await import('@nano-access/ipc-server');
+  const pino = (await import('pino')).default;
+  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as { accounts: Array<{ account: string; weight?: string }> };
+  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
+  const dir = mkdtempSync(join(tmpdir(), 'na-bench-ipc-'));
+  const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
+  const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
+  const dispatcher = new Dispatcher({ policy: store, backend });
+  const config = defaultNodeConfig(DATA);
+  config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
+  config.ipc.local = { ...config.ipc.local, enable: true, path: join(dir, 'full.sock') };
+  const servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: DATA });
+  const fullTcp = servers.addresses().find((a) => a.transport === 'tcp') as { port: number };
+
+  // The floor: frame parsing (preamble, be32 length, payload) and a constant answer.
+  const answer = Buffer.from(stringifyAscii({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }), 'latin1');
+  const framedAnswer = Buffer.concat([Buffer.from([0, 0, 0, 0]), answer]);
+  framedAnswer.writeUInt32BE(answer.length, 0);
+  const bareHandler = (socket: net.Socket): void => {
+    socket.setNoDelay(true);
+    let buffered: Buffer = Buffer.alloc(0);
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 8) {
+        if (buffered[0] !== 0x4e || buffered[2] !== 0 || buffered[3] !== 0) {
+          socket.destroy();
+          return;
+        }
+        const length = buffered.readUInt32BE(4);
+        if (buffered.length < 8 + length) break;
+        buffered = buffered.subarray(8 + length);
+        socket.write(framedAnswer);
+      }
+    });
+  };
+  const bareTcp = net.createServer(bareHandler);
+  const bareUnix = net.createServer(bareHandler);
+  await new Promise<void>((resolve) => bareTcp.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => bareUnix.listen(join(dir, 'bare.sock'), resolve));
+
+  const endpoints: Endpoints = {
+    full: { tcp: fullTcp.port, path: join(dir, 'full.sock') },
+    bare: { tcp: (bareTcp.address() as net.AddressInfo).port, path: join(dir, 'bare.sock') },
+    account: rep.account,
+  };
+  process.stdout.write(`${JSON.stringify(endpoints)}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => {
+    void servers.close().then(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
+  });
+}
+
+interface Run {
+  rps: number;
+  p99: number;
+}
+
+function frame(payload: string): Buffer {
+  const body = Buffer.from(payload, 'utf8');
+  const out = Buffer.alloc(8 + body.length);
+  out.write('N', 0, 'latin1');
+  out[1] = 4;
+  out.writeUInt32BE(body.length, 4);
+  body.copy(out, 8);
+  return out;
+}
+
+/** One closed-loop client: send, wait for the whole answer, record the latency, repeat until the deadline. */
+function client(target: number | string, request: Buffer, deadline: bigint, latencies: number[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = typeof target === 'number' ? net.createConnection({ port: target, host: '127.0.0.1' }) : net.createConnection(target);
+    socket.setNoDelay(true);
+    let count = 0;
+    let sentAt = 0n;
+    let buffered: Buffer = Buffer.alloc(0);
+    const send = (): void => {
+      sentAt = process.hrtime.bigint();
+      socket.write(request);
+    };
+    socket.on('error', reject);
+    socket.on('connect', send);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      if (buffered.length < 4 || buffered.length < 4 + buffered.readUInt32BE(0)) return;
+      buffered = buffered.subarray(4 + buffered.readUInt32BE(0));
+      const now = process.hrtime.bigint();
+      latencies.push(Number(now - sentAt) / 1e6);
+      count += 1;
+      if (now < deadline) send();
+      else {
+        socket.destroy();
+        resolve(count);
+      }
+    });
+  });
+}
+
+async function load(target: number | string, request: Buffer, clients: number, seconds: number): Promise<Run> {
+  const latencies: number[] = [];
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(Math.round(seconds * 1e9));
+  const counts = await Promise.all(Array.from({ length: clients }, () => client(target, request, deadline, latencies)));
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort((a, b) => a - b);
+  return { rps: counts.reduce((a, b) => a + b, 0) / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN };
+}
+
+async function main(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
+  });
+  const endpoints = JSON.parse(line) as Endpoints;
+  const messages = [
+    { name: 'IsAlive', request: frame(JSON.stringify({ message_type: 'IsAlive', message: {} })) },
+    { name: 'AccountWeight', request: frame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })) },
+  ];
+  const transports = [
+    { name: 'unix', full: endpoints.full.path, bare: endpoints.bare.path },
+    { name: 'tcp', full: endpoints.full.tcp, bare: endpoints.bare.tcp },
+  ];
+  try {
+    // Warm both servers (JIT) before measuring.
+    for (const t of transports) {
+      for (const m of messages) {
+        await load(t.full, m.request, 16, 1);
+        await load(t.bare, m.request, 16, 1);
+      }
+    }
+    const rows: string[] = [];
+    for (const t of transports) {
+      for (const clients of [1, 16]) {
+        for (const m of messages) {
+          // Alternate full and bare over ROUNDS, keep each one's best round (noise on a shared machine only slows).
+          let full: Run | null = null;
+          let bare: Run | null = null;
+          for (let round = 0; round < ROUNDS; round++) {
+            const f = await load(t.full, m.request, clients, DURATION);
+            const b = await load(t.bare, m.request, clients, DURATION);
+            if (full === null || f.rps > full.rps) full = f;
+            if (bare === null || b.rps > bare.rps) bare = b;
+          }
+          rows.push(
+            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full!.rps)} | ${full!.p99.toFixed(2)} | ${Math.round(bare!.rps)} | ${bare!.p99.toFixed(2)} | ${(full!.rps / bare!.rps).toFixed(2)}× |`,
+          );
+        }
+      }
+    }
+    process.stdout.write(`\nIPC server vs bare node:net frame server (closed-loop clients, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`);
+    process.stdout.write('| transport | clients | message | full req/s | full p99 ms | bare req/s | bare p99 ms | ratio (target ≥ 0.8×) |\n');
+    process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|\n');
+    for (const row of rows) process.stdout.write(`${row}\n`);
+  } finally {
+    child.stdin!.end();
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
