@@ -77,3 +77,18 @@ describe('the Nano catalog', () => {
     expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-catalog.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
   });
 });
+
+describe('docs/catalog.md', () => {
+  it('is exactly what scripts/gen-catalog-doc.ts renders from the catalog data (run it after changing the catalog)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { renderCatalogDoc, catalogPath, docPath } = require('../../../scripts/gen-catalog-doc') as typeof import('../../../scripts/gen-catalog-doc');
+    const expected = renderCatalogDoc(JSON.parse(readFileSync(catalogPath, 'utf8')));
+    expect(readFileSync(docPath, 'utf8')).toBe(expected);
+  });
+
+  it('documents every permission and every action of the catalog', () => {
+    const page = readFileSync(resolve(__dirname, '../../../docs/catalog.md'), 'utf8');
+    for (const p of nanoCatalog.permissions) expect(page).toContain(`\`${p.name}\``);
+    for (const action of Object.keys(nanoCatalog.actions!)) expect(page).toContain(`| \`${action}\` |`);
+  });
+});
