@@ -26,6 +26,7 @@ const DATA = join(__dirname, '..', 'fixtures', 'data');
 
 interface Endpoints {
   full: { tcp: number; path: string };
+  framing: { tcp: number; path: string };
   bare: { tcp: number; path: string };
   account: string;
 }
@@ -47,6 +48,21 @@ async function serve(): Promise<void> {
   config.ipc.local = { ...config.ipc.local, enable: true, path: join(dir, 'full.sock') };
   const servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: DATA });
   const fullTcp = servers.addresses().find((a) => a.transport === 'tcp') as { port: number };
+
+  // The IPC layer alone: the same server with a stand-in dispatcher that answers a constant, to
+  // separate the cost of framing and connection handling from the dispatcher's.
+  const constant = { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } };
+  const standIn = {
+    handleEnvelope: async () => constant,
+    handleLegacy: async () => ({ outcome: 'ok' as const, body: {} }),
+    handleFlatbuffers: async () => new Uint8Array(0),
+    closeSession: () => undefined,
+  };
+  const framingConfig = defaultNodeConfig(DATA);
+  framingConfig.ipc.tcp = { ...framingConfig.ipc.tcp, enable: true, port: 0 };
+  framingConfig.ipc.local = { ...framingConfig.ipc.local, enable: true, path: join(dir, 'framing.sock') };
+  const framingServers = await startIpcServers({ config: framingConfig, dispatcher: standIn, logger: pino({ level: 'silent' }), dataDir: DATA });
+  const framingTcp = framingServers.addresses().find((a) => a.transport === 'tcp') as { port: number };
 
   // The floor: frame parsing (preamble, be32 length, payload) and a constant answer.
   const answer = Buffer.from(stringifyAscii({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }), 'latin1');
@@ -77,13 +93,14 @@ async function serve(): Promise<void> {
 
   const endpoints: Endpoints = {
     full: { tcp: fullTcp.port, path: join(dir, 'full.sock') },
+    framing: { tcp: framingTcp.port, path: join(dir, 'framing.sock') },
     bare: { tcp: (bareTcp.address() as net.AddressInfo).port, path: join(dir, 'bare.sock') },
     account: rep.account,
   };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => {
-    void servers.close().then(() => {
+    void Promise.all([servers.close(), framingServers.close()]).then(() => {
       rmSync(dir, { recursive: true, force: true });
       process.exit(0);
     });
@@ -157,8 +174,8 @@ async function main(): Promise<void> {
     { name: 'AccountWeight', request: frame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })) },
   ];
   const transports = [
-    { name: 'unix', full: endpoints.full.path, bare: endpoints.bare.path },
-    { name: 'tcp', full: endpoints.full.tcp, bare: endpoints.bare.tcp },
+    { name: 'unix', full: endpoints.full.path, framing: endpoints.framing.path, bare: endpoints.bare.path },
+    { name: 'tcp', full: endpoints.full.tcp, framing: endpoints.framing.tcp, bare: endpoints.bare.tcp },
   ];
   try {
     // Warm both servers (JIT) before measuring.
@@ -169,8 +186,20 @@ async function main(): Promise<void> {
       }
     }
     const rows: string[] = [];
+    const layerRows: string[] = [];
     for (const t of transports) {
       for (const clients of [1, 16]) {
+        let layer: Run | null = null;
+        let layerBare: Run | null = null;
+        for (let round = 0; round < ROUNDS; round++) {
+          const f = await load(t.framing, messages[0].request, clients, DURATION);
+          const b = await load(t.bare, messages[0].request, clients, DURATION);
+          if (layer === null || f.rps > layer.rps) layer = f;
+          if (layerBare === null || b.rps > layerBare.rps) layerBare = b;
+        }
+        layerRows.push(
+          `| ${t.name} | ${clients} | ${Math.round(layer!.rps)} | ${layer!.p99.toFixed(2)} | ${Math.round(layerBare!.rps)} | ${layerBare!.p99.toFixed(2)} | ${(layer!.rps / layerBare!.rps).toFixed(2)}× |`,
+        );
         for (const m of messages) {
           // Alternate full and bare over ROUNDS, keep each one's best round (noise on a shared machine only slows).
           let full: Run | null = null;
@@ -191,6 +220,10 @@ async function main(): Promise<void> {
     process.stdout.write('| transport | clients | message | full req/s | full p99 ms | bare req/s | bare p99 ms | ratio (target ≥ 0.8×) |\n');
     process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);
+    process.stdout.write('\nThe IPC layer alone (the same server, a stand-in dispatcher answering a constant) vs the bare server, IsAlive frames\n\n');
+    process.stdout.write('| transport | clients | IPC layer req/s | IPC layer p99 ms | bare req/s | bare p99 ms | ratio |\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|\n');
+    for (const row of layerRows) process.stdout.write(`${row}\n`);
   } finally {
     child.stdin!.end();
   }

@@ -6,6 +6,8 @@ import { IpcError, IpcErrorCode } from './errors';
 import type { NodeConfig } from './node-config';
 import { closeServer, listen, listenUnixSocket, type UnixSocketListener } from './unix-socket';
 
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
 /** Where a transport listens. */
 export type IpcAddress =
   | { transport: 'tcp'; host: string; port: number; accessCheck: boolean }
@@ -42,10 +44,19 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
   const closers: Array<() => Promise<void>> = [];
   const maxConnections = config.ipc.maxConnections;
 
+  // A flood of refused connections logs one line per interval, with the count, not one per connection.
+  let refusedSinceLog = 0;
+  let lastRefusalLog = 0;
   const accept = (transport: TransportName, allowUnsafe: boolean, ioTimeout: number, secret: Buffer | null) => (socket: net.Socket) => {
     if (connections.size >= maxConnections) {
-      logger.warn({ code: IpcErrorCode.tooManyConnections, transport, maxConnections }, 'ipc connection refused: max_connections reached');
       socket.destroy();
+      refusedSinceLog += 1;
+      const now = Date.now();
+      if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
+        logger.warn({ code: IpcErrorCode.tooManyConnections, transport, maxConnections, refused: refusedSinceLog }, 'ipc connections refused: max_connections reached');
+        lastRefusalLog = now;
+        refusedSinceLog = 0;
+      }
       return;
     }
     const connection = new IpcConnection(socket, {

@@ -102,6 +102,20 @@ describe('nano-access serve --data DIR', () => {
     expect(fs.existsSync(data.socket)).toBe(false);
   });
 
+  it('stops on the unsafe `stop` action over encoding 2 when the transport allows unsafe', async () => {
+    const data = dataDir(null);
+    cleanups.push(data.cleanup);
+    fs.writeFileSync(path.join(data.dir, 'config-node.toml'), `[node.ipc.local]\nenable = true\npath = "${data.socket}"\nallow_unsafe = true\n`);
+    const run = inProcess(['serve', '--data', data.dir]);
+    await waitFor(() => run.out().includes('listening on unix'), 'the listening line');
+    const client = new IpcClient({ path: data.socket, env: {} });
+    expect(await client.legacy({ action: 'stop' })).toEqual({ error: 'Unsafe RPC not allowed' });
+    expect(await client.legacy({ action: 'stop' }, { unsafe: true })).toEqual({ success: '' });
+    expect(await run.exit).toBe(0);
+    await client.close();
+    expect(fs.existsSync(data.socket)).toBe(false);
+  });
+
   describe('as a real child process (built dist)', () => {
     let child: ChildProcess | null = null;
     afterEach(() => {
