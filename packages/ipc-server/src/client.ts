@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
-import type { ResponseEnvelope } from '@nano-access/protocol';
+import { decodeFlatbuffersEnvelope, type ResponseEnvelope } from '@nano-access/protocol';
 import { ClientHandshake } from './access-check';
 import { readAccessSecret } from './access-secret';
 import { ByteQueue } from './byte-queue';
@@ -48,6 +48,8 @@ export class IpcClient extends EventEmitter {
   private responseLength = -1;
   /** Set once an encoding 3/4 request was sent: only those can subscribe to events. */
   private mayReceiveEvents = false;
+  /** Set once an encoding 3 request was sent: events may then come as flatbuffers Envelopes. */
+  private mayReceiveFlatbuffersEvents = false;
   private closedByUser = false;
 
   constructor(options: IpcClientOptions = {}) {
@@ -72,6 +74,7 @@ export class IpcClient extends EventEmitter {
     this.closedByUser = false;
     const socket = await this.ensureConnected();
     if (encoding === 3 || encoding === 4) this.mayReceiveEvents = true;
+    if (encoding === 3) this.mayReceiveFlatbuffersEvents = true;
     return new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         // Answers are matched by order: once one is missing the stream cannot be trusted.
@@ -213,7 +216,7 @@ export class IpcClient extends EventEmitter {
       if (payload === null) return;
       this.responseLength = -1;
       const frame = Buffer.from(payload); // our own copy: the queue's blocks are shared
-      const event = this.mayReceiveEvents ? asEvent(frame) : null;
+      const event = this.mayReceiveEvents ? asEvent(frame, this.mayReceiveFlatbuffersEvents) : null;
       if (event !== null) {
         this.emit('event', event);
         continue;
@@ -253,17 +256,25 @@ const EVENT_MARKER = Buffer.from('"message_type":"Event', 'latin1');
  * A pushed event envelope, or null for an answer. Events are the frames whose
  * message_type starts with "Event", except EventAck (the answer to a subscription).
  */
-function asEvent(frame: Buffer): ResponseEnvelope | null {
-  if (frame[0] !== 0x7b || frame.indexOf(EVENT_MARKER) < 0) return null;
+function asEvent(frame: Buffer, flatbuffers: boolean): ResponseEnvelope | null {
+  if (frame[0] !== 0x7b) {
+    // Not JSON: a flatbuffers Envelope (answer or event) when encoding 3 is in use.
+    if (!flatbuffers) return null;
+    const decoded = decodeFlatbuffersEnvelope(frame);
+    return decoded.ok && isEventType(decoded.value.message_type) ? (decoded.value as unknown as ResponseEnvelope) : null;
+  }
+  if (frame.indexOf(EVENT_MARKER) < 0) return null;
   try {
     const value = JSON.parse(frame.toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && typeof (value as ResponseEnvelope).message_type === 'string' && (value as ResponseEnvelope).message_type.startsWith('Event') && (value as ResponseEnvelope).message_type !== 'EventAck') {
-      return value as ResponseEnvelope;
-    }
+    if (typeof value === 'object' && value !== null && isEventType((value as ResponseEnvelope).message_type)) return value as ResponseEnvelope;
   } catch {
-    // Not JSON: an answer (encoding 3 is binary).
+    // Not JSON after all: an answer.
   }
   return null;
+}
+
+function isEventType(messageType: unknown): boolean {
+  return typeof messageType === 'string' && messageType.startsWith('Event') && messageType !== 'EventAck';
 }
 
 function parseJsonResponse(payload: Buffer): unknown {

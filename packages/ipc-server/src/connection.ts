@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Dispatcher, ResponseEnvelope, Session } from '@nano-access/protocol';
-import { errorEnvelope, stringifyAscii } from '@nano-access/protocol';
+import { encodeFlatbuffersEnvelope, errorEnvelope, stringifyAscii } from '@nano-access/protocol';
 import { ServerHandshake } from './access-check';
 import { ByteQueue } from './byte-queue';
 import { IpcErrorCode } from './errors';
@@ -52,6 +52,8 @@ export class IpcConnection implements Session {
   private closed = false;
   private ending = false;
   private stallTimer: NodeJS.Timeout | null = null;
+  /** Events go out in the encoding of the latest v2 request: flatbuffers for a flatbuffers client. */
+  private eventEncoding: 3 | 4 = 4;
   private readonly log: Logger;
 
   constructor(
@@ -71,7 +73,10 @@ export class IpcConnection implements Session {
     if (this.handshake !== null) this.armStallTimer(false);
   }
 
-  /** Session: an event for this connection's subscriptions, sent as a JSON envelope frame. */
+  /**
+   * Session: an event for this connection's subscriptions, as a response frame in the encoding of
+   * the connection's latest v2 request (a JSON envelope, or a flatbuffers Envelope).
+   */
   push(envelope: ResponseEnvelope): void {
     if (this.closed || this.ending) return;
     if (this.socket.writableLength > SLOW_CONSUMER_BYTES) {
@@ -79,7 +84,7 @@ export class IpcConnection implements Session {
       this.destroy();
       return;
     }
-    this.socket.write(encodeAsciiResponse(stringifyAscii(envelope)));
+    this.socket.write(this.eventEncoding === 3 ? encodeResponse(encodeFlatbuffersEnvelope(envelope)) : encodeAsciiResponse(stringifyAscii(envelope)));
   }
 
   /** Ends the connection (server shutdown). */
@@ -211,10 +216,12 @@ export class IpcConnection implements Session {
           return encodeAsciiResponse(stringifyAscii(result.body));
         }
         case 3: {
+          this.eventEncoding = 3;
           const bytes = await dispatcher.handleFlatbuffers(frame.payload, { transport: 'ipc', session: this });
           return encodeResponse(bytes);
         }
         case 4: {
+          this.eventEncoding = 4;
           const envelope = parseJson(frame.payload);
           if (!envelope.ok) {
             return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${envelope.error}`)));

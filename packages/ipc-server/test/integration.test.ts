@@ -157,6 +157,22 @@ describe('the IPC server with the real dispatcher, policy store and embedded bac
     expect(dispatcher.metrics().subscriptions).toMatchObject({ sessions: 0, confirmationSubscribers: 0 });
   });
 
+  it('pushes events as flatbuffers Envelopes to a client that subscribed over encoding 3', async () => {
+    const c = client();
+    const events: Array<{ message_type: string; message: Record<string, unknown> }> = [];
+    c.on('event', (event) => events.push(event));
+    const subscribe = encodeFlatbuffersEnvelope({ message_type: 'TopicConfirmation', message: {}, credentials: 'watcher' });
+    const ack = decodeFlatbuffersEnvelope(await c.request(3, subscribe));
+    expect(ack.ok && ack.value.message_type).toBe('EventAck');
+    confirm('D'.repeat(64));
+    await waitFor(() => events.length === 1, 10_000, 'the flatbuffers event');
+    expect(events[0].message_type).toBe('EventConfirmation');
+    expect(events[0].message).toMatchObject({ hash: 'D'.repeat(64) });
+    // Answers still come back as answers.
+    const alive = decodeFlatbuffersEnvelope(await c.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })));
+    expect(alive.ok && alive.value.message_type).toBe('IsAlive');
+  });
+
   it('speaks encoding 3 (flatbuffers) end to end', async () => {
     const c = client();
     const request = encodeFlatbuffersEnvelope({ message_type: 'AccountWeight', message: { account: ACCOUNT } });

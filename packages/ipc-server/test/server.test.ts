@@ -180,6 +180,18 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     expect((await p.nextJson()).request.action).toHaveLength(51);
   });
 
+  it('drops a truncated frame when the client hangs up, and keeps serving others', async () => {
+    const port = await start();
+    const truncated = await peer(port);
+    truncated.socket.end(frame(4, '{"message_type":"IsAlive","message":{}}').subarray(0, 20));
+    expect(await truncated.waitClosed()).toBe(true);
+    expect(truncated.raw.length).toBe(0);
+    await waitFor(() => servers!.connectionCount() === 0, 10_000, 'the truncated connection to be gone');
+    const other = await peer(port);
+    other.write(frame(1, '{"action":"next"}'));
+    expect((await other.nextJson()).request).toEqual({ action: 'next' });
+  });
+
   it('closes a connection whose frame stalls past io_timeout', async () => {
     const p = await peer(await start((c) => {
       c.ipc.tcp.ioTimeout = 0.3;
