@@ -173,36 +173,39 @@ export class ModelBuilder {
   private names(entry: Record<string, unknown>, entryNode: number, node: number, key: string): NameRef[] {
     const value = Object.prototype.hasOwnProperty.call(entry, key) ? entry[key] : undefined;
     if (value === undefined) return NO_NAMES;
-    const fallback = node === NONE ? this.map.valueRange(entryNode) : this.map.valueRange(node);
+    const map = this.map;
+    // Where an item cannot be placed exactly: the whole value (or, failing that, the entry).
+    const place = node === NONE ? entryNode : node;
     if (typeof value === 'string') {
       // Offsets inside the literal are exact only when its raw text is its value (no escapes, one line).
-      const exact = node !== NONE && this.map.kind(node) === NodeKind.PlainString && fallback.end - fallback.start - 2 === value.length;
-      return this.splitCommaList(value, exact ? fallback.start + 1 : -1, fallback, key);
+      const start = map.valueStart(place);
+      const exact = node !== NONE && map.kind(node) === NodeKind.PlainString && map.valueEnd(node) - start - 2 === value.length;
+      return this.splitCommaList(value, exact ? start + 1 : -1, place, key);
     }
     if (!Array.isArray(value)) return NO_NAMES; // invalid-type, already reported
-    const items = node !== NONE && this.map.kind(node) === NodeKind.Array ? this.map.children(node) : [];
     const out: NameRef[] = [];
-    for (let i = 0; i < value.length; i++) {
+    // The scanner's items are in smol-toml's order: walk both side by side.
+    let itemNode = node !== NONE && map.kind(node) === NodeKind.Array ? map.firstChild(node) : NONE;
+    for (let i = 0; i < value.length; i++, itemNode = itemNode === NONE ? NONE : map.nextSibling(itemNode)) {
       const item: unknown = value[i];
       if (typeof item !== 'string') continue; // invalid-type, already reported
-      const itemNode = items[i];
-      const itemRange = itemNode === undefined ? fallback : this.map.valueRange(itemNode);
+      const at = itemNode === NONE ? place : itemNode;
       const start = trimStart(item, 0, item.length);
       const end = trimEnd(item, start, item.length);
       if (start === end) {
-        this.reporter.warning('empty-item', 'emptyItem', `Empty item in "${key}" is ignored.`, itemRange);
+        this.reporter.warning('empty-item', 'emptyItem', `Empty item in "${key}" is ignored.`, map.valueRange(at));
         continue;
       }
-      const exact =
-        itemNode !== undefined && this.map.kind(itemNode) === NodeKind.PlainString && itemRange.end - itemRange.start - 2 === item.length;
-      const range = exact ? { start: itemRange.start + 1 + start, end: itemRange.start + 1 + end } : itemRange;
+      const itemStart = map.valueStart(at);
+      const exact = itemNode !== NONE && map.kind(itemNode) === NodeKind.PlainString && map.valueEnd(itemNode) - itemStart - 2 === item.length;
+      const range = exact ? { start: itemStart + 1 + start, end: itemStart + 1 + end } : map.valueRange(at);
       out.push({ name: start === 0 && end === item.length ? item : item.slice(start, end), range });
     }
     return out;
   }
 
-  /** Splits "a, b,, c": items trimmed, empty items warned about and dropped. `base` < 0: no exact offsets. */
-  private splitCommaList(value: string, base: number, fallback: SourceRange, key: string): NameRef[] {
+  /** Splits "a, b,, c": items trimmed, empty items warned about and dropped. `base` < 0: no exact offsets, items get `place`'s range. */
+  private splitCommaList(value: string, base: number, place: number, key: string): NameRef[] {
     const out: NameRef[] = [];
     if (trimStart(value, 0, value.length) === value.length) return out; // "" or blanks: an empty list, said plainly
     let from = 0;
@@ -212,18 +215,17 @@ export class ModelBuilder {
       const start = trimStart(value, from, to);
       const end = trimEnd(value, start, to);
       if (start === end) {
-        let range = fallback;
-        if (base >= 0) {
-          // An empty item: its blanks, or the comma that closes (or opens) it when there are none.
-          if (to > from) range = { start: base + from, end: base + to };
-          else if (comma !== -1) range = { start: base + comma, end: base + comma + 1 };
-          else range = { start: base + from - 1, end: base + from };
-        }
+        let range: SourceRange;
+        if (base < 0) range = this.map.valueRange(place);
+        // An empty item: its blanks, or the comma that closes (or opens) it when there are none.
+        else if (to > from) range = { start: base + from, end: base + to };
+        else if (comma !== -1) range = { start: base + comma, end: base + comma + 1 };
+        else range = { start: base + from - 1, end: base + from };
         this.reporter.warning('empty-item', 'emptyItem', `Empty item in "${key}" is ignored.`, range);
       } else {
         out.push({
           name: value.slice(start, end),
-          range: base >= 0 ? { start: base + start, end: base + end } : fallback,
+          range: base >= 0 ? { start: base + start, end: base + end } : this.map.valueRange(place),
         });
       }
       if (comma === -1) return out;
