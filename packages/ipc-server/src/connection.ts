@@ -175,7 +175,11 @@ export class IpcConnection implements Session {
         const item = this.work.shift()!;
         if ('closeWith' in item) {
           const response = item.closeWith ?? (await this.flatbuffersFormatError());
-          if (!this.closed) this.socket.end(response);
+          if (!this.closed) {
+            this.socket.end(response);
+            // A peer that never closes its side must not hold the connection.
+            setTimeout(() => this.destroy(), this.options.ioTimeoutMs).unref();
+          }
           return;
         }
         const response = await this.answer(item.frame);

@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { startIpcServers, type IpcServers } from '../src/server';
 import { EchoDispatcher, frame, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig, waitFor } from './helpers';
 import type { NodeConfig } from '../src/node-config';
@@ -158,6 +159,21 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     p.write(head); // no payload at all
     expect(await p.nextJson()).toEqual({ error: 'Invalid request: frame length 1025 exceeds max_frame_bytes (1024)' });
     expect(await p.waitClosed()).toBe(true);
+  });
+
+  it('destroys the connection after the error answer even if the peer keeps its side open', async () => {
+    const port = await start((c) => {
+      c.ipc.tcp.ioTimeout = 2;
+    });
+    const socket = net.createConnection({ port, host: '127.0.0.1', allowHalfOpen: true });
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.resume();
+    socket.write(frame(4, ''));
+    await new Promise<void>((resolve) => socket.once('end', () => resolve()));
+    expect(servers!.connectionCount()).toBe(1); // half-closed: we never end our side
+    await waitFor(() => servers!.connectionCount() === 0, 10_000, 'the server to drop the connection');
+    socket.destroy();
   });
 
   it('refuses a 4 GiB length without allocating it', async () => {
