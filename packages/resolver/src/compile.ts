@@ -120,7 +120,8 @@ class PolicyBuilder {
   private readonly sets: number[] = [];
   /** Hash of a set's words → its offset, or offsets when hashes collide. */
   private readonly setIndex = new Map<number, number | number[]>();
-  private readonly profileIndex = new Map<string, number>();
+  /** Hash of a profile → its number, or numbers when hashes collide. */
+  private readonly profileIndex = new Map<number, number | number[]>();
   private readonly profileStart: number[] = [];
   private readonly profilePool: number[] = [];
   /** Profile → offset of its effective set. */
@@ -145,27 +146,52 @@ class PolicyBuilder {
 
   place(user: ResolvedUser): void {
     if (this.slots.has(user.id)) return; // a duplicate id: the parser's error; the first entry wins
-    const key = profileKey(user);
-    let profile = this.profileIndex.get(key);
-    if (profile === undefined) {
-      profile = this.profileStart.length;
-      this.profileIndex.set(key, profile);
-      this.profileStart.push(this.profilePool.length);
-      const pool = this.profilePool;
-      pool.push((user.bare ? PROFILE_BARE : 0) | (user.isDefault ? PROFILE_DEFAULT : 0));
-      pool.push(user.roles.length);
-      for (const id of user.roles) pool.push(id);
-      pool.push(user.allow.length);
-      for (const id of user.allow) pool.push(id);
-      pool.push(user.deny.length);
-      for (const id of user.deny) pool.push(id);
-      this.effectiveSet(user, this.scratch);
-      this.profileSet.push(this.internSet(this.scratch));
-    }
+    const profile = this.internProfile(user);
     this.slotProfile.push(profile);
     this.slotUserIndex.push(user.index);
     // ownString: an id sliced out of a large source would keep the whole source alive.
     this.slots.set(ownString(user.id), this.profileSet[profile]);
+  }
+
+  /** The profile number of (default?, bare, roles, allow, deny), adding it (and its effective set) when new. */
+  private internProfile(user: ResolvedUser): number {
+    const flags = (user.bare ? PROFILE_BARE : 0) | (user.isDefault ? PROFILE_DEFAULT : 0);
+    // Hashed as numbers (FNV-1a over the ids), not as a key string: a million users, no garbage.
+    let hash = Math.imul(0x811c9dc5 ^ flags, 0x01000193);
+    for (const list of [user.roles, user.allow, user.deny]) {
+      hash = Math.imul(hash ^ (list.length + 0x9e37), 0x01000193);
+      for (const id of list) hash = Math.imul(hash ^ id, 0x01000193);
+    }
+    hash >>>= 2;
+    const known = this.profileIndex.get(hash);
+    if (typeof known === 'number' && this.sameProfile(known, flags, user)) return known;
+    if (Array.isArray(known)) for (const profile of known) if (this.sameProfile(profile, flags, user)) return profile;
+
+    const profile = this.profileStart.length;
+    if (known === undefined) this.profileIndex.set(hash, profile);
+    else if (typeof known === 'number') this.profileIndex.set(hash, [known, profile]);
+    else known.push(profile);
+    this.profileStart.push(this.profilePool.length);
+    const pool = this.profilePool;
+    pool.push(flags);
+    for (const list of [user.roles, user.allow, user.deny]) {
+      pool.push(list.length);
+      for (const id of list) pool.push(id);
+    }
+    this.effectiveSet(user, this.scratch);
+    this.profileSet.push(this.internSet(this.scratch));
+    return profile;
+  }
+
+  private sameProfile(profile: number, flags: number, user: ResolvedUser): boolean {
+    const pool = this.profilePool;
+    let at = this.profileStart[profile];
+    if (pool[at++] !== flags) return false;
+    for (const list of [user.roles, user.allow, user.deny]) {
+      if (pool[at++] !== list.length) return false;
+      for (const id of list) if (pool[at++] !== id) return false;
+    }
+    return true;
   }
 
   finish(roleNames: string[], roleAllow: Int32Array[], userCount: number): CompiledPolicy<string> {
@@ -229,10 +255,6 @@ interface ResolvedUser {
   roles: number[];
   allow: number[];
   deny: number[];
-}
-
-function profileKey(user: ResolvedUser): string {
-  return `${user.isDefault ? 'd' : 'u'}${user.bare ? 'b' : 'i'}${user.roles.join(',')}|${user.allow.join(',')}|${user.deny.join(',')}`;
 }
 
 function orRow(into: Uint32Array, intoBase: number, from: Uint32Array, fromBase: number, words: number): void {
