@@ -6,6 +6,11 @@
  * the body and answers the same JSON envelope. Same run, same load, loopback
  * only, bounded (DURATION seconds per case). Target: gateway ≥ 0.85× bare.
  *
+ * A third server, the same gateway over a dispatcher answering a constant envelope,
+ * separates the HTTP layer's own cost from the dispatcher's (validation, address
+ * checksums, authorization, backend). Besides req/s (which a loaded machine
+ * bends), the server's CPU time per request is measured: the steadier figure.
+ *
  * The servers run in a child process so autocannon does not share their event loop.
  *
  *   npx tsc -b && npx tsx bench/gateway.ts
@@ -24,6 +29,8 @@ const DATA = join(__dirname, '..', 'fixtures', 'data');
 
 interface Ports {
   gateway: number;
+  /** The same gateway over a dispatcher that answers a constant envelope: the HTTP layer's own cost. */
+  layer: number;
   bare: number;
   account: string;
 }
@@ -40,6 +47,13 @@ async function serve(): Promise<void> {
   const dispatcher = new Dispatcher({ policy: store, backend });
   const gateway = createGateway({ dispatcher, store, config: { ...defaultRpcConfig(), port: 0 } });
   const address = await gateway.listen();
+  const constant = {
+    handleEnvelope: async () => ({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }),
+    handleMessage: async () => ({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }),
+    handleLegacy: async () => ({ outcome: 'ok' as const, body: { weight: rep.weight } }),
+  };
+  const layer = createGateway({ dispatcher: constant, store, config: { ...defaultRpcConfig(), port: 0 } });
+  const layerAddress = await layer.listen();
 
   // The floor: read the body, parse it, answer the same envelope / legacy JSON.
   const bare = createServer((req, res) => {
@@ -58,9 +72,13 @@ async function serve(): Promise<void> {
     });
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const ports: Ports = { gateway: address.port, bare: (bare.address() as AddressInfo).port, account: rep.account };
+  const ports: Ports = { gateway: address.port, layer: layerAddress.port, bare: (bare.address() as AddressInfo).port, account: rep.account };
   process.stdout.write(`${JSON.stringify(ports)}\n`);
-  process.stdin.resume();
+  // "cpu" on stdin → this process's CPU time so far (µs), so the parent can charge each run its CPU.
+  createInterface({ input: process.stdin }).on('line', () => {
+    const usage = process.cpuUsage();
+    process.stdout.write(`${usage.user + usage.system}\n`);
+  });
   process.stdin.on('end', () => process.exit(0));
 }
 
@@ -69,6 +87,9 @@ interface Run {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Server CPU time per request, µs: robust to a loaded machine, where req/s is not. */
+  cpuPerRequest: number;
+  requests: number;
 }
 
 type Autocannon = (options: Record<string, unknown>) => Promise<{
@@ -78,7 +99,10 @@ type Autocannon = (options: Record<string, unknown>) => Promise<{
   non2xx: number;
 }>;
 
+let askCpu: () => Promise<number> = () => Promise.resolve(0);
+
 async function load(url: string, path: string, body: string): Promise<Run> {
+  const cpuBefore = await askCpu();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const autocannon = require('autocannon') as Autocannon;
   const result = await autocannon({
@@ -89,7 +113,16 @@ async function load(url: string, path: string, body: string): Promise<Run> {
     connections: CONNECTIONS,
     duration: DURATION,
   });
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+  const cpuAfter = await askCpu();
+  const requests = (result as unknown as { requests: { total: number } }).requests.total;
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, requests),
+    requests,
+  };
 }
 
 async function main(): Promise<void> {
@@ -99,16 +132,27 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
   });
   const ports = JSON.parse(line) as Ports;
+  const answers = createInterface({ input: child.stdout! });
+  const waiting: Array<(value: number) => void> = [];
+  answers.on('line', (text) => waiting.shift()?.(Number(text)));
+  askCpu = () =>
+    new Promise<number>((resolve) => {
+      waiting.push(resolve);
+      child.stdin!.write('cpu\n');
+    });
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const layerUrl = `http://127.0.0.1:${ports.layer}`;
   const bareUrl = `http://127.0.0.1:${ports.bare}`;
   const cases = [
-    { name: 'AccountWeight (POST /api/v2/AccountWeight)', path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
-    { name: 'legacy account_weight (POST /)', path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
+    { name: 'AccountWeight (POST /api/v2/AccountWeight)', url: gatewayUrl, path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
+    { name: 'legacy account_weight (POST /)', url: gatewayUrl, path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
+    { name: 'HTTP layer only: AccountWeight, constant dispatcher', url: layerUrl, path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
+    { name: 'HTTP layer only: legacy, constant dispatcher', url: layerUrl, path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
   ];
   try {
     // Warm both servers (JIT) before measuring.
     for (const c of cases) {
-      await load(gatewayUrl, c.path, c.body);
+      await load(c.url, c.path, c.body);
       await load(bareUrl, c.path, c.body);
     }
     const rows: string[] = [];
@@ -116,25 +160,36 @@ async function main(): Promise<void> {
       // Alternate gateway and bare over ROUNDS, keep each one's best round (noise on a shared machine only slows).
       let gw: Run | null = null;
       let bare: Run | null = null;
+      const gwCpu: number[] = [];
+      const bareCpu: number[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const g = await load(gatewayUrl, c.path, c.body);
+        const g = await load(c.url, c.path, c.body);
         const b = await load(bareUrl, c.path, c.body);
         if (g.errors + g.non2xx > 0 || b.errors + b.non2xx > 0) throw new Error(`${c.name}: errors or non-2xx answers (gateway ${g.errors}/${g.non2xx}, bare ${b.errors}/${b.non2xx})`);
         if (gw === null || g.rps > gw.rps) gw = g;
         if (bare === null || b.rps > bare.rps) bare = b;
+        gwCpu.push(g.cpuPerRequest);
+        bareCpu.push(b.cpuPerRequest);
       }
+      const gCpu = median(gwCpu);
+      const bCpu = median(bareCpu);
       rows.push(
-        `| ${c.name} | ${Math.round(gw!.rps)} | ${gw!.p99} | ${Math.round(bare!.rps)} | ${bare!.p99} | ${(gw!.rps / bare!.rps).toFixed(2)}× |`,
+        `| ${c.name} | ${Math.round(gw!.rps)} | ${gw!.p99} | ${gCpu.toFixed(1)} | ${Math.round(bare!.rps)} | ${bare!.p99} | ${bCpu.toFixed(1)} | ${(gw!.rps / bare!.rps).toFixed(2)}× | ${(bCpu / gCpu).toFixed(2)}× |`,
       );
     }
     process.stdout.write(`\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`);
-    process.stdout.write('| case | gateway req/s | gateway p99 ms | bare req/s | bare p99 ms | ratio (target ≥ 0.85×) |\n');
-    process.stdout.write('|---|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('| case | gateway req/s | p99 ms | CPU µs/req | bare req/s | p99 ms | CPU µs/req | req/s ratio (target ≥ 0.85×) | CPU ratio (bare/gateway) |\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);
   } finally {
     child.stdin!.end();
     child.kill();
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 if (process.argv.includes('--serve')) {
