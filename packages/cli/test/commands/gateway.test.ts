@@ -97,6 +97,44 @@ describe('nano-access gateway --data DIR', () => {
     expect(run.out()).toContain('stopped');
   });
 
+  it('runs as its own process and reloads the policy on SIGHUP (the binary)', async () => {
+    const tcp = servers.addresses().find((a) => a.transport === 'tcp');
+    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp');
+    const data = mkdtempSync(join(tmpdir(), 'na-cli-gateway-hup-'));
+    writeFileSync(join(data, 'config-rpc.toml'), `port = 0\n[process]\nipc_port = ${tcp.port}\n`);
+    writeFileSync(join(data, 'config-access.toml'), ACCESS, { mode: 0o600 });
+    const bin = join(REPO, 'packages', 'cli', 'bin', 'nano-access.js');
+    const child = spawn(process.execPath, [bin, 'gateway', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let deadline = Date.now() + 30_000;
+      while (!/listening on (http:\/\/\S+)/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      expect({ url, err }).toMatchObject({ url: expect.stringMatching(/^http:/) });
+      const list = () => post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': READER });
+      expect((await list()).status).toBe(200);
+      // Drop the reader's wallet_read, then ask for a reload by signal.
+      writeFileSync(join(data, 'config-access.toml'), ACCESS.replace('allow = "wallet_read"', 'allow = "account_query"'));
+      child.kill('SIGHUP');
+      deadline = Date.now() + 20_000;
+      while (!err.includes('reload requested by signal') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(err).toContain('reload requested by signal');
+      let status = 0;
+      while (Date.now() < deadline && (status = (await list()).status) !== 403) await new Promise((r) => setTimeout(r, 50));
+      expect(status).toBe(403);
+      expect(child.exitCode).toBeNull(); // SIGHUP did not kill it
+    } finally {
+      child.kill('SIGINT');
+      rmSync(data, { recursive: true, force: true });
+    }
+    expect(await exited).toBe(0);
+    expect(out).toContain('stopped');
+  });
+
   it('refuses to start on an unknown config-rpc.toml key, with its line and column', async () => {
     const bad = mkdtempSync(join(tmpdir(), 'na-cli-gateway-bad-'));
     try {

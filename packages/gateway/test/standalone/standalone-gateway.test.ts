@@ -30,9 +30,10 @@ class IpcServerUnderTest {
 
   constructor(private readonly dataDir: string) {}
 
-  async start(): Promise<void> {
+  async start(socketPath?: string): Promise<void> {
     const config: NodeConfig = defaultNodeConfig(this.dataDir);
     config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: this.port, allowUnsafe: true };
+    if (socketPath !== undefined) config.ipc.local = { ...config.ipc.local, enable: true, path: socketPath };
     this.backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
     this.dispatcher = new Dispatcher({ policy: this.store, backend: this.backend });
     this.servers = await startIpcServers({ config, dispatcher: this.dispatcher, logger: silent, dataDir: this.dataDir });
@@ -156,6 +157,30 @@ describe('the standalone gateway with enable_control = true', () => {
       const denied = await postJson(gw.address.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.walletReader });
       expect(denied.status).toBe(403);
       expect(denied.json).toEqual({ error: 'Access denied' });
+    } finally {
+      await gw.close();
+      await ipc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the standalone gateway over a unix socket ([process] ipc_path)', () => {
+  it('forwards v2 and legacy requests over the socket', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-unix-'));
+    const socket = join(dir, 'ipc.sock');
+    const ipc = new IpcServerUnderTest(dir);
+    await ipc.start(socket);
+    const config = testConfig();
+    // ipc_path wins over TCP: the port below has no server.
+    config.process = { ...config.process, ipcPath: socket, ipcPort: 1, numIpcConnections: 1 };
+    const gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
+    try {
+      const v2 = await postJson(gw.address.url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(v2.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+      const legacy = await postJson(gw.address.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+      expect(legacy.status).toBe(200);
+      expect(legacy.json).toMatchObject({ balance: account.balance });
     } finally {
       await gw.close();
       await ipc.stop();
