@@ -4,6 +4,7 @@
  * its floor. Run: npx tsc -b && node --expose-gc --import tsx bench/scale.ts
  * (npm run bench runs it so). Pass sizes to override: ... scale.ts 10000 100000
  */
+import os from 'node:os';
 import { parseAccessFile } from '@nano-access/parser';
 import { compile, nanoCatalog, type Policy } from '@nano-access/resolver';
 import { collectGarbage, credentialPool, generateAccessFile, permissionPool } from './_access-policy-gen';
@@ -107,5 +108,6 @@ const out = [
   ),
   '',
   '(×n) = growth over the previous row; users grow ×10 per row. heap/user: after GC, policy retained, source and model dropped.',
+  `node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end of the run.`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);
