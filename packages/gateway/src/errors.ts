@@ -24,6 +24,8 @@ export const GatewayErrorCode = {
   upstreamUnavailable: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE',
   /** Standalone mode: the IPC server answered something that is not a valid response (HTTP 502). */
   upstreamInvalid: 'NA_GATEWAY_UPSTREAM_INVALID',
+  /** A programming error: an option out of range (e.g. an IPC pool of 0 connections). */
+  badOption: 'NA_GATEWAY_BAD_OPTION',
   /** An unexpected failure inside the gateway (HTTP 500); a bug, logged with its stack. */
   internal: 'NA_GATEWAY_INTERNAL',
 } as const;

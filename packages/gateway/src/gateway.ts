@@ -20,6 +20,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** More Prometheus text for /metrics (the dispatcher's counters, say). */
   metricsSources?: ReadonlyArray<() => string>;
+  /** How long close() lets requests in flight finish before cutting them (ms, default 2000). */
+  closeGraceMs?: number;
 }
 
 /** Where a started gateway listens. */
@@ -37,7 +39,7 @@ export interface Gateway {
   listen(): Promise<GatewayAddress>;
   /** null before listen() resolved and after close(). */
   address(): GatewayAddress | null;
-  /** Stops accepting, closes idle and in-flight connections. Idempotent. */
+  /** Stops accepting, closes idle connections, lets requests in flight finish (closeGraceMs), then cuts the rest. Idempotent. */
   close(): Promise<void>;
   /** The gateway's own Prometheus text (what /metrics serves, without the store's part). */
   metricsText(): string;
@@ -141,11 +143,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       server = null;
       bound = null;
       return new Promise<void>((resolve) => {
-        current.close(() => resolve());
-        // Keep-alive and in-flight connections would hold close() open; a stopping
-        // gateway answers no more requests.
-        for (const socket of sockets) socket.destroy();
-        sockets.clear();
+        current.close(() => {
+          clearTimeout(grace);
+          resolve();
+        });
+        // Idle keep-alive connections go now; requests in flight get a short grace
+        // to finish their answer, then whatever is left is cut.
+        current.closeIdleConnections();
+        const grace = setTimeout(() => {
+          for (const socket of sockets) socket.destroy();
+        }, options.closeGraceMs ?? 2000);
+        grace.unref();
       });
     },
     metricsText() {

@@ -1,9 +1,10 @@
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import { createGateway } from '@nano-access/gateway';
 import { call, postJson } from './support/http-client';
 import { USERS } from './support/fixtures';
-import { ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
+import { ledgerRepresentative, startInProcess, testConfig, type RunningGateway } from './support/in-process';
 
 const rep = ledgerRepresentative();
 
@@ -311,5 +312,34 @@ describe('request logging ([logging] log_rpc)', () => {
       await gw.close();
     }
     expect(lines.join('')).not.toContain('"msg":"rpc"');
+  });
+});
+
+describe('close()', () => {
+  it('lets a request in flight finish its answer, then stops accepting', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    const dispatcher = {
+      handleEnvelope: async () => ({ time: Date.now(), message_type: 'Success', message: {} }),
+      handleMessage: async () => {
+        arrived();
+        await held;
+        return { time: Date.now(), message_type: 'Success', message: {} };
+      },
+      handleLegacy: async () => ({ outcome: 'ok' as const, body: {} }),
+    };
+    const policy = { check: () => true, messagePermission: () => null, action: () => undefined };
+    const gateway = createGateway({ dispatcher, store: { current: policy }, config: testConfig(), closeGraceMs: 10_000 });
+    const { url } = await gateway.listen();
+    const answer = postJson(url, '/api/v2/IsAlive', {});
+    await inFlight;
+    const closed = gateway.close();
+    release();
+    expect((await answer).json).toMatchObject({ message_type: 'Success' });
+    await closed;
+    await expect(postJson(url, '/api/v2/IsAlive', {})).rejects.toThrow(/ECONNREFUSED/);
+    expect(gateway.address()).toBeNull();
   });
 });

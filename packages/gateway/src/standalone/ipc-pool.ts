@@ -28,7 +28,9 @@ export class IpcPool {
   private closed = false;
 
   constructor(private readonly options: IpcPoolOptions) {
-    if (!Number.isInteger(options.size) || options.size < 1) throw new RangeError('IpcPool size must be a positive integer');
+    if (!Number.isInteger(options.size) || options.size < 1) {
+      throw new GatewayError(GatewayErrorCode.badOption, `IpcPool size must be a positive integer, not ${options.size}`);
+    }
     this.clients = Array.from({ length: options.size }, () => {
       const client = options.createClient();
       // Without a listener an 'error' event would crash the process; the failed request reports it.
