@@ -20,8 +20,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const DURATION = Number(process.env.BENCH_DURATION ?? 3);
-const ROUNDS = 2;
+const DURATION = Number(process.env.BENCH_DURATION ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DATA = join(__dirname, '..', 'fixtures', 'data');
 
 interface Endpoints {
@@ -162,6 +162,31 @@ async function load(target: number | string, request: Buffer, clients: number, s
   return { rps: counts.reduce((a, b) => a + b, 0) / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Alternates short runs of the subject and the bare server ROUNDS times and reports medians: the
+ * machine is shared, and a pair of back-to-back runs sees the same background load, so the median
+ * of the per-pair ratios is steadier than any single long run.
+ */
+async function compare(subject: number | string, bare: number | string, request: Buffer, clients: number): Promise<{ subject: Run; bare: Run; ratio: number }> {
+  const s: Run[] = [];
+  const b: Run[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    s.push(await load(subject, request, clients, DURATION));
+    b.push(await load(bare, request, clients, DURATION));
+  }
+  return {
+    subject: { rps: median(s.map((r) => r.rps)), p99: median(s.map((r) => r.p99)) },
+    bare: { rps: median(b.map((r) => r.rps)), p99: median(b.map((r) => r.p99)) },
+    ratio: median(s.map((r, i) => r.rps / b[i].rps)),
+  };
+}
+
 async function main(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
@@ -189,34 +214,19 @@ async function main(): Promise<void> {
     const layerRows: string[] = [];
     for (const t of transports) {
       for (const clients of [1, 16]) {
-        let layer: Run | null = null;
-        let layerBare: Run | null = null;
-        for (let round = 0; round < ROUNDS; round++) {
-          const f = await load(t.framing, messages[0].request, clients, DURATION);
-          const b = await load(t.bare, messages[0].request, clients, DURATION);
-          if (layer === null || f.rps > layer.rps) layer = f;
-          if (layerBare === null || b.rps > layerBare.rps) layerBare = b;
-        }
+        const layer = await compare(t.framing, t.bare, messages[0].request, clients);
         layerRows.push(
-          `| ${t.name} | ${clients} | ${Math.round(layer!.rps)} | ${layer!.p99.toFixed(2)} | ${Math.round(layerBare!.rps)} | ${layerBare!.p99.toFixed(2)} | ${(layer!.rps / layerBare!.rps).toFixed(2)}× |`,
+          `| ${t.name} | ${clients} | ${Math.round(layer.subject.rps)} | ${layer.subject.p99.toFixed(2)} | ${Math.round(layer.bare.rps)} | ${layer.bare.p99.toFixed(2)} | ${layer.ratio.toFixed(2)}× |`,
         );
         for (const m of messages) {
-          // Alternate full and bare over ROUNDS, keep each one's best round (noise on a shared machine only slows).
-          let full: Run | null = null;
-          let bare: Run | null = null;
-          for (let round = 0; round < ROUNDS; round++) {
-            const f = await load(t.full, m.request, clients, DURATION);
-            const b = await load(t.bare, m.request, clients, DURATION);
-            if (full === null || f.rps > full.rps) full = f;
-            if (bare === null || b.rps > bare.rps) bare = b;
-          }
+          const full = await compare(t.full, t.bare, m.request, clients);
           rows.push(
-            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full!.rps)} | ${full!.p99.toFixed(2)} | ${Math.round(bare!.rps)} | ${bare!.p99.toFixed(2)} | ${(full!.rps / bare!.rps).toFixed(2)}× |`,
+            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full.subject.rps)} | ${full.subject.p99.toFixed(2)} | ${Math.round(full.bare.rps)} | ${full.bare.p99.toFixed(2)} | ${full.ratio.toFixed(2)}× |`,
           );
         }
       }
     }
-    process.stdout.write(`\nIPC server vs bare node:net frame server (closed-loop clients, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`);
+    process.stdout.write(`\nIPC server vs bare node:net frame server (closed-loop clients, medians of ${ROUNDS} alternating ${DURATION} s runs, loopback, Node ${process.version})\n\n`);
     process.stdout.write('| transport | clients | message | full req/s | full p99 ms | bare req/s | bare p99 ms | ratio (target ≥ 0.8×) |\n');
     process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);

@@ -3,8 +3,9 @@
  *
  * Bytes are joined only when a complete unit (a preamble, a length, a payload)
  * is taken, so a frame dribbled one byte at a time costs linear time. Small
- * chunks are copied into a shared 16 KiB block first, so a million one-byte
- * chunks cost a million bytes, not a million Buffer objects.
+ * chunks arriving behind pending bytes are copied into a shared 16 KiB block,
+ * so a million one-byte chunks cost a million bytes, not a million Buffer
+ * objects; a chunk arriving at an empty queue is kept as is (no copy).
  */
 const BLOCK_BYTES = 16 * 1024;
 const SMALL_CHUNK_BYTES = 4 * 1024;
@@ -24,8 +25,11 @@ export class ByteQueue {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    // Nothing pending (the common case: whole requests per read): keep the chunk as it is, no copy.
+    // Packing only pays when small chunks pile up behind an incomplete unit.
+    const wasEmpty = this.total === 0;
     this.total += chunk.length;
-    if (chunk.length >= SMALL_CHUNK_BYTES) {
+    if (wasEmpty || chunk.length >= SMALL_CHUNK_BYTES) {
       this.sealBlock();
       this.chunks.push(chunk);
       return;
