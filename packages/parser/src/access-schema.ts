@@ -7,9 +7,15 @@ import type { PositionMap } from './position-map';
 /** The access file's JSON Schema (the same file is published as docs/config-access.schema.json). */
 export const accessFileSchema: Readonly<Record<string, unknown>> = schema;
 
-// Compiled once, at module load: every parse reuses the generated validator.
+// Compiled once, at module load: every parse reuses the generated validators.
 const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
-const validateAccessFile = ajv.compile(schema);
+ajv.addSchema(schema, 'config-access');
+const validateAccessFile = ajv.getSchema('config-access')!;
+// One entry at a time, for a file read section by section (same schema, same errors).
+const validateEntry = {
+  user: ajv.getSchema('config-access#/definitions/user')!,
+  role: ajv.getSchema('config-access#/definitions/role')!,
+};
 
 const LIST_KEYS = new Set(['allow', 'deny', 'roles']);
 
@@ -17,6 +23,17 @@ const LIST_KEYS = new Set(['allow', 'deny', 'roles']);
 export function checkAccessStructure(value: unknown, map: PositionMap, reporter: Reporter): void {
   if (validateAccessFile(value)) return;
   reportSchemaErrors(validateAccessFile.errors ?? [], map, reporter, accessRules);
+}
+
+/**
+ * Validates one `[[user]]` / `[[role]]` entry (or single table) of a file
+ * read section by section; `pointer` is the entry's place (`/user/7`, `/role`).
+ */
+export function checkEntryStructure(key: 'user' | 'role', value: unknown, pointer: string, map: PositionMap, reporter: Reporter): void {
+  const validate = validateEntry[key];
+  if (validate(value)) return;
+  const errors = (validate.errors ?? []).map((error) => ({ ...error, instancePath: pointer + error.instancePath }));
+  reportSchemaErrors(errors, map, reporter, accessRules);
 }
 
 /** The access file's own readings of ajv errors: role-deny, missing-role-id, and friendlier type messages. */

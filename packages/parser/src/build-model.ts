@@ -20,109 +20,110 @@ interface KeyNodes {
  * `bare` strings, white space around ids.
  */
 export class ModelBuilder {
+  readonly roles: RoleEntry[] = [];
+  readonly users: UserEntry[] = [];
+  private readonly roleIds = new Map<string, RoleEntry>();
+  private readonly userIds = new Map<string, UserEntry>();
+  private readonly keys: KeyNodes = { id: NONE, roles: NONE, allow: NONE, deny: NONE, bare: NONE };
+
   constructor(
-    private readonly doc: Record<string, unknown>,
     private readonly map: PositionMap,
     private readonly reporter: Reporter,
   ) {}
 
-  private readonly keys: KeyNodes = { id: NONE, roles: NONE, allow: NONE, deny: NONE, bare: NONE };
-
-  roles(): RoleEntry[] {
-    const roles: RoleEntry[] = [];
-    const byId = new Map<string, RoleEntry>();
-    this.forEachEntry('role', (value, node, index) => {
-      const id = value.id;
-      if (typeof id !== 'string' || id === '') return; // missing-role-id or invalid-type, already reported
-      const keys = this.findKeys(node);
-      const idNode = keys.id;
-      const range = this.map.valueRange(node);
-      const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
-      const first = byId.get(id);
-      if (first !== undefined) {
-        this.reporter.error(
-          'duplicate-role',
-          'duplicateRole',
-          `Role "${id}" is already defined on line ${this.reporter.lineOf(first.idRange.start)}.`,
-          idRange,
-        );
-        return;
-      }
-      if (hasOuterWhiteSpace(id)) {
-        this.reporter.warning(
-          'id-whitespace',
-          'roleIdWhitespace',
-          `Role id "${id}" has leading or trailing white space; ids are never trimmed, so "roles" lists cannot name it.`,
-          idRange,
-        );
-      }
-      const role: RoleEntry = { index, id, idRange, range, allow: this.names(value, node, keys.allow, 'allow') };
-      byId.set(id, role);
-      roles.push(role);
-    });
-    return roles;
+  /** Adds every role and user of a whole document, in file order. */
+  addDocument(doc: Record<string, unknown>): void {
+    this.forEachEntry(doc, 'role', (value, node, index) => this.addRole(value, node, index));
+    this.forEachEntry(doc, 'user', (value, node, index) => this.addUser(value, node, index));
   }
 
-  users(): UserEntry[] {
-    const users: UserEntry[] = [];
-    const byId = new Map<string, UserEntry>();
-    this.forEachEntry('user', (value, node, index) => {
-      const rawId = value.id;
-      if (rawId !== undefined && typeof rawId !== 'string') return; // invalid-type, already reported
-      const id = rawId ?? '';
-      const keys = this.findKeys(node);
-      const idNode = keys.id;
-      const range = this.map.valueRange(node);
-      const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
-      const isDefault = id === '';
-      const first = byId.get(id);
-      if (first !== undefined) {
-        // The id itself is a secret: messages point at lines, never print it.
-        const line = this.reporter.lineOf(first.idRange.start);
-        if (isDefault) {
-          this.reporter.error(
-            'duplicate-user',
-            'duplicateDefaultUser',
-            `A second default user (no id, or id = ""); the default user is already defined on line ${line}.`,
-            idRange,
-          );
-        } else {
-          this.reporter.error('duplicate-user', 'duplicateUser', `This user id is already used by the user on line ${line}.`, idRange);
-        }
-        return;
-      }
-      if (isDefault && index > 0) {
-        this.reporter.error(
-          'default-user-order',
-          'defaultUserOrder',
-          'The default user (no id, or id = "") must be the first [[user]] entry.',
-          idRange,
-        );
-      }
-      if (hasOuterWhiteSpace(id)) {
-        this.reporter.warning(
-          'id-whitespace',
-          'userIdWhitespace',
-          'This user id has leading or trailing white space; ids are compared exactly and never trimmed.',
-          idRange,
-        );
-      }
-      const user: UserEntry = {
-        index,
-        id,
-        isDefault,
+  /** Adds one role entry: `value` from smol-toml, `node` its scanned table, `index` its position among the roles. */
+  addRole(value: Record<string, unknown>, node: number, index: number): void {
+    const id = value.id;
+    if (typeof id !== 'string' || id === '') return; // missing-role-id or invalid-type, already reported
+    const keys = this.findKeys(node);
+    const idNode = keys.id;
+    const range = this.map.valueRange(node);
+    const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
+    const first = this.roleIds.get(id);
+    if (first !== undefined) {
+      this.reporter.error(
+        'duplicate-role',
+        'duplicateRole',
+        `Role "${id}" is already defined on line ${this.reporter.lineOf(first.idRange.start)}.`,
         idRange,
-        range,
-        roles: this.names(value, node, keys.roles, 'roles'),
-        allow: this.names(value, node, keys.allow, 'allow'),
-        deny: this.names(value, node, keys.deny, 'deny'),
-        bare: false,
-      };
-      if (value.bare !== undefined) this.readBare(user, value.bare, keys.bare);
-      byId.set(id, user);
-      users.push(user);
-    });
-    return users;
+      );
+      return;
+    }
+    if (hasOuterWhiteSpace(id)) {
+      this.reporter.warning(
+        'id-whitespace',
+        'roleIdWhitespace',
+        `Role id "${id}" has leading or trailing white space; ids are never trimmed, so "roles" lists cannot name it.`,
+        idRange,
+      );
+    }
+    const role: RoleEntry = { index, id, idRange, range, allow: this.names(value, node, keys.allow, 'allow') };
+    this.roleIds.set(id, role);
+    this.roles.push(role);
+  }
+
+  /** Adds one user entry: `value` from smol-toml, `node` its scanned table, `index` its position among the users. */
+  addUser(value: Record<string, unknown>, node: number, index: number): void {
+    const rawId = value.id;
+    if (rawId !== undefined && typeof rawId !== 'string') return; // invalid-type, already reported
+    const id = rawId ?? '';
+    const keys = this.findKeys(node);
+    const idNode = keys.id;
+    const range = this.map.valueRange(node);
+    const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
+    const isDefault = id === '';
+    const first = this.userIds.get(id);
+    if (first !== undefined) {
+      // The id itself is a secret: messages point at lines, never print it.
+      const line = this.reporter.lineOf(first.idRange.start);
+      if (isDefault) {
+        this.reporter.error(
+          'duplicate-user',
+          'duplicateDefaultUser',
+          `A second default user (no id, or id = ""); the default user is already defined on line ${line}.`,
+          idRange,
+        );
+      } else {
+        this.reporter.error('duplicate-user', 'duplicateUser', `This user id is already used by the user on line ${line}.`, idRange);
+      }
+      return;
+    }
+    if (isDefault && index > 0) {
+      this.reporter.error(
+        'default-user-order',
+        'defaultUserOrder',
+        'The default user (no id, or id = "") must be the first [[user]] entry.',
+        idRange,
+      );
+    }
+    if (hasOuterWhiteSpace(id)) {
+      this.reporter.warning(
+        'id-whitespace',
+        'userIdWhitespace',
+        'This user id has leading or trailing white space; ids are compared exactly and never trimmed.',
+        idRange,
+      );
+    }
+    const user: UserEntry = {
+      index,
+      id,
+      isDefault,
+      idRange,
+      range,
+      roles: this.names(value, node, keys.roles, 'roles'),
+      allow: this.names(value, node, keys.allow, 'allow'),
+      deny: this.names(value, node, keys.deny, 'deny'),
+      bare: false,
+    };
+    if (value.bare !== undefined) this.readBare(user, value.bare, keys.bare);
+    this.userIds.set(id, user);
+    this.users.push(user);
   }
 
   /** One walk over an entry's keys; lookups by name would walk them once per key. */
@@ -153,8 +154,12 @@ export class ModelBuilder {
   }
 
   /** Calls `visit` for each role or user entry, in file order, in either form (array of tables or single table). */
-  private forEachEntry(key: 'role' | 'user', visit: (value: Record<string, unknown>, node: number, index: number) => void): void {
-    const value = Object.prototype.hasOwnProperty.call(this.doc, key) ? this.doc[key] : undefined;
+  private forEachEntry(
+    doc: Record<string, unknown>,
+    key: 'role' | 'user',
+    visit: (value: Record<string, unknown>, node: number, index: number) => void,
+  ): void {
+    const value = Object.prototype.hasOwnProperty.call(doc, key) ? doc[key] : undefined;
     const node = this.map.child(ROOT, key);
     if (Array.isArray(value)) {
       // The scanner's entries are in the same order as smol-toml's; walk them side by side.

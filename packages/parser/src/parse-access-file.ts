@@ -1,12 +1,12 @@
-import { checkAccessStructure } from './access-schema';
+import { checkAccessStructure, checkEntryStructure } from './access-schema';
 import { ModelBuilder } from './build-model';
 import { sortDiagnostics } from './format';
 import type { AccessModel, ParseOptions, ParseResult } from './model';
-import type { PositionMap } from './position-map';
+import { NodeKind, NONE, type PositionMap, ROOT } from './position-map';
+import { readSections, readWholeDocument } from './read-access-document';
 import { Reporter } from './report';
 import { coarsePositions, scanPositions } from './scan-positions';
 import { SourceText } from './source-text';
-import { readAccessDocument } from './read-access-document';
 
 /** The name diagnostics carry when the caller gives none. */
 export const DEFAULT_ACCESS_FILE = 'config-access.toml';
@@ -20,15 +20,72 @@ export const DEFAULT_ACCESS_FILE = 'config-access.toml';
 export function parseAccessFile(text: string, options?: ParseOptions): ParseResult {
   const file = options?.file ?? DEFAULT_ACCESS_FILE;
   const source = new SourceText(typeof text === 'string' ? text : '');
-  const reporter = new Reporter(file, source);
-  // Scanned before smol-toml reads it: the headers found let smol-toml read a big file section by section.
+  // Scanned before smol-toml reads it: the headers found let smol-toml read the file section by section.
   const map = positionsOf(source.text);
-  const doc = readAccessDocument(source.text, map, reporter);
+  return readBySections(file, source, map) ?? readWhole(file, source, map);
+}
+
+/** parseAccessFile without the section reader: one parse of the whole text (the reference the section reader must equal; used by tests). */
+export function parseAccessFileAtOnce(text: string, options?: ParseOptions): ParseResult {
+  const source = new SourceText(text);
+  return readWhole(options?.file ?? DEFAULT_ACCESS_FILE, source, positionsOf(text));
+}
+
+/** The usual way: section by section, each entry validated and added to the model as soon as it is read. */
+function readBySections(file: string, source: SourceText, map: PositionMap): ParseResult | undefined {
+  const reporter = new Reporter(file, source);
+  const builder = new ModelBuilder(map, reporter);
+  const cursor = { user: new EntryCursor(map, 'user'), role: new EntryCursor(map, 'role') };
+  const ok = readSections(source.text, map.headers, {
+    root(value) {
+      checkAccessStructure(value, map, reporter);
+    },
+    entry(key, value, isArray) {
+      const { node, index } = cursor[key].next();
+      checkEntryStructure(key, value, isArray ? `/${key}/${index}` : `/${key}`, map, reporter);
+      if (key === 'user') builder.addUser(value, node, index);
+      else builder.addRole(value, node, index);
+    },
+  });
+  if (!ok) return undefined;
+  const model: AccessModel = { file, source, roles: builder.roles, users: builder.users };
+  return { model, diagnostics: sortDiagnostics(reporter.diagnostics) };
+}
+
+/** Files the section reader declines (no headers, unusual ones, any syntax error): one parse of the whole text. */
+function readWhole(file: string, source: SourceText, map: PositionMap): ParseResult {
+  const reporter = new Reporter(file, source);
+  const doc = readWholeDocument(source.text, reporter);
   if (doc === undefined) return { model: null, diagnostics: reporter.diagnostics };
   checkAccessStructure(doc, map, reporter);
-  const builder = new ModelBuilder(doc, map, reporter);
-  const model: AccessModel = { file, source, roles: builder.roles(), users: builder.users() };
+  const builder = new ModelBuilder(map, reporter);
+  builder.addDocument(doc);
+  const model: AccessModel = { file, source, roles: builder.roles, users: builder.users };
   return { model, diagnostics: sortDiagnostics(reporter.diagnostics) };
+}
+
+/** The scanned tables of `[[key]]` entries in order (or the one `[key]` table), walked as sections arrive. */
+class EntryCursor {
+  private node = NONE;
+  private index = -1;
+  private readonly container: number;
+  private readonly isArray: boolean;
+
+  constructor(
+    private readonly map: PositionMap,
+    key: string,
+  ) {
+    this.container = map.child(ROOT, key);
+    this.isArray = this.container !== NONE && map.kind(this.container) === NodeKind.TableArray;
+  }
+
+  next(): { node: number; index: number } {
+    this.index++;
+    if (this.container === NONE) return { node: ROOT, index: this.index };
+    if (!this.isArray) return { node: this.container, index: this.index };
+    this.node = this.index === 0 ? this.map.firstChild(this.container) : this.node === NONE ? NONE : this.map.nextSibling(this.node);
+    return { node: this.node === NONE ? this.container : this.node, index: this.index };
+  }
 }
 
 /**

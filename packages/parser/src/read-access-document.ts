@@ -5,20 +5,20 @@ import { readToml } from './toml-syntax';
 
 type TomlTable = Record<string, unknown>;
 
+/** What a file read section by section is handed to, section by section, in file order. */
+export interface SectionVisitor {
+  /** The keys before the first header (without `user` or `role`, which then come only from headers). */
+  root(value: TomlTable): void;
+  /** One `[[user]]` / `[[role]]` entry, or the single `[user]` / `[role]` table. */
+  entry(key: 'user' | 'role', value: TomlTable, isArray: boolean): void;
+}
+
 /**
- * smol-toml's reading of an access file. A large file is read section by
- * section: each `[[user]]` / `[[role]]` body is handed to smol-toml on its
- * own, which keeps its bookkeeping small and short-lived (one parse of a
- * million-entry document spends most of its time collecting garbage).
- * smol-toml still reads every value; the split only decides where sections
- * begin, from the headers the position scanner found. Whenever the split is
- * not certainly equivalent to one parse (an unusual header, a conflict, any
- * syntax error), the whole text is parsed at once, and syntax errors always
- * come from that whole-document parse.
+ * smol-toml's reading of a whole access file, at once; undefined (and a
+ * fatal `toml-syntax` diagnostic) when it is not TOML.
  */
-export function readAccessDocument(text: string, map: PositionMap, reporter: Reporter): TomlTable | undefined {
-  const sections = readSections(text, map.headers);
-  return sections ?? readToml(text, reporter);
+export function readWholeDocument(text: string, reporter: Reporter): TomlTable | undefined {
+  return readToml(text, reporter);
 }
 
 const SECTION_HEADERS: Record<string, { key: 'user' | 'role'; isArray: boolean }> = {
@@ -29,50 +29,64 @@ const SECTION_HEADERS: Record<string, { key: 'user' | 'role'; isArray: boolean }
 };
 
 /**
- * The document read section by section, or undefined when that is not
- * certainly the same as one parse. Exported for the equivalence test.
+ * Reads a large access file section by section: each `[[user]]` /
+ * `[[role]]` body is handed to smol-toml on its own and then to `visitor`, so
+ * every section's values are garbage as soon as the model has what it needs
+ * (one parse of a million-entry document keeps all of it, and its own
+ * bookkeeping, alive to the end, and spends most of its time collecting
+ * garbage). smol-toml still reads every value; the split only decides where
+ * sections begin, from the headers the position scanner found.
+ *
+ * Returns false, having perhaps visited some sections, when the split is not
+ * certainly the same as one parse (an unusual header, a conflict, any syntax
+ * error): the caller then discards what it got and parses the whole text at
+ * once, so syntax errors always come from a whole-document parse.
  *
  * Why it is the same: each section parsed alone consists of complete
  * statements; a header found at the start of a line, followed only by a
  * comment or the end of the line, is read by a whole-document parse exactly
  * as here; and the only state a TOML parse carries across headers is which
- * tables are defined, which is checked below (no root `user`/`role` key
- * beside a header of that name, a single table defined once, never both forms).
+ * tables are defined, which is checked here (no root `user`/`role` key, a
+ * single table defined once, never both forms of one name).
  */
-export function readSections(text: string, headers: readonly number[]): TomlTable | undefined {
-  if (headers.length === 0) return undefined;
+export function readSections(text: string, headers: readonly number[], visitor: SectionVisitor): boolean {
+  if (headers.length === 0) return false; // nothing to split: one parse is as cheap
   try {
-    const doc = parseToml(text.slice(0, headers[0])) as TomlTable;
+    const root = parseToml(text.slice(0, headers[0])) as TomlTable;
+    if (Object.prototype.hasOwnProperty.call(root, 'user') || Object.prototype.hasOwnProperty.call(root, 'role')) return false;
+    visitor.root(root);
     const defined = new Set<string>();
     for (let h = 0; h < headers.length; h += 2) {
       const start = headers[h];
       const end = headers[h + 1];
       const header = SECTION_HEADERS[text.slice(start, end)];
-      if (header === undefined || !startsLine(text, start) || !endsLine(text, end)) return undefined;
-      const bodyEnd = h + 2 < headers.length ? headers[h + 2] : text.length;
-      const body = parseToml(text.slice(end, bodyEnd)) as TomlTable;
+      if (header === undefined || !startsLine(text, start) || !endsLine(text, end)) return false;
       const { key, isArray } = header;
-      const seen = defined.has(key);
-      if (!seen && Object.prototype.hasOwnProperty.call(doc, key)) return undefined; // a root key of that name
-      if (isArray) {
-        if (!seen) {
-          doc[key] = [];
-          defined.add(key);
-          defined.add(`${key}[]`);
-        } else if (!defined.has(`${key}[]`)) {
-          return undefined; // [user] then [[user]]
-        }
-        (doc[key] as unknown[]).push(body);
-      } else {
-        if (seen) return undefined; // [user] twice, or after [[user]]
-        doc[key] = body;
-        defined.add(key);
-      }
+      if (defined.has(key) && (!isArray || !defined.has(`${key}[]`))) return false; // [user] twice, or mixed with [[user]]
+      defined.add(key);
+      if (isArray) defined.add(`${key}[]`);
+      const bodyEnd = h + 2 < headers.length ? headers[h + 2] : text.length;
+      visitor.entry(key, parseToml(text.slice(end, bodyEnd)) as TomlTable, isArray);
     }
-    return doc;
+    return true;
   } catch {
-    return undefined;
+    return false;
   }
+}
+
+/** The document `readSections` reads, assembled (for tests: it must equal one parse), or undefined when it declines. */
+export function assembleSections(text: string, headers: readonly number[]): TomlTable | undefined {
+  let doc: TomlTable = {};
+  const ok = readSections(text, headers, {
+    root(value) {
+      doc = value;
+    },
+    entry(key, value, isArray) {
+      if (!isArray) doc[key] = value;
+      else ((doc[key] ??= []) as unknown[]).push(value);
+    },
+  });
+  return ok ? doc : undefined;
 }
 
 /** Only blanks between the previous line break (or the start of the text) and `offset`. */

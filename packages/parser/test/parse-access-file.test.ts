@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { join } from 'node:path';
-import { parseAccessFile } from '../src/parse-access-file';
+import { parseAccessFile, parseAccessFileAtOnce } from '../src/parse-access-file';
 import type { ParseResult } from '../src/model';
+import { assembleSections } from '../src/read-access-document';
+import { scanPositions } from '../src/scan-positions';
 import { covered, where } from './helpers';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'access');
@@ -464,5 +466,45 @@ describe('parseAccessFile: never throws', () => {
 
   it('on a value that is not a string at all', () => {
     expect(parseAccessFile(undefined as unknown as string).diagnostics).toEqual([]);
+  });
+});
+
+describe('parseAccessFile: section by section equals all at once', () => {
+  /** Everything but the SourceText (compared by its text). */
+  const comparable = (result: ParseResult) => ({
+    diagnostics: result.diagnostics,
+    roles: result.model?.roles,
+    users: result.model?.users,
+    text: result.model?.source.text,
+  });
+
+  it('on every fixture', () => {
+    for (const kind of ['valid', 'invalid']) {
+      for (const file of readdirSync(join(FIXTURES, kind)).filter((f) => f.endsWith('.toml'))) {
+        const text = readFileSync(join(FIXTURES, kind, file), 'utf8');
+        expect({ file, ...comparable(parseAccessFile(text)) }).toEqual({ file, ...comparable(parseAccessFileAtOnce(text)) });
+      }
+    }
+  });
+
+  it('on random access files with problems of every kind', () => {
+    const key = fc.constantFrom('id', 'roles', 'allow', 'deny', 'bare', 'rolez', '"allow"', 'x.y');
+    const value = fc.constantFrom('"a, b"', '""', '"u1"', '"u1 "', '"a,,"', '["x", 1]', '["", "y"]', 'true', '"true"', '"no"', '1', '"\\u0061, b"');
+    const line = fc.oneof(
+      { weight: 1, arbitrary: fc.constantFrom('[[user]]', '[[role]]', '[user]', '[role]', 'title = 1', '# c', '') },
+      { weight: 3, arbitrary: fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`) },
+    );
+    let sectioned = 0;
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 16 }), (lines) => {
+        const text = lines.join('\n');
+        const atOnce = parseAccessFileAtOnce(text);
+        const result = parseAccessFile(text);
+        expect(comparable(result)).toEqual(comparable(atOnce));
+        if (assembleSections(text, scanPositions(text).headers) !== undefined) sectioned++;
+      }),
+      { numRuns: 3000 },
+    );
+    expect(sectioned).toBeGreaterThan(300);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { readSections } from '../src/read-access-document';
+import { assembleSections } from '../src/read-access-document';
 import { scanPositions } from '../src/scan-positions';
 import { parseToml } from '../src/smol-toml';
 
@@ -16,7 +16,7 @@ function whole(text: string): unknown {
 }
 
 function sections(text: string): unknown {
-  return readSections(text, scanPositions(text).headers);
+  return assembleSections(text, scanPositions(text).headers);
 }
 
 /** Plain copies, so null-prototype tables compare equal to ordinary ones. */
