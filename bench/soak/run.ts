@@ -161,7 +161,7 @@ async function main(): Promise<number> {
   const random = prng(options.seed);
   const entry = serveEntry();
   const startedAt = Date.now();
-  log(`${options.short ? 'short' : 'full'} run, seed ${options.seed}${entry.viaShim ? ' (serve via bench/soak/serve-shim.js: the CLI does not register `serve` yet)' : ''}`);
+  log(`${options.short ? 'short' : 'full'} run, seed ${options.seed}: ${entry.script} serve`);
 
   const credentials = makeCredentials(6);
   const initialText = ReloadDriver.initialText(credentials, random);

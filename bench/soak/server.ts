@@ -13,7 +13,6 @@ import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'packages/cli/bin/nano-access.js');
-const SHIM = join(__dirname, 'serve-shim.js');
 
 /** A port free on 127.0.0.1 right now. */
 export function freePort(): Promise<number> {
@@ -27,11 +26,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether the built binary registers `serve` (else the shim runs the same built command). */
-export function serveEntry(): { script: string; viaShim: boolean } {
-  const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
-  const listed = /^\s+serve\b/m.test(help.stdout ?? '');
-  return listed ? { script: BIN, viaShim: false } : { script: SHIM, viaShim: true };
+/** The built binary; fails early with a clear message when it cannot run `serve`. */
+export function serveEntry(): { script: string } {
+  const help = spawnSync(process.execPath, [BIN, 'serve', '--help'], { encoding: 'utf8' });
+  if (help.status !== 0) throw new Error(`${BIN} serve --help failed (${help.status}): ${(help.stderr ?? '').trim()}; run \`npx tsc -b\` first`);
+  return { script: BIN };
 }
 
 export interface ServerOptions {
