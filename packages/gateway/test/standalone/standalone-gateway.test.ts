@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -30,9 +31,10 @@ class IpcServerUnderTest {
 
   constructor(private readonly dataDir: string) {}
 
-  async start(socketPath?: string): Promise<void> {
+  async start(socketPath?: string, accessFile?: string): Promise<void> {
     const config: NodeConfig = defaultNodeConfig(this.dataDir);
     config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: this.port, allowUnsafe: true };
+    if (accessFile !== undefined) config.ipc.tcp = { ...config.ipc.tcp, accessCheck: true, accessFile };
     if (socketPath !== undefined) config.ipc.local = { ...config.ipc.local, enable: true, path: socketPath };
     this.backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
     this.dispatcher = new Dispatcher({ policy: this.store, backend: this.backend });
@@ -183,6 +185,37 @@ describe('the standalone gateway over a unix socket ([process] ipc_path)', () =>
       expect(legacy.json).toMatchObject({ balance: account.balance });
     } finally {
       await gw.close();
+      await ipc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the standalone gateway with the IPC access check ([process] ipc_access_file)', () => {
+  it('completes the shared-secret handshake with the right secret, and answers 502 with a wrong one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-check-'));
+    const secret = join(dir, 'ipc-secret');
+    const wrong = join(dir, 'wrong-secret');
+    writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
+    writeFileSync(wrong, randomBytes(32).toString('hex'), { mode: 0o600 });
+    const ipc = new IpcServerUnderTest(dir);
+    await ipc.start(undefined, secret);
+    const start = async (accessFile: string) => {
+      const config = testConfig();
+      config.process = { ...config.process, ipcPort: ipc.port, ipcAccessFile: accessFile, numIpcConnections: 1, ipcTimeout: 5 };
+      return startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
+    };
+    const good = await start(secret);
+    const bad = await start(wrong);
+    try {
+      const ok = await postJson(good.address.url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(ok.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+      const refused = await postJson(bad.address.url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(refused.status).toBe(502);
+      expect(refused.json).toMatchObject({ message_type: 'Error', message: { code: 2 } });
+    } finally {
+      await good.close();
+      await bad.close();
       await ipc.stop();
       rmSync(dir, { recursive: true, force: true });
     }
