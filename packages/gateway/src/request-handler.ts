@@ -34,6 +34,7 @@ const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 /** Metric label for names the catalog does not know (keeps label cardinality closed). */
 const UNKNOWN = '_unknown';
 const V2_PREFIX = '/api/v2';
+const BLANK = /^\s*$/;
 
 /** Builds the request listener of the gateway's HTTP(S) server. */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
@@ -136,47 +137,60 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
   /**
    * Reads and parses the JSON body. On failure the response is already sent
-   * (413 / 400 / nothing for an aborted request) and null is returned.
-   * `emptyAs` is what an empty body means (a bare message: `{}`).
+   * (413 / 400 / nothing for an aborted request) in the route's shape: an
+   * Error envelope on v2 paths, `{"error", "code"}` on legacy. `emptyAs` is
+   * what an empty body means (a bare message: `{}`).
    */
   async function readJson(
     req: IncomingMessage,
     res: ServerResponse,
     headers: GatewayHeaders,
-    fail: (status: number, code: string, text: string, extra?: Record<string, string>) => void,
+    shape: 'v2' | 'legacy',
+    correlationId: string | undefined,
     emptyAs?: unknown,
   ): Promise<{ value: unknown } | { failure: string; status: number }> {
     const body = await readBody(req, config.maxRequestSize, headers.contentLength);
+    if (body.kind === 'ok') {
+      const text = body.body.toString('utf8');
+      if (emptyAs !== undefined && (text.length === 0 || BLANK.test(text))) return { value: emptyAs };
+      if (exceedsJsonDepth(text, config.maxJsonDepth)) {
+        fail(res, shape, correlationId, 400, GatewayErrorCode.jsonTooDeep, `JSON nested deeper than max_json_depth (${config.maxJsonDepth})`);
+        return { failure: 'too_deep', status: 400 };
+      }
+      try {
+        return { value: JSON.parse(text) as unknown };
+      } catch (error) {
+        fail(res, shape, correlationId, 400, GatewayErrorCode.jsonMalformed, `Malformed JSON: ${(error as Error).message}`);
+        return { failure: 'malformed', status: 400 };
+      }
+    }
     if (body.kind === 'too-large') {
-      fail(413, GatewayErrorCode.bodyTooLarge, `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`, {
+      fail(res, shape, correlationId, 413, GatewayErrorCode.bodyTooLarge, `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`, {
         connection: 'close',
       });
       return { failure: 'too_large', status: 413 };
     }
-    if (body.kind === 'aborted') {
-      res.destroy();
-      return { failure: 'aborted', status: 499 };
-    }
-    const text = body.body.toString('utf8');
-    if (emptyAs !== undefined && text.trim() === '') return { value: emptyAs };
-    if (exceedsJsonDepth(text, config.maxJsonDepth)) {
-      fail(400, GatewayErrorCode.jsonTooDeep, `JSON nested deeper than max_json_depth (${config.maxJsonDepth})`);
-      return { failure: 'too_deep', status: 400 };
-    }
-    try {
-      return { value: JSON.parse(text) as unknown };
-    } catch (error) {
-      fail(400, GatewayErrorCode.jsonMalformed, `Malformed JSON: ${(error as Error).message}`);
-      return { failure: 'malformed', status: 400 };
-    }
+    res.destroy();
+    return { failure: 'aborted', status: 499 };
   }
 
-  function v2Failure(res: ServerResponse, correlationId: string | undefined) {
-    return (status: number, _code: string, text: string, extra?: Record<string, string>): void => {
-      const code = status === 400 || status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
-      const prefix = code === INVALID_MESSAGE_FORMAT ? 'Invalid message format: ' : '';
-      sendJson(res, status, errorEnvelope(code, `${prefix}${text}`, correlationId), extra);
-    };
+  /** A transport-level failure, in the route's shape. */
+  function fail(
+    res: ServerResponse,
+    shape: 'v2' | 'legacy',
+    correlationId: string | undefined,
+    status: number,
+    code: string,
+    text: string,
+    extra?: Record<string, string>,
+  ): void {
+    if (shape === 'legacy') {
+      sendJson(res, status, { error: text, code }, extra);
+      return;
+    }
+    const envelopeCode = status === 400 || status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
+    const prefix = envelopeCode === INVALID_MESSAGE_FORMAT ? 'Invalid message format: ' : '';
+    sendJson(res, status, errorEnvelope(envelopeCode, `${prefix}${text}`, correlationId), extra);
   }
 
   function messageLabel(name: unknown): string {
@@ -188,18 +202,17 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = await readJson(req, res, headers, v2Failure(res, correlationId), {});
+    const parsed = await readJson(req, res, headers, 'v2', correlationId, {});
     if ('failure' in parsed) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
-    const credentials = headers.apiKey;
-    return callV2(res, label, correlationId, (session) =>
-      deps.dispatcher.handleMessage(name, parsed.value, { credentials, correlationId, session, transport: 'http' }),
-    );
+    const session = nextSession();
+    const pending = deps.dispatcher.handleMessage(name, parsed.value, { credentials: headers.apiKey, correlationId, session, transport: 'http' });
+    return answerV2(res, label, correlationId, session, pending);
   }
 
   async function envelope(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
-    const parsed = await readJson(req, res, headers, v2Failure(res, headerCorrelationId));
+    const parsed = await readJson(req, res, headers, 'v2', headerCorrelationId);
     if ('failure' in parsed) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     let envelopeRequest: unknown = parsed.value;
     let credentials = headers.apiKey;
@@ -216,22 +229,21 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       else if (correlationId !== undefined && request.correlation_id === undefined) request = { ...request, correlation_id: correlationId };
       envelopeRequest = request;
     }
-    const forwarded = envelopeRequest;
-    return callV2(res, label, correlationId, (session) =>
-      deps.dispatcher.handleEnvelope(forwarded, { credentials, correlationId, session, transport: 'http' }),
-    );
+    const session = nextSession();
+    const pending = deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http' });
+    return answerV2(res, label, correlationId, session, pending);
   }
 
-  async function callV2(
+  async function answerV2(
     res: ServerResponse,
     label: string,
     correlationId: string | undefined,
-    call: (session: Session) => Promise<ResponseEnvelope>,
+    session: Session,
+    pending: Promise<ResponseEnvelope>,
   ): Promise<Outcome> {
-    const session = nextSession();
     let response: ResponseEnvelope;
     try {
-      response = await call(session);
+      response = await pending;
     } catch (error) {
       const status = upstreamStatus(error);
       logger?.warn({ err: error }, 'gateway: v2 request failed upstream');
@@ -250,10 +262,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   }
 
   async function legacy(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
-    const fail = (status: number, code: string, text: string, extra?: Record<string, string>): void =>
-      sendJson(res, status, { error: text, code }, extra);
     const headers = gatewayHeaders(req);
-    const parsed = await readJson(req, res, headers, fail);
+    const parsed = await readJson(req, res, headers, 'legacy', undefined);
     if ('failure' in parsed) return { api: 'legacy', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     const request = parsed.value;
     const action = isObject(request) ? request.action : undefined;
