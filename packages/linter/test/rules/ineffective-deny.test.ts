@@ -1,4 +1,9 @@
+import fc from 'fast-check';
+import { parseAccessFile } from '@nano-access/parser';
+import { loadPolicy, nanoCatalog } from '@nano-access/resolver';
+import { lintText } from '@nano-access/linter';
 import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
+import { semanticFile } from '../helpers/random-files';
 
 describe('ineffective-deny', () => {
   it('accepts a deny of a permission a role grants', () => {
@@ -25,9 +30,45 @@ describe('ineffective-deny', () => {
     ]);
   });
 
+  it('accepts a deny of a built-in default by the default user', () => {
+    expect(findingsOf('ineffective-deny', toml('[[user]]', 'deny = "api_account_weight"'))).toEqual([]);
+  });
+
   it('judges the default user too', () => {
     expect(findingsOf('ineffective-deny', toml('[[user]]', 'deny = "service"'))).toEqual([
       { messageId: 'ineffective', severity: 'warning', line: 2, column: 9, endLine: 2, endColumn: 16 },
     ]);
+  });
+});
+
+describe('ineffective-deny against explain alone', () => {
+  it('reports exactly the denies for which explain shows nothing granted among all that the deny removes', () => {
+    fc.assert(
+      fc.property(semanticFile, (text) => {
+        const { policy, diagnostics } = loadPolicy(text, { file: 'f.toml' });
+        expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+        const model = parseAccessFile(text, { file: 'f.toml' }).model!;
+        // The plain reading: ask explain about every permission of the catalog.
+        const expected: string[] = [];
+        for (const user of model.users) {
+          const credentials = user.isDefault ? '' : user.id;
+          const removing = new Set<string>();
+          for (const { name } of nanoCatalog.permissions) {
+            const explained = policy!.explain(credentials, name).permission!;
+            if (explained.grants.length === 0) continue;
+            for (const deny of explained.denies) if (deny.source === 'deny') removing.add(deny.permission);
+          }
+          const seen = new Set<string>();
+          for (const ref of user.deny) {
+            if (removing.has(ref.name) || seen.has(ref.name)) continue;
+            seen.add(ref.name);
+            expected.push(`${ref.range.start}`);
+          }
+        }
+        const found = lintText(text, { file: 'f.toml' }).messages.filter((m) => m.ruleId === 'ineffective-deny').map((m) => `${m.span.start.offset}`);
+        expect(found.sort()).toEqual(expected.sort());
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -1,4 +1,9 @@
+import fc from 'fast-check';
+import { parseAccessFile } from '@nano-access/parser';
+import { loadPolicy } from '@nano-access/resolver';
+import { lintText } from '@nano-access/linter';
 import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
+import { semanticFile } from '../helpers/random-files';
 
 describe('redundant-allow', () => {
   it('accepts an allow that adds a permission', () => {
@@ -40,6 +45,40 @@ describe('redundant-allow', () => {
     ]);
     expect(messagesOf('redundant-allow', text)[0]).toBe(
       '"wallet_write" is already included in "wallet", also allowed to user #1 (…6yC1); this allow adds nothing.',
+    );
+  });
+});
+
+describe('redundant-allow against explain alone', () => {
+  it('reports exactly the allow items explain shows another source for', () => {
+    fc.assert(
+      fc.property(semanticFile, (text) => {
+        const { policy } = loadPolicy(text, { file: 'f.toml' });
+        const model = parseAccessFile(text, { file: 'f.toml' }).model!;
+        const expected: string[] = [];
+        for (const user of model.users) {
+          const credentials = user.isDefault ? '' : user.id;
+          const seen = new Set<string>();
+          for (const ref of user.allow) {
+            if (seen.has(ref.name)) continue;
+            seen.add(ref.name);
+            const grants = policy!.explain(credentials, ref.name).permission!.grants;
+            const other = grants.some((grant) => {
+              let at = grant;
+              let through: string | undefined;
+              while (at.source === 'implied' || at.source === 'unrestricted') {
+                through = at.source === 'implied' ? at.by : 'unrestricted';
+                at = at.via;
+              }
+              return at.source !== 'allow' || (through !== undefined && through !== ref.name);
+            });
+            if (other) expected.push(`${ref.range.start}`);
+          }
+        }
+        const found = lintText(text, { file: 'f.toml' }).messages.filter((m) => m.ruleId === 'redundant-allow').map((m) => `${m.span.start.offset}`);
+        expect(found.sort()).toEqual(expected.sort());
+      }),
+      { numRuns: 200 },
     );
   });
 });
