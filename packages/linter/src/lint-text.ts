@@ -60,7 +60,9 @@ export function lintText(text: string, options: LintOptions): LintResult {
     suppressionFindings,
     report(descriptor) {
       const template = rule.meta.messages[descriptor.messageId];
-      if (template === undefined) throw new Error(`rule ${rule.id} has no message "${descriptor.messageId}"`);
+      if (template === undefined) {
+        throw new LinterError(LinterErrorCode.ruleMessageUnknown, `rule ${rule.id} has no message "${descriptor.messageId}"`);
+      }
       sink.push({
         ruleId: rule.id,
         severity: levelOf(rule) === 'error' ? 'error' : 'warning',
