@@ -51,7 +51,7 @@ export class IpcConnection implements Session {
   private processing = false;
   private closed = false;
   private ending = false;
-  private stallTimer: NodeJS.Timeout | null = null;
+  private frameTimer: NodeJS.Timeout | null = null;
   /** Events go out in the encoding of the latest v2 request: flatbuffers for a flatbuffers client. */
   private eventEncoding: 3 | 4 = 4;
   private readonly log: Logger;
@@ -70,7 +70,7 @@ export class IpcConnection implements Session {
     socket.on('error', (error: NodeJS.ErrnoException) => this.log.debug({ err: error.code ?? error.message }, 'ipc connection error'));
     socket.on('close', () => this.onClose());
     // The handshake has one io_timeout from connect to completion, not per byte.
-    if (this.handshake !== null) this.armStallTimer(false);
+    if (this.handshake !== null) this.armFrameTimer(false);
   }
 
   /**
@@ -118,13 +118,14 @@ export class IpcConnection implements Session {
       this.socket.write(step.send);
       if (step.done) {
         this.handshake = null;
-        this.clearStallTimer();
+        this.clearFrameTimer();
         return true;
       }
     }
   }
 
   private readFrames(): void {
+    let completed = 0;
     for (;;) {
       const step = this.parser.next();
       if (step === null) break;
@@ -133,15 +134,19 @@ export class IpcConnection implements Session {
         return;
       }
       this.work.push({ frame: step.frame });
+      completed += 1;
     }
-    if (this.parser.partial) this.armStallTimer(true);
-    else this.clearStallTimer();
+    // As the node's io_timeout: a frame, once started, must be complete within io_timeout, however
+    // its bytes trickle in. The clock restarts only when a new frame starts.
+    if (!this.parser.partial) this.clearFrameTimer();
+    else if (completed > 0) this.armFrameTimer(true);
+    else this.armFrameTimer(false);
     if (this.work.length >= MAX_QUEUED_FRAMES) this.socket.pause();
     void this.process();
   }
 
   private onFramingError(error: FramingError): void {
-    this.clearStallTimer();
+    this.clearFrameTimer();
     if (error.kind === 'bad-preamble') {
       this.log.debug({ code: IpcErrorCode.badPreamble }, 'ipc bad preamble; closing');
       this.destroy();
@@ -247,29 +252,29 @@ export class IpcConnection implements Session {
     }
   }
 
-  private armStallTimer(restart: boolean): void {
-    if (this.stallTimer !== null) {
-      if (restart) this.stallTimer.refresh();
+  private armFrameTimer(restart: boolean): void {
+    if (this.frameTimer !== null) {
+      if (restart) this.frameTimer.refresh();
       return;
     }
-    this.stallTimer = setTimeout(() => {
-      this.log.debug({ code: IpcErrorCode.ioTimeout }, 'ipc partial frame stalled past io_timeout; closing');
+    this.frameTimer = setTimeout(() => {
+      this.log.debug({ code: IpcErrorCode.ioTimeout }, 'ipc frame not complete within io_timeout; closing');
       this.destroy();
     }, this.options.ioTimeoutMs);
-    this.stallTimer.unref();
+    this.frameTimer.unref();
   }
 
-  private clearStallTimer(): void {
-    if (this.stallTimer !== null) {
-      clearTimeout(this.stallTimer);
-      this.stallTimer = null;
+  private clearFrameTimer(): void {
+    if (this.frameTimer !== null) {
+      clearTimeout(this.frameTimer);
+      this.frameTimer = null;
     }
   }
 
   private onClose(): void {
     if (this.closed) return;
     this.closed = true;
-    this.clearStallTimer();
+    this.clearFrameTimer();
     this.work.length = 0;
     this.queue.clear();
     this.options.dispatcher.closeSession(this);

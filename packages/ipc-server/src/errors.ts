@@ -27,7 +27,7 @@ export const IpcErrorCode = {
   frameEmpty: 'NA_IPC_FRAME_EMPTY',
   /** A frame announced a length over max_frame_bytes. */
   frameTooLarge: 'NA_IPC_FRAME_TOO_LARGE',
-  /** A partial frame (or handshake) stalled longer than io_timeout. */
+  /** A frame (or the handshake) was not complete within io_timeout. */
   ioTimeout: 'NA_IPC_IO_TIMEOUT',
   /** A connection was refused because max_connections are open. */
   tooManyConnections: 'NA_IPC_TOO_MANY_CONNECTIONS',

@@ -216,6 +216,38 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     expect(await p.waitClosed(10_000)).toBe(true);
   });
 
+  it('closes a frame that trickles in slower than io_timeout, even though bytes keep coming', async () => {
+    const p = await peer(await start((c) => {
+      c.ipc.tcp.ioTimeout = 0.5;
+    }));
+    const bytes = frame(1, JSON.stringify({ action: 'x'.repeat(100) }));
+    let sent = 0;
+    const trickle = setInterval(() => {
+      if (sent < bytes.length && !p.closed) p.write(bytes.subarray(sent, ++sent));
+    }, 50);
+    try {
+      expect(await p.waitClosed(10_000)).toBe(true);
+      expect(sent).toBeLessThan(bytes.length);
+    } finally {
+      clearInterval(trickle);
+    }
+  });
+
+  it('gives each pipelined frame its own io_timeout', async () => {
+    const p = await peer(await start((c) => {
+      c.ipc.tcp.ioTimeout = 1;
+    }));
+    // Four frames, each completed within the timeout, the whole sequence taking longer than it.
+    for (let i = 0; i < 4; i++) {
+      const bytes = frame(1, JSON.stringify({ action: 'n', i }));
+      p.write(bytes.subarray(0, 5));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      p.write(bytes.subarray(5));
+      expect((await p.nextJson()).request).toEqual({ action: 'n', i });
+    }
+    expect(p.closed).toBe(false);
+  });
+
   it('closes a connection whose preamble stalls past io_timeout', async () => {
     const p = await peer(await start((c) => {
       c.ipc.tcp.ioTimeout = 0.3;
