@@ -84,6 +84,18 @@ describe('nano-access serve --data DIR', () => {
     expect(run.err()).toContain('NA_IPC_SOCKET_IN_USE');
   });
 
+  it('refuses to start with an access-check secret others can read, exit 2', async () => {
+    const data = dataDir(null);
+    cleanups.push(data.cleanup);
+    fs.writeFileSync(path.join(data.dir, 'secret'), 'a-secret-of-at-least-16-bytes\n', { mode: 0o644 });
+    fs.chmodSync(path.join(data.dir, 'secret'), 0o644);
+    fs.writeFileSync(path.join(data.dir, 'config-node.toml'), '[node.ipc.tcp]\nenable = true\nport = 0\naccess_check = true\naccess_file = "secret"\n');
+    const run = inProcess(['serve', '--data', data.dir]);
+    expect(await run.exit).toBe(2);
+    expect(run.err()).toContain('NA_IPC_ACCESS_FILE_PERMISSIONS');
+    expect(run.err()).toContain('chmod 600');
+  });
+
   it('serves until stopped, then closes cleanly and removes the socket file', async () => {
     const data = dataDir(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`);
     cleanups.push(data.cleanup);
