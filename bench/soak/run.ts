@@ -40,8 +40,26 @@ interface Options {
   httpStallWaitSeconds: number;
 }
 
+const USAGE = `usage: npm run soak [-- options]   (or: npx tsx bench/soak/run.ts [options] after npx tsc -b)
+  --short        about a minute: 30 reloads, 6000 fuzz cases, same checks
+  --reloads N    access-file rewrites in phase 1 (default 200)
+  --fuzz N       fuzz cases in phase 5 (default 100000)
+  --seed N       seed of the access files and fuzz cases (default 20261125)
+  --rate N       requests per second per load channel (default 40)
+  --keep         keep the temp data dirs and server logs
+env SOAK_LOG_LEVEL: the servers' log level (default debug)
+exit status: 0 every must passed, 1 a must failed, 2 the run could not be set up
+`;
+
 function parseOptions(argv: string[]): Options {
   const short = argv.includes('--short');
+  const known = new Set(['--short', '--keep', '--reloads', '--fuzz', '--seed', '--rate']);
+  const unknown = argv.filter((arg, i) => arg.startsWith('-') && !known.has(arg) && !(i > 0 && ['--reloads', '--fuzz', '--seed', '--rate'].includes(argv[i - 1])));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')}\n${USAGE}`);
   const value = (name: string, fallback: number): number => {
     const at = argv.indexOf(name);
     if (at === -1) return fallback;
@@ -144,6 +162,17 @@ function kill(child: ChildProcess): Promise<void> {
     child.once('exit', () => done());
     child.kill('SIGKILL');
   });
+}
+
+/** VmRSS sampled every 250 ms for windowMs: median, min and max in KiB. */
+async function rssWindow(server: ServerUnderTest, windowMs: number): Promise<{ median: number; min: number; max: number }> {
+  const samples: number[] = [];
+  const end = Date.now() + windowMs;
+  while (Date.now() < end && server.alive) {
+    samples.push(server.rssKiB());
+    await sleep(250);
+  }
+  return { median: percentile(samples, 50), min: Math.min(...samples), max: Math.max(...samples) };
 }
 
 function throughput(stats: PhaseStats): number {
@@ -254,11 +283,14 @@ async function main(): Promise<number> {
   log(`phase 4: ${options.flood} IPC connections against max_connections = ${options.maxConnections}`);
   const flood = await runAbuse<FloodResult>({ kind: 'flood', tcpPort: a.tcpPort, socketPath: a.socketPath, count: options.flood, holdMs: 2000 });
 
-  // (5) Garbage.
-  await sleep(1000);
+  // (5) Garbage. RSS is a GC sawtooth: compare the median of a window of samples under the same
+  // steady load before and after, not two single readings that land anywhere on the tooth.
+  loadA.phase('5 before fuzz');
+  const rssWindowMs = options.short ? 4000 : 10_000;
+  const before = await rssWindow(a, rssWindowMs);
+  const rssBeforeFuzz = before.median;
   const phase5 = loadA.phase('5 fuzz');
-  const rssBeforeFuzz = a.rssKiB();
-  log(`phase 5: ${options.fuzzCases} fuzz cases; RSS before ${(rssBeforeFuzz / 1024).toFixed(1)} MiB`);
+  log(`phase 5: ${options.fuzzCases} fuzz cases; RSS before ${mib(rssBeforeFuzz)} MiB`);
   const fuzzStarted = Date.now();
   const fuzzResult = await runAbuse<Omit<FuzzResult, 'httpStatuses' | 'rawStatuses'> & { httpStatuses: Array<[number, number]>; rawStatuses: Array<[number, number]> }>({
     kind: 'fuzz', tcpPort: a.tcpPort, socketPath: a.socketPath, httpPort: a.httpPort, cases: options.fuzzCases, seed: options.seed + 1,
@@ -266,14 +298,11 @@ async function main(): Promise<number> {
   const fuzzed: FuzzResult = { ...fuzzResult, httpStatuses: new Map(fuzzResult.httpStatuses), rawStatuses: new Map(fuzzResult.rawStatuses) };
   const fuzzSeconds = (Date.now() - fuzzStarted) / 1000;
   const rssPeak = a.rssKiB();
-  const settle = loadA.phase('5 settle');
-  let rssAfter = a.rssKiB();
-  const settleDeadline = Date.now() + (options.short ? 15_000 : 30_000);
-  while (a.alive && Date.now() < settleDeadline && !(Math.abs(rssAfter - rssBeforeFuzz) <= rssBeforeFuzz * 0.1)) {
-    await sleep(1000);
-    rssAfter = a.rssKiB();
-  }
-  await sleep(1000);
+  loadA.phase('5 after fuzz');
+  // Up to three windows after the fuzz, the same length as the one before: memory may take a while to come back.
+  let after = await rssWindow(a, rssWindowMs);
+  for (let extra = 0; extra < 2 && a.alive && Math.abs(after.median - rssBeforeFuzz) > rssBeforeFuzz * 0.1; extra += 1) after = await rssWindow(a, rssWindowMs);
+  const rssAfter = after.median;
   await loadA.stop();
   const aAliveAtEnd = a.alive;
   const fdsAtEnd = a.openFds();
@@ -331,7 +360,7 @@ async function main(): Promise<number> {
       name: '5 no crash, every request answered', pass: aAliveAtEnd && fuzzed.ipcUnanswered === 0 && fuzzed.httpUnanswered === 0 && fuzzed.http5xx === 0,
       detail: `${fuzzed.cases} cases; unanswered: ${fuzzed.ipcUnanswered} IPC, ${fuzzed.httpUnanswered} HTTP; ${fuzzed.http5xx} HTTP 5xx; server ${aAliveAtEnd ? 'alive' : 'DEAD'}`,
     },
-    { name: '5 RSS back within 10 %', pass: Math.abs(rssDelta) <= 0.1, detail: `${(rssBeforeFuzz / 1024).toFixed(1)} MiB before, ${(rssPeak / 1024).toFixed(1)} at the end of the fuzz, ${(rssAfter / 1024).toFixed(1)} after (${(rssDelta * 100).toFixed(1)} %)` },
+    { name: '5 RSS back within 10 %', pass: Math.abs(rssDelta) <= 0.1, detail: `median ${mib(rssBeforeFuzz)} MiB before, ${mib(rssAfter)} after (${(rssDelta * 100).toFixed(1)} %); ${mib(rssPeak)} at the end of the fuzz` },
     { name: '6 no user id in any log line', pass: leaks === 0, detail: `${leaks} hits for ${ids.length} ids in ${scannedLines} lines` },
     { name: 'servers exit cleanly on SIGTERM', pass: exitA !== null && exitA.code === 0, detail: `a exited ${exitA?.code ?? exitA?.signal}` },
   );
@@ -368,7 +397,10 @@ async function main(): Promise<number> {
     ]),
     '',
     keyValues('memory and descriptors (server a)', [
-      ['RSS', `${(rssAtStart / 1024).toFixed(1)} MiB at start, ${(rssBeforeFuzz / 1024).toFixed(1)} before the fuzz, ${(rssPeak / 1024).toFixed(1)} at its end, ${(rssAfter / 1024).toFixed(1)} after settling`],
+      ['RSS at start', `${mib(rssAtStart)} MiB (no load yet)`],
+      ['RSS before the fuzz', `median ${mib(before.median)} MiB (${mib(before.min)}-${mib(before.max)}) over ${rssWindowMs / 1000} s of steady load`],
+      ['RSS at the fuzz end', `${mib(rssPeak)} MiB`],
+      ['RSS after the fuzz', `median ${mib(after.median)} MiB (${mib(after.min)}-${mib(after.max)}) over the last ${rssWindowMs / 1000} s window of steady load`],
       ['open fds at the end', String(fdsAtEnd)],
     ]),
     '',
@@ -385,6 +417,10 @@ async function main(): Promise<number> {
   process.stdout.write(`${text.join('\n')}\n`);
   if (options.keep) log(`kept: ${a.dataDir} ${b.dataDir}`);
   return musts.some((m) => !m.pass && !m.skipped) ? 1 : 0;
+}
+
+function mib(kib: number): string {
+  return (kib / 1024).toFixed(1);
 }
 
 function ms(value: number): string {
