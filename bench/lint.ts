@@ -6,6 +6,8 @@
  * - floor:  `node -e 0`, the cost of starting Node at all
  * - peer:   a Node process that reads the file and parses it with smol-toml,
  *           nothing else (what any TOML-reading tool pays)
+ * - server share: a Node process that runs loadPolicy on the file, what a
+ *           server pays to activate it (the part of lint no rule can skip)
  * - lint:   `nano-access lint FILE --format json`: read, parse, compile
  *           (loadPolicy), every rule (the semantic ones ask explain per
  *           user), suppressions, JSON report
@@ -46,6 +48,12 @@ const smolToml = require.resolve('smol-toml', { paths: [join(repoRoot, 'packages
 const subjects: Subject[] = [
   { label: 'floor: node -e 0', args: ['-e', '0'], times: [], cpu: [] },
   { label: 'peer: node + smol-toml parse', args: ['-e', `require(${JSON.stringify(smolToml)}).parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`], times: [], cpu: [] },
+  {
+    label: 'server share: node + loadPolicy',
+    args: ['-e', `require(${JSON.stringify(join(repoRoot, 'packages', 'resolver'))}).loadPolicy(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`],
+    times: [],
+    cpu: [],
+  },
   { label: 'nano-access lint --format json', args: [bin, 'lint', file, '--format', 'json'], times: [], cpu: [] },
 ];
 
@@ -95,7 +103,7 @@ const rows = subjects.map((s) => {
   const c = median(s.cpu);
   return `| ${s.label} | ${ms(m)} | ${ms(Math.min(...s.times))} | ${(m / floor).toFixed(1)}× | ${ms(c)} | ${(c / floorCpu).toFixed(1)}× |`;
 });
-const lint = median(subjects[2].times);
+const lint = median(subjects[3].times);
 process.stdout.write(
   [
     `lint of a ${USERS.toLocaleString('en')}-user, ${ROLES}-role file (${(text.length / 1024).toFixed(0)} KiB), ${RUNS} runs each, interleaved; lint exit ${exitCode}, ${findings} findings`,
