@@ -10,6 +10,7 @@ export { formatters, formatNames } from './formatters/index';
 export type { FormatName } from './formatters/index';
 export type { Formatter, FormatterContext } from './formatters/formatter';
 export { maskId } from './mask-id';
+export { describeDeny, describeGrant } from './derivation-text';
 export { RULES_DOCS_URL } from './docs-url';
 export { buildMatrix } from './matrix/build-matrix';
 export { matrixFromText } from './matrix/matrix-from-text';
