@@ -86,11 +86,13 @@ async function runLint(paths: string[], options: LintOptions, io: CliIO): Promis
     else failed = true;
   }
 
-  const color = options.color ?? (io.stdout.isTTY === true && !io.env.NO_COLOR && options.outputFile === undefined);
+  // --color / --no-color win; otherwise colour only for a terminal, and never when NO_COLOR is set.
+  const color =
+    options.color ?? (io.stdout.isTTY === true && options.outputFile === undefined && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0');
   const report = formatters[options.format](results, {
     cwd: io.cwd,
     repoRoot: findRepoRoot(io.cwd),
-    color: options.color === true || (color && io.env.FORCE_COLOR !== '0'),
+    color,
     rules,
     toolVersion: version,
   });
@@ -137,7 +139,14 @@ async function expandPaths(paths: readonly string[], io: CliIO): Promise<{ files
       files.push({ kind: 'file', path });
       continue;
     }
-    const names = (await readdir(resolve(io.cwd, path))).filter((name) => ACCESS_FILE_IN_DIRECTORY.test(name)).sort();
+    let names: string[];
+    try {
+      names = (await readdir(resolve(io.cwd, path))).filter((name) => ACCESS_FILE_IN_DIRECTORY.test(name)).sort();
+    } catch (error) {
+      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      failed = true;
+      continue;
+    }
     if (names.length === 0) {
       writeError(io, { code: CliErrorCode.fileUnreadable, message: `no config-access*.toml file in ${path}` });
       failed = true;
