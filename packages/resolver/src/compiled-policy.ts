@@ -15,6 +15,8 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   private readonly slots: Map<string, number>;
   private readonly sets: Uint32Array;
   private readonly ids: ReadonlyMap<string, number>;
+  /** The same as `ids`, as a prototype-less dictionary: V8 looks up a property faster than Map.get. */
+  private readonly bitOf: Readonly<Record<string, number | undefined>>;
   private readonly tables: PolicyTables;
 
   constructor(tables: PolicyTables) {
@@ -24,13 +26,15 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
     this.slots = tables.slots;
     this.sets = tables.sets;
     this.ids = tables.compiledCatalog.ids;
+    this.bitOf = tables.compiledCatalog.bitOf;
     Object.freeze(this);
   }
 
   /** True when the credentials' user has the permission. Unknown credentials or an unknown name: false. */
   check(credentials: Credentials, permission: P): boolean {
-    const base = this.slots.get(credentials || '');
-    const id = this.ids.get(permission);
+    const base = this.slots.get(credentials ?? '');
+    // typeof: a non-string (a caller ignoring the types) must not be coerced to a name such as "undefined".
+    const id = typeof permission === 'string' ? this.bitOf[permission] : undefined;
     if (base === undefined || id === undefined) return false;
     return (this.sets[base + (id >>> 5)] & (1 << (id & 31))) !== 0;
   }
@@ -45,7 +49,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
 
   /** check() with a permission prepared by permissionId(). */
   checkId(credentials: Credentials, permissionId: number): boolean {
-    const base = this.slots.get(credentials || '');
+    const base = this.slots.get(credentials ?? '');
     if (base === undefined || permissionId < 0) return false;
     return (this.sets[base + (permissionId >>> 5)] & (1 << (permissionId & 31))) !== 0;
   }
@@ -92,7 +96,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   }
 
   private setOf(credentials: Credentials): number {
-    return this.slots.get(credentials || '') ?? -1;
+    return this.slots.get(credentials ?? '') ?? -1;
   }
 
   private prepareList(permissions: readonly P[], method: string): number[] {

@@ -12,7 +12,7 @@ function has(set: Uint32Array, base: number, id: number): boolean {
  */
 export function explain(tables: PolicyTables, credentials: Credentials, permission?: string): Explanation {
   const cc = tables.compiledCatalog;
-  const id = credentials || '';
+  const id = credentials ?? '';
   const base = tables.slots.get(id);
   if (base === undefined) {
     const unknown: Explanation = { user: { id, kind: 'unknown' }, effective: [] };

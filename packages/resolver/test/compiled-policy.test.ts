@@ -46,6 +46,31 @@ describe('Policy.check (ACCESS.md §4)', () => {
     expect(policy.check('writer', '')).toBe(false);
   });
 
+  it('fails closed on values that are not strings (a caller ignoring the types)', () => {
+    const loose = policy as unknown as { check(c: unknown, p: unknown): boolean };
+    for (const credentials of [0, false, NaN, {}, []]) expect(loose.check(credentials, 'read')).toBe(false);
+    for (const permission of [undefined, null, 0, {}, ['read']]) expect(loose.check('writer', permission)).toBe(false);
+  });
+
+  it('treats permission names that are Object.prototype members as plain names', () => {
+    const catalog = {
+      name: 'odd',
+      permissions: [
+        { name: '__proto__', description: '', implies: [] },
+        { name: 'constructor', description: '', implies: [] },
+        { name: 'undefined', description: '', implies: [] },
+      ],
+      defaults: ['__proto__', 'undefined'],
+      messages: {},
+    };
+    const odd = compile(buildModel({}), catalog).policy!;
+    expect(odd.check(undefined, '__proto__')).toBe(true);
+    expect(odd.check(undefined, 'constructor')).toBe(false);
+    expect(odd.check(undefined, 'toString')).toBe(false);
+    expect(odd.check(undefined, 'hasOwnProperty')).toBe(false);
+    expect((odd as unknown as { check(c: unknown, p: unknown): boolean }).check(undefined, undefined)).toBe(false);
+  });
+
   it('answers from the effective set', () => {
     expect(policy.check('writer', 'read')).toBe(true);
     expect(policy.check('bare', 'audit_read')).toBe(true);

@@ -13,6 +13,8 @@ export interface CompiledCatalog {
   readonly names: readonly string[];
   /** Name → bit index. */
   readonly ids: ReadonlyMap<string, number>;
+  /** Name → bit index as a prototype-less dictionary (the hot path of check()). */
+  readonly bitOf: Readonly<Record<string, number | undefined>>;
   /** Names sorted, for effective() (bit order is catalog order). */
   readonly sortedIds: Int32Array;
   /** 32-bit words per permission set. */
@@ -60,6 +62,8 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
   const names = catalog.permissions.map((p) => p.name);
   const ids = new Map<string, number>();
   names.forEach((name, i) => ids.set(name, i));
+  const bitOf: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
+  names.forEach((name, i) => (bitOf[name] = i));
   const count = names.length;
   const words = Math.max(1, Math.ceil(count / 32));
   const unrestrictedId = ids.get(UNRESTRICTED)!;
@@ -113,6 +117,7 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
     catalog,
     names,
     ids,
+    bitOf: Object.freeze(bitOf),
     sortedIds,
     words,
     closure,
