@@ -47,7 +47,7 @@ export class PositionMap {
 
   constructor(text: string, expectedNodes = 64) {
     this.text = text;
-    this.data = new Int32Array(Math.max(16, expectedNodes) * STRIDE);
+    this.data = new Int32Array(Math.max(16, Math.ceil(expectedNodes)) * STRIDE);
     this.add(NodeKind.Table, NONE, -1, -1, 0, text.length);
   }
 
@@ -58,7 +58,7 @@ export class PositionMap {
   /** Appends a node under `parent` (NONE for the root) and returns its id. */
   add(kind: NodeKind, parent: number, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): number {
     if ((this.count + 1) * STRIDE > this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      const grown = new Int32Array(Math.ceil((this.data.length * 1.5) / STRIDE) * STRIDE);
       grown.set(this.data);
       this.data = grown;
     }

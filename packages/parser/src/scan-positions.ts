@@ -26,10 +26,16 @@ const BOM = 0xfeff;
  * object per key (nodes are numbers in a PositionMap).
  */
 export function scanPositions(text: string): PositionMap {
-  // A node per ~48 characters is a fair first guess for config files; the map doubles when needed.
-  const map = new PositionMap(text, (text.length / 48) | 0);
+  // About one node per line, plus some for array items: sized once, so a big file is not copied as the map grows.
+  const map = new PositionMap(text, countLines(text) * 1.25 + 64);
   new Scanner(text, map).run();
   return map;
+}
+
+function countLines(text: string): number {
+  let lines = 1;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++;
+  return lines;
 }
 
 /** A map that only knows the whole document: used if scanning ever fails, so positions degrade, never break. */
