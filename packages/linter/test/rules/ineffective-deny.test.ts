@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseAccessFile } from '@nano-access/parser';
-import { loadPolicy, nanoCatalog } from '@nano-access/resolver';
+import { loadPolicy, nanoCatalog, type CompileResult } from '@nano-access/resolver';
 import { lintText } from '@nano-access/linter';
 import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
 import { semanticFile } from '../helpers/random-files';
@@ -45,7 +45,7 @@ describe('ineffective-deny against explain alone', () => {
   it('reports exactly the denies for which explain shows nothing granted among all that the deny removes', () => {
     fc.assert(
       fc.property(semanticFile, (text) => {
-        const { policy, diagnostics } = loadPolicy(text, { file: 'f.toml' });
+        const { policy, diagnostics }: CompileResult = loadPolicy(text, { file: 'f.toml' });
         expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
         const model = parseAccessFile(text, { file: 'f.toml' }).model!;
         // The plain reading: ask explain about every permission of the catalog.

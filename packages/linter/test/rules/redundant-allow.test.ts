@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseAccessFile } from '@nano-access/parser';
-import { loadPolicy } from '@nano-access/resolver';
+import { loadPolicy, type CompileResult } from '@nano-access/resolver';
 import { lintText } from '@nano-access/linter';
 import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
 import { semanticFile } from '../helpers/random-files';
@@ -53,7 +53,7 @@ describe('redundant-allow against explain alone', () => {
   it('reports exactly the allow items explain shows another source for', () => {
     fc.assert(
       fc.property(semanticFile, (text) => {
-        const { policy } = loadPolicy(text, { file: 'f.toml' });
+        const { policy }: CompileResult = loadPolicy(text, { file: 'f.toml' });
         const model = parseAccessFile(text, { file: 'f.toml' }).model!;
         const expected: string[] = [];
         for (const user of model.users) {
