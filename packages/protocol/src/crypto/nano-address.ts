@@ -88,6 +88,19 @@ export function accountPublicKeyHex(address: string): string | null {
   return key ? Buffer.from(key).toString('hex').toUpperCase() : null;
 }
 
+/**
+ * The `nano_` form of an address by its prefix and length alone, without the
+ * checksum: for looking up maps whose keys were validated when inserted (an
+ * invalid address can never equal a valid key, so it simply misses). Saves a
+ * BLAKE2b per lookup on the request path, where the dispatcher has already
+ * validated the address once.
+ */
+export function lookupKey(address: unknown): string | null {
+  if (typeof address !== 'string') return null;
+  const offset = prefixLength(address);
+  return offset < 0 ? null : 'nano_' + address.slice(offset);
+}
+
 /** Canonical `nano_` form of a valid address (xrb_ and dash forms normalised), or null. */
 export function canonicalAccount(address: unknown): string | null {
   if (typeof address !== 'string') return null;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Backend, BackendReply, BlockStateJson } from '../../backend';
 import { BackendEvents } from '../../backend-events';
-import { canonicalAccount, isValidAccount } from '../../crypto/nano-address';
+import { canonicalAccount, isValidAccount, lookupKey } from '../../crypto/nano-address';
 import { ErrorCode, ErrorMessage, LegacyError, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { type BlockRecord, Ledger, type LedgerData } from './ledger';
@@ -120,7 +120,8 @@ export class EmbeddedBackend implements Backend {
       case 'IsAlive':
         return { ok: true, messageType: 'IsAlive', message: {} };
       case 'AccountWeight':
-        if (!isValidAccount(message.account)) return { ok: false, code: ErrorCode.badAccountNumber, message: ErrorMessage.badAccountNumber };
+        // The dispatcher has validated the checksum already (error 7); the shape check keeps direct callers safe.
+        if (lookupKey(message.account) === null) return { ok: false, code: ErrorCode.badAccountNumber, message: ErrorMessage.badAccountNumber };
         return { ok: true, messageType: 'AccountWeightResponse', message: { voting_weight: this.ledger.weight(message.account as string).toString() } };
       default:
         return { ok: false, code: ErrorCode.generic, message: ErrorMessage.unknownMessageType };

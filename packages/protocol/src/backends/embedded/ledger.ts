@@ -1,5 +1,5 @@
 import { ProtocolError } from '../../errors';
-import { accountPublicKeyHex, canonicalAccount, encodeAccount } from '../../crypto/nano-address';
+import { accountPublicKeyHex, canonicalAccount, encodeAccount, lookupKey } from '../../crypto/nano-address';
 import { verify } from '../../crypto/ed25519-blake2b';
 import { isHash, isRaw, parseStateBlock, type StateBlock, ZERO_HASH } from './state-block';
 
@@ -220,18 +220,18 @@ export class Ledger {
   }
 
   account(address: string): AccountState | undefined {
-    const canonical = canonicalAccount(address);
+    const canonical = lookupKey(address);
     return canonical === null ? undefined : this.accounts.get(canonical);
   }
 
   /** Voting weight delegated to `address` (0 for any account nobody delegates to). */
   weight(address: string): bigint {
-    const canonical = canonicalAccount(address);
+    const canonical = lookupKey(address);
     return canonical === null ? 0n : (this.weights.get(canonical) ?? 0n);
   }
 
   delegatorsCount(address: string): number {
-    const canonical = canonicalAccount(address);
+    const canonical = lookupKey(address);
     return canonical === null ? 0 : (this.delegators.get(canonical) ?? 0);
   }
 
@@ -243,7 +243,7 @@ export class Ledger {
   }
 
   receivable(address: string): { total: bigint; blocks: Map<string, bigint> } {
-    const canonical = canonicalAccount(address);
+    const canonical = lookupKey(address);
     const map = canonical === null ? undefined : this.receivables.get(canonical);
     const blocks = new Map<string, bigint>();
     let total = 0n;
