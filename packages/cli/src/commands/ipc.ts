@@ -4,7 +4,7 @@ import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { writeError } from '../load';
 
 interface CallOptions {
-  encoding: string;
+  encoding?: string;
   credentials?: string;
   path?: string;
   host?: string;
@@ -28,7 +28,7 @@ export function registerIpc(program: Command, io: CliIO, result: CommandResult):
     .command('call')
     .description('Send one request and print the response (exit 0 answered, 1 error response, 2 failure).')
     .argument('<json>', 'encoding 4: an envelope {"message_type", "message"} or {"message_type", …}; encodings 1/2: {"action": …}')
-    .option('-e, --encoding <n>', 'wire encoding: 1 legacy, 2 legacy with unsafe actions, 4 JSON envelope', '4')
+    .option('-e, --encoding <n>', 'wire encoding: 1 legacy, 2 legacy with unsafe actions, 4 JSON envelope (default: 1 for {"action": …}, else 4)')
     .option('--credentials <id>', 'credentials (API key) for the envelope (encoding 4)')
     .option('--path <socket>', 'unix socket path (overrides NANO_IPC_PATH)')
     .option('--host <address>', 'TCP address (overrides NANO_IPC_ADDR)')
@@ -42,11 +42,6 @@ export function registerIpc(program: Command, io: CliIO, result: CommandResult):
 }
 
 async function runCall(json: string, options: CallOptions, io: CliIO): Promise<number> {
-  const encoding = Number(options.encoding);
-  if (encoding !== 1 && encoding !== 2 && encoding !== 4) {
-    writeError(io, { code: USAGE, message: `--encoding must be 1, 2 or 4, not "${options.encoding}"` });
-    return ExitCode.usage;
-  }
   let request: unknown;
   try {
     request = JSON.parse(json);
@@ -56,6 +51,12 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
   }
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     writeError(io, { code: USAGE, message: 'the request must be a JSON object' });
+    return ExitCode.usage;
+  }
+  // A legacy request names an action; anything else is an envelope.
+  const encoding = options.encoding === undefined ? ('action' in request ? 1 : 4) : Number(options.encoding);
+  if (encoding !== 1 && encoding !== 2 && encoding !== 4) {
+    writeError(io, { code: USAGE, message: `--encoding must be 1, 2 or 4, not "${options.encoding}"` });
     return ExitCode.usage;
   }
   if (options.credentials !== undefined && encoding !== 4) {

@@ -65,6 +65,12 @@ describe('nano-access ipc call', () => {
     expect(JSON.parse(unsafe.stdout)).toEqual({ error: 'Unsafe RPC not allowed' });
   });
 
+  it('picks encoding 1 for a request with an action when --encoding is absent', async () => {
+    const run = await runCli(['ipc', 'call', '--path', socket, '{"action":"block_count"}']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).count).toMatch(/^\d+$/);
+  });
+
   it.each([
     [['--encoding', '3', '{}'], /--encoding must be 1, 2 or 4/],
     [['{not json'], /the request is not JSON/],
