@@ -14,7 +14,7 @@ export { describeDeny, describeGrant } from './derivation-text';
 export { RULES_DOCS_URL } from './docs-url';
 export { buildMatrix } from './matrix/build-matrix';
 export { matrixFromText } from './matrix/matrix-from-text';
-export type { AccessMatrix, MatrixCell, MatrixUser } from './matrix/build-matrix';
+export type { AccessMatrix, MatrixUser } from './matrix/build-matrix';
 export { renderMatrixText } from './matrix/render-text';
 export { renderMatrixCsv } from './matrix/render-csv';
 export { renderMatrixJson } from './matrix/render-json';

@@ -16,25 +16,23 @@ export interface MatrixUser {
   implicit: boolean;
 }
 
-/** One cell: the decision and how it was reached. */
-export interface MatrixCell {
-  allowed: boolean;
-  /** The derivation, one line each: what granted, then what removed. */
-  derivation: string[];
-}
-
 /** Users × permissions, the default user first. */
 export interface AccessMatrix {
   users: MatrixUser[];
   permissions: string[];
-  /** cells[permission][user] */
-  cells: MatrixCell[][];
+  /** allowed[permission][user]: the decision a server makes (Policy.check, one bit test each). */
+  allowed: boolean[][];
+  /**
+   * How cell [permission][user] was decided, one line per step (Policy.explain):
+   * what granted it, then what removed it. Computed on demand: explain is the
+   * costly call, and only the json and html renderings need it.
+   */
+  derivation(permission: number, user: number): string[];
 }
 
 /**
- * Builds the access matrix of a compiled policy from the resolver's
- * derivation (explain): what a server would decide for each user and each
- * permission of the catalog.
+ * Builds the access matrix of a compiled policy: what a server decides for
+ * each user and each permission of the catalog, and (on demand) why.
  */
 export function buildMatrix(model: AccessModel, policy: Policy): AccessMatrix {
   const configuredDefault = model.users.find((user) => user.isDefault);
@@ -59,17 +57,16 @@ export function buildMatrix(model: AccessModel, policy: Policy): AccessMatrix {
     });
   }
   const permissions = policy.catalog.permissions.map((p) => p.name);
-  const cells = permissions.map((permission) =>
-    users.map(({ credentials }) => {
-      const explained = policy.explain(credentials, permission).permission;
-      if (!explained) return { allowed: false, derivation: ['not in the catalog'] };
-      const derivation = [
-        ...explained.grants.map((g) => `granted by ${describeGrant(g)}`),
-        ...explained.denies.map((d) => `removed by ${describeDeny(d)}`),
-      ];
-      if (explained.grants.length === 0) derivation.push('granted by nothing');
-      return { allowed: explained.allowed, derivation };
-    }),
-  );
-  return { users: users.map((u) => u.column), permissions, cells };
+  const allowed = permissions.map((permission) => users.map(({ credentials }) => policy.check(credentials, permission)));
+  const derivation = (row: number, column: number): string[] => {
+    const explained = policy.explain(users[column].credentials, permissions[row]).permission;
+    if (!explained) return ['not in the catalog'];
+    const lines = [
+      ...explained.grants.map((g) => `granted by ${describeGrant(g)}`),
+      ...explained.denies.map((d) => `removed by ${describeDeny(d)}`),
+    ];
+    if (explained.grants.length === 0) lines.push('granted by nothing');
+    return lines;
+  };
+  return { users: users.map((u) => u.column), permissions, allowed, derivation };
 }

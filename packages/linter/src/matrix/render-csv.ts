@@ -4,7 +4,7 @@ import type { AccessMatrix } from './build-matrix';
 export function renderMatrixCsv(matrix: AccessMatrix): string {
   const rows = [['permission', ...matrix.users.map((u) => u.description)]];
   matrix.permissions.forEach((permission, row) => {
-    rows.push([permission, ...matrix.cells[row].map((cell) => (cell.allowed ? 'yes' : 'no'))]);
+    rows.push([permission, ...matrix.allowed[row].map((allowed) => (allowed ? 'yes' : 'no'))]);
   });
   return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
 }

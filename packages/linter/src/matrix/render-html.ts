@@ -30,16 +30,16 @@ export function renderMatrixHtml(matrix: AccessMatrix, title = 'Access matrix'):
     .join('');
   const body = matrix.permissions
     .map((permission, row) => {
-      const cells = matrix.cells[row]
-        .map((cell, i) => {
-          const tip = `${matrix.users[i].description}: ${permission} ${cell.allowed ? 'allowed' : 'denied'}\n${cell.derivation.join('\n')}`;
-          return `<td class="${cell.allowed ? 'allow' : 'deny'}" tabindex="0" title="${escape(tip)}">${cell.allowed ? '✓' : '✗'}</td>`;
+      const cells = matrix.allowed[row]
+        .map((allowed, i) => {
+          const tip = `${matrix.users[i].description}: ${permission} ${allowed ? 'allowed' : 'denied'}\n${matrix.derivation(row, i).join('\n')}`;
+          return `<td class="${allowed ? 'allow' : 'deny'}" tabindex="0" title="${escape(tip)}">${allowed ? '✓' : '✗'}</td>`;
         })
         .join('');
       return `<tr><th scope="row">${escape(permission)}</th>${cells}</tr>`;
     })
     .join('\n');
-  const allowed = matrix.cells.reduce((n, row) => n + row.filter((c) => c.allowed).length, 0);
+  const allowedCount = matrix.allowed.reduce((n, row) => n + row.filter(Boolean).length, 0);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -50,7 +50,7 @@ export function renderMatrixHtml(matrix: AccessMatrix, title = 'Access matrix'):
 </head>
 <body>
 <h1>${escape(title)}</h1>
-<p class="summary">${matrix.users.length} users × ${matrix.permissions.length} permissions, ${allowed} allowed. Hover a cell for its derivation.</p>
+<p class="summary">${matrix.users.length} users × ${matrix.permissions.length} permissions, ${allowedCount} allowed. Hover a cell for its derivation.</p>
 <div class="wrap">
 <table>
 <thead><tr><th scope="col">permission</th>${head}</tr></thead>

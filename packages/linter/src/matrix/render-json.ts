@@ -7,7 +7,7 @@ export function renderMatrixJson(matrix: AccessMatrix): string {
       users: matrix.users,
       permissions: matrix.permissions.map((name, row) => ({
         name,
-        users: matrix.cells[row].map((cell, i) => ({ user: matrix.users[i].label, ...cell })),
+        users: matrix.allowed[row].map((allowed, i) => ({ user: matrix.users[i].label, allowed, derivation: matrix.derivation(row, i) })),
       })),
     },
     null,

@@ -6,7 +6,7 @@ export function renderMatrixText(matrix: AccessMatrix): string {
   const columns = matrix.users.map((u) => Math.max(u.label.length, 'yes'.length));
   let out = `${'permission'.padEnd(width)}  ${matrix.users.map((u, i) => u.label.padEnd(columns[i])).join('  ')}`.trimEnd() + '\n';
   matrix.permissions.forEach((permission, row) => {
-    const cells = matrix.cells[row].map((cell, i) => (cell.allowed ? 'yes' : '-').padEnd(columns[i]));
+    const cells = matrix.allowed[row].map((allowed, i) => (allowed ? 'yes' : '-').padEnd(columns[i]));
     out += `${permission.padEnd(width)}  ${cells.join('  ')}`.trimEnd() + '\n';
   });
   out += '\n';

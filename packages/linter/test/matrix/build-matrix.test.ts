@@ -17,7 +17,10 @@ describe('matrixFromText', () => {
 
   const good = toml('[[role]]', 'id = "wallet_admin"', 'allow = "wallet"', '[[user]]', `id = "${WALLET_USER}"`, 'roles = "wallet_admin"', 'deny = "wallet_seed_change"');
   const matrix = matrixFromText(good, { file: 'f.toml' }).matrix!;
-  const cell = (permission: string, user: number) => matrix.cells[matrix.permissions.indexOf(permission)][user];
+  const cell = (permission: string, user: number) => {
+    const row = matrix.permissions.indexOf(permission);
+    return { allowed: matrix.allowed[row][user], derivation: matrix.derivation(row, user) };
+  };
 
   it('puts the default user first, built-in when the file has none, and masks ids', () => {
     expect(matrix.users.map((u) => [u.label, u.description, u.implicit])).toEqual([
@@ -30,7 +33,7 @@ describe('matrixFromText', () => {
   it('has a row for every permission of the catalog', () => {
     expect(matrix.permissions[0]).toBe('unrestricted');
     expect(matrix.permissions).toContain('wallet_seed_change');
-    expect(matrix.cells).toHaveLength(matrix.permissions.length);
+    expect(matrix.allowed).toHaveLength(matrix.permissions.length);
   });
 
   it('decides each cell as the policy does, with its derivation', () => {
@@ -42,6 +45,16 @@ describe('matrixFromText', () => {
     expect(cell('api_account_weight', 0)).toEqual({ allowed: true, derivation: ['granted by built-in default of the default user'] });
     expect(cell('api_account_weight', 1).allowed).toBe(true);
     expect(cell('wallet_read', 0)).toEqual({ allowed: false, derivation: ['granted by nothing'] });
+  });
+
+  it('agrees cell by cell with the derivation (check and explain decide alike)', () => {
+    matrix.permissions.forEach((permission, row) => {
+      matrix.users.forEach((_user, column) => {
+        const granted = !matrix.derivation(row, column).includes('granted by nothing');
+        const removed = matrix.derivation(row, column).some((line) => line.startsWith('removed by'));
+        expect([permission, column, matrix.allowed[row][column]]).toEqual([permission, column, granted && !removed]);
+      });
+    });
   });
 
   it('lists a configured default user once, first', () => {

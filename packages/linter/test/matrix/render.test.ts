@@ -40,5 +40,6 @@ describe('matrix renderers', () => {
     expect(html).toContain('title="user #2 (…6yC1): service allowed&#10;granted by allow"');
     expect(html).not.toContain(STRONG_A);
     expect((html.match(/<td /g) ?? []).length).toBe(matrix.permissions.length * matrix.users.length);
+    expect(html).toContain(`${matrix.users.length} users × ${matrix.permissions.length} permissions, ${matrix.allowed.flat().filter(Boolean).length} allowed.`);
   });
 });
