@@ -74,7 +74,7 @@ export function defineRule(rule: Rule): Rule {
 }
 
 /** The check of every `load` rule: forward what the loader said under this rule's id. */
-export function forwardLoadDiagnostics(this: void, ruleId: string): (context: RuleContext) => void {
+export function forwardLoadDiagnostics(ruleId: string): (context: RuleContext) => void {
   return (context) => {
     for (const diagnostic of context.loadDiagnostics) {
       if (diagnostic.ruleId === ruleId) context.forward(diagnostic);

@@ -43,7 +43,7 @@ export const sarif: Formatter = (results, context) => {
         locations: [
           {
             physicalLocation: {
-              artifactLocation: { uri: encodeURI(uri), uriBaseId: SRCROOT },
+              artifactLocation: { uri: relativeUri(uri), uriBaseId: SRCROOT },
               region: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column },
             },
           },
@@ -111,6 +111,11 @@ function docsBase(context: FormatterContext): string {
 
 function pascalCase(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+}
+
+/** A relative path as a URI reference: percent-encoded, `#` and `?` included (they would start a fragment or a query). */
+function relativeUri(path: string): string {
+  return encodeURI(path).replace(/#/g, '%23').replace(/\?/g, '%3F');
 }
 
 function directoryUri(path: string): string {

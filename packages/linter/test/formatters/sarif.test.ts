@@ -92,6 +92,12 @@ describe('sarif formatter', () => {
     expect(found.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'lab node' }]);
   });
 
+  it('percent-encodes the uri of an awkward file name', () => {
+    const odd = lintText(toml('[[role]]', 'id = "a"'), { file: 'my configs/config-access#1?.toml' });
+    const [found] = sarifOf([odd], context).runs[0].results;
+    expect(found.locations[0].physicalLocation.artifactLocation.uri).toBe('my%20configs/config-access%231%3F.toml');
+  });
+
   it('is valid with no results at all', () => {
     expect(sarifOf([], context).runs[0].results).toEqual([]);
   });
