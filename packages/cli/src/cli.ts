@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index';
+import { commandsFor } from './commands/index';
 import { ExitCode, type CliIO, type CommandResult } from './io';
 import { version } from './version';
 
@@ -10,7 +10,7 @@ import { version } from './version';
  */
 export async function execute(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const result: CommandResult = { exitCode: ExitCode.ok };
-  const program = buildProgram(io, result);
+  const program = buildProgram(argv, io, result);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
@@ -19,7 +19,7 @@ export async function execute(argv: readonly string[], io: CliIO = processIO()):
   return result.exitCode;
 }
 
-function buildProgram(io: CliIO, result: CommandResult): Command {
+function buildProgram(argv: readonly string[], io: CliIO, result: CommandResult): Command {
   const program = new Command('nano-access')
     .description('Lint, check and serve Nano node access policies (config-access.toml).')
     .version(version, '-V, --version')
@@ -30,7 +30,7 @@ function buildProgram(io: CliIO, result: CommandResult): Command {
       writeErr: (text) => io.stderr.write(text),
     });
   // Subcommands inherit exitOverride and configureOutput from the program.
-  for (const register of commands) register(program, io, result);
+  for (const register of commandsFor(argv)) register(program, io, result);
   return program;
 }
 
