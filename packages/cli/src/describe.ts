@@ -1,36 +1,5 @@
-import type { Deny, Explanation, Grant } from '@nano-access/resolver';
-import { maskId } from './load';
-
-/** One line for a grant, e.g. "implied by wallet (role wallet_admin)". */
-export function describeGrant(grant: Grant): string {
-  switch (grant.source) {
-    case 'builtin-default':
-      return 'built-in default of the default user';
-    case 'inherited-default-user':
-      return 'inherited from the default user';
-    case 'role':
-      return `role ${grant.role}`;
-    case 'allow':
-      return 'allow';
-    case 'implied':
-      return `implied by ${grant.by} (${describeGrant(grant.via)})`;
-    case 'unrestricted':
-      return `unrestricted (${describeGrant(grant.via)})`;
-  }
-}
-
-/** One line for a deny, e.g. "deny wallet (implies the permission)". */
-export function describeDeny(deny: Deny): string {
-  if (deny.source === 'inherited-default-user-deny') return `denied to the default user (${deny.permission})`;
-  switch (deny.reason) {
-    case 'denied':
-      return `deny ${deny.permission}`;
-    case 'implied-by-denied':
-      return `deny ${deny.permission} (which includes it)`;
-    case 'implies-denied':
-      return `deny ${deny.permission} (it includes that permission, so it goes too)`;
-  }
-}
+import { describeDeny, describeGrant, maskId } from '@nano-access/linter';
+import type { Explanation } from '@nano-access/resolver';
 
 export function describeUser(explanation: Explanation): string {
   const { user } = explanation;

@@ -72,9 +72,3 @@ export function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]):
 export function writeError(io: CliIO, failure: { code: string; message: string }): void {
   io.stderr.write(`nano-access: ${failure.message} (${failure.code})\n`);
 }
-
-/** Ids are secrets: show only the last four characters. */
-export function maskId(id: string): string {
-  if (id === '') return '';
-  return id.length <= 4 ? '…' : `…${id.slice(-4)}`;
-}

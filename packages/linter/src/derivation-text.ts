@@ -27,6 +27,6 @@ export function describeDeny(deny: Deny): string {
     case 'implied-by-denied':
       return `deny ${deny.permission} (which includes it)`;
     case 'implies-denied':
-      return `deny ${deny.permission} (it includes ${deny.permission}, so it goes too)`;
+      return `deny ${deny.permission} (this permission includes ${deny.permission}, so it goes too)`;
   }
 }

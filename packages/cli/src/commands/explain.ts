@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { suggest } from '@nano-access/parser';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { maskId, readCatalog, readPolicy, writeError } from '../load';
+import { maskId } from '@nano-access/linter';
+import { readCatalog, readPolicy, writeError } from '../load';
 import { formatExplanation } from '../describe';
 
 interface ExplainOptions {
