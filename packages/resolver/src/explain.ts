@@ -29,19 +29,24 @@ export function explain(tables: PolicyTables, credentials: Credentials, permissi
   return explanation;
 }
 
+/** Credentials → slot, built on the first explain() of a policy: servers that never explain never pay for it. */
+const slotIndexes = new WeakMap<PolicyTables, Map<string, number>>();
+
 /**
- * A user's slot is its position in the Map's insertion order. Finding it is
- * a scan, which explain (rare) can afford, so that check() (hot) reaches the
- * effective set straight from the Map and no per-user index is stored.
+ * A user's slot is its position in the Map's insertion order. check() reaches
+ * the effective set straight from the Map, so no per-user slot is stored for
+ * it; explain() (rare, but a linter may explain every user) builds an index once.
  */
 function slotOf(tables: PolicyTables, credentials: string): number {
   if (credentials === '') return tables.defaultSlot;
-  let slot = 0;
-  for (const key of tables.slots.keys()) {
-    if (key === credentials) return slot;
-    slot++;
+  let index = slotIndexes.get(tables);
+  if (!index) {
+    index = new Map<string, number>();
+    let slot = 0;
+    for (const key of tables.slots.keys()) index.set(key, slot++);
+    slotIndexes.set(tables, index);
   }
-  return -1;
+  return index.get(credentials) ?? -1;
 }
 
 function explainPermission(tables: PolicyTables, slot: number, base: number, name: string): PermissionExplanation {

@@ -64,11 +64,9 @@ export class PolicyBuilder {
     const flags = (user.bare ? PROFILE_BARE : 0) | (user.isDefault ? PROFILE_DEFAULT : 0);
     // Hashed as numbers (FNV-1a over the ids), not as a key string: a million users, no garbage.
     let hash = Math.imul(0x811c9dc5 ^ flags, 0x01000193);
-    for (const list of [user.roles, user.allow, user.deny]) {
-      hash = Math.imul(hash ^ (list.length + 0x9e37), 0x01000193);
-      for (const id of list) hash = Math.imul(hash ^ id, 0x01000193);
-    }
-    hash >>>= 2;
+    hash = hashList(hash, user.roles);
+    hash = hashList(hash, user.allow);
+    hash = hashList(hash, user.deny) >>> 2;
     const known = this.profileIndex.get(hash);
     if (typeof known === 'number' && this.sameProfile(known, flags, user)) return known;
     if (Array.isArray(known)) for (const profile of known) if (this.sameProfile(profile, flags, user)) return profile;
@@ -77,13 +75,12 @@ export class PolicyBuilder {
     if (known === undefined) this.profileIndex.set(hash, profile);
     else if (typeof known === 'number') this.profileIndex.set(hash, [known, profile]);
     else known.push(profile);
-    this.profileStart.push(this.profilePool.length);
     const pool = this.profilePool;
+    this.profileStart.push(pool.length);
     pool.push(flags);
-    for (const list of [user.roles, user.allow, user.deny]) {
-      pool.push(list.length);
-      for (const id of list) pool.push(id);
-    }
+    pushList(pool, user.roles);
+    pushList(pool, user.allow);
+    pushList(pool, user.deny);
     this.effectiveSet(user, this.scratch);
     this.profileSet.push(this.internSet(this.scratch));
     return profile;
@@ -91,13 +88,12 @@ export class PolicyBuilder {
 
   private sameProfile(profile: number, flags: number, user: ResolvedUser): boolean {
     const pool = this.profilePool;
-    let at = this.profileStart[profile];
-    if (pool[at++] !== flags) return false;
-    for (const list of [user.roles, user.allow, user.deny]) {
-      if (pool[at++] !== list.length) return false;
-      for (const id of list) if (pool[at++] !== id) return false;
-    }
-    return true;
+    const at = this.profileStart[profile];
+    if (pool[at] !== flags) return false;
+    const afterRoles = matchList(pool, at + 1, user.roles);
+    if (afterRoles < 0) return false;
+    const afterAllow = matchList(pool, afterRoles, user.allow);
+    return afterAllow >= 0 && matchList(pool, afterAllow, user.deny) >= 0;
   }
 
   finish(roleNames: string[], roleAllow: Int32Array[], userCount: number): CompiledPolicy<string> {
@@ -122,20 +118,21 @@ export class PolicyBuilder {
     let hash = 0x811c9dc5;
     for (let w = 0; w < words; w++) hash = Math.imul(hash ^ set[w], 0x01000193);
     hash >>>= 2; // stays a small integer
-    const sets = this.sets;
-    const same = (base: number): boolean => {
-      for (let w = 0; w < words; w++) if (sets[base + w] !== set[w]) return false;
-      return true;
-    };
     const known = this.setIndex.get(hash);
-    if (typeof known === 'number' && same(known)) return known;
-    if (Array.isArray(known)) for (const base of known) if (same(base)) return base;
+    if (typeof known === 'number' && this.sameSet(known, set)) return known;
+    if (Array.isArray(known)) for (const base of known) if (this.sameSet(base, set)) return base;
+    const sets = this.sets;
     const base = sets.length;
     for (let w = 0; w < words; w++) sets.push(set[w]);
     if (known === undefined) this.setIndex.set(hash, base);
     else if (typeof known === 'number') this.setIndex.set(hash, [known, base]);
     else known.push(base);
     return base;
+  }
+
+  private sameSet(base: number, set: Uint32Array): boolean {
+    for (let w = 0; w < this.words; w++) if (this.sets[base + w] !== set[w]) return false;
+    return true;
   }
 
   /** ACCESS.md §3 for one user, into `out`. */
@@ -153,6 +150,24 @@ export class PolicyBuilder {
   }
 }
 
+
+function hashList(hash: number, list: readonly number[]): number {
+  let h = Math.imul(hash ^ (list.length + 0x9e37), 0x01000193);
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i], 0x01000193);
+  return h;
+}
+
+function pushList(pool: number[], list: readonly number[]): void {
+  pool.push(list.length);
+  for (let i = 0; i < list.length; i++) pool.push(list[i]);
+}
+
+/** The pool offset after `list` when the pool holds it at `at`, or -1. */
+function matchList(pool: readonly number[], at: number, list: readonly number[]): number {
+  if (pool[at] !== list.length) return -1;
+  for (let i = 0; i < list.length; i++) if (pool[at + 1 + i] !== list[i]) return -1;
+  return at + 1 + list.length;
+}
 
 export function orRow(into: Uint32Array, intoBase: number, from: Uint32Array, fromBase: number, words: number): void {
   for (let w = 0; w < words; w++) into[intoBase + w] |= from[fromBase + w];
