@@ -95,6 +95,13 @@ describe('Policy.explain', () => {
     }
   });
 
+  it('names each of many users with its own position, duplicates and an implicit default user notwithstanding', () => {
+    const users = Array.from({ length: 500 }, (_, i) => ({ id: `user-${i % 400}`, allow: i % 2 ? ['read'] : ['write'] }));
+    const many = compile(buildModel({ users }), tinyCatalog).policy!;
+    for (let i = 0; i < 400; i++) expect(many.explain(`user-${i}`).user).toEqual({ id: `user-${i}`, kind: 'user', index: i });
+    expect(many.explain('user-400').user.kind).toBe('unknown');
+  });
+
   it('omits the index of an implicit default user', () => {
     const implicit = compile(buildModel({ users: [{ id: 'k' }] }), tinyCatalog).policy!;
     expect(implicit.explain('').user).toEqual({ id: '', kind: 'default' });
