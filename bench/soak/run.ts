@@ -292,11 +292,16 @@ async function main(): Promise<number> {
   const phase5 = loadA.phase('5 fuzz');
   log(`phase 5: ${options.fuzzCases} fuzz cases; RSS before ${mib(rssBeforeFuzz)} MiB`);
   const fuzzStarted = Date.now();
+  // Sampled through the fuzz: growth that keeps going in its second half would be a leak; a plateau is heap sizing.
+  const fuzzRss: number[] = [];
+  const fuzzSampler = setInterval(() => fuzzRss.push(a.rssKiB()), 500);
   const fuzzResult = await runAbuse<Omit<FuzzResult, 'httpStatuses' | 'rawStatuses'> & { httpStatuses: Array<[number, number]>; rawStatuses: Array<[number, number]> }>({
     kind: 'fuzz', tcpPort: a.tcpPort, socketPath: a.socketPath, httpPort: a.httpPort, cases: options.fuzzCases, seed: options.seed + 1,
   });
   const fuzzed: FuzzResult = { ...fuzzResult, httpStatuses: new Map(fuzzResult.httpStatuses), rawStatuses: new Map(fuzzResult.rawStatuses) };
   const fuzzSeconds = (Date.now() - fuzzStarted) / 1000;
+  clearInterval(fuzzSampler);
+  const rssHalfway = fuzzRss.length > 0 ? fuzzRss[Math.floor(fuzzRss.length / 2)] : NaN;
   const rssPeak = a.rssKiB();
   loadA.phase('5 after fuzz');
   // Up to three windows after the fuzz, the same length as the one before: memory may take a while to come back.
@@ -399,7 +404,7 @@ async function main(): Promise<number> {
     keyValues('memory and descriptors (server a)', [
       ['RSS at start', `${mib(rssAtStart)} MiB (no load yet)`],
       ['RSS before the fuzz', `median ${mib(before.median)} MiB (${mib(before.min)}-${mib(before.max)}) over ${rssWindowMs / 1000} s of steady load`],
-      ['RSS at the fuzz end', `${mib(rssPeak)} MiB`],
+      ['RSS during the fuzz', `${mib(rssHalfway)} MiB halfway, ${mib(rssPeak)} at its end (${(((rssPeak - rssHalfway) / rssHalfway) * 100).toFixed(1)} % over the second half)`],
       ['RSS after the fuzz', `median ${mib(after.median)} MiB (${mib(after.min)}-${mib(after.max)}) over the last ${rssWindowMs / 1000} s window of steady load`],
       ['open fds at the end', String(fdsAtEnd)],
     ]),
