@@ -1,5 +1,6 @@
 import type { PositionMap } from './position-map';
 import type { Reporter } from './report';
+import { readPlainSection } from './plain-section';
 import { parseToml } from './smol-toml';
 import { readToml } from './toml-syntax';
 
@@ -66,7 +67,8 @@ export function readSections(text: string, headers: readonly number[], visitor: 
       defined.add(key);
       if (isArray) defined.add(`${key}[]`);
       const bodyEnd = h + 2 < headers.length ? headers[h + 2] : text.length;
-      visitor.entry(key, parseToml(text.slice(end, bodyEnd)) as TomlTable, isArray);
+      const body = readPlainSection(text, end, bodyEnd) ?? (parseToml(text.slice(end, bodyEnd)) as TomlTable);
+      visitor.entry(key, body, isArray);
     }
     return true;
   } catch {
