@@ -75,6 +75,10 @@ export interface Policy<P extends string = string> {
   /** Number of configured users (the default user included when configured). */
   readonly userCount: number;
   check(credentials: Credentials, permission: P): boolean;
+  /** The prepared form of a permission (prepare once, check many): its bit index, or -1 for a name not in the catalog. */
+  permissionId(permission: P): number;
+  /** check() with a permission prepared by permissionId(): one map lookup and one bit test. -1 is always false. */
+  checkId(credentials: Credentials, permissionId: number): boolean;
   /** Throws on an empty list or a name not in the catalog (a programming error). */
   checkAll(credentials: Credentials, permissions: readonly P[]): boolean;
   checkAny(credentials: Credentials, permissions: readonly P[]): boolean;
