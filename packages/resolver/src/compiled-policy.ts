@@ -1,7 +1,7 @@
 import type { Catalog, CatalogAction, Credentials, Explanation, Policy } from './types';
 import type { PolicyTables } from './policy-tables';
 import { PolicyError, ResolverErrorCode } from './errors';
-import { explain } from './explain';
+import { effectiveNames, explain } from './explain';
 
 /**
  * An immutable compiled policy. check() is one Map lookup for the
@@ -75,11 +75,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   /** The user's effective permissions, sorted by name; [] for unknown credentials. */
   effective(credentials: Credentials): P[] {
     const base = this.setOf(credentials);
-    if (base < 0) return [];
-    const { sortedIds, names } = this.tables.compiledCatalog;
-    const result: P[] = [];
-    for (const id of sortedIds) if (this.sets[base + (id >>> 5)] & (1 << (id & 31))) result.push(names[id] as P);
-    return result;
+    return base < 0 ? [] : (effectiveNames(this.tables, base).slice() as P[]);
   }
 
   /** Which user the credentials select, their effective set, and how `permission` was granted or denied. */

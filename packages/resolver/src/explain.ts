@@ -22,11 +22,27 @@ export function explain(tables: PolicyTables, credentials: Credentials, permissi
   const slot = slotOf(tables, id);
   const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
   const index = tables.slotUserIndex[slot];
-  const effective: string[] = [];
-  for (const p of cc.sortedIds) if (has(tables.sets, base, p)) effective.push(cc.names[p]);
+  const effective = effectiveNames(tables, base).slice();
   const explanation: Explanation = { user: index >= 0 ? { id, kind, index } : { id, kind }, effective };
   if (permission !== undefined) explanation.permission = explainPermission(tables, slot, base, permission);
   return explanation;
+}
+
+/** Sorted names per interned set, for explain() called user after user (as a linter does); bounded. */
+const namesCaches = new WeakMap<PolicyTables, Map<number, readonly string[]>>();
+const NAMES_CACHE_LIMIT = 4096;
+
+/** The sorted names of the set at `base`. */
+export function effectiveNames(tables: PolicyTables, base: number): readonly string[] {
+  let cache = namesCaches.get(tables);
+  if (!cache) namesCaches.set(tables, (cache = new Map()));
+  const cached = cache.get(base);
+  if (cached) return cached;
+  const cc = tables.compiledCatalog;
+  const names: string[] = [];
+  for (const p of cc.sortedIds) if (has(tables.sets, base, p)) names.push(cc.names[p]);
+  if (cache.size < NAMES_CACHE_LIMIT) cache.set(base, names);
+  return names;
 }
 
 /** Credentials → slot, built on the first explain() of a policy: servers that never explain never pay for it. */
