@@ -92,3 +92,21 @@ describe('docs/catalog.md', () => {
     for (const action of Object.keys(nanoCatalog.actions!)) expect(page).toContain(`| \`${action}\` |`);
   });
 });
+
+describe('deny closure on the Nano catalog', () => {
+  it('equals closure(d) plus the ancestors of d itself (every permission has one parent besides unrestricted)', () => {
+    const names = nanoCatalog.permissions.map((p) => p.name);
+    const closure = (name: string): Set<string> => {
+      const out = new Set<string>([name]);
+      for (const child of name === 'unrestricted' ? names.filter((n) => n !== name) : nanoCatalog.permissions.find((p) => p.name === name)!.implies) for (const x of closure(child)) out.add(x);
+      return out;
+    };
+    const closures = new Map(names.map((n) => [n, closure(n)]));
+    for (const denied of names) {
+      const literal = new Set([...closures.get(denied)!, ...names.filter((p) => closures.get(p)!.has(denied))]);
+      const policy = compile(buildModel({ users: [{ id: 'k-0123456789abcdef', allow: ['unrestricted'], deny: [denied] }] })).policy!;
+      const removed = names.filter((n) => !policy.check('k-0123456789abcdef', n));
+      expect(new Set(removed)).toEqual(literal);
+    }
+  });
+});
