@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { nanoCatalog, nanoPermissionNames, compile } from '@nano-access/resolver';
+import { nanoCatalog, nanoPermissionNames, compile, type Policy } from '@nano-access/resolver';
 import { buildModel } from './helpers/model';
 
 const legacyActions = readFileSync(resolve(__dirname, '../../../../shared/spec/LEGACY-ACTIONS.md'), 'utf8');
@@ -104,7 +104,7 @@ describe('deny closure on the Nano catalog', () => {
     const closures = new Map(names.map((n) => [n, closure(n)]));
     for (const denied of names) {
       const literal = new Set([...closures.get(denied)!, ...names.filter((p) => closures.get(p)!.has(denied))]);
-      const policy = compile(buildModel({ users: [{ id: 'k-0123456789abcdef', allow: ['unrestricted'], deny: [denied] }] })).policy!;
+      const policy: Policy = compile(buildModel({ users: [{ id: 'k-0123456789abcdef', allow: ['unrestricted'], deny: [denied] }] })).policy!;
       const removed = names.filter((n) => !policy.check('k-0123456789abcdef', n));
       expect(new Set(removed)).toEqual(literal);
     }
