@@ -1,5 +1,4 @@
 import {
-  parseAccessFile,
   SourceText,
   sortDiagnostics,
   type AccessModel,
@@ -40,9 +39,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
   }
 
   const loaded = loadPolicy(text, { file, catalog });
-  // The model gives the rules their positions; the loader parses the same
-  // text with the same parser, so both see one file.
-  const model = loaded.diagnostics.some((d) => d.fatal) ? null : parseAccessFile(text, { file }).model;
+  // The loader's own parse gives the rules their positions: one parse, one file.
+  const model = loaded.model;
   const source = model?.source ?? new SourceText(text);
 
   const findings: Diagnostic[] = [];

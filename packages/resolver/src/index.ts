@@ -8,6 +8,7 @@ export type {
   Explanation,
   Grant,
   LoadOptions,
+  LoadResult,
   PermissionExplanation,
   Policy,
   PolicySource,

@@ -1,5 +1,5 @@
 import { parseAccessFile, sortDiagnostics } from '@nano-access/parser';
-import type { Catalog, CompileResult, LoadOptions } from './types';
+import type { Catalog, LoadOptions, LoadResult } from './types';
 import type { TypedCatalog } from './typed-catalog';
 import type { NanoPermission } from './catalogs/nano-permissions';
 import { compile } from './compile';
@@ -15,15 +15,15 @@ export interface TypedLoadOptions<P extends string> extends LoadOptions {
  * and the servers share, so a file one of them refuses, all refuse. Any
  * error diagnostic gives `policy: null`; warnings never block.
  */
-export function loadPolicy(text: string, options?: LoadOptions & { catalog?: undefined }): CompileResult<NanoPermission>;
-export function loadPolicy<P extends string>(text: string, options: TypedLoadOptions<P>): CompileResult<P>;
-export function loadPolicy(text: string, options?: LoadOptions): CompileResult<string>;
-export function loadPolicy(text: string, options: LoadOptions = {}): CompileResult<string> {
+export function loadPolicy(text: string, options?: LoadOptions & { catalog?: undefined }): LoadResult<NanoPermission>;
+export function loadPolicy<P extends string>(text: string, options: TypedLoadOptions<P>): LoadResult<P>;
+export function loadPolicy(text: string, options?: LoadOptions): LoadResult<string>;
+export function loadPolicy(text: string, options: LoadOptions = {}): LoadResult<string> {
   const catalog: Catalog = options.catalog ?? nanoCatalog;
   const parsed = parseAccessFile(text, options.file === undefined ? {} : { file: options.file });
-  if (!parsed.model) return { policy: null, diagnostics: parsed.diagnostics };
+  if (!parsed.model) return { policy: null, diagnostics: parsed.diagnostics, model: null };
   const compiled = compile(parsed.model, catalog);
   const diagnostics = compiled.diagnostics.length === 0 ? parsed.diagnostics : sortDiagnostics([...parsed.diagnostics, ...compiled.diagnostics]);
   const failed = diagnostics.some((d) => d.severity === 'error');
-  return { policy: failed ? null : compiled.policy, diagnostics };
+  return { policy: failed ? null : compiled.policy, diagnostics, model: parsed.model };
 }

@@ -103,6 +103,15 @@ export interface CompileResult<P extends string = string> {
   diagnostics: Diagnostic[];
 }
 
+/** What loadPolicy returns: the compile result and the parsed model it came from. */
+export interface LoadResult<P extends string = string> extends CompileResult<P> {
+  /**
+   * The parsed model (null only when the text is not TOML), for tools that
+   * need source positions beside the policy (the linter) without parsing twice.
+   */
+  model: AccessModel | null;
+}
+
 export interface LoadOptions {
   /** File name carried by diagnostics. */
   file?: string;
