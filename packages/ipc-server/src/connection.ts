@@ -34,7 +34,11 @@ const SLOW_CONSUMER_BYTES = 16 * 1024 * 1024;
 const LEGACY_UNPARSABLE = { error: 'Unable to parse JSON' };
 const LEGACY_INTERNAL = { error: 'Internal server error in RPC' };
 
-type WorkItem = { frame: RequestFrame } | { closeWith: Buffer | null };
+/**
+ * A parsed request, or the end of the connection after a framing error: `answer` is the error
+ * answer to send first ('flatbuffers': the dispatcher's format error; null: none, framing lost).
+ */
+type WorkItem = { frame: RequestFrame } | { close: { answer: Buffer | 'flatbuffers' | null } };
 
 let nextConnectionId = 1;
 
@@ -145,31 +149,39 @@ export class IpcConnection implements Session {
     void this.process();
   }
 
+  /**
+   * The stream can no longer be read as frames. The requests framed before the bad bytes are still
+   * answered, in order; then the error answer (where the framing was intact), then the close. From
+   * here on nothing more is parsed: the parser has dropped what followed the bad bytes, and later
+   * bytes are read and discarded (not buffered, and not left in the kernel, where unread data would
+   * turn our close into a reset that can cost the peer its answers).
+   */
   private onFramingError(error: FramingError): void {
     this.clearFrameTimer();
+    this.ending = true;
+    this.queue.clear();
     if (error.kind === 'bad-preamble') {
       this.log.debug({ code: IpcErrorCode.badPreamble }, 'ipc bad preamble; closing');
-      this.destroy();
-      return;
+      this.work.push({ close: { answer: null } });
+    } else {
+      const code = error.kind === 'empty' ? IpcErrorCode.frameEmpty : IpcErrorCode.frameTooLarge;
+      const detail =
+        error.kind === 'empty'
+          ? 'frame length is 0'
+          : `frame length ${error.length} exceeds max_frame_bytes (${this.options.maxFrameBytes})`;
+      this.log.debug({ code }, 'ipc bad frame length; closing');
+      // The preamble and length were intact: answer in the request's encoding, after the earlier requests' answers.
+      this.work.push({ close: { answer: this.framingErrorResponse(error.encoding, detail) } });
     }
-    const code = error.kind === 'empty' ? IpcErrorCode.frameEmpty : IpcErrorCode.frameTooLarge;
-    const detail =
-      error.kind === 'empty'
-        ? 'frame length is 0'
-        : `frame length ${error.length} exceeds max_frame_bytes (${this.options.maxFrameBytes})`;
-    this.log.debug({ code }, 'ipc bad frame length; closing');
-    // The preamble and length were intact: answer in the request's encoding, after the earlier requests' answers.
-    this.ending = true;
-    this.socket.pause();
-    this.work.push({ closeWith: this.framingErrorResponse(error.encoding, detail) });
+    if (this.socket.isPaused()) this.socket.resume();
     void this.process();
   }
 
-  private framingErrorResponse(encoding: Encoding, detail: string): Buffer | null {
+  private framingErrorResponse(encoding: Encoding, detail: string): Buffer | 'flatbuffers' {
     if (encoding === 1 || encoding === 2) return encodeAsciiResponse(stringifyAscii({ error: `Invalid request: ${detail}` }));
     if (encoding === 4) return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${detail}`)));
     // Encoding 3 wants a flatbuffers answer; an empty Envelope is the dispatcher's own format error.
-    return null;
+    return 'flatbuffers';
   }
 
   private async process(): Promise<void> {
@@ -178,11 +190,13 @@ export class IpcConnection implements Session {
     try {
       while (this.work.length > 0 && !this.closed) {
         const item = this.work.shift()!;
-        if ('closeWith' in item) {
-          const response = item.closeWith ?? (await this.flatbuffersFormatError());
+        if ('close' in item) {
+          const { answer } = item.close;
+          const response = answer === 'flatbuffers' ? await this.flatbuffersFormatError() : answer;
           if (!this.closed) {
-            this.socket.end(response);
-            // A peer that never closes its side must not hold the connection.
+            if (response === null) this.socket.end();
+            else this.socket.end(response);
+            // A peer that never closes its side (or never reads) must not hold the connection.
             setTimeout(() => this.destroy(), this.options.ioTimeoutMs).unref();
           }
           return;

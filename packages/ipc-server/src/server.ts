@@ -6,6 +6,7 @@ import { IpcError, IpcErrorCode } from './errors';
 import type { NodeConfig } from './node-config';
 import { closeServer, listen, listenUnixSocket, type UnixSocketListener } from './unix-socket';
 
+/** At most one refusal summary line per this interval. */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 /** Where a transport listens. */
@@ -18,6 +19,8 @@ export interface IpcServers {
   addresses(): IpcAddress[];
   /** Open connections, both transports. */
   connectionCount(): number;
+  /** Connections refused (max_connections reached) since start, both transports. */
+  refusedCount(): number;
   /** Stops listening, ends every connection, removes the socket file. */
   close(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export interface StartIpcServersOptions {
   logger: Logger;
   /** The data directory the config came from (relative paths are already resolved against it). */
   dataDir: string;
+  /** At most one refusal summary log line per this many ms (default 10 s). */
+  refusalLogIntervalMs?: number;
 }
 
 /**
@@ -44,19 +49,11 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
   const closers: Array<() => Promise<void>> = [];
   const maxConnections = config.ipc.maxConnections;
 
-  // A flood of refused connections logs one line per interval, with the count, not one per connection.
-  let refusedSinceLog = 0;
-  let lastRefusalLog = 0;
+  const refusals = new RefusalLog(logger, maxConnections, options.refusalLogIntervalMs ?? REFUSAL_LOG_INTERVAL_MS);
   const accept = (transport: TransportName, allowUnsafe: boolean, ioTimeout: number, secret: Buffer | null) => (socket: net.Socket) => {
     if (connections.size >= maxConnections) {
       socket.destroy();
-      refusedSinceLog += 1;
-      const now = Date.now();
-      if (now - lastRefusalLog >= REFUSAL_LOG_INTERVAL_MS) {
-        logger.warn({ code: IpcErrorCode.tooManyConnections, transport, maxConnections, refused: refusedSinceLog }, 'ipc connections refused: max_connections reached');
-        lastRefusalLog = now;
-        refusedSinceLog = 0;
-      }
+      refusals.refused(transport);
       return;
     }
     const connection = new IpcConnection(socket, {
@@ -75,6 +72,8 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
   const closeAll = async (): Promise<void> => {
     const pending = closers.splice(0).map((close) => close());
     for (const connection of connections) connection.destroy();
+    refusals.flush();
+    refusals.stop();
     await Promise.all(pending);
   };
 
@@ -109,9 +108,77 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
   return {
     addresses: () => addresses.map((a) => ({ ...a })),
     connectionCount: () => connections.size,
+    refusedCount: () => refusals.total,
     close: () => {
       closing ??= closeAll().then(() => logger.info('ipc servers closed'));
       return closing;
     },
   };
+}
+
+/**
+ * The log of refused connections, bounded whatever the flood: the first refusal is logged at once;
+ * later ones are counted and summarized in at most one line per interval (the count since the last
+ * line), and on close. A refusal after a quiet interval is logged at once again.
+ */
+class RefusalLog {
+  /** Refused since start. */
+  total = 0;
+  private pending = 0;
+  private readonly pendingByTransport: Record<TransportName, number> = { tcp: 0, local: 0 };
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly maxConnections: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  refused(transport: TransportName): void {
+    this.total += 1;
+    if (this.timer === null) {
+      this.logger.warn(
+        { code: IpcErrorCode.tooManyConnections, transport, maxConnections: this.maxConnections, refused: 1, refusedTotal: this.total },
+        'ipc connection refused: max_connections reached',
+      );
+      this.arm();
+      return;
+    }
+    this.pending += 1;
+    this.pendingByTransport[transport] += 1;
+  }
+
+  /** Writes the summary of the refusals not yet logged, if any. */
+  flush(): void {
+    if (this.pending === 0) return;
+    this.logger.warn(
+      {
+        code: IpcErrorCode.tooManyConnections,
+        maxConnections: this.maxConnections,
+        refused: this.pending,
+        byTransport: { ...this.pendingByTransport },
+        refusedTotal: this.total,
+      },
+      'ipc connections refused: max_connections reached',
+    );
+    this.pending = 0;
+    this.pendingByTransport.tcp = 0;
+    this.pendingByTransport.local = 0;
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private arm(): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (this.pending === 0) return;
+      this.flush();
+      // Keep summarizing while the flood lasts: the next line no sooner than one interval from now.
+      this.arm();
+    }, this.intervalMs);
+    this.timer.unref();
+  }
 }
