@@ -40,6 +40,8 @@ export interface ServerOptions {
   accessText: string;
   ioTimeoutSeconds: number;
   maxConnections: number;
+  /** The gateway's headers_timeout (config-rpc.toml), seconds. */
+  headersTimeoutSeconds: number;
   /** A node-rpc backend's upstream URL; embedded ledger otherwise. */
   upstreamUrl?: string;
   upstreamTimeoutSeconds?: number;
@@ -119,10 +121,9 @@ export class ServerUnderTest {
         backend,
       ].join('\n'),
     );
-    // The gateway exposes no header/request timeout key (a finding of the soak): Node's defaults apply.
     await writeFile(
       join(dataDir, 'config-rpc.toml'),
-      ['address = "127.0.0.1"', `port = ${httpPort}`, 'max_request_size = 65536', 'max_json_depth = 20', '', '[logging]', 'log_rpc = true', ''].join('\n'),
+      ['address = "127.0.0.1"', `port = ${httpPort}`, 'max_request_size = 65536', 'max_json_depth = 20', `headers_timeout = ${options.headersTimeoutSeconds}`, '', '[logging]', 'log_rpc = true', ''].join('\n'),
     );
     return new ServerUnderTest(options, dataDir, tcpPort, httpPort, socketPath);
   }

@@ -63,8 +63,23 @@ export function createGateway(options: GatewayOptions): Gateway {
   let bound: GatewayAddress | null = null;
   const sockets = new Set<Socket>();
 
+  // Node checks headersTimeout and requestTimeout on an interval (30 s by default), so a slow
+  // client would be held up to that much past its limit; a 1 s check keeps the close near it.
+  const timeouts = {
+    headersTimeout: config.headersTimeout * 1000,
+    requestTimeout: config.requestTimeout * 1000,
+    connectionsCheckingInterval: 1000,
+  };
+
   function build(): HttpServer | HttpsServer {
-    if (!config.tls.enable) return createHttpServer(handler);
+    const created = buildServer();
+    created.keepAliveTimeout = config.keepAliveTimeout * 1000;
+    created.maxConnections = config.maxConnections;
+    return created;
+  }
+
+  function buildServer(): HttpServer | HttpsServer {
+    if (!config.tls.enable) return createHttpServer(timeouts, handler);
     let cert: Buffer;
     let key: Buffer;
     try {
@@ -76,7 +91,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     }
     try {
-      return createHttpsServer({ cert, key }, handler);
+      return createHttpsServer({ ...timeouts, cert, key }, handler);
     } catch (error) {
       throw new GatewayError(GatewayErrorCode.tlsUnusable, `The TLS certificate or key is unusable: ${(error as Error).message}`, {
         cause: error,
@@ -103,7 +118,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
       created.on('connection', (socket: Socket) => {
         sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
+        metrics.connectionOpened();
+        socket.once('close', () => {
+          sockets.delete(socket);
+          metrics.connectionClosed();
+        });
+      });
+      // Over max_connections Node closes the new socket before any byte; count it, and log
+      // at most one line a minute so a flood cannot flood the log too.
+      let refusedSinceLog = 0;
+      let lastRefusalLog = 0;
+      created.on('drop', () => {
+        metrics.connectionRefused();
+        refusedSinceLog++;
+        const now = Date.now();
+        if (now - lastRefusalLog >= 60_000) {
+          options.logger?.warn({ refused: refusedSinceLog, maxConnections: config.maxConnections }, 'gateway connections refused: max_connections reached');
+          refusedSinceLog = 0;
+          lastRefusalLog = now;
+        }
       });
       return new Promise<GatewayAddress>((resolve, reject) => {
         const onError = (error: NodeJS.ErrnoException): void => {

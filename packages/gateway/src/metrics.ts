@@ -21,6 +21,21 @@ export class GatewayMetrics {
   private readonly denials = new Map<string, Series>();
   private readonly latency = new Map<ApiKind, Histogram>();
   private inFlight = 0;
+  private connectionsOpen = 0;
+  private connectionsRefused = 0;
+
+  connectionOpened(): void {
+    this.connectionsOpen++;
+  }
+
+  connectionClosed(): void {
+    this.connectionsOpen--;
+  }
+
+  /** A connection closed at accept because max_connections were open. */
+  connectionRefused(): void {
+    this.connectionsRefused++;
+  }
 
   started(): void {
     this.inFlight++;
@@ -77,6 +92,12 @@ export class GatewayMetrics {
     lines.push('# HELP nano_access_gateway_requests_in_flight Requests being handled now.');
     lines.push('# TYPE nano_access_gateway_requests_in_flight gauge');
     lines.push(`nano_access_gateway_requests_in_flight ${this.inFlight}`);
+    lines.push('# HELP nano_access_gateway_connections_open HTTP connections open now.');
+    lines.push('# TYPE nano_access_gateway_connections_open gauge');
+    lines.push(`nano_access_gateway_connections_open ${this.connectionsOpen}`);
+    lines.push('# HELP nano_access_gateway_connections_refused_total HTTP connections closed at accept because max_connections were open.');
+    lines.push('# TYPE nano_access_gateway_connections_refused_total counter');
+    lines.push(`nano_access_gateway_connections_refused_total ${this.connectionsRefused}`);
     return `${lines.join('\n')}\n`;
   }
 }

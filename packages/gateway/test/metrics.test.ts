@@ -34,4 +34,15 @@ describe('GatewayMetrics', () => {
     metrics.record('http', 'a"b\\c\nd', 'ok', 0);
     expect(metrics.render()).toContain('name="a\\"b\\\\c\\nd"');
   });
+
+  it('counts open and refused connections', () => {
+    const metrics = new GatewayMetrics();
+    metrics.connectionOpened();
+    metrics.connectionOpened();
+    metrics.connectionClosed();
+    metrics.connectionRefused();
+    const text = metrics.render();
+    expect(text).toContain('nano_access_gateway_connections_open 1');
+    expect(text).toContain('nano_access_gateway_connections_refused_total 1');
+  });
 });

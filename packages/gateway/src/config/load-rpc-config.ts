@@ -44,6 +44,10 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   config.enableControl = raw.enable_control ?? config.enableControl;
   config.maxJsonDepth = raw.max_json_depth ?? config.maxJsonDepth;
   config.maxRequestSize = raw.max_request_size ?? config.maxRequestSize;
+  config.headersTimeout = raw.headers_timeout ?? config.headersTimeout;
+  config.requestTimeout = raw.request_timeout ?? config.requestTimeout;
+  config.keepAliveTimeout = raw.keep_alive_timeout ?? config.keepAliveTimeout;
+  config.maxConnections = raw.max_connections ?? config.maxConnections;
   const p = raw.process ?? {};
   config.process = {
     ipcAddress: p.ipc_address ?? config.process.ipcAddress,
@@ -63,6 +67,18 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   };
   if (raw.metrics?.allow) config.metrics.allow = [...raw.metrics.allow];
 
+  // node:http refuses a server whose headers may take longer than the whole request.
+  if (config.headersTimeout > config.requestTimeout) {
+    const key = raw.headers_timeout !== undefined ? 'headers_timeout' : 'request_timeout';
+    diagnostics.push({
+      ruleId: 'invalid-value',
+      severity: 'error',
+      message: `headers_timeout (${config.headersTimeout} s) must not exceed request_timeout (${config.requestTimeout} s).`,
+      messageId: 'headersTimeoutOverRequestTimeout',
+      file,
+      span: locateKey(text, key),
+    });
+  }
   if (config.tls.enable) {
     for (const key of ['cert', 'key'] as const) {
       if (!config.tls[key]) {
@@ -99,6 +115,10 @@ interface RawRpcConfig {
   enable_control?: boolean;
   max_json_depth?: number;
   max_request_size?: number;
+  headers_timeout?: number;
+  request_timeout?: number;
+  keep_alive_timeout?: number;
+  max_connections?: number;
   process?: {
     ipc_address?: string;
     ipc_port?: number;

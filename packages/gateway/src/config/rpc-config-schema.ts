@@ -13,6 +13,11 @@ export const rpcConfigSchema = {
     enable_control: { type: 'boolean' },
     max_json_depth: { type: 'integer', minimum: 1, maximum: 1000 },
     max_request_size: { type: 'integer', minimum: 1 },
+    // Seconds; a day at most keeps the milliseconds inside a Node timer.
+    headers_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
+    request_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
+    keep_alive_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
+    max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
     process: {
       type: 'object',
       additionalProperties: false,

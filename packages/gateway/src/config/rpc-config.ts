@@ -8,6 +8,14 @@ export interface RpcConfig {
   maxJsonDepth: number;
   /** Bytes. */
   maxRequestSize: number;
+  /** Extension: seconds a client may take to send the request line and headers (node:http headersTimeout). */
+  headersTimeout: number;
+  /** Extension: seconds a client may take to send the whole request, headers and body (requestTimeout). */
+  requestTimeout: number;
+  /** Extension: seconds an idle keep-alive connection is kept (keepAliveTimeout). */
+  keepAliveTimeout: number;
+  /** Extension: open HTTP connections at most; more are closed at once, without a byte, and counted. */
+  maxConnections: number;
   process: {
     ipcAddress: string;
     ipcPort: number;
@@ -40,6 +48,10 @@ export function defaultRpcConfig(): RpcConfig {
     enableControl: false,
     maxJsonDepth: 20,
     maxRequestSize: 32 * MIB,
+    headersTimeout: 10,
+    requestTimeout: 30,
+    keepAliveTimeout: 5,
+    maxConnections: 1024,
     process: {
       ipcAddress: '127.0.0.1',
       ipcPort: 7077,

@@ -20,6 +20,10 @@ describe('loadRpcConfig', () => {
       enableControl: false,
       maxJsonDepth: 20,
       maxRequestSize: 32 * 1024 * 1024,
+      headersTimeout: 10,
+      requestTimeout: 30,
+      keepAliveTimeout: 5,
+      maxConnections: 1024,
       process: { ipcAddress: '127.0.0.1', ipcPort: 7077, numIpcConnections: 4 },
       logging: { logRpc: false },
       tls: { enable: false },
@@ -36,6 +40,10 @@ describe('loadRpcConfig', () => {
         'enable_control = true',
         'max_json_depth = 5',
         'max_request_size = 1024',
+        'headers_timeout = 3',
+        'request_timeout = 60',
+        'keep_alive_timeout = 2',
+        'max_connections = 100',
         '[process]',
         'ipc_address = "10.0.0.2"',
         'ipc_port = 9077',
@@ -60,6 +68,10 @@ describe('loadRpcConfig', () => {
       enableControl: true,
       maxJsonDepth: 5,
       maxRequestSize: 1024,
+      headersTimeout: 3,
+      requestTimeout: 60,
+      keepAliveTimeout: 2,
+      maxConnections: 100,
       process: { ipcAddress: '10.0.0.2', ipcPort: 9077, numIpcConnections: 2, ioThreads: 8 },
       logging: { logRpc: true },
       tls: { enable: true, cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' },
@@ -80,6 +92,28 @@ describe('loadRpcConfig', () => {
     const { config, diagnostics } = parseRpcConfig('enable_control = "yes"\n', { file: 'config-rpc.toml', baseDir: dir });
     expect(config).toBeNull();
     expect(diagnostics[0]).toMatchObject({ ruleId: 'invalid-type', span: { start: { line: 1 } } });
+  });
+
+  it('refuses a connection limit or timeout of the wrong type or range, with line and column (of the value)', () => {
+    const wrongType = parseRpcConfig('port = 7076\nheaders_timeout = "10"\n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(wrongType.config).toBeNull();
+    expect(wrongType.diagnostics).toHaveLength(1);
+    expect(wrongType.diagnostics[0]).toMatchObject({ ruleId: 'invalid-type', severity: 'error', span: { start: { line: 2, column: 19 } } });
+    const tooSmall = parseRpcConfig('max_connections = 0\n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(tooSmall.config).toBeNull();
+    expect(tooSmall.diagnostics[0]).toMatchObject({ severity: 'error', span: { start: { line: 1, column: 19 } } });
+    const fractional = parseRpcConfig('keep_alive_timeout = 2.5\n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(fractional.config).toBeNull();
+  });
+
+  it('refuses headers_timeout over request_timeout (node:http would not start)', () => {
+    const text = 'request_timeout = 5\nheaders_timeout = 20\n';
+    const { config, diagnostics } = parseRpcConfig(text, { file: 'config-rpc.toml', baseDir: dir });
+    expect(config).toBeNull();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ messageId: 'headersTimeoutOverRequestTimeout', span: { start: { line: 2, column: 1 } } });
+    const againstDefault = parseRpcConfig('request_timeout = 5\n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(againstDefault.diagnostics[0]).toMatchObject({ messageId: 'headersTimeoutOverRequestTimeout', span: { start: { line: 1 } } });
   });
 
   it('refuses TLS without a certificate, and metrics entries that are not addresses', () => {

@@ -1,0 +1,124 @@
+import { connect, type Socket } from 'node:net';
+import { call, waitFor } from './support/http-client';
+import { startInProcess, type RunningGateway } from './support/in-process';
+
+/** A raw TCP connection to the gateway, recording what the server sends and when it closes. */
+interface RawClient {
+  socket: Socket;
+  received: () => string;
+  closed: () => boolean;
+  /** Resolves when the server closed the connection (or it failed). */
+  whenClosed: Promise<void>;
+}
+
+function openRaw(url: string): Promise<RawClient> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    let text = '';
+    let isClosed = false;
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', () => undefined);
+    const whenClosed = new Promise<void>((done) =>
+      socket.once('close', () => {
+        isClosed = true;
+        done();
+      }),
+    );
+    socket.once('connect', () => resolve({ socket, received: () => text, closed: () => isClosed, whenClosed }));
+    socket.once('error', reject);
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function withinSeconds(promise: Promise<void>, seconds: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} not within ${seconds} s`)), seconds * 1000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+describe('headers_timeout', () => {
+  let gw: RunningGateway;
+  const open: Socket[] = [];
+  beforeAll(async () => {
+    gw = await startInProcess({ config: { headersTimeout: 1, requestTimeout: 30 } });
+  });
+  afterEach(() => {
+    for (const socket of open.splice(0)) socket.destroy();
+  });
+  afterAll(() => gw.close());
+
+  it('closes a client that sends half its headers and stalls, not at once but within a few seconds', async () => {
+    const client = await openRaw(gw.url);
+    open.push(client.socket);
+    client.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half: ');
+    await sleep(300);
+    expect(client.closed()).toBe(false);
+    await withinSeconds(client.whenClosed, 8, 'close of a stalled client');
+    const answer = client.received();
+    if (answer !== '') expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+  });
+
+  it('closes a client dribbling a header byte at a time (the limit is total time, not idle time)', async () => {
+    const client = await openRaw(gw.url);
+    open.push(client.socket);
+    client.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Dribble: ');
+    const dribble = setInterval(() => {
+      if (client.socket.writable) client.socket.write('a');
+    }, 100);
+    try {
+      await sleep(300);
+      expect(client.closed()).toBe(false);
+      await withinSeconds(client.whenClosed, 8, 'close of a dribbling client');
+    } finally {
+      clearInterval(dribble);
+    }
+  });
+
+  it('still serves a client that sends its request promptly', async () => {
+    const answer = await call(gw.url, { path: '/api/v2/IsAlive', body: '{}' });
+    expect(answer.status).toBe(200);
+  });
+});
+
+describe('max_connections', () => {
+  let gw: RunningGateway;
+  const open: Socket[] = [];
+  beforeAll(async () => {
+    gw = await startInProcess({ config: { maxConnections: 3 } });
+  });
+  afterAll(async () => {
+    for (const socket of open) socket.destroy();
+    await gw.close();
+  });
+
+  it('closes connections over the limit without a byte, keeps serving the open ones, and counts the refusals', async () => {
+    const held = await Promise.all([openRaw(gw.url), openRaw(gw.url), openRaw(gw.url)]);
+    open.push(...held.map((c) => c.socket));
+    await waitFor(() => gw.gateway.metricsText().includes('nano_access_gateway_connections_open 3'), 10_000, 'three accepted connections');
+
+    const extra = await openRaw(gw.url);
+    open.push(extra.socket);
+    await withinSeconds(extra.whenClosed, 5, 'close of the connection over max_connections');
+    expect(extra.received()).toBe('');
+    expect(gw.gateway.metricsText()).toContain('nano_access_gateway_connections_refused_total 1');
+
+    // An existing connection still gets answers.
+    const [first] = held;
+    first.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}');
+    await waitFor(() => first.received().includes('\r\n\r\n') && first.received().includes('}'), 10_000, 'an answer on a held connection');
+    expect(first.received()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(first.closed()).toBe(false);
+
+    // Once one closes, a new connection is accepted again, and /metrics shows the refusal.
+    held[1].socket.destroy();
+    await waitFor(() => gw.gateway.metricsText().includes('nano_access_gateway_connections_open 2'), 10_000, 'a freed slot');
+    const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toContain('nano_access_gateway_connections_refused_total 1');
+  });
+});
