@@ -1,45 +1,16 @@
 /**
  * What the gateway needs of a dispatcher. Protocol's `Dispatcher` satisfies it
  * structurally (in-process mode, no socket hop); the standalone mode's
- * `IpcDispatcher` satisfies it by forwarding over IPC. Declared here, not
- * imported, so the gateway depends only on the shape it uses.
+ * `IpcDispatcher` satisfies it by forwarding over IPC. The message shapes are
+ * protocol's own; only the dispatcher's methods are declared here.
  */
 
+import type { LegacyContext, LegacyResult, RequestContext, ResponseEnvelope, Session } from '@nano-access/protocol';
 /** Credentials as a caller has them: absent or "" is the default user. */
-export type Credentials = string | null | undefined;
+export type Credentials = RequestContext['credentials'];
 
-export interface ResponseEnvelope {
-  time: number;
-  message_type: string;
-  correlation_id?: string;
-  message: Record<string, unknown>;
-}
-
-/** Events pushed to a connection; HTTP has nowhere to push, so the gateway's sessions drop them. */
-export interface Session {
-  readonly id: string;
-  push(envelope: ResponseEnvelope): void;
-}
-
-export interface RequestContext {
-  credentials?: Credentials;
-  correlationId?: string;
-  session?: Session;
-  transport: 'ipc' | 'http';
-}
-
-export interface LegacyContext {
-  unsafeAllowed: boolean;
-  authorize: boolean;
-  credentials?: Credentials;
-}
-
-export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'invalid' | 'error';
-
-export interface LegacyResult {
-  outcome: LegacyOutcome;
-  body: Record<string, unknown>;
-}
+export type { LegacyContext, LegacyResult, RequestContext, ResponseEnvelope, Session };
+export type { LegacyOutcome } from '@nano-access/protocol';
 
 /**
  * The dispatcher as the gateway uses it. The methods of protocol's Dispatcher
