@@ -34,51 +34,72 @@ const SIGMA = [
 const v = new Uint32Array(32);
 const m = new Uint32Array(32);
 
-/** v[a] += v[b] (64-bit, as word pairs). */
-function add64(a: number, b: number): void {
-  const lo = v[a] + v[b];
-  let hi = v[a + 1] + v[b + 1];
-  if (lo >= 0x100000000) hi++;
-  v[a] = lo;
-  v[a + 1] = hi;
-}
-
-/** v[a] += m[i] (64-bit). */
-function add64m(a: number, i: number): void {
-  const lo = v[a] + m[i];
-  let hi = v[a + 1] + m[i + 1];
-  if (lo >= 0x100000000) hi++;
-  v[a] = lo;
-  v[a + 1] = hi;
-}
-
+/**
+ * The G mixing function on word pairs (low word at even index). Written out
+ * in full, with no helper calls, so V8 keeps every intermediate in a
+ * register: this function is nearly all of BLAKE2b's cost.
+ */
 function mix(a: number, b: number, c: number, d: number, x: number, y: number): void {
-  add64(a, b);
-  add64m(a, x);
-  // d = rotr64(d ^ a, 32): swap halves.
-  let xlo = v[d] ^ v[a];
-  let xhi = v[d + 1] ^ v[a + 1];
-  v[d] = xhi;
-  v[d + 1] = xlo;
-  add64(c, d);
+  let alo = v[a];
+  let ahi = v[a + 1];
+  let blo = v[b];
+  let bhi = v[b + 1];
+  let clo = v[c];
+  let chi = v[c + 1];
+  let dlo = v[d];
+  let dhi = v[d + 1];
+  let t: number;
+
+  // a = a + b + m[x]
+  t = (alo >>> 0) + (blo >>> 0);
+  ahi = (ahi + bhi + (t > 0xffffffff ? 1 : 0)) >>> 0;
+  alo = t >>> 0;
+  t = alo + m[x];
+  ahi = (ahi + m[x + 1] + (t > 0xffffffff ? 1 : 0)) >>> 0;
+  alo = t >>> 0;
+  // d = rotr64(d ^ a, 32)
+  t = (dlo ^ alo) >>> 0;
+  dlo = (dhi ^ ahi) >>> 0;
+  dhi = t;
+  // c = c + d
+  t = clo + dlo;
+  chi = (chi + dhi + (t > 0xffffffff ? 1 : 0)) >>> 0;
+  clo = t >>> 0;
   // b = rotr64(b ^ c, 24)
-  xlo = v[b] ^ v[c];
-  xhi = v[b + 1] ^ v[c + 1];
-  v[b] = (xlo >>> 24) ^ (xhi << 8);
-  v[b + 1] = (xhi >>> 24) ^ (xlo << 8);
-  add64(a, b);
-  add64m(a, y);
+  let xlo = blo ^ clo;
+  let xhi = bhi ^ chi;
+  blo = ((xlo >>> 24) ^ (xhi << 8)) >>> 0;
+  bhi = ((xhi >>> 24) ^ (xlo << 8)) >>> 0;
+  // a = a + b + m[y]
+  t = alo + blo;
+  ahi = (ahi + bhi + (t > 0xffffffff ? 1 : 0)) >>> 0;
+  alo = t >>> 0;
+  t = alo + m[y];
+  ahi = (ahi + m[y + 1] + (t > 0xffffffff ? 1 : 0)) >>> 0;
+  alo = t >>> 0;
   // d = rotr64(d ^ a, 16)
-  xlo = v[d] ^ v[a];
-  xhi = v[d + 1] ^ v[a + 1];
-  v[d] = (xlo >>> 16) ^ (xhi << 16);
-  v[d + 1] = (xhi >>> 16) ^ (xlo << 16);
-  add64(c, d);
+  xlo = dlo ^ alo;
+  xhi = dhi ^ ahi;
+  dlo = ((xlo >>> 16) ^ (xhi << 16)) >>> 0;
+  dhi = ((xhi >>> 16) ^ (xlo << 16)) >>> 0;
+  // c = c + d
+  t = clo + dlo;
+  chi = (chi + dhi + (t > 0xffffffff ? 1 : 0)) >>> 0;
+  clo = t >>> 0;
   // b = rotr64(b ^ c, 63) = rotl64(b ^ c, 1)
-  xlo = v[b] ^ v[c];
-  xhi = v[b + 1] ^ v[c + 1];
-  v[b] = (xhi >>> 31) ^ (xlo << 1);
-  v[b + 1] = (xlo >>> 31) ^ (xhi << 1);
+  xlo = blo ^ clo;
+  xhi = bhi ^ chi;
+  blo = ((xhi >>> 31) ^ (xlo << 1)) >>> 0;
+  bhi = ((xlo >>> 31) ^ (xhi << 1)) >>> 0;
+
+  v[a] = alo;
+  v[a + 1] = ahi;
+  v[b] = blo;
+  v[b + 1] = bhi;
+  v[c] = clo;
+  v[c + 1] = chi;
+  v[d] = dlo;
+  v[d + 1] = dhi;
 }
 
 function compress(h: Uint32Array, block: Uint8Array, counter: number, last: boolean): void {
