@@ -15,14 +15,15 @@ interface ServeOptions {
 export const ACCESS_FILE = 'config-access.toml';
 
 /**
- * `nano-access serve --data DIR`: the IPC server of config-node.toml, with the
+ * `nano-access serve --data DIR`: the IPC server of config-node.toml and the
+ * in-process gateway of config-rpc.toml, with the
  * policy of config-access.toml hot-reloaded (file watch, and SIGHUP when the
  * process's signals are ours). Runs until stopSignal; exit 2 when it cannot start.
  */
 export function registerServe(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('serve')
-    .description('Run the IPC server of a data directory (config-node.toml, config-access.toml) until SIGINT/SIGTERM.')
+    .description('Run the IPC server and the HTTP gateway of a data directory (config-node.toml, config-rpc.toml, config-access.toml) with one hot-reloaded policy, until SIGINT/SIGTERM.')
     .requiredOption('-d, --data <dir>', 'the data directory')
     .action(async (options: ServeOptions) => {
       result.exitCode = await runServe(options, io);
