@@ -8,6 +8,8 @@ export interface Must {
   detail: string;
   /** Not checked in this run (e.g. a wait longer than --short allows); never a failure. */
   skipped?: boolean;
+  /** Reported, but a failure does not fail the run (shown as `warn`). */
+  advisory?: boolean;
 }
 
 function pad(text: string, width: number, right = false): string {
@@ -41,5 +43,5 @@ export function keyValues(title: string, entries: Array<[string, string]>): stri
 
 export function mustTable(musts: Must[]): string {
   const width = Math.max(...musts.map((m) => m.name.length));
-  return ['must', ...musts.map((m) => `  ${m.skipped ? 'SKIP' : m.pass ? 'pass' : 'FAIL'}  ${pad(m.name, width)}  ${m.detail}`)].join('\n');
+  return ['must', ...musts.map((m) => `  ${m.skipped ? 'SKIP' : m.pass ? 'pass' : m.advisory ? 'warn' : 'FAIL'}  ${pad(m.name, width)}  ${m.detail}`)].join('\n');
 }

@@ -369,7 +369,14 @@ async function main(): Promise<number> {
       name: '5 no crash, every request answered', pass: aAliveAtEnd && fuzzed.ipcUnanswered === 0 && fuzzed.httpUnanswered === 0 && fuzzed.http5xx === 0,
       detail: `${fuzzed.cases} cases; unanswered: ${fuzzed.ipcUnanswered} IPC, ${fuzzed.httpUnanswered} HTTP; ${fuzzed.http5xx} HTTP 5xx; server ${aAliveAtEnd ? 'alive' : 'DEAD'}`,
     },
-    { name: '5 RSS back within 10 %', pass: Math.abs(rssDelta) <= 0.1, detail: `median ${mib(rssBeforeFuzz)} MiB before, ${mib(rssAfter)} after (${(rssDelta * 100).toFixed(1)} %); ${mib(rssPeak)} at the end of the fuzz` },
+    {
+      name: '5 RSS back within 10 %',
+      pass: Math.abs(rssDelta) <= 0.1,
+      // A minute's run cannot tell a leak from V8 settling at one of its two heap levels
+      // (docs/reliability.md, finding 5): in --short the figure is shown, the full run enforces it.
+      advisory: options.short,
+      detail: `median ${mib(rssBeforeFuzz)} MiB before, ${mib(rssAfter)} after (${(rssDelta * 100).toFixed(1)} %); ${mib(rssPeak)} at the end of the fuzz${options.short ? ' (advisory in --short)' : ''}`,
+    },
     { name: '6 no user id in any log line', pass: leaks === 0, detail: `${leaks} hits for ${ids.length} ids in ${scannedLines} lines` },
     { name: 'servers exit cleanly on SIGTERM', pass: exitA !== null && exitA.code === 0, detail: `a exited ${exitA?.code ?? exitA?.signal}` },
   );
@@ -425,7 +432,7 @@ async function main(): Promise<number> {
   if (extra.length > 0) text.push('', 'details', ...extra.slice(0, 40));
   process.stdout.write(`${text.join('\n')}\n`);
   if (options.keep) log(`kept: ${a.dataDir} ${b.dataDir}`);
-  return musts.some((m) => !m.pass && !m.skipped) ? 1 : 0;
+  return musts.some((m) => !m.pass && !m.skipped && !m.advisory) ? 1 : 0;
 }
 
 function mib(kib: number): string {
