@@ -1,5 +1,6 @@
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from './config-access.schema.json';
+import * as generated from './generated/access-validators';
 import type { Reporter } from './report';
 import { reportSchemaErrors, type SchemaErrorPlace } from './schema-diagnostics';
 import type { PositionMap } from './position-map';
@@ -7,14 +8,14 @@ import type { PositionMap } from './position-map';
 /** The access file's JSON Schema (the same file is published as docs/config-access.schema.json). */
 export const accessFileSchema: Readonly<Record<string, unknown>> = schema;
 
-// Compiled once, at module load: every parse reuses the generated validators.
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false });
-ajv.addSchema(schema, 'config-access');
-const validateAccessFile = ajv.getSchema('config-access')!;
+// Precompiled from the schema by scripts/gen-validators.ts (ajv standalone code,
+// the same options as a run-time compile: allErrors, verbose), so loading the
+// parser neither loads ajv's compiler nor compiles the schema.
+const validateAccessFile = generated.validateAccessFile as ValidateFunction;
 // One entry at a time, for a file read section by section (same schema, same errors).
 const validateEntry = {
-  user: ajv.getSchema('config-access#/definitions/user')!,
-  role: ajv.getSchema('config-access#/definitions/role')!,
+  user: generated.validateUser as ValidateFunction,
+  role: generated.validateRole as ValidateFunction,
 };
 
 const LIST_KEYS = new Set(['allow', 'deny', 'roles']);
