@@ -1,7 +1,7 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Catalog, CatalogAction, CatalogPermission } from '../types';
 import { ResolverErrorCode } from '../errors';
-import catalogSchema from '../catalogs/catalog.schema.json';
+import { validateCatalogShape } from '../generated/catalog-validator';
 
 /** The name every catalog has: it implies every permission. */
 export const UNRESTRICTED = 'unrestricted';
@@ -16,7 +16,8 @@ export interface CatalogProblem {
 
 export type CatalogLoadResult = { catalog: Catalog; errors: [] } | { catalog: null; errors: CatalogProblem[] };
 
-let validateShape: ValidateFunction | undefined;
+// Precompiled from catalogs/catalog.schema.json by scripts/gen-validators.ts (ajv standalone code).
+const validateShape = validateCatalogShape as ValidateFunction;
 
 /** Catalogs this module produced: already valid, frozen, normalized. */
 const loadedCatalogs = new WeakSet<Catalog>();
@@ -24,12 +25,6 @@ const loadedCatalogs = new WeakSet<Catalog>();
 /** True for a catalog returned by loadCatalog (no need to validate it again). */
 export function isLoadedCatalog(catalog: Catalog): boolean {
   return loadedCatalogs.has(catalog);
-}
-
-function shapeValidator(): ValidateFunction {
-  // Compiled once, on first use: most programs load one catalog.
-  validateShape ??= new Ajv({ allErrors: true, strict: true }).compile(catalogSchema);
-  return validateShape;
 }
 
 function schemaProblem(error: ErrorObject): CatalogProblem {
@@ -44,7 +39,7 @@ function schemaProblem(error: ErrorObject): CatalogProblem {
  * throws on bad data: every problem found is returned.
  */
 export function loadCatalog(json: unknown): CatalogLoadResult {
-  const validate = shapeValidator();
+  const validate = validateShape;
   if (!validate(json)) {
     return { catalog: null, errors: (validate.errors ?? []).map(schemaProblem) };
   }
