@@ -1,5 +1,6 @@
-import Ajv, { type AnySchema, type ValidateFunction } from 'ajv';
-import Ajv2020 from 'ajv/dist/2020';
+import type Ajv from 'ajv';
+import type { AnySchema, ValidateFunction } from 'ajv';
+import type Ajv2020 from 'ajv/dist/2020';
 import type { Diagnostic, Span } from './diagnostic';
 import type { PositionMap } from './position-map';
 import { ParserError } from './errors';
@@ -47,7 +48,12 @@ function validatorFor(schema: ConfigSchema): ValidateFunction {
   if (validate !== undefined) return validate;
   const is2020 = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
   try {
-    const ajv = is2020 ? (draft2020 ??= withEditorKeywords(new Ajv2020(options))) : (draft07 ??= withEditorKeywords(new Ajv(options)));
+    // ajv is required here, on the first config read, not at module load: `lint` never pays for it.
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const ajv = is2020
+      ? (draft2020 ??= withEditorKeywords(new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options)))
+      : (draft07 ??= withEditorKeywords(new (require('ajv') as typeof import('ajv')).default(options)));
+    /* eslint-enable @typescript-eslint/no-require-imports */
     validate = ajv.compile(schema as AnySchema);
   } catch (cause) {
     throw new ParserError('NA_PARSER_SCHEMA_INVALID', `The config schema does not compile: ${(cause as Error).message}`, { cause });
