@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatDiagnostic, type Diagnostic } from '@nano-access/parser';
+import { formatDiagnostic, suggest, type Diagnostic } from '@nano-access/parser';
 import { loadCatalog, loadPolicy, nanoCatalog, type Catalog, type Policy } from '@nano-access/resolver';
 import { CliErrorCode } from './errors';
 import type { CliIO } from './io';
@@ -42,6 +42,24 @@ export async function readCatalog(path: string | undefined, io: CliIO): Promise<
     return { ok: false, code: CliErrorCode.catalogInvalid, message: `${path}: invalid catalog:\n${reasons}` };
   }
   return { ok: true, value: loaded.catalog };
+}
+
+/**
+ * The catalog, when `permission` (if given) is one of its names: checking a
+ * permission that does not exist is a mistake in the call, so it is refused
+ * with the nearest name instead of being answered "denied".
+ */
+export async function readCatalogFor(path: string | undefined, permission: string | undefined, io: CliIO): Promise<Loaded<Catalog>> {
+  const catalog = await readCatalog(path, io);
+  if (!catalog.ok || permission === undefined) return catalog;
+  const known = catalog.value.permissions.map((p) => p.name);
+  if (known.includes(permission)) return catalog;
+  const near = suggest(permission, known);
+  return {
+    ok: false,
+    code: CliErrorCode.permissionUnknown,
+    message: `unknown permission "${permission}".${near ? ` Did you mean "${near}"?` : ''}`,
+  };
 }
 
 /**

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { suggest } from '@nano-access/parser';
-import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { readCatalog, readPolicy, writeError } from '../load';
+import { readCatalogFor, readPolicy, writeError } from '../load';
 import { describeUser } from '../describe';
 
 interface CheckOptions {
@@ -29,18 +27,9 @@ export function registerCheck(program: Command, io: CliIO, result: CommandResult
 }
 
 async function runCheck(options: CheckOptions, io: CliIO): Promise<number> {
-  const catalog = await readCatalog(options.catalog, io);
+  const catalog = await readCatalogFor(options.catalog, options.permission, io);
   if (!catalog.ok) {
     writeError(io, catalog);
-    return ExitCode.usage;
-  }
-  const known = catalog.value.permissions.map((p) => p.name);
-  if (!known.includes(options.permission)) {
-    const near = suggest(options.permission, known);
-    writeError(io, {
-      code: CliErrorCode.permissionUnknown,
-      message: `unknown permission "${options.permission}".${near ? ` Did you mean "${near}"?` : ''}`,
-    });
     return ExitCode.usage;
   }
   const policy = await readPolicy(options.config, catalog.value, io);

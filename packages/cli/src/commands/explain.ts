@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { suggest } from '@nano-access/parser';
-import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { maskId } from '@nano-access/linter';
-import { readCatalog, readPolicy, writeError } from '../load';
+import { readCatalogFor, readPolicy, writeError } from '../load';
 import { formatExplanation } from '../describe';
 
 interface ExplainOptions {
@@ -30,20 +28,12 @@ export function registerExplain(program: Command, io: CliIO, result: CommandResu
 }
 
 async function runExplain(options: ExplainOptions, io: CliIO): Promise<number> {
-  const catalog = await readCatalog(options.catalog, io);
+  const catalog = await readCatalogFor(options.catalog, options.permission, io);
   if (!catalog.ok) {
     writeError(io, catalog);
     return ExitCode.usage;
   }
   const permission = options.permission;
-  if (permission !== undefined && !catalog.value.permissions.some((p) => p.name === permission)) {
-    const near = suggest(permission, catalog.value.permissions.map((p) => p.name));
-    writeError(io, {
-      code: CliErrorCode.permissionUnknown,
-      message: `unknown permission "${permission}".${near ? ` Did you mean "${near}"?` : ''}`,
-    });
-    return ExitCode.usage;
-  }
   const policy = await readPolicy(options.config, catalog.value, io);
   if (!policy) return ExitCode.usage;
 
