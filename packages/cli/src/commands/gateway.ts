@@ -13,9 +13,10 @@ import {
   type GatewayDispatcher,
   type RpcConfig,
 } from '@nano-access/gateway';
-import { createLogger, PolicyStore, PolicyStoreError } from '@nano-access/reloader';
+import { createLogger, type PolicyStore } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { writeDiagnostics, writeError } from '../load';
+import { openPolicyStore } from '../open-store';
 
 interface GatewayCommandOptions {
   data: string;
@@ -47,15 +48,8 @@ async function runGateway(options: GatewayCommandOptions, io: CliIO): Promise<nu
   if (config === null) return ExitCode.usage;
   const logger = createLogger({ destination: process.stderr, env: io.env });
   const accessPath = path.join(dataDir, ACCESS_FILE);
-  let store: PolicyStore;
-  try {
-    store = await PolicyStore.open(accessPath, { logger, watch: true });
-  } catch (error) {
-    if (!(error instanceof PolicyStoreError)) throw error;
-    writeDiagnostics(io, error.diagnostics.filter((d) => d.severity === 'error'));
-    writeError(io, { code: error.code, message: error.diagnostics.length > 0 ? `${accessPath} has errors; not starting` : error.message });
-    return ExitCode.usage;
-  }
+  const store = await openPolicyStore(accessPath, logger, io);
+  if (store === null) return ExitCode.usage;
   warnIfAccessFileOpen(accessPath, io);
   let running;
   try {

@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { IpcError, IpcErrorCode, loadNodeConfig, startIpcServers, type IpcAddress, type IpcServers, type NodeConfig } from '@nano-access/ipc-server';
 import { createEmbeddedBackend, createNodeRpcBackend, Dispatcher, type Backend } from '@nano-access/protocol';
-import { createLogger, PolicyStore, PolicyStoreError } from '@nano-access/reloader';
+import { createLogger } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { startServeGateway } from './gateway';
 import { writeDiagnostics, writeError } from '../load';
+import { openPolicyStore } from '../open-store';
 
 interface ServeOptions {
   data: string;
@@ -42,17 +43,8 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   const logger = createLogger({ destination: process.stderr, env: io.env });
   const accessPath = path.join(dataDir, ACCESS_FILE);
 
-  let store: PolicyStore;
-  try {
-    store = await PolicyStore.open(accessPath, { logger, watch: true });
-  } catch (error) {
-    if (error instanceof PolicyStoreError) {
-      writeDiagnostics(io, error.diagnostics.filter((d) => d.severity === 'error'));
-      writeError(io, { code: error.code, message: error.diagnostics.length > 0 ? `${accessPath} has errors; not starting` : error.message });
-      return ExitCode.usage;
-    }
-    throw error;
-  }
+  const store = await openPolicyStore(accessPath, logger, io);
+  if (store === null) return ExitCode.usage;
   const disposeSignals = io.handleSignals === true ? store.installSignalHandlers() : null;
 
   const resources: Array<() => Promise<void> | void> = [() => disposeSignals?.(), () => store.close()];
