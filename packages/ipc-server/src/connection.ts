@@ -56,6 +56,8 @@ export class IpcConnection implements Session {
   private closed = false;
   private ending = false;
   private frameTimer: NodeJS.Timeout | null = null;
+  /** After the last answer is written on a closing connection: destroys it if the peer lingers. */
+  private lingerTimer: NodeJS.Timeout | null = null;
   /** Events go out in the encoding of the latest v2 request: flatbuffers for a flatbuffers client. */
   private eventEncoding: 3 | 4 = 4;
   private readonly log: Logger;
@@ -197,7 +199,10 @@ export class IpcConnection implements Session {
             if (response === null) this.socket.end();
             else this.socket.end(response);
             // A peer that never closes its side (or never reads) must not hold the connection.
-            setTimeout(() => this.destroy(), this.options.ioTimeoutMs).unref();
+            // The timer is cleared on close: left pending, it would keep this connection (socket,
+            // queue) reachable for io_timeout after every bad frame, a flood's worth of them.
+            this.lingerTimer = setTimeout(() => this.destroy(), this.options.ioTimeoutMs);
+            this.lingerTimer.unref();
           }
           return;
         }
@@ -289,6 +294,8 @@ export class IpcConnection implements Session {
     if (this.closed) return;
     this.closed = true;
     this.clearFrameTimer();
+    if (this.lingerTimer !== null) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
     this.work.length = 0;
     this.queue.clear();
     this.options.dispatcher.closeSession(this);

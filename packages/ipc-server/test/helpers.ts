@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pino, { type Logger } from 'pino';
 import type { LegacyResult, ResponseEnvelope, Session } from '@nano-access/protocol';
 import { ByteQueue } from '../src/byte-queue';
@@ -33,10 +35,15 @@ export function testConfig(dataDir: string, change: (config: NodeConfig) => void
 export class EchoDispatcher implements IpcDispatcher {
   readonly sessions: Session[] = [];
   readonly closed: Session[] = [];
+  /** Every closed session, held weakly: a leak test counts how many the server still keeps alive. */
+  readonly closedWeakly: Array<WeakRef<Session>> = [];
   delayMs = 0;
 
+  /** `remember: false` keeps no session: a leak test must measure the server, not this recorder. */
+  constructor(private readonly options: { remember: boolean } = { remember: true }) {}
+
   async handleEnvelope(envelope: unknown, ctx: { credentials?: string | null; session?: Session }): Promise<ResponseEnvelope> {
-    if (ctx.session && !this.sessions.includes(ctx.session)) this.sessions.push(ctx.session);
+    if (this.options.remember && ctx.session && !this.sessions.includes(ctx.session)) this.sessions.push(ctx.session);
     await this.delay();
     return { time: 1, message_type: 'Echo', message: { envelope, credentials: ctx.credentials ?? null } };
   }
@@ -52,7 +59,8 @@ export class EchoDispatcher implements IpcDispatcher {
   }
 
   closeSession(session: Session): void {
-    this.closed.push(session);
+    if (this.options.remember) this.closed.push(session);
+    this.closedWeakly.push(new WeakRef(session));
   }
 
   private delay(): Promise<void> {
@@ -164,4 +172,23 @@ export function tcpPort(servers: { addresses(): Array<{ transport: string }> }):
   const tcp = servers.addresses().find((a) => a.transport === 'tcp') as { port: number } | undefined;
   if (!tcp) throw new Error('no tcp transport');
   return tcp.port;
+}
+
+/** Two full collections, after the current job ends (a WeakRef read in this job stays alive until then). */
+export async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  gc();
+}
+
+/**
+ * Bytes still reachable after full collections: the JS heap plus buffers. RSS is no measure of a
+ * leak inside a jest worker: V8 keeps grown pages and other test files share the process.
+ */
+export async function liveBytesAfterGc(): Promise<number> {
+  await collectGarbage();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
 }
