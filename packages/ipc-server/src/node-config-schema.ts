@@ -61,6 +61,7 @@ export const nodeConfigSchema = {
         ledger: { type: 'string', minLength: 1 },
         url: { type: 'string', pattern: '^https?://' },
         timeout: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
+        websocket: { type: 'string', pattern: '^wss?://' },
       },
     },
   },

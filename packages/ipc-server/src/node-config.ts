@@ -31,7 +31,14 @@ export interface TcpTransportConfig {
 /** Where answers come from ([backend], an extension of this project). */
 export type BackendConfig =
   | { type: 'embedded'; /** Absolute path of the ledger JSON. */ ledger: string }
-  | { type: 'node-rpc'; url: string; /** Seconds. */ timeout: number };
+  | {
+      type: 'node-rpc';
+      url: string;
+      /** Seconds. */
+      timeout: number;
+      /** The node's WebSocket (ws://host:7078), for relaying confirmations; absent: none are relayed. */
+      websocket?: string;
+    };
 
 export interface NodeConfig {
   ipc: {
@@ -115,7 +122,12 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
     },
     backend:
       backendType === 'node-rpc'
-        ? { type: 'node-rpc', url: pick(backend, 'url', 'http://127.0.0.1:7076'), timeout: pick(backend, 'timeout', nodeConfigDefaults.rpcTimeout) }
+        ? {
+            type: 'node-rpc',
+            url: pick(backend, 'url', 'http://127.0.0.1:7076'),
+            timeout: pick(backend, 'timeout', nodeConfigDefaults.rpcTimeout),
+            ...(typeof backend.websocket === 'string' ? { websocket: backend.websocket } : {}),
+          }
         : { type: 'embedded', ledger: path.resolve(dataDir, pick(backend, 'ledger', nodeConfigDefaults.ledger)) },
   };
 }
@@ -146,8 +158,9 @@ export function parseNodeConfig(text: string, options: { file: string; dataDir: 
   if (backend.type === 'node-rpc' && typeof backend.url !== 'string') {
     diagnostics.push(keyDiagnostic(text, options.file, 'type', 'A node-rpc backend needs url, the node RPC address (http://host:port).', 'backendUrlMissing'));
   }
-  if (backend.type !== 'node-rpc' && (backend.url !== undefined || backend.timeout !== undefined)) {
-    diagnostics.push(keyDiagnostic(text, options.file, backend.url !== undefined ? 'url' : 'timeout', 'url and timeout apply only to type = "node-rpc".', 'backendKeyUnused'));
+  const rpcOnlyKey = ['url', 'timeout', 'websocket'].find((key) => backend[key] !== undefined);
+  if (backend.type !== 'node-rpc' && rpcOnlyKey !== undefined) {
+    diagnostics.push(keyDiagnostic(text, options.file, rpcOnlyKey, 'url, timeout and websocket apply only to type = "node-rpc".', 'backendKeyUnused'));
   }
   if (backend.type === 'node-rpc' && backend.ledger !== undefined) {
     diagnostics.push(keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'));

@@ -57,6 +57,7 @@ access_file = "secret"
 type = "node-rpc"
 url = "http://127.0.0.1:7076"
 timeout = 5
+websocket = "ws://127.0.0.1:7078"
 `);
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
@@ -66,7 +67,7 @@ timeout = 5
         maxFrameBytes: 4096,
         maxConnections: 8,
       },
-      backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5 },
+      backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5, websocket: 'ws://127.0.0.1:7078' },
     });
   });
 
@@ -93,6 +94,8 @@ timeout = 5
     ['an unknown backend type', '[backend]\ntype = "magic"\n', 2],
     ['access_check without access_file', '[node.ipc.tcp]\n\naccess_check = true\n', 3],
     ['a url for the embedded backend', '[backend]\nurl = "http://x"\n', 2],
+    ['a websocket for the embedded backend', '[backend]\ntype = "embedded"\nwebsocket = "ws://x"\n', 3],
+    ['a websocket that is not ws: or wss:', '[backend]\ntype = "node-rpc"\nurl = "http://x"\nwebsocket = "http://x"\n', 4],
   ])('refuses %s', (_name, text, line) => {
     const { config, diagnostics } = parse(text);
     expect(config).toBeNull();

@@ -52,7 +52,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     for (const close of resources.splice(0).reverse()) await close();
   };
   try {
-    const opened = await openBackend(config);
+    const opened = await openBackend(config, logger);
     if ('error' in opened) {
       writeError(io, { code: opened.code, message: `cannot open the ${config.backend.type} backend: ${opened.error}; not starting` });
       await closeAll();
@@ -107,10 +107,12 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   }
 }
 
-async function openBackend(config: NodeConfig): Promise<{ backend: Backend } | { error: string; code: string }> {
+async function openBackend(config: NodeConfig, logger: ReturnType<typeof createLogger>): Promise<{ backend: Backend } | { error: string; code: string }> {
   const backend = config.backend;
   try {
-    if (backend.type === 'node-rpc') return { backend: createNodeRpcBackend({ url: backend.url, timeoutMs: backend.timeout * 1000 }) };
+    if (backend.type === 'node-rpc') {
+      return { backend: createNodeRpcBackend({ url: backend.url, timeoutMs: backend.timeout * 1000, websocketUrl: backend.websocket, logger }) };
+    }
     return { backend: await createEmbeddedBackend({ ledgerPath: backend.ledger }) };
   } catch (error) {
     const err = error as { code?: unknown; message?: unknown };

@@ -5,6 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { execute, type CliIO } from '@nano-access/cli';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { IpcClient } from '@nano-access/ipc-server';
 
 const REPO = path.join(__dirname, '..', '..', '..', '..');
@@ -126,6 +129,50 @@ describe('nano-access serve --data DIR', () => {
     expect(await run.exit).toBe(0);
     await client.close();
     expect(fs.existsSync(data.socket)).toBe(false);
+  });
+
+  it('relays the confirmations a node pushes on its WebSocket to a TopicConfirmation subscriber (node-rpc backend)', async () => {
+    // Stand-ins for a Nano node (none can run in tests): its RPC over real HTTP, its WebSocket over real ws.
+    const rpc = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"rpc_version":"1"}'));
+    await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', () => resolve()));
+    const ws = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
+    const subscribed = new Promise<import('ws').WebSocket>((resolve) =>
+      ws.on('connection', (socket) => socket.on('message', (data) => {
+        if ((JSON.parse(data.toString()) as { topic?: string }).topic === 'confirmation') resolve(socket);
+      })),
+    );
+    cleanups.push(
+      () => rpc.close(),
+      () => rpc.closeAllConnections(),
+      () => ws.clients.forEach((c) => c.terminate()),
+      () => ws.close(),
+    );
+    // (a TopicConfirmation needs api_topic_confirmation; the default user does not have it)
+    const data = dataDir(`[[user]]\nid = "${USER}"\nallow = "api_topic_confirmation"\n`);
+    cleanups.push(data.cleanup);
+    fs.writeFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      `[node.ipc.local]\nenable = true\npath = "${data.socket}"\n\n[backend]\ntype = "node-rpc"\n` +
+        `url = "http://127.0.0.1:${(rpc.address() as AddressInfo).port}"\nwebsocket = "ws://127.0.0.1:${(ws.address() as AddressInfo).port}"\n`,
+    );
+    const run = inProcess(['serve', '--data', data.dir]);
+    cleanups.push(() => run.stop()); // a failed expectation must not leave the server running
+    await waitFor(() => run.out().includes('listening on unix'), 'the listening line');
+    const client = new IpcClient({ path: data.socket, env: {} });
+    const events: Array<{ message_type: string; message: Record<string, unknown> }> = [];
+    client.on('event', (event) => events.push(event as (typeof events)[number]));
+    const ack = await client.call({ message_type: 'TopicConfirmation', message: {}, credentials: USER });
+    expect(ack.message_type).toBe('EventAck');
+    const node = await subscribed;
+    const send = JSON.parse(fs.readFileSync(LEDGER, 'utf8')).blocks.find((b: { subtype: string }) => b.subtype === 'send');
+    const block = { ...send.contents, type: 'state', subtype: 'send' };
+    node.send(JSON.stringify({ topic: 'confirmation', time: '1', message: { account: block.account, amount: '1', hash: send.hash, confirmation_type: 'active_quorum', block } }));
+    await waitFor(() => events.length === 1, 'the EventConfirmation over IPC');
+    expect(events[0]).toMatchObject({ message_type: 'EventConfirmation', message: { hash: send.hash, account: block.account, block_type: 'BlockState' } });
+    await client.close();
+    run.stop();
+    expect(await run.exit).toBe(0);
   });
 
   describe('as a real child process (built dist)', () => {

@@ -1,9 +1,11 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Logger } from 'pino';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { ErrorCode, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
+import { NodeConfirmationFeed, type NodeConfirmationFeedStatus } from './node-confirmations';
 
 export interface NodeRpcBackendOptions {
   /** The node's RPC URL, e.g. http://[::1]:7076 */
@@ -14,6 +16,13 @@ export interface NodeRpcBackendOptions {
   maxResponseBytes?: number;
   /** Sockets kept open to the node, default 16. */
   maxSockets?: number;
+  /**
+   * The node's WebSocket URL (e.g. ws://[::1]:7078). When set, confirmations the node pushes
+   * there are relayed to TopicConfirmation subscribers; without it, no confirmation is published.
+   */
+  websocketUrl?: string;
+  /** Where the confirmation feed logs its connects and reconnects. */
+  logger?: Logger;
 }
 
 type Upstream = { ok: true; body: JsonObject } | { ok: false; error: string };
@@ -32,6 +41,7 @@ export class NodeRpcBackend implements Backend {
   private readonly maxResponseBytes: number;
   private readonly agent: http.Agent;
   private readonly events = new BackendEvents();
+  private readonly confirmations: NodeConfirmationFeed | null = null;
 
   constructor(options: NodeRpcBackendOptions) {
     let url: URL;
@@ -46,6 +56,19 @@ export class NodeRpcBackend implements Backend {
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
     this.agent = url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    if (options.websocketUrl !== undefined) {
+      this.confirmations = new NodeConfirmationFeed({
+        url: options.websocketUrl,
+        logger: options.logger,
+        onConfirmation: (confirmation) => this.events.emit({ type: 'confirmation', confirmation }),
+      });
+      this.confirmations.start();
+    }
+  }
+
+  /** The confirmation feed's state, or null when no websocketUrl was given. */
+  confirmationFeed(): NodeConfirmationFeedStatus | null {
+    return this.confirmations?.status() ?? null;
   }
 
   async message(messageType: string, message: JsonObject): Promise<BackendReply> {
@@ -85,6 +108,7 @@ export class NodeRpcBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    await this.confirmations?.close();
     this.agent.destroy();
     this.events.clear();
   }
