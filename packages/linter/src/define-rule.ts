@@ -85,7 +85,31 @@ export function forwardLoadDiagnostics(ruleId: string): (context: RuleContext) =
 /** Fills `{{name}}` placeholders; an unknown placeholder is left as written (a test catches it). */
 export function fillTemplate(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
-    Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole,
-  );
+  const parts = templateParts(template);
+  let out = parts[0];
+  for (let i = 1; i < parts.length; i += 3) {
+    const key = parts[i];
+    out += (Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : parts[i + 1]) + parts[i + 2];
+  }
+  return out;
+}
+
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+/** Templates split once: a file with thousands of findings has a handful of distinct messages. */
+const splitTemplates = new Map<string, readonly string[]>();
+
+/** [text, key, placeholder as written, text, key, placeholder as written, …, text]. */
+function templateParts(template: string): readonly string[] {
+  let parts = splitTemplates.get(template);
+  if (parts === undefined) {
+    const split: string[] = [];
+    let last = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      split.push(template.slice(last, match.index), match[1], match[0]);
+      last = match.index + match[0].length;
+    }
+    split.push(template.slice(last));
+    splitTemplates.set(template, (parts = split));
+  }
+  return parts;
 }
