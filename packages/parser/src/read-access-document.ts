@@ -53,7 +53,8 @@ const SECTION_HEADERS: Record<string, { key: 'user' | 'role'; isArray: boolean }
 export function readSections(text: string, headers: readonly number[], visitor: SectionVisitor): boolean {
   if (headers.length === 0) return false; // nothing to split: one parse is as cheap
   try {
-    const root = parseToml(text.slice(0, headers[0])) as TomlTable;
+    // The keys before the first header, usually none: read as any section is (smol-toml only when not plain).
+    const root = readPlainSection(text, 0, headers[0]) ?? (parseToml(text.slice(0, headers[0])) as TomlTable);
     if (Object.prototype.hasOwnProperty.call(root, 'user') || Object.prototype.hasOwnProperty.call(root, 'role')) return false;
     visitor.root(root);
     const defined = new Set<string>();

@@ -3,9 +3,25 @@
 // CommonJS output. Load the CommonJS build and borrow the ESM types.
 type SmolToml = typeof import('smol-toml', { with: { 'resolution-mode': 'import' } });
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const smolToml = require('smol-toml') as SmolToml;
+let loaded: SmolToml | undefined;
 
-export const parseToml: SmolToml['parse'] = smolToml.parse;
-export const TomlError: SmolToml['TomlError'] = smolToml.TomlError;
+/**
+ * smol-toml, required on first use: an access file in the plain subset
+ * (readPlainSection) never needs it, and `lint` or a server activating such
+ * a file does not pay for loading it.
+ */
+function smolToml(): SmolToml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (loaded ??= require('smol-toml') as SmolToml);
+}
+
+/** smol-toml's parse (the authority on TOML). */
+export function parseToml(toml: string): Record<string, unknown> {
+  return smolToml().parse(toml);
+}
+
+/** Whether `error` is smol-toml's TomlError (only a parse can have thrown one, so smol-toml is loaded by then). */
+export function isTomlError(error: unknown): error is TomlError {
+  return loaded !== undefined && error instanceof loaded.TomlError;
+}
 export type TomlError = InstanceType<SmolToml['TomlError']>;

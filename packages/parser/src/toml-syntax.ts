@@ -1,4 +1,4 @@
-import { parseToml as parse, TomlError } from './smol-toml';
+import { isTomlError, parseToml as parse } from './smol-toml';
 import type { Reporter } from './report';
 
 /** smol-toml's reading of the text, or undefined after reporting a fatal `toml-syntax` diagnostic. */
@@ -9,7 +9,7 @@ export function readToml(text: string, reporter: Reporter): Record<string, unkno
     const source = reporter.source;
     let offset = 0;
     let reason = 'the text could not be read';
-    if (error instanceof TomlError) {
+    if (isTomlError(error)) {
       offset = source.offsetAt(error.line, error.column);
       reason = error.message.split('\n', 1)[0].replace(/^Invalid TOML document:\s*/, '');
     } else if (error instanceof Error) {

@@ -28,6 +28,15 @@ describe('readSections', () => {
     expect(plain(sections(text))).toEqual(plain(whole(text)));
   });
 
+  it('reads the keys before the first header as one parse does, plain or not', () => {
+    for (const root of ['', '# only a comment\n\n', 'title = "t"\nenabled = true # c\n', 'list = ["a", "b"]\r\n', '\ufefftitle = "bom"\n', "title = 'literal'\n", 'n = 1\n', 'a.b = "c"\n']) {
+      const text = `${root}[[user]]\nid = "a"\n`;
+      expect([root, plain(sections(text))]).toEqual([root, plain(whole(text))]);
+    }
+    expect(sections('user = "x"\n[[role]]\nid = "r"\n')).toBeUndefined();
+    expect(sections('title = "a"\ntitle = "b"\n[[user]]\n')).toBeUndefined(); // a repeated key: smol-toml's error
+  });
+
   it('declines what it cannot read section by section', () => {
     expect(sections('a = 1\n')).toBeUndefined(); // no headers: one parse is as cheap
     expect(sections('[node.ipc]\nx = 1\n')).toBeUndefined(); // an unusual header
