@@ -1,4 +1,4 @@
-import { blake2b } from './blake2b';
+import { blake2b, checksum40 } from './blake2b';
 
 /** Nano's base32 alphabet (no 0, 2, l, v). */
 const ALPHABET = '13456789abcdefghijkmnopqrstuwxyz';
@@ -7,32 +7,36 @@ for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 
 const ACCOUNT_CHARS = 60; // 52 for the 256-bit key (+4 pad bits), 8 for the 40-bit checksum
 
-/** Decodes the 60 characters after the prefix to the key, or null (pad, alphabet, checksum). */
-function decodeBody(address: string, offset: number): Uint8Array | null {
+/**
+ * The 37 decoded bytes of the last address read: the 32-byte key, then the
+ * 5-byte checksum. Scratch space shared by every call (decoding is synchronous),
+ * so checking an address allocates nothing; decodeAccount copies the key out.
+ */
+const BYTES = new Uint8Array(37);
+
+/** Decodes the 60 characters after the prefix into BYTES; false on a bad pad, alphabet or checksum. */
+function decodeBody(address: string, offset: number): boolean {
   // 4 zero pad bits precede the key: the first character is '1' or '3'.
   const first = address.charCodeAt(offset);
-  if (first !== 0x31 && first !== 0x33) return null;
+  if (first !== 0x31 && first !== 0x33) return false;
   // 300 bits = 4 pad + 256 key + 40 checksum; starting the bit count at -4 drops the pad.
-  const bytes = new Uint8Array(37);
   let acc = 0;
   let bits = -4;
   let out = 0;
   for (let i = offset; i < offset + ACCOUNT_CHARS; i++) {
     const code = address.charCodeAt(i);
     const value = code < 128 ? DECODE[code] : -1;
-    if (value < 0) return null;
+    if (value < 0) return false;
     acc = ((acc << 5) | value) & 0xfff;
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
-      bytes[out++] = (acc >>> bits) & 0xff;
+      BYTES[out++] = (acc >>> bits) & 0xff;
     }
   }
-  const key = bytes.subarray(0, 32);
-  const expected = blake2b(key, 5);
-  // The checksum is the BLAKE2b-40 digest in reversed byte order.
-  for (let i = 0; i < 5; i++) if (bytes[32 + i] !== expected[4 - i]) return null;
-  return key;
+  // The checksum is the BLAKE2b-40 digest in reversed byte order: BYTES[36] is the digest's first byte.
+  const written = BYTES[36] + BYTES[35] * 0x100 + BYTES[34] * 0x10000 + BYTES[33] * 0x1000000 + BYTES[32] * 0x100000000;
+  return written === checksum40(BYTES, 0);
 }
 
 function prefixLength(address: string): number {
@@ -50,13 +54,14 @@ export function decodeAccount(address: unknown): Uint8Array | null {
   if (typeof address !== 'string') return null;
   const offset = prefixLength(address);
   if (offset < 0) return null;
-  const key = decodeBody(address, offset);
-  return key === null ? null : key.slice();
+  return decodeBody(address, offset) ? BYTES.slice(0, 32) : null;
 }
 
-/** True when `address` is a well-formed Nano address with a valid checksum. */
+/** True when `address` is a well-formed Nano address with a valid checksum. Allocates nothing. */
 export function isValidAccount(address: unknown): boolean {
-  return canonicalAccount(address) !== null;
+  if (typeof address !== 'string') return false;
+  const offset = prefixLength(address);
+  return offset >= 0 && decodeBody(address, offset);
 }
 
 function encodeBits(bytes: Uint8Array, padBits: number): string {
@@ -106,7 +111,7 @@ export function canonicalAccount(address: unknown): string | null {
   if (typeof address !== 'string') return null;
   const offset = prefixLength(address);
   let canonical: string | null = null;
-  if (offset >= 0 && decodeBody(address, offset) !== null) {
+  if (offset >= 0 && decodeBody(address, offset)) {
     // Every valid form has the same 60 characters after its prefix.
     canonical = 'nano_' + address.slice(offset);
   }

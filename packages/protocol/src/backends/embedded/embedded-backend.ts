@@ -119,10 +119,12 @@ export class EmbeddedBackend implements Backend {
     switch (messageType) {
       case 'IsAlive':
         return { ok: true, messageType: 'IsAlive', message: {} };
-      case 'AccountWeight':
+      case 'AccountWeight': {
         // The dispatcher has validated the checksum already (error 7); the shape check keeps direct callers safe.
-        if (lookupKey(message.account) === null) return { ok: false, code: ErrorCode.badAccountNumber, message: ErrorMessage.badAccountNumber };
-        return { ok: true, messageType: 'AccountWeightResponse', message: { voting_weight: this.ledger.weight(message.account as string).toString() } };
+        const key = lookupKey(message.account);
+        if (key === null) return { ok: false, code: ErrorCode.badAccountNumber, message: ErrorMessage.badAccountNumber };
+        return { ok: true, messageType: 'AccountWeightResponse', message: { voting_weight: this.ledger.weightOfKey(key).toString() } };
+      }
       default:
         return { ok: false, code: ErrorCode.generic, message: ErrorMessage.unknownMessageType };
     }

@@ -227,7 +227,12 @@ export class Ledger {
   /** Voting weight delegated to `address` (0 for any account nobody delegates to). */
   weight(address: string): bigint {
     const canonical = lookupKey(address);
-    return canonical === null ? 0n : (this.weights.get(canonical) ?? 0n);
+    return canonical === null ? 0n : this.weightOfKey(canonical);
+  }
+
+  /** weight() of an address already in its lookupKey() form (the v2 request path computes it once). */
+  weightOfKey(canonical: string): bigint {
+    return this.weights.get(canonical) ?? 0n;
   }
 
   delegatorsCount(address: string): number {
