@@ -16,9 +16,14 @@ interface Histogram {
  * here (unknown ones become `_unknown`), so a client cannot grow the series.
  */
 export class GatewayMetrics {
-  /** Keyed by api, name and outcome joined with NUL; label text escaped once, when a series appears. */
-  private readonly requests = new Map<string, Series>();
-  private readonly denials = new Map<string, Series>();
+  /**
+   * api → name → outcome → series; label text escaped once, when a series appears. Nested maps
+   * rather than one joined key: the names are the catalog's (already hashed) strings, so a
+   * lookup hashes nothing and builds no key string on each request.
+   */
+  private readonly requests = new Map<ApiKind, Map<string, Map<string, Series>>>();
+  /** api → name → series. */
+  private readonly denials = new Map<ApiKind, Map<string, Series>>();
   private readonly latency = new Map<ApiKind, Histogram>();
   private inFlight = 0;
   private connectionsOpen = 0;
@@ -44,15 +49,15 @@ export class GatewayMetrics {
   /** One finished request. `seconds` from its first byte to the response written. */
   record(api: ApiKind, name: string, outcome: string, seconds: number): void {
     this.inFlight--;
-    const key = api + '\u0000' + name + '\u0000' + outcome;
-    const series = this.requests.get(key);
+    const byOutcome = child(child(this.requests, api), name);
+    const series = byOutcome.get(outcome);
     if (series !== undefined) series.value++;
-    else this.requests.set(key, { labels: `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`, value: 1 });
+    else byOutcome.set(outcome, { labels: `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`, value: 1 });
     if (outcome === 'denied') {
-      const denialKey = api + '\u0000' + name;
-      const denial = this.denials.get(denialKey);
+      const byName = child(this.denials, api);
+      const denial = byName.get(name);
       if (denial !== undefined) denial.value++;
-      else this.denials.set(denialKey, { labels: `api="${api}",name="${escapeLabel(name)}"`, value: 1 });
+      else byName.set(name, { labels: `api="${api}",name="${escapeLabel(name)}"`, value: 1 });
     }
     let histogram = this.latency.get(api);
     if (!histogram) {
@@ -107,8 +112,27 @@ interface Series {
   value: number;
 }
 
-function sorted(map: Map<string, Series>): Series[] {
-  return [...map.values()].sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
+/** The map under `key`, created empty on first use. */
+function child<K, V>(map: Map<K, Map<string, V>>, key: K): Map<string, V> {
+  let inner = map.get(key);
+  if (inner === undefined) {
+    inner = new Map<string, V>();
+    map.set(key, inner);
+  }
+  return inner;
+}
+
+/** Every series of nested maps, in label order (rendering only). */
+function sorted(map: Map<unknown, Map<string, Series> | Map<string, Map<string, Series>>>): Series[] {
+  const all: Series[] = [];
+  const collect = (inner: Map<string, Series> | Map<string, Map<string, Series>>): void => {
+    for (const value of inner.values()) {
+      if (value instanceof Map) collect(value);
+      else all.push(value);
+    }
+  };
+  for (const inner of map.values()) collect(inner);
+  return all.sort((a, b) => (a.labels < b.labels ? -1 : a.labels > b.labels ? 1 : 0));
 }
 
 function escapeLabel(value: string): string {

@@ -7,8 +7,8 @@ import type { AddressAllowList } from './http/address-allow-list';
 import { correlationIdFromHeader } from './http/correlation-id';
 import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
-import { readBody } from './http/read-body';
-import { gatewayHeaders, type GatewayHeaders } from './http/request-headers';
+import { readBody, type BodyResult } from './http/read-body';
+import { gatewayHeaders } from './http/request-headers';
 import { errorEnvelope, GENERIC_ERROR, INVALID_MESSAGE_FORMAT, sendJson, sendText } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
 
@@ -36,47 +36,72 @@ const UNKNOWN = '_unknown';
 const V2_PREFIX = '/api/v2';
 const BLANK = /^\s*$/;
 
+/** A body that could not be read or parsed (already answered); never a JSON.parse result. */
+class BodyFailure {
+  constructor(
+    readonly failure: string,
+    readonly status: number,
+  ) {}
+}
+const TOO_DEEP = new BodyFailure('too_deep', 400);
+const MALFORMED = new BodyFailure('malformed', 400);
+const TOO_LARGE = new BodyFailure('too_large', 413);
+/** The client went away mid-body; nothing is answered (499, as nginx logs it). */
+const ABORTED = new BodyFailure('aborted', 499);
+
+/** HTTP sessions are never pushed to: they last one request. */
+const ignorePush = (): void => undefined;
+
 /** Builds the request listener of the gateway's HTTP(S) server. */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, metrics, logger } = deps;
   const logRpc = config.logging.logRpc && logger !== undefined;
   let sessionCounter = 0;
 
-  const nextSession = (): Session => ({ id: `http-${++sessionCounter}`, push: () => undefined });
+  // One session per HTTP request (subscriptions need one; it is closed when the answer is out).
+  const nextSession = (): Session => ({ id: `http-${++sessionCounter}`, push: ignorePush });
 
+  // One async function per request, routing synchronously and awaiting only the body and the
+  // dispatcher: every extra async layer (an async function returning another's promise, a
+  // .catch().then() tail) costs promises and microtask turns on each request.
   return (req, res) => {
-    const startedAt = process.hrtime.bigint();
-    metrics.started();
-    route(req, res)
-      .catch((error: unknown) => {
-        logger?.error({ err: error }, 'gateway request failed');
-        if (!res.headersSent) {
-          sendJson(res, 500, { error: 'Internal error', code: GatewayErrorCode.internal });
-        } else {
-          res.destroy();
-        }
-        return { api: 'http', name: req.method ?? '', outcome: 'internal_error', status: 500 } satisfies Outcome;
-      })
-      .then((outcome) => {
-        const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
-        metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
-        if (logRpc) {
-          logger!.info(
-            {
-              api: outcome.api,
-              name: outcome.name,
-              outcome: outcome.outcome,
-              status: outcome.status,
-              ms: Math.round(seconds * 1e6) / 1e3,
-              remote: req.socket.remoteAddress,
-            },
-            'rpc',
-          );
-        }
-      });
+    void handle(req, res);
   };
 
-  async function route(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    metrics.started();
+    let outcome: Outcome;
+    try {
+      const routed = route(req, res);
+      outcome = routed instanceof Promise ? await routed : routed;
+    } catch (error) {
+      logger?.error({ err: error }, 'gateway request failed');
+      if (!res.headersSent) {
+        sendJson(res, 500, { error: 'Internal error', code: GatewayErrorCode.internal });
+      } else {
+        res.destroy();
+      }
+      outcome = { api: 'http', name: req.method ?? '', outcome: 'internal_error', status: 500 };
+    }
+    const seconds = (performance.now() - startedAt) / 1e3;
+    metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
+    if (logRpc) {
+      logger!.info(
+        {
+          api: outcome.api,
+          name: outcome.name,
+          outcome: outcome.outcome,
+          status: outcome.status,
+          ms: Math.round(seconds * 1e6) / 1e3,
+          remote: req.socket.remoteAddress,
+        },
+        'rpc',
+      );
+    }
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse): Outcome | Promise<Outcome> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
@@ -136,42 +161,41 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   }
 
   /**
-   * Reads and parses the JSON body. On failure the response is already sent
+   * Parses a read body as JSON. On failure the response is already sent
    * (413 / 400 / nothing for an aborted request) in the route's shape: an
-   * Error envelope on v2 paths, `{"error", "code"}` on legacy. `emptyAs` is
-   * what an empty body means (a bare message: `{}`).
+   * Error envelope on v2 paths, `{"error", "code"}` on legacy, and a
+   * BodyFailure comes back. `emptyIsObject`: an empty body means `{}` (a bare message).
+   * Synchronous, so a request awaits only its body and its dispatcher.
    */
-  async function readJson(
-    req: IncomingMessage,
+  function parseBody(
+    body: BodyResult,
     res: ServerResponse,
-    headers: GatewayHeaders,
     shape: 'v2' | 'legacy',
     correlationId: string | undefined,
-    emptyAs?: unknown,
-  ): Promise<{ value: unknown } | { failure: string; status: number }> {
-    const body = await readBody(req, config.maxRequestSize, headers.contentLength);
+    emptyIsObject: boolean,
+  ): unknown {
     if (body.kind === 'ok') {
       const text = body.body.toString('utf8');
-      if (emptyAs !== undefined && (text.length === 0 || BLANK.test(text))) return { value: emptyAs };
+      if (emptyIsObject && (text.length === 0 || BLANK.test(text))) return {};
       if (exceedsJsonDepth(text, config.maxJsonDepth)) {
         fail(res, shape, correlationId, 400, GatewayErrorCode.jsonTooDeep, `JSON nested deeper than max_json_depth (${config.maxJsonDepth})`);
-        return { failure: 'too_deep', status: 400 };
+        return TOO_DEEP;
       }
       try {
-        return { value: JSON.parse(text) as unknown };
+        return JSON.parse(text) as unknown;
       } catch (error) {
         fail(res, shape, correlationId, 400, GatewayErrorCode.jsonMalformed, `Malformed JSON: ${(error as Error).message}`);
-        return { failure: 'malformed', status: 400 };
+        return MALFORMED;
       }
     }
     if (body.kind === 'too-large') {
       fail(res, shape, correlationId, 413, GatewayErrorCode.bodyTooLarge, `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`, {
         connection: 'close',
       });
-      return { failure: 'too_large', status: 413 };
+      return TOO_LARGE;
     }
     res.destroy();
-    return { failure: 'aborted', status: 499 };
+    return ABORTED;
   }
 
   /** A transport-level failure, in the route's shape. */
@@ -202,19 +226,26 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = await readJson(req, res, headers, 'v2', correlationId, {});
-    if ('failure' in parsed) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
+    const parsed = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'v2', correlationId, true);
+    if (parsed instanceof BodyFailure) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
     const session = nextSession();
-    const pending = deps.dispatcher.handleMessage(name, parsed.value, { credentials: headers.apiKey, correlationId, session, transport: 'http' });
-    return answerV2(res, label, correlationId, session, pending);
+    let response: ResponseEnvelope;
+    try {
+      response = await deps.dispatcher.handleMessage(name, parsed, { credentials: headers.apiKey, correlationId, session, transport: 'http' });
+    } catch (error) {
+      return upstreamFailureV2(res, label, correlationId, error);
+    } finally {
+      deps.dispatcher.closeSession?.(session);
+    }
+    return answerV2(res, label, correlationId, response);
   }
 
   async function envelope(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
-    const parsed = await readJson(req, res, headers, 'v2', headerCorrelationId);
-    if ('failure' in parsed) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
-    let envelopeRequest: unknown = parsed.value;
+    const parsed = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'v2', headerCorrelationId, false);
+    if (parsed instanceof BodyFailure) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
+    let envelopeRequest: unknown = parsed;
     let credentials = headers.apiKey;
     let correlationId = headerCorrelationId;
     let label = UNKNOWN;
@@ -230,28 +261,27 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       envelopeRequest = request;
     }
     const session = nextSession();
-    const pending = deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http' });
-    return answerV2(res, label, correlationId, session, pending);
-  }
-
-  async function answerV2(
-    res: ServerResponse,
-    label: string,
-    correlationId: string | undefined,
-    session: Session,
-    pending: Promise<ResponseEnvelope>,
-  ): Promise<Outcome> {
     let response: ResponseEnvelope;
     try {
-      response = await pending;
+      response = await deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http' });
     } catch (error) {
-      const status = upstreamStatus(error);
-      logger?.warn({ err: error }, 'gateway: v2 request failed upstream');
-      sendJson(res, status, errorEnvelope(GENERIC_ERROR, upstreamMessage(error), correlationId));
-      return { api: 'v2', name: label, outcome: 'upstream_error', status };
+      return upstreamFailureV2(res, label, correlationId, error);
     } finally {
       deps.dispatcher.closeSession?.(session);
     }
+    return answerV2(res, label, correlationId, response);
+  }
+
+  /** A dispatcher that rejected (only a forwarding one does): 502 or 500, as an Error envelope. */
+  function upstreamFailureV2(res: ServerResponse, label: string, correlationId: string | undefined, error: unknown): Outcome {
+    const status = upstreamStatus(error);
+    logger?.warn({ err: error }, 'gateway: v2 request failed upstream');
+    sendJson(res, status, errorEnvelope(GENERIC_ERROR, upstreamMessage(error), correlationId));
+    return { api: 'v2', name: label, outcome: 'upstream_error', status };
+  }
+
+  function answerV2(res: ServerResponse, label: string, correlationId: string | undefined, answer: ResponseEnvelope): Outcome {
+    let response = answer;
     if (correlationId !== undefined && response.correlation_id !== correlationId) {
       response = { time: response.time, message_type: response.message_type, correlation_id: correlationId, message: response.message };
     }
@@ -263,9 +293,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
   async function legacy(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
     const headers = gatewayHeaders(req);
-    const parsed = await readJson(req, res, headers, 'legacy', undefined);
-    if ('failure' in parsed) return { api: 'legacy', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
-    const request = parsed.value;
+    const request = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'legacy', undefined, false);
+    if (request instanceof BodyFailure) return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
     const action = isObject(request) ? request.action : undefined;
     const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
     let result: LegacyResult;

@@ -122,3 +122,26 @@ describe('max_connections', () => {
     expect(metrics.text).toContain('nano_access_gateway_connections_refused_total 1');
   });
 });
+
+describe('a client that goes away mid-body', () => {
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    gw = await startInProcess();
+  });
+  afterAll(() => gw.close());
+
+  it.each([
+    ['v2', '/api/v2/AccountWeight', 'api="v2",name="AccountWeight",outcome="aborted"} 1'],
+    ['legacy', '/', 'api="legacy",name="_unknown",outcome="aborted"} 1'],
+  ])('%s: is counted as aborted, answered nothing, and the gateway keeps serving', async (_api, path, series) => {
+    const client = await openRaw(gw.url);
+    client.socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"acc`);
+    await sleep(50);
+    client.socket.destroy();
+    await waitFor(() => gw.gateway.metricsText().includes(series), 10_000, 'the aborted request in the metrics');
+    expect(client.received()).toBe('');
+    expect(gw.gateway.metricsText()).toContain('nano_access_gateway_requests_in_flight 0');
+    const after = await call(gw.url, { method: 'GET', path: '/healthz' });
+    expect(after.status).toBe(200);
+  });
+});
