@@ -1,4 +1,6 @@
-import { includedBy, writtenReach } from '../catalog-graph';
+import type { UserEntry } from '@nano-access/parser';
+import type { Catalog, Policy } from '@nano-access/resolver';
+import { includedBy, inclusionOf, writtenReach } from '../catalog-graph';
 import { defineRule } from '../define-rule';
 import { credentialsOf } from '../derivation';
 import { ruleDocsPath } from '../docs-url';
@@ -35,26 +37,18 @@ export default defineRule({
     const { model, policy, catalog } = context;
     if (!model || !policy) return;
     const included = includedBy(catalog);
-    const reach = writtenReach(model, included);
+    const includes = inclusionOf(catalog);
+    const roleReach = writtenReach(model, included).roles;
     for (const user of model.users) {
       if (user.deny.length === 0) continue;
       const credentials = credentialsOf(user);
-      const granted = (name: string): boolean => (policy.explain(credentials, name).permission?.grants.length ?? 0) > 0;
-      // Could anything written in the file give the user `name`?
-      const inherits = (name: string): boolean =>
-        user.isDefault
-          ? catalog.defaults.some((d) => d === name || included(d).includes(name))
-          : policy.check('', name);
-      const mayBeFed = (name: string): boolean =>
-        (!user.bare && inherits(name)) ||
-        user.roles.some((role) => reach.roles.get(role.name)?.has(name)) ||
-        user.allow.some((ref) => ref.name === name || included(ref.name).includes(name));
+      const feeds: Feeds = { user, policy, catalog, roleReach, includes };
       const reported = new Set<string>();
       for (const ref of user.deny) {
         if (reported.has(ref.name)) continue;
         const removable = [ref.name, ...included(ref.name)];
-        if (removable.some(mayBeFed)) continue;
-        if (removable.some(granted)) continue;
+        if (removable.some((name) => mayBeFed(feeds, name))) continue;
+        if (removable.some((name) => (policy.explain(credentials, name).permission?.grants.length ?? 0) > 0)) continue;
         reported.add(ref.name);
         context.report({
           messageId: 'ineffective',
@@ -66,3 +60,24 @@ export default defineRule({
   },
 });
 
+/** What can feed a user a permission: read by mayBeFed. */
+interface Feeds {
+  user: UserEntry;
+  policy: Policy;
+  catalog: Catalog;
+  roleReach: ReadonlyMap<string, ReadonlySet<string>>;
+  includes: (name: string, other: string) => boolean;
+}
+
+/** Could anything written in the file give the user `name` (inheritance, a role, an allow item)? */
+function mayBeFed({ user, policy, catalog, roleReach, includes }: Feeds, name: string): boolean {
+  if (!user.bare) {
+    const inherits = user.isDefault
+      ? catalog.defaults.some((d) => d === name || includes(d, name))
+      : policy.check('', name);
+    if (inherits) return true;
+  }
+  for (const role of user.roles) if (roleReach.get(role.name)?.has(name)) return true;
+  for (const ref of user.allow) if (ref.name === name || includes(ref.name, name)) return true;
+  return false;
+}

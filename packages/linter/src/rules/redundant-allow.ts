@@ -1,5 +1,6 @@
-import type { Grant } from '@nano-access/resolver';
-import { includedBy, writtenReach } from '../catalog-graph';
+import type { NameRef, UserEntry } from '@nano-access/parser';
+import type { Grant, Policy } from '@nano-access/resolver';
+import { includedBy, inclusionOf, writtenReach } from '../catalog-graph';
 import { defineRule } from '../define-rule';
 import { credentialsOf, rootOf } from '../derivation';
 import { ruleDocsPath } from '../docs-url';
@@ -30,21 +31,18 @@ export default defineRule({
   check(context) {
     const { model, policy, catalog } = context;
     if (!model || !policy) return;
-    const included = includedBy(catalog);
-    const reach = writtenReach(model, included);
+    const includes = inclusionOf(catalog);
+    const reach = writtenReach(model, includedBy(catalog));
     for (const user of model.users) {
-      if (user.allow.length === 0) continue;
+      const allow = user.allow;
+      if (allow.length === 0) continue;
       const credentials = credentialsOf(user);
-      const seen = new Set<string>();
-      const mayHaveAnotherSource = (name: string): boolean =>
-        user.isDefault ||
-        (!user.bare && policy.check('', name)) ||
-        user.roles.some((role) => reach.roles.get(role.name)?.has(name)) ||
-        user.allow.some((other) => other.name !== name && included(other.name).includes(name));
-      for (const ref of user.allow) {
-        if (seen.has(ref.name)) continue;
-        seen.add(ref.name);
-        if (!mayHaveAnotherSource(ref.name)) continue;
+      // Most users allow a few names: a repeat is found by a look back, not a Set per user (a long list gets one).
+      const seen = allow.length > 16 ? new Set<string>() : undefined;
+      for (let i = 0; i < allow.length; i++) {
+        const ref = allow[i];
+        if (seen ? !addNew(seen, ref.name) : seenBefore(allow, i)) continue;
+        if (!mayHaveAnotherSource(user, ref.name, policy, reach.roles, includes)) continue;
         const grants = policy.explain(credentials, ref.name).permission?.grants ?? [];
         const other = pickOtherSource(grants, ref.name);
         if (!other) continue;
@@ -69,6 +67,38 @@ export default defineRule({
     }
   },
 });
+
+/** Whether an earlier item of the list names the same permission (judged once, at its first mention). */
+function seenBefore(refs: readonly NameRef[], index: number): boolean {
+  const name = refs[index].name;
+  for (let j = 0; j < index; j++) if (refs[j].name === name) return true;
+  return false;
+}
+
+/** Adds `name`; false when it was there already. */
+function addNew(seen: Set<string>, name: string): boolean {
+  if (seen.has(name)) return false;
+  seen.add(name);
+  return true;
+}
+
+/**
+ * Could anything else written in the file give the user `name`: the default
+ * user's grants (inherited), a role of the user, or another allow item that
+ * includes it? Only then is explain asked.
+ */
+function mayHaveAnotherSource(
+  user: UserEntry,
+  name: string,
+  policy: Policy,
+  roleReach: ReadonlyMap<string, ReadonlySet<string>>,
+  includes: (name: string, other: string) => boolean,
+): boolean {
+  if (user.isDefault || (!user.bare && policy.check('', name))) return true;
+  for (const role of user.roles) if (roleReach.get(role.name)?.has(name)) return true;
+  for (const other of user.allow) if (other.name !== name && includes(other.name, name)) return true;
+  return false;
+}
 
 /**
  * The most telling source of `permission` other than its own allow: a role
