@@ -22,7 +22,10 @@ export function gatewayHeaders(req: IncomingMessage): GatewayHeaders {
     const name = raw[i];
     switch (name.length) {
       case 14:
-        if (contentLength === undefined && name.toLowerCase() === 'content-length') contentLength = raw[i + 1];
+        // The two spellings clients send are matched as they are: no lowercase copy per request.
+        if (contentLength === undefined && (name === 'Content-Length' || name === 'content-length' || name.toLowerCase() === 'content-length')) {
+          contentLength = raw[i + 1];
+        }
         break;
       case 12:
         if (apiKey === undefined && name.toLowerCase() === 'nano-api-key') apiKey = raw[i + 1];
