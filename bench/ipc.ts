@@ -9,7 +9,10 @@
  * Target: full ≥ 0.8× bare.
  *
  * The servers run in a child process, so the load generator does not share
- * their event loop.
+ * their event loop. Besides req/s, each run reports the server process's CPU
+ * time per request (user + system, asked of the child before and after the
+ * run): on a shared machine it bends far less than req/s, which also depends
+ * on how much CPU the load generator gets.
  *
  *   npx tsc -b && npx tsx bench/ipc.ts
  */
@@ -98,7 +101,11 @@ async function serve(): Promise<void> {
     account: rep.account,
   };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
-  process.stdin.resume();
+  // Each line on stdin asks for the process's CPU time so far (µs, user + system).
+  createInterface({ input: process.stdin }).on('line', () => {
+    const usage = process.cpuUsage();
+    process.stdout.write(`${usage.user + usage.system}\n`);
+  });
   process.stdin.on('end', () => {
     void Promise.all([servers.close(), framingServers.close()]).then(() => {
       rmSync(dir, { recursive: true, force: true });
@@ -110,7 +117,12 @@ async function serve(): Promise<void> {
 interface Run {
   rps: number;
   p99: number;
+  /** Server process CPU µs per request. */
+  cpu: number;
 }
+
+/** Asks the server child for its CPU time (µs); answers come back in order, one line each. */
+let serverCpu: () => Promise<number> = () => Promise.resolve(NaN);
 
 function frame(payload: string): Buffer {
   const body = Buffer.from(payload, 'utf8');
@@ -154,12 +166,15 @@ function client(target: number | string, request: Buffer, deadline: bigint, late
 
 async function load(target: number | string, request: Buffer, clients: number, seconds: number): Promise<Run> {
   const latencies: number[] = [];
+  const cpuBefore = await serverCpu();
   const start = process.hrtime.bigint();
   const deadline = start + BigInt(Math.round(seconds * 1e9));
   const counts = await Promise.all(Array.from({ length: clients }, () => client(target, request, deadline, latencies)));
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  const cpu = (await serverCpu()) - cpuBefore;
+  const total = counts.reduce((a, b) => a + b, 0);
   latencies.sort((a, b) => a - b);
-  return { rps: counts.reduce((a, b) => a + b, 0) / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN };
+  return { rps: total / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN, cpu: cpu / total };
 }
 
 function median(values: number[]): number {
@@ -173,7 +188,7 @@ function median(values: number[]): number {
  * machine is shared, and a pair of back-to-back runs sees the same background load, so the median
  * of the per-pair ratios is steadier than any single long run.
  */
-async function compare(subject: number | string, bare: number | string, request: Buffer, clients: number): Promise<{ subject: Run; bare: Run; ratio: number }> {
+async function compare(subject: number | string, bare: number | string, request: Buffer, clients: number): Promise<{ subject: Run; bare: Run; ratio: number; cpuRatio: number }> {
   const s: Run[] = [];
   const b: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -181,19 +196,28 @@ async function compare(subject: number | string, bare: number | string, request:
     b.push(await load(bare, request, clients, DURATION));
   }
   return {
-    subject: { rps: median(s.map((r) => r.rps)), p99: median(s.map((r) => r.p99)) },
-    bare: { rps: median(b.map((r) => r.rps)), p99: median(b.map((r) => r.p99)) },
+    subject: { rps: median(s.map((r) => r.rps)), p99: median(s.map((r) => r.p99)), cpu: median(s.map((r) => r.cpu)) },
+    bare: { rps: median(b.map((r) => r.rps)), p99: median(b.map((r) => r.p99)), cpu: median(b.map((r) => r.cpu)) },
     ratio: median(s.map((r, i) => r.rps / b[i].rps)),
+    cpuRatio: median(s.map((r, i) => b[i].cpu / r.cpu)),
   };
 }
 
 async function main(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
   });
   const endpoints = JSON.parse(line) as Endpoints;
+  const pending: Array<(cpu: number) => void> = [];
+  lines.on('line', (text) => pending.shift()?.(Number(text)));
+  serverCpu = () =>
+    new Promise<number>((resolve) => {
+      pending.push(resolve);
+      child.stdin!.write('cpu\n');
+    });
   const messages = [
     { name: 'IsAlive', request: frame(JSON.stringify({ message_type: 'IsAlive', message: {} })) },
     { name: 'AccountWeight', request: frame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })) },
@@ -216,23 +240,23 @@ async function main(): Promise<void> {
       for (const clients of [1, 16]) {
         const layer = await compare(t.framing, t.bare, messages[0].request, clients);
         layerRows.push(
-          `| ${t.name} | ${clients} | ${Math.round(layer.subject.rps)} | ${layer.subject.p99.toFixed(2)} | ${Math.round(layer.bare.rps)} | ${layer.bare.p99.toFixed(2)} | ${layer.ratio.toFixed(2)}× |`,
+          `| ${t.name} | ${clients} | ${Math.round(layer.subject.rps)} | ${layer.subject.p99.toFixed(2)} | ${layer.subject.cpu.toFixed(1)} | ${Math.round(layer.bare.rps)} | ${layer.bare.p99.toFixed(2)} | ${layer.bare.cpu.toFixed(1)} | ${layer.ratio.toFixed(2)}× | ${layer.cpuRatio.toFixed(2)}× |`,
         );
         for (const m of messages) {
           const full = await compare(t.full, t.bare, m.request, clients);
           rows.push(
-            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full.subject.rps)} | ${full.subject.p99.toFixed(2)} | ${Math.round(full.bare.rps)} | ${full.bare.p99.toFixed(2)} | ${full.ratio.toFixed(2)}× |`,
+            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full.subject.rps)} | ${full.subject.p99.toFixed(2)} | ${full.subject.cpu.toFixed(1)} | ${Math.round(full.bare.rps)} | ${full.bare.p99.toFixed(2)} | ${full.bare.cpu.toFixed(1)} | ${full.ratio.toFixed(2)}× | ${full.cpuRatio.toFixed(2)}× |`,
           );
         }
       }
     }
     process.stdout.write(`\nIPC server vs bare node:net frame server (closed-loop clients, medians of ${ROUNDS} alternating ${DURATION} s runs, loopback, Node ${process.version})\n\n`);
-    process.stdout.write('| transport | clients | message | full req/s | full p99 ms | bare req/s | bare p99 ms | ratio (target ≥ 0.8×) |\n');
-    process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('| transport | clients | message | full req/s | full p99 ms | full CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio (target ≥ 0.8×) | CPU ratio (bare/full) |\n');
+    process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);
     process.stdout.write('\nThe IPC layer alone (the same server, a stand-in dispatcher answering a constant) vs the bare server, IsAlive frames\n\n');
-    process.stdout.write('| transport | clients | IPC layer req/s | IPC layer p99 ms | bare req/s | bare p99 ms | ratio |\n');
-    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('| transport | clients | IPC layer req/s | IPC layer p99 ms | IPC layer CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio | CPU ratio |\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of layerRows) process.stdout.write(`${row}\n`);
   } finally {
     child.stdin!.end();
