@@ -8,8 +8,10 @@
  *
  * A third server, the same gateway over a dispatcher answering a constant envelope,
  * separates the HTTP layer's own cost from the dispatcher's (validation, address
- * checksums, authorization, backend). Besides req/s (which a loaded machine
- * bends), the server's CPU time per request is measured: the steadier figure.
+ * checksums, authorization, backend). The three run in turn within each round,
+ * so the gateway-minus-layer difference is measured under the same load. Besides
+ * req/s (which a loaded machine bends), the server's CPU time per request is
+ * measured: the steadier figure.
  *
  * The servers run in a child process so autocannon does not share their event loop.
  *
@@ -144,47 +146,55 @@ async function main(): Promise<void> {
   const layerUrl = `http://127.0.0.1:${ports.layer}`;
   const bareUrl = `http://127.0.0.1:${ports.bare}`;
   const cases = [
-    { name: 'AccountWeight (POST /api/v2/AccountWeight)', url: gatewayUrl, path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
-    { name: 'legacy account_weight (POST /)', url: gatewayUrl, path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
-    { name: 'HTTP layer only: AccountWeight, constant dispatcher', url: layerUrl, path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
-    { name: 'HTTP layer only: legacy, constant dispatcher', url: layerUrl, path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
+    { name: 'AccountWeight (POST /api/v2/AccountWeight)', layerName: 'HTTP layer only: AccountWeight, constant dispatcher', path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
+    { name: 'legacy account_weight (POST /)', layerName: 'HTTP layer only: legacy, constant dispatcher', path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
   ];
   try {
-    // Warm both servers (JIT) before measuring.
+    // Warm the three servers (JIT) before measuring.
     for (const c of cases) {
-      await load(c.url, c.path, c.body);
-      await load(bareUrl, c.path, c.body);
+      for (const url of [gatewayUrl, layerUrl, bareUrl]) await load(url, c.path, c.body);
     }
-    const rows: string[] = [];
+    const gatewayRows: string[] = [];
+    const layerRows: string[] = [];
     for (const c of cases) {
-      // Alternate gateway and bare over ROUNDS, keep each one's best round (noise on a shared machine only slows).
-      let gw: Run | null = null;
-      let bare: Run | null = null;
-      const gwCpu: number[] = [];
-      const bareCpu: number[] = [];
+      // Gateway, constant-dispatcher gateway and bare in turn within each round, so the three
+      // see the same machine load: on a shared machine, runs minutes apart differ by more than
+      // the dispatcher costs. Each one's best round is kept for req/s (noise only slows), the
+      // median for CPU.
+      const gw: Run[] = [];
+      const layer: Run[] = [];
+      const bare: Run[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const g = await load(c.url, c.path, c.body);
-        const b = await load(bareUrl, c.path, c.body);
-        if (g.errors + g.non2xx > 0 || b.errors + b.non2xx > 0) throw new Error(`${c.name}: errors or non-2xx answers (gateway ${g.errors}/${g.non2xx}, bare ${b.errors}/${b.non2xx})`);
-        if (gw === null || g.rps > gw.rps) gw = g;
-        if (bare === null || b.rps > bare.rps) bare = b;
-        gwCpu.push(g.cpuPerRequest);
-        bareCpu.push(b.cpuPerRequest);
+        gw.push(await load(gatewayUrl, c.path, c.body));
+        layer.push(await load(layerUrl, c.path, c.body));
+        bare.push(await load(bareUrl, c.path, c.body));
+        for (const [who, run] of [['gateway', gw], ['layer', layer], ['bare', bare]] as const) {
+          const last = run[run.length - 1];
+          if (last.errors + last.non2xx > 0) throw new Error(`${c.name}, ${who}: errors or non-2xx answers (${last.errors}/${last.non2xx})`);
+        }
       }
-      const gCpu = median(gwCpu);
-      const bCpu = median(bareCpu);
-      rows.push(
-        `| ${c.name} | ${Math.round(gw!.rps)} | ${gw!.p99} | ${gCpu.toFixed(1)} | ${Math.round(bare!.rps)} | ${bare!.p99} | ${bCpu.toFixed(1)} | ${(gw!.rps / bare!.rps).toFixed(2)}× | ${(bCpu / gCpu).toFixed(2)}× |`,
-      );
+      gatewayRows.push(row(c.name, gw, bare));
+      layerRows.push(row(c.layerName, layer, bare));
     }
+    const rows = [...gatewayRows, ...layerRows];
     process.stdout.write(`\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`);
     process.stdout.write('| case | gateway req/s | p99 ms | CPU µs/req | bare req/s | p99 ms | CPU µs/req | req/s ratio (target ≥ 0.85×) | CPU ratio (bare/gateway) |\n');
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
-    for (const row of rows) process.stdout.write(`${row}\n`);
+    for (const line of rows) process.stdout.write(`${line}\n`);
   } finally {
     child.stdin!.end();
     child.kill();
   }
+}
+
+/** One table row: the best round's req/s and p99, the median CPU per request, both against bare's runs of the same rounds. */
+function row(name: string, runs: Run[], bareRuns: Run[]): string {
+  const best = (list: Run[]): Run => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const g = best(runs);
+  const b = best(bareRuns);
+  const gCpu = median(runs.map((r) => r.cpuPerRequest));
+  const bCpu = median(bareRuns.map((r) => r.cpuPerRequest));
+  return `| ${name} | ${Math.round(g.rps)} | ${g.p99} | ${gCpu.toFixed(1)} | ${Math.round(b.rps)} | ${b.p99} | ${bCpu.toFixed(1)} | ${(g.rps / b.rps).toFixed(2)}× | ${(bCpu / gCpu).toFixed(2)}× |`;
 }
 
 function median(values: number[]): number {
