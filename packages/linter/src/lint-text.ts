@@ -111,7 +111,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const messages = sortDiagnostics([...outcome.kept, ...directiveDiagnostics]);
   const suppressedMessages = sortDiagnostics(outcome.suppressed) as SuppressedDiagnostic[];
   let errorCount = 0;
-  for (const message of messages) if (message.severity === 'error') errorCount++;
+  for (let i = 0; i < messages.length; i++) if (messages[i].severity === 'error') errorCount++;
   return {
     filePath: file,
     messages,

@@ -26,10 +26,13 @@ export default defineRule({
     // The policy's own catalog: the normalized copy it decides with (it always lists unrestricted).
     const permissionIds = policy.catalog.permissions.map((permission) => policy.permissionId(permission.name));
     const holdsAny = (credentials: string): boolean => {
-      for (const id of permissionIds) if (policy.checkId(credentials, id)) return true;
+      for (let i = 0; i < permissionIds.length; i++) if (policy.checkId(credentials, permissionIds[i])) return true;
       return false;
     };
-    for (const user of model.users) {
+    const users = model.users;
+    // Indexed loops: see unused-role.
+    for (let u = 0; u < users.length; u++) {
+      const user = users[u];
       if (user.isDefault) continue;
       if (holdsAny(user.id)) continue;
       context.report({ messageId: 'empty', data: { user: context.describeUser(user) }, range: user.idRange });

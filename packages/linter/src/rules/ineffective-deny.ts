@@ -39,7 +39,10 @@ export default defineRule({
     const included = includedBy(catalog);
     const includes = inclusionOf(catalog);
     const roleReach = writtenReach(model, included).roles;
-    for (const user of model.users) {
+    const users = model.users;
+    // Indexed loops: see unused-role.
+    for (let u = 0; u < users.length; u++) {
+      const user = users[u];
       if (user.deny.length === 0) continue;
       const credentials = credentialsOf(user);
       const feeds: Feeds = { user, policy, catalog, roleReach, includes };
@@ -77,7 +80,8 @@ function mayBeFed({ user, policy, catalog, roleReach, includes }: Feeds, name: s
       : policy.check('', name);
     if (inherits) return true;
   }
-  for (const role of user.roles) if (roleReach.get(role.name)?.has(name)) return true;
-  for (const ref of user.allow) if (ref.name === name || includes(ref.name, name)) return true;
+  const { roles, allow } = user;
+  for (let i = 0; i < roles.length; i++) if (roleReach.get(roles[i].name)?.has(name)) return true;
+  for (let i = 0; i < allow.length; i++) if (allow[i].name === name || includes(allow[i].name, name)) return true;
   return false;
 }

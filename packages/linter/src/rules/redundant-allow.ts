@@ -33,7 +33,10 @@ export default defineRule({
     if (!model || !policy) return;
     const includes = inclusionOf(catalog);
     const reach = writtenReach(model, includedBy(catalog));
-    for (const user of model.users) {
+    const users = model.users;
+    // Indexed loops: see unused-role.
+    for (let u = 0; u < users.length; u++) {
+      const user = users[u];
       const allow = user.allow;
       if (allow.length === 0) continue;
       const credentials = credentialsOf(user);
@@ -95,8 +98,9 @@ function mayHaveAnotherSource(
   includes: (name: string, other: string) => boolean,
 ): boolean {
   if (user.isDefault || (!user.bare && policy.check('', name))) return true;
-  for (const role of user.roles) if (roleReach.get(role.name)?.has(name)) return true;
-  for (const other of user.allow) if (other.name !== name && includes(other.name, name)) return true;
+  const { roles, allow } = user;
+  for (let i = 0; i < roles.length; i++) if (roleReach.get(roles[i].name)?.has(name)) return true;
+  for (let i = 0; i < allow.length; i++) if (allow[i].name !== name && includes(allow[i].name, name)) return true;
   return false;
 }
 

@@ -17,7 +17,13 @@ export default defineRule({
     const model = context.model;
     if (!model || model.roles.length === 0) return;
     const referenced = new Set<string>();
-    for (const user of model.users) for (const role of user.roles) referenced.add(role.name);
+    // Indexed loops over the users: this code runs once per lint, before the JIT has optimised it, and an
+    // unoptimised for-of allocates an iterator result per step (10,000 users: several ms a loop). So in the other rules.
+    const users = model.users;
+    for (let u = 0; u < users.length; u++) {
+      const roles = users[u].roles;
+      for (let r = 0; r < roles.length; r++) referenced.add(roles[r].name);
+    }
     const reported = new Set<string>();
     for (const role of model.roles) {
       // A role without an id is missing-role-id's; a duplicate is duplicate-role's.

@@ -29,7 +29,10 @@ export default defineRule({
   check(context) {
     const model = context.model;
     if (!model) return;
-    for (const user of model.users) {
+    const users = model.users;
+    // Indexed loops: see unused-role.
+    for (let u = 0; u < users.length; u++) {
+      const user = users[u];
       if (user.isDefault) continue;
       const id = user.id;
       const length = id.length;
