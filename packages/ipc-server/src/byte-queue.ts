@@ -84,6 +84,28 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * The big-endian 32-bit number at position i without consuming, or undefined when fewer than
+   * i + 4 bytes are buffered. Lets the frame parser read a preamble and a length without cutting
+   * a Buffer view for each (two allocations per request otherwise).
+   */
+  peekUInt32BE(i: number): number | undefined {
+    if (i + 4 > this.total) return undefined;
+    const first = this.chunks[0];
+    const at = this.headOffset + i;
+    if (at + 4 <= first.length) return first.readUInt32BE(at);
+    return ((this.peek(i)! << 24) | (this.peek(i + 1)! << 16) | (this.peek(i + 2)! << 8) | this.peek(i + 3)!) >>> 0;
+  }
+
+  /** Discards the next n bytes; false (and nothing discarded) when fewer are buffered. */
+  skip(n: number): boolean {
+    if (n > this.total) return false;
+    if (n === 0) return true;
+    if (this.chunks[0].length - this.headOffset >= n) this.consume(n);
+    else this.take(n);
+    return true;
+  }
+
   /** The byte at position i (0-based) without consuming, or undefined. */
   peek(i: number): number | undefined {
     if (i >= this.total) return undefined;

@@ -139,7 +139,7 @@ export class IpcConnection implements Session {
         this.onFramingError(step.error);
         return;
       }
-      this.work.push({ frame: step.frame });
+      this.work.push(step); // already { frame }: no second object per request
       completed += 1;
     }
     // As the node's io_timeout: a frame, once started, must be complete within io_timeout, however

@@ -57,20 +57,22 @@ export class FrameParser {
       const lead = this.queue.peek(0);
       if (lead === undefined) return null;
       if (lead !== PREAMBLE_LEAD) return this.fail({ kind: 'bad-preamble' });
-      const preamble = this.queue.take(PREAMBLE_BYTES);
-      if (preamble === null) {
+      const preamble = this.queue.peekUInt32BE(0);
+      if (preamble === undefined) {
         const encodingByte = this.queue.peek(1);
         if (encodingByte !== undefined && !isEncoding(encodingByte)) return this.fail({ kind: 'bad-preamble' });
         return null;
       }
-      const encoding = preamble[1];
-      if (!isEncoding(encoding) || preamble[2] !== 0 || preamble[3] !== 0) return this.fail({ kind: 'bad-preamble' });
+      // 'N', the encoding, 0, 0: read as one number, no Buffer view cut for it.
+      const encoding = (preamble >>> 16) & 0xff;
+      if (!isEncoding(encoding) || (preamble & 0xffff) !== 0) return this.fail({ kind: 'bad-preamble' });
+      this.queue.skip(PREAMBLE_BYTES);
       this.encoding = encoding;
     }
     if (this.length < 0) {
-      const lengthBytes = this.queue.take(LENGTH_BYTES);
-      if (lengthBytes === null) return null;
-      const length = lengthBytes.readUInt32BE(0);
+      const length = this.queue.peekUInt32BE(0);
+      if (length === undefined) return null;
+      this.queue.skip(LENGTH_BYTES);
       if (length === 0) return this.fail({ kind: 'empty', encoding: this.encoding });
       if (length > this.maxFrameBytes) return this.fail({ kind: 'too-large', encoding: this.encoding, length });
       this.length = length;

@@ -33,7 +33,8 @@ export function encodeResponse(payload: Uint8Array): Buffer {
 
 /** A response frame from pure-ASCII JSON text (stringifyAscii's output): one byte per character. */
 export function encodeAsciiResponse(text: string): Buffer {
-  const length = Buffer.byteLength(text, 'latin1');
+  // latin1 writes one byte per UTF-16 unit, so the byte length is the string's length.
+  const length = text.length;
   const out = Buffer.allocUnsafe(LENGTH_BYTES + length);
   out.writeUInt32BE(length, 0);
   out.write(text, 4, 'latin1');

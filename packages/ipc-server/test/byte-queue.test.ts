@@ -53,4 +53,28 @@ describe('ByteQueue', () => {
     expect(all.length).toBe(1024 * 1024);
     expect(all.every((b) => b === 7)).toBe(true);
   });
+  it('peekUInt32BE reads without consuming and skip discards, across chunk boundaries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 0, maxLength: 12 }), { maxLength: 12 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 9 })), { minLength: 1, maxLength: 20 }),
+        (chunks, steps) => {
+          const queue = new ByteQueue();
+          const all = Buffer.concat(chunks.map((c) => Buffer.from(c)));
+          chunks.forEach((c) => queue.push(Buffer.from(c)));
+          let offset = 0;
+          for (const [at, n] of steps) {
+            const left = all.length - offset;
+            expect(queue.peekUInt32BE(at)).toBe(at + 4 <= left ? all.readUInt32BE(offset + at) : undefined);
+            expect(queue.skip(n)).toBe(n <= left);
+            if (n <= left) offset += n;
+            expect(queue.length).toBe(all.length - offset);
+          }
+          const rest = queue.take(all.length - offset)!;
+          expect(Buffer.compare(rest, all.subarray(offset))).toBe(0);
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    );
+  });
 });
