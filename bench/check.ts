@@ -3,7 +3,10 @@
  * 100-role policy. Run: npx tsc -b && node --expose-gc --import tsx bench/check.ts
  * (npm run bench runs it so).
  *
- * - check():      policy.check(credentials, name), the call every server makes
+ * - check():      policy.check(credentials, name), the call every server makes, with the
+ *                  catalog's own name strings (what policy.action() and messagePermission() return)
+ * - check(), fresh name: the same with each name a string object of its own, used by one call
+ *                  (as a name read from each request would be)
  * - checkId():    the prepared form (permissionId once, then checkId)
  * - floor:        a bare Map.get plus one bit test, in the same loop shape
  * - CASL:         @casl/ability, one Ability per user (rules = effective allow + inverted denies)
@@ -36,12 +39,16 @@ function cpuSeconds(): number {
  * Calls per CPU second of each body, timed in alternating rounds and taking each
  * one's median, so all of them see the same share of a noisy, shared machine.
  */
-function timeInterleaved(bodies: Array<{ body: (iterations: number) => number; iterations: number }>, rounds = 9): number[] {
+function timeInterleaved(bodies: Array<{ body: (iterations: number) => number; iterations: number; setup?: () => void }>, rounds = 9): number[] {
   let sink = 0;
-  for (const { body, iterations } of bodies) sink += body(iterations); // warm up: let the JIT settle
+  for (const { body, iterations, setup } of bodies) {
+    setup?.();
+    sink += body(iterations); // warm up: let the JIT settle
+  }
   const rates: number[][] = bodies.map(() => []);
   for (let r = 0; r < rounds; r++) {
-    bodies.forEach(({ body, iterations }, i) => {
+    bodies.forEach(({ body, iterations, setup }, i) => {
+      setup?.(); // untimed
       const start = cpuSeconds();
       sink += body(iterations);
       rates[i].push(iterations / (cpuSeconds() - start));
@@ -140,6 +147,16 @@ async function main(): Promise<void> {
   // Fresh string objects, as credentials parsed from a request are: no lookup may win by pointer identity.
   const creds = credentialPool(userIds, PAIRS).map((c) => (c === undefined ? c : (JSON.parse(JSON.stringify(c)) as string)));
   const perms = permissionPool(nanoCatalog, PAIRS);
+  // The same names as strings built per request (read from the request, say): not the catalog's
+  // objects, and each used by one call only (rebuilt, untimed, before each round), so no lookup
+  // gains from state V8 keeps on a string object it has seen before (a cached hash, a forwarding
+  // pointer to its internalized copy).
+  const FRESH_CALLS = 1 << 20;
+  let freshPerms: string[] = [];
+  const renewFreshPerms = (): void => {
+    freshPerms = Array.from({ length: FRESH_CALLS }, (_, i) => JSON.parse(JSON.stringify(perms[i & MASK])) as string);
+  };
+  renewFreshPerms();
   const pairs: Pair = { credentials: creds, permissions: perms };
 
   // The floor: what check() could cost at best: one Map.get and one bit test, ids prepared.
@@ -170,7 +187,7 @@ async function main(): Promise<void> {
     const expected = policy.check(c, p);
     const base = floorSlots.get(c || '');
     const floor = base !== undefined && (floorBits[base + (permIds[(i * 104729) & MASK] >>> 5)] & (1 << (permIds[(i * 104729) & MASK] & 31))) !== 0;
-    if (floor !== expected || casl(c, p) !== expected || (i < 40 && casbin(c, p) !== expected)) {
+    if (floor !== expected || policy.check(c, freshPerms[(i * 104729) & MASK]) !== expected || casl(c, p) !== expected || (i < 40 && casbin(c, p) !== expected)) {
       throw new Error(`peers disagree on (${c === undefined ? 'undefined' : JSON.stringify(c.slice(0, 8))}, ${p}): check=${expected}`);
     }
     checked++;
@@ -178,12 +195,21 @@ async function main(): Promise<void> {
 
   const { credentials, permissions } = pairs;
   const p = policy;
-  const [checkRate, checkIdRate, floorRate, caslRate] = timeInterleaved([
+  const [checkRate, checkFreshRate, checkIdRate, floorRate, caslRate] = timeInterleaved([
     {
       iterations: 2_000_000,
       body: (n) => {
         let allowed = 0;
         for (let i = 0; i < n; i++) if (p.check(credentials[i & MASK], permissions[i & MASK])) allowed++;
+        return allowed;
+      },
+    },
+    {
+      iterations: FRESH_CALLS,
+      setup: renewFreshPerms,
+      body: (n) => {
+        let allowed = 0;
+        for (let i = 0; i < n; i++) if (p.check(credentials[i & MASK], freshPerms[i])) allowed++;
         return allowed;
       },
     },
@@ -235,6 +261,7 @@ async function main(): Promise<void> {
     ['floor: Map.get + bit test', floorRate],
     ['policy.checkId() (prepared)', checkIdRate],
     ['**policy.check()**', checkRate],
+    ['policy.check(), a fresh name string per call', checkFreshRate],
     ['CASL ability.can()', caslRate],
     ['node-casbin enforceSync()', casbinRate],
   ];

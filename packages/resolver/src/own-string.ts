@@ -10,3 +10,18 @@ export function ownString(text: string): string {
   if (text.length < 13) return text; // V8 copies short substrings already
   return JSON.parse(JSON.stringify(text)) as string;
 }
+
+/**
+ * The internalized copy of `text`: the one V8 keeps in its string table, which
+ * every equal string used as a property key or written as a literal is too.
+ * Permission names are handed out internalized (loadCatalog) because V8 turns
+ * any other string object into a forwarding "thin string" the first time it
+ * is used as a property key (by the caller, a logger, a metrics object); every
+ * charCodeAt on it then pays an indirection, and comparing it with the name
+ * index's key is no longer a pointer comparison.
+ */
+export function internalized(text: string): string {
+  const holder: Record<string, true> = { [text]: true };
+  for (const key in holder) return key;
+  return text;
+}

@@ -1,6 +1,7 @@
 import type { Catalog, CatalogAction } from '../types';
 import { PolicyError, ResolverErrorCode } from '../errors';
 import { isLoadedCatalog, loadCatalog, UNRESTRICTED } from './load-catalog';
+import { NameIndex } from './name-index';
 
 /**
  * A catalog turned into numbers: each permission a bit index, and for each
@@ -13,8 +14,8 @@ export interface CompiledCatalog {
   readonly names: readonly string[];
   /** Name → bit index. */
   readonly ids: ReadonlyMap<string, number>;
-  /** Name → bit index as a prototype-less dictionary (the hot path of check()). */
-  readonly bitOf: Readonly<Record<string, number | undefined>>;
+  /** Name → bit index, -1 for any other string: the hot path of check(). */
+  readonly nameIndex: NameIndex;
   /** Names sorted, for effective() (bit order is catalog order). */
   readonly sortedIds: Int32Array;
   /** 32-bit words per permission set. */
@@ -62,8 +63,6 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
   const names = catalog.permissions.map((p) => p.name);
   const ids = new Map<string, number>();
   names.forEach((name, i) => ids.set(name, i));
-  const bitOf: Record<string, number | undefined> = Object.create(null) as Record<string, number | undefined>;
-  names.forEach((name, i) => (bitOf[name] = i));
   const count = names.length;
   const words = Math.max(1, Math.ceil(count / 32));
   const unrestrictedId = ids.get(UNRESTRICTED)!;
@@ -117,7 +116,7 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
     catalog,
     names,
     ids,
-    bitOf: Object.freeze(bitOf),
+    nameIndex: new NameIndex(names),
     sortedIds,
     words,
     closure,

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Catalog, CatalogAction, CatalogPermission } from '../types';
 import { ResolverErrorCode } from '../errors';
 import { validateCatalogShape } from '../generated/catalog-validator';
+import { internalized } from '../own-string';
 
 /** The name every catalog has: it implies every permission. */
 export const UNRESTRICTED = 'unrestricted';
@@ -45,10 +46,11 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
   }
   const input = json as Catalog;
   const problems: CatalogProblem[] = [];
+  // Names internalized: callers pass these very strings to check() (see internalized()).
   const permissions: CatalogPermission[] = input.permissions.map((p) => ({
-    name: p.name,
+    name: internalized(p.name),
     description: p.description,
-    implies: [...p.implies],
+    implies: p.implies.map(internalized),
   }));
   if (!permissions.some((p) => p.name === UNRESTRICTED)) {
     permissions.unshift({ name: UNRESTRICTED, description: 'Everything: implies every permission of the catalog.', implies: [] });
@@ -84,15 +86,15 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
     if (!known(entry.permission)) {
       problems.push({ code: ResolverErrorCode.catalogUnknownActionPermission, path: `/actions/${escapePointer(action)}/permission`, message: `catalog: action ${action} requires unknown permission "${entry.permission}"` });
     }
-    actions![action] = Object.freeze({ ...entry });
+    actions![action] = Object.freeze({ ...entry, permission: internalized(entry.permission) });
   }
   if (problems.length > 0) return { catalog: null, errors: problems };
 
   const catalog: Catalog = {
     name: input.name,
     permissions: permissions.map((p) => Object.freeze({ ...p, implies: Object.freeze(p.implies) as string[] })),
-    defaults: [...input.defaults],
-    messages: { ...input.messages },
+    defaults: input.defaults.map(internalized),
+    messages: Object.fromEntries(Object.entries(input.messages).map(([message, permission]) => [message, permission === null ? null : internalized(permission)])),
     ...(actions ? { actions } : {}),
   };
   loadedCatalogs.add(deepFreeze(catalog));
