@@ -1,7 +1,8 @@
 /**
  * `nano-access lint` end to end on a 10,000-user file, process start
  * included: the real binary is spawned with --format json, as CI runs it.
- * Run: npx tsc -b && npx tsx bench/lint.ts (npm run bench runs it so).
+ * Run: npx tsc -b && npx tsx bench/lint.ts (npm run bench runs it so);
+ * npx tsx bench/lint.ts --write-file PATH writes the generated file only (to profile).
  *
  * - floor:  `node -e 0`, the cost of starting Node at all
  * - peer:   a Node process that reads the file and parses it with smol-toml,
@@ -30,6 +31,20 @@ const bin = join(repoRoot, 'packages', 'cli', 'bin', 'nano-access.js');
 if (!existsSync(join(repoRoot, 'packages', 'cli', 'dist', 'cli.js'))) {
   process.stderr.write('bench/lint.ts: build first (npx tsc -b)\n');
   process.exit(2);
+}
+
+// `--write-file PATH`: write the generated file and stop, to profile lint on it
+// (node --cpu-prof packages/cli/bin/nano-access.js lint PATH --format json).
+const writeAt = process.argv.indexOf('--write-file');
+if (writeAt !== -1) {
+  const target = process.argv[writeAt + 1];
+  if (!target) {
+    process.stderr.write('bench/lint.ts: --write-file needs a path\n');
+    process.exit(2);
+  }
+  writeFileSync(target, generateAccessFile(nanoCatalog, USERS, ROLES).text, { mode: 0o600 });
+  process.stdout.write(`wrote ${target}\n`);
+  process.exit(0);
 }
 
 const work = mkdtempSync(join(tmpdir(), 'nano-access-bench-lint-'));
