@@ -4,7 +4,7 @@ import type { TypedCatalog } from './typed-catalog';
 import type { NanoPermission } from './catalogs/nano-permissions';
 import { compiledCatalogOf, type CompiledCatalog } from './catalog/compiled-catalog';
 import { nanoCatalog } from './nano-catalog';
-import { orRow, PolicyBuilder, sortedDistinct, type ResolvedUser } from './policy-builder';
+import { IdList, orRow, PolicyBuilder, sortedDistinct, type ResolvedUser } from './policy-builder';
 
 /**
  * Resolves an access model against a catalog (ACCESS.md §3) into an immutable
@@ -27,6 +27,8 @@ class Compiler {
   private readonly roleAllow: Int32Array[] = [];
   /** Row r: closure of role r's allow. */
   private roleClosure = new Uint32Array(0);
+  /** Filled by resolveUser() for one user at a time (the builder copies what it keeps). */
+  private readonly resolved: ResolvedUser = { id: '', index: -1, isDefault: true, bare: false, roles: new IdList(), allow: new IdList(), deny: new IdList() };
 
   constructor(
     private readonly model: AccessModel,
@@ -41,7 +43,7 @@ class Compiler {
     // The default user is the first default entry (the parser reports any other order),
     // or an implicit `[[user]] id = ""` with nothing but the built-in defaults.
     const defaultEntry = this.model.users.find((u) => u.isDefault);
-    builder.placeDefault(defaultEntry ? this.resolveUser(defaultEntry) : { id: '', index: -1, isDefault: true, bare: false, roles: [], allow: [], deny: [] });
+    builder.placeDefault(defaultEntry ? this.resolveUser(defaultEntry) : this.implicitDefault());
     for (const user of this.model.users) {
       if (user === defaultEntry) continue;
       const resolved = this.resolveUser(user);
@@ -60,13 +62,29 @@ class Compiler {
   private permissionIds(refs: readonly NameRef[]): number[] {
     const ids: number[] = [];
     for (const ref of refs) {
-      const id = this.cc.ids.get(ref.name);
-      if (id === undefined) {
-        const near = suggest(ref.name, this.cc.names);
-        this.report('unknown-permission', 'unknownPermission', `Unknown permission "${ref.name}": it is not in the ${this.cc.catalog.name} catalog.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
-      } else ids.push(id);
+      const id = this.permissionId(ref);
+      if (id >= 0) ids.push(id);
     }
     return sortedDistinct(ids);
+  }
+
+  /** The permission ids of `refs` into `list` (reset first), made canonical; unknown names reported. */
+  private permissionList(refs: readonly NameRef[], list: IdList): IdList {
+    list.reset();
+    for (let i = 0; i < refs.length; i++) {
+      const id = this.permissionId(refs[i]);
+      if (id >= 0) list.push(id);
+    }
+    return list.canonical();
+  }
+
+  /** The id of a permission name, or -1 (reported as unknown-permission). */
+  private permissionId(ref: NameRef): number {
+    const id = this.cc.ids.get(ref.name);
+    if (id !== undefined) return id;
+    const near = suggest(ref.name, this.cc.names);
+    this.report('unknown-permission', 'unknownPermission', `Unknown permission "${ref.name}": it is not in the ${this.cc.catalog.name} catalog.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
+    return -1;
   }
 
   private readRoles(): void {
@@ -85,23 +103,39 @@ class Compiler {
     });
   }
 
+  /** The user resolved into the compiler's one ResolvedUser: valid until the next call. */
   private resolveUser(user: UserEntry): ResolvedUser {
-    const roles: number[] = [];
-    for (const ref of user.roles) {
+    const resolved = this.resolved;
+    const roles = resolved.roles;
+    roles.reset();
+    for (let i = 0; i < user.roles.length; i++) {
+      const ref = user.roles[i];
       const role = this.roleIndex.get(ref.name);
       if (role === undefined) {
         const near = suggest(ref.name, this.roleNames);
         this.report('unknown-role', 'unknownRole', `Unknown role "${ref.name}": no [[role]] has this id.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
       } else roles.push(role);
     }
-    return {
-      id: user.isDefault ? '' : user.id,
-      index: user.index,
-      isDefault: user.isDefault,
-      bare: user.bare,
-      roles: sortedDistinct(roles),
-      allow: this.permissionIds(user.allow),
-      deny: this.permissionIds(user.deny),
-    };
+    roles.canonical();
+    resolved.id = user.isDefault ? '' : user.id;
+    resolved.index = user.index;
+    resolved.isDefault = user.isDefault;
+    resolved.bare = user.bare;
+    this.permissionList(user.allow, resolved.allow);
+    this.permissionList(user.deny, resolved.deny);
+    return resolved;
+  }
+
+  /** An implicit `[[user]] id = ""` with nothing but the built-in defaults. */
+  private implicitDefault(): ResolvedUser {
+    const resolved = this.resolved;
+    resolved.id = '';
+    resolved.index = -1;
+    resolved.isDefault = true;
+    resolved.bare = false;
+    resolved.roles.reset();
+    resolved.allow.reset();
+    resolved.deny.reset();
+    return resolved;
   }
 }

@@ -3,15 +3,60 @@ import { CompiledPolicy } from './compiled-policy';
 import { PROFILE_BARE, PROFILE_DEFAULT } from './policy-tables';
 import { ownString } from './own-string';
 
-/** A user with its names resolved to role numbers and permission ids (sorted, distinct). */
+/**
+ * A user with its names resolved to role numbers and permission ids (sorted,
+ * distinct). The compiler fills one of these for user after user: the
+ * builder copies what it keeps, so a million users cost no arrays here.
+ */
 export interface ResolvedUser {
   id: string;
   index: number;
   isDefault: boolean;
   bare: boolean;
-  roles: number[];
-  allow: number[];
-  deny: number[];
+  roles: IdList;
+  allow: IdList;
+  deny: IdList;
+}
+
+/** A reusable list of ids: filled, made canonical (sorted, distinct), read, then reset for the next user. */
+export class IdList {
+  ids = new Int32Array(8);
+  length = 0;
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  push(id: number): void {
+    if (this.length === this.ids.length) {
+      const grown = new Int32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids[this.length++] = id;
+  }
+
+  /** Sorts and drops repeats in place: an insertion sort for the short lists users write (no garbage; linear when already sorted). */
+  canonical(): this {
+    const ids = this.ids;
+    const n = this.length;
+    if (n < 2) return this;
+    if (n <= 32) {
+      for (let i = 1; i < n; i++) {
+        const v = ids[i];
+        let j = i - 1;
+        while (j >= 0 && ids[j] > v) {
+          ids[j + 1] = ids[j];
+          j--;
+        }
+        ids[j + 1] = v;
+      }
+    } else ids.subarray(0, n).sort(); // typed arrays sort numerically
+    let kept = 1;
+    for (let i = 1; i < n; i++) if (ids[i] !== ids[kept - 1]) ids[kept++] = ids[i];
+    this.length = kept;
+    return this;
+  }
 }
 
 /**
@@ -24,10 +69,10 @@ export class PolicyBuilder {
   private readonly slotProfile: number[] = [];
   private readonly slotUserIndex: number[] = [];
   private readonly sets: number[] = [];
-  /** Hash of a set's words → its offset, or offsets when hashes collide. */
-  private readonly setIndex = new Map<number, number | number[]>();
-  /** Hash of a profile → its number, or numbers when hashes collide. */
-  private readonly profileIndex = new Map<number, number | number[]>();
+  /** Hash of a set's words → its offset. */
+  private readonly setIndex = new HashIndex();
+  /** Hash of a profile → its number. */
+  private readonly profileIndex = new HashIndex();
   private readonly profileStart: number[] = [];
   private readonly profilePool: number[] = [];
   /** Profile → offset of its effective set. */
@@ -66,15 +111,14 @@ export class PolicyBuilder {
     let hash = Math.imul(0x811c9dc5 ^ flags, 0x01000193);
     hash = hashList(hash, user.roles);
     hash = hashList(hash, user.allow);
-    hash = hashList(hash, user.deny) >>> 2;
-    const known = this.profileIndex.get(hash);
-    if (typeof known === 'number' && this.sameProfile(known, flags, user)) return known;
-    if (Array.isArray(known)) for (const profile of known) if (this.sameProfile(profile, flags, user)) return profile;
-
+    hash = hashList(hash, user.deny);
+    const index = this.profileIndex;
+    let at = index.first(hash);
+    for (; !index.isEmpty(at); at = index.next(at)) {
+      if (index.hashAt(at) === hash && this.sameProfile(index.valueAt(at), flags, user)) return index.valueAt(at);
+    }
     const profile = this.profileStart.length;
-    if (known === undefined) this.profileIndex.set(hash, profile);
-    else if (typeof known === 'number') this.profileIndex.set(hash, [known, profile]);
-    else known.push(profile);
+    index.insert(at, hash, profile);
     const pool = this.profilePool;
     this.profileStart.push(pool.length);
     pool.push(flags);
@@ -115,18 +159,17 @@ export class PolicyBuilder {
   /** The offset of a set equal to `set`, adding it when new. */
   private internSet(set: Uint32Array): number {
     const words = this.words;
-    let hash = 0x811c9dc5;
+    let hash = 0x811c9dc5 | 0;
     for (let w = 0; w < words; w++) hash = Math.imul(hash ^ set[w], 0x01000193);
-    hash >>>= 2; // stays a small integer
-    const known = this.setIndex.get(hash);
-    if (typeof known === 'number' && this.sameSet(known, set)) return known;
-    if (Array.isArray(known)) for (const base of known) if (this.sameSet(base, set)) return base;
+    const index = this.setIndex;
+    let at = index.first(hash);
+    for (; !index.isEmpty(at); at = index.next(at)) {
+      if (index.hashAt(at) === hash && this.sameSet(index.valueAt(at), set)) return index.valueAt(at);
+    }
     const sets = this.sets;
     const base = sets.length;
     for (let w = 0; w < words; w++) sets.push(set[w]);
-    if (known === undefined) this.setIndex.set(hash, base);
-    else if (typeof known === 'number') this.setIndex.set(hash, [known, base]);
-    else known.push(base);
+    index.insert(at, hash, base);
     return base;
   }
 
@@ -141,32 +184,91 @@ export class PolicyBuilder {
     const words = this.words;
     if (user.bare) out.fill(0);
     else out.set(user.isDefault ? cc.defaults : this.defaultSet);
-    for (const role of user.roles) orRow(out, 0, this.roleClosure, role * words, words);
-    for (const id of user.allow) orRow(out, 0, cc.closure, id * words, words);
-    for (const id of user.deny) {
-      const row = id * words;
+    const { roles, allow, deny } = user;
+    for (let i = 0; i < roles.length; i++) orRow(out, 0, this.roleClosure, roles.ids[i] * words, words);
+    for (let i = 0; i < allow.length; i++) orRow(out, 0, cc.closure, allow.ids[i] * words, words);
+    for (let i = 0; i < deny.length; i++) {
+      const row = deny.ids[i] * words;
       for (let w = 0; w < words; w++) out[w] &= ~cc.denyClosure[row + w];
     }
   }
 }
 
+/**
+ * An open-addressing table from 32-bit hashes to non-negative ints (linear
+ * probing, no deletes), for interning while building: a Map<number, …> boxes
+ * hashes and needs an array per collision; this is two typed arrays. The
+ * caller probes from first(hash) with next() until it finds its value or an
+ * empty slot, and inserts at that empty slot.
+ */
+class HashIndex {
+  private hashes = new Int32Array(1024);
+  /** Value + 1; 0 is an empty slot. */
+  private values = new Int32Array(1024);
+  private mask = 1023;
+  private count = 0;
 
-function hashList(hash: number, list: readonly number[]): number {
-  let h = Math.imul(hash ^ (list.length + 0x9e37), 0x01000193);
-  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i], 0x01000193);
+  first(hash: number): number {
+    return (hash ^ (hash >>> 16)) & this.mask;
+  }
+
+  next(at: number): number {
+    return (at + 1) & this.mask;
+  }
+
+  isEmpty(at: number): boolean {
+    return this.values[at] === 0;
+  }
+
+  hashAt(at: number): number {
+    return this.hashes[at];
+  }
+
+  valueAt(at: number): number {
+    return this.values[at] - 1;
+  }
+
+  /** Stores at `at`, an empty slot found by probing for `hash`. */
+  insert(at: number, hash: number, value: number): void {
+    this.hashes[at] = hash;
+    this.values[at] = value + 1;
+    if (++this.count * 2 > this.mask) this.grow();
+  }
+
+  private grow(): void {
+    const { hashes, values } = this;
+    this.hashes = new Int32Array(hashes.length * 2);
+    this.values = new Int32Array(values.length * 2);
+    this.mask = this.hashes.length - 1;
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] === 0) continue;
+      let at = this.first(hashes[i]);
+      while (this.values[at] !== 0) at = this.next(at);
+      this.hashes[at] = hashes[i];
+      this.values[at] = values[i];
+    }
+  }
+}
+
+function hashList(hash: number, list: IdList): number {
+  const { ids, length } = list;
+  let h = Math.imul(hash ^ (length + 0x9e37), 0x01000193);
+  for (let i = 0; i < length; i++) h = Math.imul(h ^ ids[i], 0x01000193);
   return h;
 }
 
-function pushList(pool: number[], list: readonly number[]): void {
-  pool.push(list.length);
-  for (let i = 0; i < list.length; i++) pool.push(list[i]);
+function pushList(pool: number[], list: IdList): void {
+  const { ids, length } = list;
+  pool.push(length);
+  for (let i = 0; i < length; i++) pool.push(ids[i]);
 }
 
 /** The pool offset after `list` when the pool holds it at `at`, or -1. */
-function matchList(pool: readonly number[], at: number, list: readonly number[]): number {
-  if (pool[at] !== list.length) return -1;
-  for (let i = 0; i < list.length; i++) if (pool[at + 1 + i] !== list[i]) return -1;
-  return at + 1 + list.length;
+function matchList(pool: readonly number[], at: number, list: IdList): number {
+  const { ids, length } = list;
+  if (pool[at] !== length) return -1;
+  for (let i = 0; i < length; i++) if (pool[at + 1 + i] !== ids[i]) return -1;
+  return at + 1 + length;
 }
 
 export function orRow(into: Uint32Array, intoBase: number, from: Uint32Array, fromBase: number, words: number): void {

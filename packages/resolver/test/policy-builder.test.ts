@@ -1,5 +1,5 @@
 import { compile } from '@nano-access/resolver';
-import { sortedDistinct } from '../src/policy-builder';
+import { IdList, sortedDistinct } from '../src/policy-builder';
 import type { PolicyTables } from '../src/policy-tables';
 import { buildModel, type UserSpec } from './helpers/model';
 import { tinyCatalog } from './helpers/catalogs';
@@ -39,5 +39,46 @@ describe('sortedDistinct', () => {
     expect(sortedDistinct([10, 2, 2, 33, 10, 1])).toEqual([1, 2, 10, 33]);
     expect(sortedDistinct([])).toEqual([]);
     expect(sortedDistinct([5])).toEqual([5]);
+  });
+});
+
+describe('IdList', () => {
+  function canonical(ids: number[]): number[] {
+    const list = new IdList();
+    for (const id of ids) list.push(id);
+    list.canonical();
+    return Array.from(list.ids.subarray(0, list.length));
+  }
+
+  it('sorts numerically and drops repeats, short lists and long ones (past its growth and the insertion sort)', () => {
+    expect(canonical([10, 2, 2, 33, 10, 1])).toEqual([1, 2, 10, 33]);
+    expect(canonical([])).toEqual([]);
+    expect(canonical([7])).toEqual([7]);
+    const long = Array.from({ length: 100 }, (_, i) => (i * 37) % 50);
+    expect(canonical(long)).toEqual(sortedDistinct([...long]));
+  });
+
+  it('starts empty again after reset', () => {
+    const list = new IdList();
+    list.push(3);
+    list.reset();
+    list.push(1);
+    expect(Array.from(list.ids.subarray(0, list.length))).toEqual([1]);
+  });
+});
+
+describe('PolicyBuilder interning past its index growth', () => {
+  it('finds every earlier profile and set again after thousands of distinct ones', () => {
+    const roles = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, allow: ['read'] }));
+    const users: UserSpec[] = [{}];
+    // 60 * 59 / 2 distinct role pairs: distinct profiles, all resolving to one set.
+    for (let a = 0; a < 60; a++) for (let b = a + 1; b < 60; b++) users.push({ id: `u-${a}-${b}`, roles: [`r${b}`, `r${a}`] });
+    for (let a = 0; a < 60; a++) for (let b = a + 1; b < 60; b++) users.push({ id: `again-${a}-${b}`, roles: [`r${a}`, `r${b}`, `r${a}`] });
+    const policy = compile(buildModel({ roles, users }), tinyCatalog).policy!;
+    const tables = (policy as unknown as { tables: PolicyTables }).tables;
+    expect(tables.profileStart.length).toBe(1 + (60 * 59) / 2);
+    expect(tables.sets.length).toBe(2 * tables.compiledCatalog.words);
+    expect(policy.check('again-3-40', 'read')).toBe(true);
+    expect(policy.check('u-3-40', 'write')).toBe(false);
   });
 });
