@@ -101,10 +101,11 @@ async function serve(): Promise<void> {
     account: rep.account,
   };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
-  // Each line on stdin asks for the process's CPU time so far (µs, user + system).
+  // Each line on stdin asks for the process's CPU time so far (µs, user + system) and its main
+  // thread's involuntary context switches (Linux; NaN elsewhere).
   createInterface({ input: process.stdin }).on('line', () => {
     const usage = process.cpuUsage();
-    process.stdout.write(`${usage.user + usage.system}\n`);
+    process.stdout.write(`${usage.user + usage.system} ${involuntarySwitches()}\n`);
   });
   process.stdin.on('end', () => {
     void Promise.all([servers.close(), framingServers.close()]).then(() => {
@@ -114,15 +115,35 @@ async function serve(): Promise<void> {
   });
 }
 
+/**
+ * The main thread's involuntary context switches so far: the times the kernel took the CPU from
+ * it while it could run, mostly a client woken by an answer's write() preempting the server.
+ */
+function involuntarySwitches(): number {
+  try {
+    const status = readFileSync(`/proc/${process.pid}/task/${process.pid}/status`, 'utf8');
+    return Number(/nonvoluntary_ctxt_switches:\s*(\d+)/.exec(status)?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
+
 interface Run {
   rps: number;
   p99: number;
   /** Server process CPU µs per request. */
   cpu: number;
+  /** Server main thread involuntary context switches per request. */
+  preempt: number;
 }
 
-/** Asks the server child for its CPU time (µs); answers come back in order, one line each. */
-let serverCpu: () => Promise<number> = () => Promise.resolve(NaN);
+interface ServerCounters {
+  cpu: number;
+  preempt: number;
+}
+
+/** Asks the server child for its CPU time (µs) and preemptions; answers come back in order, one line each. */
+let serverCpu: () => Promise<ServerCounters> = () => Promise.resolve({ cpu: NaN, preempt: NaN });
 
 function frame(payload: string): Buffer {
   const body = Buffer.from(payload, 'utf8');
@@ -171,16 +192,30 @@ async function load(target: number | string, request: Buffer, clients: number, s
   const deadline = start + BigInt(Math.round(seconds * 1e9));
   const counts = await Promise.all(Array.from({ length: clients }, () => client(target, request, deadline, latencies)));
   const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-  const cpu = (await serverCpu()) - cpuBefore;
+  const after = await serverCpu();
   const total = counts.reduce((a, b) => a + b, 0);
   latencies.sort((a, b) => a - b);
-  return { rps: total / elapsed, p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN, cpu: cpu / total };
+  return {
+    rps: total / elapsed,
+    p99: latencies[Math.floor(latencies.length * 0.99)] ?? NaN,
+    cpu: (after.cpu - cpuBefore.cpu) / total,
+    preempt: (after.preempt - cpuBefore.preempt) / total,
+  };
 }
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function summarize(runs: Run[]): Run {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p99: median(runs.map((r) => r.p99)),
+    cpu: median(runs.map((r) => r.cpu)),
+    preempt: median(runs.map((r) => r.preempt)),
+  };
 }
 
 /**
@@ -196,8 +231,8 @@ async function compare(subject: number | string, bare: number | string, request:
     b.push(await load(bare, request, clients, DURATION));
   }
   return {
-    subject: { rps: median(s.map((r) => r.rps)), p99: median(s.map((r) => r.p99)), cpu: median(s.map((r) => r.cpu)) },
-    bare: { rps: median(b.map((r) => r.rps)), p99: median(b.map((r) => r.p99)), cpu: median(b.map((r) => r.cpu)) },
+    subject: summarize(s),
+    bare: summarize(b),
     ratio: median(s.map((r, i) => r.rps / b[i].rps)),
     cpuRatio: median(s.map((r, i) => b[i].cpu / r.cpu)),
   };
@@ -211,10 +246,13 @@ async function main(): Promise<void> {
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
   });
   const endpoints = JSON.parse(line) as Endpoints;
-  const pending: Array<(cpu: number) => void> = [];
-  lines.on('line', (text) => pending.shift()?.(Number(text)));
+  const pending: Array<(counters: ServerCounters) => void> = [];
+  lines.on('line', (text) => {
+    const [cpu, preempt] = text.split(' ').map(Number);
+    pending.shift()?.({ cpu, preempt });
+  });
   serverCpu = () =>
-    new Promise<number>((resolve) => {
+    new Promise<ServerCounters>((resolve) => {
       pending.push(resolve);
       child.stdin!.write('cpu\n');
     });
@@ -240,7 +278,7 @@ async function main(): Promise<void> {
       for (const clients of [1, 16]) {
         const layer = await compare(t.framing, t.bare, messages[0].request, clients);
         layerRows.push(
-          `| ${t.name} | ${clients} | ${Math.round(layer.subject.rps)} | ${layer.subject.p99.toFixed(2)} | ${layer.subject.cpu.toFixed(1)} | ${Math.round(layer.bare.rps)} | ${layer.bare.p99.toFixed(2)} | ${layer.bare.cpu.toFixed(1)} | ${layer.ratio.toFixed(2)}× | ${layer.cpuRatio.toFixed(2)}× |`,
+          `| ${t.name} | ${clients} | ${Math.round(layer.subject.rps)} | ${layer.subject.p99.toFixed(2)} | ${layer.subject.cpu.toFixed(1)} | ${layer.subject.preempt.toFixed(2)} | ${Math.round(layer.bare.rps)} | ${layer.bare.p99.toFixed(2)} | ${layer.bare.cpu.toFixed(1)} | ${layer.bare.preempt.toFixed(2)} | ${layer.ratio.toFixed(2)}× | ${layer.cpuRatio.toFixed(2)}× |`,
         );
         for (const m of messages) {
           const full = await compare(t.full, t.bare, m.request, clients);
@@ -255,8 +293,9 @@ async function main(): Promise<void> {
     process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);
     process.stdout.write('\nThe IPC layer alone (the same server, a stand-in dispatcher answering a constant) vs the bare server, IsAlive frames\n\n');
-    process.stdout.write('| transport | clients | IPC layer req/s | IPC layer p99 ms | IPC layer CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio | CPU ratio |\n');
-    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('(preempt/req: the server main thread\'s involuntary context switches per request)\n\n');
+    process.stdout.write('| transport | clients | IPC layer req/s | IPC layer p99 ms | IPC layer CPU µs/req | IPC layer preempt/req | bare req/s | bare p99 ms | bare CPU µs/req | bare preempt/req | ratio | CPU ratio |\n');
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of layerRows) process.stdout.write(`${row}\n`);
   } finally {
     child.stdin!.end();

@@ -186,34 +186,67 @@ export class IpcConnection implements Session {
     return 'flatbuffers';
   }
 
-  private async process(): Promise<void> {
+  private process(): void {
     if (this.processing) return;
     this.processing = true;
-    try {
-      while (this.work.length > 0 && !this.closed) {
-        const item = this.work.shift()!;
-        if ('close' in item) {
-          const { answer } = item.close;
-          const response = answer === 'flatbuffers' ? await this.flatbuffersFormatError() : answer;
-          if (!this.closed) {
-            if (response === null) this.socket.end();
-            else this.socket.end(response);
-            // A peer that never closes its side (or never reads) must not hold the connection.
-            // The timer is cleared on close: left pending, it would keep this connection (socket,
-            // queue) reachable for io_timeout after every bad frame, a flood's worth of them.
-            this.lingerTimer = setTimeout(() => this.destroy(), this.options.ioTimeoutMs);
-            this.lingerTimer.unref();
-          }
-          return;
-        }
-        const response = await this.answer(item.frame);
-        if (this.closed) return;
-        this.socket.write(response);
-        this.maybeResume();
+    this.advance();
+  }
+
+  /**
+   * Answers the queued work in order, one request at a time. An answer known at once is written
+   * at once; otherwise the dispatcher's promise gets one reaction, which writes the answer and
+   * comes back here (no async function frames around it: each cost a promise and a microtask hop
+   * per request).
+   */
+  private advance(): void {
+    while (!this.closed) {
+      const item = this.work.shift();
+      if (item === undefined) break;
+      if ('close' in item) {
+        this.finish(item.close.answer);
+        break;
       }
-    } finally {
-      this.processing = false;
+      const response = this.answer(item.frame);
+      if (response === null) return; // deliver() continues
+      this.socket.write(response);
+      this.maybeResume();
     }
+    this.processing = false;
+  }
+
+  /** Writes an answer that came from the dispatcher's promise, then goes on with the queue. */
+  private deliver(response: Buffer): void {
+    if (this.closed) {
+      this.processing = false;
+      return;
+    }
+    this.socket.write(response);
+    this.maybeResume();
+    this.advance();
+  }
+
+  /** The end of a connection after a framing error: the error answer (if any), then the close. */
+  private finish(answer: Buffer | 'flatbuffers' | null): void {
+    if (answer === 'flatbuffers') {
+      // Fail closed: without the dispatcher's format error, the close alone.
+      this.flatbuffersFormatError().then(
+        (response) => this.endWith(response),
+        () => this.endWith(null),
+      );
+    } else {
+      this.endWith(answer);
+    }
+  }
+
+  private endWith(response: Buffer | null): void {
+    if (this.closed) return;
+    if (response === null) this.socket.end();
+    else this.socket.end(response);
+    // A peer that never closes its side (or never reads) must not hold the connection.
+    // The timer is cleared on close: left pending, it would keep this connection (socket,
+    // queue) reachable for io_timeout after every bad frame, a flood's worth of them.
+    this.lingerTimer = setTimeout(() => this.destroy(), this.options.ioTimeoutMs);
+    this.lingerTimer.unref();
   }
 
   private async flatbuffersFormatError(): Promise<Buffer> {
@@ -228,8 +261,12 @@ export class IpcConnection implements Session {
     }
   }
 
-  /** Answers one frame. Never throws: a failing dispatcher is an internal error answer. */
-  private async answer(frame: RequestFrame): Promise<Buffer> {
+  /**
+   * Starts answering one frame: the answer when it is known at once (an unparsable request), else
+   * null and the answer goes to deliver() when the dispatcher's promise settles. Never throws: a
+   * failing dispatcher is an internal error answer.
+   */
+  private answer(frame: RequestFrame): Buffer | null {
     const { dispatcher } = this.options;
     try {
       switch (frame.encoding) {
@@ -237,16 +274,14 @@ export class IpcConnection implements Session {
         case 2: {
           const request = parseJson(frame.payload);
           if (!request.ok) return encodeAsciiResponse(stringifyAscii(LEGACY_UNPARSABLE));
-          const result = await dispatcher.handleLegacy(request.value, {
-            authorize: false,
-            unsafeAllowed: frame.encoding === 2 && this.options.allowUnsafe,
-          });
-          return encodeAsciiResponse(stringifyAscii(result.body));
+          const unsafeAllowed = frame.encoding === 2 && this.options.allowUnsafe;
+          dispatcher.handleLegacy(request.value, { authorize: false, unsafeAllowed }).then(this.onLegacy, this.onLegacyFailure);
+          return null;
         }
         case 3: {
           this.eventEncoding = 3;
-          const bytes = await dispatcher.handleFlatbuffers(frame.payload, { transport: 'ipc', session: this });
-          return encodeResponse(bytes);
+          dispatcher.handleFlatbuffers(frame.payload, { transport: 'ipc', session: this }).then(this.onFlatbuffers, this.onEnvelopeFailure);
+          return null;
         }
         case 4: {
           this.eventEncoding = 4;
@@ -255,20 +290,61 @@ export class IpcConnection implements Session {
             return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${envelope.error}`)));
           }
           const fields = typeof envelope.value === 'object' && envelope.value !== null ? (envelope.value as Record<string, unknown>) : {};
-          const response = await dispatcher.handleEnvelope(envelope.value, {
-            transport: 'ipc',
-            session: this,
-            credentials: typeof fields.credentials === 'string' ? fields.credentials : undefined,
-            correlationId: typeof fields.correlation_id === 'string' ? fields.correlation_id : undefined,
-          });
-          return encodeAsciiResponse(stringifyAscii(response));
+          dispatcher
+            .handleEnvelope(envelope.value, {
+              transport: 'ipc',
+              session: this,
+              credentials: typeof fields.credentials === 'string' ? fields.credentials : undefined,
+              correlationId: typeof fields.correlation_id === 'string' ? fields.correlation_id : undefined,
+            })
+            .then(this.onEnvelope, this.onEnvelopeFailure);
+          return null;
         }
       }
     } catch (error) {
-      this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'ipc dispatcher failed');
-      if (frame.encoding === 4 || frame.encoding === 3) return encodeAsciiResponse(stringifyAscii(errorEnvelope(2, 'Internal error')));
-      return encodeAsciiResponse(stringifyAscii(LEGACY_INTERNAL));
+      return this.internalError(frame.encoding, error);
     }
+  }
+
+  // The reactions on the dispatcher's promises, made once per connection (not a closure per request).
+  private readonly onEnvelope = (response: ResponseEnvelope): void => {
+    let bytes: Buffer;
+    try {
+      bytes = encodeAsciiResponse(stringifyAscii(response));
+    } catch (error) {
+      bytes = this.internalError(4, error);
+    }
+    this.deliver(bytes);
+  };
+
+  private readonly onFlatbuffers = (response: Uint8Array): void => {
+    let bytes: Buffer;
+    try {
+      bytes = encodeResponse(response);
+    } catch (error) {
+      bytes = this.internalError(3, error);
+    }
+    this.deliver(bytes);
+  };
+
+  private readonly onLegacy = (result: { body: unknown }): void => {
+    let bytes: Buffer;
+    try {
+      bytes = encodeAsciiResponse(stringifyAscii(result.body));
+    } catch (error) {
+      bytes = this.internalError(1, error);
+    }
+    this.deliver(bytes);
+  };
+
+  private readonly onEnvelopeFailure = (error: unknown): void => this.deliver(this.internalError(4, error));
+
+  private readonly onLegacyFailure = (error: unknown): void => this.deliver(this.internalError(1, error));
+
+  private internalError(encoding: Encoding, error: unknown): Buffer {
+    this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'ipc dispatcher failed');
+    if (encoding === 4 || encoding === 3) return encodeAsciiResponse(stringifyAscii(errorEnvelope(2, 'Internal error')));
+    return encodeAsciiResponse(stringifyAscii(LEGACY_INTERNAL));
   }
 
   private armFrameTimer(restart: boolean): void {
