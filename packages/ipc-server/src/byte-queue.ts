@@ -133,11 +133,13 @@ export class ByteQueue {
 
   private dropChunks(count: number, newHeadOffset: number): void {
     if (count > 0) {
-      const removed = this.chunks.splice(0, count);
+      // The common case is the only chunk consumed (a whole request per read): empty the array in
+      // place. splice() built a new array of the removed chunks on every request.
+      if (count >= this.chunks.length) this.chunks.length = 0;
+      else if (count === 1) this.chunks.shift();
+      else this.chunks.splice(0, count);
       // The growing block was consumed: start a fresh one for the next bytes.
-      if (this.block !== null && this.chunks.length === 0 && removed.length > 0) {
-        this.sealBlock();
-      }
+      if (this.block !== null && this.chunks.length === 0) this.sealBlock();
     }
     this.headOffset = newHeadOffset;
   }
