@@ -87,10 +87,33 @@ export class NameIndex {
 
 /** The same arithmetic as idOf(), for building the table. */
 function slotOf(name: string, positions: Int32Array, multiplier: number, shift: number): number {
+  return Math.imul(keyOf(name, positions), multiplier) >>> shift;
+}
+
+function keyOf(name: string, positions: Int32Array): number {
   const length = name.length;
   const at = positions[length];
-  const key = name.charCodeAt(at & 0xffff) ^ (name.charCodeAt(at >>> 16) << 8) ^ (length << 16);
-  return Math.imul(key, multiplier) >>> shift;
+  return name.charCodeAt(at & 0xffff) ^ (name.charCodeAt(at >>> 16) << 8) ^ (length << 16);
+}
+
+/**
+ * How many names share a slot under `multiplier`, counted as they are placed;
+ * stops at `enough` (a try that cannot beat the best so far: the search picks
+ * the same table as a full count would). `counts` is all zeros on entry and on
+ * return: only the slots used are cleared, not the whole table.
+ */
+function countShared(keys: Int32Array, multiplier: number, shift: number, counts: Int32Array, slots: Int32Array, enough: number): number {
+  let sharedNames = 0;
+  let placed = 0;
+  for (; placed < keys.length && sharedNames < enough; placed++) {
+    const slot = Math.imul(keys[placed], multiplier) >>> shift;
+    slots[placed] = slot;
+    const count = ++counts[slot];
+    if (count === 2) sharedNames += 2;
+    else if (count > 2) sharedNames++;
+  }
+  for (let i = 0; i < placed; i++) counts[slots[i]] = 0;
+  return sharedNames;
 }
 
 /**
@@ -105,6 +128,7 @@ function choosePositions(names: readonly string[], maxLength: number): Int32Arra
     if (group) group.push(name);
     else byLength.set(name.length, [name]);
   }
+  const seen = new Set<number>();
   for (const [length, group] of byLength) {
     if (group.length < 2) continue;
     const candidates = candidatePositions(length);
@@ -113,7 +137,7 @@ function choosePositions(names: readonly string[], maxLength: number): Int32Arra
       for (let b = a; b < candidates.length && best < group.length; b++) {
         const i = candidates[a];
         const j = candidates[b];
-        const distinct = new Set(group.map((name) => name.charCodeAt(i) * 0x10000 + name.charCodeAt(j))).size;
+        const distinct = distinctPairs(group, i, j, seen);
         if (distinct > best) {
           best = distinct;
           positions[length] = i | (j << 16);
@@ -122,6 +146,13 @@ function choosePositions(names: readonly string[], maxLength: number): Int32Arra
     }
   }
   return positions;
+}
+
+/** How many different (character i, character j) pairs the names have; `seen` is a reused scratch set. */
+function distinctPairs(group: readonly string[], i: number, j: number, seen: Set<number>): number {
+  seen.clear();
+  for (const name of group) seen.add(name.charCodeAt(i) * 0x10000 + name.charCodeAt(j));
+  return seen.size;
 }
 
 /** Every position of a short name; the first and last few of a long one (below 2^15: two fit in an int32). */
@@ -146,16 +177,17 @@ interface Placement {
  */
 function placeNames(names: readonly string[], positions: Int32Array, maxTableBits: number): Placement {
   const minBits = Math.min(maxTableBits, Math.max(1, Math.ceil(Math.log2(names.length * 2 || 1))));
+  // Each name's key once (what slotOf() multiplies): a try is then a multiply and a shift per name.
+  const nameKeys = Int32Array.from(names, (name) => keyOf(name, positions));
+  const slots = new Int32Array(names.length);
   let best: { bits: number; multiplier: number; sharedNames: number } | null = null;
   for (let bits = minBits; bits <= Math.min(maxTableBits, minBits + SIZE_STEPS - 1) && best?.sharedNames !== 0; bits++) {
     const counts = new Int32Array(1 << bits);
+    const shift = 32 - bits;
     for (let t = 0; t < TRIES; t++) {
       // Odd multipliers spread by the golden ratio: a fixed, well-mixed sequence.
       const multiplier = Math.imul(t + 1, 0x9e3779b1) | 1;
-      counts.fill(0);
-      for (const name of names) counts[slotOf(name, positions, multiplier, 32 - bits)]++;
-      let sharedNames = 0;
-      for (const count of counts) if (count > 1) sharedNames += count;
+      const sharedNames = countShared(nameKeys, multiplier, shift, counts, slots, best === null ? nameKeys.length + 1 : best.sharedNames);
       if (best === null || sharedNames < best.sharedNames) best = { bits, multiplier, sharedNames };
       if (sharedNames === 0) break;
     }

@@ -54,6 +54,24 @@ describe('NameIndex', () => {
     for (const miss of ['aac', 'abc', 'aa', 'aaaa', 'bbb ', 'cba']) expect(shared.idOf(miss)).toBe(-1);
   });
 
+  it('picks the multiplier with the fewest shared names, as a full count of every try would', () => {
+    const names = nanoNames.slice(0, 20);
+    const tiny = new NameIndex(names, { maxTableBits: 2 });
+    const { positions } = tiny as unknown as { positions: Int32Array };
+    const key = (name: string): number => {
+      const at = positions[name.length];
+      return name.charCodeAt(at & 0xffff) ^ (name.charCodeAt(at >>> 16) << 8) ^ (name.length << 16);
+    };
+    let fewest = Infinity;
+    for (let t = 0; t < 200; t++) {
+      const multiplier = Math.imul(t + 1, 0x9e3779b1) | 1;
+      const counts = [0, 0, 0, 0];
+      for (const name of names) counts[Math.imul(key(name), multiplier) >>> 30]++;
+      fewest = Math.min(fewest, counts.filter((c) => c > 1).reduce((a, b) => a + b, 0));
+    }
+    expect(tiny.sharedCount).toBe(fewest);
+  });
+
   it('stays exact in a table too small for its names', () => {
     const tiny = new NameIndex(nanoNames.slice(0, 20), { maxTableBits: 2 });
     expect(tiny.sharedCount).toBeGreaterThan(0);
