@@ -11,19 +11,20 @@ function has(set: Uint32Array, base: number, id: number): boolean {
  * user (explain is rare; nothing is kept per user for it).
  */
 export function explain(tables: PolicyTables, credentials: Credentials, permission?: string): Explanation {
-  const cc = tables.compiledCatalog;
   const id = credentials ?? '';
-  const base = tables.slots.get(id);
-  if (base === undefined) {
+  const index = slotIndexOf(tables);
+  // One lookup gives the slot; its set's offset is read from the index (not a second Map lookup in `slots`).
+  const slot = index.slots.get(id);
+  if (slot === undefined) {
     const unknown: Explanation = { user: { id, kind: 'unknown' }, effective: [] };
     if (permission !== undefined) unknown.permission = { name: permission, allowed: false, grants: [], denies: [] };
     return unknown;
   }
-  const slot = slotOf(tables, id);
+  const base = index.bases[slot];
   const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
-  const index = tables.slotUserIndex[slot];
+  const userIndex = tables.slotUserIndex[slot];
   const effective = effectiveNames(tables, base).slice();
-  const explanation: Explanation = { user: index >= 0 ? { id, kind, index } : { id, kind }, effective };
+  const explanation: Explanation = { user: userIndex >= 0 ? { id, kind, index: userIndex } : { id, kind }, effective };
   if (permission !== undefined) explanation.permission = explainPermission(tables, slot, base, permission);
   return explanation;
 }
@@ -31,6 +32,8 @@ export function explain(tables: PolicyTables, credentials: Credentials, permissi
 /** Sorted names per interned set, for explain() called user after user (as a linter does); bounded. */
 const namesCaches = new WeakMap<PolicyTables, Map<number, readonly string[]>>();
 const NAMES_CACHE_LIMIT = 4096;
+/** Permission id → its position in name order, per catalog. */
+const nameRanks = new WeakMap<CompiledCatalog, { rank: Int32Array; byRank: Uint32Array }>();
 
 /** The sorted names of the set at `base`. */
 export function effectiveNames(tables: PolicyTables, base: number): readonly string[] {
@@ -38,31 +41,78 @@ export function effectiveNames(tables: PolicyTables, base: number): readonly str
   if (!cache) namesCaches.set(tables, (cache = new Map()));
   const cached = cache.get(base);
   if (cached) return cached;
-  const cc = tables.compiledCatalog;
-  const names: string[] = [];
-  for (const p of cc.sortedIds) if (has(tables.sets, base, p)) names.push(cc.names[p]);
+  const names = namesOfSet(tables.compiledCatalog, tables.sets, base);
   if (cache.size < NAMES_CACHE_LIMIT) cache.set(base, names);
   return names;
 }
 
-/** Credentials → slot, built on the first explain() of a policy: servers that never explain never pay for it. */
-const slotIndexes = new WeakMap<PolicyTables, Map<string, number>>();
+/**
+ * The names of the set's bits in name order: each bit set (a few dozen, of a
+ * catalog's hundreds) is moved to its name-order position in a scratch
+ * bitset, which is then read in order: no sort, no test of every permission.
+ */
+function namesOfSet(cc: CompiledCatalog, sets: Uint32Array, base: number): string[] {
+  const { rank, byRank } = ranksOf(cc);
+  const words = cc.words;
+  const scratch = byRank;
+  let count = 0;
+  for (let w = 0; w < words; w++) {
+    for (let bits = sets[base + w]; bits !== 0; bits &= bits - 1) {
+      // The lowest bit set: 31 - clz32(that bit alone) is its position.
+      const r = rank[(w << 5) + 31 - Math.clz32(bits & -bits)];
+      scratch[r >>> 5] |= 1 << (r & 31);
+      count++;
+    }
+  }
+  const names = new Array<string>(count);
+  let n = 0;
+  for (let w = 0; w < words; w++) {
+    for (let bits = scratch[w]; bits !== 0; bits &= bits - 1) names[n++] = cc.names[cc.sortedIds[(w << 5) + 31 - Math.clz32(bits & -bits)]];
+    scratch[w] = 0;
+  }
+  return names;
+}
+
+/** Permission id → its position in name order, and a scratch bitset indexed by that position (zero between calls). */
+function ranksOf(cc: CompiledCatalog): { rank: Int32Array; byRank: Uint32Array } {
+  let ranks = nameRanks.get(cc);
+  if (!ranks) {
+    const rank = new Int32Array(cc.names.length);
+    cc.sortedIds.forEach((id, position) => (rank[id] = position));
+    ranks = { rank, byRank: new Uint32Array(cc.words) };
+    nameRanks.set(cc, ranks);
+  }
+  return ranks;
+}
+
+/** Credentials → slot, and slot → offset of its set; built on a policy's first explain(). */
+interface SlotIndex {
+  slots: Map<string, number>;
+  bases: Int32Array;
+}
+
+const slotIndexes = new WeakMap<PolicyTables, SlotIndex>();
 
 /**
  * A user's slot is its position in the Map's insertion order. check() reaches
  * the effective set straight from the Map, so no per-user slot is stored for
- * it; explain() (rare, but a linter may explain every user) builds an index once.
+ * it; explain() (rare, but a linter may explain every user) builds an index
+ * once: servers that never explain never pay for it.
  */
-function slotOf(tables: PolicyTables, credentials: string): number {
-  if (credentials === '') return tables.defaultSlot;
+function slotIndexOf(tables: PolicyTables): SlotIndex {
   let index = slotIndexes.get(tables);
   if (!index) {
-    index = new Map<string, number>();
+    const slots = new Map<string, number>();
+    const bases = new Int32Array(tables.slots.size);
     let slot = 0;
-    for (const key of tables.slots.keys()) index.set(key, slot++);
+    for (const [key, base] of tables.slots) {
+      slots.set(key, slot);
+      bases[slot++] = base;
+    }
+    index = { slots, bases };
     slotIndexes.set(tables, index);
   }
-  return index.get(credentials) ?? -1;
+  return index;
 }
 
 function explainPermission(tables: PolicyTables, slot: number, base: number, name: string): PermissionExplanation {
@@ -71,38 +121,54 @@ function explainPermission(tables: PolicyTables, slot: number, base: number, nam
   if (p === undefined) return { name, allowed: false, grants: [], denies: [] };
   const allowed = has(tables.sets, base, p);
   const profile = readProfile(tables, tables.slotProfile[slot]);
-  const grants = collectGrants(tables, profile, p);
+  const defaultBase = slotIndexOf(tables).bases[tables.defaultSlot];
+  const grants = collectGrants(tables, profile, p, defaultBase);
   const denies: Deny[] = [];
-  addDenies(denies, cc, profile, p, 'deny');
+  addDenies(denies, tables, profile, p, 'deny');
   if (!allowed && !profile.bare && !profile.isDefault) {
     // The default user's deny matters only when it removed p from the default user's own grants.
     const defaultProfile = readProfile(tables, tables.slotProfile[tables.defaultSlot]);
-    if (collectGrants(tables, defaultProfile, p).length > 0) addDenies(denies, cc, defaultProfile, p, 'inherited');
+    if (collectGrants(tables, defaultProfile, p, defaultBase).length > 0) addDenies(denies, tables, defaultProfile, p, 'inherited');
   }
   return { name, allowed, grants, denies };
 }
 
 /** Every source in the profile that grants p, before denies. */
-function collectGrants(tables: PolicyTables, profile: Profile, p: number): Grant[] {
+function collectGrants(tables: PolicyTables, profile: Profile, p: number, defaultBase: number): Grant[] {
   const cc = tables.compiledCatalog;
+  const pool = tables.profilePool;
   const grants: Grant[] = [];
   if (!profile.bare) {
     if (profile.isDefault) {
       for (const name of cc.catalog.defaults) addGrant(grants, cc, cc.ids.get(name)!, p, { source: 'builtin-default' });
-    } else if (has(tables.sets, tables.slots.get('')!, p)) {
+    } else if (has(tables.sets, defaultBase, p)) {
       grants.push({ source: 'inherited-default-user' });
     }
   }
-  for (const role of profile.roles) {
-    for (const granted of tables.roleAllow[role]) addGrant(grants, cc, granted, p, { source: 'role', role: tables.roleNames[role] });
+  for (let i = profile.roles + 1, end = i + pool[profile.roles]; i < end; i++) {
+    const role = pool[i];
+    for (const granted of tables.roleAllow[role]) {
+      // Tested before the origin is built: most of a role's grants do not reach p.
+      if (reaches(cc, granted, p)) addGrant(grants, cc, granted, p, { source: 'role', role: tables.roleNames[role] });
+    }
   }
-  for (const granted of profile.allow) addGrant(grants, cc, granted, p, { source: 'allow' });
+  for (let i = profile.allow + 1, end = i + pool[profile.allow]; i < end; i++) {
+    if (reaches(cc, pool[i], p)) addGrant(grants, cc, pool[i], p, { source: 'allow' });
+  }
   return grants;
 }
 
-function addDenies(denies: Deny[], cc: CompiledCatalog, profile: Profile, p: number, kind: 'deny' | 'inherited'): void {
+/** True when granting `granted` grants p (p itself or one it implies). */
+function reaches(cc: CompiledCatalog, granted: number, p: number): boolean {
+  return has(cc.closure, granted * cc.words, p);
+}
+
+function addDenies(denies: Deny[], tables: PolicyTables, profile: Profile, p: number, kind: 'deny' | 'inherited'): void {
+  const cc = tables.compiledCatalog;
+  const pool = tables.profilePool;
   const words = cc.words;
-  for (const d of profile.deny) {
+  for (let i = profile.deny + 1, end = i + pool[profile.deny]; i < end; i++) {
+    const d = pool[i];
     let reason: 'denied' | 'implied-by-denied' | 'implies-denied';
     if (d === p) reason = 'denied';
     else if (has(cc.closure, d * words, p)) reason = 'implied-by-denied';
@@ -115,7 +181,7 @@ function addDenies(denies: Deny[], cc: CompiledCatalog, profile: Profile, p: num
 
 /** Adds how `granted` (given by `origin`) reaches p, if it does: directly, through unrestricted, or by the shortest implies chain. */
 function addGrant(grants: Grant[], cc: CompiledCatalog, granted: number, p: number, origin: Grant): void {
-  if (!has(cc.closure, granted * cc.words, p)) return;
+  if (!reaches(cc, granted, p)) return;
   if (granted === p) {
     grants.push(origin);
     return;

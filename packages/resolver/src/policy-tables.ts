@@ -34,13 +34,17 @@ export interface PolicyTables {
   readonly userCount: number;
 }
 
-/** A profile unpacked (explain only). */
+/**
+ * A profile located in the pool (explain only): for roles, allow and deny,
+ * the offset of the list's count, its ids following (read with listAt; no
+ * copies or views are made per explain).
+ */
 export interface Profile {
   bare: boolean;
   isDefault: boolean;
-  roles: Int32Array;
-  allow: Int32Array;
-  deny: Int32Array;
+  roles: number;
+  allow: number;
+  deny: number;
 }
 
 export const PROFILE_BARE = 1;
@@ -48,16 +52,10 @@ export const PROFILE_DEFAULT = 2;
 
 export function readProfile(tables: PolicyTables, profile: number): Profile {
   const pool = tables.profilePool;
-  let at = tables.profileStart[profile];
-  const flags = pool[at++];
-  const take = (): Int32Array => {
-    const count = pool[at++];
-    const ids = pool.subarray(at, at + count);
-    at += count;
-    return ids;
-  };
-  const roles = take();
-  const allow = take();
-  const deny = take();
+  const at = tables.profileStart[profile];
+  const flags = pool[at];
+  const roles = at + 1;
+  const allow = roles + 1 + pool[roles];
+  const deny = allow + 1 + pool[allow];
   return { bare: (flags & PROFILE_BARE) !== 0, isDefault: (flags & PROFILE_DEFAULT) !== 0, roles, allow, deny };
 }

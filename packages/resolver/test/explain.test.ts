@@ -1,4 +1,4 @@
-import { compile, type Policy } from '@nano-access/resolver';
+import { compile, nanoCatalog, type Policy } from '@nano-access/resolver';
 import { buildModel } from './helpers/model';
 import { tinyCatalog } from './helpers/catalogs';
 
@@ -105,5 +105,26 @@ describe('Policy.explain', () => {
   it('omits the index of an implicit default user', () => {
     const implicit = compile(buildModel({ users: [{ id: 'k' }] }), tinyCatalog).policy!;
     expect(implicit.explain('').user).toEqual({ id: '', kind: 'default' });
+  });
+
+  it('lists effective names in name order across every word of a large catalog (ids are not in name order)', () => {
+    const nano = compile(
+      buildModel({
+        users: [
+          { id: 'all', allow: ['unrestricted'] },
+          { id: 'some', allow: ['wallet', 'api_send', 'node_query'], deny: ['wallet_seed_change'], bare: true },
+          { id: 'none', bare: true },
+        ],
+      }),
+      nanoCatalog,
+    ).policy! as Policy;
+    const names = nanoCatalog.permissions.map((p) => p.name);
+    for (const who of ['all', 'some', 'none', '', 'stranger']) {
+      const expected = names.filter((name) => nano.check(who, name)).sort();
+      expect(nano.explain(who).effective).toEqual(expected);
+      expect(nano.explain(who, 'wallet').effective).toEqual(expected); // again: from the cache
+      expect(nano.effective(who)).toEqual(expected);
+    }
+    expect(nano.explain('all').effective).toHaveLength(names.length);
   });
 });
