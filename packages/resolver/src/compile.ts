@@ -5,6 +5,10 @@ import type { NanoPermission } from './catalogs/nano-permissions';
 import { compiledCatalogOf, type CompiledCatalog } from './catalog/compiled-catalog';
 import { nanoCatalog } from './nano-catalog';
 import { IdList, orRow, PolicyBuilder, sortedDistinct, type ResolvedUser } from './policy-builder';
+import { ownStrings } from './own-string';
+
+/** Users whose ids are copied (ownStrings) in one batch: large enough to amortize, small enough to keep the copy's transient JSON small. */
+const ID_BATCH = 2048;
 
 /**
  * Resolves an access model against a catalog (ACCESS.md §3) into an immutable
@@ -28,7 +32,7 @@ class Compiler {
   /** Row r: closure of role r's allow. */
   private roleClosure = new Uint32Array(0);
   /** Filled by resolveUser() for one user at a time (the builder copies what it keeps). */
-  private readonly resolved: ResolvedUser = { id: '', index: -1, isDefault: true, bare: false, roles: new IdList(), allow: new IdList(), deny: new IdList() };
+  private readonly resolved: ResolvedUser = { index: -1, isDefault: true, bare: false, roles: new IdList(), allow: new IdList(), deny: new IdList() };
 
   constructor(
     private readonly model: AccessModel,
@@ -44,11 +48,16 @@ class Compiler {
     // or an implicit `[[user]] id = ""` with nothing but the built-in defaults.
     const defaultEntry = this.model.users.find((u) => u.isDefault);
     builder.placeDefault(defaultEntry ? this.resolveUser(defaultEntry) : this.implicitDefault());
-    for (const user of this.model.users) {
-      if (user === defaultEntry) continue;
-      const resolved = this.resolveUser(user);
-      // After the first error the policy is never built; keep resolving only to report every error.
-      if (this.diagnostics.length === 0) builder.place(resolved);
+    const users = this.model.users;
+    for (let start = 0; start < users.length; start += ID_BATCH) {
+      const batch = users.slice(start, start + ID_BATCH);
+      // After the first error the policy is never built (no ids to copy); keep resolving only to report every error.
+      const ownIds = this.diagnostics.length === 0 ? ownStrings(batch.map((user) => (user.isDefault ? '' : user.id))) : [];
+      for (let i = 0; i < batch.length; i++) {
+        if (batch[i] === defaultEntry) continue;
+        const resolved = this.resolveUser(batch[i]);
+        if (this.diagnostics.length === 0) builder.place(resolved, ownIds[i]);
+      }
     }
     if (this.diagnostics.length > 0) return { policy: null, diagnostics: sortDiagnostics(this.diagnostics) };
     return { policy: builder.finish(this.roleNames, this.roleAllow, this.model.users.length), diagnostics: [] };
@@ -117,7 +126,6 @@ class Compiler {
       } else roles.push(role);
     }
     roles.canonical();
-    resolved.id = user.isDefault ? '' : user.id;
     resolved.index = user.index;
     resolved.isDefault = user.isDefault;
     resolved.bare = user.bare;
@@ -129,7 +137,6 @@ class Compiler {
   /** An implicit `[[user]] id = ""` with nothing but the built-in defaults. */
   private implicitDefault(): ResolvedUser {
     const resolved = this.resolved;
-    resolved.id = '';
     resolved.index = -1;
     resolved.isDefault = true;
     resolved.bare = false;

@@ -12,6 +12,16 @@ export function ownString(text: string): string {
 }
 
 /**
+ * ownString() of each of `texts`, in one JSON round trip: a compiler copying
+ * a million user ids pays the JSON machinery once per batch instead of once
+ * per id (about 2-3x less CPU per id). Every copy is a fresh flat string,
+ * exact as ownString()'s.
+ */
+export function ownStrings(texts: readonly string[]): string[] {
+  return JSON.parse(JSON.stringify(texts)) as string[];
+}
+
+/**
  * The internalized copy of `text`: the one V8 keeps in its string table, which
  * every equal string used as a property key or written as a literal is too.
  * Permission names are handed out internalized (loadCatalog) because V8 turns

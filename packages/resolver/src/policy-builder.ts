@@ -1,7 +1,6 @@
 import type { CompiledCatalog } from './catalog/compiled-catalog';
 import { CompiledPolicy } from './compiled-policy';
 import { PROFILE_BARE, PROFILE_DEFAULT } from './policy-tables';
-import { ownString } from './own-string';
 
 /**
  * A user with its names resolved to role numbers and permission ids (sorted,
@@ -9,7 +8,6 @@ import { ownString } from './own-string';
  * builder copies what it keeps, so a million users cost no arrays here.
  */
 export interface ResolvedUser {
-  id: string;
   index: number;
   isDefault: boolean;
   bare: boolean;
@@ -90,18 +88,23 @@ export class PolicyBuilder {
   }
 
   placeDefault(user: ResolvedUser): void {
-    this.place(user);
+    this.place(user, '');
     const base = this.slots.get('')!;
     this.defaultSet = Uint32Array.from(this.sets.slice(base, base + this.words));
   }
 
-  place(user: ResolvedUser): void {
-    if (this.slots.has(user.id)) return; // a duplicate id: the parser's error; the first entry wins
+  /**
+   * Adds the user under `ownId`: its credentials as a string of their own
+   * (ownString/ownStrings): an id sliced out of a large source would keep the
+   * whole source alive. The same string is looked up and stored, so its hash
+   * is computed once.
+   */
+  place(user: ResolvedUser, ownId: string): void {
+    if (this.slots.has(ownId)) return; // a duplicate id: the parser's error; the first entry wins
     const profile = this.internProfile(user);
     this.slotProfile.push(profile);
     this.slotUserIndex.push(user.index);
-    // ownString: an id sliced out of a large source would keep the whole source alive.
-    this.slots.set(ownString(user.id), this.profileSet[profile]);
+    this.slots.set(ownId, this.profileSet[profile]);
   }
 
   /** The profile number of (default?, bare, roles, allow, deny), adding it (and its effective set) when new. */
