@@ -40,6 +40,22 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     expect(response.message.credentials).toBe('alice');
   });
 
+  it('writes an answer made in the same turn as a shutdown before closing (answers wait for the end of the turn)', async () => {
+    // The shutdown comes after the answer is made but before the turn's answers are written, as
+    // a `stop` request's does.
+    dispatcher = new (class extends EchoDispatcher {
+      override async handleEnvelope(envelope: unknown, ctx: { credentials?: string | null }): ReturnType<EchoDispatcher['handleEnvelope']> {
+        const answer = await super.handleEnvelope(envelope, ctx);
+        Promise.resolve().then(() => process.nextTick(() => void servers!.close()));
+        return answer;
+      }
+    })();
+    const p = await peer(await start());
+    p.write(frame(4, JSON.stringify({ message_type: 'IsAlive', message: {} })));
+    expect((await p.nextJson()).message_type).toBe('Echo');
+    expect(await p.waitClosed()).toBe(true);
+  });
+
   it('answers over the unix socket too', async () => {
     await start((c) => {
       c.ipc.local.enable = true;
