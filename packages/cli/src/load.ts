@@ -49,7 +49,7 @@ export async function readCatalog(path: string | undefined, io: CliIO): Promise<
  * permission that does not exist is a mistake in the call, so it is refused
  * with the nearest name instead of being answered "denied".
  */
-export async function readCatalogFor(path: string | undefined, permission: string | undefined, io: CliIO): Promise<Loaded<Catalog>> {
+async function readCatalogFor(path: string | undefined, permission: string | undefined, io: CliIO): Promise<Loaded<Catalog>> {
   const catalog = await readCatalog(path, io);
   if (!catalog.ok || permission === undefined) return catalog;
   const known = catalog.value.permissions.map((p) => p.name);
@@ -66,7 +66,7 @@ export async function readCatalogFor(path: string | undefined, permission: strin
  * Reads, parses and compiles an access file through the same loadPolicy the
  * servers activate with. On errors, the diagnostics are written to stderr.
  */
-export async function readPolicy(configPath: string, catalog: Catalog, io: CliIO): Promise<Policy | null> {
+async function readPolicy(configPath: string, catalog: Catalog, io: CliIO): Promise<Policy | null> {
   const text = await readText(configPath, io);
   if (!text.ok) {
     writeError(io, text);
@@ -81,6 +81,20 @@ export async function readPolicy(configPath: string, catalog: Catalog, io: CliIO
     return null;
   }
   return policy;
+}
+
+/**
+ * The policy `check` and `explain` answer from: the catalog (the Nano one or --catalog), the
+ * permission asked about checked against it, then the access file. Every failure is written
+ * to stderr; null means exit 2.
+ */
+export async function readPolicyFor(options: { config: string; catalog?: string; permission?: string }, io: CliIO): Promise<Policy | null> {
+  const catalog = await readCatalogFor(options.catalog, options.permission, io);
+  if (!catalog.ok) {
+    writeError(io, catalog);
+    return null;
+  }
+  return readPolicy(options.config, catalog.value, io);
 }
 
 export function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { readCatalogFor, readPolicy, writeError } from '../load';
+import { readPolicyFor } from '../load';
 import { describeUser } from '../describe';
 
 interface CheckOptions {
@@ -27,12 +27,7 @@ export function registerCheck(program: Command, io: CliIO, result: CommandResult
 }
 
 async function runCheck(options: CheckOptions, io: CliIO): Promise<number> {
-  const catalog = await readCatalogFor(options.catalog, options.permission, io);
-  if (!catalog.ok) {
-    writeError(io, catalog);
-    return ExitCode.usage;
-  }
-  const policy = await readPolicy(options.config, catalog.value, io);
+  const policy = await readPolicyFor(options, io);
   if (!policy) return ExitCode.usage;
 
   const allowed = policy.check(options.user, options.permission);

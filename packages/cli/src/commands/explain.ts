@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { maskId } from '@nano-access/linter';
-import { readCatalogFor, readPolicy, writeError } from '../load';
+import { readPolicyFor } from '../load';
 import { formatExplanation } from '../describe';
 
 interface ExplainOptions {
@@ -28,13 +28,8 @@ export function registerExplain(program: Command, io: CliIO, result: CommandResu
 }
 
 async function runExplain(options: ExplainOptions, io: CliIO): Promise<number> {
-  const catalog = await readCatalogFor(options.catalog, options.permission, io);
-  if (!catalog.ok) {
-    writeError(io, catalog);
-    return ExitCode.usage;
-  }
   const permission = options.permission;
-  const policy = await readPolicy(options.config, catalog.value, io);
+  const policy = await readPolicyFor(options, io);
   if (!policy) return ExitCode.usage;
 
   const explanation = policy.explain(options.user, permission);
