@@ -3,6 +3,9 @@ import { PolicyStore, PolicyStoreError } from '@nano-access/reloader';
 import type { CliIO } from './io';
 import { writeDiagnostics, writeError } from './load';
 
+/** The access file of a data directory. */
+export const ACCESS_FILE = 'config-access.toml';
+
 /**
  * Opens the hot-reloaded store of a long-running command. A file with errors
  * (or one that cannot be read) is written to stderr as diagnostics and

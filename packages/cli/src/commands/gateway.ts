@@ -16,13 +16,12 @@ import {
 import { createLogger, type PolicyStore } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { writeDiagnostics, writeError } from '../load';
-import { openPolicyStore } from '../open-store';
+import { ACCESS_FILE, openPolicyStore } from '../open-store';
 
 interface GatewayCommandOptions {
   data: string;
 }
 
-const ACCESS_FILE = 'config-access.toml';
 /** The account of the node's own documentation, for examples when no ledger is at hand. */
 const DOCUMENTED_ACCOUNT = 'nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3';
 

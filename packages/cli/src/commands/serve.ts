@@ -6,14 +6,11 @@ import { createLogger } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { startServeGateway } from './gateway';
 import { writeDiagnostics, writeError } from '../load';
-import { openPolicyStore } from '../open-store';
+import { ACCESS_FILE, openPolicyStore } from '../open-store';
 
 interface ServeOptions {
   data: string;
 }
-
-/** The access file of a data directory. */
-export const ACCESS_FILE = 'config-access.toml';
 
 /**
  * `nano-access serve --data DIR`: the IPC server of config-node.toml and the
