@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { Backend, BackendReply, BlockStateJson } from '../../backend';
+import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { canonicalAccount, isValidAccount, lookupKey } from '../../crypto/nano-address';
 import { ErrorCode, ErrorMessage, LegacyError, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { type BlockRecord, Ledger, type LedgerData } from './ledger';
-import { isHash, parseStateBlock } from './state-block';
+import { isHash, parseStateBlock, toBlockStateJson } from './state-block';
 import { Wallets } from './wallets';
 
 export type EmbeddedBackendOptions = ({ ledgerPath: string } | { ledger: LedgerData }) & {
@@ -260,18 +260,7 @@ export class EmbeddedBackend implements Backend {
     const result = this.ledger.process(parsed.block, parsed.hash, subtype);
     if (!result.ok) return error(result.error);
     const record = result.record;
-    const block: BlockStateJson = {
-      hash: record.hash,
-      account: record.contents.account,
-      previous: record.contents.previous,
-      representative: record.contents.representative,
-      balance: record.contents.balance,
-      link: record.contents.link,
-      link_as_account: record.contents.link_as_account,
-      signature: record.contents.signature,
-      work: record.contents.work,
-      subtype: record.subtype === 'open' ? 'receive' : record.subtype,
-    };
+    const block = toBlockStateJson(record.contents, record.hash, record.subtype === 'open' ? 'receive' : record.subtype);
     this.events.emit({
       type: 'confirmation',
       confirmation: { account: record.contents.account, amount: record.amount.toString(), hash: record.hash, confirmationType: 'active_quorum', block },

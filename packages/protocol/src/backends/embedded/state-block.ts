@@ -1,3 +1,4 @@
+import type { BlockStateJson } from '../../backend';
 import { blake2b } from '../../crypto/blake2b';
 import { decodeAccount, encodeAccount } from '../../crypto/nano-address';
 
@@ -107,4 +108,10 @@ export function parseStateBlock(input: unknown): ParsedBlock {
     work: b.work.toLowerCase(),
   };
   return { ok: true, block, hash: stateBlockHash(block) };
+}
+
+/** A state block in the shape events carry (nanoapi.fbs BlockState): its fields, hash and subtype, no `type`. */
+export function toBlockStateJson(block: StateBlock, hash: string, subtype: BlockStateJson['subtype']): BlockStateJson {
+  const { type: _type, ...fields } = block;
+  return { hash, ...fields, subtype };
 }

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { BlockStateJson, ConfirmedBlock } from '../../backend';
+import { decodeAccount, encodeAccount } from '../../crypto/nano-address';
 import { ProtocolError } from '../../errors';
+import { isHash, isRaw, parseStateBlock, toBlockStateJson } from '../embedded/state-block';
 
 /**
  * Confirmations from a real node, for TopicConfirmation subscribers of the node-rpc backend.
@@ -147,58 +149,42 @@ export class NodeConfirmationFeed {
   }
 }
 
-const HASH = /^[0-9A-Fa-f]{64}$/;
-const SIGNATURE = /^[0-9A-Fa-f]{128}$/;
-const WORK = /^[0-9A-Fa-f]{16}$/;
-const ACCOUNT = /^(nano|xrb)_[13][13456789abcdefghijkmnopqrstuwxyz]{59}$/;
-const DECIMAL = /^\d{1,39}$/;
-const CONFIRMATION_TYPES = new Set<ConfirmedBlock['confirmationType']>(['active_quorum', 'active_confirmation_height', 'inactive']);
-const SUBTYPES = new Set<BlockStateJson['subtype']>(['send', 'receive', 'change', 'epoch']);
+const CONFIRMATION_TYPES = new Set<string>(['active_quorum', 'active_confirmation_height', 'inactive']);
+const SUBTYPES = new Set<string>(['send', 'receive', 'change', 'epoch']);
 
 /**
  * One node WebSocket `confirmation` message body as a ConfirmedBlock, or null when it is not one.
- * Every field is checked for its shape: what reaches subscribers is what the node's own API
- * would send, never whatever arrived.
+ * The block goes through the same state-block parser as a `process` request (accounts with their
+ * checksums, hex fields, balance range), and its computed hash must be the hash the message
+ * names: what reaches subscribers is what the node's own API would send, never whatever arrived.
  */
 export function confirmationFromNode(message: unknown): ConfirmedBlock | null {
   if (!isObject(message) || !isObject(message.block)) return null;
-  const { account, amount, hash, confirmation_type: type, block } = message;
-  if (!matches(account, ACCOUNT) || !matches(amount, DECIMAL) || !matches(hash, HASH)) return null;
-  if (typeof type !== 'string' || !CONFIRMATION_TYPES.has(type as ConfirmedBlock['confirmationType'])) return null;
-  const state = stateBlockFromNode(block, hash);
-  if (!state) return null;
-  const confirmed: ConfirmedBlock = { account, amount, hash: hash.toUpperCase(), confirmationType: type as ConfirmedBlock['confirmationType'], block: state };
+  const { amount, hash, confirmation_type: type, block } = message;
+  const subtype = block.subtype;
+  const account = decodeAccount(message.account);
+  if (account === null || !isRaw(amount) || !isHash(hash)) return null;
+  if (typeof type !== 'string' || !CONFIRMATION_TYPES.has(type)) return null;
+  if (typeof subtype !== 'string' || !SUBTYPES.has(subtype)) return null;
+  const parsed = parseStateBlock(block);
+  if (!parsed.ok || parsed.hash !== hash.toUpperCase()) return null;
+  const confirmed: ConfirmedBlock = {
+    account: encodeAccount(account),
+    amount,
+    hash: parsed.hash,
+    confirmationType: type as ConfirmedBlock['confirmationType'],
+    block: toBlockStateJson(parsed.block, parsed.hash, subtype as BlockStateJson['subtype']),
+  };
   const election = electionInfoFromNode(message.election_info);
   if (election) confirmed.electionInfo = election;
   return confirmed;
-}
-
-function stateBlockFromNode(block: Record<string, unknown>, hash: string): BlockStateJson | null {
-  if (block.type !== 'state') return null; // legacy block types have no BlockState form
-  const { account, previous, representative, balance, link, link_as_account: linkAccount, signature, work, subtype } = block;
-  if (!matches(account, ACCOUNT) || !matches(representative, ACCOUNT) || !matches(linkAccount, ACCOUNT)) return null;
-  if (!matches(previous, HASH) || !matches(link, HASH) || !matches(balance, DECIMAL)) return null;
-  if (!matches(signature, SIGNATURE) || !matches(work, WORK)) return null;
-  if (typeof subtype !== 'string' || !SUBTYPES.has(subtype as BlockStateJson['subtype'])) return null;
-  return {
-    hash: hash.toUpperCase(),
-    account,
-    previous: previous.toUpperCase(),
-    representative,
-    balance,
-    link: link.toUpperCase(),
-    link_as_account: linkAccount,
-    signature: signature.toUpperCase(),
-    work: work.toLowerCase(),
-    subtype: subtype as BlockStateJson['subtype'],
-  };
 }
 
 /** The node sends election numbers as decimal strings; `blocks` and `voters` are our block_count and voter_count. */
 function electionInfoFromNode(info: unknown): ConfirmedBlock['electionInfo'] | undefined {
   if (!isObject(info)) return undefined;
   const numbers = [info.duration, info.time, info.request_count, info.blocks, info.voters].map(toCount);
-  if (numbers.some((n) => n === null) || !matches(info.tally, DECIMAL)) return undefined;
+  if (numbers.some((n) => n === null) || !isRaw(info.tally)) return undefined;
   const [duration, time, requestCount, blockCount, voterCount] = numbers as number[];
   return { duration, time, tally: info.tally, request_count: requestCount, block_count: blockCount, voter_count: voterCount };
 }
@@ -207,10 +193,6 @@ function toCount(value: unknown): number | null {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{1,15}$/.test(text)) return null;
   return Number(text);
-}
-
-function matches(value: unknown, pattern: RegExp): value is string {
-  return typeof value === 'string' && pattern.test(value);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
