@@ -14,7 +14,7 @@ interface CatalogData {
   permissions: Array<{ name: string; description: string; implies: string[] }>;
   defaults: string[];
   messages: Record<string, string | null>;
-  actions?: Record<string, { permission: string; control: boolean; note?: string }>;
+  actions?: Record<string, { permission: string; control: boolean; controlArguments?: Record<string, { off: Array<string | number | boolean> }>; note?: string }>;
 }
 
 const repoRoot = resolve(__dirname, '..');
@@ -27,6 +27,17 @@ function code(text: string): string {
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
+}
+
+function jsonValue(value: string | number | boolean): string {
+  return code(JSON.stringify(value));
+}
+
+/** "yes", or the arguments that make the action need control and the values they are off at. */
+function controlCell(entry: { control: boolean; controlArguments?: Record<string, { off: Array<string | number | boolean> }> }): string {
+  if (entry.control) return 'yes';
+  const widening = Object.entries(entry.controlArguments ?? {});
+  return cell(widening.map(([name, argument]) => `when ${code(name)} is present and not one of ${argument.off.map(jsonValue).join(', ')}`).join('; '));
 }
 
 /** The page, from the catalog data alone. */
@@ -84,10 +95,13 @@ export function renderCatalogDoc(catalog: CatalogData): string {
     'Action `X` requires `api_X`, implied by the group permission shown (and by `unrestricted`).',
     '"control" actions are refused unless the transport allows them (IPC encoding 2 with',
     '`allow_unsafe`, or the gateway with `enable_control`); the caller still needs the permission.',
+    'An action whose control cell names an argument needs control when that argument is present',
+    'and is not exactly (same JSON type and value) one of the values listed: anything not plainly',
+    'off needs control (the `controlArguments` of the catalog data).',
     '',
     '| action | permission | implied by | control | note |',
     '|---|---|---|---|---|',
-    ...actionEntries.map(([action, entry]) => `| ${code(action)} | ${code(entry.permission)} | ${(impliedBy.get(entry.permission) ?? []).map(code).join(', ')} | ${entry.control ? 'yes' : ''} | ${cell(entry.note ?? '')} |`),
+    ...actionEntries.map(([action, entry]) => `| ${code(action)} | ${code(entry.permission)} | ${(impliedBy.get(entry.permission) ?? []).map(code).join(', ')} | ${controlCell(entry)} | ${cell(entry.note ?? '')} |`),
     '',
   ];
   return lines.join('\n');

@@ -18,11 +18,32 @@ interface Permission {
   description: string;
   implies: string[];
 }
+interface ControlArgument {
+  off: Array<string | number | boolean>;
+}
 interface Action {
   permission: string;
   control: boolean;
+  controlArguments?: Record<string, ControlArgument>;
   note?: string;
 }
+
+/**
+ * The values a boolean flag is off at: the only ones. The node reads a flag with a lenient
+ * parser ("01", "+1", " 1", 1 are all true to it), so the gate reads it the other way round:
+ * whatever is not plainly off needs control.
+ */
+const FLAG_OFF: ControlArgument = { off: [false, 'false', 0, '0'] };
+
+/**
+ * Arguments that make an otherwise ordinary action need control (LEGACY-ACTIONS.md's notes
+ * "force=true needs control", "type=objects needs control"), as data the gate reads. `stats`
+ * `type` is off only at the types that are not `objects`; any other value needs control.
+ */
+const controlArguments: Record<string, Record<string, ControlArgument>> = {
+  process: { force: FLAG_OFF },
+  stats: { type: { off: ['counters', 'detailed', 'samples', 'database'] } },
+};
 
 /** The permissions of ACCESS.md §2 and the resource (group) permissions of LEGACY-ACTIONS.md. */
 const basePermissions: Array<{ name: string; description: string; implies: string[] }> = [
@@ -96,7 +117,11 @@ function buildCatalog(markdown: string): { catalog: object; names: string[] } {
       byName.set(permission, created);
       actionPermissions.push(created);
     }
-    actions[row.action] = { permission, control: row.control, ...(row.note ? { note: row.note } : {}) };
+    const widening = controlArguments[row.action];
+    actions[row.action] = { permission, control: row.control, ...(widening ? { controlArguments: widening } : {}), ...(row.note ? { note: row.note } : {}) };
+  }
+  for (const action of Object.keys(controlArguments)) {
+    if (!(action in actions)) throw new Error(`controlArguments names ${action}, which LEGACY-ACTIONS.md does not list`);
   }
   for (const base of basePermissions) byName.get(base.name)!.implies.sort();
 

@@ -231,7 +231,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const session = nextSession();
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleMessage(name, parsed, { credentials: headers.apiKey, correlationId, session, transport: 'http' });
+      response = await deps.dispatcher.handleMessage(name, parsed, { credentials: headers.apiKey, correlationId, session, transport: 'http', controlAllowed: config.enableControl });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {
@@ -263,7 +263,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const session = nextSession();
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http' });
+      response = await deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http', controlAllowed: config.enableControl });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {

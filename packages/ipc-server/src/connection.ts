@@ -336,7 +336,9 @@ export class IpcConnection implements Session {
         }
         case 3: {
           this.eventEncoding = 3;
-          dispatcher.handleFlatbuffers(frame.payload, { transport: 'ipc', session: this }).then(this.onFlatbuffers, this.onEnvelopeFailure);
+          dispatcher
+            .handleFlatbuffers(frame.payload, { transport: 'ipc', session: this, controlAllowed: this.options.allowUnsafe })
+            .then(this.onFlatbuffers, this.onEnvelopeFailure);
           return null;
         }
         case 4: {
@@ -350,6 +352,7 @@ export class IpcConnection implements Session {
             .handleEnvelope(envelope.value, {
               transport: 'ipc',
               session: this,
+              controlAllowed: this.options.allowUnsafe,
               credentials: typeof fields.credentials === 'string' ? fields.credentials : undefined,
               correlationId: typeof fields.correlation_id === 'string' ? fields.correlation_id : undefined,
             })

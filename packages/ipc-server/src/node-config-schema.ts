@@ -26,6 +26,7 @@ export const nodeConfigSchema = {
             // Extensions: limits.
             max_frame_bytes: { type: 'integer', minimum: 1, maximum: 4294967295 },
             max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
+            max_services_per_connection: { type: 'integer', minimum: 1, maximum: 1000000 },
             local: {
               type: 'object',
               additionalProperties: false,

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
+import { DEFAULT_MAX_SERVICES_PER_SESSION } from '@nano-access/protocol';
 import { nodeConfigSchema } from './node-config-schema';
 
 /** The unix domain socket transport ([node.ipc.local]). */
@@ -46,6 +47,8 @@ export interface NodeConfig {
     tcp: TcpTransportConfig;
     maxFrameBytes: number;
     maxConnections: number;
+    /** The most service names one connection may hold with ServiceRegister. */
+    maxServicesPerConnection: number;
   };
   backend: BackendConfig;
 }
@@ -60,6 +63,7 @@ export const nodeConfigDefaults = {
   port: 7077,
   maxFrameBytes: 1048576,
   maxConnections: 1024,
+  maxServicesPerConnection: DEFAULT_MAX_SERVICES_PER_SESSION,
   ledger: 'ledger.json',
   rpcTimeout: 10,
 } as const;
@@ -119,6 +123,7 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
       },
       maxFrameBytes: pick(ipc, 'max_frame_bytes', nodeConfigDefaults.maxFrameBytes),
       maxConnections: pick(ipc, 'max_connections', nodeConfigDefaults.maxConnections),
+      maxServicesPerConnection: pick(ipc, 'max_services_per_connection', nodeConfigDefaults.maxServicesPerConnection),
     },
     backend:
       backendType === 'node-rpc'

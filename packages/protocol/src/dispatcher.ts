@@ -2,19 +2,38 @@ import type { Logger } from 'pino';
 import type { Credentials, Policy, PolicySource } from '@nano-access/resolver';
 import type { Backend, BackendEvent } from './backend';
 import { isValidAccount } from './crypto/nano-address';
+import { mayStopTheNode, stopsTheNode } from './control-gate';
 import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
 import { dispatchLegacy } from './legacy';
 import { isRequestType, type RequestType } from './messages';
 import { type DispatcherMetrics, RequestCounters } from './metrics';
-import { type ConfirmationOptions, SubscriptionRegistry } from './subscriptions';
+import { type ConfirmationOptions, DEFAULT_MAX_SERVICES_PER_SESSION, type HeldTopic, SubscriptionRegistry } from './subscriptions';
 import type { JsonObject, LegacyContext, LegacyResult, MessageOutcome, RequestContext, ResponseEnvelope, Session } from './types';
 import { validateMessage, validateRequestEnvelope } from './validate';
 
 export interface DispatcherOptions {
+  /**
+   * The active policy, read on every request. A source that announces a new policy (the
+   * reloader's PolicyStore emits 'reloaded') has every live subscription re-checked at once;
+   * any other is re-checked before the next event goes out.
+   */
   policy: PolicySource;
   backend: Backend;
   logger?: Logger;
+  /** The most service names one session may hold (ServiceRegister); default 16. */
+  maxServicesPerSession?: number;
+}
+
+/** A policy source that says when its policy changed (PolicyStore does). */
+interface AnnouncingPolicySource extends PolicySource {
+  on(event: 'reloaded', listener: () => void): unknown;
+  off(event: 'reloaded', listener: () => void): unknown;
+}
+
+function announcesReloads(source: PolicySource): source is AnnouncingPolicySource {
+  const candidate = source as Partial<AnnouncingPolicySource>;
+  return typeof candidate.on === 'function' && typeof candidate.off === 'function';
 }
 
 /** A response now, or once the backend has answered (only backend calls are asynchronous). */
@@ -38,18 +57,33 @@ export class Dispatcher {
   private readonly subscriptions: SubscriptionRegistry;
   private readonly unsubscribeBackend: () => void;
   private readonly stopListeners = new Set<(reason: string) => void>();
+  private readonly maxServicesPerSession: number;
+  /** The policy the live subscriptions were last checked against. */
+  private checkedPolicy: Policy;
+  private readonly unsubscribePolicy: () => void;
 
   constructor(options: DispatcherOptions) {
     this.policySource = options.policy;
     this.backend = options.backend;
     this.logger = options.logger;
+    this.maxServicesPerSession = options.maxServicesPerSession ?? DEFAULT_MAX_SERVICES_PER_SESSION;
     this.subscriptions = new SubscriptionRegistry(
       (session, error) => {
         this.logger?.warn({ session: session.id, err: error }, 'dropping a session whose push failed');
       },
       (account) => this.backend.isLocalAccount?.(account) ?? false,
+      this.maxServicesPerSession,
     );
+    this.checkedPolicy = this.policySource.current;
     this.unsubscribeBackend = this.backend.subscribe((event) => this.onBackendEvent(event));
+    const source = this.policySource;
+    if (announcesReloads(source)) {
+      const onReloaded = (): void => this.recheckSubscriptions();
+      source.on('reloaded', onReloaded);
+      this.unsubscribePolicy = () => void source.off('reloaded', onReloaded);
+    } else {
+      this.unsubscribePolicy = () => undefined;
+    }
   }
 
   /** Encoding 4 and gateway POST /api/v2: a parsed JSON envelope (validated here). Never rejects. */
@@ -134,10 +168,32 @@ export class Dispatcher {
     return this.counters.prometheus(prefix);
   }
 
-  /** Stop listening to the backend (the backend itself is closed by its owner). */
+  /**
+   * Re-checks every live subscription and registration against the active policy, dropping (and
+   * telling) those whose credentials lost the permission. Runs on each announced reload, and
+   * before any event goes out under a policy not yet checked. Never throws.
+   */
+  recheckSubscriptions(): void {
+    const policy = this.policySource.current;
+    this.checkedPolicy = policy;
+    try {
+      const dropped = this.subscriptions.recheck((topic: HeldTopic, credentials) => authorizeMessage(policy, topic, credentials));
+      if (dropped > 0) this.logger?.info({ dropped }, 'subscriptions revoked by a policy change');
+    } catch (error) {
+      this.logger?.error({ err: error }, 're-checking subscriptions failed');
+    }
+  }
+
+  /** Stop listening to the backend and the policy source (the backend itself is closed by its owner). */
   close(): void {
     this.unsubscribeBackend();
+    this.unsubscribePolicy();
     this.stopListeners.clear();
+  }
+
+  /** Events go out only to subscriptions checked against the active policy. */
+  private beforeEvents(): void {
+    if (this.policySource.current !== this.checkedPolicy) this.recheckSubscriptions();
   }
 
   // --- internals -----------------------------------------------------------------
@@ -180,9 +236,12 @@ export class Dispatcher {
         return this.count(type, 'invalid', errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId));
       }
     }
-    // 2. Authorize, before any handler runs.
-    if (!authorizeMessage(this.policySource.current, type, credentials)) {
-      this.logger?.debug({ messageType: type, transport: ctx.transport }, 'message denied');
+    // 2. Authorize, before any handler runs. Stopping the node also needs the stop action's
+    //    permission and control, as the `stop` action does.
+    const policy = this.policySource.current;
+    const stopsNode = stopsTheNode(type, message);
+    if (!authorizeMessage(policy, type, credentials) || (stopsNode && !mayStopTheNode(policy, credentials, ctx.controlAllowed === true))) {
+      this.logger?.debug({ messageType: type, transport: ctx.transport, stopsNode }, 'message denied');
       return this.count(type, 'denied', errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
     }
     // 3. Handle.
@@ -191,7 +250,7 @@ export class Dispatcher {
       case 'TopicServiceStop':
       case 'TopicConfirmation':
       case 'ServiceStop':
-        return this.subscriptionMessage(type, message, correlationId, ctx.session);
+        return this.subscriptionMessage(type, message, correlationId, ctx.session, credentials, stopsNode);
       default:
         return this.backendMessage(type, message, correlationId);
     }
@@ -217,34 +276,51 @@ export class Dispatcher {
     }
   }
 
-  private subscriptionMessage(type: RequestType, message: JsonObject, correlationId: string | undefined, session: Session | undefined): ResponseEnvelope {
+  private subscriptionMessage(
+    type: RequestType,
+    message: JsonObject,
+    correlationId: string | undefined,
+    session: Session | undefined,
+    credentials: Credentials,
+    stopsNode: boolean,
+  ): ResponseEnvelope {
     if (type === 'ServiceStop') {
-      const name = message.service_name as string;
       // As the reference node: stopping the service "node" stops the node (here: the server).
-      if (name === 'node') this.backend.requestStop('ServiceStop node');
-      else this.counters.eventsPushed += this.subscriptions.stopService(name);
+      if (stopsNode) this.backend.requestStop('ServiceStop node');
+      else {
+        this.beforeEvents();
+        this.counters.eventsPushed += this.subscriptions.stopService(message.service_name as string);
+      }
       return this.count(type, 'ok', makeEnvelope('Success', {}, correlationId));
     }
     if (session === undefined) {
       return this.count(type, 'error', errorEnvelope(ErrorCode.generic, ErrorMessage.sessionRequired, correlationId));
     }
+    // A subscription made now is checked against the policy it was authorized by; older ones first catch up with it.
+    this.beforeEvents();
     switch (type) {
-      case 'ServiceRegister':
-        this.subscriptions.registerService(session, message.service_name as string);
+      case 'ServiceRegister': {
+        const outcome = this.subscriptions.registerService(session, message.service_name as string, credentials, correlationId);
+        if (outcome === 'limit') {
+          const text = `${ErrorMessage.tooManyServices} (${this.maxServicesPerSession})`;
+          return this.count(type, 'error', errorEnvelope(ErrorCode.generic, text, correlationId));
+        }
         return this.count(type, 'ok', makeEnvelope('Success', {}, correlationId));
+      }
       case 'TopicServiceStop': {
-        const ok = this.subscriptions.topicServiceStop(session, message.unsubscribe === true, correlationId);
+        const ok = this.subscriptions.topicServiceStop(session, message.unsubscribe === true, correlationId, credentials);
         if (!ok) return this.count(type, 'error', errorEnvelope(ErrorCode.generic, ErrorMessage.serviceNotRegistered, correlationId));
         return this.count(type, 'ok', makeEnvelope('EventAck', {}, correlationId));
       }
       default:
-        this.subscriptions.topicConfirmation(session, message.unsubscribe === true, message.options as ConfirmationOptions | undefined, correlationId);
+        this.subscriptions.topicConfirmation(session, message.unsubscribe === true, message.options as ConfirmationOptions | undefined, correlationId, credentials);
         return this.count(type, 'ok', makeEnvelope('EventAck', {}, correlationId));
     }
   }
 
   private onBackendEvent(event: BackendEvent): void {
     if (event.type === 'confirmation') {
+      this.beforeEvents();
       this.counters.eventsPushed += this.subscriptions.publishConfirmation(event.confirmation);
       return;
     }

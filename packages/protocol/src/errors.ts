@@ -28,6 +28,7 @@ export const ErrorMessage = {
   invalidFormatPrefix: 'Invalid message format: ',
   sessionRequired: 'Subscriptions need a session (a persistent connection)',
   serviceNotRegistered: 'Service not registered on this session',
+  tooManyServices: 'Too many services registered on this session: max_services_per_connection',
   internal: 'Internal error',
 } as const;
 

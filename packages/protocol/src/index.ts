@@ -3,6 +3,8 @@
 
 export type { JsonObject, LegacyContext, LegacyOutcome, LegacyResult, MessageOutcome, RequestContext, RequestEnvelope, ResponseEnvelope, Session } from './types';
 export { Dispatcher, type DispatcherOptions } from './dispatcher';
+export { actionNeedsControl, isControlArgumentOff, mayStopTheNode, NODE_SERVICE_NAME, stopsTheNode } from './control-gate';
+export { DEFAULT_MAX_SERVICES_PER_SESSION } from './subscriptions';
 export type { DispatcherMetrics, RequestCount } from './metrics';
 export type { Backend, BackendEvent, BackendReply, BlockStateJson, ConfirmedBlock } from './backend';
 export { createEmbeddedBackend, EmbeddedBackend, type EmbeddedBackendOptions } from './backends/embedded/embedded-backend';

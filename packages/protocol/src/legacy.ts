@@ -1,5 +1,6 @@
 import type { Policy } from '@nano-access/resolver';
 import type { Backend } from './backend';
+import { actionNeedsControl } from './control-gate';
 import { LegacyError } from './errors';
 import type { JsonObject, LegacyContext, LegacyResult } from './types';
 
@@ -8,22 +9,6 @@ export interface LegacyDispatch {
   /** The action name (for counters) when the catalog knows it. */
   action: string;
   known: boolean;
-}
-
-/** The node's RPC reads booleans both as JSON booleans and as the strings "true" / "false". */
-function truthy(value: unknown): boolean {
-  return value === true || value === 'true' || value === '1';
-}
-
-/**
- * Per-action rules of LEGACY-ACTIONS.md that depend on the arguments: `process`
- * with `force=true` and `stats` with `type=objects` need control (unsafe) even
- * though the actions themselves do not.
- */
-function needsControl(action: string, request: JsonObject): boolean {
-  if (action === 'process') return truthy(request.force);
-  if (action === 'stats') return request.type === 'objects';
-  return false;
 }
 
 function fail(outcome: LegacyResult['outcome'], error: string): LegacyResult {
@@ -45,7 +30,7 @@ export async function dispatchLegacy(request: unknown, ctx: LegacyContext, polic
   }
   const entry = policy.action(action);
   if (entry === undefined) return { result: fail('unknown', LegacyError.unknownCommand), action, known: false };
-  if ((entry.control || needsControl(action, body)) && !ctx.unsafeAllowed) {
+  if (ctx.unsafeAllowed !== true && actionNeedsControl(entry, body)) {
     return { result: fail('unsafe', LegacyError.unsafe), action, known: true };
   }
   if (ctx.authorize) {

@@ -1,12 +1,18 @@
+import type { Credentials } from '@nano-access/resolver';
 import type { ConfirmedBlock } from './backend';
 import { canonicalAccount } from './crypto/nano-address';
-import { makeEnvelope } from './errors';
+import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
 import type { JsonObject, ResponseEnvelope, Session } from './types';
 
 type ConfirmationFilter = 'all' | 'active' | 'active_quorum' | 'active_confirmation_height' | 'inactive';
 
-interface ConfirmationSubscription {
+/** What a session asked for, and with which credentials: re-checked against each new policy. */
+interface Held {
   correlationId?: string;
+  credentials: Credentials;
+}
+
+interface ConfirmationSubscription extends Held {
   filter: ConfirmationFilter;
   /** Canonical nano_ addresses asked for; with allLocalAccounts false and no accounts, every account matches. */
   accounts: Set<string> | null;
@@ -17,10 +23,20 @@ interface ConfirmationSubscription {
 
 interface SessionState {
   session: Session;
-  services: Set<string>;
-  serviceStop: { correlationId?: string } | null;
+  /** Registered service name → the registration (its credentials). */
+  services: Map<string, Held>;
+  serviceStop: Held | null;
   confirmation: ConfirmationSubscription | null;
 }
+
+/** The messages whose permission what a session holds depends on. */
+export type HeldTopic = 'ServiceRegister' | 'TopicServiceStop' | 'TopicConfirmation';
+
+/** The answer of registerService: done, or refused because the session holds the most names it may. */
+export type RegisterOutcome = 'registered' | 'limit';
+
+/** Default of the most service names one session may hold (config-node.toml `[node.ipc] max_services_per_connection`). */
+export const DEFAULT_MAX_SERVICES_PER_SESSION = 16;
 
 /** Options of TopicConfirmation, after schema validation. */
 export interface ConfirmationOptions {
@@ -43,37 +59,51 @@ export class SubscriptionRegistry {
   private confirmationSubscribers = 0;
   private readonly onPushError: (session: Session, error: unknown) => void;
   private readonly isLocalAccount: (account: string) => boolean;
+  private readonly maxServicesPerSession: number;
 
-  constructor(onPushError: (session: Session, error: unknown) => void = () => {}, isLocalAccount: (account: string) => boolean = () => false) {
+  constructor(
+    onPushError: (session: Session, error: unknown) => void = () => {},
+    isLocalAccount: (account: string) => boolean = () => false,
+    maxServicesPerSession: number = DEFAULT_MAX_SERVICES_PER_SESSION,
+  ) {
     this.onPushError = onPushError;
     this.isLocalAccount = isLocalAccount;
+    this.maxServicesPerSession = maxServicesPerSession;
   }
 
   private state(session: Session): SessionState {
     let state = this.sessions.get(session.id);
     if (state === undefined) {
-      state = { session, services: new Set(), serviceStop: null, confirmation: null };
+      state = { session, services: new Map(), serviceStop: null, confirmation: null };
       this.sessions.set(session.id, state);
     }
     return state;
   }
 
-  registerService(session: Session, serviceName: string): void {
-    this.state(session).services.add(serviceName);
+  /**
+   * Registers a service name on the session, with the credentials that asked. A name the session
+   * already holds is registered again (with these credentials); a new one past the session's
+   * budget is refused ('limit') and nothing changes.
+   */
+  registerService(session: Session, serviceName: string, credentials?: Credentials, correlationId?: string): RegisterOutcome {
+    const existing = this.sessions.get(session.id);
+    if (!existing?.services.has(serviceName) && (existing?.services.size ?? 0) >= this.maxServicesPerSession) return 'limit';
+    this.state(session).services.set(serviceName, held(credentials, correlationId));
     let ids = this.services.get(serviceName);
     if (ids === undefined) this.services.set(serviceName, (ids = new Set()));
     ids.add(session.id);
+    return 'registered';
   }
 
   /** Subscribe (or unsubscribe) to EventServiceStop. False when the session registered no service. */
-  topicServiceStop(session: Session, unsubscribe: boolean, correlationId?: string): boolean {
+  topicServiceStop(session: Session, unsubscribe: boolean, correlationId?: string, credentials?: Credentials): boolean {
     const state = this.sessions.get(session.id);
     if (unsubscribe) {
       if (state !== undefined) state.serviceStop = null;
       return true;
     }
     if (state === undefined || state.services.size === 0) return false;
-    state.serviceStop = correlationId === undefined ? {} : { correlationId };
+    state.serviceStop = held(credentials, correlationId);
     return true;
   }
 
@@ -90,7 +120,7 @@ export class SubscriptionRegistry {
     return delivered;
   }
 
-  topicConfirmation(session: Session, unsubscribe: boolean, options: ConfirmationOptions | undefined, correlationId?: string): void {
+  topicConfirmation(session: Session, unsubscribe: boolean, options: ConfirmationOptions | undefined, correlationId?: string, credentials?: Credentials): void {
     const state = unsubscribe ? this.sessions.get(session.id) : this.state(session);
     if (state === undefined) return;
     if (state.confirmation !== null) this.confirmationSubscribers--;
@@ -99,6 +129,7 @@ export class SubscriptionRegistry {
     const accounts = options?.accounts?.length ? new Set(options.accounts.map((a) => canonicalAccount(a) ?? a)) : null;
     state.confirmation = {
       correlationId,
+      credentials,
       filter: options?.confirmation_type_filter ?? 'all',
       accounts,
       allLocalAccounts: options?.all_local_accounts === true,
@@ -138,18 +169,53 @@ export class SubscriptionRegistry {
     return delivered;
   }
 
+  /**
+   * After a policy change: every subscription and registration whose credentials no longer hold
+   * its message's permission is dropped, and its session is told with one Error envelope (code 3)
+   * naming the topic, pushed as the events it replaces are, with their correlation id. The session
+   * itself stays. Returns how many were dropped.
+   */
+  recheck(mayHold: (topic: HeldTopic, credentials: Credentials) => boolean): number {
+    let dropped = 0;
+    for (const state of [...this.sessions.values()]) {
+      const revoked: ResponseEnvelope[] = [];
+      const confirmation = state.confirmation;
+      if (confirmation !== null && !mayHold('TopicConfirmation', confirmation.credentials)) {
+        state.confirmation = null;
+        this.confirmationSubscribers--;
+        revoked.push(revocation('TopicConfirmation', confirmation.correlationId));
+      }
+      const serviceStop = state.serviceStop;
+      if (serviceStop !== null && !mayHold('TopicServiceStop', serviceStop.credentials)) {
+        state.serviceStop = null;
+        revoked.push(revocation('TopicServiceStop', serviceStop.correlationId));
+      }
+      for (const [name, registration] of [...state.services]) {
+        if (mayHold('ServiceRegister', registration.credentials)) continue;
+        this.unregister(state, name);
+        revoked.push(revocation('ServiceRegister', registration.correlationId, name));
+      }
+      dropped += revoked.length;
+      for (const envelope of revoked) if (!this.push(state, envelope)) break;
+    }
+    return dropped;
+  }
+
   /** A connection closed: forget the session and all it registered. */
   closeSession(session: Session): void {
     const state = this.sessions.get(session.id);
     if (state === undefined) return;
     this.sessions.delete(session.id);
     if (state.confirmation !== null) this.confirmationSubscribers--;
-    for (const name of state.services) {
-      const ids = this.services.get(name);
-      if (ids === undefined) continue;
-      ids.delete(session.id);
-      if (ids.size === 0) this.services.delete(name);
-    }
+    for (const name of [...state.services.keys()]) this.unregister(state, name);
+  }
+
+  private unregister(state: SessionState, name: string): void {
+    state.services.delete(name);
+    const ids = this.services.get(name);
+    if (ids === undefined) return;
+    ids.delete(state.session.id);
+    if (ids.size === 0) this.services.delete(name);
   }
 
   /** Counts for metrics and tests. */
@@ -169,6 +235,16 @@ export class SubscriptionRegistry {
       return false;
     }
   }
+}
+
+function held(credentials: Credentials, correlationId: string | undefined): Held {
+  return correlationId === undefined ? { credentials } : { credentials, correlationId };
+}
+
+/** The one Error envelope that tells a session a subscription (or registration) of it was revoked. */
+function revocation(topic: HeldTopic, correlationId: string | undefined, serviceName?: string): ResponseEnvelope {
+  const what = serviceName === undefined ? topic : `${topic} "${serviceName}"`;
+  return errorEnvelope(ErrorCode.accessDenied, `${ErrorMessage.accessDenied}: ${what} revoked by a policy change`, correlationId);
 }
 
 function filterMatches(filter: ConfirmationFilter, type: ConfirmedBlock['confirmationType']): boolean {

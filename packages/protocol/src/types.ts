@@ -31,6 +31,11 @@ export interface RequestContext {
   correlationId?: string;
   session?: Session;
   transport: 'ipc' | 'http';
+  /**
+   * Control is allowed on this transport: the gateway's `enable_control`, the IPC transport's
+   * `allow_unsafe`. Absent is false. Stopping the node (ServiceStop "node") needs it.
+   */
+  controlAllowed?: boolean;
 }
 
 export interface LegacyContext {

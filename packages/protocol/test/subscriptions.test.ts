@@ -111,30 +111,32 @@ describe('services', () => {
     expect(dispatcher.metrics().subscriptions).toMatchObject({ sessions: 1, services: 1, serviceStopSubscribers: 0 });
   });
 
-  it('stops the server on ServiceStop "node", and not when denied', async () => {
+  it('stops the server on ServiceStop "node" only with api_stop and control, as the stop action', async () => {
     const { dispatcher } = makeDispatcher();
     const reasons: string[] = [];
     dispatcher.onStop((r) => reasons.push(r));
-    const denied = await dispatcher.handleEnvelope({ credentials: READER, message_type: 'ServiceStop', message: { service_name: 'node' } }, { transport: 'ipc' });
-    expect(denied.message).toEqual({ code: 3, message: 'Access denied' });
+    const stopNode = (credentials: string, controlAllowed?: boolean) =>
+      dispatcher.handleEnvelope({ credentials, message_type: 'ServiceStop', message: { service_name: 'node' } }, { transport: 'ipc', controlAllowed });
+    // READER lacks api_service_stop; SERVICE holds it but not api_stop; ADMIN holds both but needs control.
+    for (const [credentials, control] of [[READER, true], [SERVICE, false], [SERVICE, true], [ADMIN, false], [ADMIN, undefined]] as const) {
+      expect((await stopNode(credentials, control)).message).toEqual({ code: 3, message: 'Access denied' });
+    }
     expect(reasons).toEqual([]);
-    await dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'ServiceStop', message: { service_name: 'node' } }, { transport: 'ipc' });
+    expect(dispatcher.metrics().denials).toBe(5);
+    expect((await stopNode(ADMIN, true)).message_type).toBe('Success');
     expect(reasons).toEqual(['ServiceStop node']);
   });
-});
 
-describe('TopicConfirmation all_local_accounts', () => {
-  it('matches the accounts of local wallets, and nothing else', async () => {
+  it('still delivers ServiceStop for other names with the service permission alone, without control', async () => {
     const { dispatcher } = makeDispatcher();
-    const local = new RecordingSession('local');
-    await dispatcher.handleEnvelope({ credentials: ADMIN, message_type: 'TopicConfirmation', message: { options: { all_local_accounts: true } } }, { transport: 'ipc', session: local });
-    // Account 38 opens first while no wallet holds it: not local.
-    await confirmOpenBlock(dispatcher, 38);
-    expect(local.pushed).toHaveLength(0);
-    // Put account 37's key in a wallet: its confirmation is now local.
-    const { wallet } = (await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: true, authorize: false })).body as { wallet: string };
-    await dispatcher.handleLegacy({ action: 'wallet_add', wallet, key: Buffer.from(fixtureKey(37).priv).toString('hex') }, { unsafeAllowed: true, authorize: false });
-    const { account } = await confirmOpenBlock(dispatcher, 37);
-    expect(local.pushed.map((e) => e.message.account)).toEqual([account]);
+    const service = new RecordingSession('svc');
+    await dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'ServiceRegister', message: { service_name: 'Node' } }, { transport: 'ipc', session: service });
+    await dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'TopicServiceStop', message: {} }, { transport: 'ipc', session: service });
+    const reasons: string[] = [];
+    dispatcher.onStop((r) => reasons.push(r));
+    const res = await dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'ServiceStop', message: { service_name: 'Node' } }, { transport: 'ipc' });
+    expect(res.message_type).toBe('Success');
+    expect(service.pushed.map((e) => e.message_type)).toEqual(['EventServiceStop']);
+    expect(reasons).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ export type {
   Catalog,
   CatalogAction,
   CatalogPermission,
+  ControlArgument,
   CompileResult,
   Credentials,
   Deny,

@@ -8,12 +8,22 @@ export interface CatalogPermission {
   implies: string[];
 }
 
+/**
+ * An argument that widens a legacy action so that it needs control. It is off when absent or
+ * exactly equal (same JSON type and value) to one of `off`; any other value needs control.
+ */
+export interface ControlArgument {
+  readonly off: ReadonlyArray<string | number | boolean>;
+}
+
 /** A legacy RPC action (`{"action": …}`) and what it needs. */
 export interface CatalogAction {
   /** The permission the action requires. */
   permission: string;
   /** A control action: the gateway needs enable_control, IPC encoding 1 refuses it (unsafe). */
   control: boolean;
+  /** Arguments that make the action need control when they are not off (`process` `force`, `stats` `type`). */
+  controlArguments?: Readonly<Record<string, ControlArgument>>;
   note?: string;
 }
 

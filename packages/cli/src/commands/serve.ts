@@ -57,7 +57,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     }
     const backend = opened.backend;
     resources.push(() => backend.close());
-    const dispatcher = new Dispatcher({ policy: store, backend, logger });
+    const dispatcher = new Dispatcher({ policy: store, backend, logger, maxServicesPerSession: config.ipc.maxServicesPerConnection });
     resources.push(() => dispatcher.close());
 
     let servers: IpcServers;

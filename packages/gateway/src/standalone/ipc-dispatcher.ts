@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Dispatcher } from '@nano-access/protocol';
+import { Dispatcher, errorEnvelope, ErrorCode, ErrorMessage, stopsTheNode } from '@nano-access/protocol';
 import type {
   GatewayDispatcher,
   LegacyContext,
@@ -36,7 +36,8 @@ const SESSION_MESSAGES = new Set(['ServiceRegister', 'TopicConfirmation', 'Topic
  * The standalone gateway's dispatcher: dispatcher-shaped, forwarding over IPC.
  * - v2 (envelope or bare message): sent as an encoding-4 envelope that carries
  *   the caller's credentials, so the IPC server's Dispatcher validates and
- *   authorizes it (encoding 4 is authorized per message).
+ *   authorizes it (encoding 4 is authorized per message). ServiceStop "node"
+ *   is refused here first unless enable_control is on.
  * - legacy: encodings 1/2 carry no credentials (the IPC server trusts its
  *   transport), so the action is authorized here, by protocol's Dispatcher over
  *   the gateway's own PolicyStore, and forwarded only when allowed.
@@ -51,6 +52,10 @@ export class IpcDispatcher implements GatewayDispatcher {
   }
 
   handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    if (isObject(envelope) && this.refusesNodeStop(envelope.message_type, envelope.message)) {
+      const correlationId = typeof envelope.correlation_id === 'string' ? envelope.correlation_id : ctx.correlationId;
+      return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
+    }
     let forwarded = envelope;
     if (isObject(envelope)) {
       const extra: Record<string, unknown> = {};
@@ -63,6 +68,9 @@ export class IpcDispatcher implements GatewayDispatcher {
   }
 
   handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    if (this.refusesNodeStop(messageType, message)) {
+      return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, ctx.correlationId));
+    }
     const envelope: Record<string, unknown> = { message_type: messageType, message };
     if (typeof ctx.credentials === 'string') envelope.credentials = ctx.credentials;
     if (ctx.correlationId !== undefined) envelope.correlation_id = ctx.correlationId;
@@ -83,6 +91,14 @@ export class IpcDispatcher implements GatewayDispatcher {
 
   close(): void {
     this.legacyDispatcher.close();
+  }
+
+  /**
+   * Stopping the node needs this gateway's enable_control as well as what the IPC server checks
+   * (its transport's allow_unsafe, and api_stop for the caller): without it, refused here.
+   */
+  private refusesNodeStop(messageType: unknown, message: unknown): boolean {
+    return !this.options.enableControl && stopsTheNode(messageType, message);
   }
 
   private async forward(envelope: unknown, ownConnection: boolean): Promise<ResponseEnvelope> {

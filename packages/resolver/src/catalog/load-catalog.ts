@@ -86,7 +86,11 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
     if (!known(entry.permission)) {
       problems.push({ code: ResolverErrorCode.catalogUnknownActionPermission, path: `/actions/${escapePointer(action)}/permission`, message: `catalog: action ${action} requires unknown permission "${entry.permission}"` });
     }
-    actions![action] = Object.freeze({ ...entry, permission: internalized(entry.permission) });
+    // A copy, frozen below: the gate reads controlArguments, so the caller's JSON must not be able to change them later.
+    const controlArguments = entry.controlArguments === undefined
+      ? undefined
+      : Object.fromEntries(Object.entries(entry.controlArguments).map(([name, argument]) => [name, { off: [...argument.off] }]));
+    actions![action] = { ...entry, permission: internalized(entry.permission), ...(controlArguments ? { controlArguments } : {}) };
   }
   if (problems.length > 0) return { catalog: null, errors: problems };
 

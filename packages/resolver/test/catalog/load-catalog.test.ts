@@ -38,10 +38,18 @@ describe('loadCatalog', () => {
     ['a name with a comma', withChanges((c) => (c.permissions[1].name = 'a,b'))],
     ['a message mapped to a number', withChanges((c) => Object.assign(c.messages, { Bad: 3 }))],
     ['an action without control', withChanges((c) => Object.assign(c.actions!, { bad: { permission: 'read' } }))],
+    ['a control argument without off values', withChanges((c) => Object.assign(c.actions!, { bad: { permission: 'read', control: false, controlArguments: { force: { off: [] } } } }))],
+    ['a control argument off at an object', withChanges((c) => Object.assign(c.actions!, { bad: { permission: 'read', control: false, controlArguments: { force: { off: [{}] } } } }))],
   ])('refuses %s with NA_CATALOG_SCHEMA', (_label, json) => {
     const codes = codesOf(json);
     expect(codes.length).toBeGreaterThan(0);
     expect(new Set(codes)).toEqual(new Set(['NA_CATALOG_SCHEMA']));
+  });
+
+  it('keeps the control arguments of an action, frozen', () => {
+    const { catalog } = loadCatalog(withChanges((c) => Object.assign(c.actions!, { wide: { permission: 'read', control: false, controlArguments: { force: { off: [false, '0'] } } } })));
+    expect(catalog!.actions!.wide.controlArguments).toEqual({ force: { off: [false, '0'] } });
+    expect(Object.isFrozen(catalog!.actions!.wide.controlArguments!.force.off)).toBe(true);
   });
 
   it('refuses a duplicated permission name', () => {

@@ -5,6 +5,7 @@ import { canonicalAccount, isValidAccount, lookupKey } from '../../crypto/nano-a
 import { ErrorCode, ErrorMessage, LegacyError, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { type BlockRecord, Ledger, type LedgerData } from './ledger';
+import { nodeFlagValue } from './node-flag';
 import { isHash, parseStateBlock, toBlockStateJson } from './state-block';
 import { Wallets } from './wallets';
 
@@ -12,10 +13,6 @@ export type EmbeddedBackendOptions = ({ ledgerPath: string } | { ledger: LedgerD
   /** Seconds since the epoch; injectable for tests. */
   now?: () => number;
 };
-
-function truthy(value: unknown): boolean {
-  return value === true || value === 'true' || value === '1';
-}
 
 function error(message: string): JsonObject {
   return { error: message };
@@ -180,9 +177,9 @@ export class EmbeddedBackend implements Backend {
         confirmation_height: String(s.confirmationHeight),
         confirmation_height_frontier: s.confirmationHeightFrontier,
       };
-      if (truthy(request.representative)) out.representative = s.representative;
-      if (truthy(request.weight)) out.weight = this.ledger.weight(s.account).toString();
-      if (truthy(request.receivable) || truthy(request.pending)) {
+      if (nodeFlagValue(request.representative)) out.representative = s.representative;
+      if (nodeFlagValue(request.weight)) out.weight = this.ledger.weight(s.account).toString();
+      if (nodeFlagValue(request.receivable) || nodeFlagValue(request.pending)) {
         const total = this.ledger.receivable(s.account).total.toString();
         out.pending = total;
         out.receivable = total;
@@ -209,7 +206,7 @@ export class EmbeddedBackend implements Backend {
   private blockInfo(request: JsonObject): JsonObject {
     if (!isHash(request.hash)) return error('Bad hash number');
     const record = this.ledger.block(request.hash);
-    return record === undefined ? error('Block not found') : this.blockJson(record, truthy(request.json_block));
+    return record === undefined ? error('Block not found') : this.blockJson(record, nodeFlagValue(request.json_block));
   }
 
   private blocksInfo(request: JsonObject): JsonObject {
@@ -220,16 +217,16 @@ export class EmbeddedBackend implements Backend {
       if (!isHash(hash)) return error('Bad hash number');
       const record = this.ledger.block(hash);
       if (record === undefined) {
-        if (!truthy(request.include_not_found)) return error('Block not found');
+        if (!nodeFlagValue(request.include_not_found)) return error('Block not found');
         notFound.push(hash);
-      } else blocks[hash] = this.blockJson(record, truthy(request.json_block));
+      } else blocks[hash] = this.blockJson(record, nodeFlagValue(request.json_block));
     }
-    return truthy(request.include_not_found) ? { blocks, blocks_not_found: notFound } : { blocks };
+    return nodeFlagValue(request.include_not_found) ? { blocks, blocks_not_found: notFound } : { blocks };
   }
 
   private representatives(request: JsonObject): JsonObject {
     let entries = [...this.ledger.representatives()];
-    if (truthy(request.sorting)) entries.sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0));
+    if (nodeFlagValue(request.sorting)) entries.sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0));
     else entries.sort((a, b) => a[0].localeCompare(b[0]));
     if (request.count !== undefined) {
       const count = Number(request.count);
