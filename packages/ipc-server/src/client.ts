@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
-import { decodeFlatbuffersEnvelope, type ResponseEnvelope } from '@nano-access/protocol';
+import { decodeFlatbuffersEnvelope, isRevocationEnvelope, REVOCATION_SUFFIX, type ResponseEnvelope } from '@nano-access/protocol';
 import { ClientHandshake } from './access-check';
 import { readAccessSecret } from './access-secret';
 import { ByteQueue } from './byte-queue';
@@ -251,26 +251,32 @@ export class IpcClient extends EventEmitter {
 }
 
 const EVENT_MARKER = Buffer.from('"message_type":"Event', 'latin1');
+const REVOCATION_MARKER = Buffer.from(`${REVOCATION_SUFFIX}"`, 'latin1');
 
 /**
- * A pushed event envelope, or null for an answer. Events are the frames whose
- * message_type starts with "Event", except EventAck (the answer to a subscription).
+ * A pushed envelope, or null for an answer. Pushed are the events (message_type starting with
+ * "Event", except EventAck, the answer to a subscription) and the Error envelope that tells a
+ * subscriber a policy change revoked its subscription (isRevocationEnvelope).
  */
 function asEvent(frame: Buffer, flatbuffers: boolean): ResponseEnvelope | null {
   if (frame[0] !== 0x7b) {
     // Not JSON: a flatbuffers Envelope (answer or event) when encoding 3 is in use.
     if (!flatbuffers) return null;
     const decoded = decodeFlatbuffersEnvelope(frame);
-    return decoded.ok && isEventType(decoded.value.message_type) ? (decoded.value as unknown as ResponseEnvelope) : null;
+    return decoded.ok && isPushed(decoded.value) ? (decoded.value as unknown as ResponseEnvelope) : null;
   }
-  if (frame.indexOf(EVENT_MARKER) < 0) return null;
+  if (frame.indexOf(EVENT_MARKER) < 0 && frame.indexOf(REVOCATION_MARKER) < 0) return null;
   try {
     const value = JSON.parse(frame.toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && isEventType((value as ResponseEnvelope).message_type)) return value as ResponseEnvelope;
+    if (typeof value === 'object' && value !== null && isPushed(value as ResponseEnvelope)) return value as ResponseEnvelope;
   } catch {
     // Not JSON after all: an answer.
   }
   return null;
+}
+
+function isPushed(envelope: { message_type?: unknown; message?: unknown }): boolean {
+  return isEventType(envelope.message_type) || isRevocationEnvelope(envelope);
 }
 
 function isEventType(messageType: unknown): boolean {

@@ -26,6 +26,7 @@ describe('config-node.toml', () => {
         tcp: { enable: false, address: '127.0.0.1', port: 7077, ioTimeout: 15, allowUnsafe: false, accessCheck: false, accessFile: '' },
         maxFrameBytes: 1048576,
         maxConnections: 1024,
+        maxServicesPerConnection: 16,
       },
       backend: { type: 'embedded', ledger: path.join(temp.dir, 'ledger.json') },
     });
@@ -36,6 +37,7 @@ describe('config-node.toml', () => {
 [node.ipc]
 max_frame_bytes = 4096
 max_connections = 8
+max_services_per_connection = 4
 
 [node.ipc.local]
 enable = true
@@ -66,6 +68,7 @@ websocket = "ws://127.0.0.1:7078"
         tcp: { enable: true, address: '::1', port: 17077, ioTimeout: 3, allowUnsafe: false, accessCheck: true, accessFile: path.join(temp.dir, 'secret') },
         maxFrameBytes: 4096,
         maxConnections: 8,
+        maxServicesPerConnection: 4,
       },
       backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5, websocket: 'ws://127.0.0.1:7078' },
     });

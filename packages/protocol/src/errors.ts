@@ -75,6 +75,27 @@ export function errorEnvelope(code: number, message: string, correlationId?: str
   return makeEnvelope('Error', { code, message }, correlationId);
 }
 
+/** How the message of a pushed revocation ends (see revocationEnvelope). */
+export const REVOCATION_SUFFIX = ' revoked by a policy change';
+const REVOCATION_PREFIX = `${ErrorMessage.accessDenied}: `;
+
+/**
+ * The Error envelope pushed to a session when a policy change revokes what it held: code 3, the
+ * message naming the topic ("Access denied: TopicConfirmation revoked by a policy change"), the
+ * subscription's correlation id. No answer to a request has this message, so a client tells it
+ * from an answer as it tells an event (isRevocationEnvelope).
+ */
+export function revocationEnvelope(topic: string, correlationId?: string): ResponseEnvelope {
+  return errorEnvelope(ErrorCode.accessDenied, `${REVOCATION_PREFIX}${topic}${REVOCATION_SUFFIX}`, correlationId);
+}
+
+/** True for a pushed revocation (revocationEnvelope), as opposed to an answer. */
+export function isRevocationEnvelope(envelope: { message_type?: unknown; message?: unknown }): boolean {
+  if (envelope.message_type !== 'Error' || typeof envelope.message !== 'object' || envelope.message === null) return false;
+  const { code, message } = envelope.message as { code?: unknown; message?: unknown };
+  return code === ErrorCode.accessDenied && typeof message === 'string' && message.startsWith(REVOCATION_PREFIX) && message.endsWith(REVOCATION_SUFFIX);
+}
+
 /** True for an Error envelope. */
 export function isErrorEnvelope(envelope: ResponseEnvelope): boolean {
   return envelope.message_type === 'Error';

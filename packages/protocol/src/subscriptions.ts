@@ -1,7 +1,7 @@
 import type { Credentials } from '@nano-access/resolver';
 import type { ConfirmedBlock } from './backend';
 import { canonicalAccount } from './crypto/nano-address';
-import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
+import { makeEnvelope, revocationEnvelope } from './errors';
 import type { JsonObject, ResponseEnvelope, Session } from './types';
 
 type ConfirmationFilter = 'all' | 'active' | 'active_quorum' | 'active_confirmation_height' | 'inactive';
@@ -243,8 +243,7 @@ function held(credentials: Credentials, correlationId: string | undefined): Held
 
 /** The one Error envelope that tells a session a subscription (or registration) of it was revoked. */
 function revocation(topic: HeldTopic, correlationId: string | undefined, serviceName?: string): ResponseEnvelope {
-  const what = serviceName === undefined ? topic : `${topic} "${serviceName}"`;
-  return errorEnvelope(ErrorCode.accessDenied, `${ErrorMessage.accessDenied}: ${what} revoked by a policy change`, correlationId);
+  return revocationEnvelope(serviceName === undefined ? topic : `${topic} ${JSON.stringify(serviceName)}`, correlationId);
 }
 
 function filterMatches(filter: ConfirmationFilter, type: ConfirmedBlock['confirmationType']): boolean {
