@@ -12,6 +12,13 @@ import type { JsonObject } from '../types';
  * could make it loop or read out of bounds: a minimum size, a root offset inside
  * the buffer, bounded vector lengths; anything else that goes wrong while
  * reading is caught and reported as an invalid message.
+ *
+ * Decoding is also bounded by the frame. Flatbuffers lets many offsets share one
+ * string, so a 1 MiB frame whose 10,000 vector entries all point at one ~1 MB
+ * string would otherwise decode into 10 GB of strings, before any validation or
+ * authorization. So each string is seen as bytes first and refused when longer
+ * than its field's schema limit allows, and all the strings of one frame may
+ * decode to at most DECODED_BYTES_PER_FRAME_BYTE times the frame's length.
  */
 
 export type Decoded = { ok: true; value: JsonObject } | { ok: false; error: string };
@@ -25,7 +32,75 @@ const CONFIRMATION_TYPES = ['active_quorum', 'active_confirmation_height', 'inac
 /** The schema allows 10,000 accounts in a TopicConfirmation filter; a longer vector is refused before reading it. */
 const MAX_VECTOR = 10000;
 
+/**
+ * Decoded string bytes allowed per byte of frame. Without shared offsets a frame's strings decode
+ * to at most its own length; the headroom is for a client that shares a repeated string.
+ */
+export const DECODED_BYTES_PER_FRAME_BYTE = 4;
+
+/**
+ * The schema's length limit of each string field (nanoapi.schema.json: `maxLength`, or the
+ * pattern's for DecimalString), in characters; a test checks each against the schema. A field
+ * without one (Error and Success `message`) is bounded by the frame budget alone.
+ */
+export const STRING_LIMITS = {
+  credentials: 1024,
+  correlation_id: 1024,
+  address: 65,
+  decimal: 39,
+  hex: 128,
+  service_name: 256,
+} as const;
+
+/** UTF-8 bytes of a string of `characters` code points at most: a string over this is refused unread. */
+function byteLimit(characters: number): number {
+  return characters * 4;
+}
+
 class DecodeError extends Error {}
+
+/** What one frame may still decode into strings. */
+class DecodeBudget {
+  private remaining: number;
+  constructor(private readonly frameBytes: number) {
+    this.remaining = frameBytes * DECODED_BYTES_PER_FRAME_BYTE;
+  }
+  charge(bytes: number): void {
+    this.remaining -= bytes;
+    if (this.remaining < 0) {
+      throw new DecodeError(`strings decode to more than ${DECODED_BYTES_PER_FRAME_BYTE} times the frame's ${this.frameBytes} bytes (shared offsets)`);
+    }
+  }
+}
+
+/** Reads strings of one frame as bytes first: its length is checked before it becomes a string. */
+class StringReader {
+  private readonly budget: DecodeBudget;
+  private readonly decoder = new TextDecoder();
+  readonly frameBytes: number;
+  constructor(private readonly bytes: Uint8Array) {
+    this.frameBytes = bytes.length;
+    this.budget = new DecodeBudget(bytes.length);
+  }
+
+  /**
+   * `raw` is a generated accessor's answer with Encoding.UTF8_BYTES: a view on the frame, not a
+   * copy. Refused when its declared length runs past the frame, exceeds `limit` characters' worth
+   * of bytes, or passes the frame's budget; else decoded.
+   */
+  text(raw: string | Uint8Array | null, field: string, limit?: number): string | null {
+    if (raw === null) return null;
+    if (typeof raw === 'string') throw new DecodeError(`${field}: not read as bytes`); // a programming error
+    const start = raw.byteOffset - this.bytes.byteOffset;
+    const declared = start >= 4 && start <= this.bytes.length ? new DataView(this.bytes.buffer, this.bytes.byteOffset + start - 4, 4).getInt32(0, true) : -1;
+    if (declared !== raw.length) throw new DecodeError(`${field}: string runs past the end of the buffer`);
+    if (limit !== undefined && raw.length > byteLimit(limit)) throw new DecodeError(`${field}: longer than ${limit} characters`);
+    this.budget.charge(raw.length);
+    return this.decoder.decode(raw);
+  }
+}
+
+const BYTES = flatbuffers.Encoding.UTF8_BYTES;
 
 function put(target: JsonObject, key: string, value: string | null): void {
   if (value !== null) target[key] = value;
@@ -37,17 +112,18 @@ function enumName(names: readonly string[], value: number, field: string): strin
   return name;
 }
 
-function decodeBlockState(block: fb.BlockState): JsonObject {
+function decodeBlockState(block: fb.BlockState, read: StringReader): JsonObject {
   const out: JsonObject = {};
-  put(out, 'hash', block.hash());
-  put(out, 'account', block.account());
-  put(out, 'previous', block.previous());
-  put(out, 'representative', block.representative());
-  put(out, 'balance', block.balance());
-  put(out, 'link', block.link());
-  put(out, 'link_as_account', block.linkAsAccount());
-  put(out, 'signature', block.signature());
-  put(out, 'work', block.work());
+  const at = '/message/block/';
+  put(out, 'hash', read.text(block.hash(BYTES), `${at}hash`, STRING_LIMITS.hex));
+  put(out, 'account', read.text(block.account(BYTES), `${at}account`, STRING_LIMITS.address));
+  put(out, 'previous', read.text(block.previous(BYTES), `${at}previous`, STRING_LIMITS.hex));
+  put(out, 'representative', read.text(block.representative(BYTES), `${at}representative`, STRING_LIMITS.address));
+  put(out, 'balance', read.text(block.balance(BYTES), `${at}balance`, STRING_LIMITS.decimal));
+  put(out, 'link', read.text(block.link(BYTES), `${at}link`, STRING_LIMITS.hex));
+  put(out, 'link_as_account', read.text(block.linkAsAccount(BYTES), `${at}link_as_account`, STRING_LIMITS.address));
+  put(out, 'signature', read.text(block.signature(BYTES), `${at}signature`, STRING_LIMITS.hex));
+  put(out, 'work', read.text(block.work(BYTES), `${at}work`, STRING_LIMITS.hex));
   out.subtype = enumName(SUBTYPES, block.subtype(), 'block/subtype');
   return out;
 }
@@ -57,39 +133,39 @@ function uint64(value: bigint): number {
   return Number(value);
 }
 
-function decodeMessage(envelope: fb.Envelope, name: string): JsonObject {
+function decodeMessage(envelope: fb.Envelope, name: string, read: StringReader): JsonObject {
   const out: JsonObject = {};
   switch (name) {
     case 'Error': {
       const m = envelope.message(new fb.Error()) as fb.Error;
       out.code = m.code();
       out.category = m.category();
-      put(out, 'message', m.message());
+      put(out, 'message', read.text(m.message(BYTES), '/message/message'));
       return out;
     }
     case 'Success': {
       const m = envelope.message(new fb.Success()) as fb.Success;
-      put(out, 'message', m.message());
+      put(out, 'message', read.text(m.message(BYTES), '/message/message'));
       return out;
     }
     case 'AccountWeight': {
       const m = envelope.message(new fb.AccountWeight()) as fb.AccountWeight;
-      put(out, 'account', m.account());
+      put(out, 'account', read.text(m.account(BYTES), '/message/account', STRING_LIMITS.address));
       return out;
     }
     case 'AccountWeightResponse': {
       const m = envelope.message(new fb.AccountWeightResponse()) as fb.AccountWeightResponse;
-      put(out, 'voting_weight', m.votingWeight());
+      put(out, 'voting_weight', read.text(m.votingWeight(BYTES), '/message/voting_weight', STRING_LIMITS.decimal));
       return out;
     }
     case 'ServiceRegister': {
       const m = envelope.message(new fb.ServiceRegister()) as fb.ServiceRegister;
-      put(out, 'service_name', m.serviceName());
+      put(out, 'service_name', read.text(m.serviceName(BYTES), '/message/service_name', STRING_LIMITS.service_name));
       return out;
     }
     case 'ServiceStop': {
       const m = envelope.message(new fb.ServiceStop()) as fb.ServiceStop;
-      put(out, 'service_name', m.serviceName());
+      put(out, 'service_name', read.text(m.serviceName(BYTES), '/message/service_name', STRING_LIMITS.service_name));
       out.restart = m.restart();
       return out;
     }
@@ -112,8 +188,10 @@ function decodeMessage(envelope: fb.Envelope, name: string): JsonObject {
         const count = options.accountsLength();
         if (count > 0) {
           if (count > MAX_VECTOR) throw new DecodeError(`/message/options/accounts: more than ${MAX_VECTOR} items`);
+          // Each item is a 4-byte offset inside the frame.
+          if (count * 4 > read.frameBytes) throw new DecodeError('/message/options/accounts: vector runs past the end of the buffer');
           const accounts: string[] = [];
-          for (let i = 0; i < count; i++) accounts.push(options.accounts(i));
+          for (let i = 0; i < count; i++) accounts.push(read.text(options.accounts(i, BYTES), `/message/options/accounts/${i}`, STRING_LIMITS.address) ?? '');
           o.accounts = accounts;
         }
         out.options = o;
@@ -123,12 +201,12 @@ function decodeMessage(envelope: fb.Envelope, name: string): JsonObject {
     case 'EventConfirmation': {
       const m = envelope.message(new fb.EventConfirmation()) as fb.EventConfirmation;
       out.confirmation_type = enumName(CONFIRMATION_TYPES, m.confirmationType(), 'confirmation_type');
-      put(out, 'account', m.account());
-      put(out, 'amount', m.amount());
-      put(out, 'hash', m.hash());
+      put(out, 'account', read.text(m.account(BYTES), '/message/account', STRING_LIMITS.address));
+      put(out, 'amount', read.text(m.amount(BYTES), '/message/amount', STRING_LIMITS.decimal));
+      put(out, 'hash', read.text(m.hash(BYTES), '/message/hash', STRING_LIMITS.hex));
       if (m.blockType() === fb.Block.BlockState) {
         out.block_type = 'BlockState';
-        out.block = decodeBlockState(m.block(new fb.BlockState()) as fb.BlockState);
+        out.block = decodeBlockState(m.block(new fb.BlockState()) as fb.BlockState, read);
       }
       const info = m.electionInfo();
       if (info !== null) {
@@ -139,7 +217,7 @@ function decodeMessage(envelope: fb.Envelope, name: string): JsonObject {
           block_count: uint64(info.blockCount()),
           voter_count: uint64(info.voterCount()),
         };
-        put(e, 'tally', info.tally());
+        put(e, 'tally', read.text(info.tally(BYTES), '/message/election_info/tally', STRING_LIMITS.decimal));
         out.election_info = e;
       }
       return out;
@@ -158,11 +236,12 @@ export function decodeFlatbuffersEnvelope(bytes: Uint8Array): Decoded {
     const root = bb.readInt32(0);
     if (root < 4 || root + 4 > bytes.length) return { ok: false, error: 'Invalid message format: flatbuffers root offset out of range' };
     const envelope = fb.Envelope.getRootAsEnvelope(bb);
+    const read = new StringReader(bytes);
     const out: JsonObject = {};
     const time = envelope.time();
     if (time !== BigInt(0)) out.time = uint64(time);
-    put(out, 'credentials', envelope.credentials());
-    put(out, 'correlation_id', envelope.correlationId());
+    put(out, 'credentials', read.text(envelope.credentials(BYTES), '/credentials', STRING_LIMITS.credentials));
+    put(out, 'correlation_id', read.text(envelope.correlationId(BYTES), '/correlation_id', STRING_LIMITS.correlation_id));
     const tag = envelope.messageType();
     const name = MESSAGE_NAMES[tag];
     if (name === undefined) {
@@ -173,7 +252,7 @@ export function decodeFlatbuffersEnvelope(bytes: Uint8Array): Decoded {
     }
     if (name === 'NONE') return { ok: false, error: 'Invalid message format: /message_type: required field is missing in Envelope' };
     out.message_type = name;
-    out.message = decodeMessage(envelope, name);
+    out.message = decodeMessage(envelope, name, read);
     return { ok: true, value: out };
   } catch (error) {
     const detail = error instanceof DecodeError ? error.message : 'malformed flatbuffers envelope';
