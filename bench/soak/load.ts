@@ -86,7 +86,8 @@ function classifyEnvelope(envelope: { message_type?: unknown; message?: unknown 
 }
 
 function classifyLegacy(status: number, body: Record<string, unknown>): Outcome {
-  if (status === 403 && body.error === 'Access denied') return { kind: 'denied' };
+  // A denial is HTTP 200 by default (as the node answers errors), 403 with legacy_denial_status = 403.
+  if ((status === 200 || status === 403) && body.error === 'Access denied') return { kind: 'denied' };
   if (status === 200 && body.error === undefined) return { kind: 'allowed' };
   return { kind: 'error', message: `HTTP ${status} ${typeof body.error === 'string' ? body.error : JSON.stringify(body).slice(0, 80)}` };
 }

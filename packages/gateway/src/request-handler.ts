@@ -310,7 +310,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       sendJson(res, status, { error: upstreamMessage(error), code: errorCodeOf(error) });
       return { api: 'legacy', name: label, outcome: 'upstream_error', status };
     }
-    const status = LEGACY_STATUS[result.outcome] ?? 200;
+    const status = result.outcome === 'denied' || result.outcome === 'unsafe' ? config.legacyDenialStatus : (LEGACY_STATUS[result.outcome] ?? 200);
     sendJson(res, status, result.body);
     return { api: 'legacy', name: label, outcome: result.outcome, status };
   }
@@ -318,16 +318,18 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
 /**
  * HTTP status per legacy outcome. Like the reference node, errors a client
- * reads from `"error"` (unknown command, a bad account number) stay 200;
- * refusals are 403 and a request that is not a legacy request at all is 400.
+ * reads from `"error"` (unknown command, a bad account number) are 200, and so
+ * are refusals unless `legacy_denial_status` says 403 (the outcome, not the
+ * status, tells metrics and the rpc log a denial apart); a request that is not
+ * a legacy request at all is 400.
  */
 const LEGACY_STATUS: Record<LegacyResult['outcome'], number> = {
   ok: 200,
   error: 200,
   unknown: 200,
   invalid: 400,
-  denied: 403,
-  unsafe: 403,
+  denied: 200,
+  unsafe: 200,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

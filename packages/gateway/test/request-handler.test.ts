@@ -22,9 +22,9 @@ describe('legacy RPC (POST /), authorized per user', () => {
     expect(answer.json).toMatchObject({ balance: account.balance });
   });
 
-  it('refuses with 403 {"error":"Access denied"} an action the user is not allowed', async () => {
+  it('refuses an action the user is not allowed as the node answers an error: 200 {"error":"Access denied"}', async () => {
     const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
-    expect(answer.status).toBe(403);
+    expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(answer.json).toEqual({ error: 'Access denied' });
   });
@@ -34,12 +34,12 @@ describe('legacy RPC (POST /), authorized per user', () => {
     expect(weight.status).toBe(200);
     expect(weight.json).toEqual({ weight: rep.weight });
     const balance = await postJson(gw.url, '/', { action: 'account_balance', account: account.account });
-    expect(balance.status).toBe(403);
+    expect(balance.json).toEqual({ error: 'Access denied' });
   });
 
   it('gives unknown credentials no permission at all', async () => {
     const answer = await postJson(gw.url, '/', { action: 'account_weight', account: rep.account }, { 'Nano-Api-Key': 'not-a-configured-user' });
-    expect(answer.status).toBe(403);
+    expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ error: 'Access denied' });
   });
 
@@ -48,7 +48,7 @@ describe('legacy RPC (POST /), authorized per user', () => {
     expect(version.status).toBe(200);
     expect(version.json).toHaveProperty('node_vendor');
     const blockCount = await postJson(gw.url, '/', { action: 'block_count' }, { 'Nano-Api-Key': USERS.ops });
-    expect(blockCount.status).toBe(403);
+    expect(blockCount.json).toEqual({ error: 'Access denied' });
   });
 
   it('answers an unknown action as the node does: 200 {"error":"Unknown command"}', async () => {
@@ -67,8 +67,43 @@ describe('legacy RPC (POST /), authorized per user', () => {
 
   it('refuses a control action with enable_control = false, even to a user with the permission', async () => {
     const answer = await postJson(gw.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.wallets });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ error: 'Unsafe RPC not allowed' });
+  });
+});
+
+describe('legacy RPC with legacy_denial_status = 403', () => {
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    gw = await startInProcess({ config: { legacyDenialStatus: 403 } });
+  });
+  afterAll(() => gw.close());
+
+  it('answers a denied action 403 with the node\'s body', async () => {
+    const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    expect(answer.status).toBe(403);
+    expect(answer.json).toEqual({ error: 'Access denied' });
+  });
+
+  it('answers a control action with enable_control = false 403 too', async () => {
+    const answer = await postJson(gw.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.wallets });
     expect(answer.status).toBe(403);
     expect(answer.json).toEqual({ error: 'Unsafe RPC not allowed' });
+  });
+
+  it('leaves every other legacy answer as it was: allowed 200, unknown command 200, node errors 200', async () => {
+    const allowed = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+    expect(allowed.status).toBe(200);
+    const unknown = await postJson(gw.url, '/', { action: 'make_coffee' }, { 'Nano-Api-Key': USERS.accounts });
+    expect([unknown.status, unknown.json]).toEqual([200, { error: 'Unknown command' }]);
+    const bad = await postJson(gw.url, '/', { action: 'account_balance', account: 'nano_bad' }, { 'Nano-Api-Key': USERS.accounts });
+    expect([bad.status, bad.json]).toEqual([200, { error: 'Bad account number' }]);
+  });
+
+  it('leaves v2 errors HTTP 200 Error envelopes', async () => {
+    const answer = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
   });
 });
 
@@ -87,10 +122,10 @@ describe('legacy RPC with enable_control = true', () => {
 
   it('still refuses it to a user without the permission', async () => {
     const reader = await postJson(gw.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.walletReader });
-    expect(reader.status).toBe(403);
+    expect(reader.status).toBe(200);
     expect(reader.json).toEqual({ error: 'Access denied' });
     const anonymous = await postJson(gw.url, '/', { action: 'wallet_create' });
-    expect(anonymous.status).toBe(403);
+    expect(anonymous.json).toEqual({ error: 'Access denied' });
   });
 });
 
@@ -111,27 +146,32 @@ describe('a policy reload during traffic', () => {
   });
 
   it('changes the next decision once the file changes, with requests in flight throughout', async () => {
-    const request = () => postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
-    expect((await request()).status).toBe(403);
+    // The decision is read from the body: a denial is HTTP 200 like any legacy answer.
+    const request = async (): Promise<'allowed' | 'denied' | 'other'> => {
+      const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+      const body = answer.json as { error?: string; balance?: string };
+      if (answer.status === 200 && body.error === 'Access denied') return 'denied';
+      if (answer.status === 200 && body.balance === account.balance) return 'allowed';
+      return 'other';
+    };
+    expect(await request()).toBe('denied');
 
     // Keep traffic flowing while the file is rewritten; every answer is one of the two decisions.
     let stop = false;
-    const statuses: number[] = [];
+    const decisions: string[] = [];
     const traffic = (async () => {
-      while (!stop) statuses.push((await request()).status);
+      while (!stop) decisions.push(await request());
     })();
     const granted = ACCESS_TEXT.replace(`id = "${USERS.walletReader}"\nallow = "wallet_read"`, `id = "${USERS.walletReader}"\nallow = "wallet_read, account_query"`);
     expect(granted).not.toBe(ACCESS_TEXT);
     writeFileSync(join(dir, 'config-access.toml'), granted);
-    await waitFor(() => statuses.length > 0 && statuses[statuses.length - 1] === 200, 20_000, 'the reload to allow the action');
+    await waitFor(() => decisions.length > 0 && decisions[decisions.length - 1] === 'allowed', 20_000, 'the reload to allow the action');
     stop = true;
     await traffic;
-    expect(statuses.every((s) => s === 403 || s === 200)).toBe(true);
+    expect(decisions.every((d) => d === 'denied' || d === 'allowed')).toBe(true);
     // Once allowed, never denied again: the swap is atomic.
-    expect(statuses.slice(statuses.indexOf(200)).every((s) => s === 200)).toBe(true);
-    const after = await request();
-    expect(after.status).toBe(200);
-    expect(after.json).toMatchObject({ balance: account.balance });
+    expect(decisions.slice(decisions.indexOf('allowed')).every((d) => d === 'allowed')).toBe(true);
+    expect(await request()).toBe('allowed');
   });
 
   it('keeps the last good policy when the new file is broken', async () => {
@@ -140,5 +180,6 @@ describe('a policy reload during traffic', () => {
     expect(rejected.outcome).toBe('rejected');
     const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
     expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ balance: account.balance });
   });
 });

@@ -48,6 +48,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   config.requestTimeout = raw.request_timeout ?? config.requestTimeout;
   config.keepAliveTimeout = raw.keep_alive_timeout ?? config.keepAliveTimeout;
   config.maxConnections = raw.max_connections ?? config.maxConnections;
+  config.legacyDenialStatus = raw.legacy_denial_status ?? config.legacyDenialStatus;
   const p = raw.process ?? {};
   config.process = {
     ipcAddress: p.ipc_address ?? config.process.ipcAddress,
@@ -119,6 +120,7 @@ interface RawRpcConfig {
   request_timeout?: number;
   keep_alive_timeout?: number;
   max_connections?: number;
+  legacy_denial_status?: 200 | 403;
   process?: {
     ipc_address?: string;
     ipc_port?: number;

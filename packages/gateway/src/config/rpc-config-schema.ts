@@ -18,6 +18,7 @@ export const rpcConfigSchema = {
     request_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
     keep_alive_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
     max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
+    legacy_denial_status: { type: 'integer', enum: [200, 403] },
     process: {
       type: 'object',
       additionalProperties: false,

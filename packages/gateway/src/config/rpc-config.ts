@@ -16,6 +16,12 @@ export interface RpcConfig {
   keepAliveTimeout: number;
   /** Extension: open HTTP connections at most; more are closed at once, without a byte, and counted. */
   maxConnections: number;
+  /**
+   * HTTP status of a legacy refusal ("Access denied", "Unsafe RPC not allowed"). 200 by default,
+   * as the node answers every legacy error, so client libraries read the text; 403 for
+   * deployments whose clients are their own. The body is the node's either way.
+   */
+  legacyDenialStatus: LegacyDenialStatus;
   process: {
     ipcAddress: string;
     ipcPort: number;
@@ -36,6 +42,9 @@ export interface RpcConfig {
   metrics: { allow: string[] };
 }
 
+/** The statuses `legacy_denial_status` may take. */
+export type LegacyDenialStatus = 200 | 403;
+
 export const MIB = 1024 * 1024;
 
 /** Loopback, in both address families (IPv4-mapped IPv6 is matched as IPv4). */
@@ -52,6 +61,7 @@ export function defaultRpcConfig(): RpcConfig {
     requestTimeout: 30,
     keepAliveTimeout: 5,
     maxConnections: 1024,
+    legacyDenialStatus: 200,
     process: {
       ipcAddress: '127.0.0.1',
       ipcPort: 7077,

@@ -44,6 +44,7 @@ describe('loadRpcConfig', () => {
         'request_timeout = 60',
         'keep_alive_timeout = 2',
         'max_connections = 100',
+        'legacy_denial_status = 403',
         '[process]',
         'ipc_address = "10.0.0.2"',
         'ipc_port = 9077',
@@ -72,6 +73,7 @@ describe('loadRpcConfig', () => {
       requestTimeout: 60,
       keepAliveTimeout: 2,
       maxConnections: 100,
+      legacyDenialStatus: 403,
       process: { ipcAddress: '10.0.0.2', ipcPort: 9077, numIpcConnections: 2, ioThreads: 8 },
       logging: { logRpc: true },
       tls: { enable: true, cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' },
@@ -104,6 +106,14 @@ describe('loadRpcConfig', () => {
     expect(tooSmall.diagnostics[0]).toMatchObject({ severity: 'error', span: { start: { line: 1, column: 19 } } });
     const fractional = parseRpcConfig('keep_alive_timeout = 2.5\n', { file: 'config-rpc.toml', baseDir: dir });
     expect(fractional.config).toBeNull();
+  });
+
+  it('answers legacy denials 200 by default and accepts only 200 or 403 for legacy_denial_status', () => {
+    expect(parseRpcConfig('', { file: 'config-rpc.toml', baseDir: dir }).config?.legacyDenialStatus).toBe(200);
+    expect(parseRpcConfig('legacy_denial_status = 200\n', { file: 'config-rpc.toml', baseDir: dir }).config?.legacyDenialStatus).toBe(200);
+    const other = parseRpcConfig('legacy_denial_status = 401\n', { file: 'config-rpc.toml', baseDir: dir });
+    expect(other.config).toBeNull();
+    expect(other.diagnostics[0]).toMatchObject({ severity: 'error', span: { start: { line: 1 } } });
   });
 
   it('refuses headers_timeout over request_timeout (node:http would not start)', () => {
