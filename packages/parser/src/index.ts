@@ -9,3 +9,5 @@ export { suggest } from './suggest';
 export { formatDiagnostic, sortDiagnostics, compareDiagnostics, hasErrors } from './format';
 export { ParserError, errorCodes } from './errors';
 export type { ParserErrorCode } from './errors';
+export { judgeFileSafety, describeFileSafetyProblem, formatMode } from './file-safety';
+export type { AccessFileFacts, FileSafety, FileSafetyProblem, ModeAudience, PathFacts } from './file-safety';
