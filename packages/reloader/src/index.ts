@@ -1,11 +1,17 @@
 export { PolicyStore } from './policy-store';
 export { PolicyStoreError, errorCodes } from './errors';
-export type { PolicyStoreErrorCode } from './errors';
+export type { PolicyStoreErrorCode, ReadErrorCode } from './errors';
 export { createLogger, REDACTED_PATHS } from './logger';
 export type { LoggerOptions } from './logger';
 export { formatDiagnostic } from './diagnostic-log';
 export { KUBERNETES_DATA_LINK } from './file-watch';
+export {
+  decodeAccessFile, readAccessFile, readAccessStream, DEFAULT_MAX_FILE_BYTES, DEFAULT_READ_TIMEOUT_MS, MAX_FILE_BYTES_CEILING,
+} from './read-access-file';
+export type { DecodeOutcome, ReadAccessFileOptions, ReadOutcome } from './read-access-file';
+export { ACCESS_POLICY_TABLE, accessPolicyConfigSchema, accessPolicySettings, defaultAccessPolicySettings } from './access-policy-config';
+export type { AccessPolicySettings } from './access-policy-config';
 export type {
-  MissingEvent, PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, RejectedEvent, ReloadedEvent,
+  MissingEvent, PolicyInspection, PolicyInspector, PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, RejectedEvent, ReloadedEvent,
   ReloadFailure, ReloadOutcome, ReloadResult, ReloadTrigger, TextStoreOptions,
 } from './types';

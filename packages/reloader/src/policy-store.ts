@@ -4,20 +4,21 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import { loadPolicy } from '@nano-access/resolver';
-import type { Catalog, Policy, PolicySource } from '@nano-access/resolver';
-import type { Diagnostic } from '@nano-access/parser';
+import type { Catalog, LoadResult, Policy, PolicySource } from '@nano-access/resolver';
+import { describeFileSafetyProblem, judgeFileSafety, sortDiagnostics } from '@nano-access/parser';
+import type { AccessFileFacts, Diagnostic, FileSafetyProblem } from '@nano-access/parser';
 import { contentHash } from './content-hash';
 import { redactDiagnostics } from './credential-redaction';
-import { formatDiagnostic, logDiagnostics } from './diagnostic-log';
-import { POLICY_INVALID, PolicyStoreError, READ_FAILED, STORE_CLOSED, WATCH_FAILED } from './errors';
+import { diagnosticLocation, formatDiagnostic, logDiagnostics } from './diagnostic-log';
+import { FILE_UNSAFE, POLICY_INVALID, PolicyStoreError, READ_FAILED, STORE_CLOSED, WATCH_FAILED } from './errors';
 import { watchFile } from './file-watch';
 import type { FileWatch } from './file-watch';
 import { renderMetrics } from './metrics';
-import { decodeAccessFile, readAccessFile } from './read-access-file';
+import { decodeAccessFile, DEFAULT_MAX_FILE_BYTES, DEFAULT_READ_TIMEOUT_MS, readAccessFile } from './read-access-file';
 import { SerialRunner } from './serial-runner';
 import { TrailingDebounce } from './trailing-debounce';
 import type {
-  PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, ReloadFailure, ReloadResult, ReloadTrigger, TextStoreOptions,
+  PolicyInspector, PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, ReloadFailure, ReloadResult, ReloadTrigger, TextStoreOptions,
 } from './types';
 
 /** What is active: swapped as one reference, so a reader never sees half of a reload. */
@@ -34,10 +35,31 @@ interface Settings {
   catalog: Catalog | undefined;
   logger: Logger;
   debounceMs: number;
+  maxFileBytes: number;
+  readTimeoutMs: number;
+  allowInsecurePermissions: boolean;
+  inspect: PolicyInspector | undefined;
 }
 
 const DEFAULT_DEBOUNCE_MS = 100;
-const NOT_UTF8 = 'the access file is not valid UTF-8';
+
+/** Settings of a store that reads no file. */
+function textSettings(displayName: string, catalog: Catalog | undefined, logger: Logger | undefined): Settings {
+  return {
+    file: null, displayName, catalog, logger: logger ?? pino({ level: 'silent' }), debounceMs: DEFAULT_DEBOUNCE_MS,
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES, readTimeoutMs: DEFAULT_READ_TIMEOUT_MS, allowInsecurePermissions: false, inspect: undefined,
+  };
+}
+
+/** The problems that make the file unsafe to serve (judgeFileSafety, shared with the linter's file-mode rule). */
+function safetyProblems(facts: AccessFileFacts | null): FileSafetyProblem[] {
+  return facts === null ? [] : judgeFileSafety(facts).problems;
+}
+
+function unsafeMessage(problems: readonly FileSafetyProblem[]): string {
+  return `refused: ${problems.map(describeFileSafetyProblem).join('; ')}. Whoever can change it can grant themselves access: `
+    + 'remove the write bits (chmod go-w) and give it to this user or root (chown), or set allow_insecure_permissions';
+}
 
 // Explicit triggers outrank the watch: an operator's SIGHUP re-reports a file already rejected.
 const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, signal: 2 };
@@ -69,8 +91,11 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   private failures = 0;
   private lastReloadSuccessful = true;
   private lastFailure: ReloadFailure | null = null;
-  private lastRejectedHash: string | null = null;
+  /** What the last rejection was about (the content's hash, or the hash and the unsafe mode): a watch event for the same is not re-reported. */
+  private lastRejectedKey: string | null = null;
   private fileMissing = false;
+  /** Abandons a read in flight when the store closes: shutdown never waits on a file system. */
+  private readonly closing = new AbortController();
 
   private constructor(settings: Settings, initial: Active, fileMissing: boolean) {
     super();
@@ -98,25 +123,37 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       catalog: options.catalog,
       logger: options.logger ?? pino({ level: 'silent' }),
       debounceMs: options.debounceMs ?? DEFAULT_DEBOUNCE_MS,
+      maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      readTimeoutMs: options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+      allowInsecurePermissions: options.allowInsecurePermissions ?? false,
+      inspect: options.inspect,
     };
     const { logger, displayName } = settings;
-    const read = await readAccessFile(file);
+    const read = await readAccessFile(file, { maxBytes: settings.maxFileBytes, timeoutMs: settings.readTimeoutMs, displayName });
     let store: PolicyStore;
     if (read.kind === 'error') {
-      throw new PolicyStoreError(READ_FAILED, `${displayName}: ${read.message}`, [], { cause: read.cause });
+      throw new PolicyStoreError(read.code, `${displayName}: ${read.message}`, [], { cause: read.cause });
     } else if (read.kind === 'missing') {
-      const { policy } = PolicyStore.compile('', settings);
+      const { policy } = PolicyStore.compile('', settings).loaded;
       if (policy === null) throw new PolicyStoreError(POLICY_INVALID, `${displayName}: the catalog gives no default policy`);
       logger.warn({ file: displayName, generation: 1 }, 'access file not found: only the default user is configured (built-in default permissions) until the file appears');
       store = new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, true);
     } else {
-      const text = decodeAccessFile(read.bytes);
-      if (text === null) throw new PolicyStoreError(READ_FAILED, `${displayName}: ${NOT_UTF8}`);
-      const { policy, diagnostics } = PolicyStore.compile(text, settings);
+      const problems = safetyProblems(read.facts);
+      if (problems.length > 0 && !settings.allowInsecurePermissions) {
+        throw new PolicyStoreError(FILE_UNSAFE, `${displayName}: ${unsafeMessage(problems)}`);
+      }
+      const decoded = decodeAccessFile(read.bytes, displayName);
+      if (!decoded.ok) throw new PolicyStoreError(decoded.code, `${displayName}: ${decoded.message}`, [decoded.diagnostic]);
+      const text = decoded.text;
+      const { loaded, diagnostics } = PolicyStore.compile(text, settings);
+      const policy = loaded.policy;
       if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(displayName, diagnostics), diagnostics);
       logDiagnostics(logger, diagnostics, { file: displayName });
+      PolicyStore.logAcceptedProblems(settings, problems, 1);
       logger.info({ file: displayName, generation: 1, hash: read.hash, users: policy.userCount }, 'access policy loaded');
       store = new PolicyStore(settings, { policy, generation: 1, hash: read.hash, loadedAt: new Date() }, false);
+      store.inspectActivated(text, { ...loaded, policy }, read.facts);
     }
     if (options.watch !== false) {
       await store.startWatching();
@@ -128,30 +165,62 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
 
   /** A store over a fixed policy (tests, embedders that do not read a file). */
   static fromPolicy(policy: Policy, options: { logger?: Logger } = {}): PolicyStore {
-    const settings: Settings = {
-      file: null, displayName: 'policy', catalog: policy.catalog,
-      logger: options.logger ?? pino({ level: 'silent' }), debounceMs: DEFAULT_DEBOUNCE_MS,
-    };
+    const settings = textSettings('policy', policy.catalog, options.logger);
     return new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, false);
   }
 
   /** A store over access-file text; throws PolicyStoreError `NA_RELOAD_POLICY_INVALID` when it has errors. */
   static fromText(text: string, options: TextStoreOptions = {}): PolicyStore {
-    const settings: Settings = {
-      file: null, displayName: options.file ?? 'config-access.toml', catalog: options.catalog,
-      logger: options.logger ?? pino({ level: 'silent' }), debounceMs: DEFAULT_DEBOUNCE_MS,
-    };
-    const { policy, diagnostics } = PolicyStore.compile(text, settings);
+    const settings = textSettings(options.file ?? 'config-access.toml', options.catalog, options.logger);
+    const { loaded: { policy }, diagnostics } = PolicyStore.compile(text, settings);
     if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(settings.displayName, diagnostics), diagnostics);
     const hash = contentHash(Buffer.from(text, 'utf8'));
     return new PolicyStore(settings, { policy, generation: 1, hash, loadedAt: new Date() }, false);
   }
 
   /** The one code path: loadPolicy (parse, validate, compile), with credentials redacted from the messages. */
-  private static compile(text: string, settings: Settings, running?: Policy): { policy: Policy | null; diagnostics: Diagnostic[] } {
-    const result = loadPolicy(text, { file: settings.displayName, catalog: settings.catalog });
+  private static compile(text: string, settings: Settings, running?: Policy): { loaded: LoadResult; diagnostics: Diagnostic[] } {
+    const loaded = loadPolicy(text, { file: settings.displayName, catalog: settings.catalog });
+    return { loaded, diagnostics: PolicyStore.redact(loaded.diagnostics, text, settings, running) };
+  }
+
+  private static redact(diagnostics: readonly Diagnostic[], text: string, settings: Settings, running?: Policy): Diagnostic[] {
     const isKnown = running === undefined ? undefined : (candidate: string): boolean => running.explain(candidate).user.kind === 'user';
-    return { policy: result.policy, diagnostics: redactDiagnostics(result.diagnostics, text, settings.displayName, isKnown) };
+    return redactDiagnostics([...diagnostics], text, settings.displayName, isKnown);
+  }
+
+  /** With allowInsecurePermissions, an unsafe file is served, and said so at each activation. */
+  private static logAcceptedProblems(settings: Settings, problems: readonly FileSafetyProblem[], generation: number): void {
+    for (const problem of problems) {
+      settings.logger.warn(
+        { file: settings.displayName, generation, code: FILE_UNSAFE },
+        `${describeFileSafetyProblem(problem)}: served anyway because allow_insecure_permissions is set`,
+      );
+    }
+  }
+
+  /**
+   * Runs the inspector (the linter's security rules, wired by the CLI) on what was just activated
+   * and logs each finding at warn with its rule. Returns the findings (redacted) for the event.
+   */
+  private inspectActivated(text: string, loaded: LoadResult & { policy: Policy }, facts: AccessFileFacts | null): Diagnostic[] {
+    const { inspect, logger, displayName, catalog } = this.settings;
+    if (inspect === undefined) return [];
+    let findings: Diagnostic[];
+    try {
+      findings = PolicyStore.redact(inspect({ text, file: displayName, catalog, loaded, fileFacts: facts }), text, this.settings, loaded.policy);
+    } catch (error) {
+      logger.error({ err: error, file: displayName }, 'the policy inspector threw; its findings are missing from the log');
+      return [];
+    }
+    const generation = this.active.generation;
+    for (const finding of findings) {
+      logger.warn(
+        { file: displayName, generation, at: diagnosticLocation(finding), rule: finding.ruleId, messageId: finding.messageId, security: true },
+        `${diagnosticLocation(finding)} ${finding.message} (${finding.ruleId})`,
+      );
+    }
+    return findings.map((finding) => ({ ...finding, severity: 'warning' as const }));
   }
 
   /** The active policy. Read it once per request: the object never changes, a reload swaps in another. */
@@ -180,7 +249,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     if (this.closed) return this.result('closed', null, []);
     const hash = contentHash(Buffer.from(text, 'utf8'));
     if (hash === this.active.hash) return this.result('unchanged', hash, []);
-    return this.activate(text, hash, 'manual', Date.now());
+    return this.activate(text, hash, 'manual', Date.now(), null);
   }
 
   /**
@@ -214,6 +283,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       reloads: { success: this.successes, failure: this.failures },
       fileMissing: this.fileMissing,
       watching: this.watcher !== null,
+      watched: this.watcher === null ? [] : [...this.watcher.entries()],
     };
   }
 
@@ -229,10 +299,15 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     });
   }
 
-  /** Stops watching, removes signal handlers, waits for a reload in flight. The last policy stays readable. */
+  /**
+   * Stops watching, removes signal handlers, abandons a read in flight and waits for the reload
+   * it belonged to, which then ends at once: a hung file system never holds up shutdown. The last
+   * policy stays readable.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     this.debounce.cancel();
     for (const dispose of [...this.signalDisposers]) dispose();
     const watcher = this.watcher;
@@ -279,14 +354,33 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     return { outcome, generation: this.active.generation, hash, diagnostics };
   }
 
-  /** One reload: read, hash, and if new, validate and swap. Catches everything: the runner's task must not reject. */
+  /**
+   * One reload, then the watch follows the file's path again: after a symlink is re-pointed, its
+   * new target's directory is watched from now on (and read once more, for what changed meanwhile).
+   */
   private async reloadOnce(trigger: ReloadTrigger): Promise<ReloadResult> {
+    const result = await this.readAndApply(trigger);
+    const watcher = this.watcher;
+    if (watcher !== null && !this.closed) {
+      try {
+        if (await watcher.refresh()) this.debounce.trigger();
+      } catch (error) {
+        this.onWatchError(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return result;
+  }
+
+  /** Read, hash, and if new, validate and swap. Catches everything: the runner's task must not reject. */
+  private async readAndApply(trigger: ReloadTrigger): Promise<ReloadResult> {
     const { file, logger, displayName } = this.settings;
     if (this.closed) return this.result('closed', null, []);
     if (file === null) return this.result('unchanged', this.active.hash, []);
     const started = Date.now();
     try {
-      const read = await readAccessFile(file);
+      const read = await readAccessFile(file, {
+        maxBytes: this.settings.maxFileBytes, timeoutMs: this.settings.readTimeoutMs, displayName, signal: this.closing.signal,
+      });
       if (this.closed) return this.result('closed', null, []);
       if (read.kind === 'missing') {
         if (!this.fileMissing) {
@@ -298,7 +392,15 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       }
       this.fileMissing = false;
       if (read.kind === 'error') {
-        return this.reject(trigger, null, [], { code: READ_FAILED, message: `${read.message}` });
+        return this.reject(trigger, null, [], { code: read.code, message: read.message });
+      }
+      const problems = safetyProblems(read.facts);
+      if (problems.length > 0 && !this.settings.allowInsecurePermissions) {
+        // Checked before the hash: a file made writable keeps its content, and is refused all the same.
+        const message = unsafeMessage(problems);
+        const key = `${FILE_UNSAFE} ${read.hash} ${message}`;
+        if (trigger === 'watch' && key === this.lastRejectedKey) return this.result('rejected', read.hash, []);
+        return this.reject(trigger, read.hash, [], { code: FILE_UNSAFE, message }, key);
       }
       if (read.hash === this.active.hash) {
         if (!this.lastReloadSuccessful) {
@@ -309,13 +411,13 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         }
         return this.result('unchanged', read.hash, []);
       }
-      if (trigger === 'watch' && read.hash === this.lastRejectedHash) {
+      if (trigger === 'watch' && read.hash === this.lastRejectedKey) {
         // The same bad content again (a touch, a chmod): already reported.
         return this.result('rejected', read.hash, this.lastFailure?.diagnostics ?? []);
       }
-      const text = decodeAccessFile(read.bytes);
-      if (text === null) return this.reject(trigger, read.hash, [], { code: READ_FAILED, message: NOT_UTF8 });
-      return this.activate(text, read.hash, trigger, started);
+      const decoded = decodeAccessFile(read.bytes, displayName);
+      if (!decoded.ok) return this.reject(trigger, read.hash, [decoded.diagnostic], { code: decoded.code, message: decoded.message });
+      return this.activate(decoded.text, read.hash, trigger, started, read.facts, problems);
     } catch (error) {
       // Only a bug gets here (loadPolicy must not throw on bad input): fail closed, keep the old policy.
       logger.error({ err: error, file: displayName }, 'reload failed unexpectedly: keeping the active policy');
@@ -323,17 +425,23 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     }
   }
 
-  private activate(text: string, hash: string, trigger: ReloadTrigger, started: number): ReloadResult {
+  private activate(
+    text: string, hash: string, trigger: ReloadTrigger, started: number, facts: AccessFileFacts | null, accepted: readonly FileSafetyProblem[] = [],
+  ): ReloadResult {
     const { logger, displayName } = this.settings;
-    const { policy, diagnostics } = PolicyStore.compile(text, this.settings, this.active.policy);
-    if (policy === null) return this.reject(trigger, hash, diagnostics);
+    const { loaded, diagnostics: loadDiagnostics } = PolicyStore.compile(text, this.settings, this.active.policy);
+    const policy = loaded.policy;
+    if (policy === null) return this.reject(trigger, hash, loadDiagnostics);
     const previous = this.active;
     this.active = { policy, generation: previous.generation + 1, hash, loadedAt: new Date() };
     this.successes += 1;
     this.lastReloadSuccessful = true;
-    this.lastRejectedHash = null;
+    this.lastRejectedKey = null;
     const durationMs = Date.now() - started;
-    logDiagnostics(logger, diagnostics, { file: displayName, generation: this.active.generation });
+    logDiagnostics(logger, loadDiagnostics, { file: displayName, generation: this.active.generation });
+    PolicyStore.logAcceptedProblems(this.settings, accepted, this.active.generation);
+    const findings = this.inspectActivated(text, { ...loaded, policy }, facts);
+    const diagnostics = findings.length === 0 ? loadDiagnostics : sortDiagnostics([...loadDiagnostics, ...findings]);
     logger.info(
       { file: displayName, generation: this.active.generation, hash, users: policy.userCount, trigger, durationMs },
       'access policy reloaded',
@@ -346,12 +454,12 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   }
 
   private reject(
-    trigger: ReloadTrigger, hash: string | null, diagnostics: Diagnostic[], error?: { code: string; message: string },
+    trigger: ReloadTrigger, hash: string | null, diagnostics: Diagnostic[], error?: { code: string; message: string }, key: string | null = hash,
   ): ReloadResult {
     const { logger, displayName } = this.settings;
     this.failures += 1;
     this.lastReloadSuccessful = false;
-    this.lastRejectedHash = hash;
+    this.lastRejectedKey = key;
     this.lastFailure = { time: new Date(), hash, diagnostics, ...(error ? { error } : {}) };
     const generation = this.active.generation;
     logDiagnostics(logger, diagnostics, { file: displayName, generation });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Diagnostic } from '@nano-access/parser';
-import type { Catalog } from '@nano-access/resolver';
+import type { AccessFileFacts, Diagnostic } from '@nano-access/parser';
+import type { Catalog, LoadResult, Policy } from '@nano-access/resolver';
 
 /** What started a reload. */
 export type ReloadTrigger = 'watch' | 'signal' | 'manual';
@@ -16,7 +16,38 @@ export interface PolicyStoreOptions {
   debounceMs?: number;
   /** The file name diagnostics carry. Default: the path as given. */
   displayName?: string;
+  /** Refuse an access file larger than this many bytes (an error naming the limit). Default: 256 MiB. */
+  maxFileBytes?: number;
+  /** Give up a read of the access file (open to last byte) after this long. Default: 30 000 ms. */
+  readTimeoutMs?: number;
+  /**
+   * Serve an access file, or a directory leading to it, that group or others can write or that a
+   * user other than root and this process's owns. Default: false (such a file is refused at
+   * open and on every reload, keeping the last good policy).
+   */
+  allowInsecurePermissions?: boolean;
+  /**
+   * Called with every policy activated (at open and on each reload, after the swap). What it
+   * returns is logged at `warn`, each finding with its rule, and added to the reload's
+   * diagnostics. The CLI passes the linter's security rules here (the reloader does not import
+   * the linter). A hook that throws is logged and changes nothing.
+   */
+  inspect?: PolicyInspector;
 }
+
+/** What an inspector is given: the text just activated and what loading it produced. */
+export interface PolicyInspection {
+  text: string;
+  /** The file name diagnostics carry. */
+  file: string;
+  catalog: Catalog | undefined;
+  /** loadPolicy's result for `text` (its policy is the one now active). */
+  loaded: LoadResult & { policy: Policy };
+  /** The modes and owners of the file and its directories; null when the text came from elsewhere. */
+  fileFacts: AccessFileFacts | null;
+}
+
+export type PolicyInspector = (inspection: PolicyInspection) => readonly Diagnostic[];
 
 export interface TextStoreOptions {
   catalog?: Catalog;
@@ -103,4 +134,6 @@ export interface PolicyStoreStatus {
   /** The file was absent at the last look; the active policy is the last one read (or the default). */
   fileMissing: boolean;
   watching: boolean;
+  /** The paths the watch follows now (the file, `..data`, a symlink's target); empty when not watching. */
+  watched: string[];
 }

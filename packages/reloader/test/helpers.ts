@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { createLogger } from '@nano-access/reloader';
@@ -49,3 +50,23 @@ export const BOB = 'bob-7d1e44c2a9b35f60';
 export const ALICE_READS = `[[user]]\nid = "${ALICE}"\nallow = "wallet_read"\n`;
 /** An access file where ALICE reads and writes the wallet, and BOB queries accounts. */
 export const ALICE_WRITES = `[[user]]\nid = "${ALICE}"\nallow = "wallet_read, wallet_write"\n\n[[user]]\nid = "${BOB}"\nallow = "account_query"\n`;
+
+const packageDir = resolve(__dirname, '..');
+const repoRoot = resolve(packageDir, '..', '..');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Child processes run the built dist/: build it when it is missing or older than the sources. */
+export function ensureBuilt(): void {
+  // tsc -b rewrites the build info on every build that changes anything, not every output file.
+  const built = join(packageDir, 'dist', '.tsbuildinfo');
+  if (existsSync(join(packageDir, 'dist', 'index.js')) && existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
+  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/reloader'], { cwd: repoRoot, stdio: 'pipe' });
+}

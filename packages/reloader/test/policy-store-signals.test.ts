@@ -1,31 +1,13 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ALICE_READS, ALICE_WRITES, sha256, tempDir, waitFor } from './helpers';
+import { ALICE_READS, ALICE_WRITES, ensureBuilt, sha256, tempDir, waitFor } from './helpers';
 
 jest.setTimeout(120000);
 
 const packageDir = resolve(__dirname, '..');
-const repoRoot = resolve(packageDir, '..', '..');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** The child runs the built dist/: build it when it is missing or older than the sources. */
-function ensureBuilt(): void {
-  // tsc -b rewrites the build info on every build that changes anything, not every output file.
-  const built = join(packageDir, 'dist', '.tsbuildinfo');
-  if (existsSync(join(packageDir, 'dist', 'index.js')) && existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/reloader'], { cwd: repoRoot, stdio: 'pipe' });
-}
 
 interface Child {
   process: ChildProcessWithoutNullStreams;

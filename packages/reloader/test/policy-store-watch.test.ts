@@ -177,4 +177,27 @@ describe('PolicyStore watching the file', () => {
     await waitFor(() => store.status().hash === sha256(ALICE_WRITES), 'the edited target to be active');
     expect(store.current.check(BOB, 'account_query')).toBe(true);
   });
+
+  it('keeps following a symlink after it is re-pointed to another directory: a later edit of the new target is applied', async () => {
+    // config-access.toml -> releases/1/config-access.toml, then -> releases/2/config-access.toml.
+    const release = (n: number): string => join(dir, 'releases', String(n), 'config-access.toml');
+    const both = `${ALICE_WRITES}\n[[user]]\nid = "carol-2c4e6a8b0d1f3e5a"\nallow = "account_query"\n`;
+    mkdirSync(join(dir, 'releases', '1'), { recursive: true });
+    mkdirSync(join(dir, 'releases', '2'), { recursive: true });
+    writeFileSync(release(1), ALICE_WRITES);
+    writeFileSync(release(2), both);
+    symlinkSync(join('releases', '1', 'config-access.toml'), file);
+    const store = await open();
+    expect(store.status().watched).toContain(release(1));
+    symlinkSync(join('releases', '2', 'config-access.toml'), join(dir, '.config-access.toml.new'));
+    renameSync(join(dir, '.config-access.toml.new'), file);
+    await waitFor(() => store.status().hash === sha256(both), 'the re-pointed link to be active');
+    await waitFor(() => store.status().watched.includes(release(2)), 'the watch to follow the link to releases/2');
+    expect(store.status().watched).not.toContain(release(1));
+    // BOB's key is removed from releases/2's file, by rename: no SIGHUP, the watch alone must see it.
+    writeFileSync(join(dir, 'releases', '2', '.next'), ALICE_READS);
+    renameSync(join(dir, 'releases', '2', '.next'), release(2));
+    await waitFor(() => store.status().hash === sha256(ALICE_READS), 'the edit of the new target to be active');
+    expect(store.current.check(BOB, 'account_query')).toBe(false);
+  });
 });

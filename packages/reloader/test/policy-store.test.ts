@@ -181,9 +181,20 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(error.message).toMatch(/config-access\.toml:3:\d+ error .*\(unknown-permission\)/);
   });
 
-  it('rejects open() with NA_RELOAD_READ_FAILED when the path is a directory', async () => {
+  it('rejects open() with NA_RELOAD_NOT_A_FILE when the path is a directory', async () => {
     const failure = await PolicyStore.open(dir, { watch: false }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: 'NA_RELOAD_READ_FAILED' });
+    expect(failure).toMatchObject({ code: 'NA_RELOAD_NOT_A_FILE', message: expect.stringContaining('a directory, not a regular file') });
+  });
+
+  it('rejects open() of a file that is not UTF-8 with NA_RELOAD_NOT_UTF8 and the line and column of the bad byte', async () => {
+    writeFileSync(file, Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    const failure = await PolicyStore.open(file, { watch: false }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PolicyStoreError);
+    const error = failure as PolicyStoreError;
+    expect(error.code).toBe('NA_RELOAD_NOT_UTF8');
+    expect(error.diagnostics).toEqual([
+      expect.objectContaining({ ruleId: 'toml-syntax', messageId: 'invalidUtf8', span: expect.objectContaining({ start: { line: 2, column: 10, offset: 18 } }) }),
+    ]);
   });
 
   it('rejects a reload of a file that is not UTF-8 without touching the active policy', async () => {
@@ -192,7 +203,8 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     writeFileSync(file, Buffer.from([0x5b, 0x5b, 0x75, 0xff, 0xfe, 0x5d, 0x5d]));
     const result = await store.reload();
     expect(result.outcome).toBe('rejected');
-    expect(store.status().lastFailure?.error?.code).toBe('NA_RELOAD_READ_FAILED');
+    expect(store.status().lastFailure?.error?.code).toBe('NA_RELOAD_NOT_UTF8');
+    expect(result.diagnostics.map((d) => `${d.span.start.line}:${d.span.start.column}`)).toEqual(['1:4']);
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
   });
 
