@@ -1,4 +1,4 @@
-import type { AccessModel, Diagnostic, Severity, SourceRange, UserEntry } from '@nano-access/parser';
+import type { AccessFileFacts, AccessModel, Diagnostic, Severity, SourceRange, UserEntry } from '@nano-access/parser';
 import type { Catalog, Policy } from '@nano-access/resolver';
 
 /**
@@ -8,7 +8,7 @@ import type { Catalog, Policy } from '@nano-access/resolver';
  * - `model`: the rule reads the parsed model (runs even when loading failed).
  * - `policy`: the rule reads the compiled policy's derivation (`explain`); it
  *   runs only on a file a server would activate.
- * - `file`: the rule reads facts about the file itself (its mode bits).
+ * - `file`: the rule reads facts about the file itself (modes and owners).
  * - `lint`: the linter's own bookkeeping (suppression comments).
  */
 export type RuleSource = 'load' | 'model' | 'policy' | 'file' | 'lint';
@@ -16,6 +16,11 @@ export type RuleSource = 'load' | 'model' | 'policy' | 'file' | 'lint';
 export interface RuleMeta {
   /** The default severity. Error rules of source `load` cannot be changed. */
   severity: Severity;
+  /**
+   * Default severities of particular messages, where they differ from `severity` (file-mode's
+   * findings that make a server refuse the file are errors). A setting for the rule wins over both.
+   */
+  messageSeverity?: Readonly<Record<string, Severity>>;
   /** One line, shown in `rules[]` of SARIF and in docs/rules.md. */
   description: string;
   /** Link to the rule's section of docs/rules.md (relative to the repository root). */
@@ -28,7 +33,9 @@ export interface RuleMeta {
   source: RuleSource;
   /**
    * CVSS-like 0.0–10.0 score for GitHub code scanning (`security-severity`),
-   * present on rules whose findings weaken the security of the node.
+   * present on rules whose findings weaken the security of the node. Its
+   * presence is what makes a rule a security rule (isSecurityRule): SARIF
+   * tags it `security`, and the servers log its findings at every reload.
    */
   securitySeverity?: number;
 }
@@ -48,8 +55,10 @@ export interface RuleContext {
   readonly model: AccessModel | null;
   /** The compiled policy; null when the file has errors (a server would refuse it). */
   readonly policy: Policy | null;
-  /** The file's mode bits (st_mode), when the caller knows them. */
+  /** The file's mode bits (st_mode), when the caller knows them (fileFacts.file.mode). */
   readonly mode: number | undefined;
+  /** Modes and owners of the file and its directories, when the caller knows them (not for standard input). */
+  readonly fileFacts: AccessFileFacts | undefined;
   /** Everything `loadPolicy` reported, sorted. */
   readonly loadDiagnostics: readonly Diagnostic[];
   /** What the suppression comments came to (read by `unused-suppression` only). */
@@ -66,6 +75,11 @@ export interface Rule {
   readonly id: string;
   readonly meta: RuleMeta;
   check(context: RuleContext): void;
+}
+
+/** Whether a rule's findings weaken the node's security: it has a `securitySeverity`. */
+export function isSecurityRule(rule: Rule): boolean {
+  return rule.meta.securitySeverity !== undefined;
 }
 
 /** Declares a rule. The identity function, here for the types and for a single shape. */

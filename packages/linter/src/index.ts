@@ -1,7 +1,7 @@
-export { lintText } from './lint-text';
-export type { LintOptions } from './lint-text';
+export { lintText, securityFindings } from './lint-text';
+export type { LintOptions, LoadedFile } from './lint-text';
 export type { LintResult, SuppressedDiagnostic, Suppression } from './lint-result';
-export { defineRule } from './define-rule';
+export { defineRule, isSecurityRule } from './define-rule';
 export type { Rule, RuleContext, RuleMeta, RuleSource, ReportDescriptor } from './define-rule';
 export { rules, rulesById } from './rules/index';
 export { checkRuleSetting, parseRuleSettings, LinterError, LinterErrorCode } from './rule-settings';

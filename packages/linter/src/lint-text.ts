@@ -1,11 +1,12 @@
 import {
   SourceText,
   sortDiagnostics,
+  type AccessFileFacts,
   type AccessModel,
   type Diagnostic,
 } from '@nano-access/parser';
-import { loadPolicy, nanoCatalog, type Catalog } from '@nano-access/resolver';
-import { fillTemplate, type ReportDescriptor, type Rule, type RuleContext } from './define-rule';
+import { loadPolicy, nanoCatalog, type Catalog, type LoadResult } from '@nano-access/resolver';
+import { fillTemplate, isSecurityRule, type ReportDescriptor, type Rule, type RuleContext } from './define-rule';
 import { describeUser } from './describe-user';
 import type { LintResult, SuppressedDiagnostic } from './lint-result';
 import { checkRuleSetting, LinterError, LinterErrorCode, type RuleLevel, type RuleSettings } from './rule-settings';
@@ -17,10 +18,24 @@ export interface LintOptions {
   file: string;
   /** Default: the Nano catalog. */
   catalog?: Catalog;
-  /** The file's mode bits (fs.Stats.mode), for `file-mode`; omit when unknown (stdin). */
+  /** The file's mode bits (fs.Stats.mode), for `file-mode`, when fileFacts are not given; omit when unknown (stdin). */
   mode?: number;
+  /** The modes and owners of the file and its directories (readAccessFile gives them), for `file-mode`. */
+  fileFacts?: AccessFileFacts;
   /** Rule levels (`off`, `warning`, `error`); see checkRuleSetting for what is refused. */
   rules?: RuleSettings;
+}
+
+/** What a server has at hand after activating a file: lintable without a second parse. */
+export interface LoadedFile {
+  text: string;
+  /** The file name diagnostics carry. */
+  file: string;
+  /** The catalog the text was loaded with. Default: the Nano catalog. */
+  catalog?: Catalog;
+  /** loadPolicy(text, { file, catalog })'s result. */
+  loaded: LoadResult;
+  fileFacts?: AccessFileFacts | null;
 }
 
 /**
@@ -30,6 +45,23 @@ export interface LintOptions {
  * throws LinterError (NA_LINT_RULE_SETTING_INVALID) on refused rule settings.
  */
 export function lintText(text: string, options: LintOptions): LintResult {
+  const catalog = options.catalog ?? nanoCatalog;
+  return lintWith(text, loadPolicy(text, { file: options.file, catalog }), options);
+}
+
+/**
+ * The findings of the security rules (isSecurityRule) on a file already loaded: what the servers
+ * log at `warn` on every load and reload (the CLI passes this as the PolicyStore's `inspect`).
+ * Suppression comments apply, as in `nano-access lint`.
+ */
+export function securityFindings(input: LoadedFile): Diagnostic[] {
+  const options: LintOptions = { file: input.file, catalog: input.catalog, fileFacts: input.fileFacts ?? undefined };
+  return lintWith(input.text, input.loaded, options, isSecurityRule).messages;
+}
+
+/** Lints loaded text with every rule, or with the `only` ones (then nothing else is reported). */
+function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?: (rule: Rule) => boolean): LintResult {
+  const selected = only ?? ((): boolean => true);
   const file = options.file;
   const catalog = options.catalog ?? nanoCatalog;
   const settings = options.rules ?? {};
@@ -37,8 +69,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
     const problem = checkRuleSetting(rulesById, id, level);
     if (problem) throw new LinterError(LinterErrorCode.ruleSettingInvalid, problem);
   }
+  const fileFacts = options.fileFacts ?? (options.mode === undefined ? undefined : { file: { path: file, mode: options.mode }, directories: [] });
 
-  const loaded = loadPolicy(text, { file, catalog });
   // The loader's own parse gives the rules their positions: one parse, one file.
   const model = loaded.model;
   const source = model?.source ?? new SourceText(text);
@@ -46,6 +78,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
   const findings: Diagnostic[] = [];
   const ran = new Set<string>();
   const levelOf = (rule: Rule): RuleLevel => settings[rule.id] ?? rule.meta.severity;
+  const levelOfMessage = (rule: Rule, messageId: string): RuleLevel =>
+    settings[rule.id] ?? rule.meta.messageSeverity?.[messageId] ?? rule.meta.severity;
 
   const makeContext = (rule: Rule, sink: Diagnostic[], suppressionFindings: readonly ReportDescriptor[]): RuleContext => ({
     file,
@@ -53,7 +87,8 @@ export function lintText(text: string, options: LintOptions): LintResult {
     catalog,
     model,
     policy: loaded.policy,
-    mode: options.mode,
+    mode: fileFacts?.file.mode,
+    fileFacts,
     loadDiagnostics: loaded.diagnostics,
     suppressionFindings,
     report(descriptor) {
@@ -63,7 +98,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
       }
       sink.push({
         ruleId: rule.id,
-        severity: levelOf(rule) === 'error' ? 'error' : 'warning',
+        severity: levelOfMessage(rule, descriptor.messageId) === 'error' ? 'error' : 'warning',
         message: fillTemplate(template, descriptor.data),
         messageId: descriptor.messageId,
         file,
@@ -82,13 +117,13 @@ export function lintText(text: string, options: LintOptions): LintResult {
   });
 
   for (const rule of allRules) {
-    if (levelOf(rule) === 'off' || !canRun(rule, model, loaded.policy !== null, options.mode)) continue;
+    if (!selected(rule) || levelOf(rule) === 'off' || !canRun(rule, model, loaded.policy !== null, fileFacts !== undefined)) continue;
     ran.add(rule.id);
     rule.check(makeContext(rule, findings, []));
   }
   // Never drop what the loader said, even under a rule id this linter does not know.
   for (const diagnostic of loaded.diagnostics) {
-    if (!rulesById.has(diagnostic.ruleId)) findings.push(diagnostic);
+    if (only === undefined && !rulesById.has(diagnostic.ruleId)) findings.push(diagnostic);
   }
 
   const fatal = loaded.diagnostics.some((d) => d.fatal);
@@ -105,7 +140,7 @@ export function lintText(text: string, options: LintOptions): LintResult {
 
   const bookkeeping = rulesById.get('unused-suppression');
   const directiveDiagnostics: Diagnostic[] = [];
-  if (bookkeeping && levelOf(bookkeeping) !== 'off' && !fatal) {
+  if (bookkeeping && selected(bookkeeping) && levelOf(bookkeeping) !== 'off' && !fatal) {
     bookkeeping.check(makeContext(bookkeeping, directiveDiagnostics, outcome.directiveFindings));
   }
   const messages = sortDiagnostics([...outcome.kept, ...directiveDiagnostics]);
@@ -127,7 +162,7 @@ function isLoadError(diagnostic: Diagnostic): boolean {
   return diagnostic.severity === 'error' && (rule === undefined || rule.meta.source === 'load');
 }
 
-function canRun(rule: Rule, model: AccessModel | null, hasPolicy: boolean, mode: number | undefined): boolean {
+function canRun(rule: Rule, model: AccessModel | null, hasPolicy: boolean, hasFileFacts: boolean): boolean {
   switch (rule.meta.source) {
     case 'load':
       return true;
@@ -136,7 +171,7 @@ function canRun(rule: Rule, model: AccessModel | null, hasPolicy: boolean, mode:
     case 'policy':
       return model !== null && hasPolicy;
     case 'file':
-      return model !== null && mode !== undefined;
+      return model !== null && hasFileFacts;
     case 'lint':
       return false;
   }

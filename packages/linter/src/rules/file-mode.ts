@@ -1,19 +1,21 @@
+import { formatMode, judgeFileSafety } from '@nano-access/parser';
 import { defineRule } from '../define-rule';
 import { ruleDocsPath } from '../docs-url';
 
-const GROUP_OR_OTHER_READ = 0o044;
-const GROUP_OR_OTHER_WRITE = 0o022;
-
 /**
  * The access file holds every user's credentials; anyone who can read it can
- * act as any user, anyone who can write it can grant themselves anything.
- * The mode bits come from the caller (the CLI stats the file); the rule
- * stays pure and is skipped when they are unknown (standard input).
+ * act as any user, anyone who can write it (or replace it in its directory)
+ * can grant themselves anything. The facts (modes, owners) come from the
+ * caller, which stats the file; the judgment is judgeFileSafety, the one the
+ * servers refuse a file with, so lint and the servers agree. Skipped when
+ * nothing is known of the file (standard input).
  */
 export default defineRule({
   id: 'file-mode',
   meta: {
     severity: 'warning',
+    // What a server refuses (unless allow_insecure_permissions is set) is an error.
+    messageSeverity: { writable: 'error', directoryWritable: 'error', foreignOwner: 'error' },
     description: 'The file holds credentials and is readable (or writable) by group or others.',
     docs: ruleDocsPath('file-mode'),
     source: 'file',
@@ -22,26 +24,32 @@ export default defineRule({
       readable:
         'The file holds credentials and is readable by {{who}} (mode {{mode}}): restrict it to its owner (chmod 600).',
       writable:
-        'The file holds credentials and is writable by {{who}} (mode {{mode}}): anyone who can write it can grant themselves access; restrict it to its owner (chmod 600).',
+        'The file is writable by {{who}} (mode {{mode}}): anyone who can write it can grant themselves access, and servers refuse it; restrict it to its owner (chmod 600).',
+      directoryWritable:
+        'The directory {{path}} is writable by {{who}} (mode {{mode}}): anyone who can write it can replace the file, and servers refuse it; chmod go-w it.',
+      foreignOwner:
+        'The {{target}} {{path}} is owned by uid {{uid}}, neither root nor the user running this check: that user can change it, and servers refuse it; chown it.',
     },
   },
   check(context) {
-    const { model, mode } = context;
-    if (!model || mode === undefined) return;
-    if (!model.users.some((user) => user.id !== '')) return;
-    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    const { model, fileFacts } = context;
+    if (!model || fileFacts === undefined) return;
     const range = { start: 0, end: 0 };
-    // Writable is the worse of the two: report it alone when both hold.
-    if (mode & GROUP_OR_OTHER_WRITE) {
-      context.report({ messageId: 'writable', data: { who: who(mode, 0o020, 0o002), mode: octal }, range });
-    } else if (mode & GROUP_OR_OTHER_READ) {
-      context.report({ messageId: 'readable', data: { who: who(mode, 0o040, 0o004), mode: octal }, range });
+    const { problems, readableBy } = judgeFileSafety(fileFacts);
+    for (const problem of problems) {
+      if (problem.kind === 'foreign-owner') {
+        const target = problem.target === 'file' ? 'file' : 'directory';
+        context.report({ messageId: 'foreignOwner', data: { target, path: problem.path, uid: problem.uid }, range });
+      } else if (problem.target === 'file') {
+        context.report({ messageId: 'writable', data: { who: problem.who, mode: formatMode(problem.mode) }, range });
+      } else {
+        context.report({ messageId: 'directoryWritable', data: { path: problem.path, who: problem.who, mode: formatMode(problem.mode) }, range });
+      }
+    }
+    // Reading is the lesser worry: said only when nothing worse is, and only of a file that holds credentials.
+    const fileWritable = problems.some((problem) => problem.kind === 'writable' && problem.target === 'file');
+    if (readableBy !== null && !fileWritable && model.users.some((user) => user.id !== '')) {
+      context.report({ messageId: 'readable', data: { who: readableBy, mode: formatMode(fileFacts.file.mode) }, range });
     }
   },
 });
-
-function who(mode: number, groupBit: number, otherBit: number): string {
-  const group = (mode & groupBit) !== 0;
-  const other = (mode & otherBit) !== 0;
-  return group && other ? 'group and others' : group ? 'its group' : 'others';
-}
