@@ -1,3 +1,5 @@
+import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
+
 /**
  * JSON Schema of config-node.toml (WIRE.md), strict: unknown keys are errors.
  * Keys the reference node reads keep their names and defaults; the project's
@@ -53,6 +55,8 @@ export const nodeConfigSchema = {
         },
       },
     },
+    // Extension: how `serve` reads config-access.toml.
+    [ACCESS_POLICY_TABLE]: accessPolicyConfigSchema,
     // Extension: where answers come from.
     backend: {
       type: 'object',

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
 import { DEFAULT_MAX_SERVICES_PER_SESSION } from '@nano-access/protocol';
+import { accessPolicySettings, type AccessPolicySettings } from '@nano-access/reloader';
 import { nodeConfigSchema } from './node-config-schema';
 
 /** The unix domain socket transport ([node.ipc.local]). */
@@ -51,6 +52,8 @@ export interface NodeConfig {
     maxServicesPerConnection: number;
   };
   backend: BackendConfig;
+  /** How `serve` reads config-access.toml ([access_policy], an extension); null when not written (every default). */
+  accessPolicy: AccessPolicySettings | null;
 }
 
 export const NODE_CONFIG_FILE = 'config-node.toml';
@@ -134,6 +137,7 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
             ...(typeof backend.websocket === 'string' ? { websocket: backend.websocket } : {}),
           }
         : { type: 'embedded', ledger: path.resolve(dataDir, pick(backend, 'ledger', nodeConfigDefaults.ledger)) },
+    accessPolicy: raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy),
   };
 }
 

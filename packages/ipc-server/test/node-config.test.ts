@@ -29,6 +29,7 @@ describe('config-node.toml', () => {
         maxServicesPerConnection: 16,
       },
       backend: { type: 'embedded', ledger: path.join(temp.dir, 'ledger.json') },
+      accessPolicy: null,
     });
   });
 
@@ -60,6 +61,11 @@ type = "node-rpc"
 url = "http://127.0.0.1:7076"
 timeout = 5
 websocket = "ws://127.0.0.1:7078"
+
+[access_policy]
+max_file_bytes = 1000000
+read_timeout = 2.5
+allow_insecure_permissions = true
 `);
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
@@ -71,6 +77,7 @@ websocket = "ws://127.0.0.1:7078"
         maxServicesPerConnection: 4,
       },
       backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5, websocket: 'ws://127.0.0.1:7078' },
+      accessPolicy: { maxFileBytes: 1000000, readTimeoutMs: 2500, allowInsecurePermissions: true },
     });
   });
 

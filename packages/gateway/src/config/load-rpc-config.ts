@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
+import { accessPolicySettings } from '@nano-access/reloader';
 import { parseAddressBlock } from '../http/address-allow-list';
 import { defaultRpcConfig, type RpcConfig } from './rpc-config';
 import { rpcConfigSchema } from './rpc-config-schema';
@@ -67,6 +68,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
     key: tls.key ? resolvePath(baseDir, tls.key) : '',
   };
   if (raw.metrics?.allow) config.metrics.allow = [...raw.metrics.allow];
+  config.accessPolicy = raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy);
 
   // node:http refuses a server whose headers may take longer than the whole request.
   if (config.headersTimeout > config.requestTimeout) {
@@ -133,6 +135,7 @@ interface RawRpcConfig {
   logging?: { log_rpc?: boolean };
   tls?: { enable?: boolean; cert?: string; key?: string };
   metrics?: { allow?: string[] };
+  access_policy?: unknown;
 }
 
 function resolvePath(baseDir: string, path: string): string {

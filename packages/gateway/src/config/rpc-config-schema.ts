@@ -1,3 +1,5 @@
+import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
+
 /**
  * JSON Schema of config-rpc.toml (WIRE.md's keys plus this project's documented
  * extensions). Every key optional; any other key is an error with line:col.
@@ -46,6 +48,8 @@ export const rpcConfigSchema = {
         key: { type: 'string' },
       },
     },
+    // Extension: how the access file is read (the same table as config-node.toml's).
+    [ACCESS_POLICY_TABLE]: accessPolicyConfigSchema,
     metrics: {
       type: 'object',
       additionalProperties: false,

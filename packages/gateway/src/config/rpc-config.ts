@@ -1,3 +1,5 @@
+import type { AccessPolicySettings } from '@nano-access/reloader';
+
 /** The gateway's configuration: config-rpc.toml, with every default filled in. */
 export interface RpcConfig {
   /** Listen address. Loopback by default (the reference node's default too). */
@@ -40,6 +42,11 @@ export interface RpcConfig {
   tls: { enable: boolean; cert: string; key: string };
   /** Extension: who may read GET /metrics. IPv4/IPv6 addresses or CIDR blocks. */
   metrics: { allow: string[] };
+  /**
+   * Extension: how `nano-access gateway` reads config-access.toml ([access_policy]); null when the
+   * table is not written (every default). `serve` takes config-node.toml's table instead.
+   */
+  accessPolicy: AccessPolicySettings | null;
 }
 
 /** The statuses `legacy_denial_status` may take. */
@@ -74,5 +81,6 @@ export function defaultRpcConfig(): RpcConfig {
     logging: { logRpc: false },
     tls: { enable: false, cert: '', key: '' },
     metrics: { allow: [...LOOPBACK_ALLOW_LIST] },
+    accessPolicy: null,
   };
 }

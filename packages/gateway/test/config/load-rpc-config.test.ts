@@ -28,6 +28,7 @@ describe('loadRpcConfig', () => {
       logging: { logRpc: false },
       tls: { enable: false },
       metrics: { allow: ['127.0.0.0/8', '::1'] },
+      accessPolicy: null,
     });
   });
 
@@ -58,6 +59,10 @@ describe('loadRpcConfig', () => {
         'key = "/etc/key.pem"',
         '[metrics]',
         'allow = ["10.0.0.0/8"]',
+        '[access_policy]',
+        'max_file_bytes = 1048576',
+        'read_timeout = 5',
+        'allow_insecure_permissions = true',
         '',
       ].join('\n'),
     );
@@ -78,6 +83,7 @@ describe('loadRpcConfig', () => {
       logging: { logRpc: true },
       tls: { enable: true, cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' },
       metrics: { allow: ['10.0.0.0/8'] },
+      accessPolicy: { maxFileBytes: 1048576, readTimeoutMs: 5000, allowInsecurePermissions: true },
     });
   });
 
