@@ -1,14 +1,43 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatDiagnostic, suggest, type Diagnostic } from '@nano-access/parser';
+import { formatDiagnostic, suggest, type AccessFileFacts, type Diagnostic } from '@nano-access/parser';
+import { decodeAccessFile, readAccessFile, readAccessStream } from '@nano-access/reloader';
 import { loadCatalog, loadPolicy, nanoCatalog, type Catalog, type Policy } from '@nano-access/resolver';
 import { CliErrorCode } from './errors';
 import type { CliIO } from './io';
 
-/** A value, or the reason there is none (already phrased for the user). */
-export type Loaded<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+/**
+ * A value, or the reason there is none (already phrased for the user), with the diagnostics that
+ * place it in the file when there are any (the first byte that is not UTF-8).
+ */
+export type Loaded<T> = { ok: true; value: T } | { ok: false; code: string; message: string; diagnostics?: readonly Diagnostic[] };
 
-/** Reads a text file relative to the working directory; `-` reads standard input. */
+/** An access file's text, and its modes and owners (null for standard input, or on Windows). */
+export interface AccessText {
+  text: string;
+  facts: AccessFileFacts | null;
+}
+
+/**
+ * Reads an access file through the servers' own reader (readAccessFile of the reloader): a regular
+ * file only, opened without blocking, within the size limit and the read deadline, and valid
+ * UTF-8, so that the CLI never passes a file a server refuses to read. `-` reads standard input
+ * (with the same size limit and UTF-8 check). The file's name in messages is the path as given.
+ */
+export async function readAccessText(path: string, io: CliIO): Promise<Loaded<AccessText>> {
+  const read = path === '-' ? await readAccessStream(io.stdin) : await readAccessFile(resolve(io.cwd, path), { displayName: path });
+  if (read.kind === 'missing') return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ENOENT` };
+  if (read.kind === 'error') {
+    const errno = (read.cause as NodeJS.ErrnoException | undefined)?.code;
+    if (errno !== undefined) return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${errno}` };
+    return { ok: false, code: read.code, message: `${path}: ${read.message}` };
+  }
+  const decoded = decodeAccessFile(read.bytes, path === '-' ? '<stdin>' : path);
+  if (!decoded.ok) return { ok: false, code: decoded.code, message: `${path === '-' ? '<stdin>' : path}: ${decoded.message}`, diagnostics: [decoded.diagnostic] };
+  return { ok: true, value: { text: decoded.text, facts: process.platform === 'win32' ? null : read.facts } };
+}
+
+/** Reads a text file that is not an access file (a catalog) relative to the working directory; `-` reads standard input. */
 export async function readText(path: string, io: CliIO): Promise<Loaded<string>> {
   try {
     if (path === '-') return { ok: true, value: await readStream(io.stdin) };
@@ -67,12 +96,12 @@ async function readCatalogFor(path: string | undefined, permission: string | und
  * servers activate with. On errors, the diagnostics are written to stderr.
  */
 async function readPolicy(configPath: string, catalog: Catalog, io: CliIO): Promise<Policy | null> {
-  const text = await readText(configPath, io);
-  if (!text.ok) {
-    writeError(io, text);
+  const read = await readAccessText(configPath, io);
+  if (!read.ok) {
+    writeError(io, read);
     return null;
   }
-  const { policy, diagnostics } = loadPolicy(text.value, { file: configPath, catalog });
+  const { policy, diagnostics } = loadPolicy(read.value.text, { file: configPath, catalog });
   if (!policy) {
     const errors = diagnostics.filter((d) => d.severity === 'error');
     writeDiagnostics(io, errors);
@@ -101,6 +130,8 @@ export function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]):
   for (const diagnostic of diagnostics) io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
 }
 
-export function writeError(io: CliIO, failure: { code: string; message: string }): void {
+/** The failure's diagnostics (`file:line:col: error: …`), then `nano-access: message (CODE)`. */
+export function writeError(io: CliIO, failure: { code: string; message: string; diagnostics?: readonly Diagnostic[] }): void {
+  if (failure.diagnostics !== undefined) writeDiagnostics(io, failure.diagnostics);
   io.stderr.write(`nano-access: ${failure.message} (${failure.code})\n`);
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { PolicyStore, PolicyStoreError } from '@nano-access/reloader';
+import { securityFindings } from '@nano-access/linter';
+import { defaultAccessPolicySettings, PolicyStore, PolicyStoreError, type AccessPolicySettings } from '@nano-access/reloader';
 import type { CliIO } from './io';
 import { writeDiagnostics, writeError } from './load';
 
@@ -7,17 +8,26 @@ import { writeDiagnostics, writeError } from './load';
 export const ACCESS_FILE = 'config-access.toml';
 
 /**
- * Opens the hot-reloaded store of a long-running command. A file with errors
- * (or one that cannot be read) is written to stderr as diagnostics and
+ * Opens the hot-reloaded store of a long-running command, reading the file as its
+ * `[access_policy]` table says (size limit, read deadline, the mode check's override), and
+ * wiring the linter's security rules in: on load and every reload, their findings
+ * (`unrestricted-default`, `weak-credential`, `file-mode` …) are logged at warn. A file with
+ * errors (or one that cannot be read, or that others can change) is written to stderr and
  * yields null: the caller exits 2 without starting anything.
  */
-export async function openPolicyStore(accessPath: string, logger: Logger, io: CliIO): Promise<PolicyStore | null> {
+export async function openPolicyStore(
+  accessPath: string, logger: Logger, io: CliIO, settings: AccessPolicySettings | null = null,
+): Promise<PolicyStore | null> {
+  const { maxFileBytes, readTimeoutMs, allowInsecurePermissions } = settings ?? defaultAccessPolicySettings;
   try {
-    return await PolicyStore.open(accessPath, { logger, watch: true });
+    return await PolicyStore.open(accessPath, {
+      logger, watch: true, maxFileBytes, readTimeoutMs, allowInsecurePermissions, inspect: securityFindings,
+    });
   } catch (error) {
     if (!(error instanceof PolicyStoreError)) throw error;
-    writeDiagnostics(io, error.diagnostics.filter((d) => d.severity === 'error'));
-    writeError(io, { code: error.code, message: error.diagnostics.length > 0 ? `${accessPath} has errors; not starting` : error.message });
+    const errors = error.diagnostics.filter((d) => d.severity === 'error');
+    writeDiagnostics(io, errors);
+    writeError(io, { code: error.code, message: errors.length > 0 ? `${accessPath} has errors; not starting` : `${error.message}; not starting` });
     return null;
   }
 }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
@@ -47,9 +47,8 @@ async function runGateway(options: GatewayCommandOptions, io: CliIO): Promise<nu
   if (config === null) return ExitCode.usage;
   const logger = createLogger({ destination: process.stderr, env: io.env });
   const accessPath = path.join(dataDir, ACCESS_FILE);
-  const store = await openPolicyStore(accessPath, logger, io);
+  const store = await openPolicyStore(accessPath, logger, io, config.accessPolicy);
   if (store === null) return ExitCode.usage;
-  warnIfAccessFileOpen(accessPath, io);
   let running;
   try {
     running = await startStandaloneGateway({ config, store, logger, handleSignals: io.handleSignals === true });
@@ -93,7 +92,12 @@ export async function startServeGateway(options: {
   const { dataDir, dispatcher, store, logger, io } = options;
   const config = readGatewayConfig(dataDir, io);
   if (config === null) return null;
-  warnIfAccessFileOpen(path.join(dataDir, ACCESS_FILE), io);
+  if (config.accessPolicy !== null) {
+    logger.warn(
+      { file: path.join(dataDir, RPC_CONFIG_FILE) },
+      `[access_policy] of ${RPC_CONFIG_FILE} applies to \`nano-access gateway\` only; \`serve\` reads the access file as [access_policy] of config-node.toml says`,
+    );
+  }
   const metricsSources = typeof dispatcher.metricsText === 'function' ? [() => dispatcher.metricsText!()] : [];
   const gateway = createGateway({ dispatcher, store, config, logger, metricsSources });
   let address;
@@ -131,25 +135,6 @@ function readGatewayConfig(dataDir: string, io: CliIO): RpcConfig | null {
     writeError(io, { code: GatewayErrorCode.configInvalid, message: `${path.join(dataDir, RPC_CONFIG_FILE)} has errors; not starting` });
   }
   return config;
-}
-
-/**
- * The access file holds API keys. A file others can read is warned about, not
- * refused: git does not keep mode 0600, so a fresh clone of the bundled demo
- * data would otherwise not start.
- */
-function warnIfAccessFileOpen(accessPath: string, io: CliIO): void {
-  let mode: number;
-  try {
-    mode = statSync(accessPath).mode & 0o777;
-  } catch {
-    return; // missing: the default user alone, already reported by the store
-  }
-  if ((mode & 0o077) !== 0) {
-    io.stderr.write(
-      `nano-access: warning: ${accessPath} is readable or writable by group or others (mode ${mode.toString(8).padStart(4, '0')}); it holds API keys: chmod 600 it\n`,
-    );
-  }
 }
 
 /** The heaviest representative of a ledger file, else the account of the node's documentation. */

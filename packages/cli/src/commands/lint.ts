@@ -16,7 +16,7 @@ import {
 import type { Catalog } from '@nano-access/resolver';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { readCatalog, readText, writeError } from '../load';
+import { readAccessText, readCatalog, writeError } from '../load';
 import { version } from '../version';
 
 interface LintOptions {
@@ -164,22 +164,15 @@ async function lintOne(
   io: CliIO,
 ): Promise<LintResult | null> {
   const path = target.kind === 'stdin' ? '-' : target.path;
-  const text = await readText(path, io);
-  if (!text.ok) {
-    writeError(io, text);
+  // The servers' reader: a FIFO, an oversized or a non-UTF-8 file is refused here as it is there.
+  const read = await readAccessText(path, io);
+  if (!read.ok) {
+    writeError(io, read);
     return null;
   }
   const file = target.kind === 'stdin' ? (options.stdinFilename ?? '<stdin>') : target.path;
-  // The mode bits feed file-mode; standard input has none, and Windows has no such bits.
-  let mode: number | undefined;
-  if (target.kind === 'file' && process.platform !== 'win32') {
-    try {
-      mode = (await stat(resolve(io.cwd, target.path))).mode;
-    } catch {
-      mode = undefined;
-    }
-  }
-  return lintText(text.value, { file, catalog, mode, rules: settings });
+  // The modes and owners feed file-mode (the servers' own judgment); standard input has none.
+  return lintText(read.value.text, { file, catalog, fileFacts: read.value.facts ?? undefined, rules: settings });
 }
 
 function errorsOnly(result: LintResult): LintResult {

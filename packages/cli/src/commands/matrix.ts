@@ -11,7 +11,7 @@ import {
 } from '@nano-access/linter';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { readCatalog, readText, writeDiagnostics, writeError } from '../load';
+import { readAccessText, readCatalog, writeDiagnostics, writeError } from '../load';
 
 type MatrixFormat = 'text' | 'json' | 'csv' | 'html';
 
@@ -49,13 +49,13 @@ async function runMatrix(options: MatrixOptions, io: CliIO): Promise<number> {
     writeError(io, catalog);
     return ExitCode.usage;
   }
-  const text = await readText(options.config, io);
-  if (!text.ok) {
-    writeError(io, text);
+  const read = await readAccessText(options.config, io);
+  if (!read.ok) {
+    writeError(io, read);
     return ExitCode.usage;
   }
   const file = options.config === '-' ? '<stdin>' : options.config;
-  const { matrix, diagnostics } = matrixFromText(text.value, { file, catalog: catalog.value });
+  const { matrix, diagnostics } = matrixFromText(read.value.text, { file, catalog: catalog.value });
   if (!matrix) {
     writeDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
     writeError(io, { code: CliErrorCode.policyInvalid, message: `${file} has errors: a server would refuse it` });

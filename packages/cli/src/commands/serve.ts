@@ -40,7 +40,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   const logger = createLogger({ destination: process.stderr, env: io.env });
   const accessPath = path.join(dataDir, ACCESS_FILE);
 
-  const store = await openPolicyStore(accessPath, logger, io);
+  const store = await openPolicyStore(accessPath, logger, io, config.accessPolicy);
   if (store === null) return ExitCode.usage;
   const disposeSignals = io.handleSignals === true ? store.installSignalHandlers() : null;
 
