@@ -22,9 +22,10 @@ export interface AccessText {
  * Reads an access file through the servers' own reader (readAccessFile of the reloader): a regular
  * file only, opened without blocking, within the size limit and the read deadline, and valid
  * UTF-8, so that the CLI never passes a file a server refuses to read. `-` reads standard input
- * (with the same size limit and UTF-8 check). The file's name in messages is the path as given.
+ * (with the same size limit and UTF-8 check), named `stdinName` in messages; a file is named by
+ * its path as given.
  */
-export async function readAccessText(path: string, io: CliIO): Promise<Loaded<AccessText>> {
+export async function readAccessText(path: string, io: CliIO, stdinName = '<stdin>'): Promise<Loaded<AccessText>> {
   const read = path === '-' ? await readAccessStream(io.stdin) : await readAccessFile(resolve(io.cwd, path), { displayName: path });
   if (read.kind === 'missing') return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ENOENT` };
   if (read.kind === 'error') {
@@ -32,9 +33,10 @@ export async function readAccessText(path: string, io: CliIO): Promise<Loaded<Ac
     if (errno !== undefined) return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${errno}` };
     return { ok: false, code: read.code, message: `${path}: ${read.message}` };
   }
-  const decoded = decodeAccessFile(read.bytes, path === '-' ? '<stdin>' : path);
-  if (!decoded.ok) return { ok: false, code: decoded.code, message: `${path === '-' ? '<stdin>' : path}: ${decoded.message}`, diagnostics: [decoded.diagnostic] };
-  return { ok: true, value: { text: decoded.text, facts: process.platform === 'win32' ? null : read.facts } };
+  const shown = path === '-' ? stdinName : path;
+  const decoded = decodeAccessFile(read.bytes, shown);
+  if (!decoded.ok) return { ok: false, code: decoded.code, message: `${shown}: ${decoded.message}`, diagnostics: [decoded.diagnostic] };
+  return { ok: true, value: { text: decoded.text, facts: read.facts } };
 }
 
 /** Reads a text file that is not an access file (a catalog) relative to the working directory; `-` reads standard input. */

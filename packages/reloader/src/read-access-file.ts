@@ -29,7 +29,7 @@ export interface ReadAccessFileOptions {
 }
 
 export type ReadOutcome =
-  /** `facts`: the file's and its directories' modes and owners, for judgeFileSafety (null for a stream). */
+  /** `facts`: the file's and its directories' modes and owners, for judgeFileSafety (null for a stream, and on Windows). */
   | { kind: 'ok'; bytes: Buffer; hash: string; facts: AccessFileFacts | null }
   | { kind: 'missing' }
   | { kind: 'error'; code: ReadErrorCode; message: string; cause?: unknown };
@@ -180,7 +180,8 @@ async function readWhole(file: string, displayName: string, maxBytes: number): P
     if (stats.size > maxBytes) return tooLarge(String(stats.size), maxBytes);
     const bytes = await readAll(handle, stats.size, maxBytes);
     if (bytes === null) return tooLarge(`more than ${maxBytes}`, maxBytes);
-    const facts = await factsOf(file, displayName, stats);
+    // Windows has no owner and group bits: its stat reports 0666 for every writable file.
+    const facts = process.platform === 'win32' ? null : await factsOf(file, displayName, stats);
     return { kind: 'ok', bytes, hash: contentHash(bytes), facts };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';

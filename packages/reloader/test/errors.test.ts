@@ -11,7 +11,7 @@ describe('reloader error codes', () => {
     expect(start).toBeGreaterThanOrEqual(0);
     expect(errorCodes.length).toBeGreaterThan(0);
     for (const code of errorCodes) {
-      expect(code).toMatch(/^NA_RELOAD_[A-Z_]+$/);
+      expect(code).toMatch(/^NA_RELOAD_[A-Z0-9_]+$/);
       expect(section).toContain(`### ${code}`);
     }
   });

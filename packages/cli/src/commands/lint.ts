@@ -165,12 +165,12 @@ async function lintOne(
 ): Promise<LintResult | null> {
   const path = target.kind === 'stdin' ? '-' : target.path;
   // The servers' reader: a FIFO, an oversized or a non-UTF-8 file is refused here as it is there.
-  const read = await readAccessText(path, io);
+  const file = target.kind === 'stdin' ? (options.stdinFilename ?? '<stdin>') : target.path;
+  const read = await readAccessText(path, io, file);
   if (!read.ok) {
     writeError(io, read);
     return null;
   }
-  const file = target.kind === 'stdin' ? (options.stdinFilename ?? '<stdin>') : target.path;
   // The modes and owners feed file-mode (the servers' own judgment); standard input has none.
   return lintText(read.value.text, { file, catalog, fileFacts: read.value.facts ?? undefined, rules: settings });
 }

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { runCli, tempDir } from '../helpers/run-cli';
 
 const WALLET_USER = 'user-2bb818ee-6424-4750-8bdb-db23bab7bc57';
@@ -82,6 +83,14 @@ describe('nano-access check', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('ENOENT');
     expect(run.stderr).toContain('NA_CLI_FILE_UNREADABLE');
+  });
+
+  it('exits 2 with the line and column when the access file is not UTF-8 (the servers\' reader)', async () => {
+    writeFileSync(files.path('latin1.toml'), Buffer.concat([Buffer.from(`${policy}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const run = await runCli(['check', '-c', files.path('latin1.toml'), '-p', 'wallet_read']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/latin1\.toml:16:6: error: The file is not valid UTF-8/);
+    expect(run.stderr).toContain('(NA_RELOAD_NOT_UTF8)');
   });
 
   it('exits 2 on a usage error', async () => {

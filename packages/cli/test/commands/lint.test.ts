@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { execute } from '../../src/cli';
@@ -67,6 +67,60 @@ describe('nano-access lint', () => {
       chmodSync(dir.path('config-access.toml'), 0o600);
       expect((await runCli(['lint', '--format', 'compact'], { cwd: dir.dir })).stdout).toBe('');
     } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('refuses a file that is not UTF-8 with the line and column of its first bad byte, exit 2, as the servers refuse to read it', async () => {
+    const dir = tempDir({});
+    try {
+      // A Latin-1 "é" in a comment: decoded with replacement characters it would lint clean.
+      writeFileSync(dir.path('latin1.toml'), Buffer.concat([Buffer.from(`${clean}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]), { mode: 0o600 });
+      const run = await runCli(['lint', 'latin1.toml'], { cwd: dir.dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('latin1.toml:4:6: error: The file is not valid UTF-8: byte 0xE9 at line 4, column 6 begins no valid character (TOML files are UTF-8). [toml-syntax]');
+      expect(run.stderr).toContain('nano-access: latin1.toml: the access file is not valid UTF-8 (line 4, column 6) (NA_RELOAD_NOT_UTF8)');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('reads standard input with the same strict reader: invalid UTF-8 is exit 2 under the --stdin-filename name', async () => {
+    const bytes = Buffer.concat([Buffer.from('[[user]]\nid = "'), Buffer.from([0xff]), Buffer.from('"\n')]);
+    const run = await runCli(['lint', '-', '--stdin-filename', 'piped.toml'], { cwd: files.dir, stdin: bytes });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('piped.toml:2:7: error: The file is not valid UTF-8');
+    expect(run.stderr).toContain('(NA_RELOAD_NOT_UTF8)');
+  });
+
+  it('refuses a FIFO at once, exit 2, without waiting for a writer (only regular files are read from a path)', async () => {
+    const dir = tempDir({});
+    try {
+      execFileSync('mkfifo', [dir.path('config-access.toml')]);
+      const run = await runCli(['lint'], { cwd: dir.dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain('config-access.toml: the access file is a FIFO (named pipe), not a regular file; only a regular file is read (NA_RELOAD_NOT_A_FILE)');
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('reports what a server would refuse to serve as a file-mode error: a file or directory others can write', async () => {
+    const dir = tempDir({ 'config-access.toml': clean });
+    try {
+      chmodSync(dir.path('config-access.toml'), 0o664);
+      const groupWritable = await runCli(['lint', '--format', 'compact'], { cwd: dir.dir });
+      expect(groupWritable.code).toBe(1);
+      expect(groupWritable.stdout).toContain('config-access.toml:1:1: error: The file is writable by its group (mode 0664)');
+      chmodSync(dir.path('config-access.toml'), 0o600);
+      chmodSync(dir.dir, 0o777);
+      const openDirectory = await runCli(['lint', '--format', 'compact'], { cwd: dir.dir });
+      expect(openDirectory.code).toBe(1);
+      expect(openDirectory.stdout).toContain(`error: The directory ${dir.dir} is writable by group and others (mode 0777)`);
+      // --rule file-mode=warning is lint's counterpart of the servers' allow_insecure_permissions.
+      expect((await runCli(['lint', '--rule', 'file-mode=warning'], { cwd: dir.dir })).code).toBe(0);
+    } finally {
+      chmodSync(dir.dir, 0o700);
       dir.cleanup();
     }
   });
