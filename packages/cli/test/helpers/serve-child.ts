@@ -78,19 +78,31 @@ export async function startServe(data: { dir: string; socket: string }): Promise
       return exited;
     },
   };
-  await waitFor(() => stdout.includes('listening on unix') || child.exitCode !== null, 'serve to listen', 60_000);
+  try {
+    await waitFor(() => stdout.includes('listening on unix') || child.exitCode !== null, 'serve to listen', 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}:\n${stderr}`);
   return served;
 }
 
-/** Runs the binary to its end (for a server that must refuse to start). */
-export function runBinary(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs the binary to its end (for a server that must refuse to start). One that is still running
+ * after `timeoutMs` is killed, and the result says so (code null), so no server is left behind.
+ */
+export function runBinary(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
