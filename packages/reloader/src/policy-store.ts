@@ -8,7 +8,7 @@ import type { Catalog, LoadResult, Policy, PolicySource } from '@nano-access/res
 import { describeFileSafetyProblem, judgeFileSafety, sortDiagnostics } from '@nano-access/parser';
 import type { AccessFileFacts, Diagnostic, FileSafetyProblem } from '@nano-access/parser';
 import { contentHash } from './content-hash';
-import { redactDiagnostics } from './credential-redaction';
+import { redactDiagnostics, redactKnownIds } from './credential-redaction';
 import { diagnosticLocation, formatDiagnostic, logDiagnostics } from './diagnostic-log';
 import { FILE_UNSAFE, POLICY_INVALID, PolicyStoreError, READ_FAILED, STORE_CLOSED, WATCH_FAILED } from './errors';
 import { watchFile } from './file-watch';
@@ -42,6 +42,8 @@ interface Settings {
 }
 
 const DEFAULT_DEBOUNCE_MS = 100;
+/** Security findings logged one by one per activation; past it, one line counts the rest by rule. */
+export const MAX_LOGGED_FINDINGS = 100;
 
 /** Settings of a store that reads no file. */
 function textSettings(displayName: string, catalog: Catalog | undefined, logger: Logger | undefined): Settings {
@@ -201,26 +203,46 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
 
   /**
    * Runs the inspector (the linter's security rules, wired by the CLI) on what was just activated
-   * and logs each finding at warn with its rule. Returns the findings (redacted) for the event.
+   * and logs each finding at warn with its rule, the first MAX_LOGGED_FINDINGS of them, and then
+   * one line counting the rest by rule (a file of a million weak ids must not flood the log).
+   * Returns the findings logged (redacted) for the event.
    */
   private inspectActivated(text: string, loaded: LoadResult & { policy: Policy }, facts: AccessFileFacts | null): Diagnostic[] {
     const { inspect, logger, displayName, catalog } = this.settings;
     if (inspect === undefined) return [];
-    let findings: Diagnostic[];
+    let all: readonly Diagnostic[];
     try {
-      findings = PolicyStore.redact(inspect({ text, file: displayName, catalog, loaded, fileFacts: facts }), text, this.settings, loaded.policy);
+      all = inspect({ text, file: displayName, catalog, loaded, fileFacts: facts });
     } catch (error) {
       logger.error({ err: error, file: displayName }, 'the policy inspector threw; its findings are missing from the log');
       return [];
     }
+    if (all.length === 0) return [];
     const generation = this.active.generation;
-    for (const finding of findings) {
+    // The linter never quotes an id; as defence in depth, any id of the new policy is redacted,
+    // found by lookup (the whole-text scan of redactDiagnostics costs seconds per message at 1M users).
+    const policy = loaded.policy;
+    const isKnown = (candidate: string): boolean => policy.explain(candidate).user.kind === 'user';
+    const idLengths = new Set<number>();
+    for (const user of loaded.model?.users ?? []) idLengths.add(user.id.length);
+    const logged = all.slice(0, MAX_LOGGED_FINDINGS).map((finding) => ({
+      ...finding, severity: 'warning' as const, message: redactKnownIds(finding.message, isKnown, idLengths),
+    }));
+    for (const finding of logged) {
       logger.warn(
         { file: displayName, generation, at: diagnosticLocation(finding), rule: finding.ruleId, messageId: finding.messageId, security: true },
         `${diagnosticLocation(finding)} ${finding.message} (${finding.ruleId})`,
       );
     }
-    return findings.map((finding) => ({ ...finding, severity: 'warning' as const }));
+    if (all.length > logged.length) {
+      const byRule: Record<string, number> = {};
+      for (const finding of all.slice(logged.length)) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
+      logger.warn(
+        { file: displayName, generation, security: true, more: all.length - logged.length, byRule },
+        `${all.length - logged.length} more security findings not logged one by one (${Object.entries(byRule).map(([rule, count]) => `${rule}: ${count}`).join(', ')}); run nano-access lint on the file for all of them`,
+      );
+    }
+    return logged;
   }
 
   /** The active policy. Read it once per request: the object never changes, a reload swaps in another. */

@@ -229,6 +229,21 @@ describe('PolicyStore inspect hook', () => {
     expect(JSON.stringify(records())).not.toContain(ALICE);
   });
 
+  it('logs the first 100 findings one by one, then one line counting the rest by rule', async () => {
+    writeFileSync(file, ALICE_READS, { mode: 0o600 });
+    const { logger, records } = captureLogger();
+    const finding = (i: number) => ({
+      ruleId: i % 2 === 0 ? 'rule-a' : 'rule-b', severity: 'warning' as const, messageId: 'm', file, message: `finding ${i}`,
+      span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
+    });
+    const store = await PolicyStore.open(file, { watch: false, logger, inspect: () => Array.from({ length: 250 }, (_, i) => finding(i)) });
+    await store.close();
+    expect(records().filter((r) => r.security === true && typeof r.rule === 'string')).toHaveLength(100);
+    expect(records().find((r) => r.more === 150)).toMatchObject({
+      level: 40, byRule: { 'rule-a': 75, 'rule-b': 75 }, msg: expect.stringContaining('150 more security findings not logged one by one (rule-a: 75, rule-b: 75)'),
+    });
+  });
+
   it('logs an inspector that throws, and activates the policy all the same', async () => {
     writeFileSync(file, ALICE_READS, { mode: 0o600 });
     const { logger, records } = captureLogger();
