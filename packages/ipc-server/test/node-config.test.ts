@@ -81,6 +81,12 @@ allow_insecure_permissions = true
     });
   });
 
+  it('refuses an [access_policy] value out of range, with its line and column', () => {
+    const { config, diagnostics } = parse('[access_policy]\nmax_file_bytes = 0\nread_timeout = -1\n');
+    expect(config).toBeNull();
+    expect(diagnostics.map((d) => [d.ruleId, d.span.start.line])).toEqual([['invalid-type', 2], ['invalid-type', 3]]);
+  });
+
   it('reports an unknown key with its line and column, and a suggestion', () => {
     const { config, diagnostics } = parse('[node.ipc.tcp]\nenable = true\nprot = 7077\n');
     expect(config).toBeNull();

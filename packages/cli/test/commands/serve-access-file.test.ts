@@ -100,6 +100,24 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     expect(await server.stop()).toBe(0);
   });
 
+  it('takes the size limit from [access_policy] of config-node.toml, naming it when the file is over it', async () => {
+    const data = serveDataDir('\n[access_policy]\nmax_file_bytes = 64\n');
+    cleanups.push(data.cleanup);
+    fs.writeFileSync(data.access, accessFor(ALICE), { mode: 0o600 });
+    // config-rpc.toml's table is the standalone gateway's: serve says it ignores it.
+    fs.writeFileSync(path.join(data.dir, 'config-rpc.toml'), 'port = 0\n[access_policy]\nmax_file_bytes = 1000000\n');
+    const refused = await runBinary(['serve', '--data', data.dir]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`the access file is ${Buffer.byteLength(accessFor(ALICE))} bytes, over the limit of 64 bytes (max_file_bytes)`);
+    expect(refused.stderr).toContain('(NA_RELOAD_FILE_TOO_LARGE)');
+
+    fs.writeFileSync(path.join(data.dir, 'config-node.toml'), fs.readFileSync(path.join(data.dir, 'config-node.toml'), 'utf8').replace('max_file_bytes = 64', 'max_file_bytes = 4096'));
+    const server = await serve(data);
+    expect(await server.allowed(ALICE)).toBe(true);
+    expect(server.records().find((r) => typeof r.msg === 'string' && r.msg.startsWith('[access_policy] of config-rpc.toml applies to'))).toMatchObject({ level: 40 });
+    expect(await server.stop()).toBe(0);
+  });
+
   (isRoot ? it : it.skip)('refuses at start an access file owned by another user (not root, not us) (needs root to chown)', async () => {
     const data = serveDataDir();
     cleanups.push(data.cleanup);
