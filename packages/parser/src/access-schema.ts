@@ -22,8 +22,41 @@ const LIST_KEYS = new Set(['allow', 'deny', 'roles']);
 
 /** Validates a parsed access file's structure, reporting each problem under its ACCESS.md rule id. */
 export function checkAccessStructure(value: unknown, map: PositionMap, reporter: Reporter): void {
+  const dates = datesWhereTablesBelong(value, map, reporter);
   if (validateAccessFile(value)) return;
-  reportSchemaErrors(validateAccessFile.errors ?? [], map, reporter, accessRules);
+  let errors = validateAccessFile.errors ?? [];
+  // A date already reported is not also a table without an id.
+  if (dates.length > 0) errors = errors.filter((error) => !dates.some((at) => error.instancePath === at || error.instancePath.startsWith(`${at}/`)));
+  reportSchemaErrors(errors, map, reporter, accessRules);
+}
+
+/**
+ * JSON Schema's "object" is any non-array object, and smol-toml reads a TOML
+ * date as a Date: `user = 1979-05-27T00:00:00Z` would pass as a table with no
+ * keys (and give no user at all). A date is never a table: reported here as
+ * the type error it is, for `role` and `user` and for each of their entries.
+ * Returns the JSON pointers reported.
+ */
+function datesWhereTablesBelong(doc: unknown, map: PositionMap, reporter: Reporter): string[] {
+  const reported: string[] = [];
+  if (doc === null || typeof doc !== 'object') return reported;
+  for (const key of ['role', 'user'] as const) {
+    if (!Object.prototype.hasOwnProperty.call(doc, key)) continue;
+    const value = (doc as Record<string, unknown>)[key];
+    if (value instanceof Date) {
+      const at = `/${key}`;
+      reporter.error('invalid-type', 'invalidSection', `"${key}" must be a table ([${key}]) or an array of tables ([[${key}]]), not a date.`, map.valueRange(map.locate(at).node));
+      reported.push(at);
+    } else if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        if (!(value[i] instanceof Date)) continue;
+        const at = `/${key}/${i}`;
+        reporter.error('invalid-type', 'invalidEntry', `Each "${key}" entry must be a table, not a date.`, map.valueRange(map.locate(at).node));
+        reported.push(at);
+      }
+    }
+  }
+  return reported;
 }
 
 /**

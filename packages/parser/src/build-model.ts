@@ -40,9 +40,14 @@ export class ModelBuilder {
   /** Adds one role entry: `value` from smol-toml, `node` its scanned table, `index` its position among the roles. */
   addRole(value: Record<string, unknown>, node: number, index: number): void {
     const id = value.id;
-    if (typeof id !== 'string' || id === '') return; // missing-role-id or invalid-type, already reported
+    if (typeof id !== 'string') return; // missing-role-id or invalid-type, already reported
     const keys = this.findKeys(node);
     const idNode = keys.id;
+    if (this.isMultiline(idNode)) {
+      this.reporter.error('multiline-string', 'multilineRoleId', MULTILINE_ROLE_ID, this.map.valueRange(idNode));
+      return;
+    }
+    if (id === '') return; // missing-role-id, already reported
     const range = this.map.valueRange(node);
     const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
     const first = this.roleIds.get(id);
@@ -75,6 +80,11 @@ export class ModelBuilder {
     const id = rawId ?? '';
     const keys = this.findKeys(node);
     const idNode = keys.id;
+    if (this.isMultiline(idNode)) {
+      // Left out, as an id of the wrong type is: never read as some other user (the default one, say).
+      this.reporter.error('multiline-string', 'multilineUserId', MULTILINE_USER_ID, this.map.valueRange(idNode));
+      return;
+    }
     const range = this.map.valueRange(node);
     const idRange = idNode === NONE ? range : this.map.valueRange(idNode);
     const isDefault = id === '';
@@ -124,6 +134,11 @@ export class ModelBuilder {
     if (value.bare !== undefined) this.readBare(user, value.bare, keys.bare);
     this.userIds.set(id, user);
     this.users.push(user);
+  }
+
+  /** Whether a scanned value is a multi-line string (`"""…"""`, `'''…'''`). */
+  private isMultiline(node: number): boolean {
+    return node !== NONE && this.map.kind(node) === NodeKind.MultilineString;
   }
 
   /** One walk over an entry's keys; lookups by name would walk them once per key. */
@@ -182,6 +197,10 @@ export class ModelBuilder {
     // Where an item cannot be placed exactly: the whole value (or, failing that, the entry).
     const place = node === NONE ? entryNode : node;
     if (typeof value === 'string') {
+      if (this.isMultiline(node)) {
+        this.reporter.error('multiline-string', 'multilineList', multilineList(key), map.valueRange(node));
+        return NO_NAMES;
+      }
       // Offsets inside the literal are exact only when its raw text is its value (no escapes, one line).
       const start = map.valueStart(place);
       const exact = node !== NONE && map.kind(node) === NodeKind.PlainString && map.valueEnd(node) - start - 2 === value.length;
@@ -194,6 +213,10 @@ export class ModelBuilder {
     for (let i = 0; i < value.length; i++, itemNode = itemNode === NONE ? NONE : map.nextSibling(itemNode)) {
       const item: unknown = value[i];
       if (typeof item !== 'string') continue; // invalid-type, already reported
+      if (this.isMultiline(itemNode)) {
+        this.reporter.error('multiline-string', 'multilineItem', multilineItem(key, i), map.valueRange(itemNode));
+        continue;
+      }
       const at = itemNode === NONE ? place : itemNode;
       const start = trimStart(item, 0, item.length);
       const end = trimEnd(item, start, item.length);
@@ -237,6 +260,21 @@ export class ModelBuilder {
       from = comma + 1;
     }
   }
+}
+
+// Ids and names are written on one line. A multi-line string is where TOML
+// readers disagree (smol-toml 1.9 drops the quotes before a closing """ that
+// follows a line-ending backslash, so `"""\⏎"""""` reads as "" instead of two
+// quotes: the default user); no id or name needs one.
+const MULTILINE_USER_ID = 'This user id is a multi-line string; ids are credentials and are written as one-line strings ("…" or \'…\').';
+const MULTILINE_ROLE_ID = 'This role id is a multi-line string; ids are written as one-line strings ("…" or \'…\').';
+
+function multilineList(key: string): string {
+  return `"${key}" is a multi-line string; write it as a one-line string, or as an array of one-line strings (which may span lines).`;
+}
+
+function multilineItem(key: string, index: number): string {
+  return `Item ${index + 1} of "${key}" is a multi-line string; names are written as one-line strings.`;
 }
 
 /**

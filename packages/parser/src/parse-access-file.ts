@@ -22,6 +22,8 @@ export function parseAccessFile(text: string, options?: ParseOptions): ParseResu
   const source = new SourceText(typeof text === 'string' ? text : '');
   // Scanned before smol-toml reads it: the headers found let smol-toml read the file section by section.
   const map = positionsOf(source.text);
+  // A TOML 1.1-only form makes the file a syntax error: read at once, where syntax errors come from.
+  if (map.newerSyntax !== undefined) return readWhole(file, source, map);
   return readBySections(file, source, map) ?? readWhole(file, source, map);
 }
 
@@ -55,7 +57,7 @@ function readBySections(file: string, source: SourceText, map: PositionMap): Par
 /** Files the section reader declines (no headers, unusual ones, any syntax error): one parse of the whole text. */
 function readWhole(file: string, source: SourceText, map: PositionMap): ParseResult {
   const reporter = new Reporter(file, source);
-  const doc = readWholeDocument(source.text, reporter);
+  const doc = readWholeDocument(source.text, reporter, map.newerSyntax);
   if (doc === undefined) return { model: null, diagnostics: reporter.diagnostics };
   checkAccessStructure(doc, map, reporter);
   const builder = new ModelBuilder(map, reporter);

@@ -78,9 +78,9 @@ export function parseTomlConfig(text: string, options: TomlConfigOptions): TomlC
   const validate = validatorFor(options.schema);
   const source = new SourceText(typeof text === 'string' ? text : '');
   const reporter = new Reporter(options.file, source);
-  const value = readToml(source.text, reporter);
-  if (value === undefined) return { value: null, diagnostics: reporter.diagnostics, locate: () => source.span({ start: 0, end: 0 }) };
   const map = positionsOf(source.text);
+  const value = readToml(source.text, reporter, map.newerSyntax);
+  if (value === undefined) return { value: null, diagnostics: reporter.diagnostics, locate: () => source.span({ start: 0, end: 0 }) };
   if (!validate(value)) reportSchemaErrors(validate.errors ?? [], map, reporter);
   const diagnostics = sortDiagnostics(reporter.diagnostics);
   return {

@@ -10,10 +10,12 @@ export enum NodeKind {
   Array = 4,
   /** A one-line string whose raw text equals its value: offsets inside it are exact. */
   PlainString = 5,
-  /** A string with escapes, or a multi-line one: offsets inside it are approximate. */
+  /** A one-line string with escapes: offsets inside it are approximate. */
   OtherString = 6,
   /** Number, boolean, date. */
   Scalar = 7,
+  /** A multi-line string (`"""…"""` or `'''…'''`): offsets inside it are approximate. */
+  MultilineString = 8,
 }
 
 // Nodes live in one Int32Array, STRIDE numbers each, so a million-user file
@@ -27,6 +29,12 @@ const KEY_START = 4;
 const KEY_END = 5;
 const VALUE_START = 6;
 const VALUE_END = 7;
+
+/** A TOML 1.1-only form in the text: where, and what it is (a clause for a message). */
+export interface NewerSyntax {
+  range: SourceRange;
+  reason: string;
+}
 
 /** The node id of the document's root table. */
 export const ROOT = 0;
@@ -82,6 +90,12 @@ export class PositionMap {
     }
     return id;
   }
+
+  /**
+   * The first form that TOML 1.1 added and TOML 1.0 (what the node reads)
+   * refuses: smol-toml accepts them, so the scanner notes where one is.
+   */
+  newerSyntax: NewerSyntax | undefined;
 
   /** Every table header (`[a]`, `[[a]]`) in document order, as start/end offset pairs. */
   readonly headers: number[] = [];

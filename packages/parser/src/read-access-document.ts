@@ -1,4 +1,4 @@
-import type { PositionMap } from './position-map';
+import type { NewerSyntax } from './position-map';
 import type { Reporter } from './report';
 import { readPlainSection } from './plain-section';
 import { parseToml } from './smol-toml';
@@ -16,10 +16,11 @@ export interface SectionVisitor {
 
 /**
  * smol-toml's reading of a whole access file, at once; undefined (and a
- * fatal `toml-syntax` diagnostic) when it is not TOML.
+ * fatal `toml-syntax` diagnostic) when it is not TOML 1.0 (`newer`: the
+ * first TOML 1.1-only form the position scanner found).
  */
-export function readWholeDocument(text: string, reporter: Reporter): TomlTable | undefined {
-  return readToml(text, reporter);
+export function readWholeDocument(text: string, reporter: Reporter, newer?: NewerSyntax): TomlTable | undefined {
+  return readToml(text, reporter, newer);
 }
 
 const SECTION_HEADERS: Record<string, { key: 'user' | 'role'; isArray: boolean }> = {

@@ -1,6 +1,14 @@
 import { parseToml as parse } from './smol-toml';
 import { NodeKind, NONE, PositionMap, ROOT } from './position-map';
 
+// TOML 1.1 forms smol-toml accepts and TOML 1.0 (the node's reader) refuses.
+const ESCAPE_E = '\\e is a TOML 1.1 escape, which the node does not read; write \\u001B instead.';
+const ESCAPE_X = '\\xHH is a TOML 1.1 escape, which the node does not read; write \\u00HH instead.';
+const INLINE_LINE_BREAK = 'a line break inside an inline table is TOML 1.1, which the node does not read; keep an inline table on one line, or write a [table].';
+const INLINE_COMMENT = 'a comment inside an inline table is TOML 1.1, which the node does not read; keep an inline table on one line, or write a [table].';
+const INLINE_TRAILING_COMMA = 'a trailing comma in an inline table is TOML 1.1, which the node does not read; remove it.';
+const TIME_WITHOUT_SECONDS = 'a time without seconds is TOML 1.1, which the node does not read; write HH:MM:SS.';
+
 const TAB = 9;
 const LF = 10;
 const CR = 13;
@@ -17,6 +25,13 @@ const CLOSE_BRACKET = 93;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const BOM = 0xfeff;
+const COLON = 58;
+const LOWER_E = 101;
+const LOWER_X = 120;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
 
 /**
  * Maps every table, key and value of a TOML document to offsets. It is exact
@@ -142,9 +157,12 @@ class Scanner {
     const c = text.charCodeAt(start);
     if (c === QUOTE || c === APOSTROPHE) {
       const triple = text.charCodeAt(start + 1) === c && text.charCodeAt(start + 2) === c;
-      const plain = triple ? false : this.skipString(c);
-      if (triple) this.skipMultilineString(c);
-      map.setKind(node, plain ? NodeKind.PlainString : NodeKind.OtherString);
+      if (triple) {
+        this.skipMultilineString(c);
+        map.setKind(node, NodeKind.MultilineString);
+      } else {
+        map.setKind(node, this.skipString(c) ? NodeKind.PlainString : NodeKind.OtherString);
+      }
     } else if (c === OPEN_BRACKET) {
       map.setKind(node, NodeKind.Array);
       this.pos++;
@@ -168,18 +186,22 @@ class Scanner {
     } else if (c === OPEN_BRACE) {
       map.setKind(node, NodeKind.InlineTable);
       this.pos++;
+      let comma = -1; // the comma just read, if nothing but blanks has followed it
       for (;;) {
-        this.skipBlankAndComments();
+        this.skipBlanksInInlineTable();
         if (this.pos >= this.length) break;
         const d = text.charCodeAt(this.pos);
         if (d === CLOSE_BRACE) {
+          if (comma !== -1) this.newer(comma, comma + 1, INLINE_TRAILING_COMMA);
           this.pos++;
           break;
         }
         if (d === COMMA) {
+          comma = this.pos;
           this.pos++;
           continue;
         }
+        comma = -1;
         const before = this.pos;
         this.keyValue(node);
         if (this.pos === before) this.pos++;
@@ -195,6 +217,7 @@ class Scanner {
       while (end > start && (text.charCodeAt(end - 1) === SPACE || text.charCodeAt(end - 1) === TAB)) end--;
       this.pos = end;
       map.setKind(node, NodeKind.Scalar);
+      this.checkTimeHasSeconds(start, end);
     }
     map.setValue(node, start, this.pos);
   }
@@ -213,6 +236,7 @@ class Scanner {
       const d = text.charCodeAt(i);
       if (d === BACKSLASH) {
         plain = false;
+        this.checkEscape(i);
         i++;
       } else if (d === QUOTE) {
         break;
@@ -222,12 +246,52 @@ class Scanner {
     return plain;
   }
 
+  /** Notes a TOML 1.1 escape (`\e`, `\xHH`) at the backslash at `at`. */
+  private checkEscape(at: number): void {
+    const next = this.text.charCodeAt(at + 1);
+    if (next === LOWER_E) this.newer(at, at + 2, ESCAPE_E);
+    else if (next === LOWER_X) this.newer(at, Math.min(at + 4, this.length), ESCAPE_X);
+  }
+
+  /** Notes a time (or date-time) of a scalar value written without seconds (`07:32`). */
+  private checkTimeHasSeconds(start: number, end: number): void {
+    const text = this.text;
+    const colon = text.indexOf(':', start);
+    if (colon === -1 || colon >= end) return;
+    if (!isDigit(text.charCodeAt(colon - 1)) || !isDigit(text.charCodeAt(colon + 1)) || !isDigit(text.charCodeAt(colon + 2))) return;
+    if (text.charCodeAt(colon + 3) !== COLON) this.newer(colon - 2, colon + 3, TIME_WITHOUT_SECONDS);
+  }
+
+  /** Blanks between the parts of an inline table; TOML 1.0 allows no line break or comment there. */
+  private skipBlanksInInlineTable(): void {
+    const text = this.text;
+    const from = this.pos;
+    this.skipBlankAndComments();
+    for (let i = from; i < this.pos; i++) {
+      const c = text.charCodeAt(i);
+      if (c === HASH) {
+        this.newer(i, i + 1, INLINE_COMMENT);
+        return;
+      }
+      if (c === LF || c === CR) {
+        this.newer(i, i, INLINE_LINE_BREAK); // at the end of the line, not spanning into the next
+        return;
+      }
+    }
+  }
+
+  /** Records the first TOML 1.1-only form met. */
+  private newer(start: number, end: number, reason: string): void {
+    if (this.map.newerSyntax === undefined) this.map.newerSyntax = { range: { start, end }, reason };
+  }
+
   private skipMultilineString(quote: number): void {
     const text = this.text;
     let i = this.pos + 3;
     for (; i < this.length; i++) {
       const d = text.charCodeAt(i);
       if (d === BACKSLASH && quote === QUOTE) {
+        this.checkEscape(i);
         i++;
       } else if (d === quote && text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) {
         i += 3;

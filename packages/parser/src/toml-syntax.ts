@@ -1,10 +1,20 @@
+import type { NewerSyntax } from './position-map';
 import { isTomlError, parseToml as parse } from './smol-toml';
 import type { Reporter } from './report';
 
-/** smol-toml's reading of the text, or undefined after reporting a fatal `toml-syntax` diagnostic. */
-export function readToml(text: string, reporter: Reporter): Record<string, unknown> | undefined {
+/**
+ * smol-toml's reading of the text, or undefined after reporting a fatal
+ * `toml-syntax` diagnostic. `newer` is the first TOML 1.1-only form the
+ * position scanner found: smol-toml reads TOML 1.1, the node TOML 1.0, so a
+ * text that parses but holds one is refused too (after the parse, so that a
+ * text broken elsewhere gets smol-toml's own error first).
+ */
+export function readToml(text: string, reporter: Reporter, newer?: NewerSyntax): Record<string, unknown> | undefined {
   try {
-    return parse(text) as Record<string, unknown>;
+    const value = parse(text) as Record<string, unknown>;
+    if (newer === undefined) return value;
+    reporter.report('toml-syntax', 'error', 'tomlVersion', `Not valid TOML 1.0: ${newer.reason}`, newer.range, true);
+    return undefined;
   } catch (error) {
     const source = reporter.source;
     let offset = 0;

@@ -102,8 +102,8 @@ describe('parseAccessFile: the model', () => {
     for (const name of user.allow) expect(text.slice(name.range.start, name.range.end)).toBe('"a, \\u0062"');
   });
 
-  it('reads multi-line and literal strings as lists', () => {
-    const text = "[[user]]\nallow = '''\nwallet_read,\nwallet_write'''\ndeny = 'x, y'\n";
+  it('reads literal strings as lists', () => {
+    const text = "[[user]]\nallow = ['wallet_read', 'wallet_write']\ndeny = 'x, y'\n";
     const [user] = parse(text).model!.users;
     expect(user.allow.map((n) => n.name)).toEqual(['wallet_read', 'wallet_write']);
     expect(user.deny.map((n) => text.slice(n.range.start, n.range.end))).toEqual(['x', 'y']);
@@ -253,6 +253,67 @@ describe('parseAccessFile: each rule at its exact place', () => {
     const e = only('user = [1]\n');
     expect(where(e)).toEqual(['invalid-type', 'error', 1, 9, 1, 10]);
     expect(e.messageId).toBe('invalidEntry');
+  });
+
+  it('invalid-type: a date is not a table, for user and role and their entries (the user is not silently dropped)', () => {
+    const d = only('user = 1979-05-27T00:00:00Z\n');
+    expect(where(d)).toEqual(['invalid-type', 'error', 1, 8, 1, 28]);
+    expect(d.messageId).toBe('invalidSection');
+    expect(d.message).toBe('"user" must be a table ([user]) or an array of tables ([[user]]), not a date.');
+    const e = only('user = [1979-05-27T00:00:00Z]\n');
+    expect(where(e)).toEqual(['invalid-type', 'error', 1, 9, 1, 29]);
+    expect(e.messageId).toBe('invalidEntry');
+    // A role that is a date was "a table without an id" before: now the type error it is, alone.
+    expect(where(only('role = 1979-05-27\n'))).toEqual(['invalid-type', 'error', 1, 8, 1, 18]);
+    expect(where(only('role = [{ id = "r" }, 07:32:00]\n'))).toEqual(['invalid-type', 'error', 1, 23, 1, 31]);
+  });
+
+  it('multiline-string: a user id written across lines is an error, and never the default user', () => {
+    // TOML 1.0 reads two quotes here; smol-toml 1.9 reads "", which would be the default user.
+    const text = '[[user]]\nid = """\\\n"""""\nallow = "unrestricted"\n';
+    const { model, diagnostics } = parse(text);
+    expect(diagnostics.map(where)).toEqual([['multiline-string', 'error', 2, 6, 3, 6]]);
+    expect(diagnostics[0].messageId).toBe('multilineUserId');
+    expect(model!.users).toEqual([]);
+    expect(where(only("[[user]]\nid = '''\nZq8vN2xK7mB4rT9wL3pH6yC1'''\n"))).toEqual(['multiline-string', 'error', 2, 6, 3, 28]);
+    expect(where(only('user = [{ id = """abc""" }]\n'))).toEqual(['multiline-string', 'error', 1, 16, 1, 25]);
+  });
+
+  it('multiline-string: a role id, a list and a list item written as multi-line strings are errors', () => {
+    const role = parse("[[role]]\nid = '''r'''\nallow = \"a\"\n");
+    expect(role.diagnostics.map((d) => [d.messageId, ...where(d)])).toEqual([['multilineRoleId', 'multiline-string', 'error', 2, 6, 2, 13]]);
+    expect(role.model!.roles).toEqual([]);
+    const list = parse('[[user]]\nallow = """\nwallet_read,\nwallet_write"""\n');
+    expect(list.diagnostics.map((d) => [d.messageId, ...where(d)])).toEqual([['multilineList', 'multiline-string', 'error', 2, 9, 4, 16]]);
+    expect(list.model!.users[0].allow).toEqual([]);
+    const item = parse("[[user]]\ndeny = ['a', '''b''', \"c\"]\n");
+    expect(item.diagnostics.map((d) => [d.messageId, d.message, ...where(d)])).toEqual([
+      ['multilineItem', 'Item 2 of "deny" is a multi-line string; names are written as one-line strings.', 'multiline-string', 'error', 2, 14, 2, 21],
+    ]);
+    expect(item.model!.users[0].deny.map((n) => n.name)).toEqual(['a', 'c']);
+  });
+
+  it('toml-syntax: TOML 1.1-only forms are fatal, at their line and column', () => {
+    const cases: [string, number, number][] = [
+      ['[[user]]\nid = "Zq8vN2xK7mB4rT9w\\e"\n', 2, 23],
+      ['[[user]]\nid = "Zq8vN2xK7mB4rT9w\\x41"\n', 2, 23],
+      ['user = [{ id = "Zq8vN2xK7mB4rT9w",\n  allow = "wallet" }]\n', 1, 35],
+      ['user = [{ id = "Zq8vN2xK7mB4rT9w", allow = "wallet", }]\n', 1, 52],
+    ];
+    for (const [text, line, column] of cases) {
+      const { model, diagnostics } = parse(text);
+      expect(model).toBeNull();
+      expect(diagnostics).toHaveLength(1);
+      expect(diagnostics[0]).toMatchObject({ ruleId: 'toml-syntax', messageId: 'tomlVersion', fatal: true });
+      expect(diagnostics[0].message).toMatch(/^Not valid TOML 1\.0: .*TOML 1\.1/);
+      expect([diagnostics[0].span.start.line, diagnostics[0].span.start.column]).toEqual([line, column]);
+    }
+  });
+
+  it('toml-syntax: a syntax error before a TOML 1.1 form is reported as smol-toml reports it', () => {
+    const d = only('[[user]]\nid = = "a"\nallow = "\\e"\n');
+    expect(d.messageId).toBe('tomlSyntax');
+    expect(d.span.start.line).toBe(2);
   });
 
   it('unknown-key: top level, with did-you-mean, at the key', () => {

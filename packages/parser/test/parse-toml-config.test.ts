@@ -78,6 +78,17 @@ describe('parseTomlConfig', () => {
     expect(result.locate('/node')).toEqual(result.locate([]));
   });
 
+  it('refuses TOML 1.1-only forms as the node (TOML 1.0) would, at their place', () => {
+    for (const [text, column] of [
+      ['node = { ipc = { tcp = { port = 7077, } } }\n', 37],
+      ['[node.ipc.tcp]\naddress = "\\x31.1.1.1"\n', 12],
+    ] as const) {
+      const result = parseTomlConfig(text, { file: 'c.toml', schema });
+      expect(result.value).toBeNull();
+      expect(result.diagnostics.map((d) => [d.ruleId, d.messageId, d.fatal, d.span.start.column])).toEqual([['toml-syntax', 'tomlVersion', true, column]]);
+    }
+  });
+
   it('locates keys and values for diagnostics the caller makes', () => {
     const text = '[node.ipc.tcp]\naddress = "::1"\n';
     const result = parseTomlConfig(text, { file: 'c.toml', schema });

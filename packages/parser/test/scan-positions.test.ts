@@ -78,12 +78,45 @@ describe('scanPositions', () => {
     expect(map.child(ROOT, 'user')).toBe(NONE);
   });
 
-  it('tells plain one-line strings from strings whose raw text differs from their value', () => {
-    const map = scanPositions('a = "x"\nb = "\\n"\nc = """x"""\nd = \'y\'\n');
+  it('tells plain one-line strings from escaped and multi-line ones', () => {
+    const map = scanPositions('a = "x"\nb = "\\n"\nc = """x"""\nd = \'y\'\ne = \'\'\'z\'\'\'\n');
     expect(map.kind(map.child(ROOT, 'a'))).toBe(NodeKind.PlainString);
     expect(map.kind(map.child(ROOT, 'b'))).toBe(NodeKind.OtherString);
-    expect(map.kind(map.child(ROOT, 'c'))).toBe(NodeKind.OtherString);
+    expect(map.kind(map.child(ROOT, 'c'))).toBe(NodeKind.MultilineString);
     expect(map.kind(map.child(ROOT, 'd'))).toBe(NodeKind.PlainString);
+    expect(map.kind(map.child(ROOT, 'e'))).toBe(NodeKind.MultilineString);
+  });
+
+  describe('notes the first TOML 1.1-only form (the node reads TOML 1.0)', () => {
+    /** The text the first noted form covers, and its reason's first words. */
+    function newer(text: string): [string, string] | undefined {
+      const found = scanPositions(text).newerSyntax;
+      return found && [text.slice(found.range.start, found.range.end), found.reason.split(' ').slice(0, 4).join(' ')];
+    }
+
+    it('the \\e and \\xHH escapes, in basic strings and quoted keys', () => {
+      expect(newer('a = "x\\ey"\n')).toEqual(['\\e', '\\e is a TOML']);
+      expect(newer('a = """x\n\\x41"""\n')).toEqual(['\\x41', '\\xHH is a TOML']);
+      expect(newer('"k\\e" = 1\n')).toEqual(['\\e', '\\e is a TOML']);
+    });
+
+    it('line breaks, comments and trailing commas inside an inline table', () => {
+      expect(newer('a = { b = 1,\n c = 2 }\n')).toEqual(['', 'a line break inside']);
+      expect(newer('a = { b = 1, # c\n}\n')).toEqual(['#', 'a comment inside an']);
+      expect(newer('a = { b = 1, }\n')).toEqual([',', 'a trailing comma in']);
+      expect(newer('a = [{ b = 1 }, { c = [\n2,\n] },\n]\n')).toBeUndefined();
+    });
+
+    it('a time without seconds', () => {
+      expect(newer('a = 07:32\n')).toEqual(['07:32', 'a time without seconds']);
+      expect(newer('a = 1979-05-27T07:32Z\n')).toEqual(['07:32', 'a time without seconds']);
+      expect(newer('a = 1979-05-27T07:32:00+05:00\nb = 07:32:00\n')).toBeUndefined();
+    });
+
+    it('nothing in TOML 1.0 text: escaped backslashes, literal strings, arrays across lines', () => {
+      const text = 'a = "\\\\e \\\\x41 \\u001B"\nb = \'\\e\'\nc = \'\'\'\\x41\'\'\'\nd = [\n"x", # c\n]\ne = { f = "}" }\n';
+      expect(newer(text)).toBeUndefined();
+    });
   });
 
   it('falls back to the deepest place it found, marked inexact', () => {

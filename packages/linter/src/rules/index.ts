@@ -10,6 +10,7 @@ import idWhitespace from './id-whitespace';
 import ineffectiveDeny from './ineffective-deny';
 import invalidType from './invalid-type';
 import missingRoleId from './missing-role-id';
+import multilineString from './multiline-string';
 import redundantAllow from './redundant-allow';
 import roleDeny from './role-deny';
 import tomlSyntax from './toml-syntax';
@@ -34,6 +35,7 @@ export const rules: readonly Rule[] = [
   ineffectiveDeny,
   invalidType,
   missingRoleId,
+  multilineString,
   redundantAllow,
   roleDeny,
   tomlSyntax,

@@ -12,11 +12,12 @@ export default defineRule({
   id: 'toml-syntax',
   meta: {
     severity: 'error',
-    description: 'The file is not valid TOML.',
+    description: 'The file is not valid TOML 1.0.',
     docs: ruleDocsPath('toml-syntax'),
     source: 'load',
     messages: {
       tomlSyntax: 'Not valid TOML: {{reason}}',
+      tomlVersion: 'Not valid TOML 1.0: {{reason}}',
     },
   },
   check: forwardLoadDiagnostics('toml-syntax'),

@@ -57,6 +57,8 @@ describe('the rule list', () => {
       '[[user]]\nid = "k"\n[[user]]\nid = "k"\n[[user]]\n[[user]]\nid = " x"\nbare = "true"\nallow = "a,,b"\nroles = "q"\n',
       '[[user]]\nallow = ["walet"]\ndeny = "wallet,"\n',
       '[user]\nallow = 5\n',
+      '[[user]]\nid = """x"""\n[[user]]\nid = "Zq8vN2xK7mB4rT9wL3pH6yC1"\nallow = """a"""\ndeny = ["""b"""]\n[[role]]\nid = \'\'\'r\'\'\'\n',
+      '[[user]]\nid = "a\\e"\n',
     ];
     const seen = new Set<string>();
     for (const text of files) {
