@@ -7,6 +7,10 @@ const REDACTED = '[redacted]';
 // This also finds ids in a file that is not valid TOML, where the parser has no model.
 const ID_ASSIGNMENT = /(?:\bid|"id"|'id')[ \t]*=[ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"|'([^'\r\n]*)')/g;
 
+// `id = """…"""` or `'''…'''`: the parser refuses such an id (multiline-string) and leaves its
+// user out of the model, but the text is still a credential that other messages may quote.
+const MULTILINE_ID_ASSIGNMENT = /(?:\bid|"id"|'id')[ \t]*=[ \t]*(?:"""([\s\S]*?)"""|'''([\s\S]*?)''')/g;
+
 // String forms the pattern above does not decode: multi-line strings, TOML's \e and \U escapes.
 const NEEDS_PARSER = /"""|'''|\\[eU]/;
 
@@ -23,6 +27,13 @@ export function credentialsIn(text: string, file: string): string[] {
       for (const user of model?.users ?? []) if (user.id !== '') found.add(user.id);
     } catch {
       // The parser never throws on bad input; if it ever does, the pattern below still applies.
+    }
+  }
+  if (text.includes('"""') || text.includes("'''")) {
+    for (const match of text.matchAll(MULTILINE_ID_ASSIGNMENT)) {
+      // As written, and without the line break TOML trims after the opening quotes.
+      const raw = match[1] ?? match[2] ?? '';
+      for (const form of [raw, raw.replace(/^\r?\n/, '')]) if (form.trim() !== '') found.add(form);
     }
   }
   for (const match of text.matchAll(ID_ASSIGNMENT)) {
