@@ -6,8 +6,8 @@
  */
 
 import type { LegacyContext, LegacyResult, RequestContext, ResponseEnvelope, Session } from '@nano-access/protocol';
-/** Credentials as a caller has them: absent or "" is the default user. */
-export type Credentials = RequestContext['credentials'];
+/** One caller's credentials, as a policy checks them: absent or "" is the default user. */
+export type Credentials = string | null | undefined;
 
 export type { LegacyContext, LegacyResult, RequestContext, ResponseEnvelope, Session };
 export type { LegacyOutcome } from '@nano-access/protocol';

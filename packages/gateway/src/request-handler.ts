@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { mergeCorrelationId } from '@nano-access/protocol';
 import type { RpcConfig } from './config/rpc-config';
 import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope, Session } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
 import type { AddressAllowList } from './http/address-allow-list';
 import { correlationIdFromHeader } from './http/correlation-id';
+import { requestCredentials } from './http/credentials';
 import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
@@ -34,6 +36,8 @@ const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 /** Metric label for names the catalog does not know (keeps label cardinality closed). */
 const UNKNOWN = '_unknown';
 const V2_PREFIX = '/api/v2';
+/** key_in_path: `/key/<id>` before a legacy or v2 path. */
+const KEY_PREFIX = '/key/';
 const BLANK = /^\s*$/;
 
 /** A body that could not be read or parsed (already answered); never a JSON.parse result. */
@@ -104,18 +108,29 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   function route(req: IncomingMessage, res: ServerResponse): Outcome | Promise<Outcome> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    const path = query === -1 ? url : url.slice(0, query);
+    let path = query === -1 ? url : url.slice(0, query);
     const method = req.method ?? 'GET';
+
+    // `/key/<id>/…` (key_in_path): the id is taken off here and handed to requestCredentials
+    // only; nothing logs or echoes the path, and the rest routes as usual.
+    let pathId: string | undefined;
+    if (config.keyInPath && path.startsWith(KEY_PREFIX)) {
+      const end = path.indexOf('/', KEY_PREFIX.length);
+      pathId = path.slice(KEY_PREFIX.length, end === -1 ? undefined : end);
+      path = end === -1 ? '/' : path.slice(end);
+      if (pathId.length === 0) return notFound(res);
+    }
 
     if (path === '/' || path === V2_PREFIX || path === `${V2_PREFIX}/` || path.startsWith(`${V2_PREFIX}/`)) {
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'POST') return methodNotAllowed(res, 'POST, OPTIONS');
-      if (path === '/') return legacy(req, res);
-      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res);
+      if (path === '/') return legacy(req, res, pathId);
+      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId);
       const name = path.slice(V2_PREFIX.length + 1);
       if (!MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(req, res, name);
+      return bareMessage(req, res, name, pathId);
     }
+    if (pathId !== undefined) return notFound(res);
     if (path === '/metrics' || path === '/healthz') {
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, OPTIONS');
@@ -222,7 +237,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return deps.store.current.messagePermission(name) === undefined ? UNKNOWN : name;
   }
 
-  async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string): Promise<Outcome> {
+  async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string, pathId: string | undefined): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
@@ -231,7 +246,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const session = nextSession();
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleMessage(name, parsed, { credentials: headers.apiKey, correlationId, session, transport: 'http', controlAllowed: config.enableControl });
+      response = await deps.dispatcher.handleMessage(name, parsed, { credentials: requestCredentials(headers, pathId), correlationId, session, transport: 'http', controlAllowed: config.enableControl });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {
@@ -240,30 +255,25 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return answerV2(res, label, correlationId, response);
   }
 
-  async function envelope(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+  async function envelope(req: IncomingMessage, res: ServerResponse, pathId: string | undefined): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
     const parsed = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'v2', headerCorrelationId, false);
     if (parsed instanceof BodyFailure) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
-    let envelopeRequest: unknown = parsed;
-    let credentials = headers.apiKey;
-    let correlationId = headerCorrelationId;
-    let label = UNKNOWN;
-    if (isObject(envelopeRequest)) {
-      let request = envelopeRequest;
-      label = messageLabel(request.message_type);
-      // The envelope's own fields win; the headers fill in what it leaves out,
-      // so whichever dispatcher reads the envelope sees the same caller.
-      if (typeof request.credentials === 'string') credentials = request.credentials;
-      else if (credentials !== undefined && request.credentials === undefined) request = { ...request, credentials };
-      if (typeof request.correlation_id === 'string') correlationId = request.correlation_id;
-      else if (correlationId !== undefined && request.correlation_id === undefined) request = { ...request, correlation_id: correlationId };
-      envelopeRequest = request;
-    }
+    const label = isObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
+    // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
+    // the dispatcher merges credentials and correlation ids by protocol's one rule.
+    const correlationId = mergeCorrelationId(parsed, headerCorrelationId);
     const session = nextSession();
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleEnvelope(envelopeRequest, { credentials, correlationId, session, transport: 'http', controlAllowed: config.enableControl });
+      response = await deps.dispatcher.handleEnvelope(parsed, {
+        credentials: requestCredentials(headers, pathId),
+        correlationId: headerCorrelationId,
+        session,
+        transport: 'http',
+        controlAllowed: config.enableControl,
+      });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {
@@ -291,7 +301,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return { api: 'v2', name: label, outcome, status: 200 };
   }
 
-  async function legacy(req: IncomingMessage, res: ServerResponse): Promise<Outcome> {
+  async function legacy(req: IncomingMessage, res: ServerResponse, pathId: string | undefined): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const request = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'legacy', undefined, false);
     if (request instanceof BodyFailure) return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
@@ -302,7 +312,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       result = await deps.dispatcher.handleLegacy(request, {
         authorize: true,
         unsafeAllowed: config.enableControl,
-        credentials: headers.apiKey,
+        credentials: requestCredentials(headers, pathId),
       });
     } catch (error) {
       const status = upstreamStatus(error);

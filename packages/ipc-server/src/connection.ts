@@ -347,14 +347,12 @@ export class IpcConnection implements Session {
           if (!envelope.ok) {
             return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${envelope.error}`)));
           }
-          const fields = typeof envelope.value === 'object' && envelope.value !== null ? (envelope.value as Record<string, unknown>) : {};
           dispatcher
             .handleEnvelope(envelope.value, {
               transport: 'ipc',
               session: this,
+              // The envelope carries its own credentials and correlation id; the Dispatcher reads them.
               controlAllowed: this.options.allowUnsafe,
-              credentials: typeof fields.credentials === 'string' ? fields.credentials : undefined,
-              correlationId: typeof fields.correlation_id === 'string' ? fields.correlation_id : undefined,
             })
             .then(this.onEnvelope, this.onEnvelopeFailure);
           return null;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import pino, { type Logger } from 'pino';
-import type { LegacyResult, ResponseEnvelope, Session } from '@nano-access/protocol';
+import type { LegacyResult, ResponseEnvelope, Session, TransportCredentials } from '@nano-access/protocol';
 import { ByteQueue } from '../src/byte-queue';
 import type { IpcDispatcher } from '../src/connection';
 import { defaultNodeConfig, type NodeConfig } from '../src/node-config';
@@ -42,7 +42,7 @@ export class EchoDispatcher implements IpcDispatcher {
   /** `remember: false` keeps no session: a leak test must measure the server, not this recorder. */
   constructor(private readonly options: { remember: boolean } = { remember: true }) {}
 
-  async handleEnvelope(envelope: unknown, ctx: { credentials?: string | null; session?: Session }): Promise<ResponseEnvelope> {
+  async handleEnvelope(envelope: unknown, ctx: { credentials?: TransportCredentials; session?: Session }): Promise<ResponseEnvelope> {
     if (this.options.remember && ctx.session && !this.sessions.includes(ctx.session)) this.sessions.push(ctx.session);
     await this.delay();
     return { time: 1, message_type: 'Echo', message: { envelope, credentials: ctx.credentials ?? null } };

@@ -3,6 +3,7 @@ import type { Credentials, Policy, PolicySource } from '@nano-access/resolver';
 import type { Backend, BackendEvent } from './backend';
 import { isValidAccount } from './crypto/nano-address';
 import { mayStopTheNode, stopsTheNode } from './control-gate';
+import { type MergedCredentials, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
 import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
 import { dispatchLegacy } from './legacy';
@@ -95,7 +96,7 @@ export class Dispatcher {
     try {
       answer = this.envelope(envelope, ctx);
     } catch (error) {
-      answer = this.internalError(error, pickCorrelation(envelope) ?? ctx.correlationId);
+      answer = this.internalError(error, mergeCorrelationId(envelope, ctx.correlationId));
     }
     return answer instanceof Promise ? answer : Promise.resolve(answer);
   }
@@ -106,7 +107,7 @@ export class Dispatcher {
       if (typeof messageType !== 'string' || !isRequestType(messageType)) {
         return this.count('unknown', 'unknown', errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, ctx.correlationId));
       }
-      return await this.message(messageType, message, ctx.credentials, ctx.correlationId, ctx);
+      return await this.message(messageType, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
     } catch (error) {
       return this.internalError(error, ctx.correlationId);
     }
@@ -210,18 +211,16 @@ export class Dispatcher {
 
   private envelope(value: unknown, ctx: RequestContext): Answer {
     const checked = validateRequestEnvelope(value);
-    if (!checked.ok) return this.count('unknown', 'invalid', errorEnvelope(ErrorCode.generic, checked.error, pickCorrelation(value) ?? ctx.correlationId));
+    if (!checked.ok) return this.count('unknown', 'invalid', errorEnvelope(ErrorCode.generic, checked.error, mergeCorrelationId(value, ctx.correlationId)));
     const request = checked.value;
-    const correlationId = request.correlation_id ?? ctx.correlationId;
+    const correlationId = mergeCorrelationId(request, ctx.correlationId);
     if (!isRequestType(request.message_type)) {
       return this.count('unknown', 'unknown', errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId));
     }
-    // The envelope's credentials win; the transport's (gateway header) are the fallback.
-    const credentials = request.credentials !== undefined ? request.credentials : ctx.credentials;
-    return this.message(request.message_type, request.message, credentials, correlationId, ctx);
+    return this.message(request.message_type, request.message, mergeCredentials(ctx.credentials, request.credentials), correlationId, ctx);
   }
 
-  private message(type: RequestType, raw: unknown, credentials: Credentials, correlationId: string | undefined, ctx: RequestContext): Answer {
+  private message(type: RequestType, raw: unknown, merged: MergedCredentials, correlationId: string | undefined, ctx: RequestContext): Answer {
     // 1. Validate (schema, then address checksums).
     const checked = validateMessage(type, raw);
     if (!checked.ok) return this.count(type, 'invalid', errorEnvelope(ErrorCode.generic, checked.error, correlationId));
@@ -238,9 +237,11 @@ export class Dispatcher {
     }
     // 2. Authorize, before any handler runs. Stopping the node also needs the stop action's
     //    permission and control, as the `stop` action does.
+    //    Credentials whose sources disagree are denied like a missing permission.
     const policy = this.policySource.current;
     const stopsNode = stopsTheNode(type, message);
-    if (!authorizeMessage(policy, type, credentials) || (stopsNode && !mayStopTheNode(policy, credentials, ctx.controlAllowed === true))) {
+    const credentials: Credentials = merged === REFUSED_CREDENTIALS ? undefined : merged;
+    if (merged === REFUSED_CREDENTIALS || !authorizeMessage(policy, type, credentials) || (stopsNode && !mayStopTheNode(policy, credentials, ctx.controlAllowed === true))) {
       this.logger?.debug({ messageType: type, transport: ctx.transport, stopsNode }, 'message denied');
       return this.count(type, 'denied', errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
     }
@@ -346,11 +347,4 @@ function authorizeMessage(policy: Policy, type: string, credentials: Credentials
   } catch {
     return false;
   }
-}
-
-/** The correlation id of an envelope that failed validation, if it has a usable one (so the error can be matched). */
-function pickCorrelation(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const id = (value as { correlation_id?: unknown }).correlation_id;
-  return typeof id === 'string' && id.length <= 1024 ? id : undefined;
 }

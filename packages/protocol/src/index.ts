@@ -3,6 +3,7 @@
 
 export type { JsonObject, LegacyContext, LegacyOutcome, LegacyResult, MessageOutcome, RequestContext, RequestEnvelope, ResponseEnvelope, Session } from './types';
 export { Dispatcher, type DispatcherOptions } from './dispatcher';
+export { mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS, type MergedCredentials, type PresentedCredentials, type TransportCredentials } from './credentials';
 export { actionNeedsControl, isControlArgumentOff, mayStopTheNode, NODE_SERVICE_NAME, stopsTheNode } from './control-gate';
 export { DEFAULT_MAX_SERVICES_PER_SESSION } from './subscriptions';
 export type { DispatcherMetrics, RequestCount } from './metrics';

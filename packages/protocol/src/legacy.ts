@@ -1,6 +1,7 @@
 import type { Policy } from '@nano-access/resolver';
 import type { Backend } from './backend';
 import { actionNeedsControl } from './control-gate';
+import { mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
 import { LegacyError } from './errors';
 import type { JsonObject, LegacyContext, LegacyResult } from './types';
 
@@ -34,9 +35,11 @@ export async function dispatchLegacy(request: unknown, ctx: LegacyContext, polic
     return { result: fail('unsafe', LegacyError.unsafe), action, known: true };
   }
   if (ctx.authorize) {
+    // Sources that disagree (or cannot be read) are a denial like a missing permission.
+    const caller = mergeCredentials(ctx.credentials);
     let allowed = false;
     try {
-      allowed = policy.check(ctx.credentials, entry.permission);
+      allowed = caller !== REFUSED_CREDENTIALS && policy.check(caller, entry.permission);
     } catch {
       allowed = false; // fail closed on a catalog inconsistency
     }

@@ -1,4 +1,4 @@
-import type { Credentials } from '@nano-access/resolver';
+import type { TransportCredentials } from './credentials';
 
 /** A JSON object as the protocol passes it around. */
 export type JsonObject = Record<string, unknown>;
@@ -27,7 +27,8 @@ export interface Session {
 }
 
 export interface RequestContext {
-  credentials?: Credentials;
+  /** What the transport read (the gateway's headers and path); the envelope's own are merged with it by mergeCredentials. */
+  credentials?: TransportCredentials;
   correlationId?: string;
   session?: Session;
   transport: 'ipc' | 'http';
@@ -43,7 +44,8 @@ export interface LegacyContext {
   unsafeAllowed: boolean;
   /** Authorize the action's permission for these credentials (gateway: true; IPC encodings 1/2: false, trusted by transport). */
   authorize: boolean;
-  credentials?: Credentials;
+  /** What the transport read; merged by mergeCredentials (sources that disagree are denied). */
+  credentials?: TransportCredentials;
 }
 
 export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'invalid' | 'error';

@@ -64,13 +64,37 @@ describe('Dispatcher.handleEnvelope', () => {
     expect(res.message).toEqual({ code: 7, message: 'Bad account number' });
   });
 
-  it('uses the transport credentials when the envelope has none, and the envelope credentials first', async () => {
+  it('uses the transport credentials when the envelope has none, and the envelope\'s when the transport has none', async () => {
     const { dispatcher } = makeDispatcher();
     const rep = fixtureRepresentative();
     const fromHeader = await dispatcher.handleEnvelope({ message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http', credentials: READER });
     expect(fromHeader.message).toEqual({ code: ErrorCode.accessDenied, message: 'Access denied' });
-    const envelopeWins = await dispatcher.handleEnvelope({ credentials: ADMIN, message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http', credentials: READER });
-    expect(envelopeWins.message_type).toBe('AccountWeightResponse');
+    const fromEnvelope = await dispatcher.handleEnvelope({ credentials: ADMIN, message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http' });
+    expect(fromEnvelope.message_type).toBe('AccountWeightResponse');
+    const same = await dispatcher.handleEnvelope({ credentials: ADMIN, message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http', credentials: ADMIN });
+    expect(same.message_type).toBe('AccountWeightResponse');
+  });
+
+  it('denies a request whose envelope and transport credentials disagree, even when either alone is allowed', async () => {
+    const { dispatcher } = makeDispatcher();
+    const rep = fixtureRepresentative();
+    const both = await dispatcher.handleEnvelope({ credentials: ADMIN, message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http', credentials: READER, correlationId: 'c' });
+    expect(both).toMatchObject({ message_type: 'Error', correlation_id: 'c', message: { code: ErrorCode.accessDenied, message: 'Access denied' } });
+    expect(JSON.stringify(both)).not.toContain(ADMIN);
+    const sources = await dispatcher.handleMessage('AccountWeight', { account: rep.account }, { transport: 'http', credentials: { ids: [ADMIN, READER] } });
+    expect(sources.message).toEqual({ code: ErrorCode.accessDenied, message: 'Access denied' });
+    expect(dispatcher.metrics().denials).toBeGreaterThanOrEqual(2);
+  });
+
+  it('denies a legacy action when the transport\'s sources disagree or one is unreadable', async () => {
+    const { dispatcher } = makeDispatcher();
+    const rep = fixtureRepresentative();
+    const request = { action: 'account_weight', account: rep.account };
+    expect((await dispatcher.handleLegacy(request, { authorize: true, unsafeAllowed: false, credentials: ADMIN })).outcome).toBe('ok');
+    const conflict = await dispatcher.handleLegacy(request, { authorize: true, unsafeAllowed: false, credentials: { ids: [ADMIN, 'other'] } });
+    expect(conflict).toEqual({ outcome: 'denied', body: { error: 'Access denied' } });
+    const unreadable = await dispatcher.handleLegacy(request, { authorize: true, unsafeAllowed: false, credentials: { ids: [ADMIN], unreadable: true } });
+    expect(unreadable.outcome).toBe('denied');
   });
 });
 

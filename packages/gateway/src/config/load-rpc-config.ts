@@ -50,6 +50,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   config.keepAliveTimeout = raw.keep_alive_timeout ?? config.keepAliveTimeout;
   config.maxConnections = raw.max_connections ?? config.maxConnections;
   config.legacyDenialStatus = raw.legacy_denial_status ?? config.legacyDenialStatus;
+  config.keyInPath = raw.key_in_path ?? config.keyInPath;
   const p = raw.process ?? {};
   config.process = {
     ipcAddress: p.ipc_address ?? config.process.ipcAddress,
@@ -123,6 +124,7 @@ interface RawRpcConfig {
   keep_alive_timeout?: number;
   max_connections?: number;
   legacy_denial_status?: 200 | 403;
+  key_in_path?: boolean;
   process?: {
     ipc_address?: string;
     ipc_port?: number;

@@ -21,6 +21,7 @@ export const rpcConfigSchema = {
     keep_alive_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
     max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
     legacy_denial_status: { type: 'integer', enum: [200, 403] },
+    key_in_path: { type: 'boolean' },
     process: {
       type: 'object',
       additionalProperties: false,

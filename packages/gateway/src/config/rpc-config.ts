@@ -24,6 +24,11 @@ export interface RpcConfig {
    * deployments whose clients are their own. The body is the node's either way.
    */
   legacyDenialStatus: LegacyDenialStatus;
+  /**
+   * Extension: accept the API key in the path, `POST /key/<id>` and `/key/<id>/api/v2…`, for
+   * clients that can set only a URL. Off by default: URLs end up in proxies' access logs.
+   */
+  keyInPath: boolean;
   process: {
     ipcAddress: string;
     ipcPort: number;
@@ -69,6 +74,7 @@ export function defaultRpcConfig(): RpcConfig {
     keepAliveTimeout: 5,
     maxConnections: 1024,
     legacyDenialStatus: 200,
+    keyInPath: false,
     process: {
       ipcAddress: '127.0.0.1',
       ipcPort: 7077,

@@ -3,20 +3,26 @@ import type { IncomingMessage } from 'node:http';
 /** The request headers the gateway reads. */
 export interface GatewayHeaders {
   contentLength: string | undefined;
-  apiKey: string | undefined;
+  /** Every `Nano-Api-Key` value, in order (a repeated header is one source per occurrence). */
+  apiKeys: string[] | undefined;
+  /** Every `Authorization` value, in order. */
+  authorizations: string[] | undefined;
   correlationId: string | undefined;
 }
 
 /**
- * Picks the three headers the gateway reads straight from rawHeaders, without
+ * Picks the headers the gateway reads straight from rawHeaders, without
  * building node's lazily parsed `req.headers` object on every request (a
- * measurable share of a sub-100 µs request). First occurrence wins, as
- * `req.headers` does for these names.
+ * measurable share of a sub-100 µs request). Content-Length and the
+ * correlation id: the first occurrence wins, as `req.headers` does. Credential
+ * headers: every occurrence is kept, so that two which disagree are refused
+ * (credentials.ts) rather than one silently chosen.
  */
 export function gatewayHeaders(req: IncomingMessage): GatewayHeaders {
   const raw = req.rawHeaders;
   let contentLength: string | undefined;
-  let apiKey: string | undefined;
+  let apiKeys: string[] | undefined;
+  let authorizations: string[] | undefined;
   let correlationId: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
@@ -28,7 +34,10 @@ export function gatewayHeaders(req: IncomingMessage): GatewayHeaders {
         }
         break;
       case 12:
-        if (apiKey === undefined && name.toLowerCase() === 'nano-api-key') apiKey = raw[i + 1];
+        if (name.toLowerCase() === 'nano-api-key') (apiKeys ??= []).push(raw[i + 1]);
+        break;
+      case 13:
+        if (name.toLowerCase() === 'authorization') (authorizations ??= []).push(raw[i + 1]);
         break;
       case 19:
         if (correlationId === undefined && name.toLowerCase() === 'nano-correlation-id') correlationId = raw[i + 1];
@@ -37,5 +46,5 @@ export function gatewayHeaders(req: IncomingMessage): GatewayHeaders {
         break;
     }
   }
-  return { contentLength, apiKey, correlationId };
+  return { contentLength, apiKeys, authorizations, correlationId };
 }

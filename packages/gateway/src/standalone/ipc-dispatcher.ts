@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { Dispatcher, errorEnvelope, ErrorCode, ErrorMessage, stopsTheNode } from '@nano-access/protocol';
+import { Dispatcher, errorEnvelope, ErrorCode, ErrorMessage, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS, stopsTheNode } from '@nano-access/protocol';
 import type {
   GatewayDispatcher,
   LegacyContext,
@@ -52,27 +52,28 @@ export class IpcDispatcher implements GatewayDispatcher {
   }
 
   handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
-    if (isObject(envelope) && this.refusesNodeStop(envelope.message_type, envelope.message)) {
-      const correlationId = typeof envelope.correlation_id === 'string' ? envelope.correlation_id : ctx.correlationId;
+    const correlationId = mergeCorrelationId(envelope, ctx.correlationId);
+    if (!isObject(envelope)) return this.forward(envelope, false);
+    // The one merge rule (protocol's): the IPC server then sees a single caller, or none at all.
+    const credentials = envelope.credentials === undefined || typeof envelope.credentials === 'string' ? mergeCredentials(ctx.credentials, envelope.credentials) : envelope.credentials;
+    if (credentials === REFUSED_CREDENTIALS || this.refusesNodeStop(envelope.message_type, envelope.message)) {
       return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
     }
-    let forwarded = envelope;
-    if (isObject(envelope)) {
-      const extra: Record<string, unknown> = {};
-      if (envelope.credentials === undefined && typeof ctx.credentials === 'string') extra.credentials = ctx.credentials;
-      if (envelope.correlation_id === undefined && ctx.correlationId !== undefined) extra.correlation_id = ctx.correlationId;
-      if (Object.keys(extra).length > 0) forwarded = { ...envelope, ...extra };
-    }
-    const messageType = isObject(envelope) ? envelope.message_type : undefined;
+    const forwarded: Record<string, unknown> = { ...envelope };
+    if (credentials === undefined) delete forwarded.credentials;
+    else forwarded.credentials = credentials;
+    if (correlationId !== undefined && envelope.correlation_id === undefined) forwarded.correlation_id = correlationId;
+    const messageType = envelope.message_type;
     return this.forward(forwarded, typeof messageType === 'string' && SESSION_MESSAGES.has(messageType));
   }
 
   handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
-    if (this.refusesNodeStop(messageType, message)) {
+    const credentials = mergeCredentials(ctx.credentials);
+    if (credentials === REFUSED_CREDENTIALS || this.refusesNodeStop(messageType, message)) {
       return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, ctx.correlationId));
     }
     const envelope: Record<string, unknown> = { message_type: messageType, message };
-    if (typeof ctx.credentials === 'string') envelope.credentials = ctx.credentials;
+    if (credentials !== undefined) envelope.credentials = credentials;
     if (ctx.correlationId !== undefined) envelope.correlation_id = ctx.correlationId;
     return this.forward(envelope, SESSION_MESSAGES.has(messageType));
   }

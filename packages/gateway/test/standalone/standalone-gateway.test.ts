@@ -85,6 +85,23 @@ describe('the standalone gateway (nano-access gateway) in front of a separate IP
     expect(envelope.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
   });
 
+  it('forwards Authorization credentials as the envelope\'s, and refuses sources that disagree before forwarding', async () => {
+    const bearer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { Authorization: `Bearer ${USERS.walletReader}` });
+    expect(bearer.json).toMatchObject({ message_type: 'AccountWeightResponse' });
+    const basic = `Basic ${Buffer.from(`u:${USERS.walletReader}`).toString('base64')}`;
+    const envelope = await postJson(url, '/api/v2', { message_type: 'AccountWeight', message: { account: rep.account } }, { Authorization: basic });
+    expect(envelope.json).toMatchObject({ message_type: 'AccountWeightResponse' });
+    // The IPC server would allow either id alone; together they are refused here.
+    const conflict = await postJson(url, '/api/v2', { credentials: USERS.walletReader, message_type: 'AccountWeight', message: { account: rep.account } }, { 'Nano-Api-Key': USERS.ops, 'Nano-Correlation-Id': 'c-1' });
+    expect(conflict.json).toMatchObject({ message_type: 'Error', correlation_id: 'c-1', message: { code: 3, message: 'Access denied' } });
+    const bare = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader, Authorization: `Bearer ${USERS.ops}` });
+    expect(bare.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
+    const legacy = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts, Authorization: `Bearer ${USERS.ops}` });
+    expect(legacy.json).toEqual({ error: 'Access denied' });
+    const legacyBearer = await postJson(url, '/', { action: 'account_balance', account: account.account }, { Authorization: `Bearer ${USERS.accounts}` });
+    expect(legacyBearer.json).toMatchObject({ balance: account.balance });
+  });
+
   it('echoes the correlation id through the IPC hop', async () => {
     const answer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Correlation-Id': 'hop "1"' });
     expect(answer.json).toMatchObject({ correlation_id: 'hop "1"', message_type: 'AccountWeightResponse' });
