@@ -1,7 +1,8 @@
 /**
  * Generates the Nano permission catalog (packages/resolver/src/catalogs/nano.json)
- * and its permission-name union type (nano-permissions.ts) from the contract:
- * ACCESS.md §2 (written out below) and the action table of LEGACY-ACTIONS.md.
+ * and its permission-name union type (nano-permissions.ts) from the permissions
+ * of docs/access-file.md (written out below) and the legacy action table in
+ * scripts/data/legacy-actions.md.
  *
  *   npx tsx scripts/gen-catalog.ts          # write both files
  *   npx tsx scripts/gen-catalog.ts --check  # exit 1 when the committed files differ
@@ -10,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const repoRoot = resolve(__dirname, '..');
-const legacyActionsPath = resolve(repoRoot, '../shared/spec/LEGACY-ACTIONS.md');
+const legacyActionsPath = resolve(repoRoot, 'scripts/data/legacy-actions.md');
 const catalogDir = resolve(repoRoot, 'packages/resolver/src/catalogs');
 
 interface Permission {
@@ -36,7 +37,7 @@ interface Action {
 const FLAG_OFF: ControlArgument = { off: [false, 'false', 0, '0'] };
 
 /**
- * Arguments that make an otherwise ordinary action need control (LEGACY-ACTIONS.md's notes
+ * Arguments that make an otherwise ordinary action need control (the action table's notes
  * "force=true needs control", "type=objects needs control"), as data the gate reads. `stats`
  * `type` is off only at the types that are not `objects`; any other value needs control.
  */
@@ -45,7 +46,7 @@ const controlArguments: Record<string, Record<string, ControlArgument>> = {
   stats: { type: { off: ['counters', 'detailed', 'samples', 'database'] } },
 };
 
-/** The permissions of ACCESS.md §2 and the resource (group) permissions of LEGACY-ACTIONS.md. */
+/** The permissions of the access file (docs/catalog.md) and the resource (group) permissions of the action table. */
 const basePermissions: Array<{ name: string; description: string; implies: string[] }> = [
   { name: 'unrestricted', description: 'Everything: implies every permission of the catalog (a deny still narrows it).', implies: [] },
   { name: 'api_account_weight', description: 'The AccountWeight IPC message and the account_weight action.', implies: [] },
@@ -87,10 +88,10 @@ function readActionTable(markdown: string): Array<{ action: string; control: boo
     // A row is "| a | b | c | d |": 6 cells with the empty outer ones.
     if (cells.length !== 6 || !/^[a-z_]+$/.test(cells[1]) || cells[1] === 'action') continue;
     const [, action, control, group, note] = cells;
-    if (control !== '' && control !== 'yes') throw new Error(`LEGACY-ACTIONS.md: bad control cell for ${action}: ${control}`);
+    if (control !== '' && control !== 'yes') throw new Error(`legacy-actions.md: bad control cell for ${action}: ${control}`);
     rows.push({ action, control: control === 'yes', group, note });
   }
-  if (rows.length < 100) throw new Error(`LEGACY-ACTIONS.md: expected the action table, found ${rows.length} rows`);
+  if (rows.length < 100) throw new Error(`legacy-actions.md: expected the action table, found ${rows.length} rows`);
   return rows;
 }
 
@@ -109,7 +110,7 @@ function buildCatalog(markdown: string): { catalog: object; names: string[] } {
   const actionPermissions: Permission[] = [];
   for (const row of [...rows].sort((a, b) => (a.action < b.action ? -1 : 1))) {
     const group = byName.get(row.group);
-    if (!group) throw new Error(`LEGACY-ACTIONS.md: ${row.action} names an unknown group permission ${row.group}`);
+    if (!group) throw new Error(`legacy-actions.md: ${row.action} names an unknown group permission ${row.group}`);
     const permission = `api_${row.action}`;
     if (!group.implies.includes(permission)) group.implies.push(permission);
     if (!byName.has(permission)) {
@@ -121,7 +122,7 @@ function buildCatalog(markdown: string): { catalog: object; names: string[] } {
     actions[row.action] = { permission, control: row.control, ...(widening ? { controlArguments: widening } : {}), ...(row.note ? { note: row.note } : {}) };
   }
   for (const action of Object.keys(controlArguments)) {
-    if (!(action in actions)) throw new Error(`controlArguments names ${action}, which LEGACY-ACTIONS.md does not list`);
+    if (!(action in actions)) throw new Error(`controlArguments names ${action}, which the action table does not list`);
   }
   for (const base of basePermissions) byName.get(base.name)!.implies.sort();
 

@@ -287,7 +287,7 @@ function ipcPayload(random: Random): { encoding: 1 | 2 | 3 | 4; payload: Buffer 
   const encoding = legacy ? (random() < 0.8 ? 1 : 2) : 4;
   const text = Buffer.from(JSON.stringify(mutateValue(random, seed)) ?? 'null');
   const payload = random() < 0.4 ? mutateBytes(random, text) : text;
-  // A zero length breaks the framing (WIRE.md): that case belongs to brokenFrame.
+  // A zero length breaks the framing (docs/wire.md): that case belongs to brokenFrame.
   return { encoding, payload: payload.length === 0 ? Buffer.from('{') : payload };
 }
 

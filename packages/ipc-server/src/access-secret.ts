@@ -6,7 +6,7 @@ export const MIN_SECRET_BYTES = 16;
 
 /**
  * Mode bits that must be clear on the secret file: group write and anything
- * for others. Allowed modes are those of WIRE.md (0400, 0440, 0600, 0640).
+ * for others. Allowed modes are those of docs/wire.md (0400, 0440, 0600, 0640).
  */
 const FORBIDDEN_MODE_BITS = 0o027;
 

@@ -1,4 +1,4 @@
-/** The node's IPC framing (WIRE.md): 'N' ENCODING 0 0, be32(length), payload; responses be32(length), payload. */
+/** The node's IPC framing (docs/wire.md): 'N' ENCODING 0 0, be32(length), payload; responses be32(length), payload. */
 
 export const PREAMBLE_LEAD = 0x4e; // 'N'
 export const PREAMBLE_BYTES = 4;

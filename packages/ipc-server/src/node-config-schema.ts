@@ -1,7 +1,7 @@
 import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
 
 /**
- * JSON Schema of config-node.toml (WIRE.md), strict: unknown keys are errors.
+ * JSON Schema of config-node.toml (docs/wire.md), strict: unknown keys are errors.
  * Keys the reference node reads keep their names and defaults; the project's
  * extensions are marked.
  */

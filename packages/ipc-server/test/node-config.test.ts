@@ -17,7 +17,7 @@ describe('config-node.toml', () => {
     return parseNodeConfig(text, { file: 'config-node.toml', dataDir: temp.dir });
   }
 
-  it('gives the defaults of WIRE.md for a missing file', () => {
+  it('gives the defaults of docs/wire.md for a missing file', () => {
     const { config, diagnostics } = loadNodeConfig(temp.dir);
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({

@@ -20,7 +20,7 @@ const validateEntry = {
 
 const LIST_KEYS = new Set(['allow', 'deny', 'roles']);
 
-/** Validates a parsed access file's structure, reporting each problem under its ACCESS.md rule id. */
+/** Validates a parsed access file's structure, reporting each problem under its rule id (docs/rules.md). */
 export function checkAccessStructure(value: unknown, map: PositionMap, reporter: Reporter): void {
   const dates = datesWhereTablesBelong(value, map, reporter);
   if (validateAccessFile(value)) return;

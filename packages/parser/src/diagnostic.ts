@@ -17,7 +17,7 @@ export type Severity = 'error' | 'warning';
  * problems, lint findings and reload rejections are all Diagnostics.
  */
 export interface Diagnostic {
-  /** Stable rule id (ACCESS.md §5). */
+  /** Stable rule id (docs/rules.md). */
   ruleId: string;
   severity: Severity;
   /** One sentence; ends with "Did you mean …?" when a near name exists. */

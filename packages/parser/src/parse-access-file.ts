@@ -13,7 +13,7 @@ export const DEFAULT_ACCESS_FILE = 'config-access.toml';
 
 /**
  * Reads a config-access.toml text into a typed model and every problem of
- * ACCESS.md §5 that needs no catalog, in one pass. Never throws on any input:
+ * docs/rules.md that needs no catalog, in one pass. Never throws on any input:
  * `model` is null only when the text is not TOML (one fatal `toml-syntax`
  * diagnostic says where); otherwise bad entries are skipped and reported.
  */

@@ -10,7 +10,7 @@ describe('the access file schema', () => {
     expect(JSON.parse(published)).toEqual(accessFileSchema);
   });
 
-  it('describes exactly the two top-level keys and the role and user keys of ACCESS.md', () => {
+  it('describes exactly the two top-level keys and the role and user keys of docs/access-file.md', () => {
     const schema = accessFileSchema as {
       properties: Record<string, unknown>;
       definitions: Record<string, { properties: Record<string, unknown> }>;

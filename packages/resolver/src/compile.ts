@@ -11,7 +11,7 @@ import { ownStrings } from './own-string';
 const ID_BATCH = 2048;
 
 /**
- * Resolves an access model against a catalog (ACCESS.md §3) into an immutable
+ * Resolves an access model against a catalog (docs/access-file.md, "Resolution") into an immutable
  * Policy. Reports `unknown-permission` and `unknown-role` at the name's span;
  * any error gives `policy: null`. Never throws on a parsed model (an invalid
  * catalog object is a programming error: PolicyError NA_CATALOG_INVALID).

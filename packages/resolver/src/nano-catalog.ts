@@ -11,5 +11,5 @@ function loadNanoCatalog(): TypedCatalog<NanoPermission> {
   return loaded.catalog as TypedCatalog<NanoPermission>;
 }
 
-/** The Nano node's permission catalog (ACCESS.md §2 and LEGACY-ACTIONS.md), the default everywhere. */
+/** The Nano node's permission catalog (docs/catalog.md), the default everywhere. */
 export const nanoCatalog: TypedCatalog<NanoPermission> = loadNanoCatalog();

@@ -181,7 +181,7 @@ export class PolicyBuilder {
     return true;
   }
 
-  /** ACCESS.md §3 for one user, into `out`. */
+  /** docs/access-file.md "Resolution" for one user, into `out`. */
   private effectiveSet(user: ResolvedUser, out: Uint32Array): void {
     const cc = this.cc;
     const words = this.words;

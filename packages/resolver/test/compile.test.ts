@@ -9,7 +9,7 @@ function policyOf(spec: { roles?: RoleSpec[]; users?: UserSpec[] }, catalog = ti
   return result.policy!;
 }
 
-describe('compile: resolution (ACCESS.md §3)', () => {
+describe('compile: resolution (docs/access-file.md, "Resolution")', () => {
   it('closes an allowed permission under implies, transitively', () => {
     const policy = policyOf({ users: [{}, { id: 'k', allow: ['admin'], bare: true }] });
     expect(policy.effective('k')).toEqual(['admin', 'audit', 'audit_read', 'read', 'write']);
@@ -127,7 +127,7 @@ describe('compile: resolution (ACCESS.md §3)', () => {
   });
 });
 
-describe('compile: errors (ACCESS.md §5)', () => {
+describe('compile: errors (docs/rules.md)', () => {
   it('reports an unknown permission at its exact span, with a did-you-mean, and yields no policy', () => {
     const model = buildModel({ users: [{ id: 'k', deny: ['wallet_raed'] }] });
     const { policy, diagnostics } = compile(model);

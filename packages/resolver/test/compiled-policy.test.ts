@@ -18,7 +18,7 @@ function thrownCode(run: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('Policy.check (ACCESS.md §4)', () => {
+describe('Policy.check (docs/access-file.md, "Checking")', () => {
   const policy: Policy = compile(
     buildModel({ users: [{ allow: ['read'] }, { id: 'writer', allow: ['write'] }, { id: 'bare', allow: ['audit'], bare: true }] }),
     tinyCatalog,

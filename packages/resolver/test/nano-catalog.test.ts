@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { nanoCatalog, nanoPermissionNames, compile, type Policy } from '@nano-access/resolver';
 import { buildModel } from './helpers/model';
 
-const legacyActions = readFileSync(resolve(__dirname, '../../../../shared/spec/LEGACY-ACTIONS.md'), 'utf8');
+const legacyActions = readFileSync(resolve(__dirname, '../../../scripts/data/legacy-actions.md'), 'utf8');
 const actionRows = legacyActions
   .split('\n')
   .map((line) => line.split('|').map((c) => c.trim()))
@@ -14,7 +14,7 @@ function implies(name: string): readonly string[] {
 }
 
 describe('the Nano catalog', () => {
-  it('has every permission of ACCESS.md §2 and the new group permissions', () => {
+  it('has every permission of the access file (docs/access-file.md) and the new group permissions', () => {
     const names = nanoCatalog.permissions.map((p) => p.name);
     for (const name of [
       'unrestricted', 'api_account_weight', 'api_service_register', 'api_service_stop', 'api_topic_service_stop',
@@ -36,7 +36,7 @@ describe('the Nano catalog', () => {
     expect(Object.keys(nanoCatalog.actions!)).toHaveLength(actionRows.length);
   });
 
-  it('keeps the exceptions of LEGACY-ACTIONS.md', () => {
+  it('keeps the exceptions of the legacy action table (scripts/data/legacy-actions.md)', () => {
     expect(implies('wallet_seed_change')).toContain('api_wallet_change_seed');
     expect(implies('wallet_write')).not.toContain('api_wallet_change_seed');
     expect(implies('epoch_upgrade')).toContain('api_epoch_upgrade');
@@ -71,7 +71,7 @@ describe('the Nano catalog', () => {
     expect([...nanoPermissionNames]).toEqual(nanoCatalog.permissions.map((p) => p.name));
   });
 
-  it('is the committed output of scripts/gen-catalog.ts (regenerate after editing the spec)', () => {
+  it('is the committed output of scripts/gen-catalog.ts (regenerate after editing scripts/data/legacy-actions.md)', () => {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const root = resolve(__dirname, '../../..');
     expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-catalog.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();

@@ -46,7 +46,7 @@ function fileArb(catalog: Catalog, unknownNames: boolean) {
 
 const scenarioArb = catalogArb.chain((catalog) => fc.tuple(fc.constant(loadCatalog(catalog).catalog!), fileArb(catalog, false)));
 
-/** An independent, naive implementation of ACCESS.md §3 over name sets. */
+/** An independent, naive implementation of docs/access-file.md "Resolution" over name sets. */
 function reference(catalog: Catalog, spec: { roles: RoleSpec[]; users: UserSpec[] }) {
   const all = catalog.permissions.map((p) => p.name);
   const byName = new Map(catalog.permissions.map((p) => [p.name, p]));
@@ -81,7 +81,7 @@ function reference(catalog: Catalog, spec: { roles: RoleSpec[]; users: UserSpec[
 }
 
 describe('resolution properties (random catalogs and files)', () => {
-  it('matches a naive implementation of ACCESS.md §3 for every user', () => {
+  it('matches a naive implementation of docs/access-file.md "Resolution" for every user', () => {
     fc.assert(
       fc.property(scenarioArb, ([catalog, spec]) => {
         const policy = compile(buildModel(spec), catalog).policy!;

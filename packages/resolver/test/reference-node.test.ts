@@ -35,7 +35,7 @@ describe('the reference node’s cases', () => {
     expect(policy.checkAny('user1', ['wallet_write', 'node_control'])).toBe(false);
   });
 
-  it('resolves the documented sample of nano-ipc-integration.md', () => {
+  it('resolves the reference node\'s documented sample access file', () => {
     const policy = compile(
       buildModel({
         roles: [{ id: 'service_admin', allow: ['api_service_register', 'api_service_stop'] }],
@@ -62,7 +62,7 @@ describe('the reference node’s cases', () => {
   });
 });
 
-// ACCESS.md §6: each defect of the reference node, shown not to happen here.
+// docs/access-file.md "Differences from the reference node": each defect of the reference node, shown not to happen here.
 describe('known defects of the reference node do not happen here', () => {
   it('a typo in deny is an error, not a silent grant', () => {
     const { policy, diagnostics } = compile(buildModel({ users: [{ id: 'k', allow: ['wallet'], deny: ['wallet_seed_chnage'] }] }));

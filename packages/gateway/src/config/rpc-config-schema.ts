@@ -1,7 +1,7 @@
 import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
 
 /**
- * JSON Schema of config-rpc.toml (WIRE.md's keys plus this project's documented
+ * JSON Schema of config-rpc.toml (docs/wire.md's keys plus this project's documented
  * extensions). Every key optional; any other key is an error with line:col.
  */
 export const rpcConfigSchema = {

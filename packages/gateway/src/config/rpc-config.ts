@@ -5,7 +5,7 @@ export interface RpcConfig {
   /** Listen address. Loopback by default (the reference node's default too). */
   address: string;
   port: number;
-  /** Allow legacy control actions (LEGACY-ACTIONS.md "control"); the caller still needs the permission. */
+  /** Allow legacy control actions (docs/catalog.md, "Legacy RPC actions": control); the caller still needs the permission. */
   enableControl: boolean;
   maxJsonDepth: number;
   /** Bytes. */
@@ -35,7 +35,7 @@ export interface RpcConfig {
     numIpcConnections: number;
     /** Extension: reach the IPC server over this unix socket instead of TCP (wins when set). */
     ipcPath: string;
-    /** Extension: shared secret file of the TCP access check (WIRE.md); "" = none. */
+    /** Extension: shared secret file of the TCP access check (docs/wire.md); "" = none. */
     ipcAccessFile: string;
     /** Extension: how long a forwarded request may take, in seconds. */
     ipcTimeout: number;

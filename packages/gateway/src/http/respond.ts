@@ -29,7 +29,7 @@ export function sendText(res: ServerResponse, status: number, contentType: strin
   res.end(text);
 }
 
-/** The node's Error envelope (WIRE.md): `message_type: "Error"`, `message: { code, message }`. */
+/** The node's Error envelope (docs/protocol.md, "Envelopes"): `message_type: "Error"`, `message: { code, message }`. */
 export function errorEnvelope(code: number, message: string, correlationId?: string): ResponseEnvelope {
   const envelope: ResponseEnvelope = { time: Date.now(), message_type: 'Error', message: { code, message } };
   if (correlationId !== undefined) envelope.correlation_id = correlationId;

@@ -9,7 +9,7 @@ import { ruleDocsPath } from '../docs-url';
  * A deny that removes nothing usually means the author believes a user
  * holds a permission it does not, or misspelt the intent.
  *
- * A deny of d removes d, what d includes and what includes d (ACCESS.md §3).
+ * A deny of d removes d, what d includes and what includes d (docs/access-file.md, "Resolution").
  * What a user holds before its denies is closed under `implies`, so holding
  * something that includes d means holding d too: the deny removes something
  * exactly when the user would hold d or one of the permissions d includes.

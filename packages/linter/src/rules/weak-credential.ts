@@ -1,7 +1,7 @@
 import { defineRule } from '../define-rule';
 import { ruleDocsPath } from '../docs-url';
 
-/** Shorter ids than this can be guessed or brute-forced: ACCESS.md §5. */
+/** Shorter ids than this can be guessed or brute-forced: docs/rules.md. */
 export const MIN_ID_LENGTH = 16;
 /** Fewer distinct characters than this is "low variety" even in a long id. */
 export const MIN_DISTINCT_CHARACTERS = 8;
