@@ -10,13 +10,13 @@ function trackedFiles(): string[] {
     cwd: repoRoot,
     encoding: 'utf8',
   });
-  return out.split('\0').filter((f) => f !== '' && !/\.(png|jpg|gz|tgz)$/.test(f));
+  // This file names the patterns it looks for, so it is the one file not searched.
+  return out.split('\0').filter((f) => f !== '' && f !== 'test/repository/stands-alone.test.ts' && !/\.(png|jpg|gz|tgz)$/.test(f));
 }
 
-// Written so that this file does not match itself.
 const outside = [
-  new RegExp(['\\.\\.', 'shared'].join('[/\\\\\'", ]+')), // ../shared, '..', 'shared'
-  new RegExp(['shared', '(spec|schemas|seeds)'].join('/')),
+  /\.\.['", /\\]+shared\b/, // ../shared, '..', 'shared'
+  /shared\/(spec|schemas|seeds)\b/,
   /\b(ACCESS|WIRE|LEGACY-ACTIONS)\.md\b/,
   /\b(nano-ipc-integration|nso-ipc-connection)\.md\b/,
 ];
@@ -28,7 +28,7 @@ describe('the repository stands alone', () => {
     expect(files).toEqual(expect.arrayContaining(['scripts/gen-catalog.ts', 'packages/linter/test/formatters/sarif.test.ts']));
   });
 
-  it('reads and cites nothing beside the repository (no ../shared, no spec files): docs/ and the repository copies instead', () => {
+  it('reads and cites nothing beside the repository: it cites docs/ and reads its own copies', () => {
     const offending: string[] = [];
     for (const file of files) {
       const text = readFileSync(join(repoRoot, file), 'utf8');
