@@ -27,7 +27,7 @@ function graphOf(catalog: Catalog): CatalogGraph {
         const next = stack.pop()!;
         if (next === name || seen.has(next)) continue;
         seen.add(next);
-        stack.push(...(implies.get(next) ?? []));
+        for (const implied of implies.get(next) ?? []) stack.push(implied);
       }
       found = [...seen];
     }

@@ -1,9 +1,14 @@
 import type { Diagnostic } from './diagnostic';
+import { escapeControls } from './escape-controls';
 
-/** One line, compiler style: `file:line:col: severity: message [rule-id]`. */
+/**
+ * One line, compiler style: `file:line:col: severity: message [rule-id]`.
+ * Control characters of the file name and the message (which may quote the
+ * file) are escaped, so the line is one line and safe on a terminal.
+ */
 export function formatDiagnostic(diagnostic: Diagnostic): string {
   const { start } = diagnostic.span;
-  return `${diagnostic.file}:${start.line}:${start.column}: ${diagnostic.severity}: ${diagnostic.message} [${diagnostic.ruleId}]`;
+  return `${escapeControls(diagnostic.file)}:${start.line}:${start.column}: ${diagnostic.severity}: ${escapeControls(diagnostic.message)} [${diagnostic.ruleId}]`;
 }
 
 /** Orders diagnostics by file, line, column, then rule id (a new array; the input is not changed). */

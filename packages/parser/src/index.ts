@@ -7,6 +7,7 @@ export { parseTomlConfig } from './parse-toml-config';
 export type { ConfigSchema, TomlConfigOptions, TomlConfigResult } from './parse-toml-config';
 export { suggest } from './suggest';
 export { formatDiagnostic, sortDiagnostics, compareDiagnostics, hasErrors } from './format';
+export { escapeControls, escapeControlsInJson } from './escape-controls';
 export { ParserError, errorCodes } from './errors';
 export type { ParserErrorCode } from './errors';
 export { judgeFileSafety, describeFileSafetyProblem, formatMode } from './file-safety';

@@ -36,6 +36,9 @@ export interface NewerSyntax {
   reason: string;
 }
 
+/** Items of an array up to this index are found by walking its children; farther ones through an index. */
+const NEAR_ITEMS = 16;
+
 /** The node id of the document's root table. */
 export const ROOT = 0;
 /** "No such node". */
@@ -52,6 +55,8 @@ export class PositionMap {
   private count = 0;
   /** Decoded names of quoted keys (rare); bare keys are compared against the text itself. */
   private readonly quotedNames = new Map<number, string>();
+  /** The children of long arrays, by index: built on the first far lookup, dropped when the array grows. */
+  private readonly itemIndexes = new Map<number, Int32Array>();
 
   constructor(text: string, expectedNodes = 64) {
     this.text = text;
@@ -82,6 +87,7 @@ export class PositionMap {
     d[at + VALUE_START] = valueStart;
     d[at + VALUE_END] = valueEnd;
     if (parent !== NONE) {
+      if (this.itemIndexes.size > 0) this.itemIndexes.delete(parent);
       const p = parent * STRIDE;
       const last = d[p + LAST_CHILD];
       if (last === NONE) d[p + FIRST_CHILD] = id;
@@ -192,11 +198,28 @@ export class PositionMap {
     return out;
   }
 
-  /** The index-th child of an array, or NONE. */
+  /**
+   * The index-th child of an array, or NONE. Far items are found through an
+   * index of the array's children, built once: a diagnostic for each of
+   * 100,000 `[[role]]` entries must not walk the entries before each one.
+   */
   item(node: number, index: number): number {
-    let c = this.firstChild(node);
-    for (let i = 0; c !== NONE && i < index; i++) c = this.nextSibling(c);
-    return c;
+    if (index < 0) return NONE;
+    if (index < NEAR_ITEMS) {
+      let c = this.firstChild(node);
+      for (let i = 0; c !== NONE && i < index; i++) c = this.nextSibling(c);
+      return c;
+    }
+    let items = this.itemIndexes.get(node);
+    if (items === undefined) {
+      let count = 0;
+      for (let c = this.firstChild(node); c !== NONE; c = this.nextSibling(c)) count++;
+      items = new Int32Array(count);
+      let i = 0;
+      for (let c = this.firstChild(node); c !== NONE; c = this.nextSibling(c)) items[i++] = c;
+      this.itemIndexes.set(node, items);
+    }
+    return index < items.length ? items[index] : NONE;
   }
 
   /**

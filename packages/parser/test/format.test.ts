@@ -12,6 +12,11 @@ describe('formatDiagnostic', () => {
       'config-access.toml:3:7: error: unknown-key here. [unknown-key]',
     );
   });
+
+  it('escapes control characters of the message and the file name: one line, nothing for a terminal to obey', () => {
+    const d = { ...diagnostic('a\u001b[2J.toml', 1, 1, 'unknown-role'), message: 'Unknown role "\u001b]0;x\u0007\nFORGED: ok\u009b".' };
+    expect(formatDiagnostic(d)).toBe('a\\u001b[2J.toml:1:1: error: Unknown role "\\u001b]0;x\\u0007\\u000aFORGED: ok\\u009b". [unknown-role]');
+  });
 });
 
 describe('sortDiagnostics', () => {

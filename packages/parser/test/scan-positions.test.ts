@@ -119,6 +119,12 @@ describe('scanPositions', () => {
     });
   });
 
+  it('finds near and far items of a long array of tables, and none past its end', () => {
+    const text = Array.from({ length: 50 }, (_, i) => `[[role]]\nid = "r${i}"\n`).join('');
+    for (const i of [0, 15, 16, 17, 49]) expect(at(text, `/role/${i}/id`)).toMatchObject({ value: `"r${i}"`, exact: true });
+    expect(at(text, '/role/50')).toMatchObject({ exact: false });
+  });
+
   it('falls back to the deepest place it found, marked inexact', () => {
     const text = '[[user]]\nid = "a"\n';
     expect(at(text, '/user/0/nothing')).toMatchObject({ value: '[[user]]', exact: false });

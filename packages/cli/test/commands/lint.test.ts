@@ -213,6 +213,24 @@ describe('nano-access lint', () => {
     expect(run.code).toBe(1);
   });
 
+  it('reports 100,000 roles with an unknown key each: exit 1, one line per finding, the output growing with the findings (the real binary)', () => {
+    const entries = 100_000;
+    let text = '';
+    for (let i = 0; i < entries; i++) text += `[[role]]\nid = "r${i}"\nalow = "wallet_read"\n\n`;
+    const big = tempDir({ 'config-access.toml': text });
+    try {
+      const run = spawnSync(process.execPath, [bin, 'lint', 'config-access.toml'], { cwd: big.dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+      expect([run.status, run.stderr]).toEqual([1, '']);
+      // An unknown-key error and an unused-role warning per role, each on its line, then the summary.
+      const lines = run.stdout.split('\n');
+      expect(lines.filter((line) => line.endsWith('unknown-key'))).toHaveLength(entries);
+      expect(lines.at(-2)).toBe(`✖ ${2 * entries} problems (${entries} errors, ${entries} warnings)`);
+      expect(run.stdout.length).toBeLessThan(2 * entries * 120);
+    } finally {
+      big.cleanup();
+    }
+  }, 180_000);
+
   it('runs as the real binary with ESLint exit codes', () => {
     // npm test builds first; a bare jest run needs `npx tsc -b`.
     expect(existsSync(join(repoRoot, 'packages', 'cli', 'dist', 'cli.js'))).toBe(true);

@@ -1,18 +1,19 @@
+import { escapeControls } from '@nano-access/parser';
 import type { Formatter } from './formatter';
 
-/** `file:line:col: severity: message [rule-id]`, one finding per line: for editors and problem matchers. */
+/**
+ * `file:line:col: severity: message [rule-id]`, one finding per line: for
+ * editors and problem matchers. Control characters of the file name and the
+ * message are escaped, so each finding is one line whatever the file holds.
+ */
 export const compact: Formatter = (results) => {
   let out = '';
   for (const result of results) {
+    const file = escapeControls(result.filePath);
     for (const message of result.messages) {
       const { line, column } = message.span.start;
-      out += `${result.filePath}:${line}:${column}: ${message.severity}: ${oneLine(message.message)} [${message.ruleId}]\n`;
+      out += `${file}:${line}:${column}: ${message.severity}: ${escapeControls(message.message)} [${message.ruleId}]\n`;
     }
   }
   return out;
 };
-
-/** A message is one line in this format, whatever it says. */
-function oneLine(text: string): string {
-  return text.replace(/\r?\n/g, ' ');
-}

@@ -1,3 +1,4 @@
+import { escapeControls } from '@nano-access/parser';
 import type { Formatter } from './formatter';
 import { repoRelativePath } from './repo-path';
 import { stylish } from './stylish';
@@ -6,12 +7,13 @@ import { stylish } from './stylish';
  * GitHub Actions workflow commands (`::error file=…,line=…::message`), one
  * per finding, so that findings show as annotations on the pull request;
  * then the stylish report for the log, uncoloured (the runner's log is
- * not a terminal).
+ * not a terminal, but its viewer obeys ANSI escapes: control characters
+ * from the file are escaped).
  */
 export const github: Formatter = (results, context) => {
   let out = '';
   for (const result of results) {
-    const file = repoRelativePath(result.filePath, context.cwd, context.repoRoot);
+    const file = escapeControls(repoRelativePath(result.filePath, context.cwd, context.repoRoot));
     for (const message of result.messages) {
       const { start, end } = message.span;
       const properties = [
@@ -22,7 +24,7 @@ export const github: Formatter = (results, context) => {
         `endColumn=${end.column}`,
         `title=${escapeProperty(`nano-access ${message.ruleId}`)}`,
       ].join(',');
-      out += `::${message.severity} ${properties}::${escapeData(message.message)}\n`;
+      out += `::${message.severity} ${properties}::${escapeData(escapeControls(message.message))}\n`;
     }
   }
   return out + stylish(results, { ...context, color: false });

@@ -1,11 +1,13 @@
+import { escapeControlsInJson } from '@nano-access/parser';
 import type { Formatter } from './formatter';
 
 /**
  * ESLint-style JSON: one entry per file, each message with its 1-based
- * position. Suppressed findings are not listed (SARIF carries them).
+ * position. Suppressed findings are not listed (SARIF carries them). DEL and
+ * C1 controls, which JSON leaves raw, are escaped too.
  */
 export const json: Formatter = (results) =>
-  `${JSON.stringify(
+  `${escapeControlsInJson(JSON.stringify(
     results.map((result) => ({
       filePath: result.filePath,
       errorCount: result.errorCount,
@@ -20,4 +22,4 @@ export const json: Formatter = (results) =>
         endColumn: message.span.end.column,
       })),
     })),
-  )}\n`;
+  ))}\n`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic } from '@nano-access/parser';
+import { escapeControlsInJson, type Diagnostic } from '@nano-access/parser';
 import type { Rule } from '../define-rule';
 import { RULES_DOCS_URL } from '../docs-url';
 import type { SuppressedDiagnostic } from '../lint-result';
@@ -79,7 +79,8 @@ export const sarif: Formatter = (results, context) => {
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  // JSON escapes C0 controls but leaves DEL and C1 raw: escaped too, the values unchanged.
+  return `${escapeControlsInJson(JSON.stringify(log, null, 2))}\n`;
 };
 
 function describeRule(rule: Rule, context: FormatterContext): object {

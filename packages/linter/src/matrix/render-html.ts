@@ -1,3 +1,4 @@
+import { escapeControls } from '@nano-access/parser';
 import type { AccessMatrix } from './build-matrix';
 
 const STYLE = `
@@ -32,8 +33,8 @@ export function renderMatrixHtml(matrix: AccessMatrix, title = 'Access matrix'):
     .map((permission, row) => {
       const cells = matrix.allowed[row]
         .map((allowed, i) => {
-          const tip = `${matrix.users[i].description}: ${permission} ${allowed ? 'allowed' : 'denied'}\n${matrix.derivation(row, i).join('\n')}`;
-          return `<td class="${allowed ? 'allow' : 'deny'}" tabindex="0" title="${escape(tip)}">${allowed ? '✓' : '✗'}</td>`;
+          const tip = [`${matrix.users[i].description}: ${permission} ${allowed ? 'allowed' : 'denied'}`, ...matrix.derivation(row, i)];
+          return `<td class="${allowed ? 'allow' : 'deny'}" tabindex="0" title="${escapeLines(tip)}">${allowed ? '✓' : '✗'}</td>`;
         })
         .join('');
       return `<tr><th scope="row">${escape(permission)}</th>${cells}</tr>`;
@@ -65,7 +66,17 @@ ${body}
 `;
 }
 
+/** HTML-escaped, control characters (from the file) as \\u escapes. */
 function escape(text: string): string {
+  return escapeHtml(escapeControls(text));
+}
+
+/** Lines for a title attribute: each line's controls escaped, the line breaks kept. */
+function escapeLines(lines: readonly string[]): string {
+  return escapeHtml(lines.map(escapeControls).join('\n'));
+}
+
+function escapeHtml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

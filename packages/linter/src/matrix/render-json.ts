@@ -1,8 +1,9 @@
+import { escapeControlsInJson } from '@nano-access/parser';
 import type { AccessMatrix } from './build-matrix';
 
-/** The matrix as JSON: users, permissions, and for each permission the decision and derivation per user. */
+/** The matrix as JSON: users, permissions, and for each permission the decision and derivation per user (DEL and C1 escaped too). */
 export function renderMatrixJson(matrix: AccessMatrix): string {
-  return `${JSON.stringify(
+  return `${escapeControlsInJson(JSON.stringify(
     {
       users: matrix.users,
       permissions: matrix.permissions.map((name, row) => ({
@@ -12,5 +13,5 @@ export function renderMatrixJson(matrix: AccessMatrix): string {
     },
     null,
     2,
-  )}\n`;
+  ))}\n`;
 }

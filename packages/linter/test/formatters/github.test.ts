@@ -18,8 +18,15 @@ describe('github formatter', () => {
   it('escapes %, CR and LF in messages, and also : and , in properties', () => {
     expect(escapeData('100% done\r\nnext: a, b')).toBe('100%25 done%0D%0Anext: a, b');
     expect(escapeProperty('dir,x/a:b%.toml')).toBe('dir%2Cx/a%3Ab%25.toml');
-    const out = formatters.github([result('we,ird:name.toml', [diagnostic('toml-syntax', 'error', 'bad\nTOML 50%', [1, 1, 1, 2])])], context);
-    expect(out.split('\n')[0]).toBe('::error file=we%2Cird%3Aname.toml,line=1,col=1,endLine=1,endColumn=2,title=nano-access toml-syntax::bad%0ATOML 50%25');
+    const out = formatters.github([result('we,ird:name.toml', [diagnostic('toml-syntax', 'error', 'bad TOML 50%', [1, 1, 1, 2])])], context);
+    expect(out.split('\n')[0]).toBe('::error file=we%2Cird%3Aname.toml,line=1,col=1,endLine=1,endColumn=2,title=nano-access toml-syntax::bad TOML 50%25');
+  });
+
+  it('escapes control characters from the file (the log viewer obeys ANSI escapes), in annotations and in the log', () => {
+    const out = formatters.github([result('a\u009b.toml', [diagnostic('unknown-role', 'error', 'Unknown role "\u001b[2J\nFORGED".', [1, 1, 1, 2])])], context);
+    expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(out.split('\n')[0]).toBe('::error file=a\\u009b.toml,line=1,col=1,endLine=1,endColumn=2,title=nano-access unknown-role::Unknown role "\\u001b[2J\\u000aFORGED".');
+    expect(out).toContain('Unknown role "\\u001b[2J\\u000aFORGED"  unknown-role');
   });
 
   it('makes paths relative to the repository root', () => {

@@ -1,5 +1,5 @@
 import { formatters } from '@nano-access/linter';
-import { context, sample } from '../helpers/results';
+import { context, diagnostic, result, sample } from '../helpers/results';
 
 describe('json formatter', () => {
   it('prints one entry per file with ESLint-shaped messages', () => {
@@ -15,6 +15,13 @@ describe('json formatter', () => {
       },
       { filePath: 'conf/config-access.clean.toml', errorCount: 0, warningCount: 0, messages: [] },
     ]);
+  });
+
+  it('escapes every control character, DEL and C1 included, keeping the values', () => {
+    const message = 'Unknown role "\u001b[2J\u007f\u009b".';
+    const out = formatters.json([result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])], context);
+    expect(out.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect((JSON.parse(out) as { messages: { message: string }[] }[])[0].messages[0].message).toBe(message);
   });
 
   it('prints an empty array for no files', () => {

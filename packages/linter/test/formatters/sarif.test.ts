@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { formatters, lintText, rules } from '@nano-access/linter';
 import { toml } from '../helpers/lint';
-import { context, sample } from '../helpers/results';
+import { context, diagnostic, result, sample } from '../helpers/results';
 
 // OASIS's SARIF 2.1.0 schema (errata01), kept in the repository: fixtures/schemas/README.md.
 const repoRoot = join(__dirname, '..', '..', '..', '..');
@@ -42,6 +42,13 @@ describe('sarif formatter', () => {
     const log = sarifOf(sample, context);
     expect(log.version).toBe('2.1.0');
     expect(log.$schema).toMatch(/sarif-schema-2\.1\.0\.json$/);
+  });
+
+  it('escapes every control character, DEL and C1 included, keeping the values', () => {
+    const message = 'Unknown role "\u001b[2J\u007f\u009b".';
+    const out = formatters.sarif([result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])], context);
+    expect(out.replace(/\n */g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(sarifOf([result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])], context).runs[0].results[0].message.text).toBe(message);
   });
 
   it('describes every rule, with security-severity on the security rules', () => {

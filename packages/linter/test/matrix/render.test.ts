@@ -5,7 +5,35 @@ const matrix = matrixFromText(toml('[[user]]', 'allow = "wallet_read"', '[[user]
   file: 'f.toml',
 }).matrix as AccessMatrix;
 
+// A role named to forge a line in a terminal, and a user id ending in ESC [2J (its masked part).
+const hostile = matrixFromText(
+  toml(
+    '[[role]]',
+    'id = "r\\u001b]0;owned\\u0007\\u001b[2J\\nFORGED: api_wallet_create: allowed"',
+    'allow = "wallet_read"',
+    '[[user]]',
+    'id = "Zq8vN2xK7mB4rT9wL3pH\\u001b[2J"',
+    'roles = "r\\u001b]0;owned\\u0007\\u001b[2J\\nFORGED: api_wallet_create: allowed"',
+  ),
+  { file: 'f.toml' },
+).matrix as AccessMatrix;
+
 describe('matrix renderers', () => {
+  it('escape the control characters of ids and names taken from the file, in every format', () => {
+    const controls = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+    const text = renderMatrixText(hostile);
+    expect(text).not.toMatch(controls);
+    expect(text).toContain('#1: user #1 (…\\u001b[2J)');
+    const csv = renderMatrixCsv(hostile);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    const json = renderMatrixJson(hostile);
+    expect(json.replace(/\n */g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(JSON.stringify(JSON.parse(json))).toContain('granted by role r\\u001b]0;owned\\u0007\\u001b[2J\\nFORGED');
+    const html = renderMatrixHtml(hostile);
+    expect(html.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(html).toContain('granted by role r\\u001b]0;owned\\u0007\\u001b[2J\\u000aFORGED');
+  });
+
   it('text: a row per permission, a column per user, and a legend', () => {
     const lines = renderMatrixText(matrix).split('\n');
     expect(lines[0]).toMatch(/^permission +default +#2$/);

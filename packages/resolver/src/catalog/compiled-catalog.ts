@@ -78,7 +78,7 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
       const p = stack[stack.length - 1];
       const pending = [...implies[p]].filter((child) => !done[child] && child !== unrestrictedId);
       if (pending.length > 0) {
-        stack.push(...pending);
+        for (const child of pending) stack.push(child);
         continue;
       }
       stack.pop();

@@ -71,7 +71,7 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
       }
     }),
   );
-  problems.push(...findCycles(input.permissions));
+  for (const cycle of findCycles(input.permissions)) problems.push(cycle);
 
   input.defaults.forEach((name, i) => {
     if (!known(name)) problems.push({ code: ResolverErrorCode.catalogUnknownDefault, path: `/defaults/${i}`, message: `catalog: default permission "${name}" is not in the catalog` });
