@@ -1,21 +1,24 @@
+import { escapeControls } from '@nano-access/parser';
 import { describeDeny, describeGrant, maskId } from '@nano-access/linter';
 import type { Explanation } from '@nano-access/resolver';
 
-export function describeUser(explanation: Explanation): string {
+/** How check and explain name the user they answered for: by position and masked id, or the whole id with `showIds`. */
+export function describeUser(explanation: Explanation, showIds = false): string {
   const { user } = explanation;
+  const id = showIds ? user.id : maskId(user.id);
   switch (user.kind) {
     case 'default':
       return 'the default user (no credentials)';
     case 'unknown':
-      return `unknown credentials ${maskId(user.id)} (no permissions)`;
+      return `unknown credentials ${id} (no permissions)`;
     case 'user':
-      return `user #${(user.index ?? 0) + 1} (${maskId(user.id)})`;
+      return `user #${(user.index ?? 0) + 1} (${id})`;
   }
 }
 
-/** The human-readable explain report. */
-export function formatExplanation(explanation: Explanation): string {
-  const lines = [`user: ${describeUser(explanation)}`];
+/** The human-readable explain report; names from the file (roles) and ids with their control characters escaped. */
+export function formatExplanation(explanation: Explanation, showIds = false): string {
+  const lines = [`user: ${describeUser(explanation, showIds)}`];
   lines.push(`effective (${explanation.effective.length}): ${explanation.effective.join(', ') || '(none)'}`);
   const permission = explanation.permission;
   if (permission) {
@@ -24,5 +27,5 @@ export function formatExplanation(explanation: Explanation): string {
     for (const deny of permission.denies) lines.push(`  removed by ${describeDeny(deny)}`);
     if (permission.grants.length === 0) lines.push('  granted by nothing');
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(escapeControls).join('\n')}\n`;
 }

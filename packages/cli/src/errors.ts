@@ -4,6 +4,7 @@ export const CliErrorCode = {
   catalogInvalid: 'NA_CLI_CATALOG_INVALID',
   permissionUnknown: 'NA_CLI_PERMISSION_UNKNOWN',
   policyInvalid: 'NA_CLI_POLICY_INVALID',
+  credentialsInvalid: 'NA_CLI_CREDENTIALS_INVALID',
 } as const;
 
 export const errorCodes: readonly string[] = Object.values(CliErrorCode);

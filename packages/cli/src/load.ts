@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { formatDiagnostic, suggest, type AccessFileFacts, type Diagnostic } from '@nano-access/parser';
+import { escapeControls, formatDiagnostic, suggest, type AccessFileFacts, type Diagnostic } from '@nano-access/parser';
+import { maskIdsInDiagnostics } from '@nano-access/linter';
 import { decodeAccessFile, readAccessFile, readAccessStream } from '@nano-access/reloader';
 import { loadCatalog, loadPolicy, nanoCatalog, type Catalog, type Policy } from '@nano-access/resolver';
 import { CliErrorCode } from './errors';
@@ -95,16 +96,20 @@ async function readCatalogFor(path: string | undefined, permission: string | und
 
 /**
  * Reads, parses and compiles an access file through the same loadPolicy the
- * servers activate with. On errors, the diagnostics are written to stderr.
+ * servers activate with. On errors, the diagnostics are written to stderr,
+ * user ids they quote masked unless `showIds`.
  */
-async function readPolicy(configPath: string, catalog: Catalog, io: CliIO): Promise<Policy | null> {
+async function readPolicy(configPath: string, catalog: Catalog, showIds: boolean, io: CliIO): Promise<Policy | null> {
   const read = await readAccessText(configPath, io);
   if (!read.ok) {
     writeError(io, read);
     return null;
   }
-  const { policy, diagnostics } = loadPolicy(read.value.text, { file: configPath, catalog });
+  const text = read.value.text;
+  const loaded = loadPolicy(text, { file: configPath, catalog });
+  const { policy } = loaded;
   if (!policy) {
+    const diagnostics = showIds ? loaded.diagnostics : maskIdsInDiagnostics(loaded.diagnostics, { text, model: loaded.model, diagnostics: loaded.diagnostics });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     writeDiagnostics(io, errors);
     const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
@@ -119,21 +124,24 @@ async function readPolicy(configPath: string, catalog: Catalog, io: CliIO): Prom
  * permission asked about checked against it, then the access file. Every failure is written
  * to stderr; null means exit 2.
  */
-export async function readPolicyFor(options: { config: string; catalog?: string; permission?: string }, io: CliIO): Promise<Policy | null> {
+export async function readPolicyFor(
+  options: { config: string; catalog?: string; permission?: string; showIds?: boolean },
+  io: CliIO,
+): Promise<Policy | null> {
   const catalog = await readCatalogFor(options.catalog, options.permission, io);
   if (!catalog.ok) {
     writeError(io, catalog);
     return null;
   }
-  return readPolicy(options.config, catalog.value, io);
+  return readPolicy(options.config, catalog.value, options.showIds === true, io);
 }
 
 export function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
   for (const diagnostic of diagnostics) io.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
 }
 
-/** The failure's diagnostics (`file:line:col: error: …`), then `nano-access: message (CODE)`. */
+/** The failure's diagnostics (`file:line:col: error: …`), then `nano-access: message (CODE)`, control characters escaped line by line. */
 export function writeError(io: CliIO, failure: { code: string; message: string; diagnostics?: readonly Diagnostic[] }): void {
   if (failure.diagnostics !== undefined) writeDiagnostics(io, failure.diagnostics);
-  io.stderr.write(`nano-access: ${failure.message} (${failure.code})\n`);
+  io.stderr.write(`nano-access: ${failure.message.split('\n').map(escapeControls).join('\n')} (${failure.code})\n`);
 }

@@ -8,6 +8,7 @@ import {
 import { loadPolicy, nanoCatalog, type Catalog, type LoadResult } from '@nano-access/resolver';
 import { fillTemplate, isSecurityRule, type ReportDescriptor, type Rule, type RuleContext } from './define-rule';
 import { describeUser } from './describe-user';
+import { IdMasker } from './mask-ids';
 import type { LintResult, SuppressedDiagnostic } from './lint-result';
 import { checkRuleSetting, LinterError, LinterErrorCode, type RuleLevel, type RuleSettings } from './rule-settings';
 import { rules as allRules, rulesById } from './rules/index';
@@ -24,6 +25,11 @@ export interface LintOptions {
   fileFacts?: AccessFileFacts;
   /** Rule levels (`off`, `warning`, `error`); see checkRuleSetting for what is refused. */
   rules?: RuleSettings;
+  /**
+   * Print user ids where a message quotes one (an id pasted into `roles`, say). Default false:
+   * they are masked (`[the id of user #3 (…bc57)]`), as everywhere else.
+   */
+  showIds?: boolean;
 }
 
 /** What a server has at hand after activating a file: lintable without a second parse. */
@@ -143,8 +149,14 @@ function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?:
   if (bookkeeping && selected(bookkeeping) && levelOf(bookkeeping) !== 'off' && !fatal) {
     bookkeeping.check(makeContext(bookkeeping, directiveDiagnostics, outcome.directiveFindings));
   }
-  const messages = sortDiagnostics([...outcome.kept, ...directiveDiagnostics]);
-  const suppressedMessages = sortDiagnostics(outcome.suppressed) as SuppressedDiagnostic[];
+  let messages = sortDiagnostics([...outcome.kept, ...directiveDiagnostics]);
+  let suppressedMessages = sortDiagnostics(outcome.suppressed) as SuppressedDiagnostic[];
+  if (options.showIds !== true) {
+    // Ids are credentials: masked wherever a message quotes one, in every format (SARIF included).
+    const masker = new IdMasker({ text, model, diagnostics: loaded.diagnostics });
+    messages = masker.diagnostics(messages);
+    suppressedMessages = masker.diagnostics(suppressedMessages);
+  }
   let errorCount = 0;
   for (let i = 0; i < messages.length; i++) if (messages[i].severity === 'error') errorCount++;
   return {

@@ -28,6 +28,7 @@ interface LintOptions {
   stdinFilename?: string;
   outputFile?: string;
   color?: boolean;
+  showIds?: boolean;
 }
 
 const DEFAULT_FILE = 'config-access.toml';
@@ -52,6 +53,7 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colour in the stylish format')
     .option('--no-color', 'never colour')
+    .option('--show-ids', 'print user ids that messages quote (an id pasted into roles, say) in full; masked by default')
     .action(async (paths: string[], options: LintOptions) => {
       result.exitCode = await runLint(paths, options, io);
     });
@@ -172,7 +174,7 @@ async function lintOne(
     return null;
   }
   // The modes and owners feed file-mode (the servers' own judgment); standard input has none.
-  return lintText(read.value.text, { file, catalog, fileFacts: read.value.facts ?? undefined, rules: settings });
+  return lintText(read.value.text, { file, catalog, fileFacts: read.value.facts ?? undefined, rules: settings, showIds: options.showIds });
 }
 
 function errorsOnly(result: LintResult): LintResult {

@@ -20,6 +20,7 @@ interface MatrixOptions {
   format: MatrixFormat;
   catalog?: string;
   outputFile?: string;
+  showIds?: boolean;
 }
 
 const renderers: Record<MatrixFormat, (matrix: AccessMatrix, title: string) => string> = {
@@ -38,6 +39,7 @@ export function registerMatrix(program: Command, io: CliIO, result: CommandResul
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv', 'html']).default('text'))
     .option('--catalog <file>', 'a custom permission catalog (JSON) instead of the Nano catalog')
     .option('-o, --output-file <file>', 'write the matrix to a file instead of standard output')
+    .option('--show-ids', 'print user ids in full (they are credentials: masked to their last characters by default)')
     .action(async (options: MatrixOptions) => {
       result.exitCode = await runMatrix(options, io);
     });
@@ -55,7 +57,7 @@ async function runMatrix(options: MatrixOptions, io: CliIO): Promise<number> {
     return ExitCode.usage;
   }
   const file = options.config === '-' ? '<stdin>' : options.config;
-  const { matrix, diagnostics } = matrixFromText(read.value.text, { file, catalog: catalog.value });
+  const { matrix, diagnostics } = matrixFromText(read.value.text, { file, catalog: catalog.value, showIds: options.showIds });
   if (!matrix) {
     writeDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
     writeError(io, { code: CliErrorCode.policyInvalid, message: `${file} has errors: a server would refuse it` });

@@ -50,6 +50,22 @@ describe('nano-access ipc call', () => {
     expect(JSON.parse(run.stdout).message).toEqual({ code: 3, message: 'Access denied' });
   });
 
+  it('reads the credentials from --credentials-file or NANO_API_KEY, off the command line', async () => {
+    const keyFile = path.join(dir, 'key');
+    fs.writeFileSync(keyFile, `${USER}\n`, { mode: 0o600 });
+    const fromFile = await runCli(['ipc', 'call', '--path', socket, '--credentials-file', keyFile, weight]);
+    expect([fromFile.code, JSON.parse(fromFile.stdout).message]).toEqual([1, { code: 3, message: 'Access denied' }]);
+    const fromEnv = await runCli(['ipc', 'call', '--path', socket, weight], { env: { NANO_API_KEY: USER } });
+    expect([fromEnv.code, JSON.parse(fromEnv.stdout).message]).toEqual([1, { code: 3, message: 'Access denied' }]);
+    // Credentials the JSON gives are not replaced by the environment; an explicit option replaces them.
+    const inJson = JSON.stringify({ message_type: 'AccountWeight', credentials: '', message: { account: ACCOUNT } });
+    expect((await runCli(['ipc', 'call', '--path', socket, inJson], { env: { NANO_API_KEY: USER } })).code).toBe(0);
+    // Legacy encodings carry no credentials: the environment is not sent, a file is a usage error.
+    expect((await runCli(['ipc', 'call', '--path', socket, '{"action":"block_count"}'], { env: { NANO_API_KEY: USER } })).code).toBe(0);
+    const legacy = await runCli(['ipc', 'call', '-e', '1', '--path', socket, '--credentials-file', keyFile, '{"action":"block_count"}']);
+    expect([legacy.code, legacy.stderr]).toEqual([2, expect.stringMatching(/--credentials-file needs --encoding 4/)]);
+  });
+
   it('finds the server from NANO_IPC_PATH', async () => {
     const run = await runCli(['ipc', 'call', '--compact', weight], { env: { NANO_IPC_PATH: socket } });
     expect(run.code).toBe(0);

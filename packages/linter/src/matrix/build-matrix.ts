@@ -11,6 +11,8 @@ export interface MatrixUser {
   description: string;
   /** The id masked to its last characters; "" for the default user. */
   maskedId: string;
+  /** The whole id: only when the matrix was built with `showIds`. */
+  id?: string;
   isDefault: boolean;
   /** True for the default user a file without one behaves as if it had. */
   implicit: boolean;
@@ -32,9 +34,10 @@ export interface AccessMatrix {
 
 /**
  * Builds the access matrix of a compiled policy: what a server decides for
- * each user and each permission of the catalog, and (on demand) why.
+ * each user and each permission of the catalog, and (on demand) why. Users
+ * are named by position and masked id, unless `showIds` asks for the ids.
  */
-export function buildMatrix(model: AccessModel, policy: Policy): AccessMatrix {
+export function buildMatrix(model: AccessModel, policy: Policy, options: { showIds?: boolean } = {}): AccessMatrix {
   const configuredDefault = model.users.find((user) => user.isDefault);
   const users: { credentials: string; column: MatrixUser }[] = [
     {
@@ -51,10 +54,12 @@ export function buildMatrix(model: AccessModel, policy: Policy): AccessMatrix {
   for (const user of model.users) {
     if (user.isDefault) continue;
     const label = `#${user.index + 1}`;
-    users.push({
-      credentials: user.id,
-      column: { label, description: `user ${label} (${maskId(user.id)})`, maskedId: maskId(user.id), isDefault: false, implicit: false },
-    });
+    const column: MatrixUser = { label, description: `user ${label} (${maskId(user.id)})`, maskedId: maskId(user.id), isDefault: false, implicit: false };
+    if (options.showIds === true) {
+      column.description = `user ${label} (${user.id})`;
+      column.id = user.id;
+    }
+    users.push({ credentials: user.id, column });
   }
   const permissions = policy.catalog.permissions.map((p) => p.name);
   const allowed = permissions.map((permission) => users.map(({ credentials }) => policy.check(credentials, permission)));

@@ -27,7 +27,7 @@ td:hover, td:focus { outline: 2px solid #0969da; outline-offset: -2px; }
  */
 export function renderMatrixHtml(matrix: AccessMatrix, title = 'Access matrix'): string {
   const head = matrix.users
-    .map((u) => `<th scope="col" title="${escape(u.description)}">${escape(u.label)}${u.maskedId ? `<span class="id">${escape(u.maskedId)}</span>` : ''}</th>`)
+    .map((u) => `<th scope="col" title="${escape(u.description)}">${escape(u.label)}${u.maskedId ? `<span class="id">${escape(u.id ?? u.maskedId)}</span>` : ''}</th>`)
     .join('');
   const body = matrix.permissions
     .map((permission, row) => {
@@ -60,7 +60,7 @@ ${body}
 </tbody>
 </table>
 </div>
-<p class="legend">✓ allowed, ✗ denied. User ids are credentials: only their last characters are shown.</p>
+<p class="legend">✓ allowed, ✗ denied. ${matrix.users.some((u) => u.id !== undefined) ? 'User ids are credentials, and are shown in full: do not share this page.' : 'User ids are credentials: only their last characters are shown.'}</p>
 </body>
 </html>
 `;
