@@ -10,7 +10,10 @@ const config: Config = {
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', diagnostics: false }],
+    // ESM-only dependencies, compiled to CommonJS for Jest's loader (see the transform's header).
+    '/node_modules/@noble/.+\\.js$': '<rootDir>/scripts/jest/esm-to-cjs.cjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   moduleNameMapper: {
     '^@nano-access/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },

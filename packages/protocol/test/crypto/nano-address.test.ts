@@ -1,6 +1,5 @@
 import * as fc from 'fast-check';
 import { canonicalAccount, decodeAccount, encodeAccount, isValidAccount } from '@nano-access/protocol';
-import { publicKeyOf, sign, verify } from '../../src/crypto/ed25519-blake2b';
 
 // The genesis account and its public key, as published by the Nano project.
 const GENESIS = 'nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3';
@@ -39,22 +38,5 @@ describe('Nano addresses', () => {
       fc.pre(GENESIS[i] !== c);
       expect(isValidAccount(GENESIS.slice(0, i) + c + GENESIS.slice(i + 1))).toBe(false);
     }), { numRuns: 300 });
-  });
-});
-
-describe('Ed25519-BLAKE2b', () => {
-  it('derives the public key of the published test vector', () => {
-    const priv = Buffer.from('9F0E444C69F77A49BD0BE89DB92C38FE713E0963165CCA12FAF5712D7657120F', 'hex');
-    expect(Buffer.from(publicKeyOf(priv)).toString('hex').toUpperCase()).toBe('C008B814A7D269A1FA3C6528B19201A24D797912DB9996FF02A1FF356E45552B');
-  });
-
-  it('verifies its own signatures and rejects a changed message', () => {
-    const priv = Buffer.alloc(32, 7);
-    const pub = publicKeyOf(priv);
-    const message = Buffer.alloc(32, 1);
-    const signature = sign(priv, message);
-    expect(verify(pub, message, signature)).toBe(true);
-    expect(verify(pub, Buffer.alloc(32, 2), signature)).toBe(false);
-    expect(verify(pub, message, new Uint8Array(64))).toBe(false);
   });
 });
