@@ -337,6 +337,7 @@ const LEGACY_STATUS: Record<LegacyResult['outcome'], number> = {
   ok: 200,
   error: 200,
   unknown: 200,
+  not_implemented: 200,
   invalid: 400,
   denied: 200,
   unsafe: 200,

@@ -39,7 +39,12 @@ export const LegacyError = {
   accessDenied: 'Access denied',
   unableToParse: 'Unable to parse JSON',
   internal: 'Internal server error in RPC',
+  /** A catalog action the embedded backend does not answer (with `code`: NOT_IMPLEMENTED_CODE). Never "Unknown command", which means the catalog does not know it. */
+  notImplemented: 'Not implemented by the embedded backend',
 } as const;
+
+/** The `code` of a legacy answer for an action the backend does not implement (docs/errors.md). */
+export const NOT_IMPLEMENTED_CODE = 'NA_PROTOCOL_NOT_IMPLEMENTED';
 
 /**
  * Stable codes of the programming errors this package throws (documented in
@@ -49,6 +54,8 @@ export const LegacyError = {
 export const protocolErrorCodes = [
   'NA_PROTOCOL_LEDGER_INVALID',
   'NA_PROTOCOL_BAD_OPTION',
+  // Not thrown: the `code` of a legacy answer for an action the backend does not implement.
+  'NA_PROTOCOL_NOT_IMPLEMENTED',
 ] as const;
 
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];

@@ -47,6 +47,10 @@ export async function dispatchLegacy(request: unknown, ctx: LegacyContext, polic
   }
   const answer = await backend.legacy(body as JsonObject & { action: string });
   let outcome: LegacyResult['outcome'] = 'ok';
-  if (typeof answer.error === 'string') outcome = answer.error === LegacyError.unknownCommand ? 'unknown' : 'error';
+  if (typeof answer.error === 'string') {
+    if (answer.error === LegacyError.unknownCommand) outcome = 'unknown';
+    else if (answer.error === LegacyError.notImplemented) outcome = 'not_implemented';
+    else outcome = 'error';
+  }
   return { result: { outcome, body: answer }, action, known: true };
 }

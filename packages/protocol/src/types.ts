@@ -48,7 +48,7 @@ export interface LegacyContext {
   credentials?: TransportCredentials;
 }
 
-export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'invalid' | 'error';
+export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'not_implemented' | 'invalid' | 'error';
 
 export interface LegacyResult {
   outcome: LegacyOutcome;

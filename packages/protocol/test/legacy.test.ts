@@ -24,9 +24,13 @@ describe('Dispatcher.handleLegacy', () => {
     }
   });
 
-  it('answers a catalog action the backend does not implement with "Unknown command"', async () => {
+  it('answers a catalog action the backend does not implement as not implemented (its own outcome), not "Unknown command"', async () => {
     const { dispatcher } = makeDispatcher();
-    expect(await dispatcher.handleLegacy({ action: 'telemetry' }, control)).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
+    expect(await dispatcher.handleLegacy({ action: 'telemetry' }, control)).toEqual({
+      outcome: 'not_implemented',
+      body: { error: 'Not implemented by the embedded backend', code: 'NA_PROTOCOL_NOT_IMPLEMENTED' },
+    });
+    expect(dispatcher.metrics().requests).toContainEqual(expect.objectContaining({ name: 'telemetry', outcome: 'not_implemented' }));
   });
 
   it('refuses a control action without unsafeAllowed', async () => {

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
-import { canonicalAccount, isValidAccount, lookupKey } from '../../crypto/nano-address';
-import { ErrorCode, ErrorMessage, LegacyError, ProtocolError } from '../../errors';
+import { canonicalAccount, lookupKey } from '../../crypto/nano-address';
+import { ErrorCode, ErrorMessage, LegacyError, NOT_IMPLEMENTED_CODE, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
-import { type BlockRecord, Ledger, type LedgerData } from './ledger';
-import { nodeFlagValue } from './node-flag';
-import { isHash, parseStateBlock, toBlockStateJson } from './state-block';
+import { Ledger, type LedgerData } from './ledger';
+import { ledgerActions, type NodeAction } from './ledger-actions';
+import { NodeCall, NodeError, NodeRequestError } from './node-request';
+import { parseStateBlock, toBlockStateJson } from './state-block';
+import { utilityActions } from './utility-actions';
 import { Wallets } from './wallets';
 
 export type EmbeddedBackendOptions = ({ ledgerPath: string } | { ledger: LedgerData }) & {
@@ -33,28 +35,17 @@ export class EmbeddedBackend implements Backend {
   private readonly events = new BackendEvents();
   private readonly startedAt: number;
   private readonly now: () => number;
+  /** Actions answered through NodeCall: the account_query and utility groups. */
+  private readonly nodeActions: Record<string, NodeAction>;
+  /** Node, wallet and block-publishing actions. */
   private readonly handlers: Record<string, Handler>;
 
   constructor(data: LedgerData, now: () => number = () => Math.floor(Date.now() / 1000)) {
     this.now = now;
     this.ledger = new Ledger(data, now);
     this.startedAt = now();
-    const blockInfo: Handler = (r) => this.blockInfo(r);
+    this.nodeActions = { ...ledgerActions(this.ledger), ...utilityActions(this.ledger.network) };
     this.handlers = {
-      account_balance: (r) => this.accountBalance(r),
-      account_block_count: (r) => this.withAccount(r, (s) => ({ block_count: String(s.blockCount) })),
-      account_info: (r) => this.accountInfo(r),
-      account_representative: (r) => this.withAccount(r, (s) => ({ representative: s.representative })),
-      account_weight: (r) => (isValidAccount(r.account) ? { weight: this.ledger.weight(r.account as string).toString() } : error('Bad account number')),
-      block_count: () => {
-        const c = this.ledger.counts();
-        return { count: String(c.count), unchecked: '0', cemented: String(c.cemented) };
-      },
-      block_info: blockInfo,
-      block: blockInfo,
-      blocks_info: (r) => this.blocksInfo(r),
-      delegators_count: (r) => (isValidAccount(r.account) ? { count: String(this.ledger.delegatorsCount(r.account as string)) } : error('Bad account number')),
-      representatives: (r) => this.representatives(r),
       uptime: () => ({ seconds: String(Math.max(0, this.now() - this.startedAt)) }),
       version: () => ({
         rpc_version: '1',
@@ -128,8 +119,11 @@ export class EmbeddedBackend implements Backend {
   }
 
   async legacy(request: JsonObject & { action: string }): Promise<JsonObject> {
-    const handler = Object.prototype.hasOwnProperty.call(this.handlers, request.action) ? this.handlers[request.action] : undefined;
-    return handler === undefined ? error(LegacyError.unknownCommand) : handler(request);
+    const nodeAction = own(this.nodeActions, request.action);
+    if (nodeAction !== undefined) return runNodeAction(nodeAction, request);
+    const handler = own(this.handlers, request.action);
+    // The dispatcher hands over only actions the catalog knows: one without a handler here is one this backend lacks.
+    return handler === undefined ? { error: LegacyError.notImplemented, code: NOT_IMPLEMENTED_CODE } : handler(request);
   }
 
   subscribe(listener: Parameters<Backend['subscribe']>[0]): () => void {
@@ -151,91 +145,6 @@ export class EmbeddedBackend implements Backend {
 
   // --- actions ---------------------------------------------------------------------
 
-  private withAccount(request: JsonObject, answer: (state: NonNullable<ReturnType<Ledger['account']>>) => JsonObject): JsonObject {
-    if (!isValidAccount(request.account)) return error('Bad account number');
-    const state = this.ledger.account(request.account as string);
-    return state === undefined ? error('Account not found') : answer(state);
-  }
-
-  private accountBalance(request: JsonObject): JsonObject {
-    if (!isValidAccount(request.account)) return error('Bad account number');
-    const state = this.ledger.account(request.account as string);
-    const receivable = this.ledger.receivable(request.account as string).total.toString();
-    return { balance: (state?.balance ?? 0n).toString(), pending: receivable, receivable };
-  }
-
-  private accountInfo(request: JsonObject): JsonObject {
-    return this.withAccount(request, (s) => {
-      const out: JsonObject = {
-        frontier: s.frontier,
-        open_block: s.openBlock,
-        representative_block: s.representativeBlock,
-        balance: s.balance.toString(),
-        modified_timestamp: String(s.modifiedTimestamp),
-        block_count: String(s.blockCount),
-        account_version: '2',
-        confirmation_height: String(s.confirmationHeight),
-        confirmation_height_frontier: s.confirmationHeightFrontier,
-      };
-      if (nodeFlagValue(request.representative)) out.representative = s.representative;
-      if (nodeFlagValue(request.weight)) out.weight = this.ledger.weight(s.account).toString();
-      if (nodeFlagValue(request.receivable) || nodeFlagValue(request.pending)) {
-        const total = this.ledger.receivable(s.account).total.toString();
-        out.pending = total;
-        out.receivable = total;
-      }
-      return out;
-    });
-  }
-
-  private blockJson(record: BlockRecord, jsonBlock: boolean): JsonObject {
-    const contents = { ...record.contents };
-    return {
-      block_account: record.contents.account,
-      amount: record.amount.toString(),
-      balance: record.contents.balance,
-      height: String(record.height),
-      local_timestamp: String(record.localTimestamp),
-      successor: record.successor,
-      confirmed: record.confirmed ? 'true' : 'false',
-      contents: jsonBlock ? contents : JSON.stringify(contents, null, 4) + '\n',
-      subtype: record.subtype === 'open' ? 'receive' : record.subtype,
-    };
-  }
-
-  private blockInfo(request: JsonObject): JsonObject {
-    if (!isHash(request.hash)) return error('Bad hash number');
-    const record = this.ledger.block(request.hash);
-    return record === undefined ? error('Block not found') : this.blockJson(record, nodeFlagValue(request.json_block));
-  }
-
-  private blocksInfo(request: JsonObject): JsonObject {
-    if (!Array.isArray(request.hashes)) return error('Unable to parse JSON');
-    const blocks: JsonObject = {};
-    const notFound: string[] = [];
-    for (const hash of request.hashes) {
-      if (!isHash(hash)) return error('Bad hash number');
-      const record = this.ledger.block(hash);
-      if (record === undefined) {
-        if (!nodeFlagValue(request.include_not_found)) return error('Block not found');
-        notFound.push(hash);
-      } else blocks[hash] = this.blockJson(record, nodeFlagValue(request.json_block));
-    }
-    return nodeFlagValue(request.include_not_found) ? { blocks, blocks_not_found: notFound } : { blocks };
-  }
-
-  private representatives(request: JsonObject): JsonObject {
-    let entries = [...this.ledger.representatives()];
-    if (nodeFlagValue(request.sorting)) entries.sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0));
-    else entries.sort((a, b) => a[0].localeCompare(b[0]));
-    if (request.count !== undefined) {
-      const count = Number(request.count);
-      if (!Number.isInteger(count) || count < 0) return error('Invalid count limit');
-      entries = entries.slice(0, count);
-    }
-    return { representatives: Object.fromEntries(entries.map(([rep, weight]) => [rep, weight.toString()])) };
-  }
-
   private walletBalances(request: JsonObject): JsonObject {
     const list = this.wallets.accounts(request.wallet);
     if (!list.ok) return error(list.error);
@@ -244,7 +153,7 @@ export class EmbeddedBackend implements Backend {
     for (const account of list.value) {
       const balance = this.ledger.account(account)?.balance ?? 0n;
       if (balance < threshold) continue;
-      const receivable = this.ledger.receivable(account).total.toString();
+      const receivable = this.ledger.receivableTotal(account, false).toString();
       balances[account] = { balance: balance.toString(), pending: receivable, receivable };
     }
     return { balances };
@@ -264,6 +173,24 @@ export class EmbeddedBackend implements Backend {
     });
     return { hash: record.hash };
   }
+}
+
+/** An own property of a handler table (never one of Object.prototype's). */
+function own<T>(table: Record<string, T>, name: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
+}
+
+/** Runs one NodeCall action: its answer, the node's `{"error"}` for a refused request, or "Empty response" for none. */
+function runNodeAction(action: NodeAction, request: JsonObject): JsonObject {
+  // A copy: an action may add to the request as the node does (`history` sets `head`).
+  const call = new NodeCall({ ...request });
+  try {
+    action(call);
+  } catch (error) {
+    if (error instanceof NodeRequestError) return { error: error.message };
+    throw error;
+  }
+  return Object.keys(call.out).length === 0 ? { error: NodeError.emptyResponse } : call.out;
 }
 
 /** The default backend, from a ledger file or object. */

@@ -52,7 +52,6 @@ export interface AccountState {
   balance: bigint;
   frontier: string;
   openBlock: string;
-  representativeBlock: string;
   blockCount: number;
   confirmationHeight: number;
   confirmationHeightFrontier: string;
@@ -60,6 +59,23 @@ export interface AccountState {
 }
 
 export type ProcessResult = { ok: true; record: BlockRecord } | { ok: false; error: string };
+
+/** One send an account has not received yet. */
+export interface ReceivableEntry {
+  hash: string;
+  amount: bigint;
+  /** The sending account. */
+  source: string;
+  /** The send block is confirmed (cemented) on its account. */
+  confirmed: boolean;
+}
+
+/** Accounts in public-key order: the 60 address characters after the prefix sort as the key does. */
+export function compareAccounts(a: string, b: string): number {
+  const x = a.slice(a.length - 60);
+  const y = b.slice(b.length - 60);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 interface Receivable {
   source: string;
@@ -87,6 +103,8 @@ export class Ledger {
   private readonly weights = new Map<string, bigint>();
   private readonly delegators = new Map<string, number>();
   private cemented = 0;
+  /** accountsInOrder()'s answer, until an account is added. */
+  private ordered: AccountState[] | null = null;
   private readonly now: () => number;
 
   constructor(data: LedgerData, now: () => number = () => Math.floor(Date.now() / 1000)) {
@@ -173,8 +191,6 @@ export class Ledger {
       if (this.accounts.has(account)) invalid(`accounts[${i}]: duplicate account ${account}`);
       chain.sort((a, b) => a.height - b.height);
       const frontier = chain[chain.length - 1];
-      let representativeBlock = chain[0];
-      for (const block of chain) if (block.height === 1 || block.contents.representative !== chain[block.height - 2]?.contents.representative) representativeBlock = block;
       const confirmationHeight = Number(entry.confirmation_height ?? chain.length);
       if (!Number.isSafeInteger(confirmationHeight) || confirmationHeight < 0 || confirmationHeight > chain.length) invalid(`accounts[${i}]: bad confirmation_height`);
       const state: AccountState = {
@@ -183,7 +199,6 @@ export class Ledger {
         balance: BigInt(frontier.contents.balance),
         frontier: frontier.hash,
         openBlock: chain[0].hash,
-        representativeBlock: representativeBlock.hash,
         blockCount: chain.length,
         confirmationHeight,
         confirmationHeightFrontier: confirmationHeight > 0 ? chain[confirmationHeight - 1].hash : ZERO_HASH,
@@ -247,24 +262,72 @@ export class Ledger {
     return out;
   }
 
-  receivable(address: string): { total: bigint; blocks: Map<string, bigint> } {
-    const canonical = lookupKey(address);
-    const map = canonical === null ? undefined : this.receivables.get(canonical);
-    const blocks = new Map<string, bigint>();
-    let total = 0n;
-    for (const [hash, r] of map ?? []) {
-      blocks.set(hash, r.amount);
-      total += r.amount;
-    }
-    return { total, blocks };
-  }
-
   block(hash: string): BlockRecord | undefined {
     return typeof hash === 'string' ? this.blocks.get(hash.toUpperCase()) : undefined;
   }
 
   counts(): { count: number; cemented: number; accounts: number } {
     return { count: this.blocks.size, cemented: this.cemented, accounts: this.accounts.size };
+  }
+
+  /** Every account, in the node's order: by public key (the order of the address characters after the prefix). */
+  accountsInOrder(): AccountState[] {
+    if (this.ordered === null) this.ordered = [...this.accounts.values()].sort((a, b) => compareAccounts(a.account, b.account));
+    return this.ordered;
+  }
+
+  /** The account's balance counting only its confirmed blocks (the node's confirmed balance). */
+  confirmedBalance(state: AccountState): bigint {
+    if (state.confirmationHeight === 0) return 0n;
+    return BigInt(this.blocks.get(state.confirmationHeightFrontier)!.contents.balance);
+  }
+
+  /** The sends an account has not received yet, by send hash (the node's pending table order). */
+  receivableEntries(address: string): ReceivableEntry[] {
+    const canonical = lookupKey(address);
+    const map = canonical === null ? undefined : this.receivables.get(canonical);
+    if (map === undefined) return [];
+    const entries: ReceivableEntry[] = [];
+    for (const [hash, r] of map) {
+      const send = this.blocks.get(hash)!;
+      entries.push({ hash, amount: r.amount, source: send.contents.account, confirmed: send.confirmed });
+    }
+    return entries.sort((a, b) => (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
+  }
+
+  /** The total an account may receive; with `onlyConfirmed`, from confirmed sends only. */
+  receivableTotal(address: string, onlyConfirmed: boolean): bigint {
+    let total = 0n;
+    for (const entry of this.receivableEntries(address)) if (!onlyConfirmed || entry.confirmed) total += entry.amount;
+    return total;
+  }
+
+  /** True while the send `hash` waits to be received. */
+  isReceivable(send: BlockRecord): boolean {
+    return send.subtype === 'send' && (this.receivables.get(encodeAccount(Buffer.from(send.contents.link, 'hex')))?.has(send.hash) ?? false);
+  }
+
+  /** The block that received the send, if its destination has received it. */
+  receiveOf(send: BlockRecord): BlockRecord | undefined {
+    const destination = this.accounts.get(encodeAccount(Buffer.from(send.contents.link, 'hex')));
+    for (let hash = destination?.frontier ?? ZERO_HASH; hash !== ZERO_HASH; ) {
+      const block = this.blocks.get(hash)!;
+      if ((block.subtype === 'receive' || block.subtype === 'open') && block.contents.link === send.hash) return block;
+      hash = block.contents.previous;
+    }
+    return undefined;
+  }
+
+  /** Accounts with receivable sends but no block yet, by public key, with the total they may receive. */
+  unopened(): Array<{ account: string; total: bigint }> {
+    const out: Array<{ account: string; total: bigint }> = [];
+    for (const [account, map] of this.receivables) {
+      if (this.accounts.has(account) || map.size === 0) continue;
+      let total = 0n;
+      for (const r of map.values()) total += r.amount;
+      out.push({ account, total });
+    }
+    return out.sort((a, b) => compareAccounts(a.account, b.account));
   }
 
   /**
@@ -329,13 +392,13 @@ export class Ledger {
       balance,
       frontier: hash,
       openBlock: state?.openBlock ?? hash,
-      representativeBlock: state === undefined || state.representative !== block.representative ? hash : state.representativeBlock,
       blockCount: height,
       confirmationHeight: height,
       confirmationHeightFrontier: hash,
       modifiedTimestamp: now,
     };
     this.cemented += height - (state?.confirmationHeight ?? 0);
+    if (state === undefined) this.ordered = null;
     this.accounts.set(block.account, next);
     this.delegate(next.representative, balance, 1);
     return { ok: true, record };

@@ -75,7 +75,7 @@ describe('EmbeddedBackend: queries', () => {
     expect(json).toMatchObject({ block_account: block.contents.account, balance: block.contents.balance, height: block.height, subtype: 'send', contents: block.contents });
     expect(await b.legacy({ action: 'block', hash: block.hash, json_block: true })).toEqual(json);
     expect(await b.legacy({ action: 'block_info', hash: ZERO })).toEqual({ error: 'Block not found' });
-    expect(await b.legacy({ action: 'block_info', hash: 'xyz' })).toEqual({ error: 'Bad hash number' });
+    expect(await b.legacy({ action: 'block_info', hash: 'xyz' })).toEqual({ error: 'Invalid block hash' });
   });
 
   it('answers blocks_info, with include_not_found', async () => {
@@ -102,9 +102,10 @@ describe('EmbeddedBackend: queries', () => {
     expect(await b.legacy({ action: 'uptime' })).toEqual({ seconds: '42' });
   });
 
-  it('answers anything else with Unknown command', async () => {
-    expect(await backend().legacy({ action: 'peers' })).toEqual({ error: 'Unknown command' });
-    expect(await backend().legacy({ action: 'constructor' })).toEqual({ error: 'Unknown command' });
+  it('answers an action it does not implement with its own error and code, never Unknown command', async () => {
+    const notImplemented = { error: 'Not implemented by the embedded backend', code: 'NA_PROTOCOL_NOT_IMPLEMENTED' };
+    expect(await backend().legacy({ action: 'peers' })).toEqual(notImplemented);
+    expect(await backend().legacy({ action: 'constructor' })).toEqual(notImplemented);
   });
 });
 
