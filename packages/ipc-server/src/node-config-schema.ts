@@ -67,6 +67,8 @@ export const nodeConfigSchema = {
         url: { type: 'string', pattern: '^https?://' },
         timeout: { type: 'number', exclusiveMinimum: 0, maximum: 3600 },
         websocket: { type: 'string', pattern: '^wss?://' },
+        // The most bytes of node answers held at once (node-rpc); at least 1 MiB, so a usual answer fits.
+        max_response_bytes_in_flight: { type: 'integer', minimum: 1048576, maximum: 4294967296 },
       },
     },
   },

@@ -40,6 +40,8 @@ export type BackendConfig =
       timeout: number;
       /** The node's WebSocket (ws://host:7078), for relaying confirmations; absent: none are relayed. */
       websocket?: string;
+      /** The most bytes of node answers held at once, all requests together. */
+      maxResponseBytesInFlight: number;
     };
 
 export interface NodeConfig {
@@ -69,6 +71,7 @@ export const nodeConfigDefaults = {
   maxServicesPerConnection: DEFAULT_MAX_SERVICES_PER_SESSION,
   ledger: 'ledger.json',
   rpcTimeout: 10,
+  maxResponseBytesInFlight: 64 * 1024 * 1024,
 } as const;
 
 /** The placeholder a socket path may start with, replaced by the OS temp dir. */
@@ -135,6 +138,7 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
             url: pick(backend, 'url', 'http://127.0.0.1:7076'),
             timeout: pick(backend, 'timeout', nodeConfigDefaults.rpcTimeout),
             ...(typeof backend.websocket === 'string' ? { websocket: backend.websocket } : {}),
+            maxResponseBytesInFlight: pick(backend, 'max_response_bytes_in_flight', nodeConfigDefaults.maxResponseBytesInFlight),
           }
         : { type: 'embedded', ledger: path.resolve(dataDir, pick(backend, 'ledger', nodeConfigDefaults.ledger)) },
     accessPolicy: raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy),
@@ -167,9 +171,9 @@ export function parseNodeConfig(text: string, options: { file: string; dataDir: 
   if (backend.type === 'node-rpc' && typeof backend.url !== 'string') {
     diagnostics.push(keyDiagnostic(text, options.file, 'type', 'A node-rpc backend needs url, the node RPC address (http://host:port).', 'backendUrlMissing'));
   }
-  const rpcOnlyKey = ['url', 'timeout', 'websocket'].find((key) => backend[key] !== undefined);
+  const rpcOnlyKey = ['url', 'timeout', 'websocket', 'max_response_bytes_in_flight'].find((key) => backend[key] !== undefined);
   if (backend.type !== 'node-rpc' && rpcOnlyKey !== undefined) {
-    diagnostics.push(keyDiagnostic(text, options.file, rpcOnlyKey, 'url, timeout and websocket apply only to type = "node-rpc".', 'backendKeyUnused'));
+    diagnostics.push(keyDiagnostic(text, options.file, rpcOnlyKey, 'url, timeout, websocket and max_response_bytes_in_flight apply only to type = "node-rpc".', 'backendKeyUnused'));
   }
   if (backend.type === 'node-rpc' && backend.ledger !== undefined) {
     diagnostics.push(keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'));

@@ -61,6 +61,7 @@ type = "node-rpc"
 url = "http://127.0.0.1:7076"
 timeout = 5
 websocket = "ws://127.0.0.1:7078"
+max_response_bytes_in_flight = 33554432
 
 [access_policy]
 max_file_bytes = 1000000
@@ -76,7 +77,7 @@ allow_insecure_permissions = true
         maxConnections: 8,
         maxServicesPerConnection: 4,
       },
-      backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5, websocket: 'ws://127.0.0.1:7078' },
+      backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5, websocket: 'ws://127.0.0.1:7078', maxResponseBytesInFlight: 33554432 },
       accessPolicy: { maxFileBytes: 1000000, readTimeoutMs: 2500, allowInsecurePermissions: true },
     });
   });
@@ -111,6 +112,8 @@ allow_insecure_permissions = true
     ['access_check without access_file', '[node.ipc.tcp]\n\naccess_check = true\n', 3],
     ['a url for the embedded backend', '[backend]\nurl = "http://x"\n', 2],
     ['a websocket for the embedded backend', '[backend]\ntype = "embedded"\nwebsocket = "ws://x"\n', 3],
+    ['max_response_bytes_in_flight for the embedded backend', '[backend]\nmax_response_bytes_in_flight = 2097152\n', 2],
+    ['a max_response_bytes_in_flight under 1 MiB', '[backend]\ntype = "node-rpc"\nurl = "http://x"\nmax_response_bytes_in_flight = 1000\n', 4],
     ['a websocket that is not ws: or wss:', '[backend]\ntype = "node-rpc"\nurl = "http://x"\nwebsocket = "http://x"\n', 4],
   ])('refuses %s', (_name, text, line) => {
     const { config, diagnostics } = parse(text);

@@ -56,4 +56,6 @@ export interface Backend {
   requestStop(reason: string): void;
   /** Release sockets and timers. */
   close(): Promise<void>;
+  /** The backend's own Prometheus text (budgets, timeouts), appended to the dispatcher's. */
+  metricsText?(): string;
 }

@@ -164,9 +164,9 @@ export class Dispatcher {
     return { ...this.counters.snapshot(), subscriptions: this.subscriptions.stats() };
   }
 
-  /** The counters in Prometheus text format (metric names start with `prefix`). */
+  /** The counters in Prometheus text format (metric names start with `prefix`), then the backend's own. */
   metricsText(prefix = 'nano_access_protocol'): string {
-    return this.counters.prometheus(prefix);
+    return this.counters.prometheus(prefix) + (this.backend.metricsText?.() ?? '');
   }
 
   /**

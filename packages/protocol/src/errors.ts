@@ -47,15 +47,17 @@ export const LegacyError = {
 export const NOT_IMPLEMENTED_CODE = 'NA_PROTOCOL_NOT_IMPLEMENTED';
 
 /**
- * Stable codes of the programming errors this package throws (documented in
- * docs/errors.md under "Protocol"). Bad input never throws: it is answered with
- * an Error envelope or a legacy `{"error": …}` body.
+ * Stable codes of the programming errors this package throws, and of the events it logs
+ * in a `code` field (documented in docs/errors.md under "Protocol"). Bad input never
+ * throws: it is answered with an Error envelope or a legacy `{"error": …}` body.
  */
 export const protocolErrorCodes = [
   'NA_PROTOCOL_LEDGER_INVALID',
   'NA_PROTOCOL_BAD_OPTION',
   // Not thrown: the `code` of a legacy answer for an action the backend does not implement.
   'NA_PROTOCOL_NOT_IMPLEMENTED',
+  // Not thrown: logged in a `code` field by the node-rpc backend.
+  'NA_PROTOCOL_UPSTREAM_BUDGET_EXCEEDED',
 ] as const;
 
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];

@@ -13,6 +13,7 @@ export type { LedgerAccountData, LedgerBlockData, LedgerData } from './backends/
 export { NodeRpcBackend, createNodeRpcBackend, type NodeRpcBackendOptions } from './backends/node-rpc/node-rpc-backend';
 export { NodeConfirmationFeed, confirmationFromNode, type NodeConfirmationFeedOptions, type NodeConfirmationFeedStatus } from './backends/node-rpc/node-confirmations';
 export { stringifyAscii } from './ascii-json';
+export { BudgetLease, ByteBudget } from './byte-budget';
 export { ErrorCode, ErrorMessage, LegacyError, ProtocolError, errorEnvelope, isErrorEnvelope, isRevocationEnvelope, makeEnvelope, revocationEnvelope, REVOCATION_SUFFIX, type ProtocolErrorCode } from './errors';
 export { MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
 export { messageSchema, validateMessage, validateRequestEnvelope, validateResponseEnvelope, type Validation } from './validate';

@@ -108,7 +108,15 @@ async function openBackend(config: NodeConfig, logger: ReturnType<typeof createL
   const backend = config.backend;
   try {
     if (backend.type === 'node-rpc') {
-      return { backend: createNodeRpcBackend({ url: backend.url, timeoutMs: backend.timeout * 1000, websocketUrl: backend.websocket, logger }) };
+      return {
+        backend: createNodeRpcBackend({
+          url: backend.url,
+          timeoutMs: backend.timeout * 1000,
+          maxResponseBytesInFlight: backend.maxResponseBytesInFlight,
+          websocketUrl: backend.websocket,
+          logger,
+        }),
+      };
     }
     return { backend: await createEmbeddedBackend({ ledgerPath: backend.ledger }) };
   } catch (error) {

@@ -175,6 +175,38 @@ describe('nano-access serve --data DIR', () => {
     expect(await run.exit).toBe(0);
   });
 
+  it('applies [backend] max_response_bytes_in_flight: a node answer past it is refused with a clear error, counted in /metrics', async () => {
+    // A stand-in node (none can run in tests) whose `version` answer announces 2 MiB.
+    const big = `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`;
+    const rpc = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big));
+    });
+    await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', () => resolve()));
+    cleanups.push(() => rpc.close(), () => rpc.closeAllConnections());
+    const data = dataDir('[[user]]\nid = ""\nallow = "node_query"\n');
+    cleanups.push(data.cleanup);
+    fs.writeFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      `[node.ipc.local]\nenable = true\npath = "${data.socket}"\n\n[backend]\ntype = "node-rpc"\n` +
+        `url = "http://127.0.0.1:${(rpc.address() as AddressInfo).port}"\nmax_response_bytes_in_flight = 1048576\n`,
+    );
+    const run = inProcess(['serve', '--data', data.dir]);
+    cleanups.push(() => run.stop());
+    await waitFor(() => /gateway listening on (\S+)/.test(run.out()), 'the gateway line');
+    const base = /gateway listening on (\S+)/.exec(run.out())![1];
+    const post = (await fetch(`${base}/`, { method: 'POST', body: '{"action":"version"}' }));
+    expect(post.status).toBe(200);
+    expect(await post.json()).toEqual({
+      error: 'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1048576 bytes); retry later',
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
+    expect(metrics).toContain('nano_access_node_rpc_response_bytes_limit 1048576');
+    run.stop();
+    expect(await run.exit).toBe(0);
+  });
+
   describe('as a real child process (built dist)', () => {
     let child: ChildProcess | null = null;
     afterEach(() => {

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Dispatcher, createNodeRpcBackend, type Backend } from '@nano-access/protocol';
+import { Dispatcher, NodeRpcBackend, createNodeRpcBackend, type Backend } from '@nano-access/protocol';
 import { READER, fixedSource, fixtureRepresentative } from '../../helpers';
 
 /**
@@ -123,7 +123,7 @@ describe('node-rpc backend when the upstream fails', () => {
   it('times out a node that does not answer', async () => {
     const node = standInNode('stall');
     const backend = createNodeRpcBackend({ url: await node.listen(), timeoutMs: 300 });
-    expect(await backend.legacy({ action: 'version' })).toEqual({ error: 'Upstream node unavailable: no answer within 300 ms' });
+    expect(await backend.legacy({ action: 'version' })).toEqual({ error: 'Upstream node unavailable: no complete answer within 300 ms' });
     await backend.close();
     await node.close();
   });
@@ -131,5 +131,155 @@ describe('node-rpc backend when the upstream fails', () => {
   it('refuses a URL that is not http(s) with NA_PROTOCOL_BAD_OPTION', () => {
     expect(() => createNodeRpcBackend({ url: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }));
     expect(() => createNodeRpcBackend({ url: 'not a url' })).toThrow(expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }));
+  });
+});
+
+/**
+ * A stand-in node whose answers the test steers: `trickle` answers 200 with a JSON prefix and
+ * then one more body byte every 0.3 s, never finishing; `hold` sends 600 body bytes and waits
+ * for release(); `chunked` sends 600 bytes of a complete object without a Content-Length;
+ * `declared` announces a 2,000-byte body. Any other action: a small JSON answer.
+ */
+function steeredNode() {
+  const closedMidAnswer: string[] = [];
+  const received: string[] = [];
+  const releases: Array<() => void> = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const pad = (n: number): string => 'x'.repeat(n);
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const action = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: unknown }).action);
+      received.push(action);
+      res.on('close', () => {
+        if (!res.writableFinished) closedMidAnswer.push(action);
+      });
+      switch (action) {
+        case 'trickle': {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write('{"pad":"');
+          const timer = setInterval(() => res.write('x'), 300);
+          timers.add(timer);
+          res.on('close', () => clearInterval(timer));
+          return;
+        }
+        case 'hold': {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.write(`{"pad":"${pad(592)}`); // 600 bytes
+          releases.push(() => res.end('"}'));
+          return;
+        }
+        case 'chunked':
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(`{"pad":"${pad(590)}"}`); // 600 bytes, chunked
+          return;
+        case 'declared':
+          res.writeHead(200, { 'content-type': 'application/json', 'content-length': 2000 });
+          res.end(`{"pad":"${pad(1990)}"}`);
+          return;
+        default:
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":"1"}');
+      }
+    });
+  });
+  return {
+    received,
+    closedMidAnswer,
+    release: () => releases.splice(0).forEach((r) => r()),
+    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const timer of timers) clearInterval(timer);
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function waitUntil(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('node-rpc timeout: one deadline per request, from the call to the last body byte', () => {
+  let node: ReturnType<typeof steeredNode>;
+  let backend: NodeRpcBackend;
+  beforeEach(async () => {
+    node = steeredNode();
+  });
+  afterEach(async () => {
+    await backend.close();
+    await node.close();
+  });
+
+  it('destroys a request whose node answers 200 and then trickles a byte every 0.3 s', async () => {
+    backend = new NodeRpcBackend({ url: await node.listen(), timeoutMs: 1000 });
+    // A byte every 0.3 s never leaves the socket idle for 1 s: only a deadline ends this.
+    expect(await backend.legacy({ action: 'trickle' })).toEqual({ error: 'Upstream node unavailable: no complete answer within 1000 ms' });
+    await waitUntil(() => node.closedMidAnswer.includes('trickle'), 'the stand-in to see its connection closed');
+    expect(backend.metricsText()).toContain('nano_access_node_rpc_timeouts_total 1');
+  });
+
+  it('counts the wait for a free socket: a request queued behind a trickling one ends at its deadline too', async () => {
+    backend = new NodeRpcBackend({ url: await node.listen(), timeoutMs: 1000, maxSockets: 1 });
+    const first = backend.legacy({ action: 'trickle' });
+    await waitUntil(() => node.received.length === 1, 'the first request at the stand-in');
+    // The one socket is taken: this request waits in the agent's queue, where no socket timer runs.
+    const queued = backend.legacy({ action: 'trickle' });
+    const timedOut = { error: 'Upstream node unavailable: no complete answer within 1000 ms' };
+    expect(await first).toEqual(timedOut);
+    expect(await queued).toEqual(timedOut);
+    // The agent is usable afterwards: a prompt answer still comes through its one socket.
+    expect(await backend.legacy({ action: 'version' })).toEqual({ ok: '1' });
+  });
+});
+
+describe('node-rpc max_response_bytes_in_flight: node answers share one budget', () => {
+  let node: ReturnType<typeof steeredNode>;
+  let backend: NodeRpcBackend;
+  const refused = {
+    error: 'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1000 bytes); retry later',
+  };
+  beforeEach(async () => {
+    node = steeredNode();
+    backend = new NodeRpcBackend({ url: await node.listen(), timeoutMs: 10_000, maxResponseBytesInFlight: 1000 });
+  });
+  afterEach(async () => {
+    await backend.close();
+    await node.close();
+  });
+
+  it('refuses an answer whose bytes would pass the budget while another answer holds it, and serves it once that one is done', async () => {
+    const held = backend.legacy({ action: 'hold' });
+    await waitUntil(() => backend.metricsText().includes('nano_access_node_rpc_response_bytes_in_flight 600'), '600 bytes held');
+    // 600 held + 600 arriving > 1000: refused as its bytes arrive (no Content-Length to refuse it earlier).
+    expect(await backend.legacy({ action: 'chunked' })).toEqual(refused);
+    node.release();
+    expect(await held).toEqual({ pad: 'x'.repeat(592) });
+    expect(await backend.legacy({ action: 'chunked' })).toEqual({ pad: 'x'.repeat(590) });
+    const metrics = backend.metricsText();
+    expect(metrics).toContain('nano_access_node_rpc_response_bytes_in_flight 0');
+    expect(metrics).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
+    expect(metrics).toContain('nano_access_node_rpc_response_bytes_limit 1000');
+  });
+
+  it('refuses at once an answer whose Content-Length passes the budget, without holding its bytes', async () => {
+    expect(await backend.legacy({ action: 'declared' })).toEqual(refused);
+    const metrics = backend.metricsText();
+    expect(metrics).toContain('nano_access_node_rpc_response_bytes_in_flight 0');
+    expect(metrics).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
+    // The next answer that fits is served, and the dispatcher's /metrics text carries the backend's.
+    expect(await backend.legacy({ action: 'version' })).toEqual({ ok: '1' });
+    const dispatcher = new Dispatcher({ policy: fixedSource(), backend });
+    expect(dispatcher.metricsText()).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
+    dispatcher.close();
+  });
+
+  it('refuses an option that is not a positive integer', () => {
+    expect(() => new NodeRpcBackend({ url: 'http://127.0.0.1:1', maxResponseBytesInFlight: 0 })).toThrow(expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }));
   });
 });
