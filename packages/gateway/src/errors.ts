@@ -8,8 +8,10 @@ export const GatewayErrorCode = {
   tlsUnusable: 'NA_GATEWAY_TLS_UNUSABLE',
   /** The HTTP listener could not bind (address in use, permission). */
   listenFailed: 'NA_GATEWAY_LISTEN_FAILED',
-  /** Request body larger than max_request_size (HTTP 413). */
+  /** Request body larger than max_request_size, or (standalone) than the IPC server's frame limit (HTTP 413). */
   bodyTooLarge: 'NA_GATEWAY_BODY_TOO_LARGE',
+  /** The bytes of request bodies in flight would pass max_request_bytes_in_flight (HTTP 503, connection closed). */
+  bodyBudgetExceeded: 'NA_GATEWAY_BODY_BUDGET_EXCEEDED',
   /** Request JSON nested deeper than max_json_depth (HTTP 400). */
   jsonTooDeep: 'NA_GATEWAY_JSON_TOO_DEEP',
   /** Request body is not valid JSON, or not a JSON object where one is required (HTTP 400). */
@@ -20,7 +22,7 @@ export const GatewayErrorCode = {
   notFound: 'NA_GATEWAY_NOT_FOUND',
   /** GET /metrics from an address outside the metrics allow list (HTTP 403). */
   metricsForbidden: 'NA_GATEWAY_METRICS_FORBIDDEN',
-  /** Standalone mode: the IPC server cannot be reached or dropped the connection (HTTP 502). */
+  /** Standalone mode: the IPC server cannot be reached or dropped the connection (HTTP 502; the detail is logged only). */
   upstreamUnavailable: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE',
   /** Standalone mode: the IPC server answered something that is not a valid response (HTTP 502). */
   upstreamInvalid: 'NA_GATEWAY_UPSTREAM_INVALID',

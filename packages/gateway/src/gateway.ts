@@ -3,10 +3,12 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { ByteBudget } from '@nano-access/protocol';
 import { defaultRpcConfig, type RpcConfig } from './config/rpc-config';
 import type { GatewayDispatcher, GatewayPolicySource } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
 import { createAddressAllowList } from './http/address-allow-list';
+import { expectsContinue } from './http/read-body';
 import { GatewayMetrics } from './metrics';
 import { createRequestHandler } from './request-handler';
 
@@ -48,7 +50,8 @@ export interface Gateway {
 /** Creates the HTTP(S) gateway over a dispatcher. Nothing is bound until listen(). */
 export function createGateway(options: GatewayOptions): Gateway {
   const config = options.config ?? defaultRpcConfig();
-  const metrics = new GatewayMetrics();
+  const bodyBudget = new ByteBudget(config.maxRequestBytesInFlight);
+  const metrics = new GatewayMetrics(bodyBudget);
   const handler = createRequestHandler({
     dispatcher: options.dispatcher,
     store: options.store,
@@ -56,6 +59,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     metrics,
     metricsAllowList: createAddressAllowList(config.metrics.allow),
     metricsSources: options.metricsSources ?? [],
+    bodyBudget,
     logger: options.logger,
   });
   const protocol = config.tls.enable ? 'https' : 'http';
@@ -109,11 +113,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         return Promise.reject(error);
       }
       server = created;
-      // `Expect: 100-continue` (curl sends it for bodies over 1 KiB): refuse an oversize body
-      // before the client sends it, instead of inviting it and then answering 413.
+      // `Expect: 100-continue` (curl sends it for bodies over 1 KiB): the body is invited only
+      // once readBody accepts it (size and budget), so a refused one is never sent.
       created.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-        const announced = Number(req.headers['content-length']);
-        if (!(announced > config.maxRequestSize)) res.writeContinue();
+        expectsContinue(req);
         handler(req, res);
       });
       created.on('connection', (socket: Socket) => {

@@ -1,3 +1,5 @@
+import type { ByteBudget } from '@nano-access/protocol';
+
 /** Which API a request used: v2 (envelopes), legacy (`POST /` actions) or http (everything else). */
 export type ApiKind = 'v2' | 'legacy' | 'http';
 
@@ -28,6 +30,9 @@ export class GatewayMetrics {
   private inFlight = 0;
   private connectionsOpen = 0;
   private connectionsRefused = 0;
+
+  /** `bodyBudget`: max_request_bytes_in_flight, whose use and refusals are rendered. */
+  constructor(private readonly bodyBudget?: ByteBudget) {}
 
   connectionOpened(): void {
     this.connectionsOpen++;
@@ -103,6 +108,17 @@ export class GatewayMetrics {
     lines.push('# HELP nano_access_gateway_connections_refused_total HTTP connections closed at accept because max_connections were open.');
     lines.push('# TYPE nano_access_gateway_connections_refused_total counter');
     lines.push(`nano_access_gateway_connections_refused_total ${this.connectionsRefused}`);
+    if (this.bodyBudget !== undefined) {
+      lines.push('# HELP nano_access_gateway_body_bytes_in_flight Bytes of request bodies held now, all connections together.');
+      lines.push('# TYPE nano_access_gateway_body_bytes_in_flight gauge');
+      lines.push(`nano_access_gateway_body_bytes_in_flight ${this.bodyBudget.inUse}`);
+      lines.push('# HELP nano_access_gateway_body_bytes_limit max_request_bytes_in_flight.');
+      lines.push('# TYPE nano_access_gateway_body_bytes_limit gauge');
+      lines.push(`nano_access_gateway_body_bytes_limit ${this.bodyBudget.limit}`);
+      lines.push('# HELP nano_access_gateway_body_budget_refusals_total Requests answered 503 because their body would pass max_request_bytes_in_flight.');
+      lines.push('# TYPE nano_access_gateway_body_budget_refusals_total counter');
+      lines.push(`nano_access_gateway_body_budget_refusals_total ${this.bodyBudget.refusals}`);
+    }
     return `${lines.join('\n')}\n`;
   }
 }

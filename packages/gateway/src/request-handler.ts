@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { mergeCorrelationId } from '@nano-access/protocol';
+import { mergeCorrelationId, type BudgetLease, type ByteBudget } from '@nano-access/protocol';
 import type { RpcConfig } from './config/rpc-config';
 import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope, Session } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
@@ -11,7 +11,7 @@ import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
 import { gatewayHeaders } from './http/request-headers';
-import { errorEnvelope, GENERIC_ERROR, INVALID_MESSAGE_FORMAT, sendJson, sendText } from './http/respond';
+import { errorEnvelope, GENERIC_ERROR, INVALID_MESSAGE_FORMAT, sendJson, sendOperatorJson, sendOperatorText } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
 
 export interface HandlerDeps {
@@ -21,6 +21,8 @@ export interface HandlerDeps {
   metrics: GatewayMetrics;
   metricsAllowList: AddressAllowList;
   metricsSources: ReadonlyArray<() => string>;
+  /** The budget of request-body bytes in flight (max_request_bytes_in_flight), shared by every request. */
+  bodyBudget: ByteBudget;
   logger?: Logger;
 }
 
@@ -50,6 +52,7 @@ class BodyFailure {
 const TOO_DEEP = new BodyFailure('too_deep', 400);
 const MALFORMED = new BodyFailure('malformed', 400);
 const TOO_LARGE = new BodyFailure('too_large', 413);
+const OVER_BUDGET = new BodyFailure('over_budget', 503);
 /** The client went away mid-body; nothing is answered (499, as nginx logs it). */
 const ABORTED = new BodyFailure('aborted', 499);
 
@@ -75,9 +78,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     metrics.started();
+    // The body's bytes stay charged until the request is answered: the parsed request lives that long.
+    const lease = deps.bodyBudget.lease();
     let outcome: Outcome;
     try {
-      const routed = route(req, res);
+      const routed = route(req, res, lease);
       outcome = routed instanceof Promise ? await routed : routed;
     } catch (error) {
       logger?.error({ err: error }, 'gateway request failed');
@@ -87,6 +92,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         res.destroy();
       }
       outcome = { api: 'http', name: req.method ?? '', outcome: 'internal_error', status: 500 };
+    } finally {
+      lease.release();
     }
     const seconds = (performance.now() - startedAt) / 1e3;
     metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
@@ -105,7 +112,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     }
   }
 
-  function route(req: IncomingMessage, res: ServerResponse): Outcome | Promise<Outcome> {
+  function route(req: IncomingMessage, res: ServerResponse, lease: BudgetLease): Outcome | Promise<Outcome> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     let path = query === -1 ? url : url.slice(0, query);
@@ -124,16 +131,19 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     if (path === '/' || path === V2_PREFIX || path === `${V2_PREFIX}/` || path.startsWith(`${V2_PREFIX}/`)) {
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'POST') return methodNotAllowed(res, 'POST, OPTIONS');
-      if (path === '/') return legacy(req, res, pathId);
-      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId);
+      if (path === '/') return legacy(req, res, pathId, lease);
+      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, lease);
       const name = path.slice(V2_PREFIX.length + 1);
       if (!MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(req, res, name, pathId);
+      return bareMessage(req, res, name, pathId, lease);
     }
     if (pathId !== undefined) return notFound(res);
+    // Operator endpoints: no CORS (no preflight either), so no web page can read them.
     if (path === '/metrics' || path === '/healthz') {
-      if (method === 'OPTIONS') return preflight(res);
-      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(res, 'GET, OPTIONS');
+      if (method !== 'GET' && method !== 'HEAD') {
+        sendOperatorJson(res, 405, { error: 'Method not allowed', code: GatewayErrorCode.methodNotAllowed }, { allow: 'GET, HEAD' });
+        return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
+      }
       return path === '/metrics' ? metricsEndpoint(req, res) : health(res);
     }
     return notFound(res);
@@ -156,13 +166,19 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   }
 
   function health(res: ServerResponse): Outcome {
-    sendJson(res, 200, { status: 'ok' });
+    sendOperatorJson(res, 200, { status: 'ok' });
     return { api: 'http', name: 'healthz', outcome: 'ok', status: 200 };
   }
 
   function metricsEndpoint(req: IncomingMessage, res: ServerResponse): Outcome {
     if (!deps.metricsAllowList.allows(req.socket.remoteAddress)) {
-      sendJson(res, 403, { error: 'Forbidden', code: GatewayErrorCode.metricsForbidden });
+      sendOperatorJson(res, 403, { error: 'Forbidden', code: GatewayErrorCode.metricsForbidden });
+      return { api: 'http', name: 'metrics', outcome: 'forbidden', status: 403 };
+    }
+    // A browser adds Origin to a page's cross-origin requests: a page opened on an allowed
+    // machine must not scrape through the browser what the allow list keeps from its site.
+    if (req.headers.origin !== undefined) {
+      sendOperatorJson(res, 403, { error: 'Forbidden: /metrics is not served to web pages (Origin header)', code: GatewayErrorCode.metricsForbidden });
       return { api: 'http', name: 'metrics', outcome: 'forbidden', status: 403 };
     }
     let text = metrics.render();
@@ -171,13 +187,13 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       const part = source();
       if (part) text += part.endsWith('\n') ? part : `${part}\n`;
     }
-    sendText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+    sendOperatorText(res, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
     return { api: 'http', name: 'metrics', outcome: 'ok', status: 200 };
   }
 
   /**
    * Parses a read body as JSON. On failure the response is already sent
-   * (413 / 400 / nothing for an aborted request) in the route's shape: an
+   * (413 / 503 / 400 / nothing for an aborted request) in the route's shape: an
    * Error envelope on v2 paths, `{"error", "code"}` on legacy, and a
    * BodyFailure comes back. `emptyIsObject`: an empty body means `{}` (a bare message).
    * Synchronous, so a request awaits only its body and its dispatcher.
@@ -209,6 +225,18 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       });
       return TOO_LARGE;
     }
+    if (body.kind === 'over-budget') {
+      fail(
+        res,
+        shape,
+        correlationId,
+        503,
+        GatewayErrorCode.bodyBudgetExceeded,
+        `Request bodies in flight exceed max_request_bytes_in_flight (${deps.bodyBudget.limit} bytes); retry later`,
+        { connection: 'close', 'retry-after': '1' },
+      );
+      return OVER_BUDGET;
+    }
     res.destroy();
     return ABORTED;
   }
@@ -237,11 +265,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return deps.store.current.messagePermission(name) === undefined ? UNKNOWN : name;
   }
 
-  async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string, pathId: string | undefined): Promise<Outcome> {
+  async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'v2', correlationId, true);
+    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease), res, 'v2', correlationId, true);
     if (parsed instanceof BodyFailure) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
     const session = nextSession();
     let response: ResponseEnvelope;
@@ -255,10 +283,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return answerV2(res, label, correlationId, response);
   }
 
-  async function envelope(req: IncomingMessage, res: ServerResponse, pathId: string | undefined): Promise<Outcome> {
+  async function envelope(req: IncomingMessage, res: ServerResponse, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
-    const parsed = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'v2', headerCorrelationId, false);
+    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease), res, 'v2', headerCorrelationId, false);
     if (parsed instanceof BodyFailure) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     const label = isObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
     // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
@@ -282,12 +310,23 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return answerV2(res, label, correlationId, response);
   }
 
-  /** A dispatcher that rejected (only a forwarding one does): 502 or 500, as an Error envelope. */
+  /**
+   * A dispatcher that rejected (only a forwarding one does), as an Error envelope: 413 for a
+   * request the IPC server would refuse as too large, 502 for an IPC server unreachable or
+   * unreadable (its detail goes to the log only), else 500.
+   */
   function upstreamFailureV2(res: ServerResponse, label: string, correlationId: string | undefined, error: unknown): Outcome {
-    const status = upstreamStatus(error);
-    logger?.warn({ err: error }, 'gateway: v2 request failed upstream');
-    sendJson(res, status, errorEnvelope(GENERIC_ERROR, upstreamMessage(error), correlationId));
-    return { api: 'v2', name: label, outcome: 'upstream_error', status };
+    const failure = forwardFailure(error);
+    logFailure(failure, error, 'gateway: v2 request failed upstream');
+    const envelopeCode = failure.status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
+    const prefix = failure.status === 413 ? 'Invalid message format: ' : '';
+    sendJson(res, failure.status, errorEnvelope(envelopeCode, `${prefix}${failure.message}`, correlationId));
+    return { api: 'v2', name: label, outcome: failure.outcome, status: failure.status };
+  }
+
+  function logFailure(failure: ForwardFailure, error: unknown, message: string): void {
+    if (failure.status === 413) logger?.debug({ err: error }, message);
+    else logger?.warn({ err: error }, message);
   }
 
   function answerV2(res: ServerResponse, label: string, correlationId: string | undefined, answer: ResponseEnvelope): Outcome {
@@ -301,9 +340,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return { api: 'v2', name: label, outcome, status: 200 };
   }
 
-  async function legacy(req: IncomingMessage, res: ServerResponse, pathId: string | undefined): Promise<Outcome> {
+  async function legacy(req: IncomingMessage, res: ServerResponse, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
     const headers = gatewayHeaders(req);
-    const request = parseBody(await readBody(req, config.maxRequestSize, headers.contentLength), res, 'legacy', undefined, false);
+    const request = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease), res, 'legacy', undefined, false);
     if (request instanceof BodyFailure) return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
     const action = isObject(request) ? request.action : undefined;
     const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
@@ -315,10 +354,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         credentials: requestCredentials(headers, pathId),
       });
     } catch (error) {
-      const status = upstreamStatus(error);
-      logger?.warn({ err: error }, 'gateway: legacy request failed upstream');
-      sendJson(res, status, { error: upstreamMessage(error), code: errorCodeOf(error) });
-      return { api: 'legacy', name: label, outcome: 'upstream_error', status };
+      const failure = forwardFailure(error);
+      logFailure(failure, error, 'gateway: legacy request failed upstream');
+      sendJson(res, failure.status, { error: failure.message, code: failure.code });
+      return { api: 'legacy', name: label, outcome: failure.outcome, status: failure.status };
     }
     const status = result.outcome === 'denied' || result.outcome === 'unsafe' ? config.legacyDenialStatus : (LEGACY_STATUS[result.outcome] ?? 200);
     sendJson(res, status, result.body);
@@ -347,18 +386,28 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function upstreamStatus(error: unknown): number {
-  return error instanceof GatewayError &&
-    (error.code === GatewayErrorCode.upstreamUnavailable || error.code === GatewayErrorCode.upstreamInvalid)
-    ? 502
-    : 500;
+/** What a caller is told about a forwarding dispatcher's rejection. */
+interface ForwardFailure {
+  status: number;
+  /** For the caller: never a socket path, an address or an errno (those go to the log). */
+  message: string;
+  code: string;
+  outcome: string;
 }
 
-function upstreamMessage(error: unknown): string {
-  if (error instanceof GatewayError && upstreamStatus(error) === 502) return error.message;
-  return 'Internal error';
-}
-
-function errorCodeOf(error: unknown): string {
-  return error instanceof GatewayError ? error.code : GatewayErrorCode.internal;
+function forwardFailure(error: unknown): ForwardFailure {
+  if (error instanceof GatewayError) {
+    switch (error.code) {
+      case GatewayErrorCode.bodyTooLarge:
+        // Our own message, naming only sizes (no upstream detail in it).
+        return { status: 413, message: error.message, code: error.code, outcome: 'too_large' };
+      case GatewayErrorCode.upstreamUnavailable:
+        return { status: 502, message: 'IPC server unavailable', code: error.code, outcome: 'upstream_error' };
+      case GatewayErrorCode.upstreamInvalid:
+        return { status: 502, message: 'Invalid answer from the IPC server', code: error.code, outcome: 'upstream_error' };
+      default:
+        break;
+    }
+  }
+  return { status: 500, message: 'Internal error', code: GatewayErrorCode.internal, outcome: 'internal_error' };
 }

@@ -145,3 +145,99 @@ describe('a client that goes away mid-body', () => {
     expect(after.status).toBe(200);
   });
 });
+
+describe('max_request_bytes_in_flight: one budget for the bytes of every body being read', () => {
+  // 100 KiB for all bodies together; one body may be 64 KiB.
+  const budget = 100 * 1024;
+  let gw: RunningGateway;
+  const open: Socket[] = [];
+  const inFlight = (): number => Number(/^nano_access_gateway_body_bytes_in_flight (\d+)$/m.exec(gw.gateway.metricsText())?.[1] ?? NaN);
+  const refusals = (): number => Number(/^nano_access_gateway_body_budget_refusals_total (\d+)$/m.exec(gw.gateway.metricsText())?.[1] ?? NaN);
+  beforeEach(async () => {
+    gw = await startInProcess({ config: { maxRequestSize: 64 * 1024, maxRequestBytesInFlight: budget } });
+  });
+  afterEach(async () => {
+    for (const socket of open.splice(0)) socket.destroy();
+    await gw.close();
+  });
+
+  /** A connection that declares a 60,000-byte body and sends 50,000 of it, then stalls. */
+  async function holdHalfBody(): Promise<RawClient> {
+    const client = await openRaw(gw.url);
+    open.push(client.socket);
+    client.socket.write(`POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\n\r\n{${' '.repeat(49_999)}`);
+    return client;
+  }
+
+  it('charges a half-sent body as its bytes arrive, and answers 503 at once, before any body byte, a declared length that would pass the budget', async () => {
+    const holder = await holdHalfBody();
+    await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
+
+    const late = await openRaw(gw.url);
+    open.push(late.socket);
+    // 50,000 held + 60,000 declared > 102,400: refused without sending a body byte.
+    late.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\nNano-Correlation-Id: late\r\n\r\n');
+    await withinSeconds(late.whenClosed, 10, 'the close of the refused connection');
+    const answer = late.received();
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer.toLowerCase()).toContain('connection: close');
+    expect(answer.toLowerCase()).toContain('retry-after: 1');
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { message_type: string; correlation_id: string; message: { code: number; message: string } };
+    expect(body).toMatchObject({ message_type: 'Error', correlation_id: 'late', message: { code: 2 } });
+    expect(body.message.message).toContain(`max_request_bytes_in_flight (${budget} bytes)`);
+    expect(refusals()).toBe(1);
+
+    // Meanwhile a request that fits is answered, on v2 and legacy.
+    const small = await call(gw.url, { path: '/api/v2/IsAlive', body: '{}' });
+    expect(small.status).toBe(200);
+    const legacy = await call(gw.url, { path: '/', body: '{"action":"version"}' });
+    expect(legacy.status).not.toBe(503);
+    expect(holder.closed()).toBe(false);
+
+    // The holder goes away: its bytes are given back, and the same body is accepted.
+    holder.socket.destroy();
+    await waitFor(() => inFlight() === 0, 10_000, 'the half body given back');
+    const whole = await call(gw.url, { path: '/api/v2/IsAlive', body: `{${' '.repeat(59_998)}}` });
+    expect(whole.status).toBe(200);
+    expect(inFlight()).toBe(0);
+    const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });
+    expect(metrics.text).toContain(`nano_access_gateway_body_bytes_limit ${budget}`);
+    expect(metrics.text).toMatch(/nano_access_gateway_requests_total\{api="v2",name="IsAlive",outcome="over_budget"\} 1/);
+  });
+
+  it('answers 503 and closes the connection of a chunked body that passes the budget mid-stream', async () => {
+    await holdHalfBody();
+    await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
+    const chunked = await openRaw(gw.url);
+    open.push(chunked.socket);
+    chunked.socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
+    // 6 chunks of 10,000 bytes (under max_request_size in total); the budget is passed at the sixth.
+    for (let i = 0; i < 6 && !chunked.closed(); i++) {
+      chunked.socket.write(`2710\r\n${' '.repeat(10_000)}\r\n`);
+      await sleep(20);
+    }
+    await withinSeconds(chunked.whenClosed, 10, 'the close of the over-budget chunked body');
+    expect(chunked.received()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(chunked.received()).toContain('"code":"NA_GATEWAY_BODY_BUDGET_EXCEEDED"');
+    expect(refusals()).toBe(1);
+    await waitFor(() => inFlight() === 50_000, 10_000, 'the refused body given back');
+  });
+
+  it('with Expect: 100-continue, invites a body that fits and refuses one that would not without inviting it', async () => {
+    await holdHalfBody();
+    await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
+    const fits = await openRaw(gw.url);
+    open.push(fits.socket);
+    fits.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n');
+    await waitFor(() => fits.received().includes('100 Continue'), 10_000, 'the invitation');
+    fits.socket.write('{}');
+    await waitFor(() => fits.received().includes('IsAlive'), 10_000, 'the answer');
+
+    const refused = await openRaw(gw.url);
+    open.push(refused.socket);
+    refused.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\nExpect: 100-continue\r\n\r\n');
+    await withinSeconds(refused.whenClosed, 10, 'the close of the refused connection');
+    expect(refused.received()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(refused.received()).not.toContain('100 Continue');
+  });
+});

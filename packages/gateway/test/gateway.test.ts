@@ -255,6 +255,38 @@ describe('the gateway (in process, over real HTTP)', () => {
       expect(text).toMatch(/^nano_access_(reload|policy)_\w+/m);
     });
 
+    it('sends no CORS header on /metrics and /healthz, and refuses /metrics to a request with an Origin', async () => {
+      const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });
+      expect(metrics.status).toBe(200);
+      expect(metrics.headers['access-control-allow-origin']).toBeUndefined();
+      expect(metrics.headers['x-content-type-options']).toBe('nosniff');
+
+      // What a web page's fetch() sends through the browser of an allowed machine.
+      const fromPage = await call(gw.url, { method: 'GET', path: '/metrics', headers: { origin: 'http://evil.example' } });
+      expect(fromPage.status).toBe(403);
+      expect(fromPage.json).toMatchObject({ code: 'NA_GATEWAY_METRICS_FORBIDDEN' });
+      expect(fromPage.text).not.toContain('nano_access');
+      expect(fromPage.headers['access-control-allow-origin']).toBeUndefined();
+      const nullOrigin = await call(gw.url, { method: 'GET', path: '/metrics', headers: { origin: 'null' } });
+      expect(nullOrigin.status).toBe(403);
+
+      const health = await call(gw.url, { method: 'GET', path: '/healthz', headers: { origin: 'http://evil.example' } });
+      expect(health.status).toBe(200);
+      expect(health.headers['access-control-allow-origin']).toBeUndefined();
+
+      // No preflight either: a browser cannot get permission to ask.
+      for (const path of ['/metrics', '/healthz']) {
+        const preflight = await call(gw.url, {
+          method: 'OPTIONS',
+          path,
+          headers: { origin: 'http://evil.example', 'access-control-request-method': 'GET' },
+        });
+        expect([path, preflight.status]).toEqual([path, 405]);
+        expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+        expect(preflight.headers['access-control-allow-methods']).toBeUndefined();
+      }
+    });
+
     it('refuses /metrics from an address outside the allow list', async () => {
       const restricted = await startInProcess({ config: { metrics: { allow: ['10.11.12.13'] } } });
       try {

@@ -62,6 +62,11 @@ export class BudgetLease {
     return this.held;
   }
 
+  /** Whether `bytes` more would fit in the budget now (a no is counted as a refusal). Charges nothing. */
+  admits(bytes: number): boolean {
+    return this.budget.admits(bytes);
+  }
+
   /** Charges `bytes` more; false, charging nothing, when the budget cannot take them. */
   take(bytes: number): boolean {
     if (!this.budget.take(bytes)) return false;

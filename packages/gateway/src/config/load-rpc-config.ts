@@ -45,6 +45,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   config.enableControl = raw.enable_control ?? config.enableControl;
   config.maxJsonDepth = raw.max_json_depth ?? config.maxJsonDepth;
   config.maxRequestSize = raw.max_request_size ?? config.maxRequestSize;
+  config.maxRequestBytesInFlight = raw.max_request_bytes_in_flight ?? config.maxRequestBytesInFlight;
   config.headersTimeout = raw.headers_timeout ?? config.headersTimeout;
   config.requestTimeout = raw.request_timeout ?? config.requestTimeout;
   config.keepAliveTimeout = raw.keep_alive_timeout ?? config.keepAliveTimeout;
@@ -59,6 +60,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
     ipcPath: p.ipc_path ? resolvePath(baseDir, p.ipc_path) : '',
     ipcAccessFile: p.ipc_access_file ? resolvePath(baseDir, p.ipc_access_file) : '',
     ipcTimeout: p.ipc_timeout ?? config.process.ipcTimeout,
+    ipcMaxFrameBytes: p.ipc_max_frame_bytes ?? config.process.ipcMaxFrameBytes,
     ioThreads: p.io_threads ?? config.process.ioThreads,
   };
   config.logging.logRpc = raw.logging?.log_rpc ?? config.logging.logRpc;
@@ -79,6 +81,18 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
       severity: 'error',
       message: `headers_timeout (${config.headersTimeout} s) must not exceed request_timeout (${config.requestTimeout} s).`,
       messageId: 'headersTimeoutOverRequestTimeout',
+      file,
+      span: locateKey(text, key),
+    });
+  }
+  // A budget smaller than one body would refuse every body between the two sizes, whatever the load.
+  if (config.maxRequestBytesInFlight < config.maxRequestSize) {
+    const key = raw.max_request_bytes_in_flight !== undefined ? 'max_request_bytes_in_flight' : 'max_request_size';
+    diagnostics.push({
+      ruleId: 'invalid-value',
+      severity: 'error',
+      message: `max_request_bytes_in_flight (${config.maxRequestBytesInFlight}) must be at least max_request_size (${config.maxRequestSize}).`,
+      messageId: 'bodyBudgetUnderRequestSize',
       file,
       span: locateKey(text, key),
     });
@@ -119,6 +133,7 @@ interface RawRpcConfig {
   enable_control?: boolean;
   max_json_depth?: number;
   max_request_size?: number;
+  max_request_bytes_in_flight?: number;
   headers_timeout?: number;
   request_timeout?: number;
   keep_alive_timeout?: number;
@@ -132,6 +147,7 @@ interface RawRpcConfig {
     ipc_path?: string;
     ipc_access_file?: string;
     ipc_timeout?: number;
+    ipc_max_frame_bytes?: number;
     io_threads?: number;
   };
   logging?: { log_rpc?: boolean };

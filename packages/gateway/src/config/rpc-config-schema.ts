@@ -15,6 +15,7 @@ export const rpcConfigSchema = {
     enable_control: { type: 'boolean' },
     max_json_depth: { type: 'integer', minimum: 1, maximum: 1000 },
     max_request_size: { type: 'integer', minimum: 1 },
+    max_request_bytes_in_flight: { type: 'integer', minimum: 1, maximum: 4294967296 },
     // Seconds; a day at most keeps the milliseconds inside a Node timer.
     headers_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
     request_timeout: { type: 'integer', minimum: 1, maximum: 86400 },
@@ -32,6 +33,7 @@ export const rpcConfigSchema = {
         ipc_path: { type: 'string' },
         ipc_access_file: { type: 'string' },
         ipc_timeout: { type: 'integer', minimum: 1 },
+        ipc_max_frame_bytes: { type: 'integer', minimum: 1, maximum: 4294967295 },
         io_threads: { type: 'integer', minimum: 0 },
       },
     },

@@ -10,6 +10,11 @@ export interface RpcConfig {
   maxJsonDepth: number;
   /** Bytes. */
   maxRequestSize: number;
+  /**
+   * Extension: the most bytes of request bodies held at once, all connections together,
+   * charged as they arrive; past it a request gets 503.
+   */
+  maxRequestBytesInFlight: number;
   /** Extension: seconds a client may take to send the request line and headers (node:http headersTimeout). */
   headersTimeout: number;
   /** Extension: seconds a client may take to send the whole request, headers and body (requestTimeout). */
@@ -39,6 +44,11 @@ export interface RpcConfig {
     ipcAccessFile: string;
     /** Extension: how long a forwarded request may take, in seconds. */
     ipcTimeout: number;
+    /**
+     * Extension: the IPC server's max_frame_bytes. A request whose frame would be larger is
+     * answered 413 here, never forwarded (the IPC server would close the shared connection).
+     */
+    ipcMaxFrameBytes: number;
     /** Accepted for compatibility with the reference node; Node serves HTTP on one thread. */
     ioThreads: number;
   };
@@ -69,6 +79,7 @@ export function defaultRpcConfig(): RpcConfig {
     enableControl: false,
     maxJsonDepth: 20,
     maxRequestSize: 32 * MIB,
+    maxRequestBytesInFlight: 64 * MIB,
     headersTimeout: 10,
     requestTimeout: 30,
     keepAliveTimeout: 5,
@@ -82,6 +93,7 @@ export function defaultRpcConfig(): RpcConfig {
       ipcPath: '',
       ipcAccessFile: '',
       ipcTimeout: 15,
+      ipcMaxFrameBytes: MIB,
       ioThreads: 0,
     },
     logging: { logRpc: false },

@@ -1,37 +1,55 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BudgetLease } from '@nano-access/protocol';
 
 export type BodyResult =
   | { kind: 'ok'; body: Buffer }
   | { kind: 'too-large' }
+  /** The global budget of body bytes in flight cannot take this body (announced) or its next bytes. */
+  | { kind: 'over-budget' }
   | { kind: 'aborted' };
 
+/** Requests that sent `Expect: 100-continue` and have not been invited to send their body yet. */
+const awaitingContinue = new WeakSet<IncomingMessage>();
+
+/** Marks a request that sent `Expect: 100-continue`: readBody invites its body only once it accepts it. */
+export function expectsContinue(req: IncomingMessage): void {
+  awaitingContinue.add(req);
+}
+
 /**
- * Reads a request body of at most `limit` bytes. An announced Content-Length
- * over the limit is refused before reading anything; a body that grows past
- * the limit stops being read at that point (nothing beyond it is buffered).
- * The caller answers 413 with `Connection: close`, so the rest is never read.
+ * Reads a request body of at most `limit` bytes, charging its bytes to `lease` (the gateway's
+ * budget of body bytes in flight) as they arrive, whether the body has a Content-Length or is
+ * chunked. Refused before a byte is read: an announced Content-Length over the limit
+ * (too-large) or one that would not fit in the budget now (over-budget). Refused mid-body:
+ * a body that grows past the limit, or whose next bytes the budget cannot take. A refused
+ * body stops being read at that point and nothing of it is kept; the caller answers with
+ * `Connection: close`, so the rest is never read. The lease is released by the caller when
+ * the request is done.
  */
-export function readBody(req: IncomingMessage, limit: number, announced: string | undefined): Promise<BodyResult> {
-  if (announced !== undefined && Number(announced) > limit) {
-    req.pause();
-    return Promise.resolve({ kind: 'too-large' });
+export function readBody(req: IncomingMessage, res: ServerResponse, limit: number, announced: string | undefined, lease: BudgetLease): Promise<BodyResult> {
+  if (announced !== undefined) {
+    const declared = Number(announced);
+    if (declared > limit) return refuseUnread(req, TOO_LARGE);
+    if (declared > 0 && !lease.admits(declared)) return refuseUnread(req, OVER_BUDGET);
   }
+  if (awaitingContinue.delete(req)) res.writeContinue();
   return new Promise((resolve) => {
     let first: Buffer | null = null;
     let chunks: Buffer[] | null = null;
     let size = 0;
     let done = false;
+    const refuse = (result: BodyResult): void => {
+      done = true;
+      first = null;
+      chunks = null;
+      req.pause();
+      resolve(result);
+    };
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       size += chunk.length;
-      if (size > limit) {
-        done = true;
-        first = null;
-        chunks = null;
-        req.pause();
-        resolve({ kind: 'too-large' });
-        return;
-      }
+      if (size > limit) return refuse(TOO_LARGE);
+      if (!lease.take(chunk.length)) return refuse(OVER_BUDGET);
       if (first === null) first = chunk;
       else (chunks ??= [first]).push(chunk);
     });
@@ -51,4 +69,13 @@ export function readBody(req: IncomingMessage, limit: number, announced: string 
   });
 }
 
+/** Refused before any body byte is read (and, with Expect: 100-continue, before it is sent). */
+function refuseUnread(req: IncomingMessage, result: BodyResult): Promise<BodyResult> {
+  awaitingContinue.delete(req);
+  req.pause();
+  return Promise.resolve(result);
+}
+
 const EMPTY = Buffer.alloc(0);
+const TOO_LARGE: BodyResult = { kind: 'too-large' };
+const OVER_BUDGET: BodyResult = { kind: 'over-budget' };

@@ -103,9 +103,12 @@ export class IpcDispatcher implements GatewayDispatcher {
   }
 
   private async forward(envelope: unknown, ownConnection: boolean): Promise<ResponseEnvelope> {
+    // The frame that would be sent, not the body received, is what the IPC server measures:
+    // re-serialised JSON and the credentials copied in from a header can make it larger.
     const payload = Buffer.from(JSON.stringify(envelope), 'utf8');
     let answer: Buffer;
     if (ownConnection) {
+      this.options.pool.assertFrameFits(payload);
       const client = this.options.createClient();
       client.on('error', () => undefined);
       try {

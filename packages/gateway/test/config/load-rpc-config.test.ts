@@ -20,16 +20,25 @@ describe('loadRpcConfig', () => {
       enableControl: false,
       maxJsonDepth: 20,
       maxRequestSize: 32 * 1024 * 1024,
+      maxRequestBytesInFlight: 64 * 1024 * 1024,
       headersTimeout: 10,
       requestTimeout: 30,
       keepAliveTimeout: 5,
       maxConnections: 1024,
-      process: { ipcAddress: '127.0.0.1', ipcPort: 7077, numIpcConnections: 4 },
+      process: { ipcAddress: '127.0.0.1', ipcPort: 7077, numIpcConnections: 4, ipcMaxFrameBytes: 1024 * 1024 },
       logging: { logRpc: false },
       tls: { enable: false },
       metrics: { allow: ['127.0.0.0/8', '::1'] },
       accessPolicy: null,
     });
+  });
+
+  it('refuses a max_request_bytes_in_flight smaller than max_request_size, pointing at the key', () => {
+    writeFileSync(join(dir, 'config-rpc.toml'), 'max_request_size = 2048\nmax_request_bytes_in_flight = 1024\n');
+    const { config, diagnostics } = loadRpcConfig(dir);
+    expect(config).toBeNull();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ severity: 'error', messageId: 'bodyBudgetUnderRequestSize', span: { start: { line: 2, column: 1 } } });
   });
 
   it('reads every documented key, resolving relative paths against the data dir', () => {
@@ -41,6 +50,7 @@ describe('loadRpcConfig', () => {
         'enable_control = true',
         'max_json_depth = 5',
         'max_request_size = 1024',
+        'max_request_bytes_in_flight = 4096',
         'headers_timeout = 3',
         'request_timeout = 60',
         'keep_alive_timeout = 2',
@@ -51,6 +61,7 @@ describe('loadRpcConfig', () => {
         'ipc_port = 9077',
         'num_ipc_connections = 2',
         'io_threads = 8',
+        'ipc_max_frame_bytes = 65536',
         '[logging]',
         'log_rpc = true',
         '[tls]',
@@ -74,12 +85,13 @@ describe('loadRpcConfig', () => {
       enableControl: true,
       maxJsonDepth: 5,
       maxRequestSize: 1024,
+      maxRequestBytesInFlight: 4096,
       headersTimeout: 3,
       requestTimeout: 60,
       keepAliveTimeout: 2,
       maxConnections: 100,
       legacyDenialStatus: 403,
-      process: { ipcAddress: '10.0.0.2', ipcPort: 9077, numIpcConnections: 2, ioThreads: 8 },
+      process: { ipcAddress: '10.0.0.2', ipcPort: 9077, numIpcConnections: 2, ioThreads: 8, ipcMaxFrameBytes: 65536 },
       logging: { logRpc: true },
       tls: { enable: true, cert: join(dir, 'tls/cert.pem'), key: '/etc/key.pem' },
       metrics: { allow: ['10.0.0.0/8'] },

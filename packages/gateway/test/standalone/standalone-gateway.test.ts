@@ -238,3 +238,98 @@ describe('the standalone gateway with the IPC access check ([process] ipc_access
     }
   });
 });
+
+describe('the standalone gateway and the IPC server\'s frame limit ([process] ipc_max_frame_bytes)', () => {
+  let dir: string;
+  let ipc: IpcServerUnderTest;
+  let gw: StandaloneGateway;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-frame-'));
+    ipc = new IpcServerUnderTest(dir); // max_frame_bytes at its default, 1 MiB
+    await ipc.start();
+    const config = testConfig();
+    config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 2, ipcTimeout: 5 };
+    gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await ipc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 413, without forwarding it, an anonymous oversized request, while another user\'s requests on the shared connections all succeed', async () => {
+    const url = gw.address.url;
+    const oversized = JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }); // under max_request_size, over the frame limit
+    let flowing = true;
+    const userAnswers: Array<{ status: number; type: unknown }> = [];
+    const worker = async (): Promise<void> => {
+      for (let i = 0; i < 25; i++) {
+        const answer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
+        userAnswers.push({ status: answer.status, type: (answer.json as { message_type?: unknown } | undefined)?.message_type });
+      }
+    };
+    const attacker = async (): Promise<Array<{ status: number; json: unknown }>> => {
+      const answers: Array<{ status: number; json: unknown }> = [];
+      while (flowing) {
+        const answer = await call(url, { path: '/api/v2/IsAlive', body: oversized });
+        answers.push({ status: answer.status, json: answer.json });
+        const legacy = await call(url, { path: '/', body: JSON.stringify({ action: 'account_weight', account: rep.account, pad: 'y'.repeat(2 * 1024 * 1024) }) });
+        answers.push({ status: legacy.status, json: legacy.json });
+      }
+      return answers;
+    };
+    const attacks = attacker();
+    await Promise.all(Array.from({ length: 8 }, worker));
+    flowing = false;
+    const refused = await attacks;
+
+    expect(userAnswers).toHaveLength(200);
+    expect(userAnswers.filter((a) => a.status !== 200 || a.type !== 'AccountWeightResponse')).toEqual([]);
+    expect(refused.length).toBeGreaterThanOrEqual(2);
+    for (const answer of refused) expect(answer.status).toBe(413);
+    const v2 = refused[0].json as { message_type: string; message: { code: number; message: string } };
+    expect(v2).toMatchObject({ message_type: 'Error', message: { code: 1 } });
+    expect(v2.message.message).toMatch(/over ipc_max_frame_bytes \(1048576\)/);
+    expect(refused[1].json).toMatchObject({ code: 'NA_GATEWAY_BODY_TOO_LARGE' });
+  });
+
+  it('measures the frame that would be sent: a body under the limit whose envelope grows past it is refused too', async () => {
+    // JSON.stringify writes 9e20 as 900000000000000000000: 4 bytes in the body, 21 in the frame.
+    const body = `{"n":[${Array<string>(130_000).fill('9e20').join(',')}]}`;
+    expect(Buffer.byteLength(body)).toBeLessThan(1024 * 1024);
+    const answer = await call(gw.address.url, { path: '/api/v2/IsAlive', body });
+    expect(answer.status).toBe(413);
+    const after = await postJson(gw.address.url, '/api/v2/AccountWeight', { account: rep.account });
+    expect(after.json).toMatchObject({ message_type: 'AccountWeightResponse' });
+  });
+});
+
+describe('a 502 of the standalone gateway', () => {
+  it('tells the caller only "IPC server unavailable"; the socket path and errno go to the log', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-502-'));
+    const missing = join(dir, 'no-such-ipc.sock');
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const config = testConfig();
+    config.process = { ...config.process, ipcPath: missing, numIpcConnections: 1, ipcTimeout: 5 };
+    const gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger });
+    try {
+      const v2 = await postJson(gw.address.url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(v2.status).toBe(502);
+      expect(v2.json).toMatchObject({ message_type: 'Error', message: { code: 2, message: 'IPC server unavailable' } });
+      const legacy = await postJson(gw.address.url, '/', { action: 'account_weight', account: rep.account });
+      expect(legacy.status).toBe(502);
+      expect(legacy.json).toEqual({ error: 'IPC server unavailable', code: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE' });
+      for (const answer of [v2, legacy]) {
+        expect(answer.text).not.toContain(dir);
+        expect(answer.text).not.toContain('ENOENT');
+      }
+      const log = lines.join('');
+      expect(log).toContain(missing);
+      expect(log).toContain('ENOENT');
+    } finally {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
