@@ -30,3 +30,15 @@ export function describeDeny(deny: Deny): string {
       return `deny ${deny.permission} (this permission includes ${deny.permission}, so it goes too)`;
   }
 }
+
+/**
+ * The derivation of one decision as explain prints it, one line per step:
+ * what granted the permission, then what removed it ("granted by nothing"
+ * when no source grants it).
+ */
+export function describeDecision(explained: { grants: readonly Grant[]; denies: readonly Deny[] }): string[] {
+  const lines = explained.grants.map((grant) => `granted by ${describeGrant(grant)}`);
+  for (const deny of explained.denies) lines.push(`removed by ${describeDeny(deny)}`);
+  if (explained.grants.length === 0) lines.push('granted by nothing');
+  return lines;
+}

@@ -1,6 +1,6 @@
 import type { AccessModel } from '@nano-access/parser';
 import type { Policy } from '@nano-access/resolver';
-import { describeDeny, describeGrant } from '../derivation-text';
+import { describeDecision } from '../derivation-text';
 import { maskId } from '../mask-id';
 
 /** A column of the matrix: a user, never shown by its full id. */
@@ -65,13 +65,7 @@ export function buildMatrix(model: AccessModel, policy: Policy, options: { showI
   const allowed = permissions.map((permission) => users.map(({ credentials }) => policy.check(credentials, permission)));
   const derivation = (row: number, column: number): string[] => {
     const explained = policy.explain(users[column].credentials, permissions[row]).permission;
-    if (!explained) return ['not in the catalog'];
-    const lines = [
-      ...explained.grants.map((g) => `granted by ${describeGrant(g)}`),
-      ...explained.denies.map((d) => `removed by ${describeDeny(d)}`),
-    ];
-    if (explained.grants.length === 0) lines.push('granted by nothing');
-    return lines;
+    return explained ? describeDecision(explained) : ['not in the catalog'];
   };
   return { users: users.map((u) => u.column), permissions, allowed, derivation };
 }
