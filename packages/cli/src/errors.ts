@@ -5,6 +5,7 @@ export const CliErrorCode = {
   permissionUnknown: 'NA_CLI_PERMISSION_UNKNOWN',
   policyInvalid: 'NA_CLI_POLICY_INVALID',
   credentialsInvalid: 'NA_CLI_CREDENTIALS_INVALID',
+  gitShowFailed: 'NA_CLI_GIT_SHOW_FAILED',
 } as const;
 
 export const errorCodes: readonly string[] = Object.values(CliErrorCode);
