@@ -12,12 +12,14 @@ export type RegisterCommand = (program: Command, io: CliIO, result: CommandResul
  */
 export const commandLoaders: Readonly<Record<string, () => RegisterCommand>> = {
   check: () => (require('./check') as typeof import('./check')).registerCheck,
+  diff: () => (require('./diff') as typeof import('./diff')).registerDiff,
   explain: () => (require('./explain') as typeof import('./explain')).registerExplain,
   gateway: () => (require('./gateway') as typeof import('./gateway')).registerGateway,
   ipc: () => (require('./ipc') as typeof import('./ipc')).registerIpc,
   lint: () => (require('./lint') as typeof import('./lint')).registerLint,
   matrix: () => (require('./matrix') as typeof import('./matrix')).registerMatrix,
   serve: () => (require('./serve') as typeof import('./serve')).registerServe,
+  test: () => (require('./test') as typeof import('./test')).registerTest,
 };
 
 /**

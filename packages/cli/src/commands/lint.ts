@@ -1,6 +1,5 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import {
   formatNames,
@@ -17,6 +16,7 @@ import type { Catalog } from '@nano-access/resolver';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { readAccessText, readCatalog, writeError } from '../load';
+import { findRepoRoot } from '../repo-root';
 import { version } from '../version';
 
 interface LintOptions {
@@ -33,6 +33,8 @@ interface LintOptions {
 
 const DEFAULT_FILE = 'config-access.toml';
 const ACCESS_FILE_IN_DIRECTORY = /^config-access.*\.toml$/;
+/** Policy tests (`nano-access test`) may sit beside the access file under its name: never lint them as access files. */
+const TEST_FILE_SUFFIX = '.access-test.toml';
 
 /**
  * `nano-access lint`: the access-file linter. Exit codes as ESLint's: 0 no
@@ -143,7 +145,7 @@ async function expandPaths(paths: readonly string[], io: CliIO): Promise<{ files
     }
     let names: string[];
     try {
-      names = (await readdir(resolve(io.cwd, path))).filter((name) => ACCESS_FILE_IN_DIRECTORY.test(name)).sort();
+      names = (await readdir(resolve(io.cwd, path))).filter((name) => ACCESS_FILE_IN_DIRECTORY.test(name) && !name.endsWith(TEST_FILE_SUFFIX)).sort();
     } catch (error) {
       writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
       failed = true;
@@ -179,12 +181,4 @@ async function lintOne(
 
 function errorsOnly(result: LintResult): LintResult {
   return { ...result, messages: result.messages.filter((m) => m.severity === 'error'), warningCount: 0 };
-}
-
-/** The nearest directory at or above cwd holding .git: where SARIF and GitHub paths start. */
-function findRepoRoot(cwd: string): string {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return resolve(cwd);
-  }
 }
