@@ -1,5 +1,5 @@
 import type { AccessModel, NameRef, UserEntry } from '@nano-access/parser';
-import type { Deny, Grant, PermissionExplanation, Policy } from '@nano-access/resolver';
+import { UNRESTRICTED, type Catalog, type Deny, type Grant, type PermissionExplanation, type Policy } from '@nano-access/resolver';
 import { rootOf } from '../derivation';
 import { describeDeny, describeGrant } from '../derivation-text';
 import { describeUserAt } from '../mask-id';
@@ -60,7 +60,6 @@ export function diffPolicies(old: DiffSide, next: DiffSide): PolicyDiff {
 /** One diff: the two sides, and which changed roles some change was traced to. */
 class PolicyDiffer {
   private readonly changedRoles: Map<string, string>;
-  private readonly rolesWithEffect = new Set<string>();
   private readonly oldDefault: UserEntry | undefined;
   private readonly newDefault: UserEntry | undefined;
 
@@ -110,7 +109,7 @@ class PolicyDiffer {
     placed.sort((a, b) => a.order - b.order || a.tie - b.tie);
 
     const noEffect: string[] = [];
-    for (const [role, what] of this.changedRoles) if (!this.rolesWithEffect.has(role)) noEffect.push(`role ${role}: ${what}`);
+    for (const [role, what] of this.changedRoles) if (!this.roleHasEffect(role)) noEffect.push(`role ${role}: ${what}`);
     return { oldFile: old.file, newFile: next.file, users: placed.map((p) => p.change), noEffect };
   }
 
@@ -195,11 +194,9 @@ class PolicyDiffer {
   private gainedPermission(credentials: string, permission: string, oldMayDeny: boolean): PermissionChange {
     const now = explainOne(this.next.policy, credentials, permission);
     let because = grantLines(now.grants);
-    const cited = this.changedRolesIn(now.grants);
-    // OLD is asked only when it can add something: a deny that went, or a changed role that already granted it.
-    if (oldMayDeny || cited.length > 0) {
+    // OLD is asked only when it can add something: a deny that went.
+    if (oldMayDeny) {
       const was = explainOne(this.old.policy, credentials, permission);
-      this.markEffect(cited, was.grants);
       // A grant that was there all along, freed by a deny that went: say which.
       if (was.denies.length > 0) because += ` (was: ${denyLines(was.denies)})`;
     }
@@ -210,14 +207,12 @@ class PolicyDiffer {
     const now = explainOne(this.next.policy, credentials, permission);
     if (now.denies.length > 0) return { permission, because: denyLines(now.denies) };
     const was = explainOne(this.old.policy, credentials, permission);
-    this.markEffect(this.changedRolesIn(was.grants), now.grants);
     return { permission, because: `granted by nothing (was: ${grantLines(was.grants)})` };
   }
 
   private addedUser(user: UserEntry): UserChange {
     const gained = this.next.policy.effective(user.id).map((permission) => {
       const now = explainOne(this.next.policy, user.id, permission);
-      this.markEffect(this.changedRolesIn(now.grants), []);
       return { permission, because: grantLines(now.grants) };
     });
     return { user: describeUserAt(user.index, user.id, false), status: 'added', isDefault: false, line: lineOf(this.next, user), gained, lost: [] };
@@ -226,7 +221,6 @@ class PolicyDiffer {
   private removedUser(user: UserEntry): UserChange {
     const lost = this.old.policy.effective(user.id).map((permission) => {
       const was = explainOne(this.old.policy, user.id, permission);
-      this.markEffect(this.changedRolesIn(was.grants), []);
       return { permission, because: `was: ${grantLines(was.grants)}` };
     });
     return { user: describeUserAt(user.index, user.id, false), status: 'removed', isDefault: false, line: lineOf(this.old, user), gained: [], lost };
@@ -238,24 +232,41 @@ class PolicyDiffer {
     return !(user?.isDefault ?? true) && !user!.bare && defaultUser !== undefined && defaultUser.deny.length > 0;
   }
 
-  /** The changed roles some of these grants start from. */
-  private changedRolesIn(grants: readonly Grant[]): string[] {
-    if (this.changedRoles.size === 0) return [];
-    const roles: string[] = [];
-    for (const grant of grants) {
-      const { origin } = rootOf(grant);
-      if (origin.source === 'role' && this.changedRoles.has(origin.role)) roles.push(origin.role);
+  /**
+   * Whether undoing a role's change would change some user's effective set
+   * in NEW. Only users adopting the role in NEW can be touched, and only in
+   * the permissions the change adds to or removes from the role's closure:
+   * one the role now grants matters if the user has it from that role
+   * alone; one it no longer grants matters if nothing of the user's own
+   * removes it. (A change of the default user's set reaches the others;
+   * the default user is one of the users looked at.)
+   */
+  private roleHasEffect(role: string): boolean {
+    const catalog = this.next.policy.catalog;
+    const before = closureOf(allowOf(this.old.model, role), catalog);
+    const after = closureOf(allowOf(this.next.model, role), catalog);
+    const added = [...after].filter((p) => !before.has(p));
+    const removed = [...before].filter((p) => !after.has(p));
+    if (added.length === 0 && removed.length === 0) return false;
+    const policy = this.next.policy;
+    for (const user of this.next.model.users) {
+      if (!user.roles.some((ref) => ref.name === role)) continue;
+      const credentials = user.isDefault ? '' : user.id;
+      for (const permission of added) {
+        if (!policy.check(credentials, permission)) continue;
+        const { grants } = explainOne(policy, credentials, permission);
+        if (grants.every((grant) => roleOf(grant) === role)) return true;
+      }
+      for (const permission of removed) {
+        if (policy.check(credentials, permission)) continue;
+        const { denies } = explainOne(policy, credentials, permission);
+        if (!denies.some((deny) => deny.source === 'deny')) return true;
+      }
     }
-    return roles;
-  }
-
-  /** A change is traced to a changed role when the role grants it on one side and not the other. */
-  private markEffect(roles: readonly string[], otherSide: readonly Grant[]): void {
-    if (roles.length === 0) return;
-    const elsewhere = this.changedRolesIn(otherSide);
-    for (const role of roles) if (!elsewhere.includes(role)) this.rolesWithEffect.add(role);
+    return false;
   }
 }
+
 
 /**
  * What the default user gained or lost, sorted, with each name's bit in
@@ -298,6 +309,33 @@ function sameRefs(a: readonly NameRef[], b: readonly NameRef[]): boolean {
     if (inOrder) return true;
   }
   return sameNames([...new Set(a.map((r) => r.name))].sort(), [...new Set(b.map((r) => r.name))].sort());
+}
+
+/** The role a grant starts from, if it starts from a role. */
+function roleOf(grant: Grant): string | undefined {
+  const { origin } = rootOf(grant);
+  return origin.source === 'role' ? origin.role : undefined;
+}
+
+/** A role's allow names in a file; none when the file has no such role. */
+function allowOf(model: AccessModel, role: string): string[] {
+  const entry = model.roles.find((r) => r.id === role);
+  return entry ? entry.allow.map((ref) => ref.name) : [];
+}
+
+/** Names and everything they imply, by the catalog's implies lists (`unrestricted` implies every permission). */
+function closureOf(names: readonly string[], catalog: Catalog): Set<string> {
+  const implies = new Map(catalog.permissions.map((p) => [p.name, p.implies]));
+  if (names.includes(UNRESTRICTED)) return new Set(implies.keys());
+  const closure = new Set<string>();
+  const pending = [...names];
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (closure.has(name) || !implies.has(name)) continue;
+    closure.add(name);
+    pending.push(...implies.get(name)!);
+  }
+  return closure;
 }
 
 function explainOne(policy: Policy, credentials: string, permission: string): PermissionExplanation {
