@@ -17,6 +17,8 @@ describe('nano-access lint', () => {
   const files = tempDir({
     'config-access.toml': clean,
     'config-access.staging.toml': warns,
+    // A policy test beside the access file (nano-access test): not an access file.
+    'config-access.access-test.toml': '[[expect]]\nuser = "default"\nallow = "wallet_read"\n',
     'other.toml': broken,
     'broken.toml': broken,
     'warns.toml': warns,
@@ -45,7 +47,7 @@ describe('nano-access lint', () => {
     expect(over.stderr).toContain('more than --max-warnings 0');
   });
 
-  it('lints every config-access*.toml of a directory, and only those', async () => {
+  it('lints every config-access*.toml of a directory, and only those (not *.access-test.toml)', async () => {
     const run = await runCli(['lint', '.', '--format', 'json'], { cwd: files.dir });
     const results = JSON.parse(run.stdout) as { filePath: string }[];
     expect(results.map((r) => r.filePath)).toEqual(['config-access.staging.toml', 'config-access.toml']);
