@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliErrorCode } from './errors';
 import type { CliIO } from './io';
-import { readText, type Loaded } from './load';
+import { decodeAccessFile } from '@nano-access/reloader';
+import { readAccessText, type Loaded } from './load';
 
 /** An access file named on the command line: a path, `-`, or `REV:PATH` in git. */
 export interface Source {
@@ -32,9 +33,16 @@ export function sourceOf(argument: string, cwd: string): Source {
 /** Largest file `git show` may hand us: a 1,000,000-user access file is about 75 MB. */
 const GIT_MAX_BYTES = 512 * 1024 * 1024;
 
-/** Reads a source's text; a git failure is NA_CLI_GIT_SHOW_FAILED with git's own message. */
+/**
+ * Reads a source's text through the servers' own reader and UTF-8 check
+ * (a file or standard input), or git's bytes through the same UTF-8 check;
+ * a git failure is NA_CLI_GIT_SHOW_FAILED with git's own message.
+ */
 export async function readSource(source: Source, io: CliIO): Promise<Loaded<string>> {
-  if (source.kind !== 'git') return readText(source.path, io);
+  if (source.kind !== 'git') {
+    const read = await readAccessText(source.path, io);
+    return read.ok ? { ok: true, value: read.value.text } : read;
+  }
   const object = `${source.revision}:${source.path}`;
   return new Promise((done) => {
     // --end-of-options: a revision that starts with "-" is never read as an option.
@@ -44,7 +52,8 @@ export async function readSource(source: Source, io: CliIO): Promise<Loaded<stri
       { cwd: io.cwd, encoding: 'buffer', maxBuffer: GIT_MAX_BYTES, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } },
       (error, stdout, stderr) => {
         if (!error) {
-          done({ ok: true, value: stdout.toString('utf8') });
+          const decoded = decodeAccessFile(stdout, source.name);
+          done(decoded.ok ? { ok: true, value: decoded.text } : { ok: false, code: decoded.code, message: `${source.name}: ${decoded.message}`, diagnostics: [decoded.diagnostic] });
           return;
         }
         const reason =

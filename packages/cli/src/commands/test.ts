@@ -14,7 +14,7 @@ import {
 import { loadPolicy, type Catalog } from '@nano-access/resolver';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { readCatalog, readText, writeError } from '../load';
+import { readAccessText, readCatalog, writeError } from '../load';
 import { findRepoRoot } from '../repo-root';
 
 interface TestOptions {
@@ -60,13 +60,14 @@ async function runTests(paths: string[], options: TestOptions, io: CliIO): Promi
   const policies = new PolicyCache(catalog.value, io);
   const results: AccessTestResult[] = [];
   for (const file of found.files) {
-    const text = await readText(file, io);
+    // Test files are TOML like access files: the same strict reader (regular file, size, UTF-8).
+    const text = await readAccessText(file, io);
     if (!text.ok) {
       writeError(io, text);
       found.failed = true;
       continue;
     }
-    const parsed = parseAccessTest(text.value, { file });
+    const parsed = parseAccessTest(text.value.text, { file });
     if (!parsed.test) {
       results.push(accessTestResultOf(file, 'test', parsed.diagnostics));
       continue;
@@ -113,11 +114,13 @@ class PolicyCache {
     if (cached) return cached;
     const file = displayPath(absolute, this.io.cwd);
     let target: PolicyUnderTest;
-    const text = await readText(absolute, this.io);
+    // `file` is relative to the working directory (or absolute), as readAccessText reads it.
+    const text = await readAccessText(file, this.io);
     if (!text.ok) {
-      target = { file, problem: text.message.replace(absolute, file) };
+      target = { file, problem: text.message };
+      if (text.diagnostics) results.push(accessTestResultOf(file, 'policy', text.diagnostics));
     } else {
-      const { policy, model, diagnostics } = loadPolicy(text.value, { file, catalog: this.catalog });
+      const { policy, model, diagnostics } = loadPolicy(text.value.text, { file, catalog: this.catalog });
       if (policy && model) {
         target = { file, policy, model };
       } else {

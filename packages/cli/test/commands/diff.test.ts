@@ -78,6 +78,14 @@ describe('nano-access diff', () => {
     expect(run.stderr).toContain('cannot read nope.toml: ENOENT (NA_CLI_FILE_UNREADABLE)');
   });
 
+  it('reads files through the servers\' strict reader: invalid UTF-8 is exit 2 with its line and column', async () => {
+    writeFileSync(files.path('latin1.toml'), Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('-0123456789abcdef"\n')]));
+    const run = await runCli(['diff', 'old.toml', 'latin1.toml'], { cwd: files.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/latin1\.toml:2:10: error: .*UTF-8/);
+    expect(run.stdout).toBe('');
+  });
+
   it('reads one side from standard input', async () => {
     const run = await runCli(['diff', 'old.toml', '-', '--format', 'json'], { cwd: files.dir, stdin: after });
     expect(run.code).toBe(0);
@@ -124,6 +132,17 @@ describe('nano-access diff REV:PATH (a real git repository)', () => {
     const revision = await runCli(['diff', 'no-such-branch:deploy/config-access.toml', 'deploy/config-access.toml'], { cwd: repo.dir });
     expect(revision.code).toBe(2);
     expect(revision.stderr).toContain('NA_CLI_GIT_SHOW_FAILED');
+  });
+
+  it('applies the same UTF-8 check to what git show gives', async () => {
+    const dir = join(repo.dir, 'latin1');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'config-access.toml'), Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('-0123456789abcdef"\n')]));
+    git(repo.dir, 'add', 'latin1');
+    git(repo.dir, 'commit', '-qm', 'latin1');
+    const run = await runCli(['diff', 'HEAD:latin1/config-access.toml', 'deploy/config-access.toml'], { cwd: repo.dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/HEAD:latin1\/config-access\.toml:2:10: error: .*UTF-8/);
   });
 
   it('never reads a revision that starts with "-" as an option', async () => {
