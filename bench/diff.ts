@@ -3,16 +3,17 @@
  * start included: the real binary is spawned, as a CI job runs it.
  * Run: npx tsc -b && npx tsx bench/diff.ts (or npm run bench -- diff).
  *
- * NEW is OLD after a large pull request: the default user gains a
- * permission (which reaches every non-bare user: thousands of changed users,
- * each explained), one role gains a group, 50 users are removed, 50 added,
- * 100 gain a deny.
+ * Two NEW files, each OLD after a pull request:
+ * - typical: one role gains a group, 10 users edited, 2 added, 2 removed;
+ * - sweeping: the default user gains a permission (which reaches every
+ *   non-bare user: thousands of changed users, each explained), one role
+ *   changes, 50 users removed, 50 added, 100 gain a deny.
  *
  * - floor:  `node -e 0`, the cost of starting Node at all
- * - peer:   `diff -u OLD NEW`, the text diff a reviewer reads today
+ * - peer:   `diff -u OLD NEW` (typical), the text diff a reviewer reads today
  * - server share: a Node process that runs loadPolicy on both files, the
  *           part of the diff no implementation can skip
- * - diff:   `nano-access diff OLD NEW --format json` and `--format markdown`
+ * - diff:   `nano-access diff OLD NEW --format json` and `--format markdown`, each pair
  *
  * Target: under 1 s. Runs are interleaved so that the machine's noise
  * falls on all alike; the median of each is reported.
@@ -34,32 +35,35 @@ if (!existsSync(join(repoRoot, 'packages', 'cli', 'dist', 'cli.js'))) {
   process.exit(2);
 }
 
-/** OLD after a large change (see the header). Blocks of the generated file are separated by blank lines. */
-export function changedFile(text: string, seed = 7): string {
+/** OLD after a pull request (see the header). Blocks of the generated file are separated by blank lines. */
+export function changedFile(text: string, scenario: 'typical' | 'sweeping', seed = 7): string {
   const rand = random(seed);
+  const sweeping = scenario === 'sweeping';
   const blocks = text.split('\n\n');
   const out: string[] = [];
   let userIndex = 0;
   for (const block of blocks) {
-    if (block.includes('# the default user')) {
+    if (sweeping && block.includes('# the default user')) {
       out.push(block.replace('allow = "node_query, utility"', 'allow = "node_query, utility, api_account_info"'));
       continue;
     }
     if (block.startsWith('[[role]]\nid = "role-7"\n')) {
-      out.push(block.replace(/^allow = (.*)$/m, 'allow = ["wallet_read"]'));
+      out.push(block.replace(/^allow = (.*)$/m, 'allow = ["wallet_read", "wallet_write", "api_bootstrap_status"]'));
       continue;
     }
     if (block.startsWith('[[user]]\nid = ')) {
       userIndex++;
-      if (userIndex % 200 === 0) continue; // removed
-      if (userIndex % 100 === 50 && !block.includes('deny =')) {
+      const removedEvery = sweeping ? 200 : 5000;
+      const editedEvery = sweeping ? 100 : 1000;
+      if (userIndex % removedEvery === 0) continue;
+      if (userIndex % editedEvery === 50 && !block.includes('deny =')) {
         out.push(`${block.trimEnd()}\ndeny = "api_send"\n`);
         continue;
       }
     }
     out.push(block);
   }
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < (sweeping ? 50 : 2); i++) {
     let key = 'new-key-';
     for (let c = 0; c < 32; c++) key += '0123456789abcdef'[Math.floor(rand() * 16)];
     out.push(`[[user]]\nid = "${key}"\nroles = "role-${i % ROLES}"\n`);
@@ -72,10 +76,12 @@ if (require.main === module) main();
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'nano-access-bench-diff-'));
   const oldFile = join(work, 'old.toml');
-  const newFile = join(work, 'new.toml');
+  const typicalFile = join(work, 'typical.toml');
+  const sweepingFile = join(work, 'sweeping.toml');
   const { text } = generateAccessFile(nanoCatalog, USERS, ROLES);
   writeFileSync(oldFile, text, { mode: 0o600 });
-  writeFileSync(newFile, changedFile(text), { mode: 0o600 });
+  writeFileSync(typicalFile, changedFile(text, 'typical'), { mode: 0o600 });
+  writeFileSync(sweepingFile, changedFile(text, 'sweeping'), { mode: 0o600 });
 
   interface Subject {
     label: string;
@@ -87,19 +93,21 @@ function main(): void {
   const resolverDir = JSON.stringify(join(repoRoot, 'packages', 'resolver'));
   const subjects: Subject[] = [
     { label: 'floor: node -e 0', command: process.execPath, args: ['-e', '0'], times: [], cpu: [] },
-    { label: 'peer: diff -u OLD NEW', command: 'diff', args: ['-u', oldFile, newFile], times: [], cpu: [] },
+    { label: 'peer: diff -u OLD NEW (typical)', command: 'diff', args: ['-u', oldFile, typicalFile], times: [], cpu: [] },
     {
       label: 'server share: node + loadPolicy × 2',
       command: process.execPath,
-      args: ['-e', `const r = require(${resolverDir}), fs = require('fs'); for (const f of process.argv.slice(1)) r.loadPolicy(fs.readFileSync(f, 'utf8'))`, oldFile, newFile],
+      args: ['-e', `const r = require(${resolverDir}), fs = require('fs'); for (const f of process.argv.slice(1)) r.loadPolicy(fs.readFileSync(f, 'utf8'))`, oldFile, typicalFile],
       times: [],
       cpu: [],
     },
-    { label: 'nano-access diff --format json', command: process.execPath, args: [bin, 'diff', oldFile, newFile, '--format', 'json'], times: [], cpu: [] },
-    { label: 'nano-access diff --format markdown', command: process.execPath, args: [bin, 'diff', oldFile, newFile, '--format', 'markdown'], times: [], cpu: [] },
+    { label: 'nano-access diff --format json (typical)', command: process.execPath, args: [bin, 'diff', oldFile, typicalFile, '--format', 'json'], times: [], cpu: [] },
+    { label: 'nano-access diff --format markdown (typical)', command: process.execPath, args: [bin, 'diff', oldFile, typicalFile, '--format', 'markdown'], times: [], cpu: [] },
+    { label: 'nano-access diff --format json (sweeping)', command: process.execPath, args: [bin, 'diff', oldFile, sweepingFile, '--format', 'json'], times: [], cpu: [] },
+    { label: 'nano-access diff --format markdown (sweeping)', command: process.execPath, args: [bin, 'diff', oldFile, sweepingFile, '--format', 'markdown'], times: [], cpu: [] },
   ];
 
-  let summary = '';
+  const summaries = new Map<string, string>();
   try {
     for (let run = -1; run < RUNS; run++) {
       for (const subject of subjects) {
@@ -120,7 +128,8 @@ function main(): void {
           const diff = JSON.parse(result.stdout) as { users: { status: string; gained: unknown[]; lost: unknown[] }[]; noEffect: string[] };
           const count = (status: string): number => diff.users.filter((u) => u.status === status).length;
           const changes = diff.users.reduce((n, u) => n + u.gained.length + u.lost.length, 0);
-          summary = `${diff.users.length} users listed (${count('changed')} changed, ${count('added')} added, ${count('removed')} removed), ${changes} permission changes, each with its derivation; JSON ${(result.stdout.length / 1024).toFixed(0)} KiB`;
+          const scenario = subject.args.includes(typicalFile) ? 'typical' : 'sweeping';
+          summaries.set(scenario, `${scenario}: ${diff.users.length} users listed (${count('changed')} changed, ${count('added')} added, ${count('removed')} removed), ${changes} permission changes, each with its derivation; JSON ${(result.stdout.length / 1024).toFixed(0)} KiB`);
         }
         if (run >= 0) {
           subject.times.push(seconds); // run -1 warms the disk cache
@@ -145,16 +154,17 @@ function main(): void {
     const c = median(s.cpu);
     return `| ${s.label} | ${ms(m)} | ${ms(Math.min(...s.times))} | ${(m / floor).toFixed(1)}× | ${ms(c)} | ${(c / floorCpu).toFixed(1)}× |`;
   });
-  const slowest = Math.max(median(subjects[3].times), median(subjects[4].times));
+  const slowest = Math.max(...subjects.slice(3).map((s) => median(s.times)));
   process.stdout.write(
     [
-      `diff of two ${USERS.toLocaleString('en')}-user, ${ROLES}-role files, ${RUNS} runs each, interleaved; ${summary}`,
+      `diff of two ${USERS.toLocaleString('en')}-user, ${ROLES}-role files, ${RUNS} runs each, interleaved`,
+      ...[...summaries.values()].map((line) => `- ${line}`),
       '',
       '| process | wall median | wall best | × floor | CPU median | CPU × floor |',
       '|---|---|---|---|---|---|',
       ...rows,
       '',
-      `diff wall median ${ms(slowest)} (slower format): ${slowest < 1 ? 'under' : 'OVER'} the 1 s target. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores).`,
+      `slowest diff wall median ${ms(slowest)}: ${slowest < 1 ? 'under' : 'OVER'} the 1 s target. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores).`,
       '',
     ].join('\n'),
   );

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseAccessTest } from '@nano-access/linter';
 import { runCli, tempDir } from '../helpers/run-cli';
 
 const repoRoot = join(__dirname, '..', '..', '..', '..');
@@ -143,6 +144,14 @@ describe('the project\'s own documented examples, pinned', () => {
     ]);
     expect(results.every((r) => r.passCount > 0)).toBe(true);
     expect(run.code).toBe(0);
+  });
+
+  it('documents a test file that its own schema and reader accept (docs/policy-review.md)', () => {
+    const page = readFileSync(join(repoRoot, 'docs', 'policy-review.md'), 'utf8');
+    const example = /```toml\n(# config-access\.access-test\.toml[\s\S]*?)```/.exec(page)![1];
+    const parsed = parseAccessTest(example, { file: 'config-access.access-test.toml' });
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.test!.expectations).toHaveLength(3);
   });
 
   it('tests the examples of docs/access-file.md verbatim', () => {
