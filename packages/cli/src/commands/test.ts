@@ -5,6 +5,7 @@ import {
   accessTestFormatNames,
   accessTestFormatters,
   accessTestResultOf,
+  maskIdsInDiagnostics,
   parseAccessTest,
   runAccessTest,
   type AccessTestFormatName,
@@ -125,7 +126,8 @@ class PolicyCache {
         target = { file, policy, model };
       } else {
         const errors = diagnostics.filter((d) => d.severity === 'error').length;
-        results.push(accessTestResultOf(file, 'policy', diagnostics));
+        // Ids are secrets: a message quoting one (a key pasted into roles) names its user instead.
+        results.push(accessTestResultOf(file, 'policy', maskIdsInDiagnostics(diagnostics, { text: text.value.text, model, diagnostics })));
         target = { file, problem: `${file} has ${errors === 1 ? '1 error' : `${errors} errors`}; no server would activate it.` };
       }
     }

@@ -176,3 +176,16 @@ describe('nano-access diff REV:PATH (a real git repository)', () => {
     expect(run.stdout).not.toContain(ALICE);
   });
 });
+
+describe('nano-access diff never prints an id', () => {
+  const KEY = 'k3y-7Hq2vX9kLm4Rt8Wc5Pz1';
+  const files = tempDir({ 'old.toml': before, 'broken.toml': `[[user]]\nid = "${KEY}"\nroles = "${KEY}"\n` });
+  afterAll(() => files.cleanup());
+
+  it.each(['text', 'json', 'markdown', 'github'])('in the %s format, even quoted in a broken file\'s message', async (format) => {
+    const run = await runCli(['diff', 'old.toml', 'broken.toml', '--format', format], { cwd: files.dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout + run.stderr).toContain('unknown-role');
+    expect(run.stdout + run.stderr).not.toContain(KEY);
+  });
+});

@@ -161,3 +161,21 @@ describe('the project\'s own documented examples, pinned', () => {
     expect(blocks).toContain(readFileSync(join(repoRoot, 'fixtures', 'docs', 'access-file-inheritance.toml'), 'utf8'));
   });
 });
+
+describe('nano-access test never prints an id', () => {
+  const KEY = 'k3y-7Hq2vX9kLm4Rt8Wc5Pz1';
+  // The key pasted into roles by mistake: the access file is broken, and its message quotes the key.
+  const files = tempDir({
+    'config-access.toml': `[[user]]\nid = "${KEY}"\nroles = "${KEY}"\n`,
+    'a.access-test.toml': 'policy = "config-access.toml"\n[[expect]]\nuser = "default"\nallow = "node_query"\n',
+  });
+  afterAll(() => files.cleanup());
+
+  it.each(['stylish', 'json', 'compact', 'github'])('in the %s format, even quoted in a broken access file\'s message', async (format) => {
+    const run = await runCli(['test', '--format', format], { cwd: files.dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('unknown-role');
+    expect(run.stdout + run.stderr).not.toContain(KEY);
+    expect(run.stdout).toContain('[the id of user #1 (…');
+  });
+});

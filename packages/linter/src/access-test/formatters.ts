@@ -1,6 +1,6 @@
 import { escapeData, escapeProperty } from '../formatters/github';
 import { repoRelativePath } from '../formatters/repo-path';
-import { printable } from '../printable';
+import { escapeControls, escapeControlsInJson } from '@nano-access/parser';
 import type { AccessTestMessage, AccessTestResult } from './run-access-test';
 
 /** What a test-report formatter may know besides the results. Formatters do no I/O. */
@@ -32,7 +32,7 @@ export const stylish: AccessTestFormatter = (results, context) => {
   let out = '';
   for (const result of results) {
     if (result.messages.length === 0) continue;
-    out += `\n${paint(ansi.underline, printable(result.filePath))}\n`;
+    out += `\n${paint(ansi.underline, escapeControls(result.filePath))}\n`;
     for (const m of result.messages) {
       const place = `${m.span.start.line}:${m.span.start.column}`;
       out += `  ${paint(ansi.dim, place)}  ${paint(ansi.red, m.kind === 'failure' ? 'fail ' : 'error')}  ${oneLine(m.message)}  ${paint(ansi.dim, m.ruleId)}\n`;
@@ -52,7 +52,7 @@ export const stylish: AccessTestFormatter = (results, context) => {
 
 /** ESLint-style JSON, one entry per file; each message with its 1-based position and derivation. */
 export const json: AccessTestFormatter = (results) =>
-  `${JSON.stringify(
+  `${escapeControlsInJson(JSON.stringify(
     results.map((result) => ({
       filePath: result.filePath,
       fileKind: result.fileKind,
@@ -72,7 +72,7 @@ export const json: AccessTestFormatter = (results) =>
         derivation: m.derivation,
       })),
     })),
-  )}\n`;
+  ))}\n`;
 
 /** `file:line:col: fail|error: message [rule-id] (derivation; …)`, one per line: for editors and problem matchers. */
 export const compact: AccessTestFormatter = (results) => {
@@ -80,7 +80,7 @@ export const compact: AccessTestFormatter = (results) => {
   for (const result of results) {
     for (const m of result.messages) {
       const why = m.derivation.length > 0 ? ` (${m.derivation.join('; ')})` : '';
-      out += `${printable(result.filePath)}:${m.span.start.line}:${m.span.start.column}: ${m.kind === 'failure' ? 'fail' : 'error'}: ${oneLine(m.message)} [${m.ruleId}]${oneLine(why)}\n`;
+      out += `${escapeControls(result.filePath)}:${m.span.start.line}:${m.span.start.column}: ${m.kind === 'failure' ? 'fail' : 'error'}: ${oneLine(m.message)} [${m.ruleId}]${oneLine(why)}\n`;
     }
   }
   return out;
@@ -90,7 +90,7 @@ export const compact: AccessTestFormatter = (results) => {
 export const github: AccessTestFormatter = (results, context) => {
   let out = '';
   for (const result of results) {
-    const file = escapeProperty(printable(repoRelativePath(result.filePath, context.cwd, context.repoRoot)));
+    const file = escapeProperty(escapeControls(repoRelativePath(result.filePath, context.cwd, context.repoRoot)));
     for (const m of result.messages) out += annotation(file, m);
   }
   return out + stylish(results, { ...context, color: false });
@@ -99,7 +99,7 @@ export const github: AccessTestFormatter = (results, context) => {
 function annotation(file: string, m: AccessTestMessage): string {
   const { start, end } = m.span;
   const properties = [`file=${file}`, `line=${start.line}`, `col=${start.column}`, `endLine=${end.line}`, `endColumn=${end.column}`, `title=${escapeProperty(`nano-access test ${m.ruleId}`)}`];
-  const text = [m.message, ...m.derivation].map(printable).join('\n');
+  const text = [m.message, ...m.derivation].map(escapeControls).join('\n');
   return `::error ${properties.join(',')}::${escapeData(text)}\n`;
 }
 
@@ -116,7 +116,7 @@ function totalsOf(results: readonly AccessTestResult[]): { files: number; pass: 
 
 /** One printable line, cut to a readable width. */
 function oneLine(text: string): string {
-  const line = printable(text.replace(/\r?\n/g, ' '));
+  const line = escapeControls(text.replace(/\r?\n/g, ' '));
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
 }
 

@@ -1,5 +1,5 @@
 import { escapeData, escapeProperty } from '../formatters/github';
-import { printable } from '../printable';
+import { escapeControls } from '@nano-access/parser';
 import type { PolicyDiff } from './diff-policies';
 import { renderDiffText } from './render-text';
 
@@ -22,12 +22,12 @@ export function renderDiffGithub(diff: PolicyDiff, options: GithubDiffOptions): 
   for (const user of diff.users) {
     const line = user.status === 'removed' || user.line === undefined ? 1 : user.line;
     const where = user.status === 'removed' && user.line !== undefined ? ` (line ${user.line} of ${options.oldName ?? diff.oldFile})` : '';
-    const title = escapeProperty(printable(`nano-access diff: ${user.user} ${user.status}`));
+    const title = escapeProperty(escapeControls(`nano-access diff: ${user.user} ${user.status}`));
     const rows = [
       `${user.user} ${user.status}${where}:`,
       ...user.gained.map((c) => `+ ${c.permission}: ${c.because}`),
       ...user.lost.map((c) => `- ${c.permission}: ${c.because}`),
-    ].map(printable);
+    ].map(escapeControls);
     out += `::notice file=${file},line=${line},title=${title}::${escapeData(rows.join('\n'))}\n`;
   }
   return out + renderDiffText(diff);

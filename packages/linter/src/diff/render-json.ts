@@ -1,3 +1,4 @@
+import { escapeControlsInJson } from '@nano-access/parser';
 import type { PolicyDiff } from './diff-policies';
 
 /**
@@ -14,5 +15,6 @@ export function renderDiffJson(diff: PolicyDiff): string {
     })),
     noEffect: diff.noEffect,
   };
-  return `${JSON.stringify(shape)}\n`;
+  // JSON escapes C0 controls itself; DEL and C1 too, as every JSON output of the CLI does.
+  return `${escapeControlsInJson(JSON.stringify(shape))}\n`;
 }

@@ -1,4 +1,4 @@
-import { printable } from '../printable';
+import { escapeControls } from '@nano-access/parser';
 import type { PolicyDiff, UserChange } from './diff-policies';
 import { countDiff, summaryLine } from './summary';
 
@@ -47,14 +47,14 @@ function userSection(user: UserChange): string {
   for (const change of user.lost) table += `| − | ${cell(code(change.permission))} | ${cell(code(change.because))} |\n`;
   const rows = user.gained.length + user.lost.length;
   if (rows > FOLD_ABOVE_ROWS) {
-    return `\n<details><summary><code>${html(printable(user.user))}</code>: ${user.status} (${counts})</summary>\n\n${table}\n</details>\n`;
+    return `\n<details><summary><code>${html(escapeControls(user.user))}</code>: ${user.status} (${counts})</summary>\n\n${table}\n</details>\n`;
   }
   return `\n${code(user.user)}: ${user.status} (${counts})\n\n${table}`;
 }
 
 /** An inline code span holding any text: the fence is longer than any run of backticks inside. */
 export function code(text: string): string {
-  const value = printable(text);
+  const value = escapeControls(text);
   let longest = 0;
   for (const run of value.match(/`+/g) ?? []) if (run.length > longest) longest = run.length;
   const fence = '`'.repeat(longest + 1);

@@ -1,4 +1,4 @@
-import { printable } from '../printable';
+import { escapeControls } from '@nano-access/parser';
 import type { PermissionChange, PolicyDiff } from './diff-policies';
 import { summaryLine } from './summary';
 
@@ -7,16 +7,16 @@ import { summaryLine } from './summary';
  * `- permission  because` rows, role changes with no effect, and a summary.
  */
 export function renderDiffText(diff: PolicyDiff): string {
-  let out = `${printable(diff.oldFile)} -> ${printable(diff.newFile)}\n`;
+  let out = `${escapeControls(diff.oldFile)} -> ${escapeControls(diff.newFile)}\n`;
   for (const user of diff.users) {
-    out += `\n${printable(user.user)}: ${user.status}\n`;
+    out += `\n${escapeControls(user.user)}: ${user.status}\n`;
     const width = nameWidth(user.gained, user.lost);
-    for (const change of user.gained) out += `  + ${change.permission.padEnd(width)}  ${printable(change.because)}\n`;
-    for (const change of user.lost) out += `  - ${change.permission.padEnd(width)}  ${printable(change.because)}\n`;
+    for (const change of user.gained) out += `  + ${change.permission.padEnd(width)}  ${escapeControls(change.because)}\n`;
+    for (const change of user.lost) out += `  - ${change.permission.padEnd(width)}  ${escapeControls(change.because)}\n`;
   }
   if (diff.noEffect.length > 0) {
     out += '\nno effect on any user:\n';
-    for (const line of diff.noEffect) out += `  ${printable(line)}\n`;
+    for (const line of diff.noEffect) out += `  ${escapeControls(line)}\n`;
   }
   return `${out}\n${summaryLine(diff)}\n`;
 }
