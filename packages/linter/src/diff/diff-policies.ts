@@ -57,7 +57,7 @@ export function diffPolicies(old: DiffSide, next: DiffSide): PolicyDiff {
   return new PolicyDiffer(old, next).run();
 }
 
-/** One diff: the two sides, and which changed roles some change was traced to. */
+/** One diff: the two sides, their default users and the roles whose allow changed. */
 class PolicyDiffer {
   private readonly changedRoles: Map<string, string>;
   private readonly oldDefault: UserEntry | undefined;
@@ -74,19 +74,18 @@ class PolicyDiffer {
 
   run(): PolicyDiff {
     const { old, next } = this;
-    const placed: { change: UserChange; order: number; tie: number }[] = [];
     const oldById = new Map<string, UserEntry>();
     for (const user of old.model.users) if (!user.isDefault) oldById.set(user.id, user);
 
     const defaultChange = this.compareUser('', this.oldDefault, this.newDefault);
-    if (defaultChange) placed.push({ change: defaultChange, order: -1, tie: 0 });
     const inherited = new InheritedChange(old.policy, next.policy, defaultChange);
 
-    // Where each OLD user went in NEW, so that a removed user is listed where it stood.
+    // NEW's users in file order, each with its change (null: none).
+    const newChanges: (UserChange | null)[] = [];
     const newIndexById = new Map<string, number>();
     for (const user of next.model.users) {
       if (user.isDefault) continue;
-      newIndexById.set(user.id, user.index);
+      newIndexById.set(user.id, newChanges.length);
       const before = oldById.get(user.id);
       let change: UserChange | null;
       if (!before) change = this.addedUser(user);
@@ -94,8 +93,10 @@ class PolicyDiffer {
         // Same entry, same roles: only what it inherits from the default user can differ.
         change = user.bare || inherited.isEmpty ? null : this.compareInherited(user.id, before, user, inherited);
       } else change = this.compareUser(user.id, before, user);
-      if (change) placed.push({ change, order: user.index, tie: 0 });
+      newChanges.push(change);
     }
+    // A removed user is listed where it stood in OLD: after the last user before it that NEW kept.
+    const removedAfter = new Map<number, UserChange[]>();
     let anchor = -1;
     for (const user of old.model.users) {
       if (user.isDefault) continue;
@@ -104,13 +105,24 @@ class PolicyDiffer {
         anchor = Math.max(anchor, kept);
         continue;
       }
-      placed.push({ change: this.removedUser(user), order: anchor, tie: 1 + user.index });
+      const list = removedAfter.get(anchor);
+      if (list) list.push(this.removedUser(user));
+      else removedAfter.set(anchor, [this.removedUser(user)]);
     }
-    placed.sort((a, b) => a.order - b.order || a.tie - b.tie);
+
+    const users: UserChange[] = [];
+    if (defaultChange) users.push(defaultChange);
+    for (const removed of removedAfter.get(-1) ?? []) users.push(removed);
+    for (let i = 0; i < newChanges.length; i++) {
+      const change = newChanges[i];
+      if (change) users.push(change);
+      const removed = removedAfter.get(i);
+      if (removed) for (const r of removed) users.push(r);
+    }
 
     const noEffect: string[] = [];
     for (const [role, what] of this.changedRoles) if (!this.roleHasEffect(role)) noEffect.push(`role ${role}: ${what}`);
-    return { oldFile: old.file, newFile: next.file, users: placed.map((p) => p.change), noEffect };
+    return { oldFile: old.file, newFile: next.file, users, noEffect };
   }
 
   /** A user in both files (or the default user, configured or not): its whole effective sets compared. */
