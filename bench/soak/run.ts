@@ -6,7 +6,8 @@
  * transports: (1) reloads, a third invalid; (2) the node-rpc upstream killed and
  * restarted; (3) stalled half preambles and dribbled HTTP headers; (4) an IPC
  * connection flood past max_connections; (5) fuzzed frames and HTTP requests;
- * (6) every log line grepped for every user id. Prints one table, exits 1 when
+ * (6) every log line grepped for every user id; (7) half-sent HTTP bodies against
+ * the gateway's body budget (half-bodies-http.ts). Prints one table, exits 1 when
  * a "must" fails (2 when the run itself could not be set up).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +18,7 @@ import type { AbuseTask } from './abuse-client';
 import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
+import { halfBodiesHttp } from './half-bodies-http';
 import { keyValues, loadTable, mustTable, type Must } from './report';
 import { freePort, serveEntry, ServerUnderTest, sleep } from './server';
 
@@ -316,6 +318,13 @@ async function main(): Promise<number> {
   const fdsAtEnd = a.openFds();
   const exitA = await a.stop();
 
+  // (7) Half-sent HTTP bodies: a server of its own, at the gateway's default body limits (half-bodies-http.ts).
+  log('phase 7: half-sent HTTP bodies against max_request_bytes_in_flight');
+  const bodies = await halfBodiesHttp({
+    short: options.short, logLevel, ratePerChannel: options.ratePerChannel,
+    track: { server: (s) => cleanup.servers.push(s), child: (c) => cleanup.children.add(c), dir: (d) => cleanup.dirs.add(d) },
+  });
+
   // (6) Credentials in logs.
   const ids = [...credentials.users, credentials.unknown];
   let leaks = 0;
@@ -336,6 +345,7 @@ async function main(): Promise<number> {
 
   for (const stats of loadA.phases.slice(1)) rows.push({ server: 'a', stats, offered: loadA.offeredRate });
   for (const stats of loadB.phases.slice(1)) rows.push({ server: 'b', stats, offered: loadB.offeredRate });
+  for (const stats of bodies.load) rows.push({ server: 'bodies', stats, offered: bodies.offered });
   const rs = reloads.stats;
   const loadPhasesA = loadA.phases.slice(1);
   const nonDenialErrorsA = loadPhasesA.reduce((sum, s) => sum + s.errors, 0);
@@ -379,6 +389,7 @@ async function main(): Promise<number> {
     },
     { name: '6 no user id in any log line', pass: leaks === 0, detail: `${leaks} hits for ${ids.length} ids in ${scannedLines} lines` },
     { name: 'servers exit cleanly on SIGTERM', pass: exitA !== null && exitA.code === 0, detail: `a exited ${exitA?.code ?? exitA?.signal}` },
+    ...bodies.musts,
   );
 
   const statusList = (map: Map<number, number>): string => [...map.entries()].sort((x, y) => x[0] - y[0]).map(([s, n]) => `${s === 0 ? 'none' : s}:${n}`).join(' ');
@@ -419,6 +430,8 @@ async function main(): Promise<number> {
       ['RSS after the fuzz', `median ${mib(after.median)} MiB (${mib(after.min)}-${mib(after.max)}) over the last ${rssWindowMs / 1000} s window of steady load`],
       ['open fds at the end', String(fdsAtEnd)],
     ]),
+    '',
+    keyValues('half-sent bodies (HTTP, server "bodies")', bodies.lines),
     '',
     mustTable(musts),
   ];

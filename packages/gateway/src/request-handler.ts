@@ -63,6 +63,9 @@ const ignorePush = (): void => undefined;
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, metrics, logger } = deps;
   const logRpc = config.logging.logRpc && logger !== undefined;
+  // The share of the body budget that only small bodies may use: a sixteenth, as long as a body
+  // of max_request_size still fits in the rest.
+  const bodyReserve = Math.min(Math.floor(deps.bodyBudget.limit / 16), deps.bodyBudget.limit - config.maxRequestSize);
   let sessionCounter = 0;
 
   // One session per HTTP request (subscriptions need one; it is closed when the answer is out).
@@ -269,7 +272,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease), res, 'v2', correlationId, true);
+    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve), res, 'v2', correlationId, true);
     if (parsed instanceof BodyFailure) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
     const session = nextSession();
     let response: ResponseEnvelope;
@@ -286,7 +289,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   async function envelope(req: IncomingMessage, res: ServerResponse, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
-    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease), res, 'v2', headerCorrelationId, false);
+    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve), res, 'v2', headerCorrelationId, false);
     if (parsed instanceof BodyFailure) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     const label = isObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
     // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
@@ -342,7 +345,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
   async function legacy(req: IncomingMessage, res: ServerResponse, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
     const headers = gatewayHeaders(req);
-    const request = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease), res, 'legacy', undefined, false);
+    const request = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve), res, 'legacy', undefined, false);
     if (request instanceof BodyFailure) return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
     const action = isObject(request) ? request.action : undefined;
     const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;

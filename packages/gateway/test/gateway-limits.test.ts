@@ -241,3 +241,31 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
     expect(refused.received()).not.toContain('100 Continue');
   });
 });
+
+describe('max_request_bytes_in_flight keeps a sixteenth for small bodies', () => {
+  // 2 MiB budget, 1 MiB bodies: bodies over 64 KiB must leave 128 KiB free.
+  let gw: RunningGateway;
+  const open: Socket[] = [];
+  beforeAll(async () => {
+    gw = await startInProcess({ config: { maxRequestSize: 1024 * 1024, maxRequestBytesInFlight: 2 * 1024 * 1024 } });
+  });
+  afterAll(async () => {
+    for (const socket of open.splice(0)) socket.destroy();
+    await gw.close();
+  });
+
+  it('refuses a large body that would eat into the reserve, and still serves a small one', async () => {
+    const holder = await openRaw(gw.url);
+    open.push(holder.socket);
+    holder.socket.write(`POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1048576\r\n\r\n{${' '.repeat(1000 * 1024 - 1)}`);
+    await waitFor(() => gw.gateway.metricsText().includes(`nano_access_gateway_body_bytes_in_flight ${1000 * 1024}`), 10_000, 'the half body charged');
+
+    // 1000 KiB held + 1000 KiB declared = 2000 KiB: under the 2048 KiB limit, over the 1920 KiB large bodies may use.
+    const large = await call(gw.url, { path: '/api/v2/IsAlive', body: `{${' '.repeat(1000 * 1024 - 2)}}` });
+    expect(large.status).toBe(503);
+    // A small body may use the reserve.
+    const small = await call(gw.url, { path: '/api/v2/IsAlive', body: `{${' '.repeat(40 * 1024)}}` });
+    expect(small.status).toBe(200);
+    expect(holder.closed()).toBe(false);
+  });
+});

@@ -23,9 +23,12 @@ export class ByteBudget {
     return this.refused;
   }
 
-  /** Whether `bytes` more would fit now; a no is counted as a refusal. Charges nothing. */
-  admits(bytes: number): boolean {
-    if (this.used + bytes <= this.limit) return true;
+  /**
+   * Whether `bytes` more would fit now, leaving `headroom` bytes of the limit free (a share kept
+   * for other holders); a no is counted as a refusal. Charges nothing.
+   */
+  admits(bytes: number, headroom = 0): boolean {
+    if (this.used + bytes <= this.limit - headroom) return true;
     this.refused++;
     return false;
   }
@@ -35,9 +38,9 @@ export class ByteBudget {
     return new BudgetLease(this);
   }
 
-  /** @internal BudgetLease's side: charge when it fits (else count a refusal). */
-  take(bytes: number): boolean {
-    if (this.used + bytes > this.limit) {
+  /** @internal BudgetLease's side: charge when it fits, leaving `headroom` free (else count a refusal). */
+  take(bytes: number, headroom = 0): boolean {
+    if (this.used + bytes > this.limit - headroom) {
       this.refused++;
       return false;
     }
@@ -62,14 +65,14 @@ export class BudgetLease {
     return this.held;
   }
 
-  /** Whether `bytes` more would fit in the budget now (a no is counted as a refusal). Charges nothing. */
-  admits(bytes: number): boolean {
-    return this.budget.admits(bytes);
+  /** Whether `bytes` more would fit in the budget now, `headroom` left free (a no is counted as a refusal). Charges nothing. */
+  admits(bytes: number, headroom = 0): boolean {
+    return this.budget.admits(bytes, headroom);
   }
 
-  /** Charges `bytes` more; false, charging nothing, when the budget cannot take them. */
-  take(bytes: number): boolean {
-    if (!this.budget.take(bytes)) return false;
+  /** Charges `bytes` more, leaving `headroom` of the limit free; false, charging nothing, when they do not fit. */
+  take(bytes: number, headroom = 0): boolean {
+    if (!this.budget.take(bytes, headroom)) return false;
     this.held += bytes;
     return true;
   }

@@ -27,6 +27,16 @@ describe('ByteBudget', () => {
     expect(budget.refusals).toBe(1);
   });
 
+  it('leaves the headroom a holder is asked to leave free', () => {
+    const budget = new ByteBudget(100);
+    const large = budget.lease();
+    expect(large.take(80, 20)).toBe(true);
+    expect(large.take(1, 20)).toBe(false);
+    expect(budget.admits(20)).toBe(true);
+    expect(budget.lease().take(20)).toBe(true);
+    expect(budget.inUse).toBe(100);
+  });
+
   it('refuses a limit that is not a positive integer', () => {
     expect(() => new ByteBudget(0)).toThrow(RangeError);
     expect(() => new ByteBudget(1.5)).toThrow(RangeError);

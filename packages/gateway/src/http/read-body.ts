@@ -8,6 +8,13 @@ export type BodyResult =
   | { kind: 'over-budget' }
   | { kind: 'aborted' };
 
+/**
+ * Bodies up to this size are "small": they may use the whole budget, while larger bodies must
+ * leave the reserve free. So a few clients stalling large bodies cannot make the gateway refuse
+ * ordinary requests (most are well under a kilobyte).
+ */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 /** Requests that sent `Expect: 100-continue` and have not been invited to send their body yet. */
 const awaitingContinue = new WeakSet<IncomingMessage>();
 
@@ -24,13 +31,23 @@ export function expectsContinue(req: IncomingMessage): void {
  * a body that grows past the limit, or whose next bytes the budget cannot take. A refused
  * body stops being read at that point and nothing of it is kept; the caller answers with
  * `Connection: close`, so the rest is never read. The lease is released by the caller when
- * the request is done.
+ * the request is done. A body over SMALL_BODY_BYTES (declared, or once it has grown past it)
+ * must leave `reserve` bytes of the budget free.
  */
-export function readBody(req: IncomingMessage, res: ServerResponse, limit: number, announced: string | undefined, lease: BudgetLease): Promise<BodyResult> {
+export function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  announced: string | undefined,
+  lease: BudgetLease,
+  reserve: number,
+): Promise<BodyResult> {
+  let large = false;
   if (announced !== undefined) {
     const declared = Number(announced);
     if (declared > limit) return refuseUnread(req, TOO_LARGE);
-    if (declared > 0 && !lease.admits(declared)) return refuseUnread(req, OVER_BUDGET);
+    large = declared > SMALL_BODY_BYTES;
+    if (declared > 0 && !lease.admits(declared, large ? reserve : 0)) return refuseUnread(req, OVER_BUDGET);
   }
   if (awaitingContinue.delete(req)) res.writeContinue();
   return new Promise((resolve) => {
@@ -49,7 +66,8 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
       if (done) return;
       size += chunk.length;
       if (size > limit) return refuse(TOO_LARGE);
-      if (!lease.take(chunk.length)) return refuse(OVER_BUDGET);
+      if (size > SMALL_BODY_BYTES) large = true;
+      if (!lease.take(chunk.length, large ? reserve : 0)) return refuse(OVER_BUDGET);
       if (first === null) first = chunk;
       else (chunks ??= [first]).push(chunk);
     });
