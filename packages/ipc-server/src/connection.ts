@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Dispatcher, ResponseEnvelope, Session } from '@nano-access/protocol';
 import { encodeFlatbuffersEnvelope, errorEnvelope, stringifyAscii } from '@nano-access/protocol';
 import { ServerHandshake } from './access-check';
+import type { EventBudget, InflightAccount, InflightBudget, SlowConsumerReason } from './budgets';
 import { ByteQueue } from './byte-queue';
 import { IpcErrorCode } from './errors';
 import { FrameParser, type FramingError, type RequestFrame } from './frame-parser';
@@ -22,13 +23,17 @@ export interface ConnectionOptions {
   maxFrameBytes: number;
   /** The access-check secret, or null when the transport has no check. */
   secret: Buffer | null;
+  /** The server's budget of request bytes in flight (max_inflight_bytes), shared by every connection. */
+  inflight: InflightBudget;
+  /** The server's budget of queued event bytes (max_queued_event_bytes), shared by every connection. */
+  events: EventBudget<IpcConnection>;
 }
 
 /** Frames parsed but not yet answered before reading pauses (bounds memory under a pipelining flood). */
 const MAX_QUEUED_FRAMES = 64;
 /** Unsent response bytes before reading pauses until the peer reads. */
 const WRITE_HIGH_WATER_BYTES = 1024 * 1024;
-/** Unsent event bytes at which a subscriber that does not read is dropped. */
+/** Unsent bytes (answers and events) at which a subscriber that does not read is dropped. */
 const SLOW_CONSUMER_BYTES = 16 * 1024 * 1024;
 
 const LEGACY_UNPARSABLE = { error: 'Unable to parse JSON' };
@@ -83,6 +88,12 @@ export class IpcConnection implements Session {
   private readonly log: Logger;
   /** Answers (and events) not yet written, in order; written by flushOutgoing at the end of the turn. */
   private readonly outgoing: Buffer[] = [];
+  /** Event bytes among `outgoing`, charged to the event budget until the kernel takes them. */
+  private outgoingEventBytes = 0;
+  /** This connection's share of the budget of request bytes in flight. */
+  private readonly inflight: InflightAccount;
+  /** Length of the frame being answered (charged until its answer is made). */
+  private answeringBytes = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -90,7 +101,8 @@ export class IpcConnection implements Session {
   ) {
     this.id = `${options.transport}-${nextConnectionId++}`;
     this.log = options.logger.child({ connection: this.id });
-    this.parser = new FrameParser(options.maxFrameBytes, this.queue);
+    this.inflight = options.inflight.account();
+    this.parser = new FrameParser(options.maxFrameBytes, this.queue, this.inflight);
     this.handshake = options.secret === null ? null : new ServerHandshake(options.secret);
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -106,14 +118,41 @@ export class IpcConnection implements Session {
    * the connection's latest v2 request (a JSON envelope, or a flatbuffers Envelope).
    */
   push(envelope: ResponseEnvelope): void {
-    if (this.closed || this.ending) return;
+    if (this.closed || this.ending || this.socket.destroyed) return;
     if (this.socket.writableLength > SLOW_CONSUMER_BYTES) {
-      this.log.warn({ code: IpcErrorCode.slowConsumer }, 'ipc subscriber does not read its events; closing');
-      this.destroy();
+      this.cutSlowConsumer('connection');
       return;
     }
+    const bytes = this.eventEncoding === 3 ? encodeResponse(encodeFlatbuffersEnvelope(envelope)) : encodeAsciiResponse(stringifyAscii(envelope));
+    // The server-wide budget: make room by cutting the slowest reader (maybe this one).
+    const events = this.options.events;
+    while (!events.tryCharge(this, bytes.length)) {
+      const slowest = events.largestHolder() ?? this;
+      slowest.cutSlowConsumer('global');
+      if (slowest === this) return;
+    }
+    this.outgoingEventBytes += bytes.length;
     // Through the same queue as the answers, so an event never overtakes an answer before it.
-    this.send(this.eventEncoding === 3 ? encodeResponse(encodeFlatbuffersEnvelope(envelope)) : encodeAsciiResponse(stringifyAscii(envelope)));
+    this.send(bytes);
+  }
+
+  /** Drops a subscriber that does not read its events; what it held is given back at once. */
+  private cutSlowConsumer(reason: SlowConsumerReason): void {
+    if (this.closed || this.socket.destroyed) return;
+    const events = this.options.events;
+    events.cutoffs[reason] += 1;
+    this.log.warn(
+      reason === 'connection'
+        ? { code: IpcErrorCode.slowConsumer, reason, limit: SLOW_CONSUMER_BYTES }
+        : { code: IpcErrorCode.slowConsumer, reason, limit: events.limit },
+      reason === 'connection' ? 'ipc subscriber does not read its events; closing' : 'ipc subscriber holds the most of the queued event bytes, whose budget is exhausted; closing',
+    );
+    // Given back now, not at the close event: the caller may be making room for an event.
+    events.releaseAll(this);
+    this.outgoingEventBytes = 0;
+    // Not destroy(): what waits in `outgoing` is what the peer does not read; nothing to flush first.
+    this.outgoing.length = 0;
+    this.socket.destroy();
   }
 
   private send(bytes: Buffer): void {
@@ -134,12 +173,19 @@ export class IpcConnection implements Session {
 
   private writeOutgoing(): void {
     const outgoing = this.outgoing;
+    // Events stay charged until the kernel takes them: the callback of the batch's last write
+    // (writes complete in order) gives back the batch's event bytes.
+    const eventBytes = this.outgoingEventBytes;
+    this.outgoingEventBytes = 0;
+    const written = eventBytes === 0 ? undefined : () => this.options.events.release(this, eventBytes);
     if (outgoing.length === 1) {
-      this.socket.write(outgoing[0]);
+      this.socket.write(outgoing[0], written);
     } else {
       // Several answers for one client (it pipelines): one writev instead of a write each.
       this.socket.cork();
-      for (const bytes of outgoing) this.socket.write(bytes);
+      const last = outgoing.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(outgoing[i]);
+      this.socket.write(outgoing[last], written);
       this.socket.uncork();
     }
     outgoing.length = 0;
@@ -222,12 +268,8 @@ export class IpcConnection implements Session {
       this.log.debug({ code: IpcErrorCode.badPreamble }, 'ipc bad preamble; closing');
       this.work.push({ close: { answer: null } });
     } else {
-      const code = error.kind === 'empty' ? IpcErrorCode.frameEmpty : IpcErrorCode.frameTooLarge;
-      const detail =
-        error.kind === 'empty'
-          ? 'frame length is 0'
-          : `frame length ${error.length} exceeds max_frame_bytes (${this.options.maxFrameBytes})`;
-      this.log.debug({ code }, 'ipc bad frame length; closing');
+      const { code, detail } = lengthRefusal(error, this.options.maxFrameBytes);
+      this.log.debug({ code }, error.kind === 'over-budget' ? 'ipc frame refused: no room in max_inflight_bytes; closing' : 'ipc bad frame length; closing');
       // The preamble and length were intact: answer in the request's encoding, after the earlier requests' answers.
       this.work.push({ close: { answer: this.framingErrorResponse(error.encoding, detail) } });
     }
@@ -262,8 +304,10 @@ export class IpcConnection implements Session {
         this.finish(item.close.answer);
         break;
       }
+      this.answeringBytes = item.frame.payload.length;
       const response = this.answer(item.frame);
       if (response === null) return; // deliver() continues
+      this.answered();
       this.send(response);
     }
     this.processing = false;
@@ -275,8 +319,15 @@ export class IpcConnection implements Session {
       this.processing = false;
       return;
     }
+    this.answered();
     this.send(response);
     this.advance();
+  }
+
+  /** The frame being answered has its answer: its bytes leave the budget of bytes in flight. */
+  private answered(): void {
+    this.inflight.release(this.answeringBytes);
+    this.answeringBytes = 0;
   }
 
   /** The end of a connection after a framing error: the error answer (if any), then the close. */
@@ -431,8 +482,23 @@ export class IpcConnection implements Session {
     this.lingerTimer = null;
     this.work.length = 0;
     this.outgoing.length = 0;
+    this.outgoingEventBytes = 0;
     this.queue.clear();
+    this.inflight.close();
+    this.options.events.releaseAll(this);
     this.options.dispatcher.closeSession(this);
+  }
+}
+
+/** The log code and the answer's detail for a frame refused from its length prefix. */
+function lengthRefusal(error: Exclude<FramingError, { kind: 'bad-preamble' }>, maxFrameBytes: number): { code: string; detail: string } {
+  switch (error.kind) {
+    case 'empty':
+      return { code: IpcErrorCode.frameEmpty, detail: 'frame length is 0' };
+    case 'too-large':
+      return { code: IpcErrorCode.frameTooLarge, detail: `frame length ${error.length} exceeds max_frame_bytes (${maxFrameBytes})` };
+    case 'over-budget':
+      return { code: IpcErrorCode.inflightBudgetExhausted, detail: `frame length ${error.length} does not fit in max_inflight_bytes now (the server's budget of request bytes in flight); retry later` };
   }
 }
 

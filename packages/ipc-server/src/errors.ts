@@ -27,11 +27,16 @@ export const IpcErrorCode = {
   frameEmpty: 'NA_IPC_FRAME_EMPTY',
   /** A frame announced a length over max_frame_bytes. */
   frameTooLarge: 'NA_IPC_FRAME_TOO_LARGE',
+  /** A frame's length did not fit in the server's budget of request bytes in flight (max_inflight_bytes). */
+  inflightBudgetExhausted: 'NA_IPC_INFLIGHT_BUDGET_EXHAUSTED',
   /** A frame (or the handshake) was not complete within io_timeout. */
   ioTimeout: 'NA_IPC_IO_TIMEOUT',
   /** A connection was refused because max_connections are open. */
   tooManyConnections: 'NA_IPC_TOO_MANY_CONNECTIONS',
-  /** A subscriber does not read its events; its connection was closed. */
+  /**
+   * A subscriber does not read its events (16 MiB unsent on its connection, or the most queued when
+   * max_queued_event_bytes is exhausted); its connection was closed.
+   */
   slowConsumer: 'NA_IPC_SLOW_CONSUMER',
   /** The client could not reach the server. */
   connectFailed: 'NA_IPC_CONNECT_FAILED',

@@ -1,3 +1,4 @@
+import type { FrameAdmission } from './budgets';
 import { ByteQueue } from './byte-queue';
 import { isEncoding, LENGTH_BYTES, PREAMBLE_BYTES, PREAMBLE_LEAD, type Encoding } from './framing';
 
@@ -13,13 +14,16 @@ export interface RequestFrame {
 export type FramingError =
   | { kind: 'bad-preamble' }
   | { kind: 'empty'; encoding: Encoding }
-  | { kind: 'too-large'; encoding: Encoding; length: number };
+  | { kind: 'too-large'; encoding: Encoding; length: number }
+  /** The length is within max_frame_bytes but the server-wide budget of bytes in flight has no room for it. */
+  | { kind: 'over-budget'; encoding: Encoding; length: number };
 
 export type ParseStep = { frame: RequestFrame } | { error: FramingError } | null;
 
 /**
  * A streaming request-frame parser. Feed it chunks; pull complete frames.
- * The length prefix is checked against maxFrameBytes as soon as its four
+ * The length prefix is checked against maxFrameBytes, then put to the
+ * admission (the server's budget of bytes in flight), as soon as its four
  * bytes are in, before any payload is buffered or allocated.
  */
 export class FrameParser {
@@ -27,10 +31,13 @@ export class FrameParser {
   private encoding: Encoding | null = null;
   private length = -1;
   private failed: FramingError | null = null;
+  /** The current frame was admitted before all its bytes were here. */
+  private admittedPartial = false;
 
   constructor(
     private readonly maxFrameBytes: number,
     queue?: ByteQueue,
+    private readonly admission?: FrameAdmission,
   ) {
     this.queue = queue ?? new ByteQueue();
   }
@@ -75,10 +82,19 @@ export class FrameParser {
       this.queue.skip(LENGTH_BYTES);
       if (length === 0) return this.fail({ kind: 'empty', encoding: this.encoding });
       if (length > this.maxFrameBytes) return this.fail({ kind: 'too-large', encoding: this.encoding, length });
+      if (this.admission !== undefined) {
+        const whole = this.queue.length >= length;
+        if (!this.admission.admit(length, whole)) return this.fail({ kind: 'over-budget', encoding: this.encoding, length });
+        this.admittedPartial = !whole;
+      }
       this.length = length;
     }
     const payload = this.queue.take(this.length);
     if (payload === null) return null;
+    if (this.admittedPartial) {
+      this.admittedPartial = false;
+      this.admission!.arrived(this.length);
+    }
     const frame: RequestFrame = { encoding: this.encoding, payload };
     this.encoding = null;
     this.length = -1;

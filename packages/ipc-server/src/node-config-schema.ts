@@ -9,6 +9,8 @@ const transportCommon = {
   enable: { type: 'boolean' },
   io_timeout: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
   allow_unsafe: { type: 'boolean' },
+  // Extension: this transport's own max_connections (default: [node.ipc] max_connections).
+  max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
 } as const;
 
 export const nodeConfigSchema = {
@@ -27,8 +29,12 @@ export const nodeConfigSchema = {
           properties: {
             // Extensions: limits.
             max_frame_bytes: { type: 'integer', minimum: 1, maximum: 4294967295 },
+            // Per transport: each of TCP and the unix socket may have this many open.
             max_connections: { type: 'integer', minimum: 1, maximum: 1000000 },
             max_services_per_connection: { type: 'integer', minimum: 1, maximum: 1000000 },
+            // Server-wide byte budgets (both transports together).
+            max_inflight_bytes: { type: 'integer', minimum: 2, maximum: 1099511627776 },
+            max_queued_event_bytes: { type: 'integer', minimum: 1024, maximum: 1099511627776 },
             local: {
               type: 'object',
               additionalProperties: false,

@@ -16,6 +16,8 @@ export interface LocalTransportConfig {
   allowUnsafe: boolean;
   /** File mode of the socket, e.g. 0o600. */
   mode: number;
+  /** Open connections at most on this transport; absent: `ipc.maxConnections`. */
+  maxConnections?: number;
 }
 
 /** The TCP transport ([node.ipc.tcp]). */
@@ -28,6 +30,8 @@ export interface TcpTransportConfig {
   accessCheck: boolean;
   /** Absolute path of the shared secret ("" when the check is off); relative paths resolve against the data dir. */
   accessFile: string;
+  /** Open connections at most on this transport; absent: `ipc.maxConnections`. */
+  maxConnections?: number;
 }
 
 /** Where answers come from ([backend], an extension of this project). */
@@ -49,9 +53,14 @@ export interface NodeConfig {
     local: LocalTransportConfig;
     tcp: TcpTransportConfig;
     maxFrameBytes: number;
+    /** Open connections at most, per transport (a transport's own maxConnections wins). */
     maxConnections: number;
     /** The most service names one connection may hold with ServiceRegister. */
     maxServicesPerConnection: number;
+    /** Bytes of requests received in part or whole and not yet answered, over the whole server. */
+    maxInflightBytes: number;
+    /** Bytes of events queued for subscribers and not yet taken by the kernel, over the whole server. */
+    maxQueuedEventBytes: number;
   };
   backend: BackendConfig;
   /** How `serve` reads config-access.toml ([access_policy], an extension); null when not written (every default). */
@@ -69,6 +78,8 @@ export const nodeConfigDefaults = {
   maxFrameBytes: 1048576,
   maxConnections: 1024,
   maxServicesPerConnection: DEFAULT_MAX_SERVICES_PER_SESSION,
+  maxInflightBytes: 32 * 1024 * 1024,
+  maxQueuedEventBytes: 32 * 1024 * 1024,
   ledger: 'ledger.json',
   rpcTimeout: 10,
   maxResponseBytesInFlight: 64 * 1024 * 1024,
@@ -117,6 +128,7 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
         ioTimeout: pick(local, 'io_timeout', nodeConfigDefaults.ioTimeout),
         allowUnsafe: pick(local, 'allow_unsafe', false),
         mode: parseInt(pick(local, 'mode', '0600'), 8),
+        ...ownMaxConnections(local),
       },
       tcp: {
         enable: pick(tcp, 'enable', false),
@@ -126,10 +138,13 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
         allowUnsafe: pick(tcp, 'allow_unsafe', false),
         accessCheck: pick(tcp, 'access_check', false),
         accessFile: accessFile === '' ? '' : path.resolve(dataDir, accessFile),
+        ...ownMaxConnections(tcp),
       },
       maxFrameBytes: pick(ipc, 'max_frame_bytes', nodeConfigDefaults.maxFrameBytes),
       maxConnections: pick(ipc, 'max_connections', nodeConfigDefaults.maxConnections),
       maxServicesPerConnection: pick(ipc, 'max_services_per_connection', nodeConfigDefaults.maxServicesPerConnection),
+      maxInflightBytes: pick(ipc, 'max_inflight_bytes', nodeConfigDefaults.maxInflightBytes),
+      maxQueuedEventBytes: pick(ipc, 'max_queued_event_bytes', nodeConfigDefaults.maxQueuedEventBytes),
     },
     backend:
       backendType === 'node-rpc'
@@ -143,6 +158,10 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
         : { type: 'embedded', ledger: path.resolve(dataDir, pick(backend, 'ledger', nodeConfigDefaults.ledger)) },
     accessPolicy: raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy),
   };
+}
+
+function ownMaxConnections(transport: Table): { maxConnections?: number } {
+  return typeof transport.max_connections === 'number' ? { maxConnections: transport.max_connections } : {};
 }
 
 /** A diagnostic pointing at the first occurrence of `key =` in the text (or the file start). */
@@ -163,7 +182,8 @@ export function parseNodeConfig(text: string, options: { file: string; dataDir: 
   const diagnostics = [...parsed.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error') || parsed.value === null) return { config: null, diagnostics };
   const raw = table(parsed.value);
-  const tcp = table(table(table(raw.node).ipc).tcp);
+  const ipc = table(table(raw.node).ipc);
+  const tcp = table(ipc.tcp);
   const backend = table(raw.backend);
   if (tcp.access_check === true && (typeof tcp.access_file !== 'string' || tcp.access_file === '')) {
     diagnostics.push(keyDiagnostic(text, options.file, 'access_check', 'access_check = true needs access_file, the path of the shared secret.', 'accessFileMissing'));
@@ -177,6 +197,19 @@ export function parseNodeConfig(text: string, options: { file: string; dataDir: 
   }
   if (backend.type === 'node-rpc' && backend.ledger !== undefined) {
     diagnostics.push(keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'));
+  }
+  const maxFrameBytes = pick(ipc, 'max_frame_bytes', nodeConfigDefaults.maxFrameBytes);
+  const maxInflightBytes = pick(ipc, 'max_inflight_bytes', nodeConfigDefaults.maxInflightBytes);
+  if (maxInflightBytes < 2 * maxFrameBytes) {
+    diagnostics.push(
+      keyDiagnostic(
+        text,
+        options.file,
+        ipc.max_inflight_bytes !== undefined ? 'max_inflight_bytes' : 'max_frame_bytes',
+        `max_inflight_bytes (${maxInflightBytes}) must be at least twice max_frame_bytes (${maxFrameBytes}): frames still arriving may hold half of it, and one of max_frame_bytes must fit there.`,
+        'inflightBelowFrames',
+      ),
+    );
   }
   if (diagnostics.some((d) => d.severity === 'error')) return { config: null, diagnostics };
   return { config: buildConfig(raw, options.dataDir), diagnostics };

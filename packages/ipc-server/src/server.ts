@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 import type { Logger } from 'pino';
 import { readAccessSecret } from './access-secret';
+import { EventBudget, InflightBudget, type SlowConsumerReason } from './budgets';
 import { IpcConnection, type IpcDispatcher, type TransportName } from './connection';
 import { IpcError, IpcErrorCode } from './errors';
 import type { NodeConfig } from './node-config';
@@ -14,6 +15,16 @@ export type IpcAddress =
   | { transport: 'tcp'; host: string; port: number; accessCheck: boolean }
   | { transport: 'local'; path: string; mode: number };
 
+/** What the servers hold now, and what they refused since start. */
+export interface IpcServerStats {
+  /** Per transport: open now, refused (its max_connections reached) since start, its max_connections. */
+  connections: Record<TransportName, { open: number; refused: number; max: number }>;
+  /** Request bytes in flight (max_inflight_bytes): charged now, of which frames still arriving; frames refused. */
+  inflight: { used: number; partial: number; limit: number; refused: number };
+  /** Event bytes queued for subscribers (max_queued_event_bytes); subscribers cut, by reason. */
+  events: { used: number; limit: number; cutoffs: Record<SlowConsumerReason, number> };
+}
+
 /** The running IPC servers of one data directory. */
 export interface IpcServers {
   addresses(): IpcAddress[];
@@ -21,6 +32,9 @@ export interface IpcServers {
   connectionCount(): number;
   /** Connections refused (max_connections reached) since start, both transports. */
   refusedCount(): number;
+  stats(): IpcServerStats;
+  /** The stats as Prometheus text (exposition format 0.0.4), for a /metrics endpoint. */
+  metricsText(): string;
   /** Stops listening, ends every connection, removes the socket file. */
   close(): Promise<void>;
 }
@@ -44,14 +58,22 @@ export interface StartIpcServersOptions {
  */
 export async function startIpcServers(options: StartIpcServersOptions): Promise<IpcServers> {
   const { config, dispatcher, logger } = options;
-  const connections = new Set<IpcConnection>();
+  // One set per transport: each has its own max_connections, so idle connections on one (a
+  // gateway's pool over TCP, say) never lock the other out.
+  const connections: Record<TransportName, Set<IpcConnection>> = { tcp: new Set(), local: new Set() };
+  const maxConnections: Record<TransportName, number> = {
+    tcp: config.ipc.tcp.maxConnections ?? config.ipc.maxConnections,
+    local: config.ipc.local.maxConnections ?? config.ipc.maxConnections,
+  };
   const addresses: IpcAddress[] = [];
   const closers: Array<() => Promise<void>> = [];
-  const maxConnections = config.ipc.maxConnections;
+  const inflight = new InflightBudget(config.ipc.maxInflightBytes);
+  const events = new EventBudget<IpcConnection>(config.ipc.maxQueuedEventBytes);
 
   const refusals = new RefusalLog(logger, maxConnections, options.refusalLogIntervalMs ?? REFUSAL_LOG_INTERVAL_MS);
   const accept = (transport: TransportName, allowUnsafe: boolean, ioTimeout: number, secret: Buffer | null) => (socket: net.Socket) => {
-    if (connections.size >= maxConnections) {
+    const open = connections[transport];
+    if (open.size >= maxConnections[transport]) {
       socket.destroy();
       refusals.refused(transport);
       return;
@@ -64,14 +86,16 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
       ioTimeoutMs: ioTimeout * 1000,
       maxFrameBytes: config.ipc.maxFrameBytes,
       secret,
+      inflight,
+      events,
     });
-    connections.add(connection);
-    socket.once('close', () => connections.delete(connection));
+    open.add(connection);
+    socket.once('close', () => open.delete(connection));
   };
 
   const closeAll = async (): Promise<void> => {
     const pending = closers.splice(0).map((close) => close());
-    for (const connection of connections) connection.destroy();
+    for (const connection of [...connections.tcp, ...connections.local]) connection.destroy();
     refusals.flush();
     refusals.stop();
     await Promise.all(pending);
@@ -104,11 +128,22 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
   }
   for (const address of addresses) logger.info({ address }, 'ipc server listening');
 
+  const stats = (): IpcServerStats => ({
+    connections: {
+      tcp: { open: connections.tcp.size, refused: refusals.byTransport.tcp, max: maxConnections.tcp },
+      local: { open: connections.local.size, refused: refusals.byTransport.local, max: maxConnections.local },
+    },
+    inflight: { used: inflight.used, partial: inflight.partial, limit: inflight.limit, refused: inflight.refused },
+    events: { used: events.used, limit: events.limit, cutoffs: { ...events.cutoffs } },
+  });
+
   let closing: Promise<void> | null = null;
   return {
     addresses: () => addresses.map((a) => ({ ...a })),
-    connectionCount: () => connections.size,
+    connectionCount: () => connections.tcp.size + connections.local.size,
     refusedCount: () => refusals.total,
+    stats,
+    metricsText: () => renderMetrics(stats()),
     close: () => {
       closing ??= closeAll().then(() => logger.info('ipc servers closed'));
       return closing;
@@ -124,21 +159,24 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
 class RefusalLog {
   /** Refused since start. */
   total = 0;
+  /** Refused since start, per transport. */
+  readonly byTransport: Record<TransportName, number> = { tcp: 0, local: 0 };
   private pending = 0;
   private readonly pendingByTransport: Record<TransportName, number> = { tcp: 0, local: 0 };
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly logger: Logger,
-    private readonly maxConnections: number,
+    private readonly maxConnections: Record<TransportName, number>,
     private readonly intervalMs: number,
   ) {}
 
   refused(transport: TransportName): void {
     this.total += 1;
+    this.byTransport[transport] += 1;
     if (this.timer === null) {
       this.logger.warn(
-        { code: IpcErrorCode.tooManyConnections, transport, maxConnections: this.maxConnections, refused: 1, refusedTotal: this.total },
+        { code: IpcErrorCode.tooManyConnections, transport, maxConnections: this.maxConnections[transport], refused: 1, refusedTotal: this.total },
         'ipc connection refused: max_connections reached',
       );
       this.arm();
@@ -154,7 +192,7 @@ class RefusalLog {
     this.logger.warn(
       {
         code: IpcErrorCode.tooManyConnections,
-        maxConnections: this.maxConnections,
+        maxConnections: { ...this.maxConnections },
         refused: this.pending,
         byTransport: { ...this.pendingByTransport },
         refusedTotal: this.total,
@@ -181,4 +219,29 @@ class RefusalLog {
     }, this.intervalMs);
     this.timer.unref();
   }
+}
+
+/** The stats in Prometheus text format 0.0.4. Every series is always present (0 until used). */
+function renderMetrics(stats: IpcServerStats): string {
+  const lines: string[] = [];
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, series: Array<[string, number]>): void => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of series) lines.push(`${name}${labels} ${value}`);
+  };
+  const perTransport = (pick: (t: IpcServerStats['connections']['tcp']) => number): Array<[string, number]> =>
+    (['local', 'tcp'] as const).map((t) => [`{transport="${t}"}`, pick(stats.connections[t])]);
+  metric('nano_access_ipc_connections_open', 'gauge', 'IPC connections open now, per transport.', perTransport((t) => t.open));
+  metric('nano_access_ipc_connections_max', 'gauge', 'max_connections of each transport.', perTransport((t) => t.max));
+  metric('nano_access_ipc_connections_refused_total', 'counter', "IPC connections closed at accept because their transport's max_connections were open.", perTransport((t) => t.refused));
+  metric('nano_access_ipc_inflight_bytes', 'gauge', 'Request bytes in flight: frames charged their declared length from their length prefix until answered.', [['', stats.inflight.used]]);
+  metric('nano_access_ipc_inflight_partial_bytes', 'gauge', 'Of those, bytes of frames still arriving (at most half of max_inflight_bytes).', [['', stats.inflight.partial]]);
+  metric('nano_access_ipc_inflight_bytes_limit', 'gauge', 'max_inflight_bytes.', [['', stats.inflight.limit]]);
+  metric('nano_access_ipc_inflight_refused_total', 'counter', 'Frames refused (error answer, connection closed) because max_inflight_bytes had no room for them.', [['', stats.inflight.refused]]);
+  metric('nano_access_ipc_queued_event_bytes', 'gauge', 'Event bytes queued for subscribers and not yet taken by the kernel.', [['', stats.events.used]]);
+  metric('nano_access_ipc_queued_event_bytes_limit', 'gauge', 'max_queued_event_bytes.', [['', stats.events.limit]]);
+  metric('nano_access_ipc_slow_consumers_total', 'counter', 'Subscribers closed for not reading their events: 16 MiB unsent on the connection, or the most queued when max_queued_event_bytes was exhausted.', [
+    ['{reason="connection"}', stats.events.cutoffs.connection],
+    ['{reason="global"}', stats.events.cutoffs.global],
+  ]);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { InflightBudget } from '../src/budgets';
 import { FrameParser } from '../src/frame-parser';
 import { encodeRequest } from '../src/framing';
 
@@ -62,6 +63,40 @@ describe('FrameParser', () => {
     parser.push(encodeRequest(1, Buffer.from('{}')));
     expect(parser.next()).toEqual({ error: { kind: 'bad-preamble' } });
     expect(parser.buffered).toBe(0);
+  });
+
+  it('asks the admission from the length prefix, before any payload byte, and refuses a frame it does not admit', () => {
+    const budget = new InflightBudget(200); // frames still arriving: 100 at most
+    const parser = new FrameParser(100, undefined, budget.account());
+    parser.push(Buffer.from([0x4e, 4, 0, 0, 0, 0, 0, 60]));
+    expect(parser.next()).toBeNull();
+    expect(budget).toMatchObject({ used: 60, partial: 60 });
+    const other = new FrameParser(100, undefined, budget.account());
+    other.push(Buffer.from([0x4e, 1, 0, 0, 0, 0, 0, 41]));
+    expect(other.next()).toEqual({ error: { kind: 'over-budget', encoding: 1, length: 41 } });
+    expect(budget).toMatchObject({ used: 60, partial: 60, refused: 1 });
+  });
+
+  it('charges a frame that arrived whole to the budget only, and moves a partial one there when its last byte arrives', () => {
+    const budget = new InflightBudget(200);
+    const account = budget.account();
+    const parser = new FrameParser(100, undefined, account);
+    parser.push(encodeRequest(4, Buffer.alloc(90, 0x20)));
+    expect(parser.next()).toMatchObject({ frame: { encoding: 4 } });
+    expect(budget).toMatchObject({ used: 90, partial: 0 });
+    const stream = encodeRequest(4, Buffer.alloc(80, 0x20));
+    parser.push(stream.subarray(0, 20));
+    expect(parser.next()).toBeNull();
+    expect(budget).toMatchObject({ used: 170, partial: 80 });
+    parser.push(stream.subarray(20));
+    expect(parser.next()).toMatchObject({ frame: { encoding: 4 } });
+    expect(budget).toMatchObject({ used: 170, partial: 0 });
+    account.release(90);
+    expect(budget.used).toBe(80);
+    account.close();
+    expect(budget).toMatchObject({ used: 0, partial: 0 });
+    account.release(80); // after close: nothing left to give back
+    expect(budget.used).toBe(0);
   });
 
   it('never throws on random bytes', () => {

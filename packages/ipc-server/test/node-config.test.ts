@@ -27,6 +27,8 @@ describe('config-node.toml', () => {
         maxFrameBytes: 1048576,
         maxConnections: 1024,
         maxServicesPerConnection: 16,
+        maxInflightBytes: 33554432,
+        maxQueuedEventBytes: 33554432,
       },
       backend: { type: 'embedded', ledger: path.join(temp.dir, 'ledger.json') },
       accessPolicy: null,
@@ -39,6 +41,8 @@ describe('config-node.toml', () => {
 max_frame_bytes = 4096
 max_connections = 8
 max_services_per_connection = 4
+max_inflight_bytes = 65536
+max_queued_event_bytes = 131072
 
 [node.ipc.local]
 enable = true
@@ -46,6 +50,7 @@ path = "/run/nano/ipc"
 io_timeout = 2.5
 allow_unsafe = true
 mode = "0660"
+max_connections = 4
 
 [node.ipc.tcp]
 enable = true
@@ -71,11 +76,13 @@ allow_insecure_permissions = true
     expect(diagnostics).toEqual([]);
     expect(config).toEqual({
       ipc: {
-        local: { enable: true, path: '/run/nano/ipc', ioTimeout: 2.5, allowUnsafe: true, mode: 0o660 },
+        local: { enable: true, path: '/run/nano/ipc', ioTimeout: 2.5, allowUnsafe: true, mode: 0o660, maxConnections: 4 },
         tcp: { enable: true, address: '::1', port: 17077, ioTimeout: 3, allowUnsafe: false, accessCheck: true, accessFile: path.join(temp.dir, 'secret') },
         maxFrameBytes: 4096,
         maxConnections: 8,
         maxServicesPerConnection: 4,
+        maxInflightBytes: 65536,
+        maxQueuedEventBytes: 131072,
       },
       backend: { type: 'node-rpc', url: 'http://127.0.0.1:7076', timeout: 5, websocket: 'ws://127.0.0.1:7078', maxResponseBytesInFlight: 33554432 },
       accessPolicy: { maxFileBytes: 1000000, readTimeoutMs: 2500, allowInsecurePermissions: true },
@@ -108,6 +115,10 @@ allow_insecure_permissions = true
     ['a port out of range', '[node.ipc.tcp]\nport = 70000\n', 2],
     ['a zero io_timeout', '[node.ipc.tcp]\nio_timeout = 0\n', 2],
     ['a zero max_frame_bytes', '[node.ipc]\nmax_frame_bytes = 0\n', 2],
+    ['a zero max_connections on a transport', '[node.ipc.tcp]\nmax_connections = 0\n', 2],
+    ['max_inflight_bytes under twice max_frame_bytes', '[node.ipc]\nmax_frame_bytes = 4096\nmax_inflight_bytes = 8191\n', 3],
+    ['a max_frame_bytes over half the default max_inflight_bytes', '[node.ipc]\n\nmax_frame_bytes = 16777217\n', 3],
+    ['a max_queued_event_bytes under 1 KiB', '[node.ipc]\nmax_queued_event_bytes = 1000\n', 2],
     ['an unknown backend type', '[backend]\ntype = "magic"\n', 2],
     ['access_check without access_file', '[node.ipc.tcp]\n\naccess_check = true\n', 3],
     ['a url for the embedded backend', '[backend]\nurl = "http://x"\n', 2],
@@ -119,6 +130,16 @@ allow_insecure_permissions = true
     const { config, diagnostics } = parse(text);
     expect(config).toBeNull();
     expect(diagnostics[0].span.start.line).toBe(line);
+  });
+
+  it('explains a max_inflight_bytes too small for max_frame_bytes, at the key', () => {
+    const { config, diagnostics } = parse('[node.ipc]\nmax_frame_bytes = 4096\nmax_inflight_bytes = 8000\n');
+    expect(config).toBeNull();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ messageId: 'inflightBelowFrames', span: { start: { line: 3, column: 1 }, end: { line: 3, column: 19 } } });
+    expect(diagnostics[0].message).toBe(
+      'max_inflight_bytes (8000) must be at least twice max_frame_bytes (4096): frames still arriving may hold half of it, and one of max_frame_bytes must fit there.',
+    );
   });
 
   it('reports a TOML syntax error with its position', () => {

@@ -33,11 +33,14 @@ describe('refused connections are logged with a bound', () => {
       dataDir: temp.dir,
       refusalLogIntervalMs,
     });
-    // Hold the one allowed connection, known to be accepted (it answered).
-    const holder = await RawPeer.connect({ port: tcpPort(servers) });
-    peers.push(holder);
-    holder.write(frame(1, '{"action":"hold"}'));
-    await holder.nextJson();
+    // Hold the one connection each transport allows, known to be accepted (it answered).
+    const local = servers.addresses().find((a) => a.transport === 'local') as { path: string };
+    for (const target of [{ port: tcpPort(servers) }, local.path]) {
+      const holder = await RawPeer.connect(target);
+      peers.push(holder);
+      holder.write(frame(1, '{"action":"hold"}'));
+      await holder.nextJson();
+    }
   }
 
   /** Opens n connections over each transport at once and waits until the server refused them all. */
@@ -72,6 +75,7 @@ describe('refused connections are logged with a bound', () => {
     expect(refused[1]).toMatchObject({ refused: 199, refusedTotal: 200 });
     expect(refused[1].byTransport.tcp + refused[1].byTransport.local).toBe(199);
     expect(refused[1].byTransport.local).toBeGreaterThanOrEqual(99);
+    expect(refused[1].maxConnections).toEqual({ tcp: 1, local: 1 });
   });
 
   it('writes the summary at the end of the interval without waiting for close, and the counts add up', async () => {

@@ -88,6 +88,8 @@ export async function startServeGateway(options: {
   io: CliIO;
   /** The embedded backend's ledger, for an example account. */
   ledgerPath?: string;
+  /** More Prometheus text for /metrics (the IPC servers' connections and budgets). */
+  metricsSources?: ReadonlyArray<() => string>;
 }): Promise<ServeGateway | null> {
   const { dataDir, dispatcher, store, logger, io } = options;
   const config = readGatewayConfig(dataDir, io);
@@ -98,7 +100,7 @@ export async function startServeGateway(options: {
       `[access_policy] of ${RPC_CONFIG_FILE} applies to \`nano-access gateway\` only; \`serve\` reads the access file as [access_policy] of config-node.toml says`,
     );
   }
-  const metricsSources = typeof dispatcher.metricsText === 'function' ? [() => dispatcher.metricsText!()] : [];
+  const metricsSources = [...(typeof dispatcher.metricsText === 'function' ? [() => dispatcher.metricsText!()] : []), ...(options.metricsSources ?? [])];
   const gateway = createGateway({ dispatcher, store, config, logger, metricsSources });
   let address;
   try {

@@ -72,7 +72,15 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     resources.push(() => servers.close());
 
     // The in-process gateway (config-rpc.toml): the same store and dispatcher, no socket hop.
-    const gateway = await startServeGateway({ dataDir, dispatcher, store, logger, io, ledgerPath: config.backend.type === 'embedded' ? config.backend.ledger : undefined });
+    const gateway = await startServeGateway({
+      dataDir,
+      dispatcher,
+      store,
+      logger,
+      io,
+      ledgerPath: config.backend.type === 'embedded' ? config.backend.ledger : undefined,
+      metricsSources: [() => servers.metricsText()],
+    });
     if (gateway === null) {
       await closeAll();
       return ExitCode.usage;

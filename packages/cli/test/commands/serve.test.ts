@@ -117,6 +117,39 @@ describe('nano-access serve --data DIR', () => {
     expect(fs.existsSync(data.socket)).toBe(false);
   });
 
+  it("serves the IPC servers' connections and byte budgets on the gateway's /metrics", async () => {
+    const data = dataDir(null);
+    cleanups.push(data.cleanup);
+    fs.writeFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      `[node.ipc]\nmax_inflight_bytes = 4194304\n\n[node.ipc.tcp]\nenable = true\nport = 0\nmax_connections = 3\n\n[node.ipc.local]\nenable = true\npath = "${data.socket}"\n`,
+    );
+    const run = inProcess(['serve', '--data', data.dir]);
+    await waitFor(() => /gateway listening on (\S+)/.test(run.out()), 'the gateway line');
+    const url = /gateway listening on (\S+)/.exec(run.out())![1];
+    const client = new IpcClient({ path: data.socket, env: {} });
+    await client.call({ message_type: 'IsAlive', message: {} });
+    const text = await new Promise<string>((resolve, reject) => {
+      http.get(`${url}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+      }).on('error', reject);
+    });
+    expect(text).toContain('nano_access_ipc_connections_open{transport="local"} 1\n');
+    expect(text).toContain('nano_access_ipc_connections_max{transport="tcp"} 3\n');
+    expect(text).toContain('nano_access_ipc_connections_max{transport="local"} 1024\n');
+    expect(text).toContain('nano_access_ipc_inflight_bytes 0\n');
+    expect(text).toContain('nano_access_ipc_inflight_bytes_limit 4194304\n');
+    expect(text).toContain('nano_access_ipc_inflight_refused_total 0\n');
+    expect(text).toContain('nano_access_ipc_queued_event_bytes_limit 33554432\n');
+    expect(text).toContain('nano_access_ipc_slow_consumers_total{reason="global"} 0\n');
+    await client.close();
+    run.stop();
+    expect(await run.exit).toBe(0);
+  });
+
   it('stops on the unsafe `stop` action over encoding 2 when the transport allows unsafe', async () => {
     const data = dataDir(null);
     cleanups.push(data.cleanup);
