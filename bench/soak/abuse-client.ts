@@ -1,5 +1,5 @@
 /**
- * The abusive clients of phases 3-5 in their own process, so their thousand
+ * The abusive clients of phases 3-5 and 8 in their own process, so their thousand
  * sockets do not share an event loop with the steady load whose throughput is
  * being measured. Prints one JSON line with the result.
  *
@@ -7,12 +7,14 @@
  */
 import { IpcClient } from '@nano-access/ipc-server';
 import { connectionFlood, dribbledHeaders, fuzz, stalledPreambles } from './abuse';
+import { runIpcBudgetTask, type IpcBudgetTask } from './ipc-budgets';
 import { prng } from './policies';
 
 export type AbuseTask =
   | { kind: 'slow'; tcpPort: number; socketPath: string; httpPort: number; stalled: number; dribblers: number; ipcWaitMs: number; httpWaitMs: number }
   | { kind: 'flood'; tcpPort: number; socketPath: string; count: number; holdMs: number }
-  | { kind: 'fuzz'; tcpPort: number; socketPath: string; httpPort: number; cases: number; seed: number };
+  | { kind: 'fuzz'; tcpPort: number; socketPath: string; httpPort: number; cases: number; seed: number }
+  | IpcBudgetTask;
 
 async function run(task: AbuseTask): Promise<unknown> {
   switch (task.kind) {
@@ -41,6 +43,9 @@ async function run(task: AbuseTask): Promise<unknown> {
       const result = await fuzz(task, task.cases, prng(task.seed));
       return { ...result, httpStatuses: [...result.httpStatuses.entries()], rawStatuses: [...result.rawStatuses.entries()] };
     }
+    case 'idle-tcp':
+    case 'partial-frames':
+      return runIpcBudgetTask(task);
   }
 }
 

@@ -132,16 +132,19 @@ export interface FloodResult {
   bytesReceived: number;
 }
 
-/** Opens `count` idle IPC connections at once, holds them for holdMs, then checks a fresh one works. */
+/**
+ * Opens `count` idle IPC connections at once, holds them for holdMs, then checks a fresh one works.
+ * All on TCP: each transport has its own max_connections (phase 8a checks the other stays open).
+ */
 export async function connectionFlood(target: IpcTarget, count: number, holdMs: number, probe: () => Promise<boolean>): Promise<FloodResult> {
   const sockets: net.Socket[] = [];
   const refusedAfter: number[] = [];
   let connectErrors = 0;
   let bytes = 0;
   await Promise.all(
-    Array.from({ length: count }, (_, i) =>
+    Array.from({ length: count }, () =>
       new Promise<void>((ready) => {
-        const socket = connectIpc(target, i);
+        const socket = connectIpc(target, 0); // index 0: TCP
         sockets.push(socket);
         let connectedAt = 0;
         socket.once('connect', () => {

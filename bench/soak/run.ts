@@ -7,14 +7,16 @@
  * restarted; (3) stalled half preambles and dribbled HTTP headers; (4) an IPC
  * connection flood past max_connections; (5) fuzzed frames and HTTP requests;
  * (6) every log line grepped for every user id; (7) half-sent HTTP bodies against
- * the gateway's body budget (half-bodies-http.ts). Prints one table, exits 1 when
- * a "must" fails (2 when the run itself could not be set up).
+ * the gateway's body budget (half-bodies-http.ts); (8) idle TCP connections vs the
+ * unix socket, half-sent frames vs max_inflight_bytes (ipc-budgets.ts). Prints one
+ * table, exits 1 when a "must" fails (2 when the run itself could not be set up).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FloodResult, FuzzResult, StallResult } from './abuse';
 import type { AbuseTask } from './abuse-client';
+import { runIpcBudgetPhases } from './ipc-budgets';
 import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
@@ -39,6 +41,8 @@ interface Options {
   headersTimeout: number;
   maxConnections: number;
   flood: number;
+  /** Descriptors the harness may spend on abusive connections. */
+  descriptorBudget: number;
   outageSeconds: number;
   /** How long to wait for the gateway to close dribbling clients. */
   httpStallWaitSeconds: number;
@@ -89,6 +93,7 @@ function parseOptions(argv: string[]): Options {
     headersTimeout,
     maxConnections,
     flood: Math.min(maxConnections + 400, budget),
+    descriptorBudget: budget,
     outageSeconds: short ? 3 : 8,
     httpStallWaitSeconds: headersTimeout + 8,
   };
@@ -313,6 +318,12 @@ async function main(): Promise<number> {
   let after = await rssWindow(a, rssWindowMs);
   for (let extra = 0; extra < 2 && a.alive && Math.abs(after.median - rssBeforeFuzz) > rssBeforeFuzz * 0.1; extra += 1) after = await rssWindow(a, rssWindowMs);
   const rssAfter = after.median;
+
+  // (8) IPC budgets (ipc-budgets.ts), after phase 5's memory windows so its churn does not blur them.
+  const budgets = await runIpcBudgetPhases({
+    server: a, load: loadA, runAbuse, maxConnections: options.maxConnections, ioTimeoutSeconds: options.ioTimeout, maxFrameBytes: 65536,
+    descriptorBudget: options.descriptorBudget, short: options.short, log,
+  });
   await loadA.stop();
   const aAliveAtEnd = a.alive;
   const fdsAtEnd = a.openFds();
@@ -388,6 +399,7 @@ async function main(): Promise<number> {
       detail: `median ${mib(rssBeforeFuzz)} MiB before, ${mib(rssAfter)} after (${(rssDelta * 100).toFixed(1)} %); ${mib(rssPeak)} at the end of the fuzz${options.short ? ' (advisory in --short)' : ''}`,
     },
     { name: '6 no user id in any log line', pass: leaks === 0, detail: `${leaks} hits for ${ids.length} ids in ${scannedLines} lines` },
+    ...budgets.musts,
     { name: 'servers exit cleanly on SIGTERM', pass: exitA !== null && exitA.code === 0, detail: `a exited ${exitA?.code ?? exitA?.signal}` },
     ...bodies.musts,
   );
@@ -432,6 +444,8 @@ async function main(): Promise<number> {
     ]),
     '',
     keyValues('half-sent bodies (HTTP, server "bodies")', bodies.lines),
+    '',
+    keyValues('IPC budgets (server a, phase 8)', budgets.figures),
     '',
     mustTable(musts),
   ];

@@ -40,6 +40,8 @@ export interface ServerOptions {
   accessText: string;
   ioTimeoutSeconds: number;
   maxConnections: number;
+  /** [node.ipc] max_frame_bytes (default 65536). */
+  maxFrameBytes?: number;
   /** The gateway's headers_timeout (config-rpc.toml), seconds. */
   headersTimeoutSeconds: number;
   /** A node-rpc backend's upstream URL; embedded ledger otherwise. */
@@ -105,7 +107,7 @@ export class ServerUnderTest {
       [
         '[node.ipc]',
         `max_connections = ${options.maxConnections}`,
-        'max_frame_bytes = 65536',
+        `max_frame_bytes = ${options.maxFrameBytes ?? 65536}`,
         '',
         '[node.ipc.local]',
         'enable = true',
