@@ -8,7 +8,9 @@
 #     (answers /healthz and a request, stops on SIGTERM with exit 0);
 #   - `require` and `import` of @nano-access/resolver from a CommonJS and an ESM consumer;
 #   - the types, checked by tsc in a CommonJS and an ESM consumer (typescript is installed
-#     for this last step only, after the run-time checks).
+#     for this step only, after the run-time checks);
+#   - the repository as a pre-commit hook source: the root packed and installed into a prefix of
+#     its own as pre-commit installs it, and `pre-commit try-repo` where pre-commit is installed.
 # Not part of the unit suite (it needs the registry and takes a minute); .ci/run calls it.
 #
 #   bash scripts/check-install.sh            # builds first; prints one line per check
@@ -182,5 +184,49 @@ cat >tsconfig.json <<'JSON'
 JSON
 npx --no-install tsc -p . >"$work/tsc.out" 2>&1 || { cat "$work/tsc.out" >&2; fail "tsc on the CommonJS and ESM consumers"; }
 ok "types: tsc (module nodenext, strict) accepts a CommonJS and an ESM consumer and rejects a wrong call"
+
+# 7. The repository as a pre-commit hook source, installed the way pre-commit's `language: node`
+#    installs it: pack the root (its `prepare` builds; the packages come bundled), install the
+#    tarball into a prefix of its own, run the hook's entry on a good and a bad file.
+cd "$repo"
+mkdir -p "$work/root-pack"
+root_tarball="$(npm pack --pack-destination "$work/root-pack" 2>/dev/null | tail -n 1)"
+[ -f "$work/root-pack/$root_tarball" ] || fail "npm pack of the repository root printed '$root_tarball', not a tarball name"
+npm install --global --prefix "$work/hook-env" --no-audit --no-fund "$work/root-pack/$root_tarball" >"$work/hook-install.log" 2>&1 \
+  || { cat "$work/hook-install.log" >&2; fail "npm install -g of the root tarball"; }
+entry="$(node -e '
+  const text = require("fs").readFileSync(".pre-commit-hooks.yaml", "utf8");
+  const m = /^\s+entry:\s*(.+)$/m.exec(text); process.stdout.write(m ? m[1].trim() : "");')"
+[ -n "$entry" ] || fail ".pre-commit-hooks.yaml has no entry"
+cd "$app"
+PATH="$work/hook-env/bin:$PATH" $entry good.toml >"$work/hook-good.out" 2>&1 || { cat "$work/hook-good.out" >&2; fail "hook entry '$entry' on a good file"; }
+set +e
+PATH="$work/hook-env/bin:$PATH" $entry bad.toml >"$work/hook-bad.out" 2>&1
+status=$?
+set -e
+[ "$status" = 1 ] && grep -q '^bad.toml:3:[0-9]*: error: .*\[unknown-permission\]' "$work/hook-bad.out" \
+  || { cat "$work/hook-bad.out" >&2; fail "hook entry '$entry' on a bad file exited $status"; }
+ok "pre-commit hook, installed as pre-commit does (root tarball into its own prefix): '$entry' passes a good file, fails a bad one"
+
+# 8. pre-commit itself, where it is installed: try-repo on this checkout.
+if command -v pre-commit >/dev/null 2>&1; then
+  project="$work/hook-project"
+  mkdir -p "$project"
+  cd "$project"
+  git init -q
+  cp "$app/good.toml" config-access.toml
+  cp "$app/bad.toml" config-access.staging.toml
+  PRE_COMMIT_HOME="$work/pre-commit-home" pre-commit try-repo "$repo" nano-access-lint --files config-access.toml >"$work/try-good.out" 2>&1 \
+    || { cat "$work/try-good.out" >&2; fail "pre-commit try-repo on a good file"; }
+  set +e
+  PRE_COMMIT_HOME="$work/pre-commit-home" pre-commit try-repo "$repo" nano-access-lint --files config-access.toml config-access.staging.toml >"$work/try-bad.out" 2>&1
+  status=$?
+  set -e
+  [ "$status" = 1 ] && grep -q 'config-access.staging.toml:3:[0-9]*: error: .*unknown-permission' "$work/try-bad.out" \
+    || { cat "$work/try-bad.out" >&2; fail "pre-commit try-repo on a bad file exited $status"; }
+  ok "pre-commit try-repo: the hook passes a good file and fails a bad one"
+else
+  echo "check-install: skip pre-commit try-repo: pre-commit is not installed (apt-get install -y pre-commit)"
+fi
 
 echo "check-install: all checks passed"
