@@ -36,4 +36,6 @@ export interface GatewayPolicySource {
   readonly current: GatewayPolicy;
   /** Prometheus text of the store (reload counts, …), appended to /metrics when present. */
   metrics?(): string;
+  /** The active policy's generation and content hash (sha256 hex), shown by /healthz when present. */
+  status?(): { generation: number; hash: string | null };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { mergeCorrelationId, type BudgetLease, type ByteBudget } from '@nano-access/protocol';
+import { policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
 import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope, Session } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
@@ -168,8 +169,13 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return { api: 'http', name: 'path', outcome: 'not_found', status: 404 };
   }
 
+  /**
+   * `{"status":"ok"}`, and the active policy: `hash` as nano_access_policy_info labels it, so that
+   * a probe or a script can check that every replica serves the same file.
+   */
   function health(res: ServerResponse): Outcome {
-    sendOperatorJson(res, 200, { status: 'ok' });
+    const policy = deps.store.status?.();
+    sendOperatorJson(res, 200, policy === undefined ? { status: 'ok' } : { status: 'ok', policy: { hash: policyHashLabel(policy.hash), generation: policy.generation } });
     return { api: 'http', name: 'healthz', outcome: 'ok', status: 200 };
   }
 

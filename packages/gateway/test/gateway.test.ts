@@ -228,10 +228,14 @@ describe('the gateway (in process, over real HTTP)', () => {
   });
 
   describe('GET /healthz and GET /metrics', () => {
-    it('reports health', async () => {
+    it('reports health, with the active policy\'s hash (first 16 hex digits of its sha256) and generation', async () => {
       const answer = await call(gw.url, { method: 'GET', path: '/healthz' });
       expect(answer.status).toBe(200);
-      expect(answer.json).toEqual({ status: 'ok' });
+      const hash = gw.store.status().hash!.slice(0, 16);
+      expect(answer.json).toEqual({ status: 'ok', policy: { hash, generation: gw.store.generation } });
+      // The same label as the metric, so the two can be compared.
+      const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });
+      expect(metrics.text).toContain(`nano_access_policy_info{hash="${hash}"} 1\n`);
     });
 
     it('serves Prometheus text to loopback: requests by message and outcome, denials, latency, the store', async () => {

@@ -5,6 +5,7 @@ export { createLogger, REDACTED_PATHS } from './logger';
 export type { LoggerOptions } from './logger';
 export { formatDiagnostic } from './diagnostic-log';
 export { KUBERNETES_DATA_LINK } from './file-watch';
+export { policyHashLabel } from './metrics';
 export {
   decodeAccessFile, readAccessFile, readAccessStream, DEFAULT_MAX_FILE_BYTES, DEFAULT_READ_TIMEOUT_MS, MAX_FILE_BYTES_CEILING,
 } from './read-access-file';

@@ -7,6 +7,13 @@ export interface MetricsSnapshot {
   lastSuccessSeconds: number | null;
   generation: number;
   users: number;
+  /** sha256 (hex) of the active content; null for the built-in default (no file) or a given policy. */
+  hash: string | null;
+}
+
+/** The hash label of the active policy: the first 16 hex digits of its sha256, or "none". */
+export function policyHashLabel(hash: string | null): string {
+  return hash === null ? 'none' : hash.slice(0, 16);
 }
 
 /** The store's metrics in the Prometheus text exposition format (version 0.0.4). */
@@ -28,6 +35,9 @@ export function renderMetrics(s: MetricsSnapshot): string {
     '# HELP nano_access_policy_users Users configured in the active policy (the default user included when configured).',
     '# TYPE nano_access_policy_users gauge',
     `nano_access_policy_users ${s.users}`,
+    '# HELP nano_access_policy_info The active policy: hash is the first 16 hex digits of the access file\'s sha256 ("none": no file). Replicas that agree show one value.',
+    '# TYPE nano_access_policy_info gauge',
+    `nano_access_policy_info{hash="${policyHashLabel(s.hash)}"} 1`,
     '',
   ].join('\n');
 }

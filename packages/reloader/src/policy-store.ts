@@ -318,6 +318,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       lastSuccessSeconds: this.active.loadedAt.getTime() / 1000,
       generation: this.active.generation,
       users: this.active.policy.userCount,
+      hash: this.active.hash,
     });
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyStore, PolicyStoreError } from '@nano-access/reloader';
@@ -292,9 +293,24 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     const names = [...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
     expect(names).toEqual([
       'nano_access_reloads_total', 'nano_access_last_reload_successful', 'nano_access_last_reload_success_timestamp_seconds',
-      'nano_access_policy_generation', 'nano_access_policy_users',
+      'nano_access_policy_generation', 'nano_access_policy_users', 'nano_access_policy_info',
     ]);
     expect(text.endsWith('\n')).toBe(true);
+  });
+
+  it('labels nano_access_policy_info with the first 16 hex digits of the active file\'s sha256, as sha256sum prints it', async () => {
+    const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    expect(store.metrics()).toContain(`nano_access_policy_info{hash="${sha(ALICE_READS)}"} 1\n`);
+    writeFileSync(file, ALICE_WRITES);
+    await store.reload();
+    expect(store.metrics()).toContain(`nano_access_policy_info{hash="${sha(ALICE_WRITES)}"} 1\n`);
+    expect(store.metrics().match(/^nano_access_policy_info\{/gm)).toHaveLength(1);
+    // A rejected file changes nothing: the label stays the active policy's.
+    writeFileSync(file, '[[user]]\nroles = "nope"\n');
+    await store.reload();
+    expect(store.metrics()).toContain(`nano_access_policy_info{hash="${sha(ALICE_WRITES)}"} 1\n`);
   });
 
   it('takes over SIGHUP only when asked, and gives it back on dispose and on close', async () => {
