@@ -34,7 +34,21 @@ function apiKey(rand: () => number): string {
   return key;
 }
 
-export const GROUPS = ['account_query', 'node_query', 'wallet_read', 'wallet_write', 'service', 'utility', 'signing', 'block_publish', 'work', 'node_control', 'epoch_upgrade', 'wallet', 'api_topic_confirmation'];
+export const GROUPS = [
+  'account_query',
+  'node_query',
+  'wallet_read',
+  'wallet_write',
+  'service',
+  'utility',
+  'signing',
+  'block_publish',
+  'work',
+  'node_control',
+  'epoch_upgrade',
+  'wallet',
+  'api_topic_confirmation',
+];
 
 export interface GeneratedFile {
   text: string;
@@ -49,7 +63,8 @@ export interface GeneratedFile {
 export function generateAccessFile(catalog: Catalog, users: number, roles: number, seed = 42): GeneratedFile {
   const rand = random(seed);
   const apis = catalog.permissions.map((p) => p.name).filter((name) => name.startsWith('api_'));
-  const list = (names: string[]): string => (rand() < 0.7 ? `"${names.join(', ')}"` : `[${names.map((n) => `"${n}"`).join(', ')}]`);
+  const list = (names: string[]): string =>
+    rand() < 0.7 ? `"${names.join(', ')}"` : `[${names.map((n) => `"${n}"`).join(', ')}]`;
   const parts: string[] = [];
   const roleIds: string[] = [];
   for (let r = 0; r < roles; r++) {
@@ -66,10 +81,13 @@ export function generateAccessFile(catalog: Catalog, users: number, roles: numbe
     const kind = rand();
     let body = `[[user]]\nid = "${id}"\n`;
     if (kind < 0.6) body += `roles = ${list(pickSome(rand, roleIds, 1, 3))}\n`;
-    else if (kind < 0.75) body += `roles = ${list(pickSome(rand, roleIds, 1, 2))}\nallow = ${list(pickSome(rand, apis, 1, 3))}\n`;
-    else if (kind < 0.85) body += `roles = ${list(pickSome(rand, roleIds, 1, 3))}\ndeny = ${list(pickSome(rand, [...apis, 'wallet_write', 'node_control'], 1, 2))}\n`;
+    else if (kind < 0.75)
+      body += `roles = ${list(pickSome(rand, roleIds, 1, 2))}\nallow = ${list(pickSome(rand, apis, 1, 3))}\n`;
+    else if (kind < 0.85)
+      body += `roles = ${list(pickSome(rand, roleIds, 1, 3))}\ndeny = ${list(pickSome(rand, [...apis, 'wallet_write', 'node_control'], 1, 2))}\n`;
     else if (kind < 0.95) body += `allow = ${list(pickSome(rand, [...apis, ...GROUPS], 2, 4))}\nbare = true\n`;
-    else body += `allow = "unrestricted"\ndeny = ${list(pickSome(rand, ['wallet_seed_change', 'node_control', 'api_stop', 'wallet'], 1, 2))}\n`;
+    else
+      body += `allow = "unrestricted"\ndeny = ${list(pickSome(rand, ['wallet_seed_change', 'node_control', 'api_stop', 'wallet'], 1, 2))}\n`;
     parts.push(body);
   }
   return { text: parts.join('\n'), userIds };
@@ -113,7 +131,8 @@ export function closures(catalog: Catalog) {
     let set = memo.get(name);
     if (!set) {
       set = new Set([name]);
-      for (const child of name === 'unrestricted' ? all : byName.get(name) ?? []) if (child !== name) for (const x of closureOf(child)) set.add(x);
+      for (const child of name === 'unrestricted' ? all : (byName.get(name) ?? []))
+        if (child !== name) for (const x of closureOf(child)) set.add(x);
       memo.set(name, set);
     }
     return set;
@@ -126,7 +145,12 @@ export function closures(catalog: Catalog) {
   const denyClosure = (names: Iterable<string>): Set<string> => {
     const removed = closure(names);
     const out = new Set(removed);
-    for (const p of all) for (const x of closureOf(p)) if (removed.has(x)) { out.add(p); break; }
+    for (const p of all)
+      for (const x of closureOf(p))
+        if (removed.has(x)) {
+          out.add(p);
+          break;
+        }
     return out;
   };
   return { closure, denyClosure };

@@ -17,7 +17,15 @@ import { parseAccessFile, type AccessModel } from '@nano-access/parser';
 import { compile, loadPolicy, nanoCatalog, type Policy } from '@nano-access/resolver';
 import { newEnforcer, newModelFromString } from 'casbin';
 import { createMongoAbility, type MongoAbility } from '@casl/ability';
-import { closures, collectGarbage, credentialPool, formatRate, generateAccessFile, median, permissionPool } from './_access-policy-gen';
+import {
+  closures,
+  collectGarbage,
+  credentialPool,
+  formatRate,
+  generateAccessFile,
+  median,
+  permissionPool,
+} from './_access-policy-gen';
 
 const USERS = 10_000;
 const ROLES = 100;
@@ -39,7 +47,10 @@ function cpuSeconds(): number {
  * Calls per CPU second of each body, timed in alternating rounds and taking each
  * one's median, so all of them see the same share of a noisy, shared machine.
  */
-function timeInterleaved(bodies: Array<{ body: (iterations: number) => number; iterations: number; setup?: () => void }>, rounds = 9): number[] {
+function timeInterleaved(
+  bodies: Array<{ body: (iterations: number) => number; iterations: number; setup?: () => void }>,
+  rounds = 9,
+): number[] {
   let sink = 0;
   for (const { body, iterations, setup } of bodies) {
     setup?.();
@@ -80,12 +91,19 @@ m = g(r.sub, p.sub) && r.obj == p.obj
   const roleAllow = new Map<string, string[]>();
   for (const role of model.roles) {
     if (roleAllow.has(role.id)) continue;
-    roleAllow.set(role.id, role.allow.map((r) => r.name));
+    roleAllow.set(
+      role.id,
+      role.allow.map((r) => r.name),
+    );
     for (const p of closure(role.allow.map((r) => r.name))) policies.push([`role:${role.id}`, p, 'allow']);
   }
-  const ownGrants = (user: AccessModel['users'][0]) => closure([...user.roles.flatMap((r) => roleAllow.get(r.name) ?? []), ...user.allow.map((a) => a.name)]);
+  const ownGrants = (user: AccessModel['users'][0]) =>
+    closure([...user.roles.flatMap((r) => roleAllow.get(r.name) ?? []), ...user.allow.map((a) => a.name)]);
   const defaultUser = model.users.find((u) => u.isDefault);
-  const defaultSet = new Set([...(defaultUser?.bare ? [] : closure(nanoCatalog.defaults)), ...(defaultUser ? ownGrants(defaultUser) : [])]);
+  const defaultSet = new Set([
+    ...(defaultUser?.bare ? [] : closure(nanoCatalog.defaults)),
+    ...(defaultUser ? ownGrants(defaultUser) : []),
+  ]);
   if (defaultUser) for (const d of denyClosure(defaultUser.deny.map((d) => d.name))) defaultSet.delete(d);
   for (const p of defaultSet) policies.push(['__default__', p, 'allow'], ['role:__inherited__', p, 'allow']);
   for (const user of model.users) {
@@ -109,9 +127,13 @@ function caslFrom(policy: Policy, model: AccessModel): Map<string, MongoAbility>
   for (const user of model.users) {
     const key = user.isDefault ? '' : user.id;
     if (abilities.has(key)) continue;
-    const granted = [...closure([...user.roles.flatMap((r) => roleAllow.get(r.name) ?? []), ...user.allow.map((a) => a.name)])];
+    const granted = [
+      ...closure([...user.roles.flatMap((r) => roleAllow.get(r.name) ?? []), ...user.allow.map((a) => a.name)]),
+    ];
     const base = user.bare ? [] : user.isDefault ? [...closure(nanoCatalog.defaults)] : inherited;
-    const rules: Array<{ action: string[]; subject: 'all'; inverted?: boolean }> = [{ action: [...base, ...granted], subject: 'all' }];
+    const rules: Array<{ action: string[]; subject: 'all'; inverted?: boolean }> = [
+      { action: [...base, ...granted], subject: 'all' },
+    ];
     const denied = [...denyClosure(user.deny.map((d) => d.name))];
     if (denied.length) rules.push({ action: denied, subject: 'all', inverted: true });
     abilities.set(key, createMongoAbility(rules));
@@ -145,7 +167,9 @@ async function main(): Promise<void> {
   const model = parseAccessFile(text).model!;
 
   // Fresh string objects, as credentials parsed from a request are: no lookup may win by pointer identity.
-  const creds = credentialPool(userIds, PAIRS).map((c) => (c === undefined ? c : (JSON.parse(JSON.stringify(c)) as string)));
+  const creds = credentialPool(userIds, PAIRS).map((c) =>
+    c === undefined ? c : (JSON.parse(JSON.stringify(c)) as string),
+  );
   const perms = permissionPool(nanoCatalog, PAIRS);
   // The same names as strings built per request (read from the request, say): not the catalog's
   // objects, and each used by one call only (rebuilt, untimed, before each round), so no lookup
@@ -186,9 +210,18 @@ async function main(): Promise<void> {
     const p = perms[(i * 104729) & MASK];
     const expected = policy.check(c, p);
     const base = floorSlots.get(c || '');
-    const floor = base !== undefined && (floorBits[base + (permIds[(i * 104729) & MASK] >>> 5)] & (1 << (permIds[(i * 104729) & MASK] & 31))) !== 0;
-    if (floor !== expected || policy.check(c, freshPerms[(i * 104729) & MASK]) !== expected || casl(c, p) !== expected || (i < 40 && casbin(c, p) !== expected)) {
-      throw new Error(`peers disagree on (${c === undefined ? 'undefined' : JSON.stringify(c.slice(0, 8))}, ${p}): check=${expected}`);
+    const floor =
+      base !== undefined &&
+      (floorBits[base + (permIds[(i * 104729) & MASK] >>> 5)] & (1 << (permIds[(i * 104729) & MASK] & 31))) !== 0;
+    if (
+      floor !== expected ||
+      policy.check(c, freshPerms[(i * 104729) & MASK]) !== expected ||
+      casl(c, p) !== expected ||
+      (i < 40 && casbin(c, p) !== expected)
+    ) {
+      throw new Error(
+        `peers disagree on (${c === undefined ? 'undefined' : JSON.stringify(c.slice(0, 8))}, ${p}): check=${expected}`,
+      );
     }
     checked++;
   }
@@ -248,7 +281,8 @@ async function main(): Promise<void> {
         iterations: 5,
         body: (n) => {
           let allowed = 0;
-          for (let i = 0; i < n; i++) if (casbin(credentials[(i * 7919) & MASK], permissions[(i * 104729) & MASK])) allowed++;
+          for (let i = 0; i < n; i++)
+            if (casbin(credentials[(i * 7919) & MASK], permissions[(i * 104729) & MASK])) allowed++;
           return allowed;
         },
       },
@@ -266,15 +300,23 @@ async function main(): Promise<void> {
     ['node-casbin enforceSync()', casbinRate],
   ];
   const out: string[] = [];
-  out.push(`policy: ${USERS} users, ${ROLES} roles, ${nanoCatalog.permissions.length} permissions; ${policy.userCount} users compiled; casbin rules: ${rules}`);
-  out.push(`node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end of the run`);
-  out.push(`pool: 80% known users, 10% unknown keys, 10% default user; ${checked} decisions agreed across check, floor, CASL (40 with casbin)`);
+  out.push(
+    `policy: ${USERS} users, ${ROLES} roles, ${nanoCatalog.permissions.length} permissions; ${policy.userCount} users compiled; casbin rules: ${rules}`,
+  );
+  out.push(
+    `node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end of the run`,
+  );
+  out.push(
+    `pool: 80% known users, 10% unknown keys, 10% default user; ${checked} decisions agreed across check, floor, CASL (40 with casbin)`,
+  );
   out.push('');
   out.push('| what | calls per CPU-second | CPU ns/call | cost vs check() |');
   out.push('|---|---:|---:|---:|');
   for (const [label, rate] of rows) {
     const relative = checkRate / rate;
-    out.push(`| ${label} | ${formatRate(rate)} | ${ns(rate)} | ${relative >= 100 ? Math.round(relative).toLocaleString('en') : relative.toFixed(2)}× |`);
+    out.push(
+      `| ${label} | ${formatRate(rate)} | ${ns(rate)} | ${relative >= 100 ? Math.round(relative).toLocaleString('en') : relative.toFixed(2)}× |`,
+    );
   }
   out.push('');
   out.push('| compile (10k users) | CPU time, median of 7 |');

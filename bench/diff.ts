@@ -93,18 +93,53 @@ function main(): void {
   const resolverDir = JSON.stringify(join(repoRoot, 'packages', 'resolver'));
   const subjects: Subject[] = [
     { label: 'floor: node -e 0', command: process.execPath, args: ['-e', '0'], times: [], cpu: [] },
-    { label: 'peer: diff -u OLD NEW (typical)', command: 'diff', args: ['-u', oldFile, typicalFile], times: [], cpu: [] },
     {
-      label: 'server share: node + loadPolicy × 2',
-      command: process.execPath,
-      args: ['-e', `const r = require(${resolverDir}), fs = require('fs'); for (const f of process.argv.slice(1)) r.loadPolicy(fs.readFileSync(f, 'utf8'))`, oldFile, typicalFile],
+      label: 'peer: diff -u OLD NEW (typical)',
+      command: 'diff',
+      args: ['-u', oldFile, typicalFile],
       times: [],
       cpu: [],
     },
-    { label: 'nano-access diff --format json (typical)', command: process.execPath, args: [bin, 'diff', oldFile, typicalFile, '--format', 'json'], times: [], cpu: [] },
-    { label: 'nano-access diff --format markdown (typical)', command: process.execPath, args: [bin, 'diff', oldFile, typicalFile, '--format', 'markdown'], times: [], cpu: [] },
-    { label: 'nano-access diff --format json (sweeping)', command: process.execPath, args: [bin, 'diff', oldFile, sweepingFile, '--format', 'json'], times: [], cpu: [] },
-    { label: 'nano-access diff --format markdown (sweeping)', command: process.execPath, args: [bin, 'diff', oldFile, sweepingFile, '--format', 'markdown'], times: [], cpu: [] },
+    {
+      label: 'server share: node + loadPolicy × 2',
+      command: process.execPath,
+      args: [
+        '-e',
+        `const r = require(${resolverDir}), fs = require('fs'); for (const f of process.argv.slice(1)) r.loadPolicy(fs.readFileSync(f, 'utf8'))`,
+        oldFile,
+        typicalFile,
+      ],
+      times: [],
+      cpu: [],
+    },
+    {
+      label: 'nano-access diff --format json (typical)',
+      command: process.execPath,
+      args: [bin, 'diff', oldFile, typicalFile, '--format', 'json'],
+      times: [],
+      cpu: [],
+    },
+    {
+      label: 'nano-access diff --format markdown (typical)',
+      command: process.execPath,
+      args: [bin, 'diff', oldFile, typicalFile, '--format', 'markdown'],
+      times: [],
+      cpu: [],
+    },
+    {
+      label: 'nano-access diff --format json (sweeping)',
+      command: process.execPath,
+      args: [bin, 'diff', oldFile, sweepingFile, '--format', 'json'],
+      times: [],
+      cpu: [],
+    },
+    {
+      label: 'nano-access diff --format markdown (sweeping)',
+      command: process.execPath,
+      args: [bin, 'diff', oldFile, sweepingFile, '--format', 'markdown'],
+      times: [],
+      cpu: [],
+    },
   ];
 
   const summaries = new Map<string, string>();
@@ -125,11 +160,17 @@ function main(): void {
         const expected = subject.command === 'diff' ? 1 : 0; // diff(1) exits 1 when the files differ
         if (result.status !== expected) throw new Error(`${subject.label} exited ${result.status}: ${result.stderr}`);
         if (subject.args.includes('json')) {
-          const diff = JSON.parse(result.stdout) as { users: { status: string; gained: unknown[]; lost: unknown[] }[]; noEffect: string[] };
+          const diff = JSON.parse(result.stdout) as {
+            users: { status: string; gained: unknown[]; lost: unknown[] }[];
+            noEffect: string[];
+          };
           const count = (status: string): number => diff.users.filter((u) => u.status === status).length;
           const changes = diff.users.reduce((n, u) => n + u.gained.length + u.lost.length, 0);
           const scenario = subject.args.includes(typicalFile) ? 'typical' : 'sweeping';
-          summaries.set(scenario, `${scenario}: ${diff.users.length} users listed (${count('changed')} changed, ${count('added')} added, ${count('removed')} removed), ${changes} permission changes, each with its derivation; JSON ${(result.stdout.length / 1024).toFixed(0)} KiB`);
+          summaries.set(
+            scenario,
+            `${scenario}: ${diff.users.length} users listed (${count('changed')} changed, ${count('added')} added, ${count('removed')} removed), ${changes} permission changes, each with its derivation; JSON ${(result.stdout.length / 1024).toFixed(0)} KiB`,
+          );
         }
         if (run >= 0) {
           subject.times.push(seconds); // run -1 warms the disk cache
@@ -164,7 +205,9 @@ function main(): void {
       '|---|---|---|---|---|---|',
       ...rows,
       '',
-      `slowest diff wall median ${ms(slowest)}: ${slowest < 1 ? 'under' : 'OVER'} the 1 s target. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores).`,
+      `slowest diff wall median ${ms(slowest)}: ${slowest < 1 ? 'under' : 'OVER'} the 1 s target. Load average at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (${cpus().length} cores).`,
       '',
     ].join('\n'),
   );

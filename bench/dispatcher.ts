@@ -12,7 +12,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyStore } from '@nano-access/reloader';
-import { createEmbeddedBackend, Dispatcher, errorEnvelope, isValidAccount, makeEnvelope, stringifyAscii, validateMessage, validateRequestEnvelope } from '@nano-access/protocol';
+import {
+  createEmbeddedBackend,
+  Dispatcher,
+  errorEnvelope,
+  isValidAccount,
+  makeEnvelope,
+  stringifyAscii,
+  validateMessage,
+  validateRequestEnvelope,
+} from '@nano-access/protocol';
 import type { ResponseEnvelope } from '@nano-access/protocol';
 import { blake2b } from '@nano-access/protocol';
 
@@ -41,18 +50,30 @@ function median(values: number[]): number {
 let sink = 0;
 
 async function main(): Promise<void> {
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as { accounts: Array<{ account: string; weight?: string }> };
+  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
+    accounts: Array<{ account: string; weight?: string }>;
+  };
   const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
   const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
   const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
   const dispatcher = new Dispatcher({ policy: store, backend });
   const policy = store.current;
 
-  const weightPayload = Buffer.from(JSON.stringify({ message_type: 'AccountWeight', message: { account: rep.account } }));
+  const weightPayload = Buffer.from(
+    JSON.stringify({ message_type: 'AccountWeight', message: { account: rep.account } }),
+  );
   const alivePayload = Buffer.from(JSON.stringify({ message_type: 'IsAlive', message: {} }));
-  const constant = stringifyAscii({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+  const constant = stringifyAscii({
+    time: Date.now(),
+    message_type: 'AccountWeightResponse',
+    message: { voting_weight: rep.weight },
+  });
   const parsedWeight = JSON.parse(weightPayload.toString('utf8')) as { message: { account: string } };
-  const response: ResponseEnvelope = { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight! } };
+  const response: ResponseEnvelope = {
+    time: Date.now(),
+    message_type: 'AccountWeightResponse',
+    message: { voting_weight: rep.weight! },
+  };
   const key = new Uint8Array(32).fill(7);
 
   // Sanity: the whole path answers the real weight, not an error.
@@ -62,7 +83,11 @@ async function main(): Promise<void> {
   const full = (payload: Buffer) => async (n: number) => {
     for (let i = 0; i < n; i++) {
       const value = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
-      const out = await dispatcher.handleEnvelope(value, { transport: 'ipc', credentials: undefined, correlationId: undefined });
+      const out = await dispatcher.handleEnvelope(value, {
+        transport: 'ipc',
+        credentials: undefined,
+        correlationId: undefined,
+      });
       sink += Buffer.from(stringifyAscii(out), 'latin1').length;
     }
   };
@@ -76,16 +101,69 @@ async function main(): Promise<void> {
         }
       },
     },
-    { name: 'JSON.parse(payload)', run: (n) => { for (let i = 0; i < n; i++) sink += JSON.parse(weightPayload.toString('utf8')) === null ? 1 : 0; } },
-    { name: 'validateRequestEnvelope', run: (n) => { for (let i = 0; i < n; i++) sink += validateRequestEnvelope(parsedWeight).ok ? 1 : 0; } },
-    { name: 'validateMessage(AccountWeight)', run: (n) => { for (let i = 0; i < n; i++) sink += validateMessage('AccountWeight', parsedWeight.message).ok ? 1 : 0; } },
-    { name: 'isValidAccount (BLAKE2b-40)', run: (n) => { for (let i = 0; i < n; i++) sink += isValidAccount(parsedWeight.message.account) ? 1 : 0; } },
-    { name: 'blake2b(32 bytes, 5)', run: (n) => { for (let i = 0; i < n; i++) sink += blake2b(key, 5)[0]; } },
-    { name: 'authorize (messagePermission + check)', run: (n) => { for (let i = 0; i < n; i++) { const p = policy.messagePermission('AccountWeight'); sink += p == null ? 1 : policy.check(undefined, p) ? 1 : 0; } } },
-    { name: 'backend.message(AccountWeight)', run: async (n) => { for (let i = 0; i < n; i++) sink += (await backend.message('AccountWeight', parsedWeight.message)).ok ? 1 : 0; } },
-    { name: 'makeEnvelope', run: (n) => { for (let i = 0; i < n; i++) sink += makeEnvelope('AccountWeightResponse', response.message).time; } },
-    { name: 'errorEnvelope', run: (n) => { for (let i = 0; i < n; i++) sink += errorEnvelope(3, 'Access denied').time; } },
-    { name: 'stringifyAscii(answer)', run: (n) => { for (let i = 0; i < n; i++) sink += stringifyAscii(response).length; } },
+    {
+      name: 'JSON.parse(payload)',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += JSON.parse(weightPayload.toString('utf8')) === null ? 1 : 0;
+      },
+    },
+    {
+      name: 'validateRequestEnvelope',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += validateRequestEnvelope(parsedWeight).ok ? 1 : 0;
+      },
+    },
+    {
+      name: 'validateMessage(AccountWeight)',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += validateMessage('AccountWeight', parsedWeight.message).ok ? 1 : 0;
+      },
+    },
+    {
+      name: 'isValidAccount (BLAKE2b-40)',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += isValidAccount(parsedWeight.message.account) ? 1 : 0;
+      },
+    },
+    {
+      name: 'blake2b(32 bytes, 5)',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += blake2b(key, 5)[0];
+      },
+    },
+    {
+      name: 'authorize (messagePermission + check)',
+      run: (n) => {
+        for (let i = 0; i < n; i++) {
+          const p = policy.messagePermission('AccountWeight');
+          sink += p == null ? 1 : policy.check(undefined, p) ? 1 : 0;
+        }
+      },
+    },
+    {
+      name: 'backend.message(AccountWeight)',
+      run: async (n) => {
+        for (let i = 0; i < n; i++) sink += (await backend.message('AccountWeight', parsedWeight.message)).ok ? 1 : 0;
+      },
+    },
+    {
+      name: 'makeEnvelope',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += makeEnvelope('AccountWeightResponse', response.message).time;
+      },
+    },
+    {
+      name: 'errorEnvelope',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += errorEnvelope(3, 'Access denied').time;
+      },
+    },
+    {
+      name: 'stringifyAscii(answer)',
+      run: (n) => {
+        for (let i = 0; i < n; i++) sink += stringifyAscii(response).length;
+      },
+    },
     { name: 'full: IsAlive', run: full(alivePayload) },
     { name: 'full: AccountWeight', run: full(weightPayload) },
   ];
@@ -96,7 +174,9 @@ async function main(): Promise<void> {
     for (const stage of stages) results.get(stage.name)!.push(await time(stage, ITERATIONS));
   }
   const floor = median(results.get(stages[0].name)!);
-  process.stdout.write(`\nDispatcher cost per request, in process (CPU µs/request, median of ${ROUNDS} rounds of ${ITERATIONS}, Node ${process.version})\n\n`);
+  process.stdout.write(
+    `\nDispatcher cost per request, in process (CPU µs/request, median of ${ROUNDS} rounds of ${ITERATIONS}, Node ${process.version})\n\n`,
+  );
   process.stdout.write('| stage | CPU µs/request | × floor |\n|---|---:|---:|\n');
   for (const stage of stages) {
     const us = median(results.get(stage.name)!);

@@ -42,7 +42,9 @@ async function serve(): Promise<void> {
   const { createEmbeddedBackend, Dispatcher } = await import('@nano-access/protocol');
   const { PolicyStore } = await import('@nano-access/reloader');
   const { createGateway, defaultRpcConfig } = await import('@nano-access/gateway');
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as { accounts: Array<{ account: string; weight?: string }> };
+  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
+    accounts: Array<{ account: string; weight?: string }>;
+  };
   const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
   const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
   const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
@@ -50,8 +52,16 @@ async function serve(): Promise<void> {
   const gateway = createGateway({ dispatcher, store, config: { ...defaultRpcConfig(), port: 0 } });
   const address = await gateway.listen();
   const constant = {
-    handleEnvelope: async () => ({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }),
-    handleMessage: async () => ({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }),
+    handleEnvelope: async () => ({
+      time: Date.now(),
+      message_type: 'AccountWeightResponse',
+      message: { voting_weight: rep.weight },
+    }),
+    handleMessage: async () => ({
+      time: Date.now(),
+      message_type: 'AccountWeightResponse',
+      message: { voting_weight: rep.weight },
+    }),
     handleLegacy: async () => ({ outcome: 'ok' as const, body: { weight: rep.weight } }),
   };
   const layer = createGateway({ dispatcher: constant, store, config: { ...defaultRpcConfig(), port: 0 } });
@@ -69,12 +79,21 @@ async function serve(): Promise<void> {
           : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } };
       void request.action;
       const body = JSON.stringify(answer);
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'access-control-allow-origin': '*' });
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+        'access-control-allow-origin': '*',
+      });
       res.end(body);
     });
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
-  const ports: Ports = { gateway: address.port, layer: layerAddress.port, bare: (bare.address() as AddressInfo).port, account: rep.account };
+  const ports: Ports = {
+    gateway: address.port,
+    layer: layerAddress.port,
+    bare: (bare.address() as AddressInfo).port,
+    account: rep.account,
+  };
   process.stdout.write(`${JSON.stringify(ports)}\n`);
   // "cpu" on stdin → this process's CPU time so far (µs), so the parent can charge each run its CPU.
   createInterface({ input: process.stdin }).on('line', () => {
@@ -128,7 +147,9 @@ async function load(url: string, path: string, body: string): Promise<Run> {
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
@@ -146,8 +167,18 @@ async function main(): Promise<void> {
   const layerUrl = `http://127.0.0.1:${ports.layer}`;
   const bareUrl = `http://127.0.0.1:${ports.bare}`;
   const cases = [
-    { name: 'AccountWeight (POST /api/v2/AccountWeight)', layerName: 'HTTP layer only: AccountWeight, constant dispatcher', path: '/api/v2/AccountWeight', body: JSON.stringify({ account: ports.account }) },
-    { name: 'legacy account_weight (POST /)', layerName: 'HTTP layer only: legacy, constant dispatcher', path: '/', body: JSON.stringify({ action: 'account_weight', account: ports.account }) },
+    {
+      name: 'AccountWeight (POST /api/v2/AccountWeight)',
+      layerName: 'HTTP layer only: AccountWeight, constant dispatcher',
+      path: '/api/v2/AccountWeight',
+      body: JSON.stringify({ account: ports.account }),
+    },
+    {
+      name: 'legacy account_weight (POST /)',
+      layerName: 'HTTP layer only: legacy, constant dispatcher',
+      path: '/',
+      body: JSON.stringify({ action: 'account_weight', account: ports.account }),
+    },
   ];
   try {
     // Warm the three servers (JIT) before measuring.
@@ -168,17 +199,26 @@ async function main(): Promise<void> {
         gw.push(await load(gatewayUrl, c.path, c.body));
         layer.push(await load(layerUrl, c.path, c.body));
         bare.push(await load(bareUrl, c.path, c.body));
-        for (const [who, run] of [['gateway', gw], ['layer', layer], ['bare', bare]] as const) {
+        for (const [who, run] of [
+          ['gateway', gw],
+          ['layer', layer],
+          ['bare', bare],
+        ] as const) {
           const last = run[run.length - 1];
-          if (last.errors + last.non2xx > 0) throw new Error(`${c.name}, ${who}: errors or non-2xx answers (${last.errors}/${last.non2xx})`);
+          if (last.errors + last.non2xx > 0)
+            throw new Error(`${c.name}, ${who}: errors or non-2xx answers (${last.errors}/${last.non2xx})`);
         }
       }
       gatewayRows.push(row(c.name, gw, bare));
       layerRows.push(row(c.layerName, layer, bare));
     }
     const rows = [...gatewayRows, ...layerRows];
-    process.stdout.write(`\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`);
-    process.stdout.write('| case | gateway req/s | p99 ms | CPU µs/req | bare req/s | p99 ms | CPU µs/req | req/s ratio (target ≥ 0.85×) | CPU ratio (bare/gateway) |\n');
+    process.stdout.write(
+      `\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`,
+    );
+    process.stdout.write(
+      '| case | gateway req/s | p99 ms | CPU µs/req | bare req/s | p99 ms | CPU µs/req | req/s ratio (target ≥ 0.85×) | CPU ratio (bare/gateway) |\n',
+    );
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const line of rows) process.stdout.write(`${line}\n`);
   } finally {

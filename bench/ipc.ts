@@ -40,7 +40,9 @@ async function serve(): Promise<void> {
   const { PolicyStore } = await import('@nano-access/reloader');
   const { defaultNodeConfig, startIpcServers } = await import('@nano-access/ipc-server');
   const pino = (await import('pino')).default;
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as { accounts: Array<{ account: string; weight?: string }> };
+  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
+    accounts: Array<{ account: string; weight?: string }>;
+  };
   const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
   const dir = mkdtempSync(join(tmpdir(), 'na-bench-ipc-'));
   const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
@@ -64,11 +66,19 @@ async function serve(): Promise<void> {
   const framingConfig = defaultNodeConfig(DATA);
   framingConfig.ipc.tcp = { ...framingConfig.ipc.tcp, enable: true, port: 0 };
   framingConfig.ipc.local = { ...framingConfig.ipc.local, enable: true, path: join(dir, 'framing.sock') };
-  const framingServers = await startIpcServers({ config: framingConfig, dispatcher: standIn, logger: pino({ level: 'silent' }), dataDir: DATA });
+  const framingServers = await startIpcServers({
+    config: framingConfig,
+    dispatcher: standIn,
+    logger: pino({ level: 'silent' }),
+    dataDir: DATA,
+  });
   const framingTcp = framingServers.addresses().find((a) => a.transport === 'tcp') as { port: number };
 
   // The floor: frame parsing (preamble, be32 length, payload) and a constant answer.
-  const answer = Buffer.from(stringifyAscii({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }), 'latin1');
+  const answer = Buffer.from(
+    stringifyAscii({ time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } }),
+    'latin1',
+  );
   const framedAnswer = Buffer.concat([Buffer.from([0, 0, 0, 0]), answer]);
   framedAnswer.writeUInt32BE(answer.length, 0);
   const bareHandler = (socket: net.Socket): void => {
@@ -158,7 +168,10 @@ function frame(payload: string): Buffer {
 /** One closed-loop client: send, wait for the whole answer, record the latency, repeat until the deadline. */
 function client(target: number | string, request: Buffer, deadline: bigint, latencies: number[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const socket = typeof target === 'number' ? net.createConnection({ port: target, host: '127.0.0.1' }) : net.createConnection(target);
+    const socket =
+      typeof target === 'number'
+        ? net.createConnection({ port: target, host: '127.0.0.1' })
+        : net.createConnection(target);
     socket.setNoDelay(true);
     let count = 0;
     let sentAt = 0n;
@@ -223,7 +236,12 @@ function summarize(runs: Run[]): Run {
  * machine is shared, and a pair of back-to-back runs sees the same background load, so the median
  * of the per-pair ratios is steadier than any single long run.
  */
-async function compare(subject: number | string, bare: number | string, request: Buffer, clients: number): Promise<{ subject: Run; bare: Run; ratio: number; cpuRatio: number }> {
+async function compare(
+  subject: number | string,
+  bare: number | string,
+  request: Buffer,
+  clients: number,
+): Promise<{ subject: Run; bare: Run; ratio: number; cpuRatio: number }> {
   const s: Run[] = [];
   const b: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -239,7 +257,9 @@ async function compare(subject: number | string, bare: number | string, request:
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout! });
   const line = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -258,7 +278,10 @@ async function main(): Promise<void> {
     });
   const messages = [
     { name: 'IsAlive', request: frame(JSON.stringify({ message_type: 'IsAlive', message: {} })) },
-    { name: 'AccountWeight', request: frame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })) },
+    {
+      name: 'AccountWeight',
+      request: frame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })),
+    },
   ];
   const transports = [
     { name: 'unix', full: endpoints.full.path, framing: endpoints.framing.path, bare: endpoints.bare.path },
@@ -288,13 +311,21 @@ async function main(): Promise<void> {
         }
       }
     }
-    process.stdout.write(`\nIPC server vs bare node:net frame server (closed-loop clients, medians of ${ROUNDS} alternating ${DURATION} s runs, loopback, Node ${process.version})\n\n`);
-    process.stdout.write('| transport | clients | message | full req/s | full p99 ms | full CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio (target ≥ 0.8×) | CPU ratio (bare/full) |\n');
+    process.stdout.write(
+      `\nIPC server vs bare node:net frame server (closed-loop clients, medians of ${ROUNDS} alternating ${DURATION} s runs, loopback, Node ${process.version})\n\n`,
+    );
+    process.stdout.write(
+      '| transport | clients | message | full req/s | full p99 ms | full CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio (target ≥ 0.8×) | CPU ratio (bare/full) |\n',
+    );
     process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);
-    process.stdout.write('\nThe IPC layer alone (the same server, a stand-in dispatcher answering a constant) vs the bare server, IsAlive frames\n\n');
-    process.stdout.write('(preempt/req: the server main thread\'s involuntary context switches per request)\n\n');
-    process.stdout.write('| transport | clients | IPC layer req/s | IPC layer p99 ms | IPC layer CPU µs/req | IPC layer preempt/req | bare req/s | bare p99 ms | bare CPU µs/req | bare preempt/req | ratio | CPU ratio |\n');
+    process.stdout.write(
+      '\nThe IPC layer alone (the same server, a stand-in dispatcher answering a constant) vs the bare server, IsAlive frames\n\n',
+    );
+    process.stdout.write("(preempt/req: the server main thread's involuntary context switches per request)\n\n");
+    process.stdout.write(
+      '| transport | clients | IPC layer req/s | IPC layer p99 ms | IPC layer CPU µs/req | IPC layer preempt/req | bare req/s | bare p99 ms | bare CPU µs/req | bare preempt/req | ratio | CPU ratio |\n',
+    );
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of layerRows) process.stdout.write(`${row}\n`);
   } finally {

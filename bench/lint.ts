@@ -62,10 +62,21 @@ interface Subject {
 const smolToml = require.resolve('smol-toml', { paths: [join(repoRoot, 'packages', 'parser')] });
 const subjects: Subject[] = [
   { label: 'floor: node -e 0', args: ['-e', '0'], times: [], cpu: [] },
-  { label: 'peer: node + smol-toml parse', args: ['-e', `require(${JSON.stringify(smolToml)}).parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`], times: [], cpu: [] },
+  {
+    label: 'peer: node + smol-toml parse',
+    args: [
+      '-e',
+      `require(${JSON.stringify(smolToml)}).parse(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`,
+    ],
+    times: [],
+    cpu: [],
+  },
   {
     label: 'server share: node + loadPolicy',
-    args: ['-e', `require(${JSON.stringify(join(repoRoot, 'packages', 'resolver'))}).loadPolicy(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`],
+    args: [
+      '-e',
+      `require(${JSON.stringify(join(repoRoot, 'packages', 'resolver'))}).loadPolicy(require('fs').readFileSync(${JSON.stringify(file)}, 'utf8'))`,
+    ],
     times: [],
     cpu: [],
   },
@@ -127,7 +138,9 @@ process.stdout.write(
     '|---|---|---|---|---|---|',
     ...rows,
     '',
-    `lint wall median ${ms(lint)}: ${lint < 0.5 ? 'under' : 'OVER'} the 0.5 s target; lint minus floor ${ms(lint - floor)}. Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores).`,
+    `lint wall median ${ms(lint)}: ${lint < 0.5 ? 'under' : 'OVER'} the 0.5 s target; lint minus floor ${ms(lint - floor)}. Load average at the end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (${cpus().length} cores).`,
     '',
   ].join('\n'),
 );

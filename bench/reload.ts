@@ -19,15 +19,24 @@ const WARMUP = 5;
 /** A realistic file: a default user, 8 roles, 10,000 users with roles, allow and deny lists. */
 function generate(users: number, revision: number): string {
   const roles = [
-    ['reader', 'account_query'], ['wallet_reader', 'wallet_read'], ['wallet_writer', 'wallet_read, wallet_write'],
-    ['services', 'service'], ['epoch', 'epoch_upgrade'], ['confirmations', 'api_topic_confirmation'],
-    ['operator', 'account_query, service, wallet_read'], ['admin', 'unrestricted'],
+    ['reader', 'account_query'],
+    ['wallet_reader', 'wallet_read'],
+    ['wallet_writer', 'wallet_read, wallet_write'],
+    ['services', 'service'],
+    ['epoch', 'epoch_upgrade'],
+    ['confirmations', 'api_topic_confirmation'],
+    ['operator', 'account_query, service, wallet_read'],
+    ['admin', 'unrestricted'],
   ];
   const out: string[] = [`# revision ${revision}`, '[[user]]', 'id = ""', 'allow = "api_account_weight"', ''];
   for (const [id, allow] of roles) out.push('[[role]]', `id = "${id}"`, `allow = "${allow}"`, '');
   for (let i = 0; i < users; i += 1) {
     const key = createHash('sha256').update(`user-${i}`).digest('hex').slice(0, 32);
-    out.push('[[user]]', `id = "${key}"`, `roles = "${roles[i % roles.length][0]}, ${roles[(i * 7 + 3) % roles.length][0]}"`);
+    out.push(
+      '[[user]]',
+      `id = "${key}"`,
+      `roles = "${roles[i % roles.length][0]}, ${roles[(i * 7 + 3) % roles.length][0]}"`,
+    );
     if (i % 3 === 0) out.push('allow = "wallet_read"');
     if (i % 5 === 0) out.push('deny = "wallet_seed_change"');
     out.push('');
@@ -49,7 +58,8 @@ async function main(): Promise<void> {
     const bytes = Buffer.byteLength(versions[0]);
     writeFileSync(file, versions[0]);
     const store = await PolicyStore.open(file, { watch: false });
-    if (store.current.userCount !== USERS + 1) throw new Error(`expected ${USERS + 1} users, got ${store.current.userCount}`);
+    if (store.current.userCount !== USERS + 1)
+      throw new Error(`expected ${USERS + 1} users, got ${store.current.userCount}`);
 
     type Samples = { wall: number[]; cpu: number[] };
     const samples = (): Samples => ({ wall: [], cpu: [] });
@@ -98,7 +108,9 @@ async function main(): Promise<void> {
       const cpu = stats(s.cpu);
       return `| ${name.padEnd(50)} | ${wall.median.toFixed(1).padStart(9)} | ${wall.p99.toFixed(1).padStart(8)} | ${cpu.median.toFixed(1).padStart(13)} | ${(wall.median / f.median).toFixed(1).padStart(6)}x |`;
     };
-    console.log(`Reload of a ${USERS.toLocaleString('en-US')}-user access file (${(bytes / 1024 / 1024).toFixed(2)} MiB), ${RUNS} reloads after ${WARMUP} warm-up, node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);
+    console.log(
+      `Reload of a ${USERS.toLocaleString('en-US')}-user access file (${(bytes / 1024 / 1024).toFixed(2)} MiB), ${RUNS} reloads after ${WARMUP} warm-up, node ${process.version}, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+    );
     console.log('');
     console.log(`| ${'step'.padEnd(50)} | median ms |   p99 ms | median CPU ms |   ratio |`);
     console.log(`|${'-'.repeat(52)}|-----------|----------|---------------|---------|`);
@@ -107,7 +119,9 @@ async function main(): Promise<void> {
     console.log(row('PolicyStore.reload(): read, hash, load, swap', reload));
     console.log(row('PolicyStore.reload(), content unchanged (skipped)', unchanged));
     console.log('');
-    console.log(`target: median reload under 150 ms -> ${r.median < 150 ? 'met' : 'NOT met'} (${r.median.toFixed(1)} ms wall, ${stats(reload.cpu).median.toFixed(1)} ms CPU)`);
+    console.log(
+      `target: median reload under 150 ms -> ${r.median < 150 ? 'met' : 'NOT met'} (${r.median.toFixed(1)} ms wall, ${stats(reload.cpu).median.toFixed(1)} ms CPU)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

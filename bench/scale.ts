@@ -9,7 +9,10 @@ import { parseAccessFile } from '@nano-access/parser';
 import { compile, nanoCatalog, type Policy } from '@nano-access/resolver';
 import { collectGarbage, credentialPool, generateAccessFile, permissionPool } from './_access-policy-gen';
 
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const sizes = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0);
 const SIZES = sizes.length > 0 ? sizes : [10_000, 100_000, 1_000_000];
 const PAIRS = 1 << 16;
 const MASK = PAIRS - 1;
@@ -43,7 +46,10 @@ function nsPerCallInterleaved(a: () => number, b: () => number, rounds = 9): [nu
   const timesA: number[] = [];
   const timesB: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    for (const [body, times] of [[a, timesA], [b, timesB]] as const) {
+    for (const [body, times] of [
+      [a, timesA],
+      [b, timesB],
+    ] as const) {
       const start = cpuSeconds();
       body();
       times.push(((cpuSeconds() - start) * 1e9) / CHECKS);
@@ -57,7 +63,9 @@ function measure(users: number): Row {
   // Pools first, from a throwaway copy of the file, so the heap figure below counts the policy alone.
   let generated: ReturnType<typeof generateAccessFile> | null = generateAccessFile(nanoCatalog, users, 100, users);
   const fileMB = generated.text.length / 1e6;
-  const creds = credentialPool(generated.userIds, PAIRS).map((c) => (c === undefined ? c : (JSON.parse(JSON.stringify(c)) as string)));
+  const creds = credentialPool(generated.userIds, PAIRS).map((c) =>
+    c === undefined ? c : (JSON.parse(JSON.stringify(c)) as string),
+  );
   const perms = permissionPool(nanoCatalog, PAIRS);
   generated = null;
   collectGarbage();
@@ -88,8 +96,10 @@ function measure(users: number): Row {
   const floorBits = new Uint32Array(64 * words);
   for (let i = 0; i < floorBits.length; i++) floorBits[i] = Math.imul(i + 1, 2654435761) >>> 0;
   let next = 0;
-  for (const id of new Set(creds)) if (id) floorSlots.set(JSON.parse(JSON.stringify(id)) as string, (next++ % 64) * words);
-  for (let i = 0; floorSlots.size < users + 1; i++) floorSlots.set(`filler-${i.toString(16).padStart(32, '0')}`, (i % 64) * words);
+  for (const id of new Set(creds))
+    if (id) floorSlots.set(JSON.parse(JSON.stringify(id)) as string, (next++ % 64) * words);
+  for (let i = 0; floorSlots.size < users + 1; i++)
+    floorSlots.set(`filler-${i.toString(16).padStart(32, '0')}`, (i % 64) * words);
   floorSlots.set('', 0);
   const permIds = Int32Array.from(perms.map((p) => names.indexOf(p)));
 
@@ -128,8 +138,9 @@ for (const users of SIZES) {
 const out = [
   '| users | file | parse (CPU) | compile (CPU) | parse + compile (CPU) | (wall) | heap/user | check() | floor | check/floor |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ...rows.map((r, i) =>
-    `| ${r.users.toLocaleString('en')} | ${r.fileMB.toFixed(1)} MB | ${r.parseMs.toFixed(0)} ms${growth(rows, (x) => x.parseMs, i)} | ${r.compileMs.toFixed(0)} ms${growth(rows, (x) => x.compileMs, i)} | ${(r.parseMs + r.compileMs).toFixed(0)} ms | ${r.wallMs.toFixed(0)} ms | ${r.heapPerUser.toFixed(0)} B | ${r.checkNs.toFixed(1)} ns | ${r.floorNs.toFixed(1)} ns | ${(r.checkNs / r.floorNs).toFixed(2)} |`,
+  ...rows.map(
+    (r, i) =>
+      `| ${r.users.toLocaleString('en')} | ${r.fileMB.toFixed(1)} MB | ${r.parseMs.toFixed(0)} ms${growth(rows, (x) => x.parseMs, i)} | ${r.compileMs.toFixed(0)} ms${growth(rows, (x) => x.compileMs, i)} | ${(r.parseMs + r.compileMs).toFixed(0)} ms | ${r.wallMs.toFixed(0)} ms | ${r.heapPerUser.toFixed(0)} B | ${r.checkNs.toFixed(1)} ns | ${r.floorNs.toFixed(1)} ns | ${(r.checkNs / r.floorNs).toFixed(2)} |`,
   ),
   '',
   '(×n) = growth over the previous row; users grow ×10 per row. Times are CPU time of this process (the machine is shared);',

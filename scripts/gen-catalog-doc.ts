@@ -14,7 +14,15 @@ interface CatalogData {
   permissions: Array<{ name: string; description: string; implies: string[] }>;
   defaults: string[];
   messages: Record<string, string | null>;
-  actions?: Record<string, { permission: string; control: boolean; controlArguments?: Record<string, { off: Array<string | number | boolean> }>; note?: string }>;
+  actions?: Record<
+    string,
+    {
+      permission: string;
+      control: boolean;
+      controlArguments?: Record<string, { off: Array<string | number | boolean> }>;
+      note?: string;
+    }
+  >;
 }
 
 const repoRoot = resolve(__dirname, '..');
@@ -34,17 +42,29 @@ function jsonValue(value: string | number | boolean): string {
 }
 
 /** "yes", or the arguments that make the action need control and the values they are off at. */
-function controlCell(entry: { control: boolean; controlArguments?: Record<string, { off: Array<string | number | boolean> }> }): string {
+function controlCell(entry: {
+  control: boolean;
+  controlArguments?: Record<string, { off: Array<string | number | boolean> }>;
+}): string {
   if (entry.control) return 'yes';
   const widening = Object.entries(entry.controlArguments ?? {});
-  return cell(widening.map(([name, argument]) => `when ${code(name)} is present and not one of ${argument.off.map(jsonValue).join(', ')}`).join('; '));
+  return cell(
+    widening
+      .map(
+        ([name, argument]) => `when ${code(name)} is present and not one of ${argument.off.map(jsonValue).join(', ')}`,
+      )
+      .join('; '),
+  );
 }
 
 /** The page, from the catalog data alone. */
 export function renderCatalogDoc(catalog: CatalogData): string {
   const impliedBy = new Map<string, string[]>();
-  for (const p of catalog.permissions) for (const child of p.implies) impliedBy.set(child, [...(impliedBy.get(child) ?? []), p.name]);
-  const grouping = catalog.permissions.filter((p) => p.name === 'unrestricted' || p.implies.length > 0 || !p.name.startsWith('api_'));
+  for (const p of catalog.permissions)
+    for (const child of p.implies) impliedBy.set(child, [...(impliedBy.get(child) ?? []), p.name]);
+  const grouping = catalog.permissions.filter(
+    (p) => p.name === 'unrestricted' || p.implies.length > 0 || !p.name.startsWith('api_'),
+  );
   const actionEntries = Object.entries(catalog.actions ?? {});
 
   const lines: string[] = [
@@ -69,14 +89,18 @@ export function renderCatalogDoc(catalog: CatalogData): string {
     '',
     '| message | requires |',
     '|---|---|',
-    ...Object.entries(catalog.messages).map(([message, permission]) => `| ${code(message)} | ${permission === null ? 'nothing (anyone, even unknown credentials)' : code(permission)} |`),
+    ...Object.entries(catalog.messages).map(
+      ([message, permission]) =>
+        `| ${code(message)} | ${permission === null ? 'nothing (anyone, even unknown credentials)' : code(permission)} |`,
+    ),
     '',
     '## Permissions that group others',
     '',
     '| permission | description | implies |',
     '|---|---|---|',
     ...grouping.map((p) => {
-      const implies = p.name === 'unrestricted' ? 'every permission' : p.implies.length === 0 ? '—' : p.implies.map(code).join(', ');
+      const implies =
+        p.name === 'unrestricted' ? 'every permission' : p.implies.length === 0 ? '—' : p.implies.map(code).join(', ');
       return `| ${code(p.name)} | ${cell(p.description)} | ${implies} |`;
     }),
     '',
@@ -88,7 +112,10 @@ export function renderCatalogDoc(catalog: CatalogData): string {
     '|---|---|---|',
     ...catalog.permissions
       .filter((p) => Object.values(catalog.messages).includes(p.name))
-      .map((p) => `| ${code(p.name)} | ${cell(p.description)} | ${(impliedBy.get(p.name) ?? []).map(code).join(', ') || '—'} |`),
+      .map(
+        (p) =>
+          `| ${code(p.name)} | ${cell(p.description)} | ${(impliedBy.get(p.name) ?? []).map(code).join(', ') || '—'} |`,
+      ),
     '',
     '## Legacy RPC actions',
     '',
@@ -101,7 +128,10 @@ export function renderCatalogDoc(catalog: CatalogData): string {
     '',
     '| action | permission | implied by | control | note |',
     '|---|---|---|---|---|',
-    ...actionEntries.map(([action, entry]) => `| ${code(action)} | ${code(entry.permission)} | ${(impliedBy.get(entry.permission) ?? []).map(code).join(', ')} | ${controlCell(entry)} | ${cell(entry.note ?? '')} |`),
+    ...actionEntries.map(
+      ([action, entry]) =>
+        `| ${code(action)} | ${code(entry.permission)} | ${(impliedBy.get(entry.permission) ?? []).map(code).join(', ')} | ${controlCell(entry)} | ${cell(entry.note ?? '')} |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -48,24 +48,80 @@ const controlArguments: Record<string, Record<string, ControlArgument>> = {
 
 /** The permissions of the access file (docs/catalog.md) and the resource (group) permissions of the action table. */
 const basePermissions: Array<{ name: string; description: string; implies: string[] }> = [
-  { name: 'unrestricted', description: 'Everything: implies every permission of the catalog (a deny still narrows it).', implies: [] },
-  { name: 'api_account_weight', description: 'The AccountWeight IPC message and the account_weight action.', implies: [] },
-  { name: 'api_service_register', description: 'The ServiceRegister IPC message: register as a named service.', implies: [] },
-  { name: 'api_service_stop', description: 'The ServiceStop IPC message: ask a registered service to stop.', implies: [] },
-  { name: 'api_topic_service_stop', description: 'The TopicServiceStop IPC message: subscribe to service-stop notifications.', implies: [] },
-  { name: 'api_topic_confirmation', description: 'The TopicConfirmation IPC message: subscribe to block confirmations.', implies: [] },
-  { name: 'account_query', description: 'Read-only ledger queries: accounts, blocks, chains, representatives.', implies: ['api_account_weight'] },
+  {
+    name: 'unrestricted',
+    description: 'Everything: implies every permission of the catalog (a deny still narrows it).',
+    implies: [],
+  },
+  {
+    name: 'api_account_weight',
+    description: 'The AccountWeight IPC message and the account_weight action.',
+    implies: [],
+  },
+  {
+    name: 'api_service_register',
+    description: 'The ServiceRegister IPC message: register as a named service.',
+    implies: [],
+  },
+  {
+    name: 'api_service_stop',
+    description: 'The ServiceStop IPC message: ask a registered service to stop.',
+    implies: [],
+  },
+  {
+    name: 'api_topic_service_stop',
+    description: 'The TopicServiceStop IPC message: subscribe to service-stop notifications.',
+    implies: [],
+  },
+  {
+    name: 'api_topic_confirmation',
+    description: 'The TopicConfirmation IPC message: subscribe to block confirmations.',
+    implies: [],
+  },
+  {
+    name: 'account_query',
+    description: 'Read-only ledger queries: accounts, blocks, chains, representatives.',
+    implies: ['api_account_weight'],
+  },
   { name: 'epoch_upgrade', description: 'Run the epoch_upgrade action (control).', implies: [] },
-  { name: 'service', description: 'Service messages: register, stop and the service-stop topic.', implies: ['api_service_register', 'api_service_stop', 'api_topic_service_stop'] },
-  { name: 'wallet', description: 'Every wallet operation: read, write, seed change, and wallet_seed.', implies: ['wallet_read', 'wallet_write', 'wallet_seed_change'] },
+  {
+    name: 'service',
+    description: 'Service messages: register, stop and the service-stop topic.',
+    implies: ['api_service_register', 'api_service_stop', 'api_topic_service_stop'],
+  },
+  {
+    name: 'wallet',
+    description: 'Every wallet operation: read, write, seed change, and wallet_seed.',
+    implies: ['wallet_read', 'wallet_write', 'wallet_seed_change'],
+  },
   { name: 'wallet_read', description: 'Read wallets: balances, accounts, history, work, lock state.', implies: [] },
-  { name: 'wallet_write', description: 'Change wallets: create, send, receive, keys, representatives, passwords.', implies: [] },
+  {
+    name: 'wallet_write',
+    description: 'Change wallets: create, send, receive, keys, representatives, passwords.',
+    implies: [],
+  },
   { name: 'wallet_seed_change', description: 'Replace a wallet seed (wallet_change_seed).', implies: [] },
-  { name: 'node_query', description: 'Read node state: peers, telemetry, confirmations, stats, version, uptime.', implies: [] },
-  { name: 'node_control', description: 'Operate the node: bootstrap, keepalive, clear caches, work peers, stop.', implies: [] },
-  { name: 'utility', description: 'Stateless helpers: key derivation, unit conversion, hashing, validation.', implies: [] },
+  {
+    name: 'node_query',
+    description: 'Read node state: peers, telemetry, confirmations, stats, version, uptime.',
+    implies: [],
+  },
+  {
+    name: 'node_control',
+    description: 'Operate the node: bootstrap, keepalive, clear caches, work peers, stop.',
+    implies: [],
+  },
+  {
+    name: 'utility',
+    description: 'Stateless helpers: key derivation, unit conversion, hashing, validation.',
+    implies: [],
+  },
   { name: 'signing', description: 'Create and sign blocks (block_create, sign).', implies: [] },
-  { name: 'block_publish', description: 'Publish blocks to the network: process, republish, block_confirm.', implies: [] },
+  {
+    name: 'block_publish',
+    description: 'Publish blocks to the network: process, republish, block_confirm.',
+    implies: [],
+  },
   { name: 'work', description: 'Generate and cancel proof of work.', implies: [] },
 ];
 
@@ -88,7 +144,8 @@ function readActionTable(markdown: string): Array<{ action: string; control: boo
     // A row is "| a | b | c | d |": 6 cells with the empty outer ones.
     if (cells.length !== 6 || !/^[a-z_]+$/.test(cells[1]) || cells[1] === 'action') continue;
     const [, action, control, group, note] = cells;
-    if (control !== '' && control !== 'yes') throw new Error(`legacy-actions.md: bad control cell for ${action}: ${control}`);
+    if (control !== '' && control !== 'yes')
+      throw new Error(`legacy-actions.md: bad control cell for ${action}: ${control}`);
     rows.push({ action, control: control === 'yes', group, note });
   }
   if (rows.length < 100) throw new Error(`legacy-actions.md: expected the action table, found ${rows.length} rows`);
@@ -119,7 +176,12 @@ function buildCatalog(markdown: string): { catalog: object; names: string[] } {
       actionPermissions.push(created);
     }
     const widening = controlArguments[row.action];
-    actions[row.action] = { permission, control: row.control, ...(widening ? { controlArguments: widening } : {}), ...(row.note ? { note: row.note } : {}) };
+    actions[row.action] = {
+      permission,
+      control: row.control,
+      ...(widening ? { controlArguments: widening } : {}),
+      ...(row.note ? { note: row.note } : {}),
+    };
   }
   for (const action of Object.keys(controlArguments)) {
     if (!(action in actions)) throw new Error(`controlArguments names ${action}, which the action table does not list`);

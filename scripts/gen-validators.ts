@@ -19,7 +19,12 @@ import standaloneCode from 'ajv/dist/standalone';
 const repoRoot = resolve(__dirname, '..');
 
 /** Run-time options of the access-file validators (also used by the equivalence test). */
-export const accessSchemaOptions: Options = { allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false };
+export const accessSchemaOptions: Options = {
+  allErrors: true,
+  verbose: true,
+  allowUnionTypes: true,
+  strictTypes: false,
+};
 /** Run-time options of the catalog shape validator. */
 export const catalogSchemaOptions: Options = { allErrors: true, strict: true };
 
@@ -68,7 +73,9 @@ export function renderValidators(): Array<[string, string]> {
 function main(): void {
   const outputs = renderValidators();
   if (process.argv.includes('--check')) {
-    const stale = outputs.filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => path);
+    const stale = outputs
+      .filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text)
+      .map(([path]) => path);
     if (stale.length > 0) {
       process.stderr.write(`stale generated files (run npx tsx scripts/gen-validators.ts):\n${stale.join('\n')}\n`);
       process.exit(1);

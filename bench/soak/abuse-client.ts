@@ -11,7 +11,16 @@ import { runIpcBudgetTask, type IpcBudgetTask } from './ipc-budgets';
 import { prng } from './policies';
 
 export type AbuseTask =
-  | { kind: 'slow'; tcpPort: number; socketPath: string; httpPort: number; stalled: number; dribblers: number; ipcWaitMs: number; httpWaitMs: number }
+  | {
+      kind: 'slow';
+      tcpPort: number;
+      socketPath: string;
+      httpPort: number;
+      stalled: number;
+      dribblers: number;
+      ipcWaitMs: number;
+      httpWaitMs: number;
+    }
   | { kind: 'flood'; tcpPort: number; socketPath: string; count: number; holdMs: number }
   | { kind: 'fuzz'; tcpPort: number; socketPath: string; httpPort: number; cases: number; seed: number }
   | IpcBudgetTask;
@@ -41,7 +50,11 @@ async function run(task: AbuseTask): Promise<unknown> {
     }
     case 'fuzz': {
       const result = await fuzz(task, task.cases, prng(task.seed));
-      return { ...result, httpStatuses: [...result.httpStatuses.entries()], rawStatuses: [...result.rawStatuses.entries()] };
+      return {
+        ...result,
+        httpStatuses: [...result.httpStatuses.entries()],
+        rawStatuses: [...result.rawStatuses.entries()],
+      };
     }
     case 'idle-tcp':
     case 'partial-frames':
@@ -54,6 +67,6 @@ run(JSON.parse(process.argv[2]) as AbuseTask)
     process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
   })
   .catch((error: unknown) => {
-    process.stderr.write(`abuse-client: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`abuse-client: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(2);
   });

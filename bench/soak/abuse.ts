@@ -14,7 +14,9 @@ export interface IpcTarget {
 }
 
 function connectIpc(target: IpcTarget, index: number): net.Socket {
-  return index % 2 === 0 ? net.connect({ host: '127.0.0.1', port: target.tcpPort }) : net.connect({ path: target.socketPath });
+  return index % 2 === 0
+    ? net.connect({ host: '127.0.0.1', port: target.tcpPort })
+    : net.connect({ path: target.socketPath });
 }
 
 export interface StallResult {
@@ -31,10 +33,22 @@ export interface StallResult {
   connectErrors: number;
 }
 
-function summarise(opened: number, closes: number[], stillOpen: number, answered: number, connectErrors: number): StallResult {
+function summarise(
+  opened: number,
+  closes: number[],
+  stillOpen: number,
+  answered: number,
+  connectErrors: number,
+): StallResult {
   return {
-    opened, closedByServer: closes.length, stillOpen, answered, connectErrors,
-    closeAfterP50: percentile(closes, 50), closeAfterMin: closes.length ? Math.min(...closes) : NaN, closeAfterMax: closes.length ? Math.max(...closes) : NaN,
+    opened,
+    closedByServer: closes.length,
+    stillOpen,
+    answered,
+    connectErrors,
+    closeAfterP50: percentile(closes, 50),
+    closeAfterMin: closes.length ? Math.min(...closes) : NaN,
+    closeAfterMax: closes.length ? Math.max(...closes) : NaN,
   };
 }
 
@@ -45,26 +59,28 @@ export async function stalledPreambles(target: IpcTarget, count: number, waitMs:
   let connectErrors = 0;
   let open = 0;
   await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      new Promise<void>((ready) => {
-        const socket = connectIpc(target, i);
-        sockets.push(socket);
-        let sentAt = 0;
-        socket.once('connect', () => {
-          open += 1;
-          socket.write(Buffer.from([0x4e, 0x04]), () => {
-            sentAt = Date.now();
-            ready();
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<void>((ready) => {
+          const socket = connectIpc(target, i);
+          sockets.push(socket);
+          let sentAt = 0;
+          socket.once('connect', () => {
+            open += 1;
+            socket.write(Buffer.from([0x4e, 0x04]), () => {
+              sentAt = Date.now();
+              ready();
+            });
           });
-        });
-        socket.on('error', () => undefined);
-        socket.once('close', () => {
-          if (sentAt === 0) {
-            connectErrors += 1;
-            ready();
-          } else closes.push((Date.now() - sentAt) / 1000);
-        });
-      }),
+          socket.on('error', () => undefined);
+          socket.once('close', () => {
+            if (sentAt === 0) {
+              connectErrors += 1;
+              ready();
+            } else closes.push((Date.now() - sentAt) / 1000);
+          });
+        }),
     ),
   );
   const deadline = Date.now() + waitMs;
@@ -75,7 +91,12 @@ export async function stalledPreambles(target: IpcTarget, count: number, waitMs:
 }
 
 /** Opens `count` HTTP connections that send a request line and then one header byte every dribbleMs. */
-export async function dribbledHeaders(httpPort: number, count: number, waitMs: number, dribbleMs = 1000): Promise<StallResult> {
+export async function dribbledHeaders(
+  httpPort: number,
+  count: number,
+  waitMs: number,
+  dribbleMs = 1000,
+): Promise<StallResult> {
   const sockets: net.Socket[] = [];
   const closes: number[] = [];
   let answered = 0;
@@ -83,27 +104,29 @@ export async function dribbledHeaders(httpPort: number, count: number, waitMs: n
   let opened = 0;
   const started = new Map<net.Socket, number>();
   await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      new Promise<void>((ready) => {
-        const socket = net.connect({ host: '127.0.0.1', port: httpPort });
-        sockets.push(socket);
-        socket.once('connect', () => {
-          opened += 1;
-          started.set(socket, Date.now());
-          socket.write(`POST /api/v2/AccountWeight HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Dribble-${i}: `, () => ready());
-        });
-        socket.on('data', () => {
-          answered += 1;
-        });
-        socket.on('error', () => undefined);
-        socket.once('close', () => {
-          const at = started.get(socket);
-          if (at === undefined) {
-            connectErrors += 1;
-            ready();
-          } else closes.push((Date.now() - at) / 1000);
-        });
-      }),
+    Array.from(
+      { length: count },
+      (_, i) =>
+        new Promise<void>((ready) => {
+          const socket = net.connect({ host: '127.0.0.1', port: httpPort });
+          sockets.push(socket);
+          socket.once('connect', () => {
+            opened += 1;
+            started.set(socket, Date.now());
+            socket.write(`POST /api/v2/AccountWeight HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Dribble-${i}: `, () => ready());
+          });
+          socket.on('data', () => {
+            answered += 1;
+          });
+          socket.on('error', () => undefined);
+          socket.once('close', () => {
+            const at = started.get(socket);
+            if (at === undefined) {
+              connectErrors += 1;
+              ready();
+            } else closes.push((Date.now() - at) / 1000);
+          });
+        }),
     ),
   );
   const dribble = setInterval(() => {
@@ -136,32 +159,39 @@ export interface FloodResult {
  * Opens `count` idle IPC connections at once, holds them for holdMs, then checks a fresh one works.
  * All on TCP: each transport has its own max_connections (phase 8a checks the other stays open).
  */
-export async function connectionFlood(target: IpcTarget, count: number, holdMs: number, probe: () => Promise<boolean>): Promise<FloodResult> {
+export async function connectionFlood(
+  target: IpcTarget,
+  count: number,
+  holdMs: number,
+  probe: () => Promise<boolean>,
+): Promise<FloodResult> {
   const sockets: net.Socket[] = [];
   const refusedAfter: number[] = [];
   let connectErrors = 0;
   let bytes = 0;
   await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<void>((ready) => {
-        const socket = connectIpc(target, 0); // index 0: TCP
-        sockets.push(socket);
-        let connectedAt = 0;
-        socket.once('connect', () => {
-          connectedAt = Date.now();
-          ready();
-        });
-        socket.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-        });
-        socket.on('error', () => undefined);
-        socket.once('close', () => {
-          if (connectedAt === 0) {
-            connectErrors += 1;
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<void>((ready) => {
+          const socket = connectIpc(target, 0); // index 0: TCP
+          sockets.push(socket);
+          let connectedAt = 0;
+          socket.once('connect', () => {
+            connectedAt = Date.now();
             ready();
-          } else refusedAfter.push((Date.now() - connectedAt) / 1000);
-        });
-      }),
+          });
+          socket.on('data', (chunk: Buffer) => {
+            bytes += chunk.length;
+          });
+          socket.on('error', () => undefined);
+          socket.once('close', () => {
+            if (connectedAt === 0) {
+              connectErrors += 1;
+              ready();
+            } else refusedAfter.push((Date.now() - connectedAt) / 1000);
+          });
+        }),
     ),
   );
   await sleep(holdMs);
@@ -172,7 +202,15 @@ export async function connectionFlood(target: IpcTarget, count: number, holdMs: 
   for (const socket of sockets) socket.destroy();
   await sleep(200);
   const recovered = await probe();
-  return { attempted: count, accepted, refused, connectErrors, recovered, refusedCloseMaxSeconds, bytesReceived: bytes };
+  return {
+    attempted: count,
+    accepted,
+    refused,
+    connectErrors,
+    recovered,
+    refusedCloseMaxSeconds,
+    bytesReceived: bytes,
+  };
 }
 
 // ---------------------------------------------------------------------------
@@ -212,13 +250,53 @@ const SEED_ENVELOPES: unknown[] = [
   { message_type: 'AccountWeight', message: { account: ACCOUNT } },
   { message_type: 'IsAlive', message: {} },
   { message_type: 'TopicConfirmation', message: { options: { all_local_accounts: true } } },
-  { message_type: 'AccountWeight', message: { account: ACCOUNT }, correlation_id: 'c-1', credentials: 'soak-fuzz-unknown' },
+  {
+    message_type: 'AccountWeight',
+    message: { account: ACCOUNT },
+    correlation_id: 'c-1',
+    credentials: 'soak-fuzz-unknown',
+  },
 ];
 const INTERESTING: unknown[] = [
-  null, true, false, 0, -1, 1e308, -0, 2 ** 53 + 1, '', ' ', '\u0000', '\ud800', '\u202e', 'nano_', ACCOUNT.toUpperCase(), 'x'.repeat(4096),
-  [], {}, [[[[[]]]]], { __proto__: { polluted: true } }, { constructor: { prototype: { polluted: true } } }, 'IsAlive', 'AccountWeight', 'Error', 'EventAck',
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1e308,
+  -0,
+  2 ** 53 + 1,
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '\u202e',
+  'nano_',
+  ACCOUNT.toUpperCase(),
+  'x'.repeat(4096),
+  [],
+  {},
+  [[[[[]]]]],
+  { __proto__: { polluted: true } },
+  { constructor: { prototype: { polluted: true } } },
+  'IsAlive',
+  'AccountWeight',
+  'Error',
+  'EventAck',
 ];
-const KEYS = ['action', 'account', 'message_type', 'message', 'credentials', 'correlation_id', '__proto__', 'constructor', 'options', 'count', ''];
+const KEYS = [
+  'action',
+  'account',
+  'message_type',
+  'message',
+  'credentials',
+  'correlation_id',
+  '__proto__',
+  'constructor',
+  'options',
+  'count',
+  '',
+];
 
 type Random = () => number;
 
@@ -236,7 +314,8 @@ function mutateValue(random: Random, value: unknown, depth = 0): unknown {
   if (depth > 3 || roll < 0.2) return pickOf(random, INTERESTING);
   if (Array.isArray(value)) {
     const copy = [...value];
-    if (copy.length > 0 && roll < 0.6) copy[int(random, copy.length)] = mutateValue(random, copy[int(random, copy.length)], depth + 1);
+    if (copy.length > 0 && roll < 0.6)
+      copy[int(random, copy.length)] = mutateValue(random, copy[int(random, copy.length)], depth + 1);
     else copy.push(pickOf(random, INTERESTING));
     return copy;
   }
@@ -269,7 +348,8 @@ function mutateBytes(random: Random, bytes: Buffer): Buffer {
     const at = int(random, result.length);
     if (roll < 0.4) result[at] ^= 1 << int(random, 8);
     else if (roll < 0.6) result = Buffer.concat([result.subarray(0, at), result.subarray(at + 1)]);
-    else if (roll < 0.8) result = Buffer.concat([result.subarray(0, at), Buffer.from([int(random, 256)]), result.subarray(at)]);
+    else if (roll < 0.8)
+      result = Buffer.concat([result.subarray(0, at), Buffer.from([int(random, 256)]), result.subarray(at)]);
     else result = result.subarray(0, at);
   }
   return result;
@@ -319,10 +399,18 @@ function brokenFrame(random: Random): Buffer {
 }
 
 /** Sends a batch of frames on one connection and counts the answers of the framing-intact ones. */
-function ipcBatch(target: IpcTarget, index: number, random: Random, size: number): Promise<{ frames: number; unanswered: number; broken: boolean }> {
+function ipcBatch(
+  target: IpcTarget,
+  index: number,
+  random: Random,
+  size: number,
+): Promise<{ frames: number; unanswered: number; broken: boolean }> {
   const intact = Array.from({ length: size }, () => ipcPayload(random));
   const broken = random() < 0.3 ? brokenFrame(random) : null;
-  const frames = Buffer.concat([...intact.map((f) => encodeRequest(f.encoding, f.payload)), ...(broken ? [broken] : [])]);
+  const frames = Buffer.concat([
+    ...intact.map((f) => encodeRequest(f.encoding, f.payload)),
+    ...(broken ? [broken] : []),
+  ]);
   return new Promise((resolve) => {
     const socket = connectIpc(target, index);
     let received = Buffer.alloc(0);
@@ -331,7 +419,11 @@ function ipcBatch(target: IpcTarget, index: number, random: Random, size: number
     const finish = (): void => {
       if (quiet) clearTimeout(quiet);
       socket.destroy();
-      resolve({ frames: intact.length + (broken ? 1 : 0), unanswered: Math.max(0, intact.length - answers), broken: broken !== null });
+      resolve({
+        frames: intact.length + (broken ? 1 : 0),
+        unanswered: Math.max(0, intact.length - answers),
+        broken: broken !== null,
+      });
     };
     const arm = (): void => {
       if (quiet) clearTimeout(quiet);
@@ -357,35 +449,72 @@ function ipcBatch(target: IpcTarget, index: number, random: Random, size: number
   });
 }
 
-const PATHS = ['/', '/api/v2', '/api/v2/', '/api/v2/AccountWeight', '/api/v2/IsAlive', '/api/v2/ServiceStop', '/api/v2/%00', '/api/v2/../metrics', '/metrics', '/healthz', '/api/v2/AccountWeight?x=1', '//', '/api/v3/x'];
+const PATHS = [
+  '/',
+  '/api/v2',
+  '/api/v2/',
+  '/api/v2/AccountWeight',
+  '/api/v2/IsAlive',
+  '/api/v2/ServiceStop',
+  '/api/v2/%00',
+  '/api/v2/../metrics',
+  '/metrics',
+  '/healthz',
+  '/api/v2/AccountWeight?x=1',
+  '//',
+  '/api/v3/x',
+];
 const METHODS = ['POST', 'POST', 'POST', 'POST', 'GET', 'PUT', 'OPTIONS', 'DELETE', 'HEAD', 'PATCH'];
 
 /** One fuzzed HTTP request over a keep-alive agent; resolves with the status (0 = no answer). */
 function httpCase(agent: http.Agent, port: number, random: Random): Promise<{ status: number; what?: string }> {
   const path = pickOf(random, PATHS);
-  const seed = path === '/' ? pickOf(random, SEED_BODIES) : path === '/api/v2' || path === '/api/v2/' ? pickOf(random, SEED_ENVELOPES) : { account: ACCOUNT };
+  const seed =
+    path === '/'
+      ? pickOf(random, SEED_BODIES)
+      : path === '/api/v2' || path === '/api/v2/'
+        ? pickOf(random, SEED_ENVELOPES)
+        : { account: ACCOUNT };
   let body: Buffer = Buffer.from(JSON.stringify(mutateValue(random, seed)) ?? '');
   if (random() < 0.4) body = mutateBytes(random, body);
   if (random() < 0.05) body = Buffer.from(`${'['.repeat(50 + int(random, 5000))}`);
-  const headers: Record<string, string> = { 'content-type': pickOf(random, ['application/json', 'text/plain', 'application/x-www-form-urlencoded', '']) };
-  if (random() < 0.3) headers['nano-api-key'] = pickOf(random, ['', 'soak-fuzz-unknown', 'x'.repeat(2000), '%00', 'a b']);
+  const headers: Record<string, string> = {
+    'content-type': pickOf(random, ['application/json', 'text/plain', 'application/x-www-form-urlencoded', '']),
+  };
+  if (random() < 0.3)
+    headers['nano-api-key'] = pickOf(random, ['', 'soak-fuzz-unknown', 'x'.repeat(2000), '%00', 'a b']);
   if (random() < 0.2) headers['nano-correlation-id'] = pickOf(random, ['', 'c'.repeat(5000), '\t', '{}']);
   const method = pickOf(random, METHODS);
   return new Promise((resolve) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method, agent, headers: { ...headers, 'content-length': String(body.length) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      res.on('error', (error) => resolve({ status: 0, what: `${method} ${path} ${JSON.stringify(headers).slice(0, 60)} body ${body.length} B: response ${error.message}` }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method, agent, headers: { ...headers, 'content-length': String(body.length) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+        res.on('error', (error) =>
+          resolve({
+            status: 0,
+            what: `${method} ${path} ${JSON.stringify(headers).slice(0, 60)} body ${body.length} B: response ${error.message}`,
+          }),
+        );
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error('no answer within 10 s')));
-    req.on('error', (error) => resolve({ status: 0, what: `${method} ${path} ${JSON.stringify(headers).slice(0, 60)} body ${body.length} B ${JSON.stringify(body.subarray(0, 40).toString('latin1'))}: ${error.message}` }));
+    req.on('error', (error) =>
+      resolve({
+        status: 0,
+        what: `${method} ${path} ${JSON.stringify(headers).slice(0, 60)} body ${body.length} B ${JSON.stringify(body.subarray(0, 40).toString('latin1'))}: ${error.message}`,
+      }),
+    );
     req.end(body);
   });
 }
 
 /** One raw, possibly malformed HTTP request on its own connection. */
 function rawHttpCase(port: number, random: Random): Promise<number> {
-  const valid = Buffer.from(`POST /api/v2/AccountWeight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 88\r\n\r\n{"account":"${ACCOUNT}"}`);
+  const valid = Buffer.from(
+    `POST /api/v2/AccountWeight HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 88\r\n\r\n{"account":"${ACCOUNT}"}`,
+  );
   const request = random() < 0.3 ? randomBytes(random, 512) : mutateBytes(random, valid);
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -405,8 +534,26 @@ function rawHttpCase(port: number, random: Random): Promise<number> {
 }
 
 /** Runs `total` fuzz cases (about 60 % IPC frames, 40 % HTTP) with bounded concurrency. */
-export async function fuzz(target: IpcTarget & { httpPort: number }, total: number, random: Random, concurrency = 24): Promise<FuzzResult> {
-  const result: FuzzResult = { cases: 0, ipcFrames: 0, httpRequests: 0, rawHttp: 0, ipcUnanswered: 0, ipcUnansweredBeforeBrokenFrame: 0, httpUnanswered: 0, http5xx: 0, httpStatuses: new Map(), rawStatuses: new Map(), samples5xx: [], samplesNoAnswer: [] };
+export async function fuzz(
+  target: IpcTarget & { httpPort: number },
+  total: number,
+  random: Random,
+  concurrency = 24,
+): Promise<FuzzResult> {
+  const result: FuzzResult = {
+    cases: 0,
+    ipcFrames: 0,
+    httpRequests: 0,
+    rawHttp: 0,
+    ipcUnanswered: 0,
+    ipcUnansweredBeforeBrokenFrame: 0,
+    httpUnanswered: 0,
+    http5xx: 0,
+    httpStatuses: new Map(),
+    rawStatuses: new Map(),
+    samples5xx: [],
+    samplesNoAnswer: [],
+  };
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   let connectionIndex = 0;
   const worker = async (): Promise<void> => {

@@ -97,7 +97,11 @@ function write(socket: net.Socket, data: string | Buffer): Promise<void> {
 }
 
 /** Declares `declaredBytes`, waits for an early answer, else sends `sentBytes` of the body and stalls. */
-async function declaredBody(port: number, declaredBytes: number, sentBytes: number): Promise<{ socket: net.Socket; outcome: () => DeclaredOutcome }> {
+async function declaredBody(
+  port: number,
+  declaredBytes: number,
+  sentBytes: number,
+): Promise<{ socket: net.Socket; outcome: () => DeclaredOutcome }> {
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.on('error', () => undefined);
   let received = '';
@@ -105,7 +109,10 @@ async function declaredBody(port: number, declaredBytes: number, sentBytes: numb
   socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
   socket.once('close', () => (closed = true));
   await new Promise<void>((ready) => socket.once('connect', () => ready()));
-  await write(socket, `POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declaredBytes}\r\n\r\n`);
+  await write(
+    socket,
+    `POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${declaredBytes}\r\n\r\n`,
+  );
   // A refusal of the declared length comes without any body byte: give it time to arrive.
   const until = Date.now() + 500;
   while (received === '' && !closed && Date.now() < until) await sleep(10);
@@ -113,11 +120,18 @@ async function declaredBody(port: number, declaredBytes: number, sentBytes: numb
   if (!refusedAtOnce && !closed) {
     await write(socket, Buffer.concat([Buffer.from('{'), Buffer.alloc(sentBytes - 1, 0x20)]));
   }
-  return { socket, outcome: () => ({ refusedAtOnce, status: statusOf(received), heldOpen: !closed && received === '' }) };
+  return {
+    socket,
+    outcome: () => ({ refusedAtOnce, status: statusOf(received), heldOpen: !closed && received === '' }),
+  };
 }
 
 /** Sends a chunked body in `chunkBytes` pieces until the server answers, closes, or maxBytes are sent. */
-async function chunkedBody(port: number, chunkBytes: number, maxBytes: number): Promise<{ socket: net.Socket; outcome: ChunkedOutcome }> {
+async function chunkedBody(
+  port: number,
+  chunkBytes: number,
+  maxBytes: number,
+): Promise<{ socket: net.Socket; outcome: ChunkedOutcome }> {
   const socket = net.connect({ host: '127.0.0.1', port });
   socket.on('error', () => undefined);
   let received = '';
@@ -130,8 +144,15 @@ async function chunkedBody(port: number, chunkBytes: number, maxBytes: number): 
   });
   socket.once('close', () => (closed = true));
   await new Promise<void>((ready) => socket.once('connect', () => ready()));
-  await write(socket, 'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
-  const piece = Buffer.concat([Buffer.from(`${chunkBytes.toString(16)}\r\n`), Buffer.alloc(chunkBytes, 0x20), Buffer.from('\r\n')]);
+  await write(
+    socket,
+    'POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+  );
+  const piece = Buffer.concat([
+    Buffer.from(`${chunkBytes.toString(16)}\r\n`),
+    Buffer.alloc(chunkBytes, 0x20),
+    Buffer.from('\r\n'),
+  ]);
   while (sent < maxBytes && received === '' && !closed) {
     await write(socket, piece);
     sent += chunkBytes;
@@ -139,14 +160,26 @@ async function chunkedBody(port: number, chunkBytes: number, maxBytes: number): 
   }
   const until = Date.now() + 5000;
   while (!closed && Date.now() < until) await sleep(20);
-  return { socket, outcome: { status: statusOf(received), sentWhenAnswered: received === '' ? 0 : sentWhenAnswered, closedByServer: closed } };
+  return {
+    socket,
+    outcome: {
+      status: statusOf(received),
+      sentWhenAnswered: received === '' ? 0 : sentWhenAnswered,
+      closedByServer: closed,
+    },
+  };
 }
 
 async function runClient(task: ClientTask): Promise<ClientResult> {
   const declared: Array<Awaited<ReturnType<typeof declaredBody>>> = [];
-  for (let i = 0; i < task.declared.count; i++) declared.push(await declaredBody(task.httpPort, task.declared.declaredBytes, task.declared.sentBytes));
+  for (let i = 0; i < task.declared.count; i++)
+    declared.push(await declaredBody(task.httpPort, task.declared.declaredBytes, task.declared.sentBytes));
   process.stdout.write('declared-in-place\n');
-  const chunked = await Promise.all(Array.from({ length: task.chunked.count }, () => chunkedBody(task.httpPort, task.chunked.chunkBytes, task.chunked.maxBytes)));
+  const chunked = await Promise.all(
+    Array.from({ length: task.chunked.count }, () =>
+      chunkedBody(task.httpPort, task.chunked.chunkBytes, task.chunked.maxBytes),
+    ),
+  );
   process.stdout.write('chunked-done\n');
   await sleep(task.holdMs);
   const result: ClientResult = { declared: declared.map((d) => d.outcome()), chunked: chunked.map((c) => c.outcome) };
@@ -179,10 +212,14 @@ function metric(text: string, name: string): number {
 function postWhole(url: string, bytes: number): Promise<number> {
   const body = Buffer.concat([Buffer.from('{'), Buffer.alloc(bytes - 2, 0x20), Buffer.from('}')]);
   return new Promise((done, fail) => {
-    const req = http.request(`${url}/api/v2/IsAlive`, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': bytes } }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      `${url}/api/v2/IsAlive`,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': bytes } },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+      },
+    );
     req.setTimeout(30_000, () => req.destroy(new Error('no answer within 30 s')));
     req.on('error', fail);
     req.end(body);
@@ -205,7 +242,13 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
   const credentials = makeCredentials(6);
   const initialText = ReloadDriver.initialText(credentials, prng(20261126));
   const server = await ServerUnderTest.prepare({
-    name: 'bodies', fixtures: join(ROOT, 'fixtures/data'), accessText: initialText, ioTimeoutSeconds: 2, headersTimeoutSeconds: 10, maxConnections: 256, logLevel: options.logLevel,
+    name: 'bodies',
+    fixtures: join(ROOT, 'fixtures/data'),
+    accessText: initialText,
+    ioTimeoutSeconds: 2,
+    headersTimeoutSeconds: 10,
+    maxConnections: 256,
+    logLevel: options.logLevel,
   });
   options.track?.server(server);
   options.track?.dir(server.dataDir);
@@ -213,15 +256,26 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
   await writeFile(
     join(server.dataDir, 'config-rpc.toml'),
     [
-      'address = "127.0.0.1"', `port = ${server.httpPort}`, `max_request_size = ${LIMITS.maxRequestSize}`,
-      `max_request_bytes_in_flight = ${LIMITS.budget}`, `request_timeout = ${LIMITS.requestTimeout}`, '',
+      'address = "127.0.0.1"',
+      `port = ${server.httpPort}`,
+      `max_request_size = ${LIMITS.maxRequestSize}`,
+      `max_request_bytes_in_flight = ${LIMITS.budget}`,
+      `request_timeout = ${LIMITS.requestTimeout}`,
+      '',
     ].join('\n'),
   );
   await server.start(entry);
   const metricsUrl = `${server.httpUrl}/metrics`;
 
   const load = new LoadDriver(
-    { httpUrl: server.httpUrl, tcpPort: server.tcpPort, socketPath: server.socketPath, window: fixedWindow(compileValid(initialText)), credentials: [undefined, ...credentials.users, credentials.unknown], account: ACCOUNT },
+    {
+      httpUrl: server.httpUrl,
+      tcpPort: server.tcpPort,
+      socketPath: server.socketPath,
+      window: fixedWindow(compileValid(initialText)),
+      credentials: [undefined, ...credentials.users, credentials.unknown],
+      account: ACCOUNT,
+    },
     options.ratePerChannel,
   );
   load.start();
@@ -246,7 +300,10 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
     chunked: { count: 3, chunkBytes: MIB, maxBytes: 30 * MIB },
     holdMs: options.short ? 3000 : 8000,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', JSON.stringify(task)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
   options.track?.child(child);
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -321,7 +378,12 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
     },
     {
       name: '7 load answered meanwhile',
-      pass: alive && loadFailures === 0 && abused.requests > 0 && after.errors - budgetRefusals(after) === 0 && metricsFailures === 0,
+      pass:
+        alive &&
+        loadFailures === 0 &&
+        abused.requests > 0 &&
+        after.errors - budgetRefusals(after) === 0 &&
+        metricsFailures === 0,
       detail: `${abused.requests} requests during the abuse, ${loadFailures} failed, ${budgetRefusals(abused)} refused by the budget (503); /metrics unanswered ${metricsFailures} times`,
     },
     {
@@ -336,13 +398,34 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
     },
   ];
   const lines: Array<[string, string]> = [
-    ['limits', `max_request_size ${mib(LIMITS.maxRequestSize)} MiB, max_request_bytes_in_flight ${mib(LIMITS.budget)} MiB, request_timeout ${LIMITS.requestTimeout} s`],
-    ['declared bodies', `${result.declared.length} × 24 MiB of 32 MiB, in turn: ${declaredHeld} held, ${declaredRefused} refused at once (503)`],
-    ['chunked bodies', `${result.chunked.length} at once in 1 MiB chunks: ${chunkedRefused} answered 503 and closed, after ${result.chunked.map((c) => mib(c.sentWhenAnswered)).join(' / ')} MiB`],
-    ['bytes in flight', `at most ${mib(inFlightMax)} MiB (sampled every 100 ms); budget refusals counted ${refusalsTotal}`],
-    ['RSS', `median ${(rssBefore / 1024).toFixed(1)} MiB before, peak ${(rssPeak / 1024).toFixed(1)} MiB during (+${growthMiB.toFixed(1)} MiB), median ${(rssAfter / 1024).toFixed(1)} MiB after the clients left`],
-    ['load', `baseline ${baseline.requests} requests; during ${abused.requests} (${loadFailures} failed, ${budgetRefusals(abused)} budget 503s, p99 ${percentile(abused.latenciesMs, 99).toFixed(1)} ms); after ${after.requests}`],
-    ...[...abused.errorSamples, ...after.errorSamples].map(([message, n]): [string, string] => ['load error', `${n} × ${message}`]),
+    [
+      'limits',
+      `max_request_size ${mib(LIMITS.maxRequestSize)} MiB, max_request_bytes_in_flight ${mib(LIMITS.budget)} MiB, request_timeout ${LIMITS.requestTimeout} s`,
+    ],
+    [
+      'declared bodies',
+      `${result.declared.length} × 24 MiB of 32 MiB, in turn: ${declaredHeld} held, ${declaredRefused} refused at once (503)`,
+    ],
+    [
+      'chunked bodies',
+      `${result.chunked.length} at once in 1 MiB chunks: ${chunkedRefused} answered 503 and closed, after ${result.chunked.map((c) => mib(c.sentWhenAnswered)).join(' / ')} MiB`,
+    ],
+    [
+      'bytes in flight',
+      `at most ${mib(inFlightMax)} MiB (sampled every 100 ms); budget refusals counted ${refusalsTotal}`,
+    ],
+    [
+      'RSS',
+      `median ${(rssBefore / 1024).toFixed(1)} MiB before, peak ${(rssPeak / 1024).toFixed(1)} MiB during (+${growthMiB.toFixed(1)} MiB), median ${(rssAfter / 1024).toFixed(1)} MiB after the clients left`,
+    ],
+    [
+      'load',
+      `baseline ${baseline.requests} requests; during ${abused.requests} (${loadFailures} failed, ${budgetRefusals(abused)} budget 503s, p99 ${percentile(abused.latenciesMs, 99).toFixed(1)} ms); after ${after.requests}`,
+    ],
+    ...[...abused.errorSamples, ...after.errorSamples].map(([message, n]): [string, string] => [
+      'load error',
+      `${n} × ${message}`,
+    ]),
   ];
   return { musts, lines, load: [baseline, abused, after], offered: load.offeredRate };
 }
@@ -388,14 +471,16 @@ if (require.main === module) {
     runClient(JSON.parse(process.argv[at + 1]) as ClientTask)
       .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0)))
       .catch((error: unknown) => {
-        process.stderr.write(`half-bodies client: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        process.stderr.write(
+          `half-bodies client: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+        );
         process.exit(2);
       });
   } else {
     standalone()
       .then((code) => process.exit(code))
       .catch((error: unknown) => {
-        process.stderr.write(`soak: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+        process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
         process.exit(2);
       });
   }

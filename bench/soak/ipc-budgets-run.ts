@@ -45,7 +45,10 @@ function log(line: string): void {
 }
 
 function runAbuse<T>(task: IpcBudgetTask): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'abuse-client.ts'), JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'abuse-client.ts'), JSON.stringify(task)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
   children.add(child);
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -70,7 +73,8 @@ async function main(): Promise<number> {
   keep = argv.includes('--keep');
   const frameAt = argv.indexOf('--frame-bytes');
   const maxFrameBytes = frameAt === -1 ? 65536 : Number(argv[frameAt + 1]);
-  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 8192) throw new Error('--frame-bytes needs an integer of at least 8192');
+  if (!Number.isInteger(maxFrameBytes) || maxFrameBytes < 8192)
+    throw new Error('--frame-bytes needs an integer of at least 8192');
   const fdLimit = Number(spawnSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).stdout.trim()) || 1024;
   const descriptorBudget = Math.max(64, Math.floor((fdLimit - 200) / 2));
   const maxConnections = Math.min(600, Math.floor(descriptorBudget * 0.5));
@@ -79,14 +83,25 @@ async function main(): Promise<number> {
   const accessText = ReloadDriver.initialText(credentials, random);
 
   server = await ServerUnderTest.prepare({
-    name: 'a', fixtures: FIXTURES, accessText, ioTimeoutSeconds: IO_TIMEOUT_SECONDS, headersTimeoutSeconds: 2, maxConnections, maxFrameBytes, logLevel: process.env.SOAK_LOG_LEVEL ?? 'info',
+    name: 'a',
+    fixtures: FIXTURES,
+    accessText,
+    ioTimeoutSeconds: IO_TIMEOUT_SECONDS,
+    headersTimeoutSeconds: 2,
+    maxConnections,
+    maxFrameBytes,
+    logLevel: process.env.SOAK_LOG_LEVEL ?? 'info',
   });
   await server.start(serveEntry());
   log(`server pid ${server.pid}: http ${server.httpPort}, ipc tcp ${server.tcpPort}, unix ${server.socketPath}`);
   const load = new LoadDriver(
     {
-      httpUrl: server.httpUrl, tcpPort: server.tcpPort, socketPath: server.socketPath, window: fixedWindow(compileValid(accessText)),
-      credentials: [undefined, ...credentials.users, credentials.unknown], account: 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6',
+      httpUrl: server.httpUrl,
+      tcpPort: server.tcpPort,
+      socketPath: server.socketPath,
+      window: fixedWindow(compileValid(accessText)),
+      credentials: [undefined, ...credentials.users, credentials.unknown],
+      account: 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6',
     },
     40,
   );
@@ -94,11 +109,28 @@ async function main(): Promise<number> {
   await sleep(2000);
   load.phase('0 baseline');
   await sleep(3000);
-  const result = await runIpcBudgetPhases({ server, load, runAbuse, maxConnections, ioTimeoutSeconds: IO_TIMEOUT_SECONDS, maxFrameBytes, descriptorBudget, short, log });
+  const result = await runIpcBudgetPhases({
+    server,
+    load,
+    runAbuse,
+    maxConnections,
+    ioTimeoutSeconds: IO_TIMEOUT_SECONDS,
+    maxFrameBytes,
+    descriptorBudget,
+    short,
+    log,
+  });
   await load.stop();
   const alive = server.alive;
   const exit = await server.stop();
-  const musts = [...result.musts, { name: 'server alive, exits cleanly on SIGTERM', pass: alive && exit?.code === 0, detail: `exit ${exit?.code ?? exit?.signal}` }];
+  const musts = [
+    ...result.musts,
+    {
+      name: 'server alive, exits cleanly on SIGTERM',
+      pass: alive && exit?.code === 0,
+      detail: `exit ${exit?.code ?? exit?.signal}`,
+    },
+  ];
   process.stdout.write(
     [
       `nano-access soak, phase 8 alone (${short ? 'short' : 'full'}; loopback; ${load.offeredRate} req/s offered; max_connections ${maxConnections} per transport, io_timeout ${IO_TIMEOUT_SECONDS} s, max_frame_bytes ${maxFrameBytes})`,

@@ -79,15 +79,28 @@ function encodeHead(length: number): Buffer {
   return head;
 }
 
-async function isAlive(target: { port: number } | { path: string }, timeoutMs = 5000): Promise<{ ok: boolean; ms: number; error?: string }> {
-  const client = new IpcClient({ ...('port' in target ? { host: '127.0.0.1', port: target.port } : { path: target.path }), timeoutMs, env: {} });
+async function isAlive(
+  target: { port: number } | { path: string },
+  timeoutMs = 5000,
+): Promise<{ ok: boolean; ms: number; error?: string }> {
+  const client = new IpcClient({
+    ...('port' in target ? { host: '127.0.0.1', port: target.port } : { path: target.path }),
+    timeoutMs,
+    env: {},
+  });
   const started = process.hrtime.bigint();
   try {
     const answer = await client.call({ message_type: 'IsAlive', message: {} });
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    return answer.message_type === 'Error' ? { ok: false, ms, error: JSON.stringify(answer.message) } : { ok: true, ms };
+    return answer.message_type === 'Error'
+      ? { ok: false, ms, error: JSON.stringify(answer.message) }
+      : { ok: true, ms };
   } catch (error) {
-    return { ok: false, ms: Number(process.hrtime.bigint() - started) / 1e6, error: error instanceof Error ? error.message : String(error) };
+    return {
+      ok: false,
+      ms: Number(process.hrtime.bigint() - started) / 1e6,
+      error: error instanceof Error ? error.message : String(error),
+    };
   } finally {
     await client.close().catch(() => undefined);
   }
@@ -100,23 +113,25 @@ export async function idleTcpConnections(task: Extract<IpcBudgetTask, { kind: 'i
   let connectErrors = 0;
   const openedAt = Date.now();
   await Promise.all(
-    Array.from({ length: task.count }, () =>
-      new Promise<void>((ready) => {
-        const socket = net.connect({ host: '127.0.0.1', port: task.tcpPort });
-        sockets.push(socket);
-        let connected = false;
-        socket.once('connect', () => {
-          connected = true;
-          ready();
-        });
-        socket.on('error', () => undefined);
-        socket.once('close', () => {
-          if (!connected) {
-            connectErrors += 1;
+    Array.from(
+      { length: task.count },
+      () =>
+        new Promise<void>((ready) => {
+          const socket = net.connect({ host: '127.0.0.1', port: task.tcpPort });
+          sockets.push(socket);
+          let connected = false;
+          socket.once('connect', () => {
+            connected = true;
             ready();
-          } else closedAt.push(Date.now());
-        });
-      }),
+          });
+          socket.on('error', () => undefined);
+          socket.once('close', () => {
+            if (!connected) {
+              connectErrors += 1;
+              ready();
+            } else closedAt.push(Date.now());
+          });
+        }),
     ),
   );
   await sleep(500);
@@ -154,9 +169,18 @@ export async function idleTcpConnections(task: Extract<IpcBudgetTask, { kind: 'i
   await sleep(300);
   const recovered = await isAlive({ port: task.tcpPort });
   return {
-    attempted: task.count, kept, refused, closedWhileIdle, connectErrors, holdSeconds,
-    unixProbes: task.probes, unixAnswered, unixLatencyP50Ms: percentile(latencies, 50), unixLatencyMaxMs: latencies.length ? latencies.reduce((a, b) => Math.max(a, b), 0) : NaN,
-    tcpProbeRefused: tcpProbe, tcpRecovered: recovered.ok,
+    attempted: task.count,
+    kept,
+    refused,
+    closedWhileIdle,
+    connectErrors,
+    holdSeconds,
+    unixProbes: task.probes,
+    unixAnswered,
+    unixLatencyP50Ms: percentile(latencies, 50),
+    unixLatencyMaxMs: latencies.length ? latencies.reduce((a, b) => Math.max(a, b), 0) : NaN,
+    tcpProbeRefused: tcpProbe,
+    tcpRecovered: recovered.ok,
   };
 }
 
@@ -181,7 +205,9 @@ function scrapeMetrics(httpPort: number): Promise<Map<string, number>> {
 }
 
 /** 8b: `connections` clients that each start a frame of `declared` bytes, send `sent` of them and stall; reconnecting until durationMs. */
-export async function partialFrames(task: Extract<IpcBudgetTask, { kind: 'partial-frames' }>): Promise<PartialFramesResult> {
+export async function partialFrames(
+  task: Extract<IpcBudgetTask, { kind: 'partial-frames' }>,
+): Promise<PartialFramesResult> {
   const deadline = Date.now() + task.durationMs;
   const frameStart = Buffer.concat([encodeHead(task.declared), Buffer.alloc(task.sent, 0x20)]);
   const live = new Set<net.Socket>();
@@ -193,7 +219,10 @@ export async function partialFrames(task: Extract<IpcBudgetTask, { kind: 'partia
   const attacker = async (index: number): Promise<void> => {
     while (Date.now() < deadline) {
       await new Promise<void>((done) => {
-        const socket = index % 2 === 0 ? net.connect({ host: '127.0.0.1', port: task.tcpPort }) : net.connect({ path: task.socketPath });
+        const socket =
+          index % 2 === 0
+            ? net.connect({ host: '127.0.0.1', port: task.tcpPort })
+            : net.connect({ path: task.socketPath });
         live.add(socket);
         let connected = false;
         let answered = '';
@@ -244,9 +273,18 @@ export async function partialFrames(task: Extract<IpcBudgetTask, { kind: 'partia
   await sleep(500);
   const after = await scrapeMetrics(task.httpPort);
   return {
-    connections: task.connections, declared: task.declared, sent: task.sent, seconds: (Date.now() - started) / 1000,
-    framesStarted, refusedByBudget, closedAtIoTimeout, connectErrors,
-    scrapes, maxInflightBytes, maxPartialBytes, limit,
+    connections: task.connections,
+    declared: task.declared,
+    sent: task.sent,
+    seconds: (Date.now() - started) / 1000,
+    framesStarted,
+    refusedByBudget,
+    closedAtIoTimeout,
+    connectErrors,
+    scrapes,
+    maxInflightBytes,
+    maxPartialBytes,
+    limit,
     refusedTotal: after.get('nano_access_ipc_inflight_refused_total') ?? NaN,
     inflightAfter: after.get('nano_access_ipc_inflight_bytes') ?? NaN,
   };
@@ -301,8 +339,16 @@ export async function runIpcBudgetPhases(ctx: IpcBudgetPhaseContext): Promise<Ip
   // 8a. More idle TCP connections than max_connections, held past io_timeout.
   const idleCount = Math.min(ctx.maxConnections + 50, ctx.descriptorBudget);
   const idlePhase = load.phase('8a idle TCP vs unix');
-  ctx.log(`phase 8a: ${idleCount} idle TCP connections against max_connections = ${ctx.maxConnections} per transport, held ${ctx.ioTimeoutSeconds + 2} s; unix probes meanwhile`);
-  const idle = await ctx.runAbuse<IdleTcpResult>({ kind: 'idle-tcp', ...target, count: idleCount, holdMs: (ctx.ioTimeoutSeconds + 2) * 1000, probes: 20 });
+  ctx.log(
+    `phase 8a: ${idleCount} idle TCP connections against max_connections = ${ctx.maxConnections} per transport, held ${ctx.ioTimeoutSeconds + 2} s; unix probes meanwhile`,
+  );
+  const idle = await ctx.runAbuse<IdleTcpResult>({
+    kind: 'idle-tcp',
+    ...target,
+    count: idleCount,
+    holdMs: (ctx.ioTimeoutSeconds + 2) * 1000,
+    probes: 20,
+  });
 
   // 8b. Half-sent frames of max_frame_bytes on many connections of both transports, for a while.
   const partialPhase = load.phase('8b partial frames');
@@ -310,7 +356,9 @@ export async function runIpcBudgetPhases(ctx: IpcBudgetPhaseContext): Promise<Ip
   const rssBefore = server.rssKiB();
   const connections = Math.min(2 * (ctx.maxConnections - 20), ctx.descriptorBudget, 1000);
   const durationMs = ctx.short ? 5000 : 12_000;
-  ctx.log(`phase 8b: ${connections} connections each announcing ${ctx.maxFrameBytes} B and sending ${ctx.maxFrameBytes - 4096} B, for ${durationMs / 1000} s; probes meanwhile`);
+  ctx.log(
+    `phase 8b: ${connections} connections each announcing ${ctx.maxFrameBytes} B and sending ${ctx.maxFrameBytes - 4096} B, for ${durationMs / 1000} s; probes meanwhile`,
+  );
   let rssPeak = rssBefore;
   const sampler = setInterval(() => {
     rssPeak = Math.max(rssPeak, server.rssKiB());
@@ -326,12 +374,19 @@ export async function runIpcBudgetPhases(ctx: IpcBudgetPhaseContext): Promise<Ip
       probes.sent += 1;
       const probe = await isAlive(probeTarget);
       if (probe.ok) probes.latencies.push(probe.ms);
-      else if (probes.failures.length < 5) probes.failures.push(`${'port' in probeTarget ? 'tcp' : 'unix'}: ${probe.error}`);
+      else if (probes.failures.length < 5)
+        probes.failures.push(`${'port' in probeTarget ? 'tcp' : 'unix'}: ${probe.error}`);
       await sleep(50);
     }
   })();
   const partial = await ctx.runAbuse<PartialFramesResult>({
-    kind: 'partial-frames', ...target, httpPort: server.httpPort, connections, declared: ctx.maxFrameBytes, sent: ctx.maxFrameBytes - 4096, durationMs,
+    kind: 'partial-frames',
+    ...target,
+    httpPort: server.httpPort,
+    connections,
+    declared: ctx.maxFrameBytes,
+    sent: ctx.maxFrameBytes - 4096,
+    durationMs,
   });
   attacking = false;
   await prober;
@@ -348,14 +403,26 @@ export async function runIpcBudgetPhases(ctx: IpcBudgetPhaseContext): Promise<Ip
       name: '8a idle TCP leaves the unix socket open',
       // Kept: max_connections less the TCP connections already open (the load's, a straggler or two).
       pass:
-        idle.unixAnswered === idle.unixProbes && idle.kept <= ctx.maxConnections && idle.kept >= ctx.maxConnections - loadTcpConnections - 8 &&
-        idle.kept + idle.refused + idle.connectErrors === idle.attempted && idle.closedWhileIdle === 0 && idle.tcpProbeRefused && idle.tcpRecovered && idlePhase.errors === 0,
+        idle.unixAnswered === idle.unixProbes &&
+        idle.kept <= ctx.maxConnections &&
+        idle.kept >= ctx.maxConnections - loadTcpConnections - 8 &&
+        idle.kept + idle.refused + idle.connectErrors === idle.attempted &&
+        idle.closedWhileIdle === 0 &&
+        idle.tcpProbeRefused &&
+        idle.tcpRecovered &&
+        idlePhase.errors === 0,
       detail: `${idle.attempted} idle TCP: ${idle.kept} kept ${idle.holdSeconds.toFixed(1)} s (io_timeout ${ctx.ioTimeoutSeconds} s), ${idle.refused} refused, ${idle.closedWhileIdle} closed while idle; unix ${idle.unixAnswered}/${idle.unixProbes} answered; new TCP ${idle.tcpProbeRefused ? 'refused' : 'NOT refused'}, after: ${idle.tcpRecovered ? 'ok' : 'FAILED'}; load errors ${idlePhase.errors}`,
     },
     {
       name: '8b bytes in flight bounded, others answered',
       pass:
-        partial.refusedByBudget > 0 && partial.maxInflightBytes <= partial.limit && partial.maxPartialBytes <= partial.limit / 2 && probesAnswered === probes.sent && partialPhase.errors === 0 && partial.scrapes > 0 && server.alive,
+        partial.refusedByBudget > 0 &&
+        partial.maxInflightBytes <= partial.limit &&
+        partial.maxPartialBytes <= partial.limit / 2 &&
+        probesAnswered === probes.sent &&
+        partialPhase.errors === 0 &&
+        partial.scrapes > 0 &&
+        server.alive,
       detail: `${partial.connections} connections, ${partial.framesStarted} frames started: ${partial.refusedByBudget} refused, ${partial.closedAtIoTimeout} dropped at io_timeout; in flight max ${mib(partial.maxInflightBytes)} MiB (partial ${mib(partial.maxPartialBytes)}) of ${mib(partial.limit)}; probes ${probesAnswered}/${probes.sent}; load errors ${partialPhase.errors}`,
     },
     {
@@ -365,13 +432,38 @@ export async function runIpcBudgetPhases(ctx: IpcBudgetPhaseContext): Promise<Ip
     },
   ];
   const figures: Array<[string, string]> = [
-    ['idle TCP (8a)', `${idle.attempted} opened vs max_connections ${ctx.maxConnections}/transport: ${idle.kept} kept for ${idle.holdSeconds.toFixed(1)} s, ${idle.refused} refused, ${idle.closedWhileIdle} closed while idle`],
-    ['unix while TCP full', `${idle.unixAnswered}/${idle.unixProbes} IsAlive on new unix connections, p50 ${ms(idle.unixLatencyP50Ms)} ms, max ${ms(idle.unixLatencyMaxMs)} ms`],
-    ['partial frames (8b)', `${partial.connections} connections × ${partial.sent} B of ${partial.declared} B announced, ${partial.seconds.toFixed(1)} s: ${partial.framesStarted} frames, ${partial.refusedByBudget} refused by the budget (${partial.refusedTotal} counted in /metrics), ${partial.closedAtIoTimeout} dropped at io_timeout`],
-    ['bytes in flight', `max ${mib(partial.maxInflightBytes)} MiB (frames still arriving ${mib(partial.maxPartialBytes)} MiB) of max_inflight_bytes ${mib(partial.limit)} MiB, over ${partial.scrapes} scrapes; ${partial.inflightAfter} B after; unbounded it would be ${mib(unbounded)} MiB`],
-    ['others meanwhile', `${probesAnswered}/${probes.sent} IsAlive on new connections, p50 ${ms(percentile(probes.latencies, 50))} ms, p99 ${ms(percentile(probes.latencies, 99))} ms; steady load ${partialPhase.requests} requests, ${partialPhase.errors} errors`],
-    ['RSS (8b)', `${mib(rssBefore * 1024)} MiB before, ${mib(rssPeak * 1024)} MiB peak, ${mib(rssAfter * 1024)} MiB 2 s after`],
+    [
+      'idle TCP (8a)',
+      `${idle.attempted} opened vs max_connections ${ctx.maxConnections}/transport: ${idle.kept} kept for ${idle.holdSeconds.toFixed(1)} s, ${idle.refused} refused, ${idle.closedWhileIdle} closed while idle`,
+    ],
+    [
+      'unix while TCP full',
+      `${idle.unixAnswered}/${idle.unixProbes} IsAlive on new unix connections, p50 ${ms(idle.unixLatencyP50Ms)} ms, max ${ms(idle.unixLatencyMaxMs)} ms`,
+    ],
+    [
+      'partial frames (8b)',
+      `${partial.connections} connections × ${partial.sent} B of ${partial.declared} B announced, ${partial.seconds.toFixed(1)} s: ${partial.framesStarted} frames, ${partial.refusedByBudget} refused by the budget (${partial.refusedTotal} counted in /metrics), ${partial.closedAtIoTimeout} dropped at io_timeout`,
+    ],
+    [
+      'bytes in flight',
+      `max ${mib(partial.maxInflightBytes)} MiB (frames still arriving ${mib(partial.maxPartialBytes)} MiB) of max_inflight_bytes ${mib(partial.limit)} MiB, over ${partial.scrapes} scrapes; ${partial.inflightAfter} B after; unbounded it would be ${mib(unbounded)} MiB`,
+    ],
+    [
+      'others meanwhile',
+      `${probesAnswered}/${probes.sent} IsAlive on new connections, p50 ${ms(percentile(probes.latencies, 50))} ms, p99 ${ms(percentile(probes.latencies, 99))} ms; steady load ${partialPhase.requests} requests, ${partialPhase.errors} errors`,
+    ],
+    [
+      'RSS (8b)',
+      `${mib(rssBefore * 1024)} MiB before, ${mib(rssPeak * 1024)} MiB peak, ${mib(rssAfter * 1024)} MiB 2 s after`,
+    ],
   ];
   for (const failure of probes.failures) figures.push(['probe failure', failure]);
-  return { musts, figures, idle, partial, phases: { idle: idlePhase, partial: partialPhase }, rssKiB: { before: rssBefore, peak: rssPeak, after: rssAfter } };
+  return {
+    musts,
+    figures,
+    idle,
+    partial,
+    phases: { idle: idlePhase, partial: partialPhase },
+    rssKiB: { before: rssBefore, peak: rssPeak, after: rssAfter },
+  };
 }

@@ -46,8 +46,19 @@ export interface PhaseStats {
 
 function newStats(name: string): PhaseStats {
   return {
-    name, startedAt: Date.now(), endedAt: 0, requests: 0, denied: 0, errors: 0, clearErrors: 0, wrongDecisions: 0,
-    backlogged: 0, latenciesMs: [], errorSamples: new Map(), wrongSamples: [], timeline: [],
+    name,
+    startedAt: Date.now(),
+    endedAt: 0,
+    requests: 0,
+    denied: 0,
+    errors: 0,
+    clearErrors: 0,
+    wrongDecisions: 0,
+    backlogged: 0,
+    latenciesMs: [],
+    errorSamples: new Map(),
+    wrongSamples: [],
+    timeline: [],
   };
 }
 
@@ -89,24 +100,43 @@ function classifyLegacy(status: number, body: Record<string, unknown>): Outcome 
   // A denial is HTTP 200 by default (as the node answers errors), 403 with legacy_denial_status = 403.
   if ((status === 200 || status === 403) && body.error === 'Access denied') return { kind: 'denied' };
   if (status === 200 && body.error === undefined) return { kind: 'allowed' };
-  return { kind: 'error', message: `HTTP ${status} ${typeof body.error === 'string' ? body.error : JSON.stringify(body).slice(0, 80)}` };
+  return {
+    kind: 'error',
+    message: `HTTP ${status} ${typeof body.error === 'string' ? body.error : JSON.stringify(body).slice(0, 80)}`,
+  };
 }
 
-function postJson(agent: http.Agent, url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+function postJson(
+  agent: http.Agent,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
-        } catch {
-          reject(new Error(`HTTP ${res.statusCode}: body is not JSON`));
-        }
-      });
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': String(payload.length), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            resolve({
+              status: res.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+            });
+          } catch {
+            reject(new Error(`HTTP ${res.statusCode}: body is not JSON`));
+          }
+        });
+      },
+    );
     req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error('no HTTP answer within 10 s')));
     req.on('error', reject);
     req.end(payload);
@@ -115,28 +145,55 @@ function postJson(agent: http.Agent, url: string, body: unknown, headers: Record
 
 function httpChannels(target: LoadTarget, rate: number): Channel[] {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
-  const apiKey = (credentials: string | undefined): Record<string, string> => (credentials === undefined ? {} : { 'nano-api-key': credentials });
+  const apiKey = (credentials: string | undefined): Record<string, string> =>
+    credentials === undefined ? {} : { 'nano-api-key': credentials };
   const close = async (): Promise<void> => agent.destroy();
   return [
     {
-      name: 'http v2 AccountWeight', ratePerSecond: rate, maxInFlight: 6, authorizes: true, close,
+      name: 'http v2 AccountWeight',
+      ratePerSecond: rate,
+      maxInFlight: 6,
+      authorizes: true,
+      close,
       async send(credentials) {
-        const res = await postJson(agent, `${target.httpUrl}/api/v2/AccountWeight`, { account: target.account }, apiKey(credentials));
+        const res = await postJson(
+          agent,
+          `${target.httpUrl}/api/v2/AccountWeight`,
+          { account: target.account },
+          apiKey(credentials),
+        );
         return res.status === 200 ? classifyEnvelope(res.body) : { kind: 'error', message: `HTTP ${res.status}` };
       },
     },
     {
-      name: 'http v2 envelope', ratePerSecond: rate, maxInFlight: 6, authorizes: true, close: async () => undefined,
+      name: 'http v2 envelope',
+      ratePerSecond: rate,
+      maxInFlight: 6,
+      authorizes: true,
+      close: async () => undefined,
       async send(credentials) {
-        const envelope = { message_type: 'AccountWeight', message: { account: target.account }, ...(credentials === undefined ? {} : { credentials }) };
+        const envelope = {
+          message_type: 'AccountWeight',
+          message: { account: target.account },
+          ...(credentials === undefined ? {} : { credentials }),
+        };
         const res = await postJson(agent, `${target.httpUrl}/api/v2`, envelope, {});
         return res.status === 200 ? classifyEnvelope(res.body) : { kind: 'error', message: `HTTP ${res.status}` };
       },
     },
     {
-      name: 'http legacy', ratePerSecond: rate, maxInFlight: 6, authorizes: true, close: async () => undefined,
+      name: 'http legacy',
+      ratePerSecond: rate,
+      maxInFlight: 6,
+      authorizes: true,
+      close: async () => undefined,
       async send(credentials, operation) {
-        const res = await postJson(agent, `${target.httpUrl}/`, { action: operation.name, account: target.account }, apiKey(credentials));
+        const res = await postJson(
+          agent,
+          `${target.httpUrl}/`,
+          { action: operation.name, account: target.account },
+          apiKey(credentials),
+        );
         return classifyLegacy(res.status, res.body);
       },
     },
@@ -151,14 +208,26 @@ function ipcChannels(target: LoadTarget, rate: number): Channel[] {
     const legacy = new IpcClient({ ...options, timeoutMs: REQUEST_TIMEOUT_MS, env: {} });
     channels.push(
       {
-        name: `ipc ${transport} encoding 4`, ratePerSecond: rate, maxInFlight: 6, authorizes: true, close: () => v2.close(),
+        name: `ipc ${transport} encoding 4`,
+        ratePerSecond: rate,
+        maxInFlight: 6,
+        authorizes: true,
+        close: () => v2.close(),
         async send(credentials) {
-          const response = await v2.call({ message_type: 'AccountWeight', message: { account: target.account }, ...(credentials === undefined ? {} : { credentials }) });
+          const response = await v2.call({
+            message_type: 'AccountWeight',
+            message: { account: target.account },
+            ...(credentials === undefined ? {} : { credentials }),
+          });
           return classifyEnvelope(response);
         },
       },
       {
-        name: `ipc ${transport} encoding 1`, ratePerSecond: rate / 2, maxInFlight: 6, authorizes: false, close: () => legacy.close(),
+        name: `ipc ${transport} encoding 1`,
+        ratePerSecond: rate / 2,
+        maxInFlight: 6,
+        authorizes: false,
+        close: () => legacy.close(),
         async send(_credentials, operation) {
           const body = await legacy.legacy({ action: operation.name, account: target.account });
           if (body.error === undefined) return { kind: 'allowed' };
@@ -182,8 +251,15 @@ export class LoadDriver {
   private startedAt = 0;
   private counter = 0;
 
-  constructor(private readonly target: LoadTarget, ratePerChannel: number, options: { http?: boolean; ipc?: boolean } = {}) {
-    this.channels = [...(options.http === false ? [] : httpChannels(target, ratePerChannel)), ...(options.ipc === false ? [] : ipcChannels(target, ratePerChannel))];
+  constructor(
+    private readonly target: LoadTarget,
+    ratePerChannel: number,
+    options: { http?: boolean; ipc?: boolean } = {},
+  ) {
+    this.channels = [
+      ...(options.http === false ? [] : httpChannels(target, ratePerChannel)),
+      ...(options.ipc === false ? [] : ipcChannels(target, ratePerChannel)),
+    ];
     this.inFlight = this.channels.map(() => 0);
     this.issued = this.channels.map(() => 0);
     this.stats = newStats('warm-up');
@@ -226,9 +302,13 @@ export class LoadDriver {
     const channel = this.channels[i];
     const n = this.counter++;
     const credentials = this.target.credentials[n % this.target.credentials.length];
-    const operation: Operation = channel.name.includes('legacy') || channel.name.includes('encoding 1')
-      ? { kind: 'action', name: LEGACY_ACTIONS[Math.floor(n / this.target.credentials.length) % LEGACY_ACTIONS.length] }
-      : { kind: 'message', name: 'AccountWeight' };
+    const operation: Operation =
+      channel.name.includes('legacy') || channel.name.includes('encoding 1')
+        ? {
+            kind: 'action',
+            name: LEGACY_ACTIONS[Math.floor(n / this.target.credentials.length) % LEGACY_ACTIONS.length],
+          }
+        : { kind: 'message', name: 'AccountWeight' };
     const window = this.target.window;
     const lo = window.confirmed();
     const sent = process.hrtime.bigint();
@@ -261,8 +341,15 @@ export class LoadDriver {
         if (!matches) {
           stats.wrongDecisions += 1;
           if (stats.wrongSamples.length < 5) {
-            const who = credentials === undefined ? 'no credentials' : this.target.credentials.indexOf(credentials) >= 0 ? `credentials #${this.target.credentials.indexOf(credentials)}` : 'credentials';
-            stats.wrongSamples.push(`${channel.name} ${operation.name} as ${who}: got ${outcome.kind}, versions ${lo}..${hi} say otherwise`);
+            const who =
+              credentials === undefined
+                ? 'no credentials'
+                : this.target.credentials.indexOf(credentials) >= 0
+                  ? `credentials #${this.target.credentials.indexOf(credentials)}`
+                  : 'credentials';
+            stats.wrongSamples.push(
+              `${channel.name} ${operation.name} as ${who}: got ${outcome.kind}, versions ${lo}..${hi} say otherwise`,
+            );
           }
         }
       });

@@ -45,7 +45,15 @@ export function prng(seed: number): () => number {
   };
 }
 
-const GRANTS = ['api_account_weight', 'account_query', 'wallet_read', 'node_query', 'api_account_balance', 'api_block_count', 'unrestricted'];
+const GRANTS = [
+  'api_account_weight',
+  'account_query',
+  'wallet_read',
+  'node_query',
+  'api_account_balance',
+  'api_block_count',
+  'unrestricted',
+];
 const DENIES = ['api_account_weight', 'api_account_balance', 'api_block_count', 'account_query'];
 
 function pick<T>(random: () => number, items: readonly T[]): T {
@@ -58,7 +66,13 @@ function list(items: Iterable<string>): string {
 
 /** One valid access file: every user's grants drawn at random, so decisions change from one version to the next. */
 export function validPolicyText(serial: number, credentials: SoakCredentials, random: () => number): string {
-  const lines = [`# soak version ${serial}`, '[[role]]', 'id = "readers"', `allow = "${list(new Set([pick(random, GRANTS), pick(random, GRANTS)]))}"`, ''];
+  const lines = [
+    `# soak version ${serial}`,
+    '[[role]]',
+    'id = "readers"',
+    `allow = "${list(new Set([pick(random, GRANTS), pick(random, GRANTS)]))}"`,
+    '',
+  ];
   lines.push('[[user]]', 'id = ""');
   if (random() < 0.5) lines.push('deny = "api_account_weight"');
   lines.push('');
@@ -94,7 +108,8 @@ export function invalidPolicyText(valid: string, kind: InvalidKind, serial: numb
 /** Compiles a text with the resolver; throws if a "valid" text is not (a bug of this harness). */
 export function compileValid(text: string): Policy {
   const { policy, diagnostics } = loadPolicy(text, { file: 'config-access.toml' });
-  if (policy === null) throw new Error(`soak: generated policy does not compile: ${diagnostics.map((d) => d.message).join('; ')}`);
+  if (policy === null)
+    throw new Error(`soak: generated policy does not compile: ${diagnostics.map((d) => d.message).join('; ')}`);
   return policy;
 }
 
@@ -107,7 +122,8 @@ export function rejectionRules(text: string): string[] {
 
 /** The expected decision: does this policy allow the operation for these credentials? */
 export function allows(policy: Policy, credentials: string | undefined, operation: Operation): boolean {
-  const permission = operation.kind === 'message' ? policy.messagePermission(operation.name) : policy.action(operation.name)?.permission;
+  const permission =
+    operation.kind === 'message' ? policy.messagePermission(operation.name) : policy.action(operation.name)?.permission;
   if (permission === undefined) return false;
   if (permission === null) return true;
   return policy.check(credentials, permission);

@@ -11,7 +11,14 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Policy } from '@nano-access/resolver';
 import type { DecisionWindow } from './load';
-import { compileValid, invalidPolicyText, rejectionRules, validPolicyText, type InvalidKind, type SoakCredentials } from './policies';
+import {
+  compileValid,
+  invalidPolicyText,
+  rejectionRules,
+  validPolicyText,
+  type InvalidKind,
+  type SoakCredentials,
+} from './policies';
 import { sleep, type LogEvent, type ServerUnderTest } from './server';
 
 export type WriteMethod = 'rename' | 'chunks' | 'sighup';
@@ -70,14 +77,28 @@ export class ReloadDriver implements DecisionWindow {
   private readonly seen = new Map<string, 'applied' | 'rejected'>();
   private readonly written = new Set<string>();
   readonly stats: ReloadStats = {
-    attempted: 0, valid: 0, invalid: 0, byMethod: { rename: 0, chunks: 0, sighup: 0 },
+    attempted: 0,
+    valid: 0,
+    invalid: 0,
+    byMethod: { rename: 0, chunks: 0, sighup: 0 },
     byKind: { syntax: 0, 'unknown-permission': 0, 'unknown-role': 0 },
-    applied: 0, rejected: 0, wrongOutcome: 0, unconfirmed: 0, partialApplied: 0, partialRejected: 0, confirmMs: [],
+    applied: 0,
+    rejected: 0,
+    wrongOutcome: 0,
+    unconfirmed: 0,
+    partialApplied: 0,
+    partialRejected: 0,
+    confirmMs: [],
   };
   private serial = 0;
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly server: ServerUnderTest, private readonly credentials: SoakCredentials, private readonly random: () => number, initialText: string) {
+  constructor(
+    private readonly server: ServerUnderTest,
+    private readonly credentials: SoakCredentials,
+    private readonly random: () => number,
+    initialText: string,
+  ) {
     this.versions.push(compileValid(initialText));
     this.texts.push(initialText);
     this.written.add(hash(initialText));
@@ -101,7 +122,8 @@ export class ReloadDriver implements DecisionWindow {
     if (typeof event.hash !== 'string') return;
     let outcome: 'applied' | 'rejected' | null = null;
     if (event.msg === 'access policy reloaded') outcome = 'applied';
-    else if (event.msg.startsWith('access file rejected') || event.msg.startsWith('access file not reloaded')) outcome = 'rejected';
+    else if (event.msg.startsWith('access file rejected') || event.msg.startsWith('access file not reloaded'))
+      outcome = 'rejected';
     if (outcome === null) return;
     if (!this.written.has(event.hash)) {
       // Content the harness never wrote whole: a read in the middle of a chunked write.
@@ -120,7 +142,8 @@ export class ReloadDriver implements DecisionWindow {
     const kinds: InvalidKind[] = ['syntax', 'unknown-permission', 'unknown-role'];
     const kind = kinds[Math.floor(index / 3) % 3];
     const text = invalid ? invalidPolicyText(nextValid, kind, this.serial) : nextValid;
-    if (invalid && rejectionRules(text).length === 0) throw new Error(`soak: the ${kind} file is accepted by the resolver (harness bug)`);
+    if (invalid && rejectionRules(text).length === 0)
+      throw new Error(`soak: the ${kind} file is accepted by the resolver (harness bug)`);
     const methodRoll = this.random();
     const method: WriteMethod = methodRoll < 0.5 ? 'rename' : methodRoll < 0.75 ? 'chunks' : 'sighup';
     const digest = hash(text);

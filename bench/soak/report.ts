@@ -28,8 +28,16 @@ export function loadTable(rows: Array<{ server: string; stats: PhaseStats; offer
   for (const { server, stats, offered } of rows) {
     const seconds = Math.max(0.001, (stats.endedAt - stats.startedAt) / 1000);
     const cells = [
-      stats.name, server, String(stats.requests), (stats.requests / seconds).toFixed(0), offered.toFixed(0), String(stats.errors), String(stats.denied),
-      String(stats.wrongDecisions), ms(percentile(stats.latenciesMs, 50)), ms(percentile(stats.latenciesMs, 99)),
+      stats.name,
+      server,
+      String(stats.requests),
+      (stats.requests / seconds).toFixed(0),
+      offered.toFixed(0),
+      String(stats.errors),
+      String(stats.denied),
+      String(stats.wrongDecisions),
+      ms(percentile(stats.latenciesMs, 50)),
+      ms(percentile(stats.latenciesMs, 99)),
     ];
     lines.push(cells.map((c, i) => pad(c, widths[i], i > 1)).join(' '));
   }
@@ -43,5 +51,11 @@ export function keyValues(title: string, entries: Array<[string, string]>): stri
 
 export function mustTable(musts: Must[]): string {
   const width = Math.max(...musts.map((m) => m.name.length));
-  return ['must', ...musts.map((m) => `  ${m.skipped ? 'SKIP' : m.pass ? 'pass' : m.advisory ? 'warn' : 'FAIL'}  ${pad(m.name, width)}  ${m.detail}`)].join('\n');
+  return [
+    'must',
+    ...musts.map(
+      (m) =>
+        `  ${m.skipped ? 'SKIP' : m.pass ? 'pass' : m.advisory ? 'warn' : 'FAIL'}  ${pad(m.name, width)}  ${m.detail}`,
+    ),
+  ].join('\n');
 }

@@ -68,11 +68,16 @@ async function main(): Promise<number> {
 
   const fullHash = createHash('sha256').update(full).digest('hex');
   const partial = applied.filter((hash) => hash !== fullHash).length;
-  process.stdout.write(`reloads applied: ${applied.length}; half-written files applied: ${partial}; final content applied: ${applied.includes(fullHash)}\n`);
+  process.stdout.write(
+    `reloads applied: ${applied.length}; half-written files applied: ${partial}; final content applied: ${applied.includes(fullHash)}\n`,
+  );
   return partial > 0 ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(2);
+  },
+);

@@ -62,7 +62,12 @@ exit status: 0 every must passed, 1 a must failed, 2 the run could not be set up
 function parseOptions(argv: string[]): Options {
   const short = argv.includes('--short');
   const known = new Set(['--short', '--keep', '--reloads', '--fuzz', '--seed', '--rate']);
-  const unknown = argv.filter((arg, i) => arg.startsWith('-') && !known.has(arg) && !(i > 0 && ['--reloads', '--fuzz', '--seed', '--rate'].includes(argv[i - 1])));
+  const unknown = argv.filter(
+    (arg, i) =>
+      arg.startsWith('-') &&
+      !known.has(arg) &&
+      !(i > 0 && ['--reloads', '--fuzz', '--seed', '--rate'].includes(argv[i - 1])),
+  );
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(USAGE);
     process.exit(0);
@@ -128,7 +133,10 @@ function log(line: string): void {
 
 /** The stand-in node RPC server, as its own process so it can be killed for real. */
 async function startUpstream(port: number, ledger: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'upstream.ts'), String(port), ledger], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'upstream.ts'), String(port), ledger], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
   cleanup.children.add(child);
   await new Promise<void>((ready, fail) => {
     let out = '';
@@ -147,7 +155,10 @@ async function startUpstream(port: number, ledger: string): Promise<ChildProcess
 
 /** Runs one abuse task in its own process (its sockets off the load's event loop) and returns its JSON result. */
 function runAbuse<T>(task: AbuseTask): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'abuse-client.ts'), JSON.stringify(task)], { stdio: ['ignore', 'pipe', 'inherit'], cwd: ROOT });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'abuse-client.ts'), JSON.stringify(task)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
   cleanup.children.add(child);
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -175,7 +186,10 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 /** VmRSS sampled every 250 ms for windowMs: median, min and max in KiB. */
-async function rssWindow(server: ServerUnderTest, windowMs: number): Promise<{ median: number; min: number; max: number }> {
+async function rssWindow(
+  server: ServerUnderTest,
+  windowMs: number,
+): Promise<{ median: number; min: number; max: number }> {
   const samples: number[] = [];
   const end = Date.now() + windowMs;
   while (Date.now() < end && server.alive) {
@@ -207,25 +221,52 @@ async function main(): Promise<number> {
   const logLevel = process.env.SOAK_LOG_LEVEL ?? 'debug';
 
   // Server A: embedded ledger, the reloads, the abuse. Server B: node-rpc backend in front of the stand-in upstream.
-  const a = await ServerUnderTest.prepare({ name: 'a', fixtures: FIXTURES, accessText: initialText, ioTimeoutSeconds: options.ioTimeout, headersTimeoutSeconds: options.headersTimeout, maxConnections: options.maxConnections, logLevel });
+  const a = await ServerUnderTest.prepare({
+    name: 'a',
+    fixtures: FIXTURES,
+    accessText: initialText,
+    ioTimeoutSeconds: options.ioTimeout,
+    headersTimeoutSeconds: options.headersTimeout,
+    maxConnections: options.maxConnections,
+    logLevel,
+  });
   cleanup.servers.push(a);
   cleanup.dirs.add(a.dataDir);
   const upstreamPort = await freePort();
   const b = await ServerUnderTest.prepare({
-    name: 'b', fixtures: FIXTURES, accessText: initialText, ioTimeoutSeconds: options.ioTimeout, headersTimeoutSeconds: options.headersTimeout, maxConnections: 64, logLevel,
-    upstreamUrl: `http://127.0.0.1:${upstreamPort}`, upstreamTimeoutSeconds: 2,
+    name: 'b',
+    fixtures: FIXTURES,
+    accessText: initialText,
+    ioTimeoutSeconds: options.ioTimeout,
+    headersTimeoutSeconds: options.headersTimeout,
+    maxConnections: 64,
+    logLevel,
+    upstreamUrl: `http://127.0.0.1:${upstreamPort}`,
+    upstreamTimeoutSeconds: 2,
   });
   cleanup.servers.push(b);
   cleanup.dirs.add(b.dataDir);
 
   await a.start(entry);
   const rssAtStart = a.rssKiB();
-  log(`server a pid ${a.pid}: http ${a.httpPort}, ipc tcp ${a.tcpPort}, unix ${a.socketPath}; RSS ${(rssAtStart / 1024).toFixed(1)} MiB`);
+  log(
+    `server a pid ${a.pid}: http ${a.httpPort}, ipc tcp ${a.tcpPort}, unix ${a.socketPath}; RSS ${(rssAtStart / 1024).toFixed(1)} MiB`,
+  );
 
   const reloads = new ReloadDriver(a, credentials, random, initialText);
   const account = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
   const callers = [undefined, ...credentials.users, credentials.unknown];
-  const loadA = new LoadDriver({ httpUrl: a.httpUrl, tcpPort: a.tcpPort, socketPath: a.socketPath, window: reloads, credentials: callers, account }, options.ratePerChannel);
+  const loadA = new LoadDriver(
+    {
+      httpUrl: a.httpUrl,
+      tcpPort: a.tcpPort,
+      socketPath: a.socketPath,
+      window: reloads,
+      credentials: callers,
+      account,
+    },
+    options.ratePerChannel,
+  );
   const musts: Must[] = [];
   const rows: Array<{ server: string; stats: PhaseStats; offered: number }> = [];
 
@@ -252,7 +293,14 @@ async function main(): Promise<number> {
   let upstream = await startUpstream(upstreamPort, join(FIXTURES, 'ledger.json'));
   await b.start(entry);
   const loadB = new LoadDriver(
-    { httpUrl: b.httpUrl, tcpPort: b.tcpPort, socketPath: b.socketPath, window: fixedWindow(compileValid(initialText)), credentials: callers, account },
+    {
+      httpUrl: b.httpUrl,
+      tcpPort: b.tcpPort,
+      socketPath: b.socketPath,
+      window: fixedWindow(compileValid(initialText)),
+      credentials: callers,
+      account,
+    },
     options.ratePerChannel / 2,
   );
   loadB.start();
@@ -284,14 +332,26 @@ async function main(): Promise<number> {
   const phase3 = loadA.phase('3 slow clients');
   log(`phase 3: ${options.stalled} stalled IPC preambles, ${options.dribblers} dribbling HTTP clients`);
   const { stalled, dribbled } = await runAbuse<{ stalled: StallResult; dribbled: StallResult }>({
-    kind: 'slow', tcpPort: a.tcpPort, socketPath: a.socketPath, httpPort: a.httpPort, stalled: options.stalled, dribblers: options.dribblers,
-    ipcWaitMs: (options.ioTimeout + 8) * 1000, httpWaitMs: options.httpStallWaitSeconds * 1000,
+    kind: 'slow',
+    tcpPort: a.tcpPort,
+    socketPath: a.socketPath,
+    httpPort: a.httpPort,
+    stalled: options.stalled,
+    dribblers: options.dribblers,
+    ipcWaitMs: (options.ioTimeout + 8) * 1000,
+    httpWaitMs: options.httpStallWaitSeconds * 1000,
   });
 
   // (4) Connection flood.
   const phase4 = loadA.phase('4 connection flood');
   log(`phase 4: ${options.flood} IPC connections against max_connections = ${options.maxConnections}`);
-  const flood = await runAbuse<FloodResult>({ kind: 'flood', tcpPort: a.tcpPort, socketPath: a.socketPath, count: options.flood, holdMs: 2000 });
+  const flood = await runAbuse<FloodResult>({
+    kind: 'flood',
+    tcpPort: a.tcpPort,
+    socketPath: a.socketPath,
+    count: options.flood,
+    holdMs: 2000,
+  });
 
   // (5) Garbage. RSS is a GC sawtooth: compare the median of a window of samples under the same
   // steady load before and after, not two single readings that land anywhere on the tooth.
@@ -305,10 +365,24 @@ async function main(): Promise<number> {
   // Sampled through the fuzz: growth that keeps going in its second half would be a leak; a plateau is heap sizing.
   const fuzzRss: number[] = [];
   const fuzzSampler = setInterval(() => fuzzRss.push(a.rssKiB()), 500);
-  const fuzzResult = await runAbuse<Omit<FuzzResult, 'httpStatuses' | 'rawStatuses'> & { httpStatuses: Array<[number, number]>; rawStatuses: Array<[number, number]> }>({
-    kind: 'fuzz', tcpPort: a.tcpPort, socketPath: a.socketPath, httpPort: a.httpPort, cases: options.fuzzCases, seed: options.seed + 1,
+  const fuzzResult = await runAbuse<
+    Omit<FuzzResult, 'httpStatuses' | 'rawStatuses'> & {
+      httpStatuses: Array<[number, number]>;
+      rawStatuses: Array<[number, number]>;
+    }
+  >({
+    kind: 'fuzz',
+    tcpPort: a.tcpPort,
+    socketPath: a.socketPath,
+    httpPort: a.httpPort,
+    cases: options.fuzzCases,
+    seed: options.seed + 1,
   });
-  const fuzzed: FuzzResult = { ...fuzzResult, httpStatuses: new Map(fuzzResult.httpStatuses), rawStatuses: new Map(fuzzResult.rawStatuses) };
+  const fuzzed: FuzzResult = {
+    ...fuzzResult,
+    httpStatuses: new Map(fuzzResult.httpStatuses),
+    rawStatuses: new Map(fuzzResult.rawStatuses),
+  };
   const fuzzSeconds = (Date.now() - fuzzStarted) / 1000;
   clearInterval(fuzzSampler);
   const rssHalfway = fuzzRss.length > 0 ? fuzzRss[Math.floor(fuzzRss.length / 2)] : NaN;
@@ -316,13 +390,21 @@ async function main(): Promise<number> {
   loadA.phase('5 after fuzz');
   // Up to three windows after the fuzz, the same length as the one before: memory may take a while to come back.
   let after = await rssWindow(a, rssWindowMs);
-  for (let extra = 0; extra < 2 && a.alive && Math.abs(after.median - rssBeforeFuzz) > rssBeforeFuzz * 0.1; extra += 1) after = await rssWindow(a, rssWindowMs);
+  for (let extra = 0; extra < 2 && a.alive && Math.abs(after.median - rssBeforeFuzz) > rssBeforeFuzz * 0.1; extra += 1)
+    after = await rssWindow(a, rssWindowMs);
   const rssAfter = after.median;
 
   // (8) IPC budgets (ipc-budgets.ts), after phase 5's memory windows so its churn does not blur them.
   const budgets = await runIpcBudgetPhases({
-    server: a, load: loadA, runAbuse, maxConnections: options.maxConnections, ioTimeoutSeconds: options.ioTimeout, maxFrameBytes: 65536,
-    descriptorBudget: options.descriptorBudget, short: options.short, log,
+    server: a,
+    load: loadA,
+    runAbuse,
+    maxConnections: options.maxConnections,
+    ioTimeoutSeconds: options.ioTimeout,
+    maxFrameBytes: 65536,
+    descriptorBudget: options.descriptorBudget,
+    short: options.short,
+    log,
   });
   await loadA.stop();
   const aAliveAtEnd = a.alive;
@@ -332,8 +414,14 @@ async function main(): Promise<number> {
   // (7) Half-sent HTTP bodies: a server of its own, at the gateway's default body limits (half-bodies-http.ts).
   log('phase 7: half-sent HTTP bodies against max_request_bytes_in_flight');
   const bodies = await halfBodiesHttp({
-    short: options.short, logLevel, ratePerChannel: options.ratePerChannel,
-    track: { server: (s) => cleanup.servers.push(s), child: (c) => cleanup.children.add(c), dir: (d) => cleanup.dirs.add(d) },
+    short: options.short,
+    logLevel,
+    ratePerChannel: options.ratePerChannel,
+    track: {
+      server: (s) => cleanup.servers.push(s),
+      child: (c) => cleanup.children.add(c),
+      dir: (d) => cleanup.dirs.add(d),
+    },
   });
 
   // (6) Credentials in logs.
@@ -348,7 +436,8 @@ async function main(): Promise<number> {
       for (const id of ids) {
         if (line.includes(id)) {
           leaks += 1;
-          if (leakSamples.length < 3) leakSamples.push(`${server.options.name}: ${line.replace(id, '<id>').slice(0, 200)}`);
+          if (leakSamples.length < 3)
+            leakSamples.push(`${server.options.name}: ${line.replace(id, '<id>').slice(0, 200)}`);
         }
       }
     }
@@ -366,28 +455,78 @@ async function main(): Promise<number> {
   const rssDelta = (rssAfter - rssBeforeFuzz) / rssBeforeFuzz;
 
   musts.push(
-    { name: '1 every reload confirmed, right outcome', pass: rs.unconfirmed === 0 && rs.wrongOutcome === 0 && rs.attempted === options.reloads, detail: `${rs.attempted}/${options.reloads} written, ${rs.unconfirmed} unconfirmed, ${rs.wrongOutcome} wrong outcome` },
-    { name: '1 no half-written file applied', pass: rs.partialApplied === 0, detail: `${rs.partialApplied} applied, ${rs.partialRejected} read and rejected` },
-    { name: '1 decisions match prev/next policy', pass: phase1.wrongDecisions === 0 && wrongA === 0, detail: `${phase1.wrongDecisions} wrong in phase 1, ${wrongA} in all phases of a` },
-    { name: '1 no failure but denial (server a)', pass: nonDenialErrorsA === 0, detail: `${nonDenialErrorsA} errors in ${loadPhasesA.reduce((s, p) => s + p.requests, 0)} requests` },
-    { name: '2 outage errors are clear', pass: outage.requests > 0 && unclearOutageErrors === 0 && beforeOutage.errors === 0, detail: `${outage.clearErrors} clear, ${unclearOutageErrors} unclear of ${outage.requests} during outage; ${beforeOutage.errors} errors before` },
-    { name: '2 recovers by itself', pass: bAlive && recoveryMs <= 5000 && goodAfterRecovery > 0 && wrongB === 0 && afterOutage.errors === afterOutage.clearErrors,
-      detail: `last error ${(recoveryMs / 1000).toFixed(2)} s after restart (${afterOutage.errors} errors, all clear: ${afterOutage.errors === afterOutage.clearErrors ? 'yes' : 'NO'}), ${goodAfterRecovery} good answers after; ${wrongB} wrong decisions` },
     {
-      name: '3 stalled IPC closed at io_timeout', pass: stalled.closedByServer === stalled.opened && stalled.opened === options.stalled && stalled.closeAfterMin >= options.ioTimeout * 0.9 && stalled.closeAfterMax <= options.ioTimeout + 3,
+      name: '1 every reload confirmed, right outcome',
+      pass: rs.unconfirmed === 0 && rs.wrongOutcome === 0 && rs.attempted === options.reloads,
+      detail: `${rs.attempted}/${options.reloads} written, ${rs.unconfirmed} unconfirmed, ${rs.wrongOutcome} wrong outcome`,
+    },
+    {
+      name: '1 no half-written file applied',
+      pass: rs.partialApplied === 0,
+      detail: `${rs.partialApplied} applied, ${rs.partialRejected} read and rejected`,
+    },
+    {
+      name: '1 decisions match prev/next policy',
+      pass: phase1.wrongDecisions === 0 && wrongA === 0,
+      detail: `${phase1.wrongDecisions} wrong in phase 1, ${wrongA} in all phases of a`,
+    },
+    {
+      name: '1 no failure but denial (server a)',
+      pass: nonDenialErrorsA === 0,
+      detail: `${nonDenialErrorsA} errors in ${loadPhasesA.reduce((s, p) => s + p.requests, 0)} requests`,
+    },
+    {
+      name: '2 outage errors are clear',
+      pass: outage.requests > 0 && unclearOutageErrors === 0 && beforeOutage.errors === 0,
+      detail: `${outage.clearErrors} clear, ${unclearOutageErrors} unclear of ${outage.requests} during outage; ${beforeOutage.errors} errors before`,
+    },
+    {
+      name: '2 recovers by itself',
+      pass:
+        bAlive &&
+        recoveryMs <= 5000 &&
+        goodAfterRecovery > 0 &&
+        wrongB === 0 &&
+        afterOutage.errors === afterOutage.clearErrors,
+      detail: `last error ${(recoveryMs / 1000).toFixed(2)} s after restart (${afterOutage.errors} errors, all clear: ${afterOutage.errors === afterOutage.clearErrors ? 'yes' : 'NO'}), ${goodAfterRecovery} good answers after; ${wrongB} wrong decisions`,
+    },
+    {
+      name: '3 stalled IPC closed at io_timeout',
+      pass:
+        stalled.closedByServer === stalled.opened &&
+        stalled.opened === options.stalled &&
+        stalled.closeAfterMin >= options.ioTimeout * 0.9 &&
+        stalled.closeAfterMax <= options.ioTimeout + 3,
       detail: `io_timeout ${options.ioTimeout} s: ${stallLine(stalled)}`,
     },
     {
-      name: '3 dribbling HTTP closed at headers_timeout', pass: dribbled.closedByServer === dribbled.opened && dribbled.opened === options.dribblers && dribbled.closeAfterMin >= options.headersTimeout * 0.9 && dribbled.closeAfterMax <= options.headersTimeout + 3,
+      name: '3 dribbling HTTP closed at headers_timeout',
+      pass:
+        dribbled.closedByServer === dribbled.opened &&
+        dribbled.opened === options.dribblers &&
+        dribbled.closeAfterMin >= options.headersTimeout * 0.9 &&
+        dribbled.closeAfterMax <= options.headersTimeout + 3,
       detail: `headers_timeout ${options.headersTimeout} s: ${stallLine(dribbled)}`,
     },
-    { name: '3 load keeps its throughput', pass: ratio3 >= 0.9 && phase3.errors === 0, detail: `${throughput(phase3).toFixed(0)} req/s vs ${throughput(baseline).toFixed(0)} baseline (${(ratio3 * 100).toFixed(0)} %), ${phase3.errors} errors` },
     {
-      name: '4 flood refused cleanly', pass: flood.accepted <= options.maxConnections && flood.accepted + flood.refused + flood.connectErrors === flood.attempted && flood.refused >= flood.attempted - options.maxConnections && flood.refusedCloseMaxSeconds <= 2 && flood.recovered && phase4.errors === 0,
+      name: '3 load keeps its throughput',
+      pass: ratio3 >= 0.9 && phase3.errors === 0,
+      detail: `${throughput(phase3).toFixed(0)} req/s vs ${throughput(baseline).toFixed(0)} baseline (${(ratio3 * 100).toFixed(0)} %), ${phase3.errors} errors`,
+    },
+    {
+      name: '4 flood refused cleanly',
+      pass:
+        flood.accepted <= options.maxConnections &&
+        flood.accepted + flood.refused + flood.connectErrors === flood.attempted &&
+        flood.refused >= flood.attempted - options.maxConnections &&
+        flood.refusedCloseMaxSeconds <= 2 &&
+        flood.recovered &&
+        phase4.errors === 0,
       detail: `${flood.attempted} opened: ${flood.accepted} kept, ${flood.refused} closed by the server within ${flood.refusedCloseMaxSeconds.toFixed(2)} s, ${flood.connectErrors} connect errors; new connection after: ${flood.recovered ? 'ok' : 'FAILED'}`,
     },
     {
-      name: '5 no crash, every request answered', pass: aAliveAtEnd && fuzzed.ipcUnanswered === 0 && fuzzed.httpUnanswered === 0 && fuzzed.http5xx === 0,
+      name: '5 no crash, every request answered',
+      pass: aAliveAtEnd && fuzzed.ipcUnanswered === 0 && fuzzed.httpUnanswered === 0 && fuzzed.http5xx === 0,
       detail: `${fuzzed.cases} cases; unanswered: ${fuzzed.ipcUnanswered} IPC, ${fuzzed.httpUnanswered} HTTP; ${fuzzed.http5xx} HTTP 5xx; server ${aAliveAtEnd ? 'alive' : 'DEAD'}`,
     },
     {
@@ -398,13 +537,25 @@ async function main(): Promise<number> {
       advisory: options.short,
       detail: `median ${mib(rssBeforeFuzz)} MiB before, ${mib(rssAfter)} after (${(rssDelta * 100).toFixed(1)} %); ${mib(rssPeak)} at the end of the fuzz${options.short ? ' (advisory in --short)' : ''}`,
     },
-    { name: '6 no user id in any log line', pass: leaks === 0, detail: `${leaks} hits for ${ids.length} ids in ${scannedLines} lines` },
+    {
+      name: '6 no user id in any log line',
+      pass: leaks === 0,
+      detail: `${leaks} hits for ${ids.length} ids in ${scannedLines} lines`,
+    },
     ...budgets.musts,
-    { name: 'servers exit cleanly on SIGTERM', pass: exitA !== null && exitA.code === 0, detail: `a exited ${exitA?.code ?? exitA?.signal}` },
+    {
+      name: 'servers exit cleanly on SIGTERM',
+      pass: exitA !== null && exitA.code === 0,
+      detail: `a exited ${exitA?.code ?? exitA?.signal}`,
+    },
     ...bodies.musts,
   );
 
-  const statusList = (map: Map<number, number>): string => [...map.entries()].sort((x, y) => x[0] - y[0]).map(([s, n]) => `${s === 0 ? 'none' : s}:${n}`).join(' ');
+  const statusList = (map: Map<number, number>): string =>
+    [...map.entries()]
+      .sort((x, y) => x[0] - y[0])
+      .map(([s, n]) => `${s === 0 ? 'none' : s}:${n}`)
+      .join(' ');
   const text = [
     `nano-access soak (${options.short ? 'short' : 'full'}; seed ${options.seed}; ${((Date.now() - startedAt) / 1000).toFixed(0)} s; loopback; ${loadA.offeredRate} req/s offered to a, ${loadB.offeredRate} to b)`,
     '',
@@ -412,34 +563,67 @@ async function main(): Promise<number> {
     loadTable(rows),
     '',
     keyValues('reloads (server a)', [
-      ['written', `${rs.attempted} (${rs.valid} valid, ${rs.invalid} invalid: ${rs.byKind.syntax} syntax, ${rs.byKind['unknown-permission']} unknown permission, ${rs.byKind['unknown-role']} unknown role)`],
-      ['how', `${rs.byMethod.rename} rename, ${rs.byMethod.chunks} in place in slow chunks, ${rs.byMethod.sighup} rename + SIGHUP`],
-      ['applied / rejected', `${rs.applied} / ${rs.rejected}; wrong outcome ${rs.wrongOutcome}; unconfirmed ${rs.unconfirmed}`],
+      [
+        'written',
+        `${rs.attempted} (${rs.valid} valid, ${rs.invalid} invalid: ${rs.byKind.syntax} syntax, ${rs.byKind['unknown-permission']} unknown permission, ${rs.byKind['unknown-role']} unknown role)`,
+      ],
+      [
+        'how',
+        `${rs.byMethod.rename} rename, ${rs.byMethod.chunks} in place in slow chunks, ${rs.byMethod.sighup} rename + SIGHUP`,
+      ],
+      [
+        'applied / rejected',
+        `${rs.applied} / ${rs.rejected}; wrong outcome ${rs.wrongOutcome}; unconfirmed ${rs.unconfirmed}`,
+      ],
       ['half-written reads', `${rs.partialApplied} applied, ${rs.partialRejected} rejected`],
       ['write to log line', `p50 ${ms(percentile(rs.confirmMs, 50))} ms, p99 ${ms(percentile(rs.confirmMs, 99))} ms`],
       ['wrong decisions', `${wrongA} (a, all phases), ${wrongB} (b)`],
     ]),
     '',
     keyValues('faults survived', [
-      ['upstream killed', `SIGKILL, restarted ${outageSeconds.toFixed(1)} s later: ${outage.requests} requests, ${outage.clearErrors} clear errors ("Upstream node unavailable: …"), ${unclearOutageErrors} other`],
-      ['recovery', `last error ${(recoveryMs / 1000).toFixed(2)} s after the restart, then ${goodAfterRecovery} good answers; server b ${bAlive ? 'alive' : 'DEAD'} (RSS ${(rssB / 1024).toFixed(1)} MiB)`],
+      [
+        'upstream killed',
+        `SIGKILL, restarted ${outageSeconds.toFixed(1)} s later: ${outage.requests} requests, ${outage.clearErrors} clear errors ("Upstream node unavailable: …"), ${unclearOutageErrors} other`,
+      ],
+      [
+        'recovery',
+        `last error ${(recoveryMs / 1000).toFixed(2)} s after the restart, then ${goodAfterRecovery} good answers; server b ${bAlive ? 'alive' : 'DEAD'} (RSS ${(rssB / 1024).toFixed(1)} MiB)`,
+      ],
       ['stalled IPC preambles', stallLine(stalled)],
       ['dribbling HTTP clients', stallLine(dribbled)],
-      ['IPC flood', `${flood.attempted} at once vs max_connections ${options.maxConnections}: ${flood.accepted} kept, ${flood.refused} refused (closed within ${flood.refusedCloseMaxSeconds.toFixed(2)} s), fresh connection after: ${flood.recovered ? 'ok' : 'failed'}`],
+      [
+        'IPC flood',
+        `${flood.attempted} at once vs max_connections ${options.maxConnections}: ${flood.accepted} kept, ${flood.refused} refused (closed within ${flood.refusedCloseMaxSeconds.toFixed(2)} s), fresh connection after: ${flood.recovered ? 'ok' : 'failed'}`,
+      ],
     ]),
     '',
     keyValues('bad inputs tried', [
-      ['cases', `${fuzzed.cases} in ${fuzzSeconds.toFixed(1)} s: ${fuzzed.ipcFrames} IPC frames, ${fuzzed.httpRequests} HTTP requests, ${fuzzed.rawHttp} raw HTTP byte strings`],
-      ['IPC unanswered', `${fuzzed.ipcUnanswered} (well framed); ${fuzzed.ipcUnansweredBeforeBrokenFrame} sent just before a framing error`],
+      [
+        'cases',
+        `${fuzzed.cases} in ${fuzzSeconds.toFixed(1)} s: ${fuzzed.ipcFrames} IPC frames, ${fuzzed.httpRequests} HTTP requests, ${fuzzed.rawHttp} raw HTTP byte strings`,
+      ],
+      [
+        'IPC unanswered',
+        `${fuzzed.ipcUnanswered} (well framed); ${fuzzed.ipcUnansweredBeforeBrokenFrame} sent just before a framing error`,
+      ],
       ['HTTP statuses', `${statusList(fuzzed.httpStatuses)}; ${fuzzed.http5xx} server errors`],
       ['raw HTTP statuses', `${statusList(fuzzed.rawStatuses)} (none: an incomplete request the harness hung up on)`],
     ]),
     '',
     keyValues('memory and descriptors (server a)', [
       ['RSS at start', `${mib(rssAtStart)} MiB (no load yet)`],
-      ['RSS before the fuzz', `median ${mib(before.median)} MiB (${mib(before.min)}-${mib(before.max)}) over ${rssWindowMs / 1000} s of steady load`],
-      ['RSS during the fuzz', `${mib(rssHalfway)} MiB halfway, ${mib(rssPeak)} at its end (${(((rssPeak - rssHalfway) / rssHalfway) * 100).toFixed(1)} % over the second half)`],
-      ['RSS after the fuzz', `median ${mib(after.median)} MiB (${mib(after.min)}-${mib(after.max)}) over the last ${rssWindowMs / 1000} s window of steady load`],
+      [
+        'RSS before the fuzz',
+        `median ${mib(before.median)} MiB (${mib(before.min)}-${mib(before.max)}) over ${rssWindowMs / 1000} s of steady load`,
+      ],
+      [
+        'RSS during the fuzz',
+        `${mib(rssHalfway)} MiB halfway, ${mib(rssPeak)} at its end (${(((rssPeak - rssHalfway) / rssHalfway) * 100).toFixed(1)} % over the second half)`,
+      ],
+      [
+        'RSS after the fuzz',
+        `median ${mib(after.median)} MiB (${mib(after.min)}-${mib(after.max)}) over the last ${rssWindowMs / 1000} s window of steady load`,
+      ],
       ['open fds at the end', String(fdsAtEnd)],
     ]),
     '',
@@ -476,7 +660,7 @@ main()
     process.exit(code);
   })
   .catch((error: unknown) => {
-    process.stderr.write(`soak: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     cleanupNow();
     process.exit(2);
   });

@@ -29,7 +29,10 @@ export function freePort(): Promise<number> {
 /** The built binary; fails early with a clear message when it cannot run `serve`. */
 export function serveEntry(): { script: string } {
   const help = spawnSync(process.execPath, [BIN, 'serve', '--help'], { encoding: 'utf8' });
-  if (help.status !== 0) throw new Error(`${BIN} serve --help failed (${help.status}): ${(help.stderr ?? '').trim()}; run \`npx tsc -b\` first`);
+  if (help.status !== 0)
+    throw new Error(
+      `${BIN} serve --help failed (${help.status}): ${(help.stderr ?? '').trim()}; run \`npx tsc -b\` first`,
+    );
   return { script: BIN };
 }
 
@@ -125,7 +128,17 @@ export class ServerUnderTest {
     );
     await writeFile(
       join(dataDir, 'config-rpc.toml'),
-      ['address = "127.0.0.1"', `port = ${httpPort}`, 'max_request_size = 65536', 'max_json_depth = 20', `headers_timeout = ${options.headersTimeoutSeconds}`, '', '[logging]', 'log_rpc = true', ''].join('\n'),
+      [
+        'address = "127.0.0.1"',
+        `port = ${httpPort}`,
+        'max_request_size = 65536',
+        'max_json_depth = 20',
+        `headers_timeout = ${options.headersTimeoutSeconds}`,
+        '',
+        '[logging]',
+        'log_rpc = true',
+        '',
+      ].join('\n'),
     );
     return new ServerUnderTest(options, dataDir, tcpPort, httpPort, socketPath);
   }
@@ -169,8 +182,12 @@ export class ServerUnderTest {
     });
     const started = Date.now();
     while (!/gateway listening on/.test(this.stdout)) {
-      if (this.exit !== null) throw new Error(`${this.options.name}: serve exited early (${this.exit.code ?? this.exit.signal}): ${readFileSync(this.logFile, 'utf8').slice(-2000)}`);
-      if (Date.now() - started > timeoutMs) throw new Error(`${this.options.name}: serve did not start within ${timeoutMs} ms`);
+      if (this.exit !== null)
+        throw new Error(
+          `${this.options.name}: serve exited early (${this.exit.code ?? this.exit.signal}): ${readFileSync(this.logFile, 'utf8').slice(-2000)}`,
+        );
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`${this.options.name}: serve did not start within ${timeoutMs} ms`);
       await sleep(50);
     }
   }
@@ -194,7 +211,9 @@ export class ServerUnderTest {
   /** Open file descriptors of the child (from /proc), or NaN. */
   openFds(): number {
     try {
-      return spawnSync('ls', [`/proc/${this.pid}/fd`], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+      return spawnSync('ls', [`/proc/${this.pid}/fd`], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean).length;
     } catch {
       return NaN;
     }

@@ -23,15 +23,26 @@ function answer(request: Record<string, unknown>): Record<string, unknown> {
   const account = typeof request.account === 'string' ? accounts.get(request.account) : undefined;
   switch (request.action) {
     case 'version':
-      return { rpc_version: '1', store_version: '24', protocol_version: '21', node_vendor: 'Nano V27.1 (soak stand-in)', network: 'live' };
+      return {
+        rpc_version: '1',
+        store_version: '24',
+        protocol_version: '21',
+        node_vendor: 'Nano V27.1 (soak stand-in)',
+        network: 'live',
+      };
     case 'account_weight':
-      if (typeof request.account !== 'string' || !/^nano_[13][13-9a-km-uw-z]{59}$/.test(request.account)) return { error: 'Bad account number' };
+      if (typeof request.account !== 'string' || !/^nano_[13][13-9a-km-uw-z]{59}$/.test(request.account))
+        return { error: 'Bad account number' };
       return { weight: account?.weight ?? '0' };
     case 'account_balance':
       if (account === undefined) return { error: 'Account not found' };
       return { balance: account.balance ?? '0', pending: '0', receivable: '0' };
     case 'block_count':
-      return { count: String(ledger.blocks?.length ?? 0), unchecked: '0', cemented: String(ledger.blocks?.length ?? 0) };
+      return {
+        count: String(ledger.blocks?.length ?? 0),
+        unchecked: '0',
+        cemented: String(ledger.blocks?.length ?? 0),
+      };
     default:
       return { error: 'Unknown command' };
   }
@@ -44,7 +55,10 @@ const server = createServer((req, res) => {
     let body: Record<string, unknown>;
     try {
       const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      body = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? answer(parsed as Record<string, unknown>) : { error: 'Unable to parse JSON' };
+      body =
+        typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+          ? answer(parsed as Record<string, unknown>)
+          : { error: 'Unable to parse JSON' };
     } catch {
       body = { error: 'Unable to parse JSON' };
     }

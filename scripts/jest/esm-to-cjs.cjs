@@ -6,7 +6,13 @@ const { transformSync } = require('esbuild');
 
 module.exports = {
   process(source, filename) {
-    const { code, map } = transformSync(source, { loader: 'js', format: 'cjs', target: 'node20', sourcefile: filename, sourcemap: 'external' });
+    const { code, map } = transformSync(source, {
+      loader: 'js',
+      format: 'cjs',
+      target: 'node20',
+      sourcefile: filename,
+      sourcemap: 'external',
+    });
     return { code, map };
   },
   getCacheKey(source, filename) {

@@ -29,10 +29,16 @@ interface Action {
 
 const action = load(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as Action;
 const step = (name: string): Step => action.runs.steps.find((s) => s.name === name)!;
-const sarifSchema = JSON.parse(readFileSync(join(repoRoot, 'fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8')) as object;
+const sarifSchema = JSON.parse(
+  readFileSync(join(repoRoot, 'fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8'),
+) as object;
 
 /** Runs one `run` step with bash, its env's `${{ inputs.x }}` replaced by the given inputs (defaults otherwise). */
-function runStep(s: Step, inputs: Record<string, string>, cwd: string): { status: number | null; stdout: string; output: string } {
+function runStep(
+  s: Step,
+  inputs: Record<string, string>,
+  cwd: string,
+): { status: number | null; stdout: string; output: string } {
   const value = (name: string): string => inputs[name] ?? action.inputs[name].default ?? '';
   const env: Record<string, string> = {};
   for (const [key, expression] of Object.entries(s.env ?? {})) {
@@ -43,7 +49,9 @@ function runStep(s: Step, inputs: Record<string, string>, cwd: string): { status
   const outputFile = join(cwd, 'github-output');
   writeFileSync(outputFile, '');
   const result = spawnSync('bash', ['-e', '-c', s.run!], {
-    cwd, encoding: 'utf8', env: { ...process.env, ...env, GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: outputFile },
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, ...env, GITHUB_ACTION_PATH: repoRoot, GITHUB_OUTPUT: outputFile },
   });
   return { status: result.status, stdout: result.stdout + result.stderr, output: readFileSync(outputFile, 'utf8') };
 }
@@ -52,8 +60,14 @@ describe('action.yml', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'nano-access-action-'));
-    writeFileSync(join(dir, 'config-access.toml'), '[[user]]\nid = "9f86d081884c7d659a2feaa0c55ad015"\nallow = "wallet_read"\n');
-    writeFileSync(join(dir, 'config-access.staging.toml'), '[[user]]\nid = "9f86d081884c7d659a2feaa0c55ad015"\nallow = "walet_read"\n');
+    writeFileSync(
+      join(dir, 'config-access.toml'),
+      '[[user]]\nid = "9f86d081884c7d659a2feaa0c55ad015"\nallow = "wallet_read"\n',
+    );
+    writeFileSync(
+      join(dir, 'config-access.staging.toml'),
+      '[[user]]\nid = "9f86d081884c7d659a2feaa0c55ad015"\nallow = "walet_read"\n',
+    );
     for (const f of ['config-access.toml', 'config-access.staging.toml']) chmodSync(join(dir, f), 0o600);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -78,16 +92,26 @@ describe('action.yml', () => {
   it('lints: a good file passes; a bad one fails with a GitHub annotation at its line and column', () => {
     const good = runStep(step('Lint access files'), { files: 'config-access.toml' }, dir);
     expect(good.status).toBe(0);
-    const bad = runStep(step('Lint access files'), { files: 'config-access.toml config-access.staging.toml', 'max-warnings': '0' }, dir);
+    const bad = runStep(
+      step('Lint access files'),
+      { files: 'config-access.toml config-access.staging.toml', 'max-warnings': '0' },
+      dir,
+    );
     expect(bad.status).toBe(1);
     expect(bad.stdout).toMatch(/^::error file=config-access\.staging\.toml,line=3,col=\d+.*unknown-permission/m);
   });
 
   it('writes valid SARIF 2.1.0 with the finding, and sets its output, when the files have errors', () => {
-    const result = runStep(step('Write SARIF'), { files: 'config-access.toml config-access.staging.toml', args: '--rule file-mode=off' }, dir);
+    const result = runStep(
+      step('Write SARIF'),
+      { files: 'config-access.toml config-access.staging.toml', args: '--rule file-mode=off' },
+      dir,
+    );
     expect(result.status).toBe(0);
     expect(result.output).toBe('sarif-file=nano-access.sarif\n');
-    const log = JSON.parse(readFileSync(join(dir, 'nano-access.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
+    const log = JSON.parse(readFileSync(join(dir, 'nano-access.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string }[] }[];
+    };
     const validate = new Ajv({ strict: false, validateFormats: false }).compile(sarifSchema);
     expect(validate(log)).toBe(true);
     expect(log.runs[0].results.map((r) => r.ruleId)).toEqual(['unknown-permission']);

@@ -22,7 +22,8 @@ function parseDockerfile(text: string): Instruction[] {
     if (pending !== null && line.trimStart().startsWith('#')) return;
     const continued = line.endsWith('\\');
     const body = continued ? line.slice(0, -1) : line;
-    pending = pending === null ? { text: body, line: i + 1 } : { text: `${pending.text} ${body.trim()}`, line: pending.line };
+    pending =
+      pending === null ? { text: body, line: i + 1 } : { text: `${pending.text} ${body.trim()}`, line: pending.line };
     if (!continued) {
       const match = /^\s*([A-Za-z]+)\s+(.*)$/.exec(pending.text)!;
       out.push({ keyword: match[1].toUpperCase(), args: match[2].trim(), line: pending.line });
@@ -70,15 +71,23 @@ describe('Dockerfile', () => {
     expect(runs.some((r) => /\bnpm ci\b/.test(r))).toBe(true);
     expect(runs.some((r) => /\bnpm run build\b/.test(r) && /\bnpm prune --omit=dev\b/.test(r))).toBe(true);
     // Nothing is installed at run time: the run stage copies the build stage's result.
-    expect(all(run, 'RUN').map((i) => i.args).join('\n')).not.toMatch(/\bnpm (ci|install|i)\b/);
+    expect(
+      all(run, 'RUN')
+        .map((i) => i.args)
+        .join('\n'),
+    ).not.toMatch(/\bnpm (ci|install|i)\b/);
     expect(all(run, 'COPY').every((c) => c.args.startsWith('--from=build '))).toBe(true);
     expect(all(dockerfile, 'ADD')).toEqual([]);
   });
 
-  it('copies every workspace\'s package.json before npm ci, so that the install matches the lock file', () => {
-    const workspaces = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+  it("copies every workspace's package.json before npm ci, so that the install matches the lock file", () => {
+    const workspaces = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { workspaces: string[] })
+      .workspaces;
     const npmCi = build.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
-    const copied = build.slice(0, npmCi).filter((i) => i.keyword === 'COPY').map((i) => i.args.split(/\s+/)[0]);
+    const copied = build
+      .slice(0, npmCi)
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args.split(/\s+/)[0]);
     expect(copied).toEqual(expect.arrayContaining(['package.json', ...workspaces.map((w) => `${w}/package.json`)]));
   });
 
@@ -87,7 +96,9 @@ describe('Dockerfile', () => {
     expect(user).toMatch(/^\d+(:\d+)?$/);
     const uid = Number(user.split(':')[0]);
     expect(uid).toBeGreaterThan(0);
-    const deployment = load(readFileSync(join(repoRoot, 'deploy/kubernetes/deployment.yaml'), 'utf8')) as { spec: { template: { spec: { securityContext: { runAsUser: number } } } } };
+    const deployment = load(readFileSync(join(repoRoot, 'deploy/kubernetes/deployment.yaml'), 'utf8')) as {
+      spec: { template: { spec: { securityContext: { runAsUser: number } } } };
+    };
     expect(deployment.spec.template.spec.securityContext.runAsUser).toBe(uid);
     // Nothing after USER runs as root again.
     expect(run.slice(run.indexOf(last(run, 'USER'))).filter((i) => i.keyword === 'RUN')).toEqual([]);
@@ -106,13 +117,15 @@ describe('Dockerfile', () => {
     expect(last(run, 'EXPOSE').args.split(/\s+/).sort()).toEqual(['7076', '7077']);
   });
 
-  it('checks health on the gateway\'s /healthz, in exec form', () => {
+  it("checks health on the gateway's /healthz, in exec form", () => {
     const healthcheck = last(run, 'HEALTHCHECK').args;
     const command = /^(?:--[a-z-]+=\S+\s+)*CMD\s+(.*)$/.exec(healthcheck);
     expect(command).not.toBeNull();
     const argv = execForm(command![1]);
     expect(argv?.[0]).toBe('node');
-    const env = all(run, 'ENV').map((i) => i.args).join(' ');
+    const env = all(run, 'ENV')
+      .map((i) => i.args)
+      .join(' ');
     expect(env).toMatch(/NANO_ACCESS_HEALTHZ_URL=http:\/\/127\.0\.0\.1:7076\/healthz/);
     expect(argv!.join(' ')).toContain('process.env.NANO_ACCESS_HEALTHZ_URL');
   });

@@ -22,12 +22,20 @@ function readManifests(dir: string): Array<{ file: string; object: KubeObject }>
   return readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
-    .flatMap((file) => (loadAll(readFileSync(join(dir, file), 'utf8')) as KubeObject[]).filter(Boolean).map((object) => ({ file, object })));
+    .flatMap((file) =>
+      (loadAll(readFileSync(join(dir, file), 'utf8')) as KubeObject[])
+        .filter(Boolean)
+        .map((object) => ({ file, object })),
+    );
 }
 
 /** The Kubernetes OpenAPI schemas (kubernetes-models, compiled with ajv), run in a child: the package is ESM only. */
 function schemaErrors(objects: KubeObject[]): Array<{ kind: string; name: string | null; errors: string[] }> {
-  const out = execFileSync(process.execPath, [join(__dirname, 'validate-kubernetes.mjs')], { cwd: repoRoot, input: JSON.stringify(objects), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [join(__dirname, 'validate-kubernetes.mjs')], {
+    cwd: repoRoot,
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as Array<{ kind: string; name: string | null; errors: string[] }>;
 }
 
@@ -43,15 +51,25 @@ function unknownFieldErrors(objects: KubeObject[]): string[] {
   const work = mkdtempSync(join(dir, 'kube-types-'));
   try {
     const lines = objects.map((object, i) => {
-      const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : [null, object.apiVersion];
-      const from = group === null ? `kubernetes-models/${version}/${object.kind}` : `kubernetes-models/${group}/${version}/${object.kind}`;
+      const [group, version] = object.apiVersion.includes('/')
+        ? object.apiVersion.split('/')
+        : [null, object.apiVersion];
+      const from =
+        group === null
+          ? `kubernetes-models/${version}/${object.kind}`
+          : `kubernetes-models/${group}/${version}/${object.kind}`;
       return `import type { I${object.kind} as T${i} } from '${from}';\nexport const o${i}: T${i} = ${JSON.stringify(object, null, 1)};\n`;
     });
     const file = join(work, 'manifests.mts');
     writeFileSync(file, lines.join('\n'));
     const program = ts.createProgram([file], {
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-      strict: true, noEmit: true, skipLibCheck: true, types: [],
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: [],
     });
     return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   } finally {
@@ -66,7 +84,13 @@ type Loose = any;
 
 describe('deploy/kubernetes', () => {
   it('holds a Deployment, a Service, a PodDisruptionBudget, a ConfigMap and a Secret', () => {
-    expect(manifests.map((m) => m.object.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PodDisruptionBudget', 'Secret', 'Service']);
+    expect(manifests.map((m) => m.object.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'PodDisruptionBudget',
+      'Secret',
+      'Service',
+    ]);
   });
 
   it('is valid against the Kubernetes OpenAPI schemas, with no unknown field', () => {
@@ -106,18 +130,32 @@ describe('deploy/kubernetes', () => {
 
     it('runs as a non-root user with a read-only root file system and no privilege escalation', () => {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, fsGroup: 10001 });
-      expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(container.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
     });
 
     it('mounts one projected volume: the access file from a Secret, the settings from a ConfigMap, mode 0440', () => {
       const data = pod.volumes.find((v: Loose) => v.name === 'data');
       expect(data.projected.defaultMode).toBe(0o440);
       const [secret, configMap] = data.projected.sources;
-      expect(secret.secret).toMatchObject({ name: byKind('Secret').metadata.name, items: [{ key: 'config-access.toml', path: 'config-access.toml' }] });
+      expect(secret.secret).toMatchObject({
+        name: byKind('Secret').metadata.name,
+        items: [{ key: 'config-access.toml', path: 'config-access.toml' }],
+      });
       expect(configMap.configMap.name).toBe(byKind('ConfigMap').metadata.name);
-      expect(configMap.configMap.items.map((i: Loose) => i.path).sort()).toEqual(['config-node.toml', 'config-rpc.toml']);
+      expect(configMap.configMap.items.map((i: Loose) => i.path).sort()).toEqual([
+        'config-node.toml',
+        'config-rpc.toml',
+      ]);
       // A directory, not subPath: the kubelet never updates subPath mounts, and the servers watch `..data`.
-      expect(container.volumeMounts.find((m: Loose) => m.name === 'data')).toEqual({ name: 'data', mountPath: '/etc/nano-access', readOnly: true });
+      expect(container.volumeMounts.find((m: Loose) => m.name === 'data')).toEqual({
+        name: 'data',
+        mountPath: '/etc/nano-access',
+        readOnly: true,
+      });
     });
   });
 
@@ -125,7 +163,8 @@ describe('deploy/kubernetes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nano-access-kube-'));
     try {
       const configMap = byKind('ConfigMap') as Loose;
-      for (const [name, text] of Object.entries(configMap.data as Record<string, string>)) writeFileSync(join(dir, name), text);
+      for (const [name, text] of Object.entries(configMap.data as Record<string, string>))
+        writeFileSync(join(dir, name), text);
       const node = loadNodeConfig(dir);
       expect(node.diagnostics).toEqual([]);
       expect(node.config!.ipc.local.enable).toBe(false);
@@ -134,21 +173,29 @@ describe('deploy/kubernetes', () => {
       expect(rpc.diagnostics).toEqual([]);
       const service = byKind('Service') as Loose;
       const ports = (byKind('Deployment') as Loose).spec.template.spec.containers[0].ports;
-      expect(service.spec.ports.map((p: Loose) => [p.targetPort, ports.find((c: Loose) => c.name === p.targetPort).containerPort]).sort()).toEqual([
+      expect(
+        service.spec.ports
+          .map((p: Loose) => [p.targetPort, ports.find((c: Loose) => c.name === p.targetPort).containerPort])
+          .sort(),
+      ).toEqual([
         ['ipc', node.config!.ipc.tcp.port],
         ['rpc', rpc.config!.port],
       ]);
       const access = (byKind('Secret') as Loose).stringData['config-access.toml'];
-      expect(loadPolicy(access, { file: 'config-access.toml' }).diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(
+        loadPolicy(access, { file: 'config-access.toml' }).diagnostics.filter((d) => d.severity === 'error'),
+      ).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('selects the Deployment\'s pods from the Service and the PodDisruptionBudget, which leaves room to drain', () => {
+  it("selects the Deployment's pods from the Service and the PodDisruptionBudget, which leaves room to drain", () => {
     const labels = (byKind('Deployment') as Loose).spec.template.metadata.labels;
     expect(labels).toMatchObject((byKind('Service') as Loose).spec.selector);
     expect(labels).toMatchObject((byKind('PodDisruptionBudget') as Loose).spec.selector.matchLabels);
-    expect((byKind('PodDisruptionBudget') as Loose).spec.minAvailable).toBeLessThan((byKind('Deployment') as Loose).spec.replicas);
+    expect((byKind('PodDisruptionBudget') as Loose).spec.minAvailable).toBeLessThan(
+      (byKind('Deployment') as Loose).spec.replicas,
+    );
   });
 });

@@ -1,6 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +29,8 @@ const repoRoot = join(__dirname, '..', '..');
 const BIN = join(repoRoot, 'packages', 'cli', 'bin', 'nano-access.js');
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx'].find((p) => existsSync(p));
 const describeIfNginx = NGINX ? describe : describe.skip;
-if (!NGINX) console.warn('scale-out.test.ts: skipped: nginx is absent (apt-get install -y nginx; .ci/run installs it).');
+if (!NGINX)
+  console.warn('scale-out.test.ts: skipped: nginx is absent (apt-get install -y nginx; .ci/run installs it).');
 
 // Two keys whose decisions flip between the policies: each answer says which policy decided it.
 const KEY_A = 'a1f0c3e5b7d9f1a3c5e7b9d1f3a5c7e9';
@@ -33,7 +44,10 @@ const hashOf = (text: string): string => createHash('sha256').update(text).diges
 /** The Kubernetes atomic-writer layout: ..<timestamp>/files, ..data -> ..<timestamp>, name -> ..data/name. */
 class KubernetesStyleDir {
   private version = 0;
-  constructor(readonly dir: string, private readonly files: Record<string, string>) {
+  constructor(
+    readonly dir: string,
+    private readonly files: Record<string, string>,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.write(files['config-access.toml']);
     for (const name of Object.keys(files)) symlinkSync(join('..data', name), join(dir, name));
@@ -97,14 +111,24 @@ function freePort(): Promise<number> {
 }
 
 /** One request; the body and the upstream nginx chose (a header it adds). */
-function post(url: string, key: string, agent: http.Agent): Promise<{ status: number; body: string; upstream: string }> {
+function post(
+  url: string,
+  key: string,
+  agent: http.Agent,
+): Promise<{ status: number; body: string; upstream: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'nano-api-key': key } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, upstream: String(res.headers['x-upstream'] ?? '') }));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'nano-api-key': key } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body, upstream: String(res.headers['x-upstream'] ?? '') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end('{"action":"block_count"}');
   });
@@ -152,7 +176,9 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
       'events { worker_connections 512; }',
       'http {',
       '  access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(work, 'nginx', `${t}-temp`)};`),
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+        (t) => `  ${t}_temp_path ${join(work, 'nginx', `${t}-temp`)};`,
+      ),
       '  upstream replicas {',
       servers,
       '    keepalive 16;',
@@ -175,12 +201,22 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
   async function startNginx(): Promise<void> {
     mkdirSync(join(work, 'nginx'), { recursive: true });
     writeFileSync(join(work, 'nginx', 'nginx.conf'), nginxConf());
-    const args = ['-p', join(work, 'nginx'), '-c', join(work, 'nginx', 'nginx.conf'), '-e', join(work, 'nginx', 'error.log')];
+    const args = [
+      '-p',
+      join(work, 'nginx'),
+      '-c',
+      join(work, 'nginx', 'nginx.conf'),
+      '-e',
+      join(work, 'nginx', 'error.log'),
+    ];
     const tested = spawnSync(NGINX!, [...args, '-t'], { encoding: 'utf8' });
     if (tested.status !== 0) throw new Error(`nginx -t: ${tested.stderr}`);
     nginx = spawn(NGINX!, args, { stdio: 'ignore' });
     nginxUrl = `http://127.0.0.1:${nginxPort}/`;
-    await waitFor(async () => (await post(nginxUrl, KEY_A, agent).catch(() => null))?.status === 200, 'nginx to answer');
+    await waitFor(
+      async () => (await post(nginxUrl, KEY_A, agent).catch(() => null))?.status === 200,
+      'nginx to answer',
+    );
   }
 
   /** New upstreams (a restarted replica listens on a new port): rewrite the configuration and reload nginx (SIGHUP). */
@@ -196,7 +232,8 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
     }, 'every replica to answer through the reloaded nginx');
   }
 
-  const hashes = async (): Promise<string[]> => Promise.all(replicas.map(async (r) => (await getJson(`${r.url}/healthz`)).policy!.hash));
+  const hashes = async (): Promise<string[]> =>
+    Promise.all(replicas.map(async (r) => (await getJson(`${r.url}/healthz`)).policy!.hash));
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'nano-access-scale-'));
@@ -208,7 +245,11 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
       req.on('end', () => {
         const action = (JSON.parse(body || '{}') as { action?: string }).action;
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(action === 'block_count' ? '{"count":"1000","unchecked":"0","cemented":"1000"}' : '{"rpc_version":"1","node_vendor":"stand-in"}');
+        res.end(
+          action === 'block_count'
+            ? '{"count":"1000","unchecked":"0","cemented":"1000"}'
+            : '{"rpc_version":"1","node_vendor":"stand-in"}',
+        );
       });
     });
     await new Promise<void>((resolve) => node.listen(0, '127.0.0.1', resolve));
@@ -247,7 +288,11 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
   });
 
   it('converges on a swapped policy under load; after convergence no request through nginx is decided by the old one', async () => {
-    interface Sample { started: number; decided: 'A' | 'B'; upstream: string }
+    interface Sample {
+      started: number;
+      decided: 'A' | 'B';
+      upstream: string;
+    }
     const samples: Sample[] = [];
     let running = true;
     let failures = 0;
@@ -268,10 +313,15 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
     const swappedAt = performance.now();
     policyDir.write(POLICIES.v2);
     const convergedAt: number[] = [];
-    await Promise.all(replicas.map(async (replica, i) => {
-      await waitFor(async () => (await getJson(`${replica.url}/healthz`)).policy!.hash === hashOf(POLICIES.v2), `replica ${i} to load v2`);
-      convergedAt[i] = performance.now();
-    }));
+    await Promise.all(
+      replicas.map(async (replica, i) => {
+        await waitFor(
+          async () => (await getJson(`${replica.url}/healthz`)).policy!.hash === hashOf(POLICIES.v2),
+          `replica ${i} to load v2`,
+        );
+        convergedAt[i] = performance.now();
+      }),
+    );
     const converged = Math.max(...convergedAt);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     running = false;
@@ -301,7 +351,10 @@ describeIfNginx('scale-out: three replicas behind nginx, one policy from one ..d
     const [killed] = replicas.splice(1, 1);
     await stopReplica(killed, 'SIGKILL');
     policyDir.write(POLICIES.v3);
-    await waitFor(async () => (await hashes()).every((h) => h === hashOf(POLICIES.v3)), 'the two live replicas to load v3');
+    await waitFor(
+      async () => (await hashes()).every((h) => h === hashOf(POLICIES.v3)),
+      'the two live replicas to load v3',
+    );
 
     replicas.splice(1, 0, await startReplica(policyDir.dir));
     await reloadNginx();

@@ -9,7 +9,10 @@ const INSTALLED_BINARY = '/usr/local/bin/nano-access';
 
 const analyzePath = ['/usr/bin/systemd-analyze', '/bin/systemd-analyze'].find((p) => existsSync(p));
 const itIfAnalyze = analyzePath ? it : it.skip;
-if (!analyzePath) console.warn('systemd.test.ts: `systemd-analyze verify` is skipped: systemd-analyze is absent (apt-get install -y systemd).');
+if (!analyzePath)
+  console.warn(
+    'systemd.test.ts: `systemd-analyze verify` is skipped: systemd-analyze is absent (apt-get install -y systemd).',
+  );
 
 /** key → values of one section (a key may repeat). */
 function section(text: string, name: string): Map<string, string[]> {
@@ -37,7 +40,10 @@ function verify(text: string): { status: number | null; output: string } {
   try {
     const file = join(dir, 'nano-access.service');
     writeFileSync(file, text);
-    const result = spawnSync(analyzePath!, ['verify', file], { encoding: 'utf8', env: { ...process.env, SYSTEMD_LOG_COLOR: '0' } });
+    const result = spawnSync(analyzePath!, ['verify', file], {
+      encoding: 'utf8',
+      env: { ...process.env, SYSTEMD_LOG_COLOR: '0' },
+    });
     return { status: result.status, output: `${result.stdout}${result.stderr}`.trim() };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -45,7 +51,8 @@ function verify(text: string): { status: number | null; output: string } {
 }
 
 /** The unit as installed on this machine: the binary is the repository's CLI, run by this node. */
-const runnable = (text: string): string => text.split(INSTALLED_BINARY).join(`${process.execPath} ${join(repoRoot, 'packages/cli/bin/nano-access.js')}`);
+const runnable = (text: string): string =>
+  text.split(INSTALLED_BINARY).join(`${process.execPath} ${join(repoRoot, 'packages/cli/bin/nano-access.js')}`);
 
 describe('deploy/systemd/nano-access.service', () => {
   const service = section(unitText, 'Service');
@@ -65,7 +72,13 @@ describe('deploy/systemd/nano-access.service', () => {
   it('runs as a dedicated user, hardened, writing only its runtime directory (the unix socket)', () => {
     expect(one('User')).toBe('nano-access');
     expect(readFileSync(join(repoRoot, 'deploy/systemd/nano-access.sysusers'), 'utf8')).toMatch(/^u nano-access /m);
-    for (const [key, value] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['RuntimeDirectory', 'nano-access']]) {
+    for (const [key, value] of [
+      ['NoNewPrivileges', 'yes'],
+      ['ProtectSystem', 'strict'],
+      ['ProtectHome', 'yes'],
+      ['PrivateTmp', 'yes'],
+      ['RuntimeDirectory', 'nano-access'],
+    ]) {
       expect([key, one(key)]).toEqual([key, value]);
     }
     // ProtectSystem=strict leaves the RuntimeDirectory writable; nothing else needs to be.
@@ -73,13 +86,18 @@ describe('deploy/systemd/nano-access.service', () => {
     expect(one('CapabilityBoundingSet')).toBe('');
   });
 
-  itIfAnalyze('passes systemd-analyze verify, with no warning about the unit, once ExecStart names a binary that exists', () => {
-    const result = verify(runnable(unitText));
-    expect(result).toEqual({ status: 0, output: '' });
-  });
+  itIfAnalyze(
+    'passes systemd-analyze verify, with no warning about the unit, once ExecStart names a binary that exists',
+    () => {
+      const result = verify(runnable(unitText));
+      expect(result).toEqual({ status: 0, output: '' });
+    },
+  );
 
   itIfAnalyze('is checked for real: verify reports a misspelt key and a missing binary', () => {
-    expect(verify(runnable(unitText).replace('ProtectHome=yes', 'ProtectHomme=yes')).output).toMatch(/Unknown key .ProtectHomme./);
+    expect(verify(runnable(unitText).replace('ProtectHome=yes', 'ProtectHomme=yes')).output).toMatch(
+      /Unknown key .ProtectHomme./,
+    );
     const missing = verify(unitText.split(INSTALLED_BINARY).join('/nonexistent/nano-access'));
     expect(missing.status).not.toBe(0);
     expect(missing.output).toMatch(/nonexistent\/nano-access/);

@@ -8,13 +8,18 @@ const results = [];
 for (const object of objects) {
   const { apiVersion, kind } = object;
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : [null, apiVersion];
-  const modulePath = group === null ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+  const modulePath =
+    group === null ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
   let errors = [];
   try {
     const model = (await import(modulePath))[kind];
     new model(object).validate();
   } catch (error) {
-    errors = [error.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || error.code === 'ERR_MODULE_NOT_FOUND' ? `no schema for ${apiVersion} ${kind}` : String(error.message)];
+    errors = [
+      error.code === 'ERR_PACKAGE_PATH_NOT_EXPORTED' || error.code === 'ERR_MODULE_NOT_FOUND'
+        ? `no schema for ${apiVersion} ${kind}`
+        : String(error.message),
+    ];
   }
   results.push({ kind, name: object.metadata?.name ?? null, errors, module: modulePath });
 }

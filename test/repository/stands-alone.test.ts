@@ -6,12 +6,34 @@ const repoRoot = join(__dirname, '..', '..');
 
 /** Every tracked file under the directories a clone of the repository must be able to use on its own. */
 function trackedFiles(): string[] {
-  const out = execFileSync('git', ['ls-files', '-z', '--', 'packages', 'bench', 'scripts', 'fixtures', 'test', 'docs', '.ci', 'jest.config.ts', 'package.json', 'tsconfig.json', 'tsconfig.base.json', 'tsconfig.test.json'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'git',
+    [
+      'ls-files',
+      '-z',
+      '--',
+      'packages',
+      'bench',
+      'scripts',
+      'fixtures',
+      'test',
+      'docs',
+      '.ci',
+      'jest.config.ts',
+      'package.json',
+      'tsconfig.json',
+      'tsconfig.base.json',
+      'tsconfig.test.json',
+    ],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
   // This file names the patterns it looks for, so it is the one file not searched.
-  return out.split('\0').filter((f) => f !== '' && f !== 'test/repository/stands-alone.test.ts' && !/\.(png|jpg|gz|tgz)$/.test(f));
+  return out
+    .split('\0')
+    .filter((f) => f !== '' && f !== 'test/repository/stands-alone.test.ts' && !/\.(png|jpg|gz|tgz)$/.test(f));
 }
 
 const outside = [
@@ -25,7 +47,9 @@ describe('the repository stands alone', () => {
   const files = trackedFiles();
 
   it('finds the files it checks', () => {
-    expect(files).toEqual(expect.arrayContaining(['scripts/gen-catalog.ts', 'packages/linter/test/formatters/sarif.test.ts']));
+    expect(files).toEqual(
+      expect.arrayContaining(['scripts/gen-catalog.ts', 'packages/linter/test/formatters/sarif.test.ts']),
+    );
   });
 
   it('reads and cites nothing beside the repository: it cites docs/ and reads its own copies', () => {
@@ -40,7 +64,9 @@ describe('the repository stands alone', () => {
   });
 
   it('keeps its own copies of the data the tests and scripts need', () => {
-    const sarif = JSON.parse(readFileSync(join(repoRoot, 'fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8')) as { id: string };
+    const sarif = JSON.parse(readFileSync(join(repoRoot, 'fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8')) as {
+      id: string;
+    };
     expect(sarif.id).toMatch(/sarif-schema-2\.1\.0\.json$/);
     expect(readFileSync(join(repoRoot, 'scripts/data/legacy-actions.md'), 'utf8')).toMatch(/^\| account_balance \|/m);
   });

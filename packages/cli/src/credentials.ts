@@ -33,16 +33,24 @@ export async function readCredentials(sources: CredentialSources, io: CliIO): Pr
   if (sources.value !== undefined) return { ok: true, value: sources.value };
   if (sources.file !== undefined) return readCredentialsFile(sources.file, sources.fileOption, io);
   const fromEnvironment = io.env[API_KEY_ENV];
-  if (sources.useEnvironment !== false && fromEnvironment !== undefined && fromEnvironment !== '') return { ok: true, value: fromEnvironment };
+  if (sources.useEnvironment !== false && fromEnvironment !== undefined && fromEnvironment !== '')
+    return { ok: true, value: fromEnvironment };
   return { ok: true, value: undefined };
 }
 
 async function readCredentialsFile(path: string, option: string, io: CliIO): Promise<Loaded<string>> {
-  const invalid = (reason: string): Loaded<string> => ({ ok: false, code: CliErrorCode.credentialsInvalid, message: `${option} ${path}: ${reason}` });
+  const invalid = (reason: string): Loaded<string> => ({
+    ok: false,
+    code: CliErrorCode.credentialsInvalid,
+    message: `${option} ${path}: ${reason}`,
+  });
   let bytes: Buffer;
   try {
     // A stream, not readFile: process substitution (<(pass show key)) gives a pipe, and a device may never end.
-    bytes = await readAtMost(path === '-' ? io.stdin : createReadStream(resolve(io.cwd, path)), MAX_CREDENTIALS_BYTES + 1);
+    bytes = await readAtMost(
+      path === '-' ? io.stdin : createReadStream(resolve(io.cwd, path)),
+      MAX_CREDENTIALS_BYTES + 1,
+    );
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${option} ${path}: ${reason}` };

@@ -11,7 +11,8 @@ import type { CliIO } from './io';
  * A value, or the reason there is none (already phrased for the user), with the diagnostics that
  * place it in the file when there are any (the first byte that is not UTF-8).
  */
-export type Loaded<T> = { ok: true; value: T } | { ok: false; code: string; message: string; diagnostics?: readonly Diagnostic[] };
+export type Loaded<T> =
+  { ok: true; value: T } | { ok: false; code: string; message: string; diagnostics?: readonly Diagnostic[] };
 
 /** An access file's text, and its modes and owners (null for standard input, or on Windows). */
 export interface AccessText {
@@ -27,16 +28,27 @@ export interface AccessText {
  * its path as given.
  */
 export async function readAccessText(path: string, io: CliIO, stdinName = '<stdin>'): Promise<Loaded<AccessText>> {
-  const read = path === '-' ? await readAccessStream(io.stdin) : await readAccessFile(resolve(io.cwd, path), { displayName: path });
-  if (read.kind === 'missing') return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ENOENT` };
+  const read =
+    path === '-'
+      ? await readAccessStream(io.stdin)
+      : await readAccessFile(resolve(io.cwd, path), { displayName: path });
+  if (read.kind === 'missing')
+    return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ENOENT` };
   if (read.kind === 'error') {
     const errno = (read.cause as NodeJS.ErrnoException | undefined)?.code;
-    if (errno !== undefined) return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${errno}` };
+    if (errno !== undefined)
+      return { ok: false, code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${errno}` };
     return { ok: false, code: read.code, message: `${path}: ${read.message}` };
   }
   const shown = path === '-' ? stdinName : path;
   const decoded = decodeAccessFile(read.bytes, shown);
-  if (!decoded.ok) return { ok: false, code: decoded.code, message: `${shown}: ${decoded.message}`, diagnostics: [decoded.diagnostic] };
+  if (!decoded.ok)
+    return {
+      ok: false,
+      code: decoded.code,
+      message: `${shown}: ${decoded.message}`,
+      diagnostics: [decoded.diagnostic],
+    };
   return { ok: true, value: { text: decoded.text, facts: read.facts } };
 }
 
@@ -81,7 +93,11 @@ export async function readCatalog(path: string | undefined, io: CliIO): Promise<
  * permission that does not exist is a mistake in the call, so it is refused
  * with the nearest name instead of being answered "denied".
  */
-async function readCatalogFor(path: string | undefined, permission: string | undefined, io: CliIO): Promise<Loaded<Catalog>> {
+async function readCatalogFor(
+  path: string | undefined,
+  permission: string | undefined,
+  io: CliIO,
+): Promise<Loaded<Catalog>> {
   const catalog = await readCatalog(path, io);
   if (!catalog.ok || permission === undefined) return catalog;
   const known = catalog.value.permissions.map((p) => p.name);
@@ -109,11 +125,16 @@ async function readPolicy(configPath: string, catalog: Catalog, showIds: boolean
   const loaded = loadPolicy(text, { file: configPath, catalog });
   const { policy } = loaded;
   if (!policy) {
-    const diagnostics = showIds ? loaded.diagnostics : maskIdsInDiagnostics(loaded.diagnostics, { text, model: loaded.model, diagnostics: loaded.diagnostics });
+    const diagnostics = showIds
+      ? loaded.diagnostics
+      : maskIdsInDiagnostics(loaded.diagnostics, { text, model: loaded.model, diagnostics: loaded.diagnostics });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     writeDiagnostics(io, errors);
     const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
-    writeError(io, { code: CliErrorCode.policyInvalid, message: `${configPath} has ${count}; no server would activate it` });
+    writeError(io, {
+      code: CliErrorCode.policyInvalid,
+      message: `${configPath} has ${count}; no server would activate it`,
+    });
     return null;
   }
   return policy;
@@ -141,7 +162,10 @@ export function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]):
 }
 
 /** The failure's diagnostics (`file:line:col: error: …`), then `nano-access: message (CODE)`, control characters escaped line by line. */
-export function writeError(io: CliIO, failure: { code: string; message: string; diagnostics?: readonly Diagnostic[] }): void {
+export function writeError(
+  io: CliIO,
+  failure: { code: string; message: string; diagnostics?: readonly Diagnostic[] },
+): void {
   if (failure.diagnostics !== undefined) writeDiagnostics(io, failure.diagnostics);
   io.stderr.write(`nano-access: ${failure.message.split('\n').map(escapeControls).join('\n')} (${failure.code})\n`);
 }

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import { securityFindings } from '@nano-access/linter';
-import { defaultAccessPolicySettings, PolicyStore, PolicyStoreError, type AccessPolicySettings } from '@nano-access/reloader';
+import {
+  defaultAccessPolicySettings,
+  PolicyStore,
+  PolicyStoreError,
+  type AccessPolicySettings,
+} from '@nano-access/reloader';
 import type { CliIO } from './io';
 import { writeDiagnostics, writeError } from './load';
 
@@ -16,18 +21,29 @@ export const ACCESS_FILE = 'config-access.toml';
  * yields null: the caller exits 2 without starting anything.
  */
 export async function openPolicyStore(
-  accessPath: string, logger: Logger, io: CliIO, settings: AccessPolicySettings | null = null,
+  accessPath: string,
+  logger: Logger,
+  io: CliIO,
+  settings: AccessPolicySettings | null = null,
 ): Promise<PolicyStore | null> {
   const { maxFileBytes, readTimeoutMs, allowInsecurePermissions } = settings ?? defaultAccessPolicySettings;
   try {
     return await PolicyStore.open(accessPath, {
-      logger, watch: true, maxFileBytes, readTimeoutMs, allowInsecurePermissions, inspect: securityFindings,
+      logger,
+      watch: true,
+      maxFileBytes,
+      readTimeoutMs,
+      allowInsecurePermissions,
+      inspect: securityFindings,
     });
   } catch (error) {
     if (!(error instanceof PolicyStoreError)) throw error;
     const errors = error.diagnostics.filter((d) => d.severity === 'error');
     writeDiagnostics(io, errors);
-    writeError(io, { code: error.code, message: errors.length > 0 ? `${accessPath} has errors; not starting` : `${error.message}; not starting` });
+    writeError(io, {
+      code: error.code,
+      message: errors.length > 0 ? `${accessPath} has errors; not starting` : `${error.message}; not starting`,
+    });
     return null;
   }
 }

@@ -53,14 +53,30 @@ export async function readSource(source: Source, io: CliIO): Promise<Loaded<stri
       (error, stdout, stderr) => {
         if (!error) {
           const decoded = decodeAccessFile(stdout, source.name);
-          done(decoded.ok ? { ok: true, value: decoded.text } : { ok: false, code: decoded.code, message: `${source.name}: ${decoded.message}`, diagnostics: [decoded.diagnostic] });
+          done(
+            decoded.ok
+              ? { ok: true, value: decoded.text }
+              : {
+                  ok: false,
+                  code: decoded.code,
+                  message: `${source.name}: ${decoded.message}`,
+                  diagnostics: [decoded.diagnostic],
+                },
+          );
           return;
         }
         const reason =
           (error as NodeJS.ErrnoException).code === 'ENOENT'
             ? 'git is not installed (or not on PATH)'
-            : stderr.toString('utf8').trim().replace(/\s*\n\s*/g, '; ') || error.message;
-        done({ ok: false, code: CliErrorCode.gitShowFailed, message: `cannot read ${source.name} with git show: ${reason}` });
+            : stderr
+                .toString('utf8')
+                .trim()
+                .replace(/\s*\n\s*/g, '; ') || error.message;
+        done({
+          ok: false,
+          code: CliErrorCode.gitShowFailed,
+          message: `cannot read ${source.name} with git show: ${reason}`,
+        });
       },
     );
   });

@@ -22,11 +22,28 @@ describe('nano-access', () => {
     // The documented "give access to everything" sample.
     const files = tempDir({ 'config-access.toml': '[[user]]\nallow = "unrestricted"\n' });
     try {
-      const allowed = spawnSync(process.execPath, [bin, 'check', '--config', files.path('config-access.toml'), '--permission', 'wallet_seed_change'], { encoding: 'utf8' });
+      const allowed = spawnSync(
+        process.execPath,
+        [bin, 'check', '--config', files.path('config-access.toml'), '--permission', 'wallet_seed_change'],
+        { encoding: 'utf8' },
+      );
       expect(allowed.stderr).toBe('');
       expect(allowed.status).toBe(0);
       expect(allowed.stdout).toMatch(/^allowed: wallet_seed_change/);
-      const denied = spawnSync(process.execPath, [bin, 'check', '--config', files.path('config-access.toml'), '--user', 'not-a-user', '--permission', 'wallet_read'], { encoding: 'utf8' });
+      const denied = spawnSync(
+        process.execPath,
+        [
+          bin,
+          'check',
+          '--config',
+          files.path('config-access.toml'),
+          '--user',
+          'not-a-user',
+          '--permission',
+          'wallet_read',
+        ],
+        { encoding: 'utf8' },
+      );
       expect(denied.status).toBe(1);
     } finally {
       files.cleanup();

@@ -47,7 +47,8 @@ const representative = ledger.accounts.find((a) => a.weight !== undefined && a.w
 const send = ledger.blocks.find((b) => b.subtype === 'send')!;
 const known = new Set(ledger.accounts.map((a) => a.account));
 /** An account with receivable sends and no block of its own. */
-const unopened = ledger.blocks.find((b) => b.subtype === 'send' && !known.has(b.contents.link_as_account))!.contents.link_as_account;
+const unopened = ledger.blocks.find((b) => b.subtype === 'send' && !known.has(b.contents.link_as_account))!.contents
+  .link_as_account;
 
 interface Serve {
   url: string;
@@ -74,7 +75,9 @@ async function standInNode(): Promise<StandInNode> {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action: string };
       actions.push(body.action);
-      void backend.legacy(body).then((answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
+      void backend
+        .legacy(body)
+        .then((answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -96,7 +99,9 @@ async function startServe(cleanups: Array<() => unknown>, nodeToml = '', rpcToml
   fs.writeFileSync(path.join(dir, 'config-node.toml'), `[node.ipc.tcp]\nenable = true\nport = 0\n${nodeToml}`);
   fs.writeFileSync(path.join(dir, 'config-rpc.toml'), `port = 0\nkey_in_path = true\n${rpcToml}`);
   fs.writeFileSync(path.join(dir, 'config-access.toml'), ACCESS, { mode: 0o600 });
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' } });
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], {
+    env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' },
+  });
   let out = '';
   child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr!.resume();
@@ -108,7 +113,8 @@ async function startServe(cleanups: Array<() => unknown>, nodeToml = '', rpcToml
     }
   });
   const deadline = Date.now() + 30_000;
-  while (!/gateway listening on http:\/\/\S+/.test(out) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  while (!/gateway listening on http:\/\/\S+/.test(out) && child.exitCode === null && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 25));
   const url = /gateway listening on (http:\/\/\S+)/.exec(out)?.[1];
   if (url === undefined) throw new Error(`serve did not start:\n${out}`);
   return { url, child };
@@ -147,7 +153,11 @@ function nanoClientCalls(client: NanoClient): Array<[string, () => Promise<unkno
     ['mrai_from_raw', () => client.mrai_from_raw('1000')],
     ['mrai_to_raw', () => client.mrai_to_raw('1')],
     ['peers', () => client.peers()],
-    ['process', () => client.process({ json_block: true, block: send.contents } as unknown as Parameters<NanoClient['process']>[0])],
+    [
+      'process',
+      () =>
+        client.process({ json_block: true, block: send.contents } as unknown as Parameters<NanoClient['process']>[0]),
+    ],
     ['rai_from_raw', () => client.rai_from_raw('1000')],
     ['rai_to_raw', () => client.rai_to_raw('1')],
     ['representatives', () => client.representatives(5, true)],
@@ -164,10 +174,20 @@ function nanoClientCalls(client: NanoClient): Array<[string, () => Promise<unkno
 function expectNodeAnswer(action: string, answer: Record<string, unknown>): void {
   switch (action) {
     case 'account_balance':
-      expect(answer).toEqual({ balance: expect.stringMatching(/^\d+$/), pending: expect.stringMatching(/^\d+$/), receivable: expect.stringMatching(/^\d+$/) });
+      expect(answer).toEqual({
+        balance: expect.stringMatching(/^\d+$/),
+        pending: expect.stringMatching(/^\d+$/),
+        receivable: expect.stringMatching(/^\d+$/),
+      });
       break;
     case 'account_info':
-      expect(answer).toMatchObject({ frontier: busy.frontier, block_count: busy.block_count, representative: busy.representative, weight: expect.stringMatching(/^\d+$/), pending: expect.any(String) });
+      expect(answer).toMatchObject({
+        frontier: busy.frontier,
+        block_count: busy.block_count,
+        representative: busy.representative,
+        weight: expect.stringMatching(/^\d+$/),
+        pending: expect.any(String),
+      });
       break;
     case 'account_get':
       expect(answer).toEqual({ account: 'nano_1e5aqegc1jb7qe964u4adzmcezyo6o146zb8hm6dft8tkp79za3sxwjym5rx' });
@@ -213,13 +233,16 @@ describe.each([
       node = await standInNode();
       cleanups.push(() => node!.close());
     }
-    serve = await startServe(cleanups, node === undefined ? '' : `\n[backend]\ntype = "node-rpc"\nurl = "${node.url}"\n`);
+    serve = await startServe(
+      cleanups,
+      node === undefined ? '' : `\n[backend]\ntype = "node-rpc"\nurl = "${node.url}"\n`,
+    );
   });
   afterAll(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('@dev-ptera/nano-node-rpc (key in requestHeaders): every call the policy allows returns the node\'s answer; the others fail as a node error', async () => {
+  it("@dev-ptera/nano-node-rpc (key in requestHeaders): every call the policy allows returns the node's answer; the others fail as a node error", async () => {
     const client = new NanoClient({ url: serve.url, requestHeaders: { 'Nano-Api-Key': CLIENT } });
     const calls = nanoClientCalls(client);
     let allowed = 0;
@@ -233,7 +256,9 @@ describe.each([
         // Refused (or unknown to the catalog, as to a node that dropped the action): the library
         // rejects with the node's body, exactly as for any node error, never a transport failure.
         const entry = policy.action(action);
-        const body = { error: entry === undefined ? 'Unknown command' : entry.control ? 'Unsafe RPC not allowed' : 'Access denied' };
+        const body = {
+          error: entry === undefined ? 'Unknown command' : entry.control ? 'Unsafe RPC not allowed' : 'Access denied',
+        };
         await expect(run()).rejects.toEqual(body);
       }
     }
@@ -258,7 +283,16 @@ describe.each([
     const url = `${serve.url}/key/${CLIENT}`;
     // The fixture key of an account, found by the library's own derivation (nanocurrency's).
     const indexOf = (account: string): number =>
-      [...Array(64).keys()].find((i) => new NanoWallet({ rpcUrls: [url], workerUrls: [url], privateKey: fixturePrivateKey(i), representative: account, precomputeWork: false }).account === account)!;
+      [...Array(64).keys()].find(
+        (i) =>
+          new NanoWallet({
+            rpcUrls: [url],
+            workerUrls: [url],
+            privateKey: fixturePrivateKey(i),
+            representative: account,
+            precomputeWork: false,
+          }).account === account,
+      )!;
     const opened = new NanoWallet({
       rpcUrls: [url],
       workerUrls: [url],
@@ -268,9 +302,19 @@ describe.each([
     });
     expect(opened.account).toBe(busy.account);
     await opened.sync();
-    expect(opened.state).toMatchObject({ balance: busy.balance, frontier: busy.frontier, representative: busy.representative });
+    expect(opened.state).toMatchObject({
+      balance: busy.balance,
+      frontier: busy.frontier,
+      representative: busy.representative,
+    });
 
-    const fresh = new NanoWallet({ rpcUrls: [url], workerUrls: [url], privateKey: fixturePrivateKey(indexOf(unopened)), representative: busy.representative, precomputeWork: false });
+    const fresh = new NanoWallet({
+      rpcUrls: [url],
+      workerUrls: [url],
+      privateKey: fixturePrivateKey(indexOf(unopened)),
+      representative: busy.representative,
+      precomputeWork: false,
+    });
     await fresh.sync();
     const waiting = ledger.blocks.filter((b) => b.subtype === 'send' && b.contents.link_as_account === unopened);
     expect(fresh.state.receivableBlocks.map((b) => b.blockHash).sort()).toEqual(waiting.map((b) => b.hash).sort());
@@ -278,13 +322,18 @@ describe.each([
     expect(fresh.state.frontier).toBeNull();
   });
 
-  it('nano-wallet-js: a denial reaches the caller as a node error, with the node\'s text', async () => {
+  it("nano-wallet-js: a denial reaches the caller as a node error, with the node's text", async () => {
     const url = `${serve.url}/key/${DENIED}`;
-    const wallet = new NanoWallet({ rpcUrls: [url], workerUrls: [url], privateKey: fixturePrivateKey(0), representative: busy.representative, precomputeWork: false });
+    const wallet = new NanoWallet({
+      rpcUrls: [url],
+      workerUrls: [url],
+      privateKey: fixturePrivateKey(0),
+      representative: busy.representative,
+      precomputeWork: false,
+    });
     await expect(wallet.sync()).rejects.toThrow(/^Access denied$/);
   });
 });
-
 
 describe('public client libraries against serve with legacy_denial_status = 403', () => {
   const cleanups: Array<() => unknown> = [];
@@ -292,10 +341,16 @@ describe('public client libraries against serve with legacy_denial_status = 403'
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('lose the node\'s text: a 403 is a transport failure to them (why 200 is the default)', async () => {
+  it("lose the node's text: a 403 is a transport failure to them (why 200 is the default)", async () => {
     const serve = await startServe(cleanups, '', 'legacy_denial_status = 403\n');
     const url = `${serve.url}/key/${DENIED}`;
-    const wallet = new NanoWallet({ rpcUrls: [url], workerUrls: [url], privateKey: fixturePrivateKey(0), representative: busy.representative, precomputeWork: false });
+    const wallet = new NanoWallet({
+      rpcUrls: [url],
+      workerUrls: [url],
+      privateKey: fixturePrivateKey(0),
+      representative: busy.representative,
+      precomputeWork: false,
+    });
     await expect(wallet.sync()).rejects.toThrow(/^bad status in response$/);
     const client = new NanoClient({ url: serve.url, requestHeaders: { 'Nano-Api-Key': DENIED } });
     await expect(client.account_balance(busy.account)).rejects.toThrow(/Request failed with status code 403/);

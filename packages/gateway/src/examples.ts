@@ -43,7 +43,9 @@ export function exampleRequests(options: ExampleOptions): string[] {
     lines.push(`${base} -w ' (HTTP %{http_code})\\n' -d '${legacyBody(deniedAction)}' ${url}/`);
   } else {
     // The default user may do everything read-only: show that unknown keys get nothing.
-    lines.push(`${base} -w ' (HTTP %{http_code})\\n' -H 'Nano-Api-Key: not-a-configured-user' -d '${legacyBody('account_weight')}' ${url}/`);
+    lines.push(
+      `${base} -w ' (HTTP %{http_code})\\n' -H 'Nano-Api-Key: not-a-configured-user' -d '${legacyBody('account_weight')}' ${url}/`,
+    );
   }
 
   const allowedAction = READ_ONLY_ACTIONS.find(allowedForDefault);
@@ -52,7 +54,10 @@ export function exampleRequests(options: ExampleOptions): string[] {
 }
 
 function curlBase(options: ExampleOptions): string {
-  const tls = options.address.protocol === 'https' && options.caFile ? ` --cacert '${options.caFile.replace(/'/g, "'\\''")}'` : '';
+  const tls =
+    options.address.protocol === 'https' && options.caFile
+      ? ` --cacert '${options.caFile.replace(/'/g, "'\\''")}'`
+      : '';
   return `curl -s${tls}`;
 }
 

@@ -1,5 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -90,22 +95,31 @@ export function createGateway(options: GatewayOptions): Gateway {
       cert = readFileSync(config.tls.cert);
       key = readFileSync(config.tls.key);
     } catch (error) {
-      throw new GatewayError(GatewayErrorCode.tlsUnusable, `Cannot read the TLS certificate or key: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new GatewayError(
+        GatewayErrorCode.tlsUnusable,
+        `Cannot read the TLS certificate or key: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
     try {
       return createHttpsServer({ ...timeouts, cert, key }, handler);
     } catch (error) {
-      throw new GatewayError(GatewayErrorCode.tlsUnusable, `The TLS certificate or key is unusable: ${(error as Error).message}`, {
-        cause: error,
-      });
+      throw new GatewayError(
+        GatewayErrorCode.tlsUnusable,
+        `The TLS certificate or key is unusable: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
   return {
     listen() {
-      if (server) return Promise.reject(new GatewayError(GatewayErrorCode.listenFailed, 'The gateway is already listening.'));
+      if (server)
+        return Promise.reject(new GatewayError(GatewayErrorCode.listenFailed, 'The gateway is already listening.'));
       let created: HttpServer | HttpsServer;
       try {
         created = build();
@@ -136,7 +150,10 @@ export function createGateway(options: GatewayOptions): Gateway {
         refusedSinceLog++;
         const now = Date.now();
         if (now - lastRefusalLog >= 60_000) {
-          options.logger?.warn({ refused: refusedSinceLog, maxConnections: config.maxConnections }, 'gateway connections refused: max_connections reached');
+          options.logger?.warn(
+            { refused: refusedSinceLog, maxConnections: config.maxConnections },
+            'gateway connections refused: max_connections reached',
+          );
           refusedSinceLog = 0;
           lastRefusalLog = now;
         }

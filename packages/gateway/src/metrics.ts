@@ -57,7 +57,11 @@ export class GatewayMetrics {
     const byOutcome = child(child(this.requests, api), name);
     const series = byOutcome.get(outcome);
     if (series !== undefined) series.value++;
-    else byOutcome.set(outcome, { labels: `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`, value: 1 });
+    else
+      byOutcome.set(outcome, {
+        labels: `api="${api}",name="${escapeLabel(name)}",outcome="${escapeLabel(outcome)}"`,
+        value: 1,
+      });
     if (outcome === 'denied') {
       const byName = child(this.denials, api);
       const denial = byName.get(name);
@@ -82,10 +86,12 @@ export class GatewayMetrics {
     const lines: string[] = [];
     lines.push('# HELP nano_access_gateway_requests_total Gateway requests by API, message or action, and outcome.');
     lines.push('# TYPE nano_access_gateway_requests_total counter');
-    for (const { labels, value } of sorted(this.requests)) lines.push(`nano_access_gateway_requests_total{${labels}} ${value}`);
+    for (const { labels, value } of sorted(this.requests))
+      lines.push(`nano_access_gateway_requests_total{${labels}} ${value}`);
     lines.push('# HELP nano_access_gateway_denials_total Requests refused by the access policy.');
     lines.push('# TYPE nano_access_gateway_denials_total counter');
-    for (const { labels, value } of sorted(this.denials)) lines.push(`nano_access_gateway_denials_total{${labels}} ${value}`);
+    for (const { labels, value } of sorted(this.denials))
+      lines.push(`nano_access_gateway_denials_total{${labels}} ${value}`);
     lines.push('# HELP nano_access_gateway_request_duration_seconds Time from request to response.');
     lines.push('# TYPE nano_access_gateway_request_duration_seconds histogram');
     for (const api of [...this.latency.keys()].sort()) {
@@ -93,7 +99,9 @@ export class GatewayMetrics {
       let cumulative = 0;
       for (let i = 0; i < BUCKETS.length; i++) {
         cumulative += h.counts[i];
-        lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="${BUCKETS[i]}"} ${cumulative}`);
+        lines.push(
+          `nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="${BUCKETS[i]}"} ${cumulative}`,
+        );
       }
       lines.push(`nano_access_gateway_request_duration_seconds_bucket{api="${api}",le="+Inf"} ${h.count}`);
       lines.push(`nano_access_gateway_request_duration_seconds_sum{api="${api}"} ${h.sum}`);
@@ -105,17 +113,23 @@ export class GatewayMetrics {
     lines.push('# HELP nano_access_gateway_connections_open HTTP connections open now.');
     lines.push('# TYPE nano_access_gateway_connections_open gauge');
     lines.push(`nano_access_gateway_connections_open ${this.connectionsOpen}`);
-    lines.push('# HELP nano_access_gateway_connections_refused_total HTTP connections closed at accept because max_connections were open.');
+    lines.push(
+      '# HELP nano_access_gateway_connections_refused_total HTTP connections closed at accept because max_connections were open.',
+    );
     lines.push('# TYPE nano_access_gateway_connections_refused_total counter');
     lines.push(`nano_access_gateway_connections_refused_total ${this.connectionsRefused}`);
     if (this.bodyBudget !== undefined) {
-      lines.push('# HELP nano_access_gateway_body_bytes_in_flight Bytes of request bodies held now, all connections together.');
+      lines.push(
+        '# HELP nano_access_gateway_body_bytes_in_flight Bytes of request bodies held now, all connections together.',
+      );
       lines.push('# TYPE nano_access_gateway_body_bytes_in_flight gauge');
       lines.push(`nano_access_gateway_body_bytes_in_flight ${this.bodyBudget.inUse}`);
       lines.push('# HELP nano_access_gateway_body_bytes_limit max_request_bytes_in_flight.');
       lines.push('# TYPE nano_access_gateway_body_bytes_limit gauge');
       lines.push(`nano_access_gateway_body_bytes_limit ${this.bodyBudget.limit}`);
-      lines.push('# HELP nano_access_gateway_body_budget_refusals_total Requests answered 503 because their body would pass max_request_bytes_in_flight.');
+      lines.push(
+        '# HELP nano_access_gateway_body_budget_refusals_total Requests answered 503 because their body would pass max_request_bytes_in_flight.',
+      );
       lines.push('# TYPE nano_access_gateway_body_budget_refusals_total counter');
       lines.push(`nano_access_gateway_body_budget_refusals_total ${this.bodyBudget.refusals}`);
     }

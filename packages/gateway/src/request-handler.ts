@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import { mergeCorrelationId, type BudgetLease, type ByteBudget } from '@nano-access/protocol';
 import { policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
-import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope, Session } from './dispatcher-types';
+import type {
+  GatewayDispatcher,
+  GatewayPolicySource,
+  LegacyResult,
+  ResponseEnvelope,
+  Session,
+} from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
 import type { AddressAllowList } from './http/address-allow-list';
 import { correlationIdFromHeader } from './http/correlation-id';
@@ -12,7 +18,14 @@ import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
 import { gatewayHeaders } from './http/request-headers';
-import { errorEnvelope, GENERIC_ERROR, INVALID_MESSAGE_FORMAT, sendJson, sendOperatorJson, sendOperatorText } from './http/respond';
+import {
+  errorEnvelope,
+  GENERIC_ERROR,
+  INVALID_MESSAGE_FORMAT,
+  sendJson,
+  sendOperatorJson,
+  sendOperatorText,
+} from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
 
 export interface HandlerDeps {
@@ -145,7 +158,12 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     // Operator endpoints: no CORS (no preflight either), so no web page can read them.
     if (path === '/metrics' || path === '/healthz') {
       if (method !== 'GET' && method !== 'HEAD') {
-        sendOperatorJson(res, 405, { error: 'Method not allowed', code: GatewayErrorCode.methodNotAllowed }, { allow: 'GET, HEAD' });
+        sendOperatorJson(
+          res,
+          405,
+          { error: 'Method not allowed', code: GatewayErrorCode.methodNotAllowed },
+          { allow: 'GET, HEAD' },
+        );
         return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
       }
       return path === '/metrics' ? metricsEndpoint(req, res) : health(res);
@@ -175,7 +193,13 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
    */
   function health(res: ServerResponse): Outcome {
     const policy = deps.store.status?.();
-    sendOperatorJson(res, 200, policy === undefined ? { status: 'ok' } : { status: 'ok', policy: { hash: policyHashLabel(policy.hash), generation: policy.generation } });
+    sendOperatorJson(
+      res,
+      200,
+      policy === undefined
+        ? { status: 'ok' }
+        : { status: 'ok', policy: { hash: policyHashLabel(policy.hash), generation: policy.generation } },
+    );
     return { api: 'http', name: 'healthz', outcome: 'ok', status: 200 };
   }
 
@@ -187,11 +211,17 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     // A browser adds Origin to a page's cross-origin requests: a page opened on an allowed
     // machine must not scrape through the browser what the allow list keeps from its site.
     if (req.headers.origin !== undefined) {
-      sendOperatorJson(res, 403, { error: 'Forbidden: /metrics is not served to web pages (Origin header)', code: GatewayErrorCode.metricsForbidden });
+      sendOperatorJson(res, 403, {
+        error: 'Forbidden: /metrics is not served to web pages (Origin header)',
+        code: GatewayErrorCode.metricsForbidden,
+      });
       return { api: 'http', name: 'metrics', outcome: 'forbidden', status: 403 };
     }
     let text = metrics.render();
-    const sources = typeof deps.store.metrics === 'function' ? [() => deps.store.metrics!(), ...deps.metricsSources] : deps.metricsSources;
+    const sources =
+      typeof deps.store.metrics === 'function'
+        ? [() => deps.store.metrics!(), ...deps.metricsSources]
+        : deps.metricsSources;
     for (const source of sources) {
       const part = source();
       if (part) text += part.endsWith('\n') ? part : `${part}\n`;
@@ -218,20 +248,42 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       const text = body.body.toString('utf8');
       if (emptyIsObject && (text.length === 0 || BLANK.test(text))) return {};
       if (exceedsJsonDepth(text, config.maxJsonDepth)) {
-        fail(res, shape, correlationId, 400, GatewayErrorCode.jsonTooDeep, `JSON nested deeper than max_json_depth (${config.maxJsonDepth})`);
+        fail(
+          res,
+          shape,
+          correlationId,
+          400,
+          GatewayErrorCode.jsonTooDeep,
+          `JSON nested deeper than max_json_depth (${config.maxJsonDepth})`,
+        );
         return TOO_DEEP;
       }
       try {
         return JSON.parse(text) as unknown;
       } catch (error) {
-        fail(res, shape, correlationId, 400, GatewayErrorCode.jsonMalformed, `Malformed JSON: ${(error as Error).message}`);
+        fail(
+          res,
+          shape,
+          correlationId,
+          400,
+          GatewayErrorCode.jsonMalformed,
+          `Malformed JSON: ${(error as Error).message}`,
+        );
         return MALFORMED;
       }
     }
     if (body.kind === 'too-large') {
-      fail(res, shape, correlationId, 413, GatewayErrorCode.bodyTooLarge, `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`, {
-        connection: 'close',
-      });
+      fail(
+        res,
+        shape,
+        correlationId,
+        413,
+        GatewayErrorCode.bodyTooLarge,
+        `Request body exceeds max_request_size (${config.maxRequestSize} bytes)`,
+        {
+          connection: 'close',
+        },
+      );
       return TOO_LARGE;
     }
     if (body.kind === 'over-budget') {
@@ -274,16 +326,35 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return deps.store.current.messagePermission(name) === undefined ? UNKNOWN : name;
   }
 
-  async function bareMessage(req: IncomingMessage, res: ServerResponse, name: string, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
+  async function bareMessage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    pathId: string | undefined,
+    lease: BudgetLease,
+  ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve), res, 'v2', correlationId, true);
-    if (parsed instanceof BodyFailure) return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
+    const parsed = parseBody(
+      await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
+      res,
+      'v2',
+      correlationId,
+      true,
+    );
+    if (parsed instanceof BodyFailure)
+      return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
     const session = nextSession();
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleMessage(name, parsed, { credentials: requestCredentials(headers, pathId), correlationId, session, transport: 'http', controlAllowed: config.enableControl });
+      response = await deps.dispatcher.handleMessage(name, parsed, {
+        credentials: requestCredentials(headers, pathId),
+        correlationId,
+        session,
+        transport: 'http',
+        controlAllowed: config.enableControl,
+      });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {
@@ -292,11 +363,23 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return answerV2(res, label, correlationId, response);
   }
 
-  async function envelope(req: IncomingMessage, res: ServerResponse, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
+  async function envelope(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathId: string | undefined,
+    lease: BudgetLease,
+  ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
-    const parsed = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve), res, 'v2', headerCorrelationId, false);
-    if (parsed instanceof BodyFailure) return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
+    const parsed = parseBody(
+      await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
+      res,
+      'v2',
+      headerCorrelationId,
+      false,
+    );
+    if (parsed instanceof BodyFailure)
+      return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
     const label = isObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
     // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
     // the dispatcher merges credentials and correlation ids by protocol's one rule.
@@ -324,7 +407,12 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
    * request the IPC server would refuse as too large, 502 for an IPC server unreachable or
    * unreadable (its detail goes to the log only), else 500.
    */
-  function upstreamFailureV2(res: ServerResponse, label: string, correlationId: string | undefined, error: unknown): Outcome {
+  function upstreamFailureV2(
+    res: ServerResponse,
+    label: string,
+    correlationId: string | undefined,
+    error: unknown,
+  ): Outcome {
     const failure = forwardFailure(error);
     logFailure(failure, error, 'gateway: v2 request failed upstream');
     const envelopeCode = failure.status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
@@ -338,21 +426,44 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     else logger?.warn({ err: error }, message);
   }
 
-  function answerV2(res: ServerResponse, label: string, correlationId: string | undefined, answer: ResponseEnvelope): Outcome {
+  function answerV2(
+    res: ServerResponse,
+    label: string,
+    correlationId: string | undefined,
+    answer: ResponseEnvelope,
+  ): Outcome {
     let response = answer;
     if (correlationId !== undefined && response.correlation_id !== correlationId) {
-      response = { time: response.time, message_type: response.message_type, correlation_id: correlationId, message: response.message };
+      response = {
+        time: response.time,
+        message_type: response.message_type,
+        correlation_id: correlationId,
+        message: response.message,
+      };
     }
     sendJson(res, 200, response);
     let outcome = 'ok';
-    if (response.message_type === 'Error') outcome = (response.message as { code?: unknown }).code === 3 ? 'denied' : 'error';
+    if (response.message_type === 'Error')
+      outcome = (response.message as { code?: unknown }).code === 3 ? 'denied' : 'error';
     return { api: 'v2', name: label, outcome, status: 200 };
   }
 
-  async function legacy(req: IncomingMessage, res: ServerResponse, pathId: string | undefined, lease: BudgetLease): Promise<Outcome> {
+  async function legacy(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathId: string | undefined,
+    lease: BudgetLease,
+  ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
-    const request = parseBody(await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve), res, 'legacy', undefined, false);
-    if (request instanceof BodyFailure) return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
+    const request = parseBody(
+      await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
+      res,
+      'legacy',
+      undefined,
+      false,
+    );
+    if (request instanceof BodyFailure)
+      return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
     const action = isObject(request) ? request.action : undefined;
     const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
     let result: LegacyResult;
@@ -368,7 +479,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       sendJson(res, failure.status, { error: failure.message, code: failure.code });
       return { api: 'legacy', name: label, outcome: failure.outcome, status: failure.status };
     }
-    const status = result.outcome === 'denied' || result.outcome === 'unsafe' ? config.legacyDenialStatus : (LEGACY_STATUS[result.outcome] ?? 200);
+    const status =
+      result.outcome === 'denied' || result.outcome === 'unsafe'
+        ? config.legacyDenialStatus
+        : (LEGACY_STATUS[result.outcome] ?? 200);
     sendJson(res, status, result.body);
     return { api: 'legacy', name: label, outcome: result.outcome, status };
   }
@@ -413,7 +527,12 @@ function forwardFailure(error: unknown): ForwardFailure {
       case GatewayErrorCode.upstreamUnavailable:
         return { status: 502, message: 'IPC server unavailable', code: error.code, outcome: 'upstream_error' };
       case GatewayErrorCode.upstreamInvalid:
-        return { status: 502, message: 'Invalid answer from the IPC server', code: error.code, outcome: 'upstream_error' };
+        return {
+          status: 502,
+          message: 'Invalid answer from the IPC server',
+          code: error.code,
+          outcome: 'upstream_error',
+        };
       default:
         break;
     }

@@ -42,16 +42,34 @@ describe('credentials from clients that cannot set Nano-Api-Key', () => {
   });
 
   it('takes them on API v2 too (bare message and envelope)', async () => {
-    const bare = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { Authorization: `Bearer ${USERS.walletReader}` });
+    const bare = await postJson(
+      gw.url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { Authorization: `Bearer ${USERS.walletReader}` },
+    );
     expect(bare.json).toMatchObject({ message_type: 'Error', message: { code: 3 } }); // walletReader is bare
-    const envelope = await postJson(gw.url, '/api/v2', { message_type: 'AccountWeight', message: { account: rep.account } }, { Authorization: basic('u', USERS.accounts) });
+    const envelope = await postJson(
+      gw.url,
+      '/api/v2',
+      { message_type: 'AccountWeight', message: { account: rep.account } },
+      { Authorization: basic('u', USERS.accounts) },
+    );
     expect(envelope.json).toMatchObject({ message_type: 'AccountWeightResponse' });
   });
 
   it('accepts two sources that name the same id', async () => {
-    const answer = await postJson(gw.url, '/', balance, { 'Nano-Api-Key': USERS.accounts, Authorization: `Bearer ${USERS.accounts}` });
+    const answer = await postJson(gw.url, '/', balance, {
+      'Nano-Api-Key': USERS.accounts,
+      Authorization: `Bearer ${USERS.accounts}`,
+    });
     expect(answer.json).toMatchObject({ balance: account.balance });
-    const envelope = await postJson(gw.url, '/api/v2', { credentials: USERS.accounts, message_type: 'AccountWeight', message: { account: rep.account } }, { 'Nano-Api-Key': USERS.accounts });
+    const envelope = await postJson(
+      gw.url,
+      '/api/v2',
+      { credentials: USERS.accounts, message_type: 'AccountWeight', message: { account: rep.account } },
+      { 'Nano-Api-Key': USERS.accounts },
+    );
     expect(envelope.json).toMatchObject({ message_type: 'AccountWeightResponse' });
   });
 
@@ -61,22 +79,46 @@ describe('credentials from clients that cannot set Nano-Api-Key', () => {
       postJson(gw.url, '/', balance, { Authorization: basic(USERS.accounts, USERS.wallets) }).then(async (a) => {
         // The user name is ignored: this one is the wallets user, who may not read balances.
         expect(a.json).toEqual({ error: 'Access denied' });
-        return postJson(gw.url, '/', { action: 'account_weight', account: rep.account }, { 'Nano-Api-Key': USERS.ops, Authorization: basic('x', USERS.accounts) });
+        return postJson(
+          gw.url,
+          '/',
+          { action: 'account_weight', account: rep.account },
+          { 'Nano-Api-Key': USERS.ops, Authorization: basic('x', USERS.accounts) },
+        );
       }),
-      call(gw.url, { path: '/', body: JSON.stringify(balance), headers: { 'Nano-Api-Key': [USERS.accounts, USERS.ops] } }),
+      call(gw.url, {
+        path: '/',
+        body: JSON.stringify(balance),
+        headers: { 'Nano-Api-Key': [USERS.accounts, USERS.ops] },
+      }),
     ];
     for (const answer of await Promise.all(cases)) {
       expect([answer.status, answer.json]).toEqual([200, { error: 'Access denied' }]);
       for (const id of Object.values(USERS)) expect(answer.text).not.toContain(id);
     }
-    const v2 = await postJson(gw.url, '/api/v2', { credentials: USERS.accounts, message_type: 'AccountWeight', message: { account: rep.account } }, { 'Nano-Api-Key': USERS.ops });
+    const v2 = await postJson(
+      gw.url,
+      '/api/v2',
+      { credentials: USERS.accounts, message_type: 'AccountWeight', message: { account: rep.account } },
+      { 'Nano-Api-Key': USERS.ops },
+    );
     expect(v2.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
   });
 
   it('refuses an Authorization header it cannot read instead of running the request as the default user', async () => {
     // The default user may call account_weight; a malformed or foreign scheme must not fall back to it.
-    for (const value of ['Digest username="x"', 'Basic !!!', `Basic ${Buffer.from('no colon').toString('base64')}`, 'Bearer']) {
-      const answer = await postJson(gw.url, '/', { action: 'account_weight', account: rep.account }, { Authorization: value });
+    for (const value of [
+      'Digest username="x"',
+      'Basic !!!',
+      `Basic ${Buffer.from('no colon').toString('base64')}`,
+      'Bearer',
+    ]) {
+      const answer = await postJson(
+        gw.url,
+        '/',
+        { action: 'account_weight', account: rep.account },
+        { Authorization: value },
+      );
       expect([value, answer.json]).toEqual([value, { error: 'Access denied' }]);
     }
   });
@@ -104,7 +146,11 @@ describe('the key in the path (key_in_path = true)', () => {
   it('takes POST /key/<id> as the legacy endpoint, and /key/<id>/ too', async () => {
     for (const path of [`/key/${USERS.accounts}`, `/key/${USERS.accounts}/`]) {
       const answer = await postJson(gw.url, path, balance);
-      expect([path, answer.status, answer.json]).toEqual([path, 200, expect.objectContaining({ balance: account.balance })]);
+      expect([path, answer.status, answer.json]).toEqual([
+        path,
+        200,
+        expect.objectContaining({ balance: account.balance }),
+      ]);
     }
     const denied = await postJson(gw.url, `/key/${USERS.walletReader}`, balance);
     expect(denied.json).toEqual({ error: 'Access denied' });
@@ -113,14 +159,19 @@ describe('the key in the path (key_in_path = true)', () => {
   it('takes /key/<id>/api/v2 and /key/<id>/api/v2/<Name>', async () => {
     const bare = await postJson(gw.url, `/key/${USERS.accounts}/api/v2/AccountWeight`, { account: rep.account });
     expect(bare.json).toMatchObject({ message_type: 'AccountWeightResponse' });
-    const envelope = await postJson(gw.url, `/key/${USERS.walletReader}/api/v2`, { message_type: 'AccountWeight', message: { account: rep.account } });
+    const envelope = await postJson(gw.url, `/key/${USERS.walletReader}/api/v2`, {
+      message_type: 'AccountWeight',
+      message: { account: rep.account },
+    });
     expect(envelope.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
   });
 
   it('percent-decodes the id, refuses one it cannot decode, and refuses a path id that disagrees with a header', async () => {
     const encoded = USERS.accounts.replace(/-/g, '%2D');
     expect((await postJson(gw.url, `/key/${encoded}`, balance)).json).toMatchObject({ balance: account.balance });
-    expect((await postJson(gw.url, '/key/%E0%A4%A', { action: 'account_weight', account: rep.account })).json).toEqual({ error: 'Access denied' });
+    expect((await postJson(gw.url, '/key/%E0%A4%A', { action: 'account_weight', account: rep.account })).json).toEqual({
+      error: 'Access denied',
+    });
     const conflict = await postJson(gw.url, `/key/${USERS.accounts}`, balance, { 'Nano-Api-Key': USERS.ops });
     expect(conflict.json).toEqual({ error: 'Access denied' });
   });

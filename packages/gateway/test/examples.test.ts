@@ -2,12 +2,20 @@ import { PolicyStore } from '@nano-access/reloader';
 import { exampleRequests, type GatewayAddress } from '@nano-access/gateway';
 import { USERS } from './support/fixtures';
 
-const address: GatewayAddress = { address: '127.0.0.1', port: 7076, family: 'IPv4', protocol: 'http', url: 'http://127.0.0.1:7076' };
+const address: GatewayAddress = {
+  address: '127.0.0.1',
+  port: 7076,
+  family: 'IPv4',
+  protocol: 'http',
+  url: 'http://127.0.0.1:7076',
+};
 const account = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 describe('exampleRequests', () => {
   it('gives an allowed v2 call, a denied legacy action and an allowed legacy action for the default user', () => {
-    const policy = PolicyStore.fromText(`[[user]]\nid = ""\n\n[[user]]\nid = "${USERS.ops}"\nallow = "node_query"\n`).current;
+    const policy = PolicyStore.fromText(
+      `[[user]]\nid = ""\n\n[[user]]\nid = "${USERS.ops}"\nallow = "node_query"\n`,
+    ).current;
     const lines = exampleRequests({ address, policy, account });
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(`curl -s -w '\\n' -d '{"account":"${account}"}' http://127.0.0.1:7076/api/v2/AccountWeight`);

@@ -99,7 +99,11 @@ describe('max_connections', () => {
   it('closes connections over the limit without a byte, keeps serving the open ones, and counts the refusals', async () => {
     const held = await Promise.all([openRaw(gw.url), openRaw(gw.url), openRaw(gw.url)]);
     open.push(...held.map((c) => c.socket));
-    await waitFor(() => gw.gateway.metricsText().includes('nano_access_gateway_connections_open 3'), 10_000, 'three accepted connections');
+    await waitFor(
+      () => gw.gateway.metricsText().includes('nano_access_gateway_connections_open 3'),
+      10_000,
+      'three accepted connections',
+    );
 
     const extra = await openRaw(gw.url);
     open.push(extra.socket);
@@ -110,13 +114,21 @@ describe('max_connections', () => {
     // An existing connection still gets answers.
     const [first] = held;
     first.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n{}');
-    await waitFor(() => first.received().includes('\r\n\r\n') && first.received().includes('}'), 10_000, 'an answer on a held connection');
+    await waitFor(
+      () => first.received().includes('\r\n\r\n') && first.received().includes('}'),
+      10_000,
+      'an answer on a held connection',
+    );
     expect(first.received()).toMatch(/^HTTP\/1\.1 200 /);
     expect(first.closed()).toBe(false);
 
     // Once one closes, a new connection is accepted again, and /metrics shows the refusal.
     held[1].socket.destroy();
-    await waitFor(() => gw.gateway.metricsText().includes('nano_access_gateway_connections_open 2'), 10_000, 'a freed slot');
+    await waitFor(
+      () => gw.gateway.metricsText().includes('nano_access_gateway_connections_open 2'),
+      10_000,
+      'a freed slot',
+    );
     const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });
     expect(metrics.status).toBe(200);
     expect(metrics.text).toContain('nano_access_gateway_connections_refused_total 1');
@@ -135,7 +147,9 @@ describe('a client that goes away mid-body', () => {
     ['legacy', '/', 'api="legacy",name="_unknown",outcome="aborted"} 1'],
   ])('%s: is counted as aborted, answered nothing, and the gateway keeps serving', async (_api, path, series) => {
     const client = await openRaw(gw.url);
-    client.socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"acc`);
+    client.socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"acc`,
+    );
     await sleep(50);
     client.socket.destroy();
     await waitFor(() => gw.gateway.metricsText().includes(series), 10_000, 'the aborted request in the metrics');
@@ -151,8 +165,10 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
   const budget = 100 * 1024;
   let gw: RunningGateway;
   const open: Socket[] = [];
-  const inFlight = (): number => Number(/^nano_access_gateway_body_bytes_in_flight (\d+)$/m.exec(gw.gateway.metricsText())?.[1] ?? NaN);
-  const refusals = (): number => Number(/^nano_access_gateway_body_budget_refusals_total (\d+)$/m.exec(gw.gateway.metricsText())?.[1] ?? NaN);
+  const inFlight = (): number =>
+    Number(/^nano_access_gateway_body_bytes_in_flight (\d+)$/m.exec(gw.gateway.metricsText())?.[1] ?? NaN);
+  const refusals = (): number =>
+    Number(/^nano_access_gateway_body_budget_refusals_total (\d+)$/m.exec(gw.gateway.metricsText())?.[1] ?? NaN);
   beforeEach(async () => {
     gw = await startInProcess({ config: { maxRequestSize: 64 * 1024, maxRequestBytesInFlight: budget } });
   });
@@ -165,7 +181,9 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
   async function holdHalfBody(): Promise<RawClient> {
     const client = await openRaw(gw.url);
     open.push(client.socket);
-    client.socket.write(`POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\n\r\n{${' '.repeat(49_999)}`);
+    client.socket.write(
+      `POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\n\r\n{${' '.repeat(49_999)}`,
+    );
     return client;
   }
 
@@ -176,13 +194,19 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
     const late = await openRaw(gw.url);
     open.push(late.socket);
     // 50,000 held + 60,000 declared > 102,400: refused without sending a body byte.
-    late.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\nNano-Correlation-Id: late\r\n\r\n');
+    late.socket.write(
+      'POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\nNano-Correlation-Id: late\r\n\r\n',
+    );
     await withinSeconds(late.whenClosed, 10, 'the close of the refused connection');
     const answer = late.received();
     expect(answer).toMatch(/^HTTP\/1\.1 503 /);
     expect(answer.toLowerCase()).toContain('connection: close');
     expect(answer.toLowerCase()).toContain('retry-after: 1');
-    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { message_type: string; correlation_id: string; message: { code: number; message: string } };
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as {
+      message_type: string;
+      correlation_id: string;
+      message: { code: number; message: string };
+    };
     expect(body).toMatchObject({ message_type: 'Error', correlation_id: 'late', message: { code: 2 } });
     expect(body.message.message).toContain(`max_request_bytes_in_flight (${budget} bytes)`);
     expect(refusals()).toBe(1);
@@ -202,7 +226,9 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
     expect(inFlight()).toBe(0);
     const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });
     expect(metrics.text).toContain(`nano_access_gateway_body_bytes_limit ${budget}`);
-    expect(metrics.text).toMatch(/nano_access_gateway_requests_total\{api="v2",name="IsAlive",outcome="over_budget"\} 1/);
+    expect(metrics.text).toMatch(
+      /nano_access_gateway_requests_total\{api="v2",name="IsAlive",outcome="over_budget"\} 1/,
+    );
   });
 
   it('answers 503 and closes the connection of a chunked body that passes the budget mid-stream', async () => {
@@ -228,14 +254,18 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
     await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
     const fits = await openRaw(gw.url);
     open.push(fits.socket);
-    fits.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n');
+    fits.socket.write(
+      'POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n',
+    );
     await waitFor(() => fits.received().includes('100 Continue'), 10_000, 'the invitation');
     fits.socket.write('{}');
     await waitFor(() => fits.received().includes('IsAlive'), 10_000, 'the answer');
 
     const refused = await openRaw(gw.url);
     open.push(refused.socket);
-    refused.socket.write('POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\nExpect: 100-continue\r\n\r\n');
+    refused.socket.write(
+      'POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 60000\r\nExpect: 100-continue\r\n\r\n',
+    );
     await withinSeconds(refused.whenClosed, 10, 'the close of the refused connection');
     expect(refused.received()).toMatch(/^HTTP\/1\.1 503 /);
     expect(refused.received()).not.toContain('100 Continue');
@@ -257,8 +287,14 @@ describe('max_request_bytes_in_flight keeps a sixteenth for small bodies', () =>
   it('refuses a large body that would eat into the reserve, and still serves a small one', async () => {
     const holder = await openRaw(gw.url);
     open.push(holder.socket);
-    holder.socket.write(`POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1048576\r\n\r\n{${' '.repeat(1000 * 1024 - 1)}`);
-    await waitFor(() => gw.gateway.metricsText().includes(`nano_access_gateway_body_bytes_in_flight ${1000 * 1024}`), 10_000, 'the half body charged');
+    holder.socket.write(
+      `POST /api/v2/IsAlive HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1048576\r\n\r\n{${' '.repeat(1000 * 1024 - 1)}`,
+    );
+    await waitFor(
+      () => gw.gateway.metricsText().includes(`nano_access_gateway_body_bytes_in_flight ${1000 * 1024}`),
+      10_000,
+      'the half body charged',
+    );
 
     // 1000 KiB held + 1000 KiB declared = 2000 KiB: under the 2048 KiB limit, over the 1920 KiB large bodies may use.
     const large = await call(gw.url, { path: '/api/v2/IsAlive', body: `{${' '.repeat(1000 * 1024 - 2)}}` });

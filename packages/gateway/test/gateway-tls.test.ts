@@ -14,7 +14,15 @@ describe('HTTPS ([tls])', () => {
     const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
       keySize: 2048,
       algorithm: 'sha256',
-      extensions: [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] }],
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2, value: 'localhost' },
+            { type: 7, ip: '127.0.0.1' },
+          ],
+        },
+      ],
     });
     cert = pems.cert;
     writeFileSync(join(dir, 'cert.pem'), pems.cert);
@@ -30,9 +38,16 @@ describe('HTTPS ([tls])', () => {
     try {
       expect(gw.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const rep = ledgerRepresentative();
-      const answer = await call(gw.url, { path: '/api/v2/AccountWeight', body: JSON.stringify({ account: rep.account }), ca: cert });
+      const answer = await call(gw.url, {
+        path: '/api/v2/AccountWeight',
+        body: JSON.stringify({ account: rep.account }),
+        ca: cert,
+      });
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+      expect(answer.json).toMatchObject({
+        message_type: 'AccountWeightResponse',
+        message: { voting_weight: rep.weight },
+      });
       // Plain HTTP on the TLS port gets no answer.
       await expect(postJson(gw.url.replace('https:', 'http:'), '/api/v2/IsAlive', {})).rejects.toThrow();
       // An untrusting client refuses the self-signed certificate.

@@ -20,7 +20,10 @@ describe('the gateway (in process, over real HTTP)', () => {
       const answer = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account });
       expect(answer.status).toBe(200);
       expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(answer.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+      expect(answer.json).toMatchObject({
+        message_type: 'AccountWeightResponse',
+        message: { voting_weight: rep.weight },
+      });
       expect(typeof (answer.json as { time: unknown }).time).toBe('number');
     });
 
@@ -31,10 +34,20 @@ describe('the gateway (in process, over real HTTP)', () => {
     });
 
     it('takes credentials from the Nano-Api-Key header', async () => {
-      const denied = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
+      const denied = await postJson(
+        gw.url,
+        '/api/v2/AccountWeight',
+        { account: rep.account },
+        { 'Nano-Api-Key': USERS.walletReader },
+      );
       expect(denied.status).toBe(200);
       expect(denied.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
-      const unknownKey = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': 'no-such-user' });
+      const unknownKey = await postJson(
+        gw.url,
+        '/api/v2/AccountWeight',
+        { account: rep.account },
+        { 'Nano-Api-Key': 'no-such-user' },
+      );
       expect(unknownKey.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
     });
 
@@ -54,13 +67,23 @@ describe('the gateway (in process, over real HTTP)', () => {
 
   describe('POST /api/v2 (envelope)', () => {
     it('answers an envelope', async () => {
-      const answer = await postJson(gw.url, '/api/v2', { message_type: 'AccountWeight', message: { account: rep.account } });
+      const answer = await postJson(gw.url, '/api/v2', {
+        message_type: 'AccountWeight',
+        message: { account: rep.account },
+      });
       expect(answer.status).toBe(200);
-      expect(answer.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
+      expect(answer.json).toMatchObject({
+        message_type: 'AccountWeightResponse',
+        message: { voting_weight: rep.weight },
+      });
     });
 
     it('takes credentials from the envelope, over the header', async () => {
-      const envelope = { credentials: USERS.walletReader, message_type: 'AccountWeight', message: { account: rep.account } };
+      const envelope = {
+        credentials: USERS.walletReader,
+        message_type: 'AccountWeight',
+        message: { account: rep.account },
+      };
       const fromEnvelope = await postJson(gw.url, '/api/v2', envelope);
       expect(fromEnvelope.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
       const envelopeWins = await postJson(gw.url, '/api/v2', envelope, { 'Nano-Api-Key': USERS.accounts });
@@ -88,9 +111,19 @@ describe('the gateway (in process, over real HTTP)', () => {
     it('is echoed as correlation_id, quotes and non-ASCII intact', async () => {
       const id = 'req "42" \\ \u65e5\u672c \u00e9';
       const headerValue = Buffer.from(id, 'utf8').toString('latin1');
-      const bare = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Correlation-Id': headerValue });
+      const bare = await postJson(
+        gw.url,
+        '/api/v2/AccountWeight',
+        { account: rep.account },
+        { 'Nano-Correlation-Id': headerValue },
+      );
       expect(bare.json).toMatchObject({ correlation_id: id, message_type: 'AccountWeightResponse' });
-      const enveloped = await postJson(gw.url, '/api/v2', { message_type: 'Nope', message: {} }, { 'Nano-Correlation-Id': headerValue });
+      const enveloped = await postJson(
+        gw.url,
+        '/api/v2',
+        { message_type: 'Nope', message: {} },
+        { 'Nano-Correlation-Id': headerValue },
+      );
       expect(enveloped.json).toMatchObject({ correlation_id: id, message_type: 'Error' });
     });
 
@@ -100,7 +133,7 @@ describe('the gateway (in process, over real HTTP)', () => {
       expect(answer.json).toMatchObject({ correlation_id: id, message_type: 'Error' });
     });
 
-    it('prefers the envelope\'s own correlation_id', async () => {
+    it("prefers the envelope's own correlation_id", async () => {
       const answer = await postJson(
         gw.url,
         '/api/v2',
@@ -111,7 +144,11 @@ describe('the gateway (in process, over real HTTP)', () => {
     });
 
     it('is echoed on a malformed request too', async () => {
-      const answer = await call(gw.url, { path: '/api/v2/AccountWeight', body: '{"account":', headers: { 'Nano-Correlation-Id': 'c-1' } });
+      const answer = await call(gw.url, {
+        path: '/api/v2/AccountWeight',
+        body: '{"account":',
+        headers: { 'Nano-Correlation-Id': 'c-1' },
+      });
       expect(answer.status).toBe(400);
       expect(answer.json).toMatchObject({ message_type: 'Error', correlation_id: 'c-1', message: { code: 1 } });
     });
@@ -119,7 +156,12 @@ describe('the gateway (in process, over real HTTP)', () => {
 
   describe('transport errors', () => {
     it('answers 405 with a JSON error for other methods', async () => {
-      for (const [method, path] of [['GET', '/'], ['PUT', '/api/v2'], ['DELETE', '/api/v2/AccountWeight'], ['POST', '/healthz']]) {
+      for (const [method, path] of [
+        ['GET', '/'],
+        ['PUT', '/api/v2'],
+        ['DELETE', '/api/v2/AccountWeight'],
+        ['POST', '/healthz'],
+      ]) {
         const answer = await call(gw.url, { method, path });
         expect([method, path, answer.status]).toEqual([method, path, 405]);
         expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -137,9 +179,11 @@ describe('the gateway (in process, over real HTTP)', () => {
     });
 
     it('answers 413 for an announced body over max_request_size without reading it', async () => {
-      const answer = await call(gw.url, { path: '/api/v2/AccountWeight', headers: { 'content-length': String(1 << 30) }, body: '{}' }).catch(
-        (error: Error) => error,
-      );
+      const answer = await call(gw.url, {
+        path: '/api/v2/AccountWeight',
+        headers: { 'content-length': String(1 << 30) },
+        body: '{}',
+      }).catch((error: Error) => error);
       // The client may see the 413 or, having announced 1 GiB, a reset once the server closes.
       if (answer instanceof Error) expect(answer.message).toMatch(/ECONNRESET|EPIPE|socket hang up/);
       else {
@@ -183,16 +227,25 @@ describe('the gateway (in process, over real HTTP)', () => {
     });
 
     it('answers 400 for JSON nested deeper than max_json_depth, brackets in strings not counted', async () => {
-      const deep = await call(gw.url, { path: '/api/v2/AccountWeight', body: `{"account":${'['.repeat(8)}${']'.repeat(8)}}` });
+      const deep = await call(gw.url, {
+        path: '/api/v2/AccountWeight',
+        body: `{"account":${'['.repeat(8)}${']'.repeat(8)}}`,
+      });
       expect(deep.status).toBe(400);
       expect(deep.json).toMatchObject({ message_type: 'Error', message: { code: 1 } });
       expect((deep.json as { message: { message: string } }).message.message).toContain('max_json_depth');
-      const legacyDeep = await call(gw.url, { path: '/', body: `{"action":"block_count","x":${'{"a":'.repeat(9)}1${'}'.repeat(9)}}` });
+      const legacyDeep = await call(gw.url, {
+        path: '/',
+        body: `{"action":"block_count","x":${'{"a":'.repeat(9)}1${'}'.repeat(9)}}`,
+      });
       expect(legacyDeep.status).toBe(400);
       expect(legacyDeep.json).toMatchObject({ code: 'NA_GATEWAY_JSON_TOO_DEEP' });
-      const inString = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account, }, {});
+      const inString = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, {});
       expect(inString.status).toBe(200);
-      const bracketsInString = await call(gw.url, { path: '/', body: JSON.stringify({ action: 'nope', note: '[[[[[[[[[[[[[[[[[[' }) });
+      const bracketsInString = await call(gw.url, {
+        path: '/',
+        body: JSON.stringify({ action: 'nope', note: '[[[[[[[[[[[[[[[[[[' }),
+      });
       expect(bracketsInString.status).toBe(200);
     });
 
@@ -211,7 +264,11 @@ describe('the gateway (in process, over real HTTP)', () => {
       const answer = await call(gw.url, {
         method: 'OPTIONS',
         path: '/api/v2/AccountWeight',
-        headers: { origin: 'https://wallet.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'nano-api-key' },
+        headers: {
+          origin: 'https://wallet.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'nano-api-key',
+        },
       });
       expect(answer.status).toBe(204);
       expect(answer.headers['access-control-allow-origin']).toBe('*');
@@ -222,13 +279,18 @@ describe('the gateway (in process, over real HTTP)', () => {
     });
 
     it('lets a browser read responses', async () => {
-      const answer = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { origin: 'https://wallet.example' });
+      const answer = await postJson(
+        gw.url,
+        '/api/v2/AccountWeight',
+        { account: rep.account },
+        { origin: 'https://wallet.example' },
+      );
       expect(answer.headers['access-control-allow-origin']).toBe('*');
     });
   });
 
   describe('GET /healthz and GET /metrics', () => {
-    it('reports health, with the active policy\'s hash (first 16 hex digits of its sha256) and generation', async () => {
+    it("reports health, with the active policy's hash (first 16 hex digits of its sha256) and generation", async () => {
       const answer = await call(gw.url, { method: 'GET', path: '/healthz' });
       expect(answer.status).toBe(200);
       const hash = gw.store.status().hash!.slice(0, 16);
@@ -248,8 +310,12 @@ describe('the gateway (in process, over real HTTP)', () => {
       expect(answer.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = answer.text;
       expect(text).toMatch(/nano_access_gateway_requests_total\{api="v2",name="AccountWeight",outcome="ok"\} [1-9]/);
-      expect(text).toMatch(/nano_access_gateway_requests_total\{api="v2",name="AccountWeight",outcome="denied"\} [1-9]/);
-      expect(text).toMatch(/nano_access_gateway_requests_total\{api="legacy",name="block_count",outcome="denied"\} [1-9]/);
+      expect(text).toMatch(
+        /nano_access_gateway_requests_total\{api="v2",name="AccountWeight",outcome="denied"\} [1-9]/,
+      );
+      expect(text).toMatch(
+        /nano_access_gateway_requests_total\{api="legacy",name="block_count",outcome="denied"\} [1-9]/,
+      );
       expect(text).toMatch(/nano_access_gateway_denials_total\{api="legacy",name="block_count"\} [1-9]/);
       expect(text).toMatch(/nano_access_gateway_request_duration_seconds_bucket\{api="v2",le="\+Inf"\} [1-9]/);
       // Made-up names never become label values.
@@ -266,7 +332,11 @@ describe('the gateway (in process, over real HTTP)', () => {
       expect(metrics.headers['x-content-type-options']).toBe('nosniff');
 
       // What a web page's fetch() sends through the browser of an allowed machine.
-      const fromPage = await call(gw.url, { method: 'GET', path: '/metrics', headers: { origin: 'http://evil.example' } });
+      const fromPage = await call(gw.url, {
+        method: 'GET',
+        path: '/metrics',
+        headers: { origin: 'http://evil.example' },
+      });
       expect(fromPage.status).toBe(403);
       expect(fromPage.json).toMatchObject({ code: 'NA_GATEWAY_METRICS_FORBIDDEN' });
       expect(fromPage.text).not.toContain('nano_access');
@@ -274,7 +344,11 @@ describe('the gateway (in process, over real HTTP)', () => {
       const nullOrigin = await call(gw.url, { method: 'GET', path: '/metrics', headers: { origin: 'null' } });
       expect(nullOrigin.status).toBe(403);
 
-      const health = await call(gw.url, { method: 'GET', path: '/healthz', headers: { origin: 'http://evil.example' } });
+      const health = await call(gw.url, {
+        method: 'GET',
+        path: '/healthz',
+        headers: { origin: 'http://evil.example' },
+      });
       expect(health.status).toBe(200);
       expect(health.headers['access-control-allow-origin']).toBeUndefined();
 
@@ -318,8 +392,17 @@ describe('request logging ([logging] log_rpc)', () => {
     const gw = await startInProcess({ config: { logging: { logRpc: true } }, logger });
     try {
       await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.accounts });
-      await postJson(gw.url, '/', { action: 'account_balance', account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
-      await postJson(gw.url, '/api/v2', { credentials: USERS.ops, message_type: 'AccountWeight', message: { account: rep.account } });
+      await postJson(
+        gw.url,
+        '/',
+        { action: 'account_balance', account: rep.account },
+        { 'Nano-Api-Key': USERS.walletReader },
+      );
+      await postJson(gw.url, '/api/v2', {
+        credentials: USERS.ops,
+        message_type: 'AccountWeight',
+        message: { account: rep.account },
+      });
     } finally {
       await gw.close();
     }
@@ -368,7 +451,12 @@ describe('close()', () => {
       handleLegacy: async () => ({ outcome: 'ok' as const, body: {} }),
     };
     const policy = { check: () => true, messagePermission: () => null, action: () => undefined };
-    const gateway = createGateway({ dispatcher, store: { current: policy }, config: testConfig(), closeGraceMs: 10_000 });
+    const gateway = createGateway({
+      dispatcher,
+      store: { current: policy },
+      config: testConfig(),
+      closeGraceMs: 10_000,
+    });
     const { url } = await gateway.listen();
     const answer = postJson(url, '/api/v2/IsAlive', {});
     await inFlight;

@@ -16,14 +16,24 @@ describe('legacy RPC (POST /), authorized per user', () => {
   });
   afterAll(() => gw.close());
 
-  it('forwards an action the caller\'s user is allowed', async () => {
-    const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+  it("forwards an action the caller's user is allowed", async () => {
+    const answer = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.accounts },
+    );
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ balance: account.balance });
   });
 
   it('refuses an action the user is not allowed as the node answers an error: 200 {"error":"Access denied"}', async () => {
-    const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    const answer = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(answer.json).toEqual({ error: 'Access denied' });
@@ -38,12 +48,17 @@ describe('legacy RPC (POST /), authorized per user', () => {
   });
 
   it('gives unknown credentials no permission at all', async () => {
-    const answer = await postJson(gw.url, '/', { action: 'account_weight', account: rep.account }, { 'Nano-Api-Key': 'not-a-configured-user' });
+    const answer = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_weight', account: rep.account },
+      { 'Nano-Api-Key': 'not-a-configured-user' },
+    );
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ error: 'Access denied' });
   });
 
-  it('authorizes by the action\'s permission group: node_query allows version, not block_count', async () => {
+  it("authorizes by the action's permission group: node_query allows version, not block_count", async () => {
     const version = await postJson(gw.url, '/', { action: 'version' }, { 'Nano-Api-Key': USERS.ops });
     expect(version.status).toBe(200);
     expect(version.json).toHaveProperty('node_vendor');
@@ -79,8 +94,13 @@ describe('legacy RPC with legacy_denial_status = 403', () => {
   });
   afterAll(() => gw.close());
 
-  it('answers a denied action 403 with the node\'s body', async () => {
-    const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+  it("answers a denied action 403 with the node's body", async () => {
+    const answer = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
     expect(answer.status).toBe(403);
     expect(answer.json).toEqual({ error: 'Access denied' });
   });
@@ -92,16 +112,31 @@ describe('legacy RPC with legacy_denial_status = 403', () => {
   });
 
   it('leaves every other legacy answer as it was: allowed 200, unknown command 200, node errors 200', async () => {
-    const allowed = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+    const allowed = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.accounts },
+    );
     expect(allowed.status).toBe(200);
     const unknown = await postJson(gw.url, '/', { action: 'make_coffee' }, { 'Nano-Api-Key': USERS.accounts });
     expect([unknown.status, unknown.json]).toEqual([200, { error: 'Unknown command' }]);
-    const bad = await postJson(gw.url, '/', { action: 'account_balance', account: 'nano_bad' }, { 'Nano-Api-Key': USERS.accounts });
+    const bad = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_balance', account: 'nano_bad' },
+      { 'Nano-Api-Key': USERS.accounts },
+    );
     expect([bad.status, bad.json]).toEqual([200, { error: 'Bad account number' }]);
   });
 
   it('leaves v2 errors HTTP 200 Error envelopes', async () => {
-    const answer = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
+    const answer = await postJson(
+      gw.url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
   });
@@ -148,7 +183,12 @@ describe('a policy reload during traffic', () => {
   it('changes the next decision once the file changes, with requests in flight throughout', async () => {
     // The decision is read from the body: a denial is HTTP 200 like any legacy answer.
     const request = async (): Promise<'allowed' | 'denied' | 'other'> => {
-      const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+      const answer = await postJson(
+        gw.url,
+        '/',
+        { action: 'account_balance', account: account.account },
+        { 'Nano-Api-Key': USERS.walletReader },
+      );
       const body = answer.json as { error?: string; balance?: string };
       if (answer.status === 200 && body.error === 'Access denied') return 'denied';
       if (answer.status === 200 && body.balance === account.balance) return 'allowed';
@@ -162,10 +202,17 @@ describe('a policy reload during traffic', () => {
     const traffic = (async () => {
       while (!stop) decisions.push(await request());
     })();
-    const granted = ACCESS_TEXT.replace(`id = "${USERS.walletReader}"\nallow = "wallet_read"`, `id = "${USERS.walletReader}"\nallow = "wallet_read, account_query"`);
+    const granted = ACCESS_TEXT.replace(
+      `id = "${USERS.walletReader}"\nallow = "wallet_read"`,
+      `id = "${USERS.walletReader}"\nallow = "wallet_read, account_query"`,
+    );
     expect(granted).not.toBe(ACCESS_TEXT);
     writeFileSync(join(dir, 'config-access.toml'), granted);
-    await waitFor(() => decisions.length > 0 && decisions[decisions.length - 1] === 'allowed', 20_000, 'the reload to allow the action');
+    await waitFor(
+      () => decisions.length > 0 && decisions[decisions.length - 1] === 'allowed',
+      20_000,
+      'the reload to allow the action',
+    );
     stop = true;
     await traffic;
     expect(decisions.every((d) => d === 'denied' || d === 'allowed')).toBe(true);
@@ -178,7 +225,12 @@ describe('a policy reload during traffic', () => {
     writeFileSync(join(dir, 'config-access.toml'), '[[user]\nbroken');
     const rejected = await store.reload('manual');
     expect(rejected.outcome).toBe('rejected');
-    const answer = await postJson(gw.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    const answer = await postJson(
+      gw.url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ balance: account.balance });
   });

@@ -22,7 +22,11 @@ export function readAccessSecret(file: string): Buffer {
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
   } catch (error) {
-    throw new IpcError(IpcErrorCode.accessFileUnreadable, `Cannot read the IPC access file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new IpcError(
+      IpcErrorCode.accessFileUnreadable,
+      `Cannot read the IPC access file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   try {
     // fstat on the opened descriptor: the file checked is the file read.
@@ -39,7 +43,10 @@ export function readAccessSecret(file: string): Buffer {
     }
     const secret = stripTrailingNewlines(fs.readFileSync(fd));
     if (secret.length < MIN_SECRET_BYTES) {
-      throw new IpcError(IpcErrorCode.accessSecretWeak, `The IPC access file ${file} holds ${secret.length} bytes; the secret needs at least ${MIN_SECRET_BYTES}.`);
+      throw new IpcError(
+        IpcErrorCode.accessSecretWeak,
+        `The IPC access file ${file} holds ${secret.length} bytes; the secret needs at least ${MIN_SECRET_BYTES}.`,
+      );
     }
     return secret;
   } finally {

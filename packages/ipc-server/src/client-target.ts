@@ -17,8 +17,7 @@ export interface IpcClientOptions {
 
 /** Where a client connects, after options and environment are combined. */
 export type IpcTarget =
-  | { transport: 'local'; path: string }
-  | { transport: 'tcp'; host: string; port: number; accessFile: string | null };
+  { transport: 'local'; path: string } | { transport: 'tcp'; host: string; port: number; accessFile: string | null };
 
 export const DEFAULT_IPC_HOST = '127.0.0.1';
 export const DEFAULT_IPC_PORT = 7077;

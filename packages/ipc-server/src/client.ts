@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import * as net from 'node:net';
-import { decodeFlatbuffersEnvelope, isRevocationEnvelope, REVOCATION_SUFFIX, type ResponseEnvelope } from '@nano-access/protocol';
+import {
+  decodeFlatbuffersEnvelope,
+  isRevocationEnvelope,
+  REVOCATION_SUFFIX,
+  type ResponseEnvelope,
+} from '@nano-access/protocol';
 import { ClientHandshake } from './access-check';
 import { readAccessSecret } from './access-secret';
 import { ByteQueue } from './byte-queue';
@@ -131,9 +136,13 @@ export class IpcClient extends EventEmitter {
   private open(): Promise<net.Socket> {
     const target = this.target;
     // Read the secret per connection: a secret file made too open later is refused then.
-    const secret = target.transport === 'tcp' && target.accessFile !== null ? readAccessSecret(target.accessFile) : null;
+    const secret =
+      target.transport === 'tcp' && target.accessFile !== null ? readAccessSecret(target.accessFile) : null;
     return new Promise<net.Socket>((resolve, reject) => {
-      const socket = target.transport === 'local' ? net.createConnection(target.path) : net.createConnection({ host: target.host, port: target.port });
+      const socket =
+        target.transport === 'local'
+          ? net.createConnection(target.path)
+          : net.createConnection({ host: target.host, port: target.port });
       const where = target.transport === 'local' ? target.path : `${target.host}:${target.port}`;
       let settled = false;
       const handshakeQueue = new ByteQueue();
@@ -151,8 +160,21 @@ export class IpcClient extends EventEmitter {
         clearTimeout(timer);
         socket.removeListener('data', onHandshakeData);
         socket.on('data', (chunk: Buffer) => this.onData(socket, chunk));
-        socket.on('end', () => this.drop(socket, new IpcError(IpcErrorCode.connectionClosed, 'The IPC server closed the connection before the response arrived.')));
-        socket.on('close', () => this.drop(socket, new IpcError(IpcErrorCode.connectionClosed, 'The IPC connection closed before the response arrived.')));
+        socket.on('end', () =>
+          this.drop(
+            socket,
+            new IpcError(
+              IpcErrorCode.connectionClosed,
+              'The IPC server closed the connection before the response arrived.',
+            ),
+          ),
+        );
+        socket.on('close', () =>
+          this.drop(
+            socket,
+            new IpcError(IpcErrorCode.connectionClosed, 'The IPC connection closed before the response arrived.'),
+          ),
+        );
         this.socket = socket;
         this.queue.clear();
         this.responseLength = -1;
@@ -160,7 +182,10 @@ export class IpcClient extends EventEmitter {
         if (handshakeQueue.length > 0) this.onData(socket, handshakeQueue.take(handshakeQueue.length)!);
         resolve(socket);
       };
-      const timer = setTimeout(() => fail(new IpcError(IpcErrorCode.connectFailed, `Timed out connecting to the IPC server at ${where}.`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => fail(new IpcError(IpcErrorCode.connectFailed, `Timed out connecting to the IPC server at ${where}.`)),
+        this.timeoutMs,
+      );
       const onHandshakeData = (chunk: Buffer): void => {
         if (handshake === null) return;
         handshakeQueue.push(chunk);
@@ -181,14 +206,23 @@ export class IpcClient extends EventEmitter {
       socket.setNoDelay?.(true);
       socket.on('data', onHandshakeData);
       socket.once('error', (error: NodeJS.ErrnoException) => {
-        fail(new IpcError(IpcErrorCode.connectFailed, `Cannot reach the IPC server at ${where}: ${error.code ?? error.message}.`, { cause: error }));
+        fail(
+          new IpcError(
+            IpcErrorCode.connectFailed,
+            `Cannot reach the IPC server at ${where}: ${error.code ?? error.message}.`,
+            { cause: error },
+          ),
+        );
       });
       socket.on('error', () => undefined);
       socket.once('close', () => {
         // Closed during the handshake: the server refused our proof, or has no access check.
         fail(
           handshake !== null
-            ? new IpcError(IpcErrorCode.accessDenied, `The IPC server at ${where} closed the connection during the access check (wrong secret, or the server has no access check).`)
+            ? new IpcError(
+                IpcErrorCode.accessDenied,
+                `The IPC server at ${where} closed the connection during the access check (wrong secret, or the server has no access check).`,
+              )
             : new IpcError(IpcErrorCode.connectFailed, `The IPC server at ${where} closed the connection.`),
         );
       });
@@ -208,7 +242,13 @@ export class IpcClient extends EventEmitter {
         if (lengthBytes === null) return;
         this.responseLength = lengthBytes.readUInt32BE(0);
         if (this.responseLength > this.maxResponseBytes) {
-          this.drop(socket, new IpcError(IpcErrorCode.frameTooLarge, `IPC response of ${this.responseLength} bytes exceeds the client's limit (${this.maxResponseBytes}).`));
+          this.drop(
+            socket,
+            new IpcError(
+              IpcErrorCode.frameTooLarge,
+              `IPC response of ${this.responseLength} bytes exceeds the client's limit (${this.maxResponseBytes}).`,
+            ),
+          );
           return;
         }
       }
@@ -244,9 +284,17 @@ export class IpcClient extends EventEmitter {
     pending.forEach((p, index) => {
       clearTimeout(p.timer);
       // Only the first waiting request timed out; the others lost their connection.
-      p.reject(index === 0 || error.code !== IpcErrorCode.requestTimeout ? error : new IpcError(IpcErrorCode.connectionClosed, 'The IPC connection was closed after an earlier request timed out.'));
+      p.reject(
+        index === 0 || error.code !== IpcErrorCode.requestTimeout
+          ? error
+          : new IpcError(
+              IpcErrorCode.connectionClosed,
+              'The IPC connection was closed after an earlier request timed out.',
+            ),
+      );
     });
-    if (!this.closedByUser && error.code !== IpcErrorCode.connectionClosed && this.listenerCount('error') > 0) this.emit('error', error);
+    if (!this.closedByUser && error.code !== IpcErrorCode.connectionClosed && this.listenerCount('error') > 0)
+      this.emit('error', error);
   }
 }
 
@@ -268,7 +316,8 @@ function asEvent(frame: Buffer, flatbuffers: boolean): ResponseEnvelope | null {
   if (frame.indexOf(EVENT_MARKER) < 0 && frame.indexOf(REVOCATION_MARKER) < 0) return null;
   try {
     const value = JSON.parse(frame.toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && isPushed(value as ResponseEnvelope)) return value as ResponseEnvelope;
+    if (typeof value === 'object' && value !== null && isPushed(value as ResponseEnvelope))
+      return value as ResponseEnvelope;
   } catch {
     // Not JSON after all: an answer.
   }

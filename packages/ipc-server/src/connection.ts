@@ -107,7 +107,9 @@ export class IpcConnection implements Session {
     socket.setNoDelay?.(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.maybeResume());
-    socket.on('error', (error: NodeJS.ErrnoException) => this.log.debug({ err: error.code ?? error.message }, 'ipc connection error'));
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      this.log.debug({ err: error.code ?? error.message }, 'ipc connection error'),
+    );
     socket.on('close', () => this.onClose());
     // The handshake has one io_timeout from connect to completion, not per byte.
     if (this.handshake !== null) this.armFrameTimer(false);
@@ -123,7 +125,10 @@ export class IpcConnection implements Session {
       this.cutSlowConsumer('connection');
       return;
     }
-    const bytes = this.eventEncoding === 3 ? encodeResponse(encodeFlatbuffersEnvelope(envelope)) : encodeAsciiResponse(stringifyAscii(envelope));
+    const bytes =
+      this.eventEncoding === 3
+        ? encodeResponse(encodeFlatbuffersEnvelope(envelope))
+        : encodeAsciiResponse(stringifyAscii(envelope));
     // The server-wide budget: make room by cutting the slowest reader (maybe this one).
     const events = this.options.events;
     while (!events.tryCharge(this, bytes.length)) {
@@ -145,7 +150,9 @@ export class IpcConnection implements Session {
       reason === 'connection'
         ? { code: IpcErrorCode.slowConsumer, reason, limit: SLOW_CONSUMER_BYTES }
         : { code: IpcErrorCode.slowConsumer, reason, limit: events.limit },
-      reason === 'connection' ? 'ipc subscriber does not read its events; closing' : 'ipc subscriber holds the most of the queued event bytes, whose budget is exhausted; closing',
+      reason === 'connection'
+        ? 'ipc subscriber does not read its events; closing'
+        : 'ipc subscriber holds the most of the queued event bytes, whose budget is exhausted; closing',
     );
     // Given back now, not at the close event: the caller may be making room for an event.
     events.releaseAll(this);
@@ -269,7 +276,12 @@ export class IpcConnection implements Session {
       this.work.push({ close: { answer: null } });
     } else {
       const { code, detail } = lengthRefusal(error, this.options.maxFrameBytes);
-      this.log.debug({ code }, error.kind === 'over-budget' ? 'ipc frame refused: no room in max_inflight_bytes; closing' : 'ipc bad frame length; closing');
+      this.log.debug(
+        { code },
+        error.kind === 'over-budget'
+          ? 'ipc frame refused: no room in max_inflight_bytes; closing'
+          : 'ipc bad frame length; closing',
+      );
       // The preamble and length were intact: answer in the request's encoding, after the earlier requests' answers.
       this.work.push({ close: { answer: this.framingErrorResponse(error.encoding, detail) } });
     }
@@ -278,8 +290,10 @@ export class IpcConnection implements Session {
   }
 
   private framingErrorResponse(encoding: Encoding, detail: string): Buffer | 'flatbuffers' {
-    if (encoding === 1 || encoding === 2) return encodeAsciiResponse(stringifyAscii({ error: `Invalid request: ${detail}` }));
-    if (encoding === 4) return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${detail}`)));
+    if (encoding === 1 || encoding === 2)
+      return encodeAsciiResponse(stringifyAscii({ error: `Invalid request: ${detail}` }));
+    if (encoding === 4)
+      return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${detail}`)));
     // Encoding 3 wants a flatbuffers answer; an empty Envelope is the dispatcher's own format error.
     return 'flatbuffers';
   }
@@ -357,13 +371,20 @@ export class IpcConnection implements Session {
   }
 
   private async flatbuffersFormatError(): Promise<Buffer> {
-    const bytes = await this.options.dispatcher.handleFlatbuffers(new Uint8Array(0), { transport: 'ipc', session: this });
+    const bytes = await this.options.dispatcher.handleFlatbuffers(new Uint8Array(0), {
+      transport: 'ipc',
+      session: this,
+    });
     return encodeResponse(bytes);
   }
 
   private maybeResume(): void {
     if (this.closed || this.ending) return;
-    if (this.work.length < MAX_QUEUED_FRAMES && this.socket.writableLength < WRITE_HIGH_WATER_BYTES && this.socket.isPaused()) {
+    if (
+      this.work.length < MAX_QUEUED_FRAMES &&
+      this.socket.writableLength < WRITE_HIGH_WATER_BYTES &&
+      this.socket.isPaused()
+    ) {
       this.socket.resume();
     }
   }
@@ -382,13 +403,19 @@ export class IpcConnection implements Session {
           const request = parseJson(frame.payload);
           if (!request.ok) return encodeAsciiResponse(stringifyAscii(LEGACY_UNPARSABLE));
           const unsafeAllowed = frame.encoding === 2 && this.options.allowUnsafe;
-          dispatcher.handleLegacy(request.value, { authorize: false, unsafeAllowed }).then(this.onLegacy, this.onLegacyFailure);
+          dispatcher
+            .handleLegacy(request.value, { authorize: false, unsafeAllowed })
+            .then(this.onLegacy, this.onLegacyFailure);
           return null;
         }
         case 3: {
           this.eventEncoding = 3;
           dispatcher
-            .handleFlatbuffers(frame.payload, { transport: 'ipc', session: this, controlAllowed: this.options.allowUnsafe })
+            .handleFlatbuffers(frame.payload, {
+              transport: 'ipc',
+              session: this,
+              controlAllowed: this.options.allowUnsafe,
+            })
             .then(this.onFlatbuffers, this.onEnvelopeFailure);
           return null;
         }
@@ -451,7 +478,8 @@ export class IpcConnection implements Session {
 
   private internalError(encoding: Encoding, error: unknown): Buffer {
     this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'ipc dispatcher failed');
-    if (encoding === 4 || encoding === 3) return encodeAsciiResponse(stringifyAscii(errorEnvelope(2, 'Internal error')));
+    if (encoding === 4 || encoding === 3)
+      return encodeAsciiResponse(stringifyAscii(errorEnvelope(2, 'Internal error')));
     return encodeAsciiResponse(stringifyAscii(LEGACY_INTERNAL));
   }
 
@@ -491,14 +519,23 @@ export class IpcConnection implements Session {
 }
 
 /** The log code and the answer's detail for a frame refused from its length prefix. */
-function lengthRefusal(error: Exclude<FramingError, { kind: 'bad-preamble' }>, maxFrameBytes: number): { code: string; detail: string } {
+function lengthRefusal(
+  error: Exclude<FramingError, { kind: 'bad-preamble' }>,
+  maxFrameBytes: number,
+): { code: string; detail: string } {
   switch (error.kind) {
     case 'empty':
       return { code: IpcErrorCode.frameEmpty, detail: 'frame length is 0' };
     case 'too-large':
-      return { code: IpcErrorCode.frameTooLarge, detail: `frame length ${error.length} exceeds max_frame_bytes (${maxFrameBytes})` };
+      return {
+        code: IpcErrorCode.frameTooLarge,
+        detail: `frame length ${error.length} exceeds max_frame_bytes (${maxFrameBytes})`,
+      };
     case 'over-budget':
-      return { code: IpcErrorCode.inflightBudgetExhausted, detail: `frame length ${error.length} does not fit in max_inflight_bytes now (the server's budget of request bytes in flight); retry later` };
+      return {
+        code: IpcErrorCode.inflightBudgetExhausted,
+        detail: `frame length ${error.length} does not fit in max_inflight_bytes now (the server's budget of request bytes in flight); retry later`,
+      };
   }
 }
 

@@ -84,7 +84,8 @@ export class FrameParser {
       if (length > this.maxFrameBytes) return this.fail({ kind: 'too-large', encoding: this.encoding, length });
       if (this.admission !== undefined) {
         const whole = this.queue.length >= length;
-        if (!this.admission.admit(length, whole)) return this.fail({ kind: 'over-budget', encoding: this.encoding, length });
+        if (!this.admission.admit(length, whole))
+          return this.fail({ kind: 'over-budget', encoding: this.encoding, length });
         this.admittedPartial = !whole;
       }
       this.length = length;

@@ -1,6 +1,12 @@
 export { IpcClient, type IpcClientOptions, type IpcTarget, type RequestEnvelopeInput } from './client';
 export { resolveIpcTarget, DEFAULT_IPC_HOST, DEFAULT_IPC_PORT } from './client-target';
-export { startIpcServers, type IpcServers, type IpcServerStats, type IpcAddress, type StartIpcServersOptions } from './server';
+export {
+  startIpcServers,
+  type IpcServers,
+  type IpcServerStats,
+  type IpcAddress,
+  type StartIpcServersOptions,
+} from './server';
 export type { IpcDispatcher } from './connection';
 export {
   loadNodeConfig,

@@ -153,7 +153,11 @@ function buildConfig(raw: Table, dataDir: string): NodeConfig {
             url: pick(backend, 'url', 'http://127.0.0.1:7076'),
             timeout: pick(backend, 'timeout', nodeConfigDefaults.rpcTimeout),
             ...(typeof backend.websocket === 'string' ? { websocket: backend.websocket } : {}),
-            maxResponseBytesInFlight: pick(backend, 'max_response_bytes_in_flight', nodeConfigDefaults.maxResponseBytesInFlight),
+            maxResponseBytesInFlight: pick(
+              backend,
+              'max_response_bytes_in_flight',
+              nodeConfigDefaults.maxResponseBytesInFlight,
+            ),
           }
         : { type: 'embedded', ledger: path.resolve(dataDir, pick(backend, 'ledger', nodeConfigDefaults.ledger)) },
     accessPolicy: raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy),
@@ -177,7 +181,10 @@ function keyDiagnostic(text: string, file: string, key: string, message: string,
 }
 
 /** Reads config-node.toml from text. Never throws on bad input. */
-export function parseNodeConfig(text: string, options: { file: string; dataDir: string }): { config: NodeConfig | null; diagnostics: Diagnostic[] } {
+export function parseNodeConfig(
+  text: string,
+  options: { file: string; dataDir: string },
+): { config: NodeConfig | null; diagnostics: Diagnostic[] } {
   const parsed = parseTomlConfig(text, { file: options.file, schema: nodeConfigSchema });
   const diagnostics = [...parsed.diagnostics];
   if (diagnostics.some((d) => d.severity === 'error') || parsed.value === null) return { config: null, diagnostics };
@@ -186,17 +193,45 @@ export function parseNodeConfig(text: string, options: { file: string; dataDir: 
   const tcp = table(ipc.tcp);
   const backend = table(raw.backend);
   if (tcp.access_check === true && (typeof tcp.access_file !== 'string' || tcp.access_file === '')) {
-    diagnostics.push(keyDiagnostic(text, options.file, 'access_check', 'access_check = true needs access_file, the path of the shared secret.', 'accessFileMissing'));
+    diagnostics.push(
+      keyDiagnostic(
+        text,
+        options.file,
+        'access_check',
+        'access_check = true needs access_file, the path of the shared secret.',
+        'accessFileMissing',
+      ),
+    );
   }
   if (backend.type === 'node-rpc' && typeof backend.url !== 'string') {
-    diagnostics.push(keyDiagnostic(text, options.file, 'type', 'A node-rpc backend needs url, the node RPC address (http://host:port).', 'backendUrlMissing'));
+    diagnostics.push(
+      keyDiagnostic(
+        text,
+        options.file,
+        'type',
+        'A node-rpc backend needs url, the node RPC address (http://host:port).',
+        'backendUrlMissing',
+      ),
+    );
   }
-  const rpcOnlyKey = ['url', 'timeout', 'websocket', 'max_response_bytes_in_flight'].find((key) => backend[key] !== undefined);
+  const rpcOnlyKey = ['url', 'timeout', 'websocket', 'max_response_bytes_in_flight'].find(
+    (key) => backend[key] !== undefined,
+  );
   if (backend.type !== 'node-rpc' && rpcOnlyKey !== undefined) {
-    diagnostics.push(keyDiagnostic(text, options.file, rpcOnlyKey, 'url, timeout, websocket and max_response_bytes_in_flight apply only to type = "node-rpc".', 'backendKeyUnused'));
+    diagnostics.push(
+      keyDiagnostic(
+        text,
+        options.file,
+        rpcOnlyKey,
+        'url, timeout, websocket and max_response_bytes_in_flight apply only to type = "node-rpc".',
+        'backendKeyUnused',
+      ),
+    );
   }
   if (backend.type === 'node-rpc' && backend.ledger !== undefined) {
-    diagnostics.push(keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'));
+    diagnostics.push(
+      keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'),
+    );
   }
   const maxFrameBytes = pick(ipc, 'max_frame_bytes', nodeConfigDefaults.maxFrameBytes);
   const maxInflightBytes = pick(ipc, 'max_inflight_bytes', nodeConfigDefaults.maxInflightBytes);

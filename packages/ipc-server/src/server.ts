@@ -71,27 +71,29 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
   const events = new EventBudget<IpcConnection>(config.ipc.maxQueuedEventBytes);
 
   const refusals = new RefusalLog(logger, maxConnections, options.refusalLogIntervalMs ?? REFUSAL_LOG_INTERVAL_MS);
-  const accept = (transport: TransportName, allowUnsafe: boolean, ioTimeout: number, secret: Buffer | null) => (socket: net.Socket) => {
-    const open = connections[transport];
-    if (open.size >= maxConnections[transport]) {
-      socket.destroy();
-      refusals.refused(transport);
-      return;
-    }
-    const connection = new IpcConnection(socket, {
-      dispatcher,
-      logger,
-      transport,
-      allowUnsafe,
-      ioTimeoutMs: ioTimeout * 1000,
-      maxFrameBytes: config.ipc.maxFrameBytes,
-      secret,
-      inflight,
-      events,
-    });
-    open.add(connection);
-    socket.once('close', () => open.delete(connection));
-  };
+  const accept =
+    (transport: TransportName, allowUnsafe: boolean, ioTimeout: number, secret: Buffer | null) =>
+    (socket: net.Socket) => {
+      const open = connections[transport];
+      if (open.size >= maxConnections[transport]) {
+        socket.destroy();
+        refusals.refused(transport);
+        return;
+      }
+      const connection = new IpcConnection(socket, {
+        dispatcher,
+        logger,
+        transport,
+        allowUnsafe,
+        ioTimeoutMs: ioTimeout * 1000,
+        maxFrameBytes: config.ipc.maxFrameBytes,
+        secret,
+        inflight,
+        events,
+      });
+      open.add(connection);
+      socket.once('close', () => open.delete(connection));
+    };
 
   const closeAll = async (): Promise<void> => {
     const pending = closers.splice(0).map((close) => close());
@@ -110,7 +112,11 @@ export async function startIpcServers(options: StartIpcServersOptions): Promise<
       try {
         await listen(server, { host: tcp.address, port: tcp.port, exclusive: true });
       } catch (error) {
-        throw new IpcError(IpcErrorCode.listenFailed, `Cannot listen on TCP ${tcp.address}:${tcp.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+        throw new IpcError(
+          IpcErrorCode.listenFailed,
+          `Cannot listen on TCP ${tcp.address}:${tcp.port}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+          { cause: error },
+        );
       }
       closers.push(() => closeServer(server));
       const bound = server.address() as net.AddressInfo;
@@ -176,7 +182,13 @@ class RefusalLog {
     this.byTransport[transport] += 1;
     if (this.timer === null) {
       this.logger.warn(
-        { code: IpcErrorCode.tooManyConnections, transport, maxConnections: this.maxConnections[transport], refused: 1, refusedTotal: this.total },
+        {
+          code: IpcErrorCode.tooManyConnections,
+          transport,
+          maxConnections: this.maxConnections[transport],
+          refused: 1,
+          refusedTotal: this.total,
+        },
         'ipc connection refused: max_connections reached',
       );
       this.arm();
@@ -230,18 +242,58 @@ function renderMetrics(stats: IpcServerStats): string {
   };
   const perTransport = (pick: (t: IpcServerStats['connections']['tcp']) => number): Array<[string, number]> =>
     (['local', 'tcp'] as const).map((t) => [`{transport="${t}"}`, pick(stats.connections[t])]);
-  metric('nano_access_ipc_connections_open', 'gauge', 'IPC connections open now, per transport.', perTransport((t) => t.open));
-  metric('nano_access_ipc_connections_max', 'gauge', 'max_connections of each transport.', perTransport((t) => t.max));
-  metric('nano_access_ipc_connections_refused_total', 'counter', "IPC connections closed at accept because their transport's max_connections were open.", perTransport((t) => t.refused));
-  metric('nano_access_ipc_inflight_bytes', 'gauge', 'Request bytes in flight: frames charged their declared length from their length prefix until answered.', [['', stats.inflight.used]]);
-  metric('nano_access_ipc_inflight_partial_bytes', 'gauge', 'Of those, bytes of frames still arriving (at most half of max_inflight_bytes).', [['', stats.inflight.partial]]);
+  metric(
+    'nano_access_ipc_connections_open',
+    'gauge',
+    'IPC connections open now, per transport.',
+    perTransport((t) => t.open),
+  );
+  metric(
+    'nano_access_ipc_connections_max',
+    'gauge',
+    'max_connections of each transport.',
+    perTransport((t) => t.max),
+  );
+  metric(
+    'nano_access_ipc_connections_refused_total',
+    'counter',
+    "IPC connections closed at accept because their transport's max_connections were open.",
+    perTransport((t) => t.refused),
+  );
+  metric(
+    'nano_access_ipc_inflight_bytes',
+    'gauge',
+    'Request bytes in flight: frames charged their declared length from their length prefix until answered.',
+    [['', stats.inflight.used]],
+  );
+  metric(
+    'nano_access_ipc_inflight_partial_bytes',
+    'gauge',
+    'Of those, bytes of frames still arriving (at most half of max_inflight_bytes).',
+    [['', stats.inflight.partial]],
+  );
   metric('nano_access_ipc_inflight_bytes_limit', 'gauge', 'max_inflight_bytes.', [['', stats.inflight.limit]]);
-  metric('nano_access_ipc_inflight_refused_total', 'counter', 'Frames refused (error answer, connection closed) because max_inflight_bytes had no room for them.', [['', stats.inflight.refused]]);
-  metric('nano_access_ipc_queued_event_bytes', 'gauge', 'Event bytes queued for subscribers and not yet taken by the kernel.', [['', stats.events.used]]);
+  metric(
+    'nano_access_ipc_inflight_refused_total',
+    'counter',
+    'Frames refused (error answer, connection closed) because max_inflight_bytes had no room for them.',
+    [['', stats.inflight.refused]],
+  );
+  metric(
+    'nano_access_ipc_queued_event_bytes',
+    'gauge',
+    'Event bytes queued for subscribers and not yet taken by the kernel.',
+    [['', stats.events.used]],
+  );
   metric('nano_access_ipc_queued_event_bytes_limit', 'gauge', 'max_queued_event_bytes.', [['', stats.events.limit]]);
-  metric('nano_access_ipc_slow_consumers_total', 'counter', 'Subscribers closed for not reading their events: 16 MiB unsent on the connection, or the most queued when max_queued_event_bytes was exhausted.', [
-    ['{reason="connection"}', stats.events.cutoffs.connection],
-    ['{reason="global"}', stats.events.cutoffs.global],
-  ]);
+  metric(
+    'nano_access_ipc_slow_consumers_total',
+    'counter',
+    'Subscribers closed for not reading their events: 16 MiB unsent on the connection, or the most queued when max_queued_event_bytes was exhausted.',
+    [
+      ['{reason="connection"}', stats.events.cutoffs.connection],
+      ['{reason="global"}', stats.events.cutoffs.global],
+    ],
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -70,17 +70,27 @@ export async function listenUnixSocket(server: net.Server, target: string, mode:
   }
   const state = await probeSocketPath(target);
   if (state === 'not-socket') {
-    throw new IpcError(IpcErrorCode.socketPathNotSocket, `The IPC socket path ${target} exists and is not a socket; refusing to replace it.`);
+    throw new IpcError(
+      IpcErrorCode.socketPathNotSocket,
+      `The IPC socket path ${target} exists and is not a socket; refusing to replace it.`,
+    );
   }
   if (state === 'live') {
-    throw new IpcError(IpcErrorCode.socketInUse, `Another server is answering on the IPC socket ${target}; refusing to take it over.`);
+    throw new IpcError(
+      IpcErrorCode.socketInUse,
+      `Another server is answering on the IPC socket ${target}; refusing to take it over.`,
+    );
   }
 
   let privateDir: string;
   try {
     privateDir = await fs.promises.mkdtemp(path.join(dir, TEMP_DIR_PREFIX));
   } catch (error) {
-    throw new IpcError(IpcErrorCode.listenFailed, `Cannot create the IPC socket in ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new IpcError(
+      IpcErrorCode.listenFailed,
+      `Cannot create the IPC socket in ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   const tempSocket = path.join(privateDir, TEMP_SOCKET_NAME);
   try {
@@ -91,7 +101,11 @@ export async function listenUnixSocket(server: net.Server, target: string, mode:
     await closeServer(server);
     await fs.promises.rm(privateDir, { recursive: true, force: true });
     if (error instanceof IpcError) throw error;
-    throw new IpcError(IpcErrorCode.listenFailed, `Cannot listen on the IPC socket ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { cause: error });
+    throw new IpcError(
+      IpcErrorCode.listenFailed,
+      `Cannot listen on the IPC socket ${target}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+      { cause: error },
+    );
   }
   await fs.promises.rmdir(privateDir).catch(() => undefined);
   const { ino, dev } = await fs.promises.lstat(target);

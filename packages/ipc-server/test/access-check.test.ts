@@ -34,7 +34,12 @@ describe('the TCP access check', () => {
       c.ipc.tcp.accessFile = check ? secretFile : '';
       c.ipc.tcp.ioTimeout = ioTimeout;
     });
-    servers = await startIpcServers({ config, dispatcher: new EchoDispatcher(), logger: silentLogger, dataDir: temp.dir });
+    servers = await startIpcServers({
+      config,
+      dispatcher: new EchoDispatcher(),
+      logger: silentLogger,
+      dataDir: temp.dir,
+    });
     return tcpPort(servers);
   }
 
@@ -85,7 +90,11 @@ describe('the TCP access check', () => {
   it('lets a client with the secret in, and serves it', async () => {
     const port = await start();
     const c = client(port, secretFile);
-    expect(await c.legacy({ action: 'block_count' })).toEqual({ request: { action: 'block_count' }, unsafeAllowed: false, authorize: false });
+    expect(await c.legacy({ action: 'block_count' })).toEqual({
+      request: { action: 'block_count' },
+      unsafeAllowed: false,
+      authorize: false,
+    });
   });
 
   it('closes a client that does not do the handshake, without detail', async () => {
@@ -218,6 +227,8 @@ describe('the TCP access check', () => {
   it('client refuses to connect with a secret file readable by others', async () => {
     const port = await start(false);
     fs.chmodSync(secretFile, 0o604);
-    await expect(client(port, secretFile).connect()).rejects.toMatchObject({ code: IpcErrorCode.accessFilePermissions });
+    await expect(client(port, secretFile).connect()).rejects.toMatchObject({
+      code: IpcErrorCode.accessFilePermissions,
+    });
   });
 });

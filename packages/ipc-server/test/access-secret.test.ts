@@ -22,17 +22,28 @@ describe('readAccessSecret', () => {
     expect(readAccessSecret(write('0123456789abcdefXYZ\r\n', mode)).toString()).toBe('0123456789abcdefXYZ');
   });
 
-  it.each([0o644, 0o604, 0o602, 0o660, 0o601, 0o620])('refuses mode %o (group write or any access for others)', (mode) => {
-    expect(() => readAccessSecret(write('0123456789abcdefXYZ', mode))).toThrow(expect.objectContaining({ code: IpcErrorCode.accessFilePermissions }));
-  });
+  it.each([0o644, 0o604, 0o602, 0o660, 0o601, 0o620])(
+    'refuses mode %o (group write or any access for others)',
+    (mode) => {
+      expect(() => readAccessSecret(write('0123456789abcdefXYZ', mode))).toThrow(
+        expect.objectContaining({ code: IpcErrorCode.accessFilePermissions }),
+      );
+    },
+  );
 
   it('refuses a secret shorter than 16 bytes', () => {
-    expect(() => readAccessSecret(write('short\n', 0o600))).toThrow(expect.objectContaining({ code: IpcErrorCode.accessSecretWeak }));
+    expect(() => readAccessSecret(write('short\n', 0o600))).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.accessSecretWeak }),
+    );
   });
 
   it('refuses a missing file and a directory', () => {
-    expect(() => readAccessSecret(path.join(temp.dir, 'nope'))).toThrow(expect.objectContaining({ code: IpcErrorCode.accessFileUnreadable }));
-    expect(() => readAccessSecret(temp.dir)).toThrow(expect.objectContaining({ code: IpcErrorCode.accessFileUnreadable }));
+    expect(() => readAccessSecret(path.join(temp.dir, 'nope'))).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.accessFileUnreadable }),
+    );
+    expect(() => readAccessSecret(temp.dir)).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.accessFileUnreadable }),
+    );
   });
 
   it('refuses a symbolic link (the checked file must be the file read)', () => {

@@ -57,7 +57,10 @@ describe('ByteQueue', () => {
     fc.assert(
       fc.property(
         fc.array(fc.uint8Array({ minLength: 0, maxLength: 12 }), { maxLength: 12 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 9 })), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 9 })), {
+          minLength: 1,
+          maxLength: 20,
+        }),
         (chunks, steps) => {
           const queue = new ByteQueue();
           const all = Buffer.concat(chunks.map((c) => Buffer.from(c)));

@@ -50,7 +50,9 @@ describe('IpcClient', () => {
 
   it('finds the server from NANO_IPC_PATH, which wins over NANO_IPC_ADDR and NANO_IPC_PORT', async () => {
     await start(true);
-    const c = client({ env: { NANO_IPC_PATH: path.join(temp.dir, 'ipc.sock'), NANO_IPC_ADDR: '127.0.0.1', NANO_IPC_PORT: '1' } });
+    const c = client({
+      env: { NANO_IPC_PATH: path.join(temp.dir, 'ipc.sock'), NANO_IPC_ADDR: '127.0.0.1', NANO_IPC_PORT: '1' },
+    });
     expect(c.target).toEqual({ transport: 'local', path: path.join(temp.dir, 'ipc.sock') });
     expect((await c.legacy({ action: 'x' })).request).toEqual({ action: 'x' });
   });
@@ -63,18 +65,29 @@ describe('IpcClient', () => {
 
   it('lets options override the environment', async () => {
     const s = await start();
-    const c = client({ host: '127.0.0.1', port: tcpPort(s), env: { NANO_IPC_PATH: '/nonexistent/socket', NANO_IPC_PORT: '1' } });
+    const c = client({
+      host: '127.0.0.1',
+      port: tcpPort(s),
+      env: { NANO_IPC_PATH: '/nonexistent/socket', NANO_IPC_PORT: '1' },
+    });
     expect(c.target).toMatchObject({ transport: 'tcp', port: tcpPort(s) });
     expect((await c.legacy({ action: 'x' })).request).toEqual({ action: 'x' });
   });
 
   it('defaults to TCP 127.0.0.1:7077 and takes NANO_IPC_ACCESS_FILE', () => {
-    expect(new IpcClient({ env: {} }).target).toEqual({ transport: 'tcp', host: '127.0.0.1', port: 7077, accessFile: null });
+    expect(new IpcClient({ env: {} }).target).toEqual({
+      transport: 'tcp',
+      host: '127.0.0.1',
+      port: 7077,
+      accessFile: null,
+    });
     expect(new IpcClient({ env: { NANO_IPC_ACCESS_FILE: '/s' } }).target).toMatchObject({ accessFile: '/s' });
   });
 
   it('refuses a NANO_IPC_PORT that is not a port', () => {
-    expect(() => new IpcClient({ env: { NANO_IPC_PORT: '70000' } })).toThrow(expect.objectContaining({ code: IpcErrorCode.badOptions }));
+    expect(() => new IpcClient({ env: { NANO_IPC_PORT: '70000' } })).toThrow(
+      expect.objectContaining({ code: IpcErrorCode.badOptions }),
+    );
   });
 
   it('reports an unreachable server with NA_IPC_CONNECT_FAILED', async () => {

@@ -2,14 +2,31 @@ import * as net from 'node:net';
 import fc from 'fast-check';
 import { encodeRequest } from '../src/framing';
 import { startIpcServers, type IpcServers } from '../src/server';
-import { collectGarbage, EchoDispatcher, frame, liveBytesAfterGc, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig, waitFor } from './helpers';
+import {
+  collectGarbage,
+  EchoDispatcher,
+  frame,
+  liveBytesAfterGc,
+  makeTempDir,
+  RawPeer,
+  silentLogger,
+  tcpPort,
+  testConfig,
+  waitFor,
+} from './helpers';
 
 /** A hostile byte stream: pure noise, or valid frames with corrupted bytes, split into random chunks. */
 const streamArbitrary = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 200 }),
   fc
     .tuple(
-      fc.array(fc.record({ encoding: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>, payload: fc.uint8Array({ minLength: 1, maxLength: 120 }) }), { minLength: 1, maxLength: 4 }),
+      fc.array(
+        fc.record({
+          encoding: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>,
+          payload: fc.uint8Array({ minLength: 1, maxLength: 120 }),
+        }),
+        { minLength: 1, maxLength: 4 },
+      ),
       fc.array(fc.record({ at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }), { maxLength: 3 }),
     )
     .map(([frames, flips]) => {
@@ -67,7 +84,10 @@ describe('connections under hostile input', () => {
 
   it('survives 10,000 random byte streams, with bounded memory, and still answers', async () => {
     const port = tcpPort(servers);
-    const samples = fc.sample(fc.tuple(streamArbitrary, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 })), { seed: 20261125, numRuns: 10_000 });
+    const samples = fc.sample(
+      fc.tuple(streamArbitrary, fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 8 })),
+      { seed: 20261125, numRuns: 10_000 },
+    );
     const concurrency = 32;
     let next = 0;
     const sendUpTo = (end: number): Promise<void[]> =>

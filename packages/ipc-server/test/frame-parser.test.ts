@@ -7,7 +7,13 @@ describe('FrameParser', () => {
   it('reads back any sequence of frames, however the stream is split', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ encoding: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>, payload: fc.uint8Array({ minLength: 1, maxLength: 300 }) }), { maxLength: 10 }),
+        fc.array(
+          fc.record({
+            encoding: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>,
+            payload: fc.uint8Array({ minLength: 1, maxLength: 300 }),
+          }),
+          { maxLength: 10 },
+        ),
         fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1, maxLength: 100 }),
         (frames, cuts) => {
           const stream = Buffer.concat(frames.map((f) => encodeRequest(f.encoding, f.payload)));

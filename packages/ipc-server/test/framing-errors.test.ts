@@ -45,7 +45,11 @@ describe('framing errors after pipelined requests (real sockets)', () => {
     return p;
   }
 
-  const requests = [frame(1, '{"action":"block_count","n":1}'), frame(2, '{"action":"stop","n":2}'), frame(1, '{"action":"block_count","n":3}')];
+  const requests = [
+    frame(1, '{"action":"block_count","n":1}'),
+    frame(2, '{"action":"stop","n":2}'),
+    frame(1, '{"action":"block_count","n":3}'),
+  ];
   const lengthHead = (encoding: number, length: number): Buffer => {
     const head = Buffer.from([0x4e, encoding, 0, 0, 0, 0, 0, 0]);
     head.writeUInt32BE(length, 4);
@@ -96,7 +100,10 @@ describe('framing errors after pipelined requests (real sockets)', () => {
       it('answers the earlier requests, then the length error, then closes, on an oversize length', async () => {
         const p = await peer(transport);
         p.write(Buffer.concat([...requests, lengthHead(1, 1025), Buffer.alloc(1025, 0x20)]));
-        expect(await allAnswers(p)).toEqual([...legacyAnswers, { error: 'Invalid request: frame length 1025 exceeds max_frame_bytes (1024)' }]);
+        expect(await allAnswers(p)).toEqual([
+          ...legacyAnswers,
+          { error: 'Invalid request: frame length 1025 exceeds max_frame_bytes (1024)' },
+        ]);
       });
 
       it('answers the earlier requests, then the length error, then closes, on a zero length', async () => {
@@ -104,7 +111,12 @@ describe('framing errors after pipelined requests (real sockets)', () => {
         p.write(Buffer.concat([...requests, frame(4, '')]));
         const answers = await allAnswers(p);
         expect(answers.slice(0, 3)).toEqual(legacyAnswers);
-        expect(answers.slice(3)).toEqual([expect.objectContaining({ message_type: 'Error', message: { code: 1, message: 'Invalid message format: frame length is 0' } })]);
+        expect(answers.slice(3)).toEqual([
+          expect.objectContaining({
+            message_type: 'Error',
+            message: { code: 1, message: 'Invalid message format: frame length is 0' },
+          }),
+        ]);
       });
 
       it('answers the requests of earlier writes still in progress, then closes', async () => {
@@ -119,7 +131,9 @@ describe('framing errors after pipelined requests (real sockets)', () => {
     it('discards what follows the bad bytes: well-formed frames after them are not answered', async () => {
       await start();
       const p = await peer(transport);
-      const after = Buffer.concat(Array.from({ length: 2000 }, (_, i) => frame(1, JSON.stringify({ action: 'after', i }))));
+      const after = Buffer.concat(
+        Array.from({ length: 2000 }, (_, i) => frame(1, JSON.stringify({ action: 'after', i }))),
+      );
       p.write(Buffer.concat([requests[0], Buffer.from('A'), after]));
       for (let i = 0; i < 20 && !p.closed; i++) p.write(after); // more, after the error was seen
       const answers = await allAnswers(p);

@@ -42,7 +42,10 @@ export class EchoDispatcher implements IpcDispatcher {
   /** `remember: false` keeps no session: a leak test must measure the server, not this recorder. */
   constructor(private readonly options: { remember: boolean } = { remember: true }) {}
 
-  async handleEnvelope(envelope: unknown, ctx: { credentials?: TransportCredentials; session?: Session }): Promise<ResponseEnvelope> {
+  async handleEnvelope(
+    envelope: unknown,
+    ctx: { credentials?: TransportCredentials; session?: Session },
+  ): Promise<ResponseEnvelope> {
     if (this.options.remember && ctx.session && !this.sessions.includes(ctx.session)) this.sessions.push(ctx.session);
     await this.delay();
     return { time: 1, message_type: 'Echo', message: { envelope, credentials: ctx.credentials ?? null } };
@@ -110,14 +113,20 @@ export class RawPeer {
 
   static connect(target: { port: number; host?: string } | string): Promise<RawPeer> {
     return new Promise((resolve, reject) => {
-      const socket = typeof target === 'string' ? net.createConnection(target) : net.createConnection({ port: target.port, host: target.host ?? '127.0.0.1' });
+      const socket =
+        typeof target === 'string'
+          ? net.createConnection(target)
+          : net.createConnection({ port: target.port, host: target.host ?? '127.0.0.1' });
       socket.once('connect', () => resolve(new RawPeer(socket)));
       socket.once('error', reject);
     });
   }
 
   private peekLength(): number {
-    return ((this.queue.peek(0)! << 24) | (this.queue.peek(1)! << 16) | (this.queue.peek(2)! << 8) | this.queue.peek(3)!) >>> 0;
+    return (
+      ((this.queue.peek(0)! << 24) | (this.queue.peek(1)! << 16) | (this.queue.peek(2)! << 8) | this.queue.peek(3)!) >>>
+      0
+    );
   }
 
   private wake(): void {
@@ -160,7 +169,11 @@ export class RawPeer {
 }
 
 /** Polls until the condition holds (or throws after the timeout). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

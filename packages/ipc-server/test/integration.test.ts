@@ -1,6 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createEmbeddedBackend, decodeFlatbuffersEnvelope, Dispatcher, encodeFlatbuffersEnvelope, type Backend, type BackendEvent } from '@nano-access/protocol';
+import {
+  createEmbeddedBackend,
+  decodeFlatbuffersEnvelope,
+  Dispatcher,
+  encodeFlatbuffersEnvelope,
+  type Backend,
+  type BackendEvent,
+} from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { IpcClient } from '../src/client';
 import { startIpcServers, type IpcServers } from '../src/server';
@@ -29,9 +36,23 @@ async function backendWithTrigger(): Promise<{ backend: Backend; confirm(hash: s
     close: () => inner.close(),
   };
   const confirm = (hash: string): void => {
-    const block = { hash, account: ACCOUNT, previous: '0'.repeat(64), representative: ACCOUNT, balance: '1', link: '0'.repeat(64), link_as_account: ACCOUNT, signature: '0'.repeat(128), work: '0'.repeat(16), subtype: 'send' };
+    const block = {
+      hash,
+      account: ACCOUNT,
+      previous: '0'.repeat(64),
+      representative: ACCOUNT,
+      balance: '1',
+      link: '0'.repeat(64),
+      link_as_account: ACCOUNT,
+      signature: '0'.repeat(128),
+      work: '0'.repeat(16),
+      subtype: 'send',
+    };
     for (const listener of listeners) {
-      listener({ type: 'confirmation', confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block } } as BackendEvent);
+      listener({
+        type: 'confirmation',
+        confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block },
+      } as BackendEvent);
     }
   };
   return { backend, confirm };
@@ -49,7 +70,10 @@ describe('the IPC server with the real dispatcher, policy store and embedded bac
   beforeEach(async () => {
     temp = makeTempDir();
     accessFile = path.join(temp.dir, 'config-access.toml');
-    fs.writeFileSync(accessFile, '[[user]]\nid = "alice"\ndeny = "api_account_weight"\n\n[[user]]\nid = "watcher"\nallow = "api_topic_confirmation"\n');
+    fs.writeFileSync(
+      accessFile,
+      '[[user]]\nid = "alice"\ndeny = "api_account_weight"\n\n[[user]]\nid = "watcher"\nallow = "api_topic_confirmation"\n',
+    );
     store = await PolicyStore.open(accessFile, { watch: false });
     const made = await backendWithTrigger();
     confirm = made.confirm;
@@ -86,7 +110,11 @@ describe('the IPC server with the real dispatcher, policy store and embedded bac
   });
 
   it('denies a message the credentials lack, with Error code 3', async () => {
-    const denied = await client().call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials: 'alice' });
+    const denied = await client().call({
+      message_type: 'AccountWeight',
+      message: { account: ACCOUNT },
+      credentials: 'alice',
+    });
     expect(denied).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
   });
 
@@ -161,7 +189,11 @@ describe('the IPC server with the real dispatcher, policy store and embedded bac
     const c = client();
     const events: Array<{ message_type: string; message: Record<string, unknown> }> = [];
     c.on('event', (event) => events.push(event));
-    const subscribe = encodeFlatbuffersEnvelope({ message_type: 'TopicConfirmation', message: {}, credentials: 'watcher' });
+    const subscribe = encodeFlatbuffersEnvelope({
+      message_type: 'TopicConfirmation',
+      message: {},
+      credentials: 'watcher',
+    });
     const ack = decodeFlatbuffersEnvelope(await c.request(3, subscribe));
     expect(ack.ok && ack.value.message_type).toBe('EventAck');
     confirm('D'.repeat(64));
@@ -169,7 +201,9 @@ describe('the IPC server with the real dispatcher, policy store and embedded bac
     expect(events[0].message_type).toBe('EventConfirmation');
     expect(events[0].message).toMatchObject({ hash: 'D'.repeat(64) });
     // Answers still come back as answers.
-    const alive = decodeFlatbuffersEnvelope(await c.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })));
+    const alive = decodeFlatbuffersEnvelope(
+      await c.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })),
+    );
     expect(alive.ok && alive.value.message_type).toBe('IsAlive');
   });
 

@@ -58,10 +58,15 @@ describe('interoperability with the nano-ipc@2.0.0 npm client', () => {
       const weight = await client.call({ action: 'account_weight', account: ACCOUNT });
       expect(weight.weight).toMatch(/^\d+$/);
       // Queued concurrently: nano-ipc serialises them; each gets its own answer.
-      const [balance, version] = await Promise.all([client.call({ action: 'account_balance', account: ACCOUNT }), client.call({ action: 'version' })]);
+      const [balance, version] = await Promise.all([
+        client.call({ action: 'account_balance', account: ACCOUNT }),
+        client.call({ action: 'version' }),
+      ]);
       expect(balance.balance).toMatch(/^\d+$/);
       expect(version.node_vendor).toEqual(expect.any(String));
-      expect(await client.call({ action: 'account_info', account: 'nano_1bad' })).toEqual({ error: 'Bad account number' });
+      expect(await client.call({ action: 'account_info', account: 'nano_1bad' })).toEqual({
+        error: 'Bad account number',
+      });
       expect(await client.call({ action: 'stop' })).toEqual({ error: 'Unsafe RPC not allowed' });
     } finally {
       await client.disconnect();

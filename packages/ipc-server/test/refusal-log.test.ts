@@ -66,7 +66,12 @@ describe('refused connections are logged with a bound', () => {
     expect(servers!.refusedCount()).toBe(200);
     // Within the interval: only the first refusal so far.
     expect(refusalLines()).toHaveLength(1);
-    expect(refusalLines()[0]).toMatchObject({ level: 40, code: 'NA_IPC_TOO_MANY_CONNECTIONS', refused: 1, maxConnections: 1 });
+    expect(refusalLines()[0]).toMatchObject({
+      level: 40,
+      code: 'NA_IPC_TOO_MANY_CONNECTIONS',
+      refused: 1,
+      maxConnections: 1,
+    });
     await servers!.close();
     servers = null;
     // On close, the rest is summarized in one line: nothing refused goes unreported.

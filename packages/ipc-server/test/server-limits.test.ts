@@ -77,7 +77,10 @@ describe('the IPC server limits', () => {
 
       const ninthTcp = await peer('tcp');
       expect(await ninthTcp.waitClosed()).toBe(true);
-      expect(servers!.stats().connections).toEqual({ tcp: { open: 8, refused: 1, max: 8 }, local: { open: 2, refused: 0, max: 8 } });
+      expect(servers!.stats().connections).toEqual({
+        tcp: { open: 8, refused: 1, max: 8 },
+        local: { open: 2, refused: 0, max: 8 },
+      });
 
       // Idle connections are not closed by default (the node waits indefinitely; pools rely on it),
       // however short io_timeout is.
@@ -98,7 +101,10 @@ describe('the IPC server limits', () => {
       const local = [await peer('local'), await peer('local'), await peer('local')];
       for (const p of local) expect((await isAlive(p)).message_type).toBe('Echo');
       expect(await (await peer('local')).waitClosed()).toBe(true);
-      expect(servers!.stats().connections).toEqual({ tcp: { open: 2, refused: 1, max: 2 }, local: { open: 3, refused: 1, max: 3 } });
+      expect(servers!.stats().connections).toEqual({
+        tcp: { open: 2, refused: 1, max: 2 },
+        local: { open: 3, refused: 1, max: 3 },
+      });
     });
   });
 
@@ -195,7 +201,11 @@ describe('the IPC server limits', () => {
       slowA.socket.pause();
       slowB.socket.pause();
 
-      const event: ResponseEnvelope = { time: 1, message_type: 'EventConfirmation', message: { padding: 'x'.repeat(64 * 1024) } };
+      const event: ResponseEnvelope = {
+        time: 1,
+        message_type: 'EventConfirmation',
+        message: { padding: 'x'.repeat(64 * 1024) },
+      };
       let pushed = 0;
       let maxUsed = 0;
       // Old behaviour: nothing is cut below 16 MiB per connection, so stop well before that.

@@ -22,7 +22,12 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   });
 
   async function start(change?: (config: NodeConfig) => void): Promise<number> {
-    servers = await startIpcServers({ config: testConfig(temp.dir, change), dispatcher, logger: silentLogger, dataDir: temp.dir });
+    servers = await startIpcServers({
+      config: testConfig(temp.dir, change),
+      dispatcher,
+      logger: silentLogger,
+      dataDir: temp.dir,
+    });
     return tcpPort(servers);
   }
 
@@ -46,7 +51,10 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     // The shutdown comes after the answer is made but before the turn's answers are written, as
     // a `stop` request's does.
     dispatcher = new (class extends EchoDispatcher {
-      override async handleEnvelope(envelope: unknown, ctx: { credentials?: TransportCredentials }): ReturnType<EchoDispatcher['handleEnvelope']> {
+      override async handleEnvelope(
+        envelope: unknown,
+        ctx: { credentials?: TransportCredentials },
+      ): ReturnType<EchoDispatcher['handleEnvelope']> {
         const answer = await super.handleEnvelope(envelope, ctx);
         Promise.resolve().then(() => process.nextTick(() => void servers!.close()));
         return answer;
@@ -98,7 +106,9 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   it('answers pipelined requests in order, even when the first is slowest', async () => {
     const p = await peer(await start());
     dispatcher.delayMs = 5;
-    const all = Buffer.concat(Array.from({ length: 50 }, (_, i) => frame(i % 2 === 0 ? 1 : 4, JSON.stringify({ action: 'n', i }))));
+    const all = Buffer.concat(
+      Array.from({ length: 50 }, (_, i) => frame(i % 2 === 0 ? 1 : 4, JSON.stringify({ action: 'n', i }))),
+    );
     p.write(all);
     for (let i = 0; i < 50; i++) {
       const response = await p.nextJson();
@@ -170,9 +180,11 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   });
 
   it('refuses an oversized length from its four bytes, before the payload arrives, with an error then a close', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.maxFrameBytes = 1024;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.maxFrameBytes = 1024;
+      }),
+    );
     const head = Buffer.from([0x4e, 1, 0, 0, 0, 0, 0, 0]);
     head.writeUInt32BE(1025, 4);
     p.write(head); // no payload at all
@@ -206,9 +218,11 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   });
 
   it('accepts a frame of exactly max_frame_bytes', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.maxFrameBytes = 64;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.maxFrameBytes = 64;
+      }),
+    );
     const body = JSON.stringify({ action: 'x'.repeat(64 - 13) });
     expect(Buffer.byteLength(body)).toBe(64);
     p.write(frame(1, body));
@@ -228,17 +242,21 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   });
 
   it('closes a connection whose frame stalls past io_timeout', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.tcp.ioTimeout = 0.3;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.tcp.ioTimeout = 0.3;
+      }),
+    );
     p.write(frame(1, '{"action":"block_count"}').subarray(0, 10));
     expect(await p.waitClosed(10_000)).toBe(true);
   });
 
   it('closes a frame that trickles in slower than io_timeout, even though bytes keep coming', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.tcp.ioTimeout = 0.5;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.tcp.ioTimeout = 0.5;
+      }),
+    );
     const bytes = frame(1, JSON.stringify({ action: 'x'.repeat(100) }));
     let sent = 0;
     const trickle = setInterval(() => {
@@ -253,9 +271,11 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   });
 
   it('gives each pipelined frame its own io_timeout', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.tcp.ioTimeout = 1;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.tcp.ioTimeout = 1;
+      }),
+    );
     // Four frames, each completed within the timeout, the whole sequence taking longer than it.
     for (let i = 0; i < 4; i++) {
       const bytes = frame(1, JSON.stringify({ action: 'n', i }));
@@ -268,17 +288,21 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   });
 
   it('closes a connection whose preamble stalls past io_timeout', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.tcp.ioTimeout = 0.3;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.tcp.ioTimeout = 0.3;
+      }),
+    );
     p.write(Buffer.from([0x4e, 1]));
     expect(await p.waitClosed(10_000)).toBe(true);
   });
 
   it('keeps an idle connection open between requests past io_timeout', async () => {
-    const p = await peer(await start((c) => {
-      c.ipc.tcp.ioTimeout = 0.2;
-    }));
+    const p = await peer(
+      await start((c) => {
+        c.ipc.tcp.ioTimeout = 0.2;
+      }),
+    );
     p.write(frame(1, '{"action":"a"}'));
     await p.nextJson();
     await new Promise((resolve) => setTimeout(resolve, 700));

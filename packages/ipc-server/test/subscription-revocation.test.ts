@@ -1,6 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createEmbeddedBackend, decodeFlatbuffersEnvelope, Dispatcher, encodeFlatbuffersEnvelope, type Backend, type BackendEvent, type ResponseEnvelope } from '@nano-access/protocol';
+import {
+  createEmbeddedBackend,
+  decodeFlatbuffersEnvelope,
+  Dispatcher,
+  encodeFlatbuffersEnvelope,
+  type Backend,
+  type BackendEvent,
+  type ResponseEnvelope,
+} from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { IpcClient } from '../src/client';
 import { parseNodeConfig } from '../src/node-config';
@@ -33,13 +41,28 @@ async function backendWithTrigger(): Promise<{ backend: Backend; confirm(hash: s
     close: () => inner.close(),
   };
   const confirm = (hash: string): void => {
-    const block = { hash, account: ACCOUNT, previous: '0'.repeat(64), representative: ACCOUNT, balance: '1', link: '0'.repeat(64), link_as_account: ACCOUNT, signature: '0'.repeat(128), work: '0'.repeat(16), subtype: 'send' };
-    for (const listener of listeners) listener({ type: 'confirmation', confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block } } as BackendEvent);
+    const block = {
+      hash,
+      account: ACCOUNT,
+      previous: '0'.repeat(64),
+      representative: ACCOUNT,
+      balance: '1',
+      link: '0'.repeat(64),
+      link_as_account: ACCOUNT,
+      signature: '0'.repeat(128),
+      work: '0'.repeat(16),
+      subtype: 'send',
+    };
+    for (const listener of listeners)
+      listener({
+        type: 'confirmation',
+        confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block },
+      } as BackendEvent);
   };
   return { backend, confirm };
 }
 
-describe('the IPC server when a reload revokes a subscriber\'s key (real file, real sockets)', () => {
+describe("the IPC server when a reload revokes a subscriber's key (real file, real sockets)", () => {
   let temp: ReturnType<typeof makeTempDir>;
   let accessFile: string;
   let store: PolicyStore;
@@ -55,10 +78,21 @@ describe('the IPC server when a reload revokes a subscriber\'s key (real file, r
     fs.writeFileSync(accessFile, GRANTED, { mode: 0o600 });
     store = await PolicyStore.open(accessFile, { watch: false });
     ({ backend, confirm } = await backendWithTrigger());
-    const parsed = parseNodeConfig(`[node.ipc.tcp]\nenable = true\nport = 0\n${nodeToml}`, { file: 'config-node.toml', dataDir: temp.dir });
+    const parsed = parseNodeConfig(`[node.ipc.tcp]\nenable = true\nport = 0\n${nodeToml}`, {
+      file: 'config-node.toml',
+      dataDir: temp.dir,
+    });
     expect(parsed.diagnostics).toEqual([]);
-    const config = testConfig(temp.dir, (c) => (c.ipc.maxServicesPerConnection = parsed.config!.ipc.maxServicesPerConnection));
-    dispatcher = new Dispatcher({ policy: store, backend, logger: silentLogger, maxServicesPerSession: config.ipc.maxServicesPerConnection });
+    const config = testConfig(
+      temp.dir,
+      (c) => (c.ipc.maxServicesPerConnection = parsed.config!.ipc.maxServicesPerConnection),
+    );
+    dispatcher = new Dispatcher({
+      policy: store,
+      backend,
+      logger: silentLogger,
+      maxServicesPerSession: config.ipc.maxServicesPerConnection,
+    });
     servers = await startIpcServers({ config, dispatcher, logger: silentLogger, dataDir: temp.dir });
   }
 
@@ -87,9 +121,24 @@ describe('the IPC server when a reload revokes a subscriber\'s key (real file, r
   it('pushes one Error (code 3) naming each revoked topic, then no more events; the connection stays and is checked as usual', async () => {
     await start();
     const { client: c, events } = client();
-    expect((await c.call({ message_type: 'TopicConfirmation', message: {}, credentials: WATCHER, correlation_id: 'conf' })).message_type).toBe('EventAck');
-    expect((await c.call({ message_type: 'ServiceRegister', message: { service_name: 'wallet-backend' }, credentials: WATCHER, correlation_id: 'reg' })).message_type).toBe('Success');
-    expect((await c.call({ message_type: 'TopicServiceStop', message: {}, credentials: WATCHER, correlation_id: 'stop' })).message_type).toBe('EventAck');
+    expect(
+      (await c.call({ message_type: 'TopicConfirmation', message: {}, credentials: WATCHER, correlation_id: 'conf' }))
+        .message_type,
+    ).toBe('EventAck');
+    expect(
+      (
+        await c.call({
+          message_type: 'ServiceRegister',
+          message: { service_name: 'wallet-backend' },
+          credentials: WATCHER,
+          correlation_id: 'reg',
+        })
+      ).message_type,
+    ).toBe('Success');
+    expect(
+      (await c.call({ message_type: 'TopicServiceStop', message: {}, credentials: WATCHER, correlation_id: 'stop' }))
+        .message_type,
+    ).toBe('EventAck');
     confirm('A'.repeat(64));
     await waitFor(() => events.length === 1, 10_000, 'the first confirmation');
     expect(events[0].message_type).toBe('EventConfirmation');
@@ -99,34 +148,75 @@ describe('the IPC server when a reload revokes a subscriber\'s key (real file, r
     expect(events.slice(1).map((e) => [e.message_type, e.correlation_id, e.message])).toEqual([
       ['Error', 'conf', { code: 3, message: 'Access denied: TopicConfirmation revoked by a policy change' }],
       ['Error', 'stop', { code: 3, message: 'Access denied: TopicServiceStop revoked by a policy change' }],
-      ['Error', 'reg', { code: 3, message: 'Access denied: ServiceRegister "wallet-backend" revoked by a policy change' }],
+      [
+        'Error',
+        'reg',
+        { code: 3, message: 'Access denied: ServiceRegister "wallet-backend" revoked by a policy change' },
+      ],
     ]);
 
     // No more events of those topics.
     confirm('B'.repeat(64));
     const stopper = client().client;
-    fs.writeFileSync(accessFile, `${REVOKED}\n[[user]]\nid = "stopper-1b3d5f7a-9c2e-4a6b-8d0f-1e3a5c7b9d2f"\nallow = "service"\n`);
+    fs.writeFileSync(
+      accessFile,
+      `${REVOKED}\n[[user]]\nid = "stopper-1b3d5f7a-9c2e-4a6b-8d0f-1e3a5c7b9d2f"\nallow = "service"\n`,
+    );
     expect((await store.reload('signal')).outcome).toBe('reloaded');
-    expect((await stopper.call({ message_type: 'ServiceStop', message: { service_name: 'wallet-backend' }, credentials: 'stopper-1b3d5f7a-9c2e-4a6b-8d0f-1e3a5c7b9d2f' })).message_type).toBe('Success');
+    expect(
+      (
+        await stopper.call({
+          message_type: 'ServiceStop',
+          message: { service_name: 'wallet-backend' },
+          credentials: 'stopper-1b3d5f7a-9c2e-4a6b-8d0f-1e3a5c7b9d2f',
+        })
+      ).message_type,
+    ).toBe('Success');
     // The same connection still answers, in order, and a new subscription is checked against the new policy.
     expect((await c.call({ message_type: 'IsAlive', message: {} })).message_type).toBe('IsAlive');
-    expect((await c.call({ message_type: 'TopicConfirmation', message: {}, credentials: WATCHER })).message).toEqual({ code: 3, message: 'Access denied' });
-    expect((await c.call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials: WATCHER })).message_type).toBe('AccountWeightResponse');
+    expect((await c.call({ message_type: 'TopicConfirmation', message: {}, credentials: WATCHER })).message).toEqual({
+      code: 3,
+      message: 'Access denied',
+    });
+    expect(
+      (await c.call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials: WATCHER }))
+        .message_type,
+    ).toBe('AccountWeightResponse');
     expect(events).toHaveLength(4);
-    expect(dispatcher.metrics().subscriptions).toMatchObject({ confirmationSubscribers: 0, serviceStopSubscribers: 0, services: 0 });
+    expect(dispatcher.metrics().subscriptions).toMatchObject({
+      confirmationSubscribers: 0,
+      serviceStopSubscribers: 0,
+      services: 0,
+    });
     expect(servers.connectionCount()).toBe(2);
   });
 
   it('frames the revocation like the events it replaces: a flatbuffers Envelope for an encoding-3 subscriber', async () => {
     await start();
     const { client: c, events } = client();
-    const ack = decodeFlatbuffersEnvelope(await c.request(3, encodeFlatbuffersEnvelope({ message_type: 'TopicConfirmation', message: {}, credentials: WATCHER, correlation_id: 'fb' })));
+    const ack = decodeFlatbuffersEnvelope(
+      await c.request(
+        3,
+        encodeFlatbuffersEnvelope({
+          message_type: 'TopicConfirmation',
+          message: {},
+          credentials: WATCHER,
+          correlation_id: 'fb',
+        }),
+      ),
+    );
     expect(ack.ok && ack.value.message_type).toBe('EventAck');
     await revoke();
     await waitFor(() => events.length === 1, 10_000, 'the flatbuffers revocation');
-    expect(events[0]).toMatchObject({ message_type: 'Error', correlation_id: 'fb', message: { code: 3, message: 'Access denied: TopicConfirmation revoked by a policy change' } });
+    expect(events[0]).toMatchObject({
+      message_type: 'Error',
+      correlation_id: 'fb',
+      message: { code: 3, message: 'Access denied: TopicConfirmation revoked by a policy change' },
+    });
     confirm('C'.repeat(64));
-    const alive = decodeFlatbuffersEnvelope(await c.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })));
+    const alive = decodeFlatbuffersEnvelope(
+      await c.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })),
+    );
     expect(alive.ok && alive.value.message_type).toBe('IsAlive');
     expect(events).toHaveLength(1);
   });
@@ -134,10 +224,14 @@ describe('the IPC server when a reload revokes a subscriber\'s key (real file, r
   it('caps the service names one connection holds at [node.ipc] max_services_per_connection', async () => {
     await start('\n[node.ipc]\nmax_services_per_connection = 2\n');
     const { client: c } = client();
-    const register = (name: string, on = c) => on.call({ message_type: 'ServiceRegister', message: { service_name: name }, credentials: WATCHER });
+    const register = (name: string, on = c) =>
+      on.call({ message_type: 'ServiceRegister', message: { service_name: name }, credentials: WATCHER });
     expect((await register('a')).message_type).toBe('Success');
     expect((await register('b')).message_type).toBe('Success');
-    expect((await register('c')).message).toEqual({ code: 1, message: 'Too many services registered on this session: max_services_per_connection (2)' });
+    expect((await register('c')).message).toEqual({
+      code: 1,
+      message: 'Too many services registered on this session: max_services_per_connection (2)',
+    });
     expect((await register('b')).message_type).toBe('Success');
     expect((await register('c', client().client)).message_type).toBe('Success');
     expect(dispatcher.metrics().subscriptions.services).toBe(3);

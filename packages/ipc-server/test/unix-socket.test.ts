@@ -25,7 +25,12 @@ describe('the unix socket transport', () => {
       c.ipc.local.path = socketPath;
       c.ipc.local.mode = mode;
     });
-    const servers = await startIpcServers({ config, dispatcher: new EchoDispatcher(), logger: silentLogger, dataDir: temp.dir });
+    const servers = await startIpcServers({
+      config,
+      dispatcher: new EchoDispatcher(),
+      logger: silentLogger,
+      dataDir: temp.dir,
+    });
     toClose.push(() => servers.close());
     return servers;
   }

@@ -60,7 +60,10 @@ export function inclusionOf(catalog: Catalog): (name: string, other: string) => 
 }
 
 /** Role id → every permission its allow names or includes (a pre-check for rules; explain decides). */
-export function writtenReach(model: AccessModel, included: (name: string) => readonly string[]): { roles: Map<string, Set<string>> } {
+export function writtenReach(
+  model: AccessModel,
+  included: (name: string) => readonly string[],
+): { roles: Map<string, Set<string>> } {
   const roles = new Map<string, Set<string>>();
   for (const role of model.roles) {
     const reach = roles.get(role.id) ?? new Set<string>();

@@ -34,7 +34,14 @@ export { renderDiffMarkdown } from './diff/render-markdown';
 export type { MarkdownOptions } from './diff/render-markdown';
 export { renderDiffGithub } from './diff/render-github';
 export { parseAccessTest, accessTestSchema, DEFAULT_USER_NAME } from './access-test/parse-access-test';
-export type { AccessTest, AliasDefinition, AliasSource, Expectation, NameAt, ParsedAccessTest } from './access-test/parse-access-test';
+export type {
+  AccessTest,
+  AliasDefinition,
+  AliasSource,
+  Expectation,
+  NameAt,
+  ParsedAccessTest,
+} from './access-test/parse-access-test';
 export { runAccessTest, accessTestResultOf } from './access-test/run-access-test';
 export type { AccessTestMessage, AccessTestResult, PolicyUnderTest } from './access-test/run-access-test';
 export { accessTestFormatters, accessTestFormatNames } from './access-test/formatters';

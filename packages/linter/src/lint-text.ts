@@ -75,7 +75,9 @@ function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?:
     const problem = checkRuleSetting(rulesById, id, level);
     if (problem) throw new LinterError(LinterErrorCode.ruleSettingInvalid, problem);
   }
-  const fileFacts = options.fileFacts ?? (options.mode === undefined ? undefined : { file: { path: file, mode: options.mode }, directories: [] });
+  const fileFacts =
+    options.fileFacts ??
+    (options.mode === undefined ? undefined : { file: { path: file, mode: options.mode }, directories: [] });
 
   // The loader's own parse gives the rules their positions: one parse, one file.
   const model = loaded.model;
@@ -87,7 +89,11 @@ function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?:
   const levelOfMessage = (rule: Rule, messageId: string): RuleLevel =>
     settings[rule.id] ?? rule.meta.messageSeverity?.[messageId] ?? rule.meta.severity;
 
-  const makeContext = (rule: Rule, sink: Diagnostic[], suppressionFindings: readonly ReportDescriptor[]): RuleContext => ({
+  const makeContext = (
+    rule: Rule,
+    sink: Diagnostic[],
+    suppressionFindings: readonly ReportDescriptor[],
+  ): RuleContext => ({
     file,
     text,
     catalog,
@@ -100,7 +106,10 @@ function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?:
     report(descriptor) {
       const template = rule.meta.messages[descriptor.messageId];
       if (template === undefined) {
-        throw new LinterError(LinterErrorCode.ruleMessageUnknown, `rule ${rule.id} has no message "${descriptor.messageId}"`);
+        throw new LinterError(
+          LinterErrorCode.ruleMessageUnknown,
+          `rule ${rule.id} has no message "${descriptor.messageId}"`,
+        );
       }
       sink.push({
         ruleId: rule.id,
@@ -123,7 +132,12 @@ function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?:
   });
 
   for (const rule of allRules) {
-    if (!selected(rule) || levelOf(rule) === 'off' || !canRun(rule, model, loaded.policy !== null, fileFacts !== undefined)) continue;
+    if (
+      !selected(rule) ||
+      levelOf(rule) === 'off' ||
+      !canRun(rule, model, loaded.policy !== null, fileFacts !== undefined)
+    )
+      continue;
     ran.add(rule.id);
     rule.check(makeContext(rule, findings, []));
   }

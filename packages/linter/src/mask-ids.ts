@@ -69,7 +69,12 @@ export class IdMasker {
   }
 
   /** Ids of ANYWHERE_FROM characters or more written inside the quoted name message[start, end). */
-  private findInside(message: string, start: number, end: number, into: { start: number; end: number; text: string }[]): void {
+  private findInside(
+    message: string,
+    start: number,
+    end: number,
+    into: { start: number; end: number; text: string }[],
+  ): void {
     const ids = this.ids!;
     for (const length of this.lengths) {
       for (let at = start; at + length <= end; at++) {
@@ -85,12 +90,15 @@ export class IdMasker {
     if (this.ids !== undefined) return this.ids;
     const ids = new Map<string, string>();
     for (const user of this.source.model?.users ?? []) {
-      if (!user.isDefault && !ids.has(user.id)) ids.set(user.id, `[the id of ${describeUserAt(user.index, user.id, false)}]`);
+      if (!user.isDefault && !ids.has(user.id))
+        ids.set(user.id, `[the id of ${describeUserAt(user.index, user.id, false)}]`);
     }
     // A user id written as a multi-line string: refused, left out of the model, still a credential.
     for (const diagnostic of this.source.diagnostics) {
       if (diagnostic.messageId !== 'multilineUserId') continue;
-      for (const id of multilineForms(this.source.text.slice(diagnostic.span.start.offset, diagnostic.span.end.offset))) {
+      for (const id of multilineForms(
+        this.source.text.slice(diagnostic.span.start.offset, diagnostic.span.end.offset),
+      )) {
         if (!ids.has(id)) ids.set(id, `[a user id (${maskId(id)})]`);
       }
     }

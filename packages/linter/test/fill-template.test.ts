@@ -3,7 +3,9 @@ import { fillTemplate } from '../src/define-rule';
 /** The plain reading fillTemplate must equal: one regular-expression replace. */
 function reference(template: string, data: Readonly<Record<string, string | number>> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole));
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
+    Object.prototype.hasOwnProperty.call(data, key) ? String(data[key]) : whole,
+  );
 }
 
 describe('fillTemplate', () => {

@@ -6,7 +6,9 @@ import { formatters, lintText, rules } from '@nano-access/linter';
 // (regenerate with `npx tsx fixtures/lint/update-expected.ts`, review the diff).
 const repoRoot = join(__dirname, '..', '..', '..');
 const corpus = join(repoRoot, 'fixtures', 'lint');
-const names = readdirSync(corpus).filter((name) => name.endsWith('.toml')).sort();
+const names = readdirSync(corpus)
+  .filter((name) => name.endsWith('.toml'))
+  .sort();
 
 describe('the fixtures/lint corpus', () => {
   it('has an expectation for every file', () => {
@@ -18,7 +20,9 @@ describe('the fixtures/lint corpus', () => {
   it.each(names)('lints %s to its expected JSON', (name) => {
     const file = `fixtures/lint/${name}`;
     const result = lintText(readFileSync(join(corpus, name), 'utf8'), { file });
-    const expected = JSON.parse(readFileSync(join(corpus, name.replace(/\.toml$/, '.expected.json')), 'utf8')) as unknown;
+    const expected = JSON.parse(
+      readFileSync(join(corpus, name.replace(/\.toml$/, '.expected.json')), 'utf8'),
+    ) as unknown;
     expect(JSON.parse(formatters.json([result], { cwd: repoRoot, rules }))).toEqual(expected);
   });
 });

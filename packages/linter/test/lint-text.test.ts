@@ -5,8 +5,23 @@ import { lint, STRONG_A, toml } from './helpers/lint';
 
 // Pieces of access files, good and bad, that the property tests combine.
 const users = [`id = "${STRONG_A}"`, 'id = ""', 'id = "short"', 'id = 7', `id = " ${STRONG_A}"`];
-const lists = ['allow = "wallet"', 'allow = "walet"', 'allow = "wallet,,service"', 'deny = "epoch_upgrade"', 'roles = "ops"', 'roles = "nope"', 'bare = "true"', 'bare = 3', 'alow = "x"'];
-const roles = ['[[role]]\nid = "ops"\nallow = "service"', '[[role]]\nid = "ops"\ndeny = "wallet"', '[[role]]\nallow = "wallet"', '[[role]]\nid = "spare"'];
+const lists = [
+  'allow = "wallet"',
+  'allow = "walet"',
+  'allow = "wallet,,service"',
+  'deny = "epoch_upgrade"',
+  'roles = "ops"',
+  'roles = "nope"',
+  'bare = "true"',
+  'bare = 3',
+  'alow = "x"',
+];
+const roles = [
+  '[[role]]\nid = "ops"\nallow = "service"',
+  '[[role]]\nid = "ops"\ndeny = "wallet"',
+  '[[role]]\nallow = "wallet"',
+  '[[role]]\nid = "spare"',
+];
 const entry = fc.oneof(
   fc.tuple(fc.constantFrom(...users), fc.subarray(lists)).map(([id, keys]) => ['[[user]]', id, ...keys].join('\n')),
   fc.constantFrom(...roles),
@@ -23,8 +38,9 @@ describe('lintText', () => {
         expect(result.loadable).toBe(loaded.policy !== null);
         expect(result.errorCount > 0).toBe(loaded.policy === null);
         // The same errors, word for word, wherever they are.
-        const errors = (list: readonly { severity: string; ruleId: string; message: string; span: unknown }[]): unknown[] =>
-          list.filter((d) => d.severity === 'error').map((d) => [d.ruleId, d.message, d.span]);
+        const errors = (
+          list: readonly { severity: string; ruleId: string; message: string; span: unknown }[],
+        ): unknown[] => list.filter((d) => d.severity === 'error').map((d) => [d.ruleId, d.message, d.span]);
         expect(errors(result.messages)).toEqual(errors(loaded.diagnostics));
       }),
       { numRuns: 300 },
@@ -43,11 +59,19 @@ describe('lintText', () => {
   it('never puts a user id in a message', () => {
     const ids = ['lab-node-key', 'aaaaaaaaaaaaaaaaaaaaaaaa', `${STRONG_A}x`];
     const text = toml(
-      '[[user]]', 'allow = "unrestricted"',
-      '[[user]]', `id = "${ids[0]}"`, 'bare = true', 'deny = "wallet"',
-      '[[user]]', `id = "${ids[1]}"`, 'allow = "api_account_weight"',
-      '[[user]]', `id = " ${ids[2]}"`,
-      '[[user]]', `id = "${ids[1]}"`,
+      '[[user]]',
+      'allow = "unrestricted"',
+      '[[user]]',
+      `id = "${ids[0]}"`,
+      'bare = true',
+      'deny = "wallet"',
+      '[[user]]',
+      `id = "${ids[1]}"`,
+      'allow = "api_account_weight"',
+      '[[user]]',
+      `id = " ${ids[2]}"`,
+      '[[user]]',
+      `id = "${ids[1]}"`,
     );
     const result = lint(text, { mode: 0o666 });
     expect(result.messages.length).toBeGreaterThan(3);

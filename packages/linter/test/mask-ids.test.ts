@@ -41,7 +41,9 @@ describe('user ids in lint messages', () => {
   });
 
   it('prints them with showIds', () => {
-    expect(messages(pasted, true)).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^Unknown role "${KEY}": `))]));
+    expect(messages(pasted, true)).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^Unknown role "${KEY}": `))]),
+    );
   });
 
   it('masks in every format, suppressed findings (SARIF) included', () => {

@@ -13,7 +13,12 @@ describe('parseRuleSettings', () => {
   });
 
   it('refuses unknown rules, unknown levels, missing =, and lowering a loading error', () => {
-    const { problems } = parseRuleSettings(rulesById, ['nope=off', 'weak-credential=loud', 'weak-credential', 'duplicate-user=warning']);
+    const { problems } = parseRuleSettings(rulesById, [
+      'nope=off',
+      'weak-credential=loud',
+      'weak-credential',
+      'duplicate-user=warning',
+    ]);
     expect(problems).toEqual([
       'unknown rule "nope"',
       '"loud" is not a level for rule "weak-credential" (use off, warning or error)',

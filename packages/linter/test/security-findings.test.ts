@@ -13,10 +13,17 @@ describe('security rules', () => {
 
 describe('securityFindings', () => {
   const text = toml(
-    '[[role]]', 'id = "spare"', 'allow = "wallet_read"',
-    '[[user]]', 'allow = "unrestricted"',
-    '[[user]]', 'id = "short"', 'allow = "wallet_read"',
-    '[[user]]', `id = "${STRONG_A}"`, 'allow = "wallet_read, wallet_read"',
+    '[[role]]',
+    'id = "spare"',
+    'allow = "wallet_read"',
+    '[[user]]',
+    'allow = "unrestricted"',
+    '[[user]]',
+    'id = "short"',
+    'allow = "wallet_read"',
+    '[[user]]',
+    `id = "${STRONG_A}"`,
+    'allow = "wallet_read, wallet_read"',
   );
   const file = 'config-access.toml';
   const fileFacts = { file: { path: file, mode: 0o100644 }, directories: [] };
@@ -24,13 +31,20 @@ describe('securityFindings', () => {
   it('reports what lint reports for the security rules, and nothing of the other rules, from the loaded policy', () => {
     const findings = securityFindings({ text, file, loaded: loadPolicy(text, { file }), fileFacts });
     expect(findings.map((d) => d.ruleId).sort()).toEqual(['file-mode', 'unrestricted-default', 'weak-credential']);
-    const linted = lintText(text, { file, fileFacts }).messages.filter((d) => rules.find((r) => r.id === d.ruleId && isSecurityRule(r)));
+    const linted = lintText(text, { file, fileFacts }).messages.filter((d) =>
+      rules.find((r) => r.id === d.ruleId && isSecurityRule(r)),
+    );
     expect(findings).toEqual(linted);
   });
 
   it('honours suppression comments, as lint does', () => {
     const suppressed = `# nano-access: disable-file=weak-credential -- lab node\n${text}`;
-    const findings = securityFindings({ text: suppressed, file, loaded: loadPolicy(suppressed, { file }), fileFacts: null });
+    const findings = securityFindings({
+      text: suppressed,
+      file,
+      loaded: loadPolicy(suppressed, { file }),
+      fileFacts: null,
+    });
     expect(findings.map((d) => d.ruleId)).toEqual(['unrestricted-default']);
   });
 });

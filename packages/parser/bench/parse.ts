@@ -14,7 +14,9 @@ function generate(users: number, roles: number): string {
   for (let u = 0; u < users; u++) {
     const id = `user-${u.toString(16).padStart(8, '0')}-4750-8bdb-db23bab7bc57`;
     const deny = u % 10 === 0 ? 'deny = "wallet_seed_change"\n' : '';
-    parts.push(`[[user]]\nid = "${id}"\nroles = "role_${u % roles}, role_${(u * 7) % roles}"\nallow = ["api_account_balance"]\n${deny}`);
+    parts.push(
+      `[[user]]\nid = "${id}"\nroles = "role_${u % roles}, role_${(u * 7) % roles}"\nallow = ["api_account_balance"]\n${deny}`,
+    );
   }
   return parts.join('\n');
 }

@@ -26,7 +26,10 @@ export function checkAccessStructure(value: unknown, map: PositionMap, reporter:
   if (validateAccessFile(value)) return;
   let errors = validateAccessFile.errors ?? [];
   // A date already reported is not also a table without an id.
-  if (dates.length > 0) errors = errors.filter((error) => !dates.some((at) => error.instancePath === at || error.instancePath.startsWith(`${at}/`)));
+  if (dates.length > 0)
+    errors = errors.filter(
+      (error) => !dates.some((at) => error.instancePath === at || error.instancePath.startsWith(`${at}/`)),
+    );
   reportSchemaErrors(errors, map, reporter, accessRules);
 }
 
@@ -45,13 +48,23 @@ function datesWhereTablesBelong(doc: unknown, map: PositionMap, reporter: Report
     const value = (doc as Record<string, unknown>)[key];
     if (value instanceof Date) {
       const at = `/${key}`;
-      reporter.error('invalid-type', 'invalidSection', `"${key}" must be a table ([${key}]) or an array of tables ([[${key}]]), not a date.`, map.valueRange(map.locate(at).node));
+      reporter.error(
+        'invalid-type',
+        'invalidSection',
+        `"${key}" must be a table ([${key}]) or an array of tables ([[${key}]]), not a date.`,
+        map.valueRange(map.locate(at).node),
+      );
       reported.push(at);
     } else if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) {
         if (!(value[i] instanceof Date)) continue;
         const at = `/${key}/${i}`;
-        reporter.error('invalid-type', 'invalidEntry', `Each "${key}" entry must be a table, not a date.`, map.valueRange(map.locate(at).node));
+        reporter.error(
+          'invalid-type',
+          'invalidEntry',
+          `Each "${key}" entry must be a table, not a date.`,
+          map.valueRange(map.locate(at).node),
+        );
         reported.push(at);
       }
     }
@@ -63,7 +76,13 @@ function datesWhereTablesBelong(doc: unknown, map: PositionMap, reporter: Report
  * Validates one `[[user]]` / `[[role]]` entry (or single table) of a file
  * read section by section; `pointer` is the entry's place (`/user/7`, `/role`).
  */
-export function checkEntryStructure(key: 'user' | 'role', value: unknown, pointer: string, map: PositionMap, reporter: Reporter): void {
+export function checkEntryStructure(
+  key: 'user' | 'role',
+  value: unknown,
+  pointer: string,
+  map: PositionMap,
+  reporter: Reporter,
+): void {
   const validate = validateEntry[key];
   if (validate(value)) return;
   const errors = (validate.errors ?? []).map((error) => ({ ...error, instancePath: pointer + error.instancePath }));
@@ -76,11 +95,25 @@ function accessRules(error: ErrorObject, place: SchemaErrorPlace, reporter: Repo
   const inRole = steps[0] === 'role';
   const last = steps[steps.length - 1];
   if (inRole && error.keyword === 'not' && last === 'deny') {
-    reporter.error('role-deny', 'roleDeny', 'A role cannot have "deny"; only users can have deny entries.', place.keyRange);
+    reporter.error(
+      'role-deny',
+      'roleDeny',
+      'A role cannot have "deny"; only users can have deny entries.',
+      place.keyRange,
+    );
     return true;
   }
-  if (inRole && error.keyword === 'required' && (error.params as { missingProperty?: string }).missingProperty === 'id') {
-    reporter.error('missing-role-id', 'missingRoleId', 'This role has no "id"; every role needs a non-empty id.', place.valueRange);
+  if (
+    inRole &&
+    error.keyword === 'required' &&
+    (error.params as { missingProperty?: string }).missingProperty === 'id'
+  ) {
+    reporter.error(
+      'missing-role-id',
+      'missingRoleId',
+      'This role has no "id"; every role needs a non-empty id.',
+      place.valueRange,
+    );
     return true;
   }
   if (inRole && error.keyword === 'minLength' && last === 'id') {
@@ -102,7 +135,12 @@ function accessRules(error: ErrorObject, place: SchemaErrorPlace, reporter: Repo
       return true;
     }
     if ((last === 'role' || last === 'user') && steps.length === 1) {
-      reporter.error('invalid-type', 'invalidSection', `"${last}" must be a table ([${last}]) or an array of tables ([[${last}]]).`, place.valueRange);
+      reporter.error(
+        'invalid-type',
+        'invalidSection',
+        `"${last}" must be a table ([${last}]) or an array of tables ([[${last}]]).`,
+        place.valueRange,
+      );
       return true;
     }
     if (steps.length === 2 && (steps[0] === 'role' || steps[0] === 'user') && /^\d+$/.test(last)) {

@@ -100,7 +100,12 @@ export class ModelBuilder {
           idRange,
         );
       } else {
-        this.reporter.error('duplicate-user', 'duplicateUser', `This user id is already used by the user on line ${line}.`, idRange);
+        this.reporter.error(
+          'duplicate-user',
+          'duplicateUser',
+          `This user id is already used by the user on line ${line}.`,
+          idRange,
+        );
       }
       return;
     }
@@ -163,7 +168,12 @@ export class ModelBuilder {
       user.bare = bare;
     } else if (bare === 'true' || bare === 'false') {
       user.bare = bare === 'true';
-      this.reporter.warning('bare-string', 'bareString', `"bare" is a string; write bare = ${bare} without quotes.`, range);
+      this.reporter.warning(
+        'bare-string',
+        'bareString',
+        `"bare" is a string; write bare = ${bare} without quotes.`,
+        range,
+      );
     }
     // Any other value is an invalid-type error (from the schema); the file is refused, bare stays false.
   }
@@ -203,7 +213,8 @@ export class ModelBuilder {
       }
       // Offsets inside the literal are exact only when its raw text is its value (no escapes, one line).
       const start = map.valueStart(place);
-      const exact = node !== NONE && map.kind(node) === NodeKind.PlainString && map.valueEnd(node) - start - 2 === value.length;
+      const exact =
+        node !== NONE && map.kind(node) === NodeKind.PlainString && map.valueEnd(node) - start - 2 === value.length;
       return this.splitCommaList(value, exact ? start + 1 : -1, place, key);
     }
     if (!Array.isArray(value)) return NO_NAMES; // invalid-type, already reported
@@ -225,7 +236,10 @@ export class ModelBuilder {
         continue;
       }
       const itemStart = map.valueStart(at);
-      const exact = itemNode !== NONE && map.kind(itemNode) === NodeKind.PlainString && map.valueEnd(itemNode) - itemStart - 2 === item.length;
+      const exact =
+        itemNode !== NONE &&
+        map.kind(itemNode) === NodeKind.PlainString &&
+        map.valueEnd(itemNode) - itemStart - 2 === item.length;
       const range = exact ? { start: itemStart + 1 + start, end: itemStart + 1 + end } : map.valueRange(at);
       out.push({ name: start === 0 && end === item.length ? item : item.slice(start, end), range });
     }
@@ -266,7 +280,8 @@ export class ModelBuilder {
 // readers disagree (smol-toml 1.9 drops the quotes before a closing """ that
 // follows a line-ending backslash, so `"""\⏎"""""` reads as "" instead of two
 // quotes: the default user); no id or name needs one.
-const MULTILINE_USER_ID = 'This user id is a multi-line string; ids are credentials and are written as one-line strings ("…" or \'…\').';
+const MULTILINE_USER_ID =
+  'This user id is a multi-line string; ids are credentials and are written as one-line strings ("…" or \'…\').';
 const MULTILINE_ROLE_ID = 'This role id is a multi-line string; ids are written as one-line strings ("…" or \'…\').';
 
 function multilineList(key: string): string {
@@ -290,8 +305,17 @@ function isTable(value: unknown): value is Record<string, unknown> {
 /** The white space String.prototype.trim removes. */
 function isTrimmable(code: number): boolean {
   return (
-    code === 0x20 || (code >= 0x09 && code <= 0x0d) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+    code === 0x20 ||
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
   );
 }
 

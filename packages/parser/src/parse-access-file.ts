@@ -85,7 +85,12 @@ class EntryCursor {
     this.index++;
     if (this.container === NONE) return { node: ROOT, index: this.index };
     if (!this.isArray) return { node: this.container, index: this.index };
-    this.node = this.index === 0 ? this.map.firstChild(this.container) : this.node === NONE ? NONE : this.map.nextSibling(this.node);
+    this.node =
+      this.index === 0
+        ? this.map.firstChild(this.container)
+        : this.node === NONE
+          ? NONE
+          : this.map.nextSibling(this.node);
     return { node: this.node === NONE ? this.container : this.node, index: this.index };
   }
 }

@@ -38,7 +38,13 @@ export interface TomlConfigResult {
 
 // Editor-only keywords that config schemas may carry (taplo, VS Code); ajv would reject them as unknown.
 const EDITOR_KEYWORDS = ['x-taplo', 'x-taplo-info', 'markdownDescription', 'deprecationMessage'];
-const options = { allErrors: true, verbose: true, allowUnionTypes: true, strictTypes: false, useDefaults: true } as const;
+const options = {
+  allErrors: true,
+  verbose: true,
+  allowUnionTypes: true,
+  strictTypes: false,
+  useDefaults: true,
+} as const;
 let draft07: Ajv | undefined;
 let draft2020: Ajv2020 | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -51,12 +57,18 @@ function validatorFor(schema: ConfigSchema): ValidateFunction {
     // ajv is required here, on the first config read, not at module load: `lint` never pays for it.
     /* eslint-disable @typescript-eslint/no-require-imports */
     const ajv = is2020
-      ? (draft2020 ??= withEditorKeywords(new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options)))
+      ? (draft2020 ??= withEditorKeywords(
+          new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options),
+        ))
       : (draft07 ??= withEditorKeywords(new (require('ajv') as typeof import('ajv')).default(options)));
     /* eslint-enable @typescript-eslint/no-require-imports */
     validate = ajv.compile(schema as AnySchema);
   } catch (cause) {
-    throw new ParserError('NA_PARSER_SCHEMA_INVALID', `The config schema does not compile: ${(cause as Error).message}`, { cause });
+    throw new ParserError(
+      'NA_PARSER_SCHEMA_INVALID',
+      `The config schema does not compile: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   compiled.set(schema, validate);
   return validate;
@@ -80,7 +92,8 @@ export function parseTomlConfig(text: string, options: TomlConfigOptions): TomlC
   const reporter = new Reporter(options.file, source);
   const map = positionsOf(source.text);
   const value = readToml(source.text, reporter, map.newerSyntax);
-  if (value === undefined) return { value: null, diagnostics: reporter.diagnostics, locate: () => source.span({ start: 0, end: 0 }) };
+  if (value === undefined)
+    return { value: null, diagnostics: reporter.diagnostics, locate: () => source.span({ start: 0, end: 0 }) };
   if (!validate(value)) reportSchemaErrors(validate.errors ?? [], map, reporter);
   const diagnostics = sortDiagnostics(reporter.diagnostics);
   return {
@@ -90,8 +103,16 @@ export function parseTomlConfig(text: string, options: TomlConfigOptions): TomlC
   };
 }
 
-function locateIn(map: PositionMap, source: SourceText, path: string | readonly (string | number)[], part: 'key' | 'value'): Span {
-  const pointer = typeof path === 'string' ? path : path.map((step) => `/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+function locateIn(
+  map: PositionMap,
+  source: SourceText,
+  path: string | readonly (string | number)[],
+  part: 'key' | 'value',
+): Span {
+  const pointer =
+    typeof path === 'string'
+      ? path
+      : path.map((step) => `/${String(step).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   const { node, exact } = map.locate(pointer);
   return source.span(part === 'key' && exact ? map.keyRange(node) : map.valueRange(node));
 }

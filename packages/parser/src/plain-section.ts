@@ -74,8 +74,10 @@ function readValue(text: string, i: number, end: number): Read<unknown> | undefi
   const c = text.charCodeAt(i);
   if (c === QUOTE) return readString(text, i, end);
   if (c === OPEN_BRACKET) return readStringArray(text, i, end);
-  if (text.startsWith('true', i) && i + 4 <= end && !isBareKeyChar(text.charCodeAt(i + 4))) return { value: true, next: i + 4 };
-  if (text.startsWith('false', i) && i + 5 <= end && !isBareKeyChar(text.charCodeAt(i + 5))) return { value: false, next: i + 5 };
+  if (text.startsWith('true', i) && i + 4 <= end && !isBareKeyChar(text.charCodeAt(i + 4)))
+    return { value: true, next: i + 4 };
+  if (text.startsWith('false', i) && i + 5 <= end && !isBareKeyChar(text.charCodeAt(i + 5)))
+    return { value: false, next: i + 5 };
   return undefined;
 }
 

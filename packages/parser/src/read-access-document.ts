@@ -56,7 +56,8 @@ export function readSections(text: string, headers: readonly number[], visitor: 
   try {
     // The keys before the first header, usually none: read as any section is (smol-toml only when not plain).
     const root = readPlainSection(text, 0, headers[0]) ?? (parseToml(text.slice(0, headers[0])) as TomlTable);
-    if (Object.prototype.hasOwnProperty.call(root, 'user') || Object.prototype.hasOwnProperty.call(root, 'role')) return false;
+    if (Object.prototype.hasOwnProperty.call(root, 'user') || Object.prototype.hasOwnProperty.call(root, 'role'))
+      return false;
     visitor.root(root);
     const defined = new Set<string>();
     for (let h = 0; h < headers.length; h += 2) {

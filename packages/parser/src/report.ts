@@ -10,8 +10,22 @@ export class Reporter {
     readonly source: SourceText,
   ) {}
 
-  report(ruleId: string, severity: Severity, messageId: string, message: string, range: SourceRange, fatal?: boolean): void {
-    const diagnostic: Diagnostic = { ruleId, severity, message, messageId, file: this.file, span: this.source.span(range) };
+  report(
+    ruleId: string,
+    severity: Severity,
+    messageId: string,
+    message: string,
+    range: SourceRange,
+    fatal?: boolean,
+  ): void {
+    const diagnostic: Diagnostic = {
+      ruleId,
+      severity,
+      message,
+      messageId,
+      file: this.file,
+      span: this.source.span(range),
+    };
     if (fatal) diagnostic.fatal = true;
     this.diagnostics.push(diagnostic);
   }

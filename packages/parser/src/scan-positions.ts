@@ -4,9 +4,12 @@ import { NodeKind, NONE, PositionMap, ROOT } from './position-map';
 // TOML 1.1 forms smol-toml accepts and TOML 1.0 (the node's reader) refuses.
 const ESCAPE_E = '\\e is a TOML 1.1 escape, which the node does not read; write \\u001B instead.';
 const ESCAPE_X = '\\xHH is a TOML 1.1 escape, which the node does not read; write \\u00HH instead.';
-const INLINE_LINE_BREAK = 'a line break inside an inline table is TOML 1.1, which the node does not read; keep an inline table on one line, or write a [table].';
-const INLINE_COMMENT = 'a comment inside an inline table is TOML 1.1, which the node does not read; keep an inline table on one line, or write a [table].';
-const INLINE_TRAILING_COMMA = 'a trailing comma in an inline table is TOML 1.1, which the node does not read; remove it.';
+const INLINE_LINE_BREAK =
+  'a line break inside an inline table is TOML 1.1, which the node does not read; keep an inline table on one line, or write a [table].';
+const INLINE_COMMENT =
+  'a comment inside an inline table is TOML 1.1, which the node does not read; keep an inline table on one line, or write a [table].';
+const INLINE_TRAILING_COMMA =
+  'a trailing comma in an inline table is TOML 1.1, which the node does not read; remove it.';
 const TIME_WITHOUT_SECONDS = 'a time without seconds is TOML 1.1, which the node does not read; write HH:MM:SS.';
 
 const TAB = 9;
@@ -258,7 +261,12 @@ class Scanner {
     const text = this.text;
     const colon = text.indexOf(':', start);
     if (colon === -1 || colon >= end) return;
-    if (!isDigit(text.charCodeAt(colon - 1)) || !isDigit(text.charCodeAt(colon + 1)) || !isDigit(text.charCodeAt(colon + 2))) return;
+    if (
+      !isDigit(text.charCodeAt(colon - 1)) ||
+      !isDigit(text.charCodeAt(colon + 1)) ||
+      !isDigit(text.charCodeAt(colon + 2))
+    )
+      return;
     if (text.charCodeAt(colon + 3) !== COLON) this.newer(colon - 2, colon + 3, TIME_WITHOUT_SECONDS);
   }
 
@@ -324,9 +332,19 @@ class Scanner {
         for (; i < this.length; i++) {
           const d = text.charCodeAt(i);
           if (
-            d === SPACE || d === TAB || d === DOT || d === EQUALS || d === CLOSE_BRACKET ||
-            d === LF || d === CR || d === HASH || d === COMMA || d === CLOSE_BRACE || d === OPEN_BRACKET
-          ) break;
+            d === SPACE ||
+            d === TAB ||
+            d === DOT ||
+            d === EQUALS ||
+            d === CLOSE_BRACKET ||
+            d === LF ||
+            d === CR ||
+            d === HASH ||
+            d === COMMA ||
+            d === CLOSE_BRACE ||
+            d === OPEN_BRACKET
+          )
+            break;
         }
         this.pos = i;
       }

@@ -100,7 +100,12 @@ function reportGeneric(error: ErrorObject, place: SchemaErrorPlace, reporter: Re
     );
     return;
   }
-  reporter.error('invalid-type', 'invalidValue', `${subject(steps)} ${error.message ?? 'is not valid'}.`, place.valueRange);
+  reporter.error(
+    'invalid-type',
+    'invalidValue',
+    `${subject(steps)} ${error.message ?? 'is not valid'}.`,
+    place.valueRange,
+  );
 }
 
 /** The key an additionalProperties / unevaluatedProperties error is about. */
@@ -171,4 +176,3 @@ export function tomlTypeOf(value: unknown): string {
   if (value !== null && typeof value === 'object') return 'a table';
   return 'nothing';
 }
-

@@ -28,7 +28,14 @@ export function readToml(text: string, reporter: Reporter, newer?: NewerSyntax):
     const text = source.text;
     const next = text.charCodeAt(offset);
     const end = offset < text.length && next !== 10 && next !== 13 ? offset + 1 : offset;
-    reporter.report('toml-syntax', 'error', 'tomlSyntax', `Not valid TOML: ${sentence(reason)}`, { start: offset, end }, true);
+    reporter.report(
+      'toml-syntax',
+      'error',
+      'tomlSyntax',
+      `Not valid TOML: ${sentence(reason)}`,
+      { start: offset, end },
+      true,
+    );
     return undefined;
   }
 }

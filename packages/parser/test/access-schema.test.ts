@@ -17,6 +17,12 @@ describe('the access file schema', () => {
     };
     expect(Object.keys(schema.properties).sort()).toEqual(['role', 'user']);
     expect(Object.keys(schema.definitions.roleKeys.properties).sort()).toEqual(['allow', 'deny', 'id']);
-    expect(Object.keys(schema.definitions.userKeys.properties).sort()).toEqual(['allow', 'bare', 'deny', 'id', 'roles']);
+    expect(Object.keys(schema.definitions.userKeys.properties).sort()).toEqual([
+      'allow',
+      'bare',
+      'deny',
+      'id',
+      'roles',
+    ]);
   });
 });

@@ -6,7 +6,9 @@ describe('escapeControls', () => {
     expect(escapeControls('\u001b]0;title\u0007\u001b[2J\nFORGED: api_wallet_create: allowed')).toBe(
       '\\u001b]0;title\\u0007\\u001b[2J\\u000aFORGED: api_wallet_create: allowed',
     );
-    expect(escapeControls('a\tb\rc\u0000d\u007fe\u0080f\u009bg')).toBe('a\\u0009b\\u000dc\\u0000d\\u007fe\\u0080f\\u009bg');
+    expect(escapeControls('a\tb\rc\u0000d\u007fe\u0080f\u009bg')).toBe(
+      'a\\u0009b\\u000dc\\u0000d\\u007fe\\u0080f\\u009bg',
+    );
   });
 
   it('leaves other text as it is, the same string when nothing needs escaping', () => {
@@ -24,7 +26,9 @@ describe('escapeControls', () => {
   });
 
   it('in JSON text, escapes what JSON leaves raw (DEL, C1), keeping it valid with the same values', () => {
-    expect(escapeControlsInJson(JSON.stringify({ a: '\u001b\u007f\u009b' }, null, 2))).toBe('{\n  "a": "\\u001b\\u007f\\u009b"\n}');
+    expect(escapeControlsInJson(JSON.stringify({ a: '\u001b\u007f\u009b' }, null, 2))).toBe(
+      '{\n  "a": "\\u001b\\u007f\\u009b"\n}',
+    );
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 80 }), fc.boolean(), (text, indent) => {
         const json = escapeControlsInJson(JSON.stringify({ text, list: [text] }, null, indent ? 2 : undefined));

@@ -1,9 +1,29 @@
-import { describeFileSafetyProblem, formatMode, judgeFileSafety, type AccessFileFacts, type PathFacts } from '../src/file-safety';
+import {
+  describeFileSafetyProblem,
+  formatMode,
+  judgeFileSafety,
+  type AccessFileFacts,
+  type PathFacts,
+} from '../src/file-safety';
 
 const US = 1000;
-const file = (mode: number, extra: Partial<PathFacts> = {}): PathFacts => ({ path: '/data/config-access.toml', mode: 0o100000 | mode, uid: US, ...extra });
-const dir = (mode: number, extra: Partial<PathFacts> = {}): PathFacts => ({ path: '/data', mode: 0o040000 | mode, uid: US, ...extra });
-const facts = (f: PathFacts, ...directories: PathFacts[]): AccessFileFacts => ({ file: f, directories, processUid: US });
+const file = (mode: number, extra: Partial<PathFacts> = {}): PathFacts => ({
+  path: '/data/config-access.toml',
+  mode: 0o100000 | mode,
+  uid: US,
+  ...extra,
+});
+const dir = (mode: number, extra: Partial<PathFacts> = {}): PathFacts => ({
+  path: '/data',
+  mode: 0o040000 | mode,
+  uid: US,
+  ...extra,
+});
+const facts = (f: PathFacts, ...directories: PathFacts[]): AccessFileFacts => ({
+  file: f,
+  directories,
+  processUid: US,
+});
 
 describe('judgeFileSafety', () => {
   it('accepts a file and directory only their owner can write', () => {
@@ -29,7 +49,9 @@ describe('judgeFileSafety', () => {
     expect(judgeFileSafety(facts(file(0o600), dir(0o775))).problems).toEqual([
       { kind: 'writable', target: 'directory', path: '/data', mode: 0o775, who: 'its group' },
     ]);
-    expect(judgeFileSafety(facts(file(0o600), dir(0o1777))).problems).toMatchObject([{ target: 'directory', mode: 0o1777 }]);
+    expect(judgeFileSafety(facts(file(0o600), dir(0o1777))).problems).toMatchObject([
+      { target: 'directory', mode: 0o1777 },
+    ]);
   });
 
   it('lets write bits pass on a read-only mount (a Kubernetes volume: root 3777, file 0440 for fsGroup)', () => {
@@ -54,13 +76,19 @@ describe('judgeFileSafety', () => {
 
   it('judges no owner when the owner or the reader is unknown (Windows, a caller that gives only the mode)', () => {
     expect(judgeFileSafety({ file: file(0o600, { uid: 4242 }), directories: [] }).problems).toEqual([]);
-    expect(judgeFileSafety({ file: { path: 'f', mode: 0o100600 }, directories: [], processUid: US }).problems).toEqual([]);
+    expect(judgeFileSafety({ file: { path: 'f', mode: 0o100600 }, directories: [], processUid: US }).problems).toEqual(
+      [],
+    );
   });
 
   it('says what is wrong in one sentence', () => {
     const [writable, owner] = judgeFileSafety(facts(file(0o646, { uid: 7 }))).problems;
-    expect(describeFileSafetyProblem(writable)).toBe('the access file /data/config-access.toml is writable by others (mode 0646)');
-    expect(describeFileSafetyProblem(owner)).toBe("the access file /data/config-access.toml is owned by uid 7, neither root nor this process's user");
+    expect(describeFileSafetyProblem(writable)).toBe(
+      'the access file /data/config-access.toml is writable by others (mode 0646)',
+    );
+    expect(describeFileSafetyProblem(owner)).toBe(
+      "the access file /data/config-access.toml is owned by uid 7, neither root nor this process's user",
+    );
     expect(formatMode(0o43777)).toBe('3777');
   });
 });

@@ -1,7 +1,13 @@
 import type { Diagnostic } from '../src/diagnostic';
 import { compareDiagnostics, formatDiagnostic, hasErrors, sortDiagnostics } from '../src/format';
 
-function diagnostic(file: string, line: number, column: number, ruleId: string, severity: 'error' | 'warning' = 'error'): Diagnostic {
+function diagnostic(
+  file: string,
+  line: number,
+  column: number,
+  ruleId: string,
+  severity: 'error' | 'warning' = 'error',
+): Diagnostic {
   const at = { line, column, offset: 0 };
   return { file, ruleId, severity, message: `${ruleId} here.`, span: { start: at, end: at } };
 }
@@ -14,8 +20,13 @@ describe('formatDiagnostic', () => {
   });
 
   it('escapes control characters of the message and the file name: one line, nothing for a terminal to obey', () => {
-    const d = { ...diagnostic('a\u001b[2J.toml', 1, 1, 'unknown-role'), message: 'Unknown role "\u001b]0;x\u0007\nFORGED: ok\u009b".' };
-    expect(formatDiagnostic(d)).toBe('a\\u001b[2J.toml:1:1: error: Unknown role "\\u001b]0;x\\u0007\\u000aFORGED: ok\\u009b". [unknown-role]');
+    const d = {
+      ...diagnostic('a\u001b[2J.toml', 1, 1, 'unknown-role'),
+      message: 'Unknown role "\u001b]0;x\u0007\nFORGED: ok\u009b".',
+    };
+    expect(formatDiagnostic(d)).toBe(
+      'a\\u001b[2J.toml:1:1: error: Unknown role "\\u001b]0;x\\u0007\\u000aFORGED: ok\\u009b". [unknown-role]',
+    );
   });
 });
 

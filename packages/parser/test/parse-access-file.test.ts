@@ -34,7 +34,12 @@ describe('parseAccessFile: the model', () => {
     for (const name of role.allow) expect(text.slice(name.range.start, name.range.end)).toBe(name.name);
 
     const [first, second] = model!.users;
-    expect(first).toMatchObject({ index: 0, id: 'user-2bb818ee-6424-4750-8bdb-db23bab7bc57', isDefault: false, bare: false });
+    expect(first).toMatchObject({
+      index: 0,
+      id: 'user-2bb818ee-6424-4750-8bdb-db23bab7bc57',
+      isDefault: false,
+      bare: false,
+    });
     expect(first.roles.map((n) => n.name)).toEqual(['service_admin']);
     expect(first.allow.map((n) => n.name)).toEqual(['wallet_seed_change', 'api_topic_confirmation']);
     expect(first.deny.map((n) => n.name)).toEqual(['api_account_weight']);
@@ -203,7 +208,13 @@ describe('parseAccessFile: each rule at its exact place', () => {
     expect(model).toBeNull();
     expect(diagnostics).toHaveLength(1);
     const [d] = diagnostics;
-    expect(d).toMatchObject({ ruleId: 'toml-syntax', severity: 'error', messageId: 'tomlSyntax', fatal: true, file: 'test.toml' });
+    expect(d).toMatchObject({
+      ruleId: 'toml-syntax',
+      severity: 'error',
+      messageId: 'tomlSyntax',
+      fatal: true,
+      file: 'test.toml',
+    });
     expect(d.span.start.line).toBe(3);
     expect(d.message).toMatch(/^Not valid TOML: .+\.$/);
   });
@@ -275,20 +286,40 @@ describe('parseAccessFile: each rule at its exact place', () => {
     expect(diagnostics.map(where)).toEqual([['multiline-string', 'error', 2, 6, 3, 6]]);
     expect(diagnostics[0].messageId).toBe('multilineUserId');
     expect(model!.users).toEqual([]);
-    expect(where(only("[[user]]\nid = '''\nZq8vN2xK7mB4rT9wL3pH6yC1'''\n"))).toEqual(['multiline-string', 'error', 2, 6, 3, 28]);
+    expect(where(only("[[user]]\nid = '''\nZq8vN2xK7mB4rT9wL3pH6yC1'''\n"))).toEqual([
+      'multiline-string',
+      'error',
+      2,
+      6,
+      3,
+      28,
+    ]);
     expect(where(only('user = [{ id = """abc""" }]\n'))).toEqual(['multiline-string', 'error', 1, 16, 1, 25]);
   });
 
   it('multiline-string: a role id, a list and a list item written as multi-line strings are errors', () => {
     const role = parse("[[role]]\nid = '''r'''\nallow = \"a\"\n");
-    expect(role.diagnostics.map((d) => [d.messageId, ...where(d)])).toEqual([['multilineRoleId', 'multiline-string', 'error', 2, 6, 2, 13]]);
+    expect(role.diagnostics.map((d) => [d.messageId, ...where(d)])).toEqual([
+      ['multilineRoleId', 'multiline-string', 'error', 2, 6, 2, 13],
+    ]);
     expect(role.model!.roles).toEqual([]);
     const list = parse('[[user]]\nallow = """\nwallet_read,\nwallet_write"""\n');
-    expect(list.diagnostics.map((d) => [d.messageId, ...where(d)])).toEqual([['multilineList', 'multiline-string', 'error', 2, 9, 4, 16]]);
+    expect(list.diagnostics.map((d) => [d.messageId, ...where(d)])).toEqual([
+      ['multilineList', 'multiline-string', 'error', 2, 9, 4, 16],
+    ]);
     expect(list.model!.users[0].allow).toEqual([]);
     const item = parse("[[user]]\ndeny = ['a', '''b''', \"c\"]\n");
     expect(item.diagnostics.map((d) => [d.messageId, d.message, ...where(d)])).toEqual([
-      ['multilineItem', 'Item 2 of "deny" is a multi-line string; names are written as one-line strings.', 'multiline-string', 'error', 2, 14, 2, 21],
+      [
+        'multilineItem',
+        'Item 2 of "deny" is a multi-line string; names are written as one-line strings.',
+        'multiline-string',
+        'error',
+        2,
+        14,
+        2,
+        21,
+      ],
     ]);
     expect(item.model!.users[0].deny.map((n) => n.name)).toEqual(['a', 'c']);
   });
@@ -495,14 +526,39 @@ describe('parseAccessFile: never throws', () => {
   });
 
   it('on random TOML-like documents', () => {
-    const key = fc.constantFrom('id', 'roles', 'allow', 'deny', 'bare', 'rolez', '"q"', 'a.b', '__proto__', 'constructor');
-    const value = fc.constantFrom('"a, b"', '""', '"a,,"', '["x", 1]', '[]', 'true', '"true"', '1', '{ id = "x" }', '"é🔑"', "'''x\ny'''");
+    const key = fc.constantFrom(
+      'id',
+      'roles',
+      'allow',
+      'deny',
+      'bare',
+      'rolez',
+      '"q"',
+      'a.b',
+      '__proto__',
+      'constructor',
+    );
+    const value = fc.constantFrom(
+      '"a, b"',
+      '""',
+      '"a,,"',
+      '["x", 1]',
+      '[]',
+      'true',
+      '"true"',
+      '1',
+      '{ id = "x" }',
+      '"é🔑"',
+      "'''x\ny'''",
+    );
     const line = fc.oneof(
       fc.constantFrom('[[user]]', '[[role]]', '[user]', '[role]', '[user.x]', 'user = []', 'role = {}', '# c', ''),
       fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`),
     );
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) => check(lines.join(crlf ? '\r\n' : '\n'))),
+      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), (lines, crlf) =>
+        check(lines.join(crlf ? '\r\n' : '\n')),
+      ),
       { numRuns: 2000 },
     );
   });
@@ -543,14 +599,30 @@ describe('parseAccessFile: section by section equals all at once', () => {
     for (const kind of ['valid', 'invalid']) {
       for (const file of readdirSync(join(FIXTURES, kind)).filter((f) => f.endsWith('.toml'))) {
         const text = readFileSync(join(FIXTURES, kind, file), 'utf8');
-        expect({ file, ...comparable(parseAccessFile(text)) }).toEqual({ file, ...comparable(parseAccessFileAtOnce(text)) });
+        expect({ file, ...comparable(parseAccessFile(text)) }).toEqual({
+          file,
+          ...comparable(parseAccessFileAtOnce(text)),
+        });
       }
     }
   });
 
   it('on random access files with problems of every kind', () => {
     const key = fc.constantFrom('id', 'roles', 'allow', 'deny', 'bare', 'rolez', '"allow"', 'x.y');
-    const value = fc.constantFrom('"a, b"', '""', '"u1"', '"u1 "', '"a,,"', '["x", 1]', '["", "y"]', 'true', '"true"', '"no"', '1', '"\\u0061, b"');
+    const value = fc.constantFrom(
+      '"a, b"',
+      '""',
+      '"u1"',
+      '"u1 "',
+      '"a,,"',
+      '["x", 1]',
+      '["", "y"]',
+      'true',
+      '"true"',
+      '"no"',
+      '1',
+      '"\\u0061, b"',
+    );
     const line = fc.oneof(
       { weight: 1, arbitrary: fc.constantFrom('[[user]]', '[[role]]', '[user]', '[role]', 'title = 1', '# c', '') },
       { weight: 3, arbitrary: fc.tuple(key, value).map(([k, v]) => `${k} = ${v}`) },

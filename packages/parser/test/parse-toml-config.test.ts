@@ -54,7 +54,7 @@ describe('parseTomlConfig', () => {
     expect(result.diagnostics[0].message).toBe('"port" must be an integer, not a string.');
   });
 
-  it('reports a value out of range as invalid-type with ajv\'s reason', () => {
+  it("reports a value out of range as invalid-type with ajv's reason", () => {
     const result = parseTomlConfig('[node.ipc.tcp]\nport = 70000\n', { file: 'c.toml', schema });
     expect(result.diagnostics.map(where)).toEqual([['invalid-type', 'error', 2, 8, 2, 13]]);
     expect(result.diagnostics[0].message).toBe('"port" must be <= 65535.');
@@ -85,7 +85,9 @@ describe('parseTomlConfig', () => {
     ] as const) {
       const result = parseTomlConfig(text, { file: 'c.toml', schema });
       expect(result.value).toBeNull();
-      expect(result.diagnostics.map((d) => [d.ruleId, d.messageId, d.fatal, d.span.start.column])).toEqual([['toml-syntax', 'tomlVersion', true, column]]);
+      expect(result.diagnostics.map((d) => [d.ruleId, d.messageId, d.fatal, d.span.start.column])).toEqual([
+        ['toml-syntax', 'tomlVersion', true, column],
+      ]);
     }
   });
 
@@ -101,13 +103,22 @@ describe('parseTomlConfig', () => {
   });
 
   it('understands 2020-12 schemas too', () => {
-    const modern = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', unevaluatedProperties: false, properties: { a: { type: 'string' } } };
+    const modern = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      unevaluatedProperties: false,
+      properties: { a: { type: 'string' } },
+    };
     const result = parseTomlConfig('a = "x"\nb = 1\n', { file: 'c.toml', schema: modern });
     expect(result.diagnostics.map(where)).toEqual([['unknown-key', 'error', 2, 1, 2, 2]]);
   });
 
   it('accepts editor-only keywords in a schema', () => {
-    const withTaplo = { type: 'object', 'x-taplo': { initKeys: ['a'] }, properties: { a: { type: 'string', markdownDescription: '**a**' } } };
+    const withTaplo = {
+      type: 'object',
+      'x-taplo': { initKeys: ['a'] },
+      properties: { a: { type: 'string', markdownDescription: '**a**' } },
+    };
     expect(parseTomlConfig('a = "x"\n', { file: 'c.toml', schema: withTaplo }).diagnostics).toEqual([]);
   });
 

@@ -2,24 +2,78 @@ import fc from 'fast-check';
 import { readPlainSection } from '../src/plain-section';
 import { parseToml } from '../src/smol-toml';
 
-const keys = fc.constantFrom('id', 'allow', 'deny', 'roles', 'bare', 'x-y', 'a_b', '1', 'id.x', '"id"', '__proto__', 'ü');
+const keys = fc.constantFrom(
+  'id',
+  'allow',
+  'deny',
+  'roles',
+  'bare',
+  'x-y',
+  'a_b',
+  '1',
+  'id.x',
+  '"id"',
+  '__proto__',
+  'ü',
+);
 const stringBody = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
-  fc.constantFrom('wallet_read, api_account_weight', 'user-2bb818ee-6424', 'a\\"b', 'tab\there', 'x"y', '', 'ключ', '😀', '\u0000', '\u007f'),
+  fc.constantFrom(
+    'wallet_read, api_account_weight',
+    'user-2bb818ee-6424',
+    'a\\"b',
+    'tab\there',
+    'x"y',
+    '',
+    'ключ',
+    '😀',
+    '\u0000',
+    '\u007f',
+  ),
 );
 const basicString = stringBody.map((s) => `"${s}"`);
 const scalar = fc.oneof(
   basicString,
-  fc.constantFrom('true', 'false', 'tru', 'True', 'true1', '1', '0x1', `'literal'`, '"""multi"""', '""', '"unterminated', 'falsey', 'true#c'),
+  fc.constantFrom(
+    'true',
+    'false',
+    'tru',
+    'True',
+    'true1',
+    '1',
+    '0x1',
+    `'literal'`,
+    '"""multi"""',
+    '""',
+    '"unterminated',
+    'falsey',
+    'true#c',
+  ),
 );
 const array = fc
-  .tuple(fc.array(fc.oneof(basicString, fc.constantFrom('1', '[]', `'x'`, '[x]b"', 'x"')), { maxLength: 4 }), fc.boolean(), fc.constantFrom('', ' ', '\t'))
-  .map(([items, trailingComma, pad]) => `[${pad}${items.join(`,${pad}`)}${trailingComma && items.length > 0 ? ',' : ''}${pad}]`);
+  .tuple(
+    fc.array(fc.oneof(basicString, fc.constantFrom('1', '[]', `'x'`, '[x]b"', 'x"')), { maxLength: 4 }),
+    fc.boolean(),
+    fc.constantFrom('', ' ', '\t'),
+  )
+  .map(
+    ([items, trailingComma, pad]) =>
+      `[${pad}${items.join(`,${pad}`)}${trailingComma && items.length > 0 ? ',' : ''}${pad}]`,
+  );
 const value = fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 2, arbitrary: array });
-const comment = fc.oneof(fc.constant(''), fc.string({ maxLength: 10 }).map((s) => ` # ${s}`), fc.constant('#'));
+const comment = fc.oneof(
+  fc.constant(''),
+  fc.string({ maxLength: 10 }).map((s) => ` # ${s}`),
+  fc.constant('#'),
+);
 const line = fc.oneof(
-  { weight: 6, arbitrary: fc.tuple(fc.constantFrom('', ' ', '\t'), keys, fc.constantFrom(' = ', '=', ' =\t', ' '), value, comment).map((p) => p.join('')) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .tuple(fc.constantFrom('', ' ', '\t'), keys, fc.constantFrom(' = ', '=', ' =\t', ' '), value, comment)
+      .map((p) => p.join('')),
+  },
   { weight: 1, arbitrary: comment.map((c) => c.trimStart()) },
   { weight: 1, arbitrary: fc.constantFrom('', '   ', '[x]', 'key = 1.5', 'a.b = "c"', 'x = {}') },
 );
@@ -37,8 +91,15 @@ function smolRead(body: string): Record<string, unknown> | 'error' {
 
 describe('readPlainSection', () => {
   it('reads the plain forms access files are written in', () => {
-    const body = '\nid = "user-1"  # the key\nallow = "wallet_read, wallet_write"\nroles = [ "a", "b", ]\nbare = true\r\ndeny = []\n\n';
-    expect(readPlainSection(body, 0, body.length)).toEqual({ id: 'user-1', allow: 'wallet_read, wallet_write', roles: ['a', 'b'], bare: true, deny: [] });
+    const body =
+      '\nid = "user-1"  # the key\nallow = "wallet_read, wallet_write"\nroles = [ "a", "b", ]\nbare = true\r\ndeny = []\n\n';
+    expect(readPlainSection(body, 0, body.length)).toEqual({
+      id: 'user-1',
+      allow: 'wallet_read, wallet_write',
+      roles: ['a', 'b'],
+      bare: true,
+      deny: [],
+    });
   });
 
   it.each([

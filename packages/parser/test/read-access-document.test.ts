@@ -29,7 +29,16 @@ describe('readSections', () => {
   });
 
   it('reads the keys before the first header as one parse does, plain or not', () => {
-    for (const root of ['', '# only a comment\n\n', 'title = "t"\nenabled = true # c\n', 'list = ["a", "b"]\r\n', '\ufefftitle = "bom"\n', "title = 'literal'\n", 'n = 1\n', 'a.b = "c"\n']) {
+    for (const root of [
+      '',
+      '# only a comment\n\n',
+      'title = "t"\nenabled = true # c\n',
+      'list = ["a", "b"]\r\n',
+      '\ufefftitle = "bom"\n',
+      "title = 'literal'\n",
+      'n = 1\n',
+      'a.b = "c"\n',
+    ]) {
       const text = `${root}[[user]]\nid = "a"\n`;
       expect([root, plain(sections(text))]).toEqual([root, plain(whole(text))]);
     }
@@ -59,7 +68,27 @@ describe('readSections', () => {
 
   it('never accepts a text one parse rejects, and reads the same values (mutated access files)', () => {
     const base = readFileSync(join(VALID, 'elaborate.toml'), 'utf8') + '\n[[user]]\nid = "c"\nallow = ["a", "b"]\n';
-    const pieces = ['[[user]]', '[[role]]', '[user]', '[role]', '\n', '"', "'''", '"""', '#', '=', 'x', ' ', '[', ']', ',', '{', '}', '\\', '\r\n'];
+    const pieces = [
+      '[[user]]',
+      '[[role]]',
+      '[user]',
+      '[role]',
+      '\n',
+      '"',
+      "'''",
+      '"""',
+      '#',
+      '=',
+      'x',
+      ' ',
+      '[',
+      ']',
+      ',',
+      '{',
+      '}',
+      '\\',
+      '\r\n',
+    ];
     const mutation = fc.array(
       fc.record({ at: fc.nat(base.length), cut: fc.nat(6), insert: fc.constantFrom(...pieces) }),
       { minLength: 1, maxLength: 4 },

@@ -114,14 +114,16 @@ describe('scanPositions', () => {
     });
 
     it('nothing in TOML 1.0 text: escaped backslashes, literal strings, arrays across lines', () => {
-      const text = 'a = "\\\\e \\\\x41 \\u001B"\nb = \'\\e\'\nc = \'\'\'\\x41\'\'\'\nd = [\n"x", # c\n]\ne = { f = "}" }\n';
+      const text =
+        "a = \"\\\\e \\\\x41 \\u001B\"\nb = '\\e'\nc = '''\\x41'''\nd = [\n\"x\", # c\n]\ne = { f = \"}\" }\n";
       expect(newer(text)).toBeUndefined();
     });
   });
 
   it('finds near and far items of a long array of tables, and none past its end', () => {
     const text = Array.from({ length: 50 }, (_, i) => `[[role]]\nid = "r${i}"\n`).join('');
-    for (const i of [0, 15, 16, 17, 49]) expect(at(text, `/role/${i}/id`)).toMatchObject({ value: `"r${i}"`, exact: true });
+    for (const i of [0, 15, 16, 17, 49])
+      expect(at(text, `/role/${i}/id`)).toMatchObject({ value: `"r${i}"`, exact: true });
     expect(at(text, '/role/50')).toMatchObject({ exact: false });
   });
 
@@ -148,7 +150,10 @@ describe('scanPositions', () => {
       }),
       { numRuns: 500 },
     );
-    const tomlish = fc.array(fc.constantFrom('[', ']', '[[', '"', "'", '"""', "'''", '=', ',', '{', '}', '.', '#', '\n', ' ', 'a', '\\', '1'), { maxLength: 80 });
+    const tomlish = fc.array(
+      fc.constantFrom('[', ']', '[[', '"', "'", '"""', "'''", '=', ',', '{', '}', '.', '#', '\n', ' ', 'a', '\\', '1'),
+      { maxLength: 80 },
+    );
     fc.assert(
       fc.property(tomlish, (pieces) => {
         expect(scanPositions(pieces.join('')).size).toBeGreaterThanOrEqual(1);

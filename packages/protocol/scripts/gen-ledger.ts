@@ -49,7 +49,13 @@ interface Chain {
 const chains = new Map<string, Chain>();
 const pending = new Map<string, { hash: string; amount: bigint }[]>();
 
-function append(chain: Chain, balance: bigint, link: string, representative: string, subtype: LedgerBlockData['subtype']): string {
+function append(
+  chain: Chain,
+  balance: bigint,
+  link: string,
+  representative: string,
+  subtype: LedgerBlockData['subtype'],
+): string {
   const previous = chain.blocks.length ? chain.blocks[chain.blocks.length - 1].hash : ZERO_HASH;
   const contents: StateBlock = {
     type: 'state',
@@ -60,12 +66,21 @@ function append(chain: Chain, balance: bigint, link: string, representative: str
     link,
     link_as_account: encodeAccount(Buffer.from(link, 'hex')),
     signature: '',
-    work: blake2b(Buffer.from(`work ${chain.key.account} ${chain.blocks.length}`), 8).reduce((s, b) => s + b.toString(16).padStart(2, '0'), ''),
+    work: blake2b(Buffer.from(`work ${chain.key.account} ${chain.blocks.length}`), 8).reduce(
+      (s, b) => s + b.toString(16).padStart(2, '0'),
+      '',
+    ),
   };
   const hash = stateBlockHash(contents);
   contents.signature = hex(sign(chain.key.priv, Buffer.from(hash, 'hex')));
   clock += 37 + rand(600);
-  chain.blocks.push({ hash, subtype, height: String(chain.blocks.length + 1), local_timestamp: String(clock), contents });
+  chain.blocks.push({
+    hash,
+    subtype,
+    height: String(chain.blocks.length + 1),
+    local_timestamp: String(clock),
+    contents,
+  });
   chain.balance = balance;
   chain.representative = representative;
   return hash;
@@ -85,7 +100,13 @@ function publicHex(account: string): string {
 
 function receiveAll(chain: Chain, representative?: string): void {
   for (const p of pending.get(chain.key.account) ?? []) {
-    append(chain, chain.balance + p.amount, p.hash, representative ?? chain.representative, chain.blocks.length === 0 ? 'open' : 'receive');
+    append(
+      chain,
+      chain.balance + p.amount,
+      p.hash,
+      representative ?? chain.representative,
+      chain.blocks.length === 0 ? 'open' : 'receive',
+    );
   }
   pending.delete(chain.key.account);
 }
@@ -123,7 +144,8 @@ for (let i = 0; i < 12; i++) {
   send(from, to, from.balance / BigInt(3 + rand(7)));
 }
 for (const u of users.slice(0, 20)) receiveAll(chains.get(u.account)!);
-for (const u of users.slice(20, 24)) append(chains.get(u.account)!, chains.get(u.account)!.balance, ZERO_HASH, reps[rand(reps.length)].account, 'change');
+for (const u of users.slice(20, 24))
+  append(chains.get(u.account)!, chains.get(u.account)!.balance, ZERO_HASH, reps[rand(reps.length)].account, 'change');
 // 37-39 stay unopened; two of them have receivable sends waiting.
 send(faucet, keys[37].account, 42n * NANO);
 send(faucet, keys[38].account, 1n * NANO + 123456789n);

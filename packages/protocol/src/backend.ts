@@ -2,8 +2,7 @@ import type { JsonObject } from './types';
 
 /** A v2 message answered by a backend: a response message, or an error (code as the node's). */
 export type BackendReply =
-  | { ok: true; messageType: string; message: JsonObject }
-  | { ok: false; code: number; message: string };
+  { ok: true; messageType: string; message: JsonObject } | { ok: false; code: number; message: string };
 
 /** A state block as the node's JSON (nanoapi.fbs BlockState field names). */
 export interface BlockStateJson {
@@ -28,7 +27,14 @@ export interface ConfirmedBlock {
   confirmationType: 'active_quorum' | 'active_confirmation_height' | 'inactive';
   block: BlockStateJson;
   /** Election data when the backend knows it. */
-  electionInfo?: { duration: number; time: number; tally: string; request_count: number; block_count: number; voter_count: number };
+  electionInfo?: {
+    duration: number;
+    time: number;
+    tally: string;
+    request_count: number;
+    block_count: number;
+    voter_count: number;
+  };
 }
 
 export type BackendEvent =

@@ -10,7 +10,8 @@ export class ByteBudget {
   private refused = 0;
 
   constructor(readonly limit: number) {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`a byte budget must be a positive integer, not ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`a byte budget must be a positive integer, not ${limit}`);
   }
 
   /** Bytes charged now. */

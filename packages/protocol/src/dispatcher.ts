@@ -9,8 +9,21 @@ import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuff
 import { dispatchLegacy } from './legacy';
 import { isRequestType, type RequestType } from './messages';
 import { type DispatcherMetrics, RequestCounters } from './metrics';
-import { type ConfirmationOptions, DEFAULT_MAX_SERVICES_PER_SESSION, type HeldTopic, SubscriptionRegistry } from './subscriptions';
-import type { JsonObject, LegacyContext, LegacyResult, MessageOutcome, RequestContext, ResponseEnvelope, Session } from './types';
+import {
+  type ConfirmationOptions,
+  DEFAULT_MAX_SERVICES_PER_SESSION,
+  type HeldTopic,
+  SubscriptionRegistry,
+} from './subscriptions';
+import type {
+  JsonObject,
+  LegacyContext,
+  LegacyResult,
+  MessageOutcome,
+  RequestContext,
+  ResponseEnvelope,
+  Session,
+} from './types';
 import { validateMessage, validateRequestEnvelope } from './validate';
 
 export interface DispatcherOptions {
@@ -105,7 +118,11 @@ export class Dispatcher {
   async handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
     try {
       if (typeof messageType !== 'string' || !isRequestType(messageType)) {
-        return this.count('unknown', 'unknown', errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, ctx.correlationId));
+        return this.count(
+          'unknown',
+          'unknown',
+          errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, ctx.correlationId),
+        );
       }
       return await this.message(messageType, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
     } catch (error) {
@@ -144,7 +161,9 @@ export class Dispatcher {
       return encodeFlatbuffersEnvelope(response);
     } catch (error) {
       this.logger?.error({ err: error }, 'could not encode a flatbuffers response');
-      return encodeFlatbuffersEnvelope(errorEnvelope(ErrorCode.exception, ErrorMessage.internal, response.correlation_id));
+      return encodeFlatbuffersEnvelope(
+        errorEnvelope(ErrorCode.exception, ErrorMessage.internal, response.correlation_id),
+      );
     }
   }
 
@@ -178,7 +197,9 @@ export class Dispatcher {
     const policy = this.policySource.current;
     this.checkedPolicy = policy;
     try {
-      const dropped = this.subscriptions.recheck((topic: HeldTopic, credentials) => authorizeMessage(policy, topic, credentials));
+      const dropped = this.subscriptions.recheck((topic: HeldTopic, credentials) =>
+        authorizeMessage(policy, topic, credentials),
+      );
       if (dropped > 0) this.logger?.info({ dropped }, 'subscriptions revoked by a policy change');
     } catch (error) {
       this.logger?.error({ err: error }, 're-checking subscriptions failed');
@@ -211,28 +232,57 @@ export class Dispatcher {
 
   private envelope(value: unknown, ctx: RequestContext): Answer {
     const checked = validateRequestEnvelope(value);
-    if (!checked.ok) return this.count('unknown', 'invalid', errorEnvelope(ErrorCode.generic, checked.error, mergeCorrelationId(value, ctx.correlationId)));
+    if (!checked.ok)
+      return this.count(
+        'unknown',
+        'invalid',
+        errorEnvelope(ErrorCode.generic, checked.error, mergeCorrelationId(value, ctx.correlationId)),
+      );
     const request = checked.value;
     const correlationId = mergeCorrelationId(request, ctx.correlationId);
     if (!isRequestType(request.message_type)) {
-      return this.count('unknown', 'unknown', errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId));
+      return this.count(
+        'unknown',
+        'unknown',
+        errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId),
+      );
     }
-    return this.message(request.message_type, request.message, mergeCredentials(ctx.credentials, request.credentials), correlationId, ctx);
+    return this.message(
+      request.message_type,
+      request.message,
+      mergeCredentials(ctx.credentials, request.credentials),
+      correlationId,
+      ctx,
+    );
   }
 
-  private message(type: RequestType, raw: unknown, merged: MergedCredentials, correlationId: string | undefined, ctx: RequestContext): Answer {
+  private message(
+    type: RequestType,
+    raw: unknown,
+    merged: MergedCredentials,
+    correlationId: string | undefined,
+    ctx: RequestContext,
+  ): Answer {
     // 1. Validate (schema, then address checksums).
     const checked = validateMessage(type, raw);
     if (!checked.ok) return this.count(type, 'invalid', errorEnvelope(ErrorCode.generic, checked.error, correlationId));
     const message = checked.value;
     const accountField = ACCOUNT_FIELDS[type];
     if (accountField !== undefined && !isValidAccount(message[accountField])) {
-      return this.count(type, 'invalid', errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId));
+      return this.count(
+        type,
+        'invalid',
+        errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId),
+      );
     }
     if (type === 'TopicConfirmation') {
       const accounts = (message.options as ConfirmationOptions | undefined)?.accounts;
       if (accounts !== undefined && !accounts.every(isValidAccount)) {
-        return this.count(type, 'invalid', errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId));
+        return this.count(
+          type,
+          'invalid',
+          errorEnvelope(ErrorCode.badAccountNumber, ErrorMessage.badAccountNumber, correlationId),
+        );
       }
     }
     // 2. Authorize, before any handler runs. Stopping the node also needs the stop action's
@@ -241,9 +291,17 @@ export class Dispatcher {
     const policy = this.policySource.current;
     const stopsNode = stopsTheNode(type, message);
     const credentials: Credentials = merged === REFUSED_CREDENTIALS ? undefined : merged;
-    if (merged === REFUSED_CREDENTIALS || !authorizeMessage(policy, type, credentials) || (stopsNode && !mayStopTheNode(policy, credentials, ctx.controlAllowed === true))) {
+    if (
+      merged === REFUSED_CREDENTIALS ||
+      !authorizeMessage(policy, type, credentials) ||
+      (stopsNode && !mayStopTheNode(policy, credentials, ctx.controlAllowed === true))
+    ) {
       this.logger?.debug({ messageType: type, transport: ctx.transport, stopsNode }, 'message denied');
-      return this.count(type, 'denied', errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
+      return this.count(
+        type,
+        'denied',
+        errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId),
+      );
     }
     // 3. Handle.
     switch (type) {
@@ -258,7 +316,11 @@ export class Dispatcher {
   }
 
   /** Never rejects: a failing backend (or anything after it) is an internal-error envelope. */
-  private async backendMessage(type: RequestType, message: JsonObject, correlationId: string | undefined): Promise<ResponseEnvelope> {
+  private async backendMessage(
+    type: RequestType,
+    message: JsonObject,
+    correlationId: string | undefined,
+  ): Promise<ResponseEnvelope> {
     let reply: Awaited<ReturnType<Backend['message']>>;
     try {
       reply = await this.backend.message(type, message);
@@ -301,7 +363,12 @@ export class Dispatcher {
     this.beforeEvents();
     switch (type) {
       case 'ServiceRegister': {
-        const outcome = this.subscriptions.registerService(session, message.service_name as string, credentials, correlationId);
+        const outcome = this.subscriptions.registerService(
+          session,
+          message.service_name as string,
+          credentials,
+          correlationId,
+        );
         if (outcome === 'limit') {
           const text = `${ErrorMessage.tooManyServices} (${this.maxServicesPerSession})`;
           return this.count(type, 'error', errorEnvelope(ErrorCode.generic, text, correlationId));
@@ -309,12 +376,28 @@ export class Dispatcher {
         return this.count(type, 'ok', makeEnvelope('Success', {}, correlationId));
       }
       case 'TopicServiceStop': {
-        const ok = this.subscriptions.topicServiceStop(session, message.unsubscribe === true, correlationId, credentials);
-        if (!ok) return this.count(type, 'error', errorEnvelope(ErrorCode.generic, ErrorMessage.serviceNotRegistered, correlationId));
+        const ok = this.subscriptions.topicServiceStop(
+          session,
+          message.unsubscribe === true,
+          correlationId,
+          credentials,
+        );
+        if (!ok)
+          return this.count(
+            type,
+            'error',
+            errorEnvelope(ErrorCode.generic, ErrorMessage.serviceNotRegistered, correlationId),
+          );
         return this.count(type, 'ok', makeEnvelope('EventAck', {}, correlationId));
       }
       default:
-        this.subscriptions.topicConfirmation(session, message.unsubscribe === true, message.options as ConfirmationOptions | undefined, correlationId, credentials);
+        this.subscriptions.topicConfirmation(
+          session,
+          message.unsubscribe === true,
+          message.options as ConfirmationOptions | undefined,
+          correlationId,
+          credentials,
+        );
         return this.count(type, 'ok', makeEnvelope('EventAck', {}, correlationId));
     }
   }

@@ -100,9 +100,15 @@ export function revocationEnvelope(topic: string, correlationId?: string): Respo
 
 /** True for a pushed revocation (revocationEnvelope), as opposed to an answer. */
 export function isRevocationEnvelope(envelope: { message_type?: unknown; message?: unknown }): boolean {
-  if (envelope.message_type !== 'Error' || typeof envelope.message !== 'object' || envelope.message === null) return false;
+  if (envelope.message_type !== 'Error' || typeof envelope.message !== 'object' || envelope.message === null)
+    return false;
   const { code, message } = envelope.message as { code?: unknown; message?: unknown };
-  return code === ErrorCode.accessDenied && typeof message === 'string' && message.startsWith(REVOCATION_PREFIX) && message.endsWith(REVOCATION_SUFFIX);
+  return (
+    code === ErrorCode.accessDenied &&
+    typeof message === 'string' &&
+    message.startsWith(REVOCATION_PREFIX) &&
+    message.endsWith(REVOCATION_SUFFIX)
+  );
 }
 
 /** True for an Error envelope. */

@@ -1,23 +1,77 @@
 // Public surface of @nano-access/protocol: messages, envelopes, errors, the
 // dispatcher and the backends shared by the IPC server and the gateway.
 
-export type { JsonObject, LegacyContext, LegacyOutcome, LegacyResult, MessageOutcome, RequestContext, RequestEnvelope, ResponseEnvelope, Session } from './types';
+export type {
+  JsonObject,
+  LegacyContext,
+  LegacyOutcome,
+  LegacyResult,
+  MessageOutcome,
+  RequestContext,
+  RequestEnvelope,
+  ResponseEnvelope,
+  Session,
+} from './types';
 export { Dispatcher, type DispatcherOptions } from './dispatcher';
-export { mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS, type MergedCredentials, type PresentedCredentials, type TransportCredentials } from './credentials';
-export { actionNeedsControl, isControlArgumentOff, mayStopTheNode, NODE_SERVICE_NAME, stopsTheNode } from './control-gate';
+export {
+  mergeCorrelationId,
+  mergeCredentials,
+  REFUSED_CREDENTIALS,
+  type MergedCredentials,
+  type PresentedCredentials,
+  type TransportCredentials,
+} from './credentials';
+export {
+  actionNeedsControl,
+  isControlArgumentOff,
+  mayStopTheNode,
+  NODE_SERVICE_NAME,
+  stopsTheNode,
+} from './control-gate';
 export { DEFAULT_MAX_SERVICES_PER_SESSION } from './subscriptions';
 export type { DispatcherMetrics, RequestCount } from './metrics';
 export type { Backend, BackendEvent, BackendReply, BlockStateJson, ConfirmedBlock } from './backend';
-export { createEmbeddedBackend, EmbeddedBackend, type EmbeddedBackendOptions } from './backends/embedded/embedded-backend';
+export {
+  createEmbeddedBackend,
+  EmbeddedBackend,
+  type EmbeddedBackendOptions,
+} from './backends/embedded/embedded-backend';
 export type { LedgerAccountData, LedgerBlockData, LedgerData } from './backends/embedded/ledger';
 export { NodeRpcBackend, createNodeRpcBackend, type NodeRpcBackendOptions } from './backends/node-rpc/node-rpc-backend';
-export { NodeConfirmationFeed, confirmationFromNode, type NodeConfirmationFeedOptions, type NodeConfirmationFeedStatus } from './backends/node-rpc/node-confirmations';
+export {
+  NodeConfirmationFeed,
+  confirmationFromNode,
+  type NodeConfirmationFeedOptions,
+  type NodeConfirmationFeedStatus,
+} from './backends/node-rpc/node-confirmations';
 export { stringifyAscii } from './ascii-json';
 export { BudgetLease, ByteBudget } from './byte-budget';
-export { ErrorCode, ErrorMessage, LegacyError, ProtocolError, errorEnvelope, isErrorEnvelope, isRevocationEnvelope, makeEnvelope, revocationEnvelope, REVOCATION_SUFFIX, type ProtocolErrorCode } from './errors';
+export {
+  ErrorCode,
+  ErrorMessage,
+  LegacyError,
+  ProtocolError,
+  errorEnvelope,
+  isErrorEnvelope,
+  isRevocationEnvelope,
+  makeEnvelope,
+  revocationEnvelope,
+  REVOCATION_SUFFIX,
+  type ProtocolErrorCode,
+} from './errors';
 export { MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
-export { messageSchema, validateMessage, validateRequestEnvelope, validateResponseEnvelope, type Validation } from './validate';
-export { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope, type FlatbuffersEnvelopeInput } from './flatbuffers/convert';
+export {
+  messageSchema,
+  validateMessage,
+  validateRequestEnvelope,
+  validateResponseEnvelope,
+  type Validation,
+} from './validate';
+export {
+  decodeFlatbuffersEnvelope,
+  encodeFlatbuffersEnvelope,
+  type FlatbuffersEnvelopeInput,
+} from './flatbuffers/convert';
 export { canonicalAccount, decodeAccount, encodeAccount, isValidAccount } from './crypto/nano-address';
 export { blake2b } from './crypto/blake2b';
 

@@ -20,7 +20,12 @@ function fail(outcome: LegacyResult['outcome'], error: string): LegacyResult {
  * Legacy request path: parse → known action → unsafe rule → (optional) permission
  * → backend. Each refusal happens before the backend sees the request.
  */
-export async function dispatchLegacy(request: unknown, ctx: LegacyContext, policy: Policy, backend: Backend): Promise<LegacyDispatch> {
+export async function dispatchLegacy(
+  request: unknown,
+  ctx: LegacyContext,
+  policy: Policy,
+  backend: Backend,
+): Promise<LegacyDispatch> {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     return { result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
   }

@@ -21,7 +21,10 @@ export interface DispatcherMetrics {
  * whose hashes V8 keeps, where a concatenated key would be hashed anew each time).
  */
 export class RequestCounters {
-  private readonly counts: Record<RequestCount['kind'], Map<string, Map<string, RequestCount>>> = { message: new Map(), action: new Map() };
+  private readonly counts: Record<RequestCount['kind'], Map<string, Map<string, RequestCount>>> = {
+    message: new Map(),
+    action: new Map(),
+  };
   denials = 0;
   eventsPushed = 0;
 
@@ -43,7 +46,9 @@ export class RequestCounters {
     for (const byName of [this.counts.message, this.counts.action]) {
       for (const byOutcome of byName.values()) for (const row of byOutcome.values()) requests.push({ ...row });
     }
-    requests.sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name) || a.outcome.localeCompare(b.outcome));
+    requests.sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name) || a.outcome.localeCompare(b.outcome),
+    );
     return { requests, denials: this.denials, eventsPushed: this.eventsPushed };
   }
 
@@ -53,7 +58,9 @@ export class RequestCounters {
     const lines = [
       `# HELP ${prefix}_requests_total Requests handled by the dispatcher, by kind, name and outcome.`,
       `# TYPE ${prefix}_requests_total counter`,
-      ...snap.requests.map((r) => `${prefix}_requests_total{kind="${r.kind}",name="${r.name}",outcome="${r.outcome}"} ${r.count}`),
+      ...snap.requests.map(
+        (r) => `${prefix}_requests_total{kind="${r.kind}",name="${r.name}",outcome="${r.outcome}"} ${r.count}`,
+      ),
       `# HELP ${prefix}_denials_total Requests refused by the access policy.`,
       `# TYPE ${prefix}_denials_total counter`,
       `${prefix}_denials_total ${snap.denials}`,

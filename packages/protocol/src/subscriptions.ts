@@ -85,9 +85,15 @@ export class SubscriptionRegistry {
    * already holds is registered again (with these credentials); a new one past the session's
    * budget is refused ('limit') and nothing changes.
    */
-  registerService(session: Session, serviceName: string, credentials?: Credentials, correlationId?: string): RegisterOutcome {
+  registerService(
+    session: Session,
+    serviceName: string,
+    credentials?: Credentials,
+    correlationId?: string,
+  ): RegisterOutcome {
     const existing = this.sessions.get(session.id);
-    if (!existing?.services.has(serviceName) && (existing?.services.size ?? 0) >= this.maxServicesPerSession) return 'limit';
+    if (!existing?.services.has(serviceName) && (existing?.services.size ?? 0) >= this.maxServicesPerSession)
+      return 'limit';
     this.state(session).services.set(serviceName, held(credentials, correlationId));
     let ids = this.services.get(serviceName);
     if (ids === undefined) this.services.set(serviceName, (ids = new Set()));
@@ -120,7 +126,13 @@ export class SubscriptionRegistry {
     return delivered;
   }
 
-  topicConfirmation(session: Session, unsubscribe: boolean, options: ConfirmationOptions | undefined, correlationId?: string, credentials?: Credentials): void {
+  topicConfirmation(
+    session: Session,
+    unsubscribe: boolean,
+    options: ConfirmationOptions | undefined,
+    correlationId?: string,
+    credentials?: Credentials,
+  ): void {
     const state = unsubscribe ? this.sessions.get(session.id) : this.state(session);
     if (state === undefined) return;
     if (state.confirmation !== null) this.confirmationSubscribers--;
@@ -163,7 +175,8 @@ export class SubscriptionRegistry {
         message.block_type = 'BlockState';
         message.block = { ...confirmation.block };
       }
-      if (sub.includeElectionInfo && confirmation.electionInfo !== undefined) message.election_info = { ...confirmation.electionInfo };
+      if (sub.includeElectionInfo && confirmation.electionInfo !== undefined)
+        message.election_info = { ...confirmation.electionInfo };
       if (this.push(state, makeEnvelope('EventConfirmation', message, sub.correlationId))) delivered++;
     }
     return delivered;
@@ -222,7 +235,12 @@ export class SubscriptionRegistry {
   stats(): { sessions: number; services: number; confirmationSubscribers: number; serviceStopSubscribers: number } {
     let serviceStopSubscribers = 0;
     for (const state of this.sessions.values()) if (state.serviceStop !== null) serviceStopSubscribers++;
-    return { sessions: this.sessions.size, services: this.services.size, confirmationSubscribers: this.confirmationSubscribers, serviceStopSubscribers };
+    return {
+      sessions: this.sessions.size,
+      services: this.services.size,
+      confirmationSubscribers: this.confirmationSubscribers,
+      serviceStopSubscribers,
+    };
   }
 
   private push(state: SessionState, envelope: ResponseEnvelope): boolean {
@@ -243,7 +261,10 @@ function held(credentials: Credentials, correlationId: string | undefined): Held
 
 /** The one Error envelope that tells a session a subscription (or registration) of it was revoked. */
 function revocation(topic: HeldTopic, correlationId: string | undefined, serviceName?: string): ResponseEnvelope {
-  return revocationEnvelope(serviceName === undefined ? topic : `${topic} ${JSON.stringify(serviceName)}`, correlationId);
+  return revocationEnvelope(
+    serviceName === undefined ? topic : `${topic} ${JSON.stringify(serviceName)}`,
+    correlationId,
+  );
 }
 
 function filterMatches(filter: ConfirmationFilter, type: ConfirmedBlock['confirmationType']): boolean {

@@ -16,7 +16,9 @@ function compile(name: string): ValidateFunction {
 
 const requestEnvelopeValidator = compile('RequestEnvelope');
 const responseEnvelopeValidator = compile('ResponseEnvelope');
-const messageValidators = new Map<string, ValidateFunction>(MESSAGE_TYPES.filter((n) => n !== 'BlockInfo').map((n) => [n, compile(n)]));
+const messageValidators = new Map<string, ValidateFunction>(
+  MESSAGE_TYPES.filter((n) => n !== 'BlockInfo').map((n) => [n, compile(n)]),
+);
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -58,7 +60,8 @@ export function validateMessage(messageType: string, message: unknown, base = '/
 
 /** Validates a response envelope and its message (used by tests and clients that want to check a server). */
 export function validateResponseEnvelope(value: unknown): Validation<JsonObject> {
-  if (!responseEnvelopeValidator(value)) return { ok: false, error: describe(responseEnvelopeValidator.errors![0], '', 'Envelope') };
+  if (!responseEnvelopeValidator(value))
+    return { ok: false, error: describe(responseEnvelopeValidator.errors![0], '', 'Envelope') };
   const envelope = value as { message_type: string; message: unknown };
   return validateMessage(envelope.message_type, envelope.message);
 }

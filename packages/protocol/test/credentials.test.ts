@@ -1,7 +1,7 @@
 import { mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS } from '../src/credentials';
 
 describe('mergeCredentials', () => {
-  it('takes the envelope\'s credentials, the transport\'s, or both when they are the same', () => {
+  it("takes the envelope's credentials, the transport's, or both when they are the same", () => {
     expect(mergeCredentials(undefined, 'k-1')).toBe('k-1');
     expect(mergeCredentials('k-1', undefined)).toBe('k-1');
     expect(mergeCredentials('k-1', 'k-1')).toBe('k-1');
@@ -33,7 +33,7 @@ describe('mergeCredentials', () => {
 });
 
 describe('mergeCorrelationId', () => {
-  it('takes the envelope\'s usable correlation id, else the transport\'s', () => {
+  it("takes the envelope's usable correlation id, else the transport's", () => {
     expect(mergeCorrelationId({ correlation_id: 'e' }, 't')).toBe('e');
     expect(mergeCorrelationId({}, 't')).toBe('t');
     expect(mergeCorrelationId({ correlation_id: 7 }, 't')).toBe('t');

@@ -20,9 +20,18 @@ describe('Dispatcher logging', () => {
     const { logger, lines } = capture();
     const dispatcher = new Dispatcher({ policy: fixedSource(), backend: new EmbeddedBackend(ledgerData()), logger });
     const rep = fixtureRepresentative();
-    await dispatcher.handleEnvelope({ credentials: READER, message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'ipc' });
-    await dispatcher.handleEnvelope({ credentials: NOBODY, message_type: 'ServiceRegister', message: { service_name: 'x' } }, { transport: 'ipc' });
-    await dispatcher.handleLegacy({ action: 'account_info', account: rep.account }, { unsafeAllowed: false, authorize: true, credentials: NOBODY });
+    await dispatcher.handleEnvelope(
+      { credentials: READER, message_type: 'AccountWeight', message: { account: rep.account } },
+      { transport: 'ipc' },
+    );
+    await dispatcher.handleEnvelope(
+      { credentials: NOBODY, message_type: 'ServiceRegister', message: { service_name: 'x' } },
+      { transport: 'ipc' },
+    );
+    await dispatcher.handleLegacy(
+      { action: 'account_info', account: rep.account },
+      { unsafeAllowed: false, authorize: true, credentials: NOBODY },
+    );
     const text = lines.join('');
     expect(lines.length).toBe(3);
     expect(text).toContain('AccountWeight');
@@ -45,9 +54,19 @@ describe('Dispatcher logging', () => {
       close: async () => {},
     };
     const dispatcher = new Dispatcher({ policy: fixedSource(), backend: failing, logger });
-    const res = await dispatcher.handleEnvelope({ credentials: ADMIN, correlation_id: 'x', message_type: 'IsAlive', message: {} }, { transport: 'ipc' });
-    expect(res).toMatchObject({ message_type: 'Error', correlation_id: 'x', message: { code: 2, message: 'Internal error' } });
-    expect(await dispatcher.handleLegacy({ action: 'version' }, { unsafeAllowed: false, authorize: false })).toEqual({ outcome: 'error', body: { error: 'Internal server error in RPC' } });
+    const res = await dispatcher.handleEnvelope(
+      { credentials: ADMIN, correlation_id: 'x', message_type: 'IsAlive', message: {} },
+      { transport: 'ipc' },
+    );
+    expect(res).toMatchObject({
+      message_type: 'Error',
+      correlation_id: 'x',
+      message: { code: 2, message: 'Internal error' },
+    });
+    expect(await dispatcher.handleLegacy({ action: 'version' }, { unsafeAllowed: false, authorize: false })).toEqual({
+      outcome: 'error',
+      body: { error: 'Internal server error in RPC' },
+    });
     expect(lines.join('')).toContain('boom');
   });
 });

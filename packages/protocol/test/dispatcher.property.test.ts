@@ -2,7 +2,16 @@ import * as fc from 'fast-check';
 import { validateResponseEnvelope } from '@nano-access/protocol';
 import { ADMIN, RecordingSession, makeDispatcher } from './helpers';
 
-const messageTypes = ['IsAlive', 'AccountWeight', 'ServiceRegister', 'ServiceStop', 'TopicServiceStop', 'TopicConfirmation', 'Error', 'Bogus'];
+const messageTypes = [
+  'IsAlive',
+  'AccountWeight',
+  'ServiceRegister',
+  'ServiceStop',
+  'TopicServiceStop',
+  'TopicConfirmation',
+  'Error',
+  'Bogus',
+];
 
 /** Envelope-like values: mostly well-shaped with random parts, so the deeper paths are exercised too. */
 const envelopeLike = fc.oneof(
@@ -12,7 +21,13 @@ const envelopeLike = fc.oneof(
       credentials: fc.oneof(fc.constant(ADMIN), fc.string(), fc.jsonValue()),
       correlation_id: fc.oneof(fc.string(), fc.jsonValue()),
       message_type: fc.oneof(fc.constantFrom(...messageTypes), fc.jsonValue()),
-      message: fc.oneof(fc.dictionary(fc.constantFrom('account', 'service_name', 'unsubscribe', 'options', 'restart', 'x'), fc.jsonValue()), fc.jsonValue()),
+      message: fc.oneof(
+        fc.dictionary(
+          fc.constantFrom('account', 'service_name', 'unsubscribe', 'options', 'restart', 'x'),
+          fc.jsonValue(),
+        ),
+        fc.jsonValue(),
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -34,7 +49,20 @@ describe('Dispatcher (property)', () => {
 
   it('never rejects and always answers an object body for arbitrary legacy requests', async () => {
     const { dispatcher } = makeDispatcher();
-    const request = fc.oneof(fc.jsonValue(), fc.record({ action: fc.oneof(fc.constantFrom('account_info', 'process', 'stop', 'block_info', 'wallet_create', 'blocks_info'), fc.string()) }, { requiredKeys: ['action'] }).chain((r) => fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => ({ ...extra, ...r }))));
+    const request = fc.oneof(
+      fc.jsonValue(),
+      fc
+        .record(
+          {
+            action: fc.oneof(
+              fc.constantFrom('account_info', 'process', 'stop', 'block_info', 'wallet_create', 'blocks_info'),
+              fc.string(),
+            ),
+          },
+          { requiredKeys: ['action'] },
+        )
+        .chain((r) => fc.dictionary(fc.string(), fc.jsonValue()).map((extra) => ({ ...extra, ...r }))),
+    );
     await fc.assert(
       fc.asyncProperty(request, fc.boolean(), fc.boolean(), async (value, unsafeAllowed, authorize) => {
         const res = await dispatcher.handleLegacy(value, { unsafeAllowed, authorize, credentials: ADMIN });

@@ -1,6 +1,12 @@
 import * as path from 'node:path';
 import { loadPolicy, type Policy, type PolicySource } from '@nano-access/resolver';
-import { Dispatcher, EmbeddedBackend, type LedgerData, type ResponseEnvelope, type Session } from '@nano-access/protocol';
+import {
+  Dispatcher,
+  EmbeddedBackend,
+  type LedgerData,
+  type ResponseEnvelope,
+  type Session,
+} from '@nano-access/protocol';
 import { readFileSync } from 'node:fs';
 
 export const LEDGER_PATH = path.resolve(__dirname, '../../../fixtures/data/ledger.json');
@@ -50,7 +56,11 @@ export class RecordingSession implements Session {
   }
 }
 
-export function makeDispatcher(policy?: Policy): { dispatcher: Dispatcher; backend: EmbeddedBackend; source: PolicySource & { current: Policy } } {
+export function makeDispatcher(policy?: Policy): {
+  dispatcher: Dispatcher;
+  backend: EmbeddedBackend;
+  source: PolicySource & { current: Policy };
+} {
   const backend = new EmbeddedBackend(ledgerData());
   const source = fixedSource(policy);
   return { dispatcher: new Dispatcher({ policy: source, backend }), backend, source };

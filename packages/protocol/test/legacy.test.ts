@@ -13,14 +13,19 @@ describe('Dispatcher.handleLegacy', () => {
 
   it('answers an unknown action with "Unknown command"', async () => {
     const { dispatcher } = makeDispatcher();
-    expect(await dispatcher.handleLegacy({ action: 'make_coffee' }, control)).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
+    expect(await dispatcher.handleLegacy({ action: 'make_coffee' }, control)).toEqual({
+      outcome: 'unknown',
+      body: { error: 'Unknown command' },
+    });
   });
 
   it('treats Object.prototype names as unknown actions', async () => {
     const { dispatcher } = makeDispatcher();
     for (const action of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
       const request = JSON.parse(`{"action": "${action}"}`) as unknown;
-      expect(await dispatcher.handleLegacy(request, { unsafeAllowed: true, authorize: true, credentials: ADMIN })).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
+      expect(
+        await dispatcher.handleLegacy(request, { unsafeAllowed: true, authorize: true, credentials: ADMIN }),
+      ).toEqual({ outcome: 'unknown', body: { error: 'Unknown command' } });
     }
   });
 
@@ -30,15 +35,23 @@ describe('Dispatcher.handleLegacy', () => {
       outcome: 'not_implemented',
       body: { error: 'Not implemented by the embedded backend', code: 'NA_PROTOCOL_NOT_IMPLEMENTED' },
     });
-    expect(dispatcher.metrics().requests).toContainEqual(expect.objectContaining({ name: 'telemetry', outcome: 'not_implemented' }));
+    expect(dispatcher.metrics().requests).toContainEqual(
+      expect.objectContaining({ name: 'telemetry', outcome: 'not_implemented' }),
+    );
   });
 
   it('refuses a control action without unsafeAllowed', async () => {
     const { dispatcher, backend } = makeDispatcher();
     const stops: string[] = [];
     backend.subscribe((e) => e.type === 'stop' && stops.push(e.reason));
-    expect(await dispatcher.handleLegacy({ action: 'stop' }, trusted)).toEqual({ outcome: 'unsafe', body: { error: 'Unsafe RPC not allowed' } });
-    expect(await dispatcher.handleLegacy({ action: 'wallet_create' }, trusted)).toEqual({ outcome: 'unsafe', body: { error: 'Unsafe RPC not allowed' } });
+    expect(await dispatcher.handleLegacy({ action: 'stop' }, trusted)).toEqual({
+      outcome: 'unsafe',
+      body: { error: 'Unsafe RPC not allowed' },
+    });
+    expect(await dispatcher.handleLegacy({ action: 'wallet_create' }, trusted)).toEqual({
+      outcome: 'unsafe',
+      body: { error: 'Unsafe RPC not allowed' },
+    });
     expect(stops).toEqual([]);
   });
 
@@ -46,22 +59,34 @@ describe('Dispatcher.handleLegacy', () => {
     const { dispatcher } = makeDispatcher();
     const reasons: string[] = [];
     dispatcher.onStop((reason) => reasons.push(reason));
-    expect(await dispatcher.handleLegacy({ action: 'stop' }, control)).toEqual({ outcome: 'ok', body: { success: '' } });
+    expect(await dispatcher.handleLegacy({ action: 'stop' }, control)).toEqual({
+      outcome: 'ok',
+      body: { success: '' },
+    });
     expect(reasons).toEqual(['stop action']);
   });
 
   it('treats process with force=true and stats type=objects as control', async () => {
     const { dispatcher } = makeDispatcher();
-    expect((await dispatcher.handleLegacy({ action: 'process', force: 'true', block: '{}' }, trusted)).outcome).toBe('unsafe');
+    expect((await dispatcher.handleLegacy({ action: 'process', force: 'true', block: '{}' }, trusted)).outcome).toBe(
+      'unsafe',
+    );
     expect((await dispatcher.handleLegacy({ action: 'stats', type: 'objects' }, trusted)).outcome).toBe('unsafe');
     // Without the flag, process reaches the backend (and fails on the empty block there).
-    expect(await dispatcher.handleLegacy({ action: 'process', block: '{}' }, trusted)).toEqual({ outcome: 'error', body: { error: 'Block is invalid' } });
+    expect(await dispatcher.handleLegacy({ action: 'process', block: '{}' }, trusted)).toEqual({
+      outcome: 'error',
+      body: { error: 'Block is invalid' },
+    });
   });
 
   it('authorizes the action permission when asked (gateway)', async () => {
     const { dispatcher } = makeDispatcher();
     const rep = fixtureRepresentative();
-    const ask = (credentials: string | undefined) => dispatcher.handleLegacy({ action: 'account_info', account: rep.account }, { unsafeAllowed: false, authorize: true, credentials });
+    const ask = (credentials: string | undefined) =>
+      dispatcher.handleLegacy(
+        { action: 'account_info', account: rep.account },
+        { unsafeAllowed: false, authorize: true, credentials },
+      );
     expect((await ask(READER)).outcome).toBe('ok');
     expect((await ask(ADMIN)).outcome).toBe('ok');
     expect(await ask(undefined)).toEqual({ outcome: 'denied', body: { error: 'Access denied' } });
@@ -71,9 +96,26 @@ describe('Dispatcher.handleLegacy', () => {
 
   it('checks unsafe before the permission, so a control action needs both', async () => {
     const { dispatcher } = makeDispatcher();
-    expect((await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: false, authorize: true, credentials: SERVICE })).outcome).toBe('unsafe');
-    expect((await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: true, authorize: true, credentials: READER })).outcome).toBe('denied');
-    const ok = await dispatcher.handleLegacy({ action: 'wallet_create' }, { unsafeAllowed: true, authorize: true, credentials: SERVICE });
+    expect(
+      (
+        await dispatcher.handleLegacy(
+          { action: 'wallet_create' },
+          { unsafeAllowed: false, authorize: true, credentials: SERVICE },
+        )
+      ).outcome,
+    ).toBe('unsafe');
+    expect(
+      (
+        await dispatcher.handleLegacy(
+          { action: 'wallet_create' },
+          { unsafeAllowed: true, authorize: true, credentials: READER },
+        )
+      ).outcome,
+    ).toBe('denied');
+    const ok = await dispatcher.handleLegacy(
+      { action: 'wallet_create' },
+      { unsafeAllowed: true, authorize: true, credentials: SERVICE },
+    );
     expect(ok.outcome).toBe('ok');
     expect(ok.body.wallet).toMatch(/^[0-9A-F]{64}$/);
   });
@@ -81,7 +123,10 @@ describe('Dispatcher.handleLegacy', () => {
   it('answers malformed requests with an error body', async () => {
     const { dispatcher } = makeDispatcher();
     for (const bad of [null, 'account_info', 42, [], {}, { action: 7 }]) {
-      expect(await dispatcher.handleLegacy(bad, control)).toEqual({ outcome: 'invalid', body: { error: 'Unable to parse JSON' } });
+      expect(await dispatcher.handleLegacy(bad, control)).toEqual({
+        outcome: 'invalid',
+        body: { error: 'Unable to parse JSON' },
+      });
     }
   });
 
@@ -89,7 +134,10 @@ describe('Dispatcher.handleLegacy', () => {
     const { dispatcher } = makeDispatcher();
     const before = (await dispatcher.handleLegacy({ action: 'block_count' }, trusted)).body.count;
     const block = ledgerData().blocks[0].contents;
-    const denied = await dispatcher.handleLegacy({ action: 'process', json_block: 'true', block }, { unsafeAllowed: false, authorize: true, credentials: READER });
+    const denied = await dispatcher.handleLegacy(
+      { action: 'process', json_block: 'true', block },
+      { unsafeAllowed: false, authorize: true, credentials: READER },
+    );
     expect(denied.outcome).toBe('denied');
     expect((await dispatcher.handleLegacy({ action: 'block_count' }, trusted)).body.count).toBe(before);
   });

@@ -46,52 +46,100 @@ async function confirmOpenBlock(dispatcher: Dispatcher, index = 37): Promise<voi
   const send = data.blocks.find((b) => b.subtype === 'send' && b.contents.link === key.publicHex)!;
   const prev = data.blocks.find((b) => b.hash === send.contents.previous)!;
   const amount = (BigInt(prev.contents.balance) - BigInt(send.contents.balance)).toString();
-  const { hash, ...block } = signedBlock(key.priv, { account: key.account, previous: ZERO, representative: key.account, balance: amount, link: send.hash });
-  const res = await dispatcher.handleLegacy({ action: 'process', json_block: 'true', block }, { unsafeAllowed: false, authorize: false });
+  const { hash, ...block } = signedBlock(key.priv, {
+    account: key.account,
+    previous: ZERO,
+    representative: key.account,
+    balance: amount,
+    link: send.hash,
+  });
+  const res = await dispatcher.handleLegacy(
+    { action: 'process', json_block: 'true', block },
+    { unsafeAllowed: false, authorize: false },
+  );
   expect(res.body).toEqual({ hash });
 }
 
 async function subscribeAll(dispatcher: Dispatcher, session: RecordingSession, credentials: string): Promise<void> {
   const answers = [
-    await dispatcher.handleEnvelope({ credentials, correlation_id: 'conf-1', message_type: 'TopicConfirmation', message: {} }, ipc(session)),
-    await dispatcher.handleEnvelope({ credentials, correlation_id: 'reg-1', message_type: 'ServiceRegister', message: { service_name: 'wallet-backend' } }, ipc(session)),
-    await dispatcher.handleEnvelope({ credentials, correlation_id: 'stop-1', message_type: 'TopicServiceStop', message: {} }, ipc(session)),
+    await dispatcher.handleEnvelope(
+      { credentials, correlation_id: 'conf-1', message_type: 'TopicConfirmation', message: {} },
+      ipc(session),
+    ),
+    await dispatcher.handleEnvelope(
+      {
+        credentials,
+        correlation_id: 'reg-1',
+        message_type: 'ServiceRegister',
+        message: { service_name: 'wallet-backend' },
+      },
+      ipc(session),
+    ),
+    await dispatcher.handleEnvelope(
+      { credentials, correlation_id: 'stop-1', message_type: 'TopicServiceStop', message: {} },
+      ipc(session),
+    ),
   ];
   expect(answers.map((a) => a.message_type)).toEqual(['EventAck', 'Success', 'EventAck']);
 }
 
 describe('a policy change re-checks live subscriptions', () => {
-  it('drops what a revoked key held, telling its session once per topic with the subscription\'s correlation id', async () => {
+  it("drops what a revoked key held, telling its session once per topic with the subscription's correlation id", async () => {
     const source = new AnnouncingSource(testPolicy(BEFORE));
     const dispatcher = new Dispatcher({ policy: source, backend: new EmbeddedBackend(ledgerData()) });
     const revoked = new RecordingSession('revoked');
     const kept = new RecordingSession('kept');
     await subscribeAll(dispatcher, revoked, WATCHER);
-    await dispatcher.handleEnvelope({ credentials: READER, correlation_id: 'r', message_type: 'TopicConfirmation', message: {} }, ipc(kept));
+    await dispatcher.handleEnvelope(
+      { credentials: READER, correlation_id: 'r', message_type: 'TopicConfirmation', message: {} },
+      ipc(kept),
+    );
 
     source.swap(testPolicy(AFTER));
     expect(revoked.pushed.map((e) => [e.message_type, e.correlation_id, e.message])).toEqual([
       ['Error', 'conf-1', { code: 3, message: 'Access denied: TopicConfirmation revoked by a policy change' }],
       ['Error', 'stop-1', { code: 3, message: 'Access denied: TopicServiceStop revoked by a policy change' }],
-      ['Error', 'reg-1', { code: 3, message: 'Access denied: ServiceRegister "wallet-backend" revoked by a policy change' }],
+      [
+        'Error',
+        'reg-1',
+        { code: 3, message: 'Access denied: ServiceRegister "wallet-backend" revoked by a policy change' },
+      ],
     ]);
     for (const envelope of revoked.pushed) {
       expect(isRevocationEnvelope(envelope)).toBe(true);
       expect(validateResponseEnvelope(envelope).ok).toBe(true);
     }
     expect(kept.pushed).toEqual([]);
-    expect(dispatcher.metrics().subscriptions).toMatchObject({ sessions: 2, services: 0, confirmationSubscribers: 1, serviceStopSubscribers: 0 });
+    expect(dispatcher.metrics().subscriptions).toMatchObject({
+      sessions: 2,
+      services: 0,
+      confirmationSubscribers: 1,
+      serviceStopSubscribers: 0,
+    });
 
     // No more events of those topics; the other subscriber still gets its own.
     revoked.pushed.length = 0;
     await confirmOpenBlock(dispatcher);
-    await dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'ServiceStop', message: { service_name: 'wallet-backend' } }, { transport: 'ipc' });
+    await dispatcher.handleEnvelope(
+      { credentials: SERVICE, message_type: 'ServiceStop', message: { service_name: 'wallet-backend' } },
+      { transport: 'ipc' },
+    );
     expect(revoked.pushed).toEqual([]);
     expect(kept.pushed.map((e) => e.message_type)).toEqual(['EventConfirmation']);
 
     // The session stays usable; its next requests are checked as usual.
-    expect((await dispatcher.handleEnvelope({ credentials: WATCHER, message_type: 'IsAlive', message: {} }, ipc(revoked))).message_type).toBe('IsAlive');
-    expect((await dispatcher.handleEnvelope({ credentials: WATCHER, message_type: 'TopicConfirmation', message: {} }, ipc(revoked))).message).toEqual({ code: 3, message: 'Access denied' });
+    expect(
+      (await dispatcher.handleEnvelope({ credentials: WATCHER, message_type: 'IsAlive', message: {} }, ipc(revoked)))
+        .message_type,
+    ).toBe('IsAlive');
+    expect(
+      (
+        await dispatcher.handleEnvelope(
+          { credentials: WATCHER, message_type: 'TopicConfirmation', message: {} },
+          ipc(revoked),
+        )
+      ).message,
+    ).toEqual({ code: 3, message: 'Access denied' });
     dispatcher.close();
   });
 
@@ -111,7 +159,10 @@ describe('a policy change re-checks live subscriptions', () => {
     const source = fixedSource(testPolicy(BEFORE));
     const dispatcher = new Dispatcher({ policy: source, backend: new EmbeddedBackend(ledgerData()) });
     const session = new RecordingSession('s');
-    await dispatcher.handleEnvelope({ credentials: WATCHER, correlation_id: 'c', message_type: 'TopicConfirmation', message: {} }, ipc(session));
+    await dispatcher.handleEnvelope(
+      { credentials: WATCHER, correlation_id: 'c', message_type: 'TopicConfirmation', message: {} },
+      ipc(session),
+    );
     source.current = testPolicy(AFTER);
     await confirmOpenBlock(dispatcher);
     expect(session.pushed.map((e) => [e.message_type, e.correlation_id])).toEqual([['Error', 'c']]);
@@ -129,12 +180,23 @@ describe('a policy change re-checks live subscriptions', () => {
 
 describe('the ServiceRegister budget of a session', () => {
   it('refuses a new name past maxServicesPerSession with code 1, and still accepts names it holds', async () => {
-    const dispatcher = new Dispatcher({ policy: fixedSource(), backend: new EmbeddedBackend(ledgerData()), maxServicesPerSession: 2 });
+    const dispatcher = new Dispatcher({
+      policy: fixedSource(),
+      backend: new EmbeddedBackend(ledgerData()),
+      maxServicesPerSession: 2,
+    });
     const session = new RecordingSession('s');
-    const register = (name: string, on = session) => dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'ServiceRegister', message: { service_name: name } }, ipc(on));
+    const register = (name: string, on = session) =>
+      dispatcher.handleEnvelope(
+        { credentials: SERVICE, message_type: 'ServiceRegister', message: { service_name: name } },
+        ipc(on),
+      );
     expect((await register('a')).message_type).toBe('Success');
     expect((await register('b')).message_type).toBe('Success');
-    expect((await register('c')).message).toEqual({ code: 1, message: 'Too many services registered on this session: max_services_per_connection (2)' });
+    expect((await register('c')).message).toEqual({
+      code: 1,
+      message: 'Too many services registered on this session: max_services_per_connection (2)',
+    });
     expect((await register('a')).message_type).toBe('Success');
     expect((await register('c', new RecordingSession('other'))).message_type).toBe('Success');
     expect(dispatcher.metrics().subscriptions.services).toBe(3);
@@ -146,7 +208,14 @@ describe('the ServiceRegister budget of a session', () => {
     const session = new RecordingSession('s');
     const answers: string[] = [];
     for (let i = 0; i < 17; i++) {
-      answers.push((await dispatcher.handleEnvelope({ credentials: SERVICE, message_type: 'ServiceRegister', message: { service_name: `svc-${i}` } }, ipc(session))).message_type);
+      answers.push(
+        (
+          await dispatcher.handleEnvelope(
+            { credentials: SERVICE, message_type: 'ServiceRegister', message: { service_name: `svc-${i}` } },
+            ipc(session),
+          )
+        ).message_type,
+      );
     }
     expect(answers.filter((t) => t === 'Success')).toHaveLength(16);
     expect(answers[16]).toBe('Error');

@@ -35,11 +35,14 @@ export const defaultAccessPolicySettings: Readonly<AccessPolicySettings> = Objec
 /** The settings of a table that accessPolicyConfigSchema validated (absent: every default). */
 export function accessPolicySettings(table: unknown): AccessPolicySettings {
   const raw = (typeof table === 'object' && table !== null ? table : {}) as {
-    max_file_bytes?: number; read_timeout?: number; allow_insecure_permissions?: boolean;
+    max_file_bytes?: number;
+    read_timeout?: number;
+    allow_insecure_permissions?: boolean;
   };
   return {
     maxFileBytes: raw.max_file_bytes ?? defaultAccessPolicySettings.maxFileBytes,
-    readTimeoutMs: raw.read_timeout === undefined ? defaultAccessPolicySettings.readTimeoutMs : Math.round(raw.read_timeout * 1000),
+    readTimeoutMs:
+      raw.read_timeout === undefined ? defaultAccessPolicySettings.readTimeoutMs : Math.round(raw.read_timeout * 1000),
     allowInsecurePermissions: raw.allow_insecure_permissions ?? defaultAccessPolicySettings.allowInsecurePermissions,
   };
 }

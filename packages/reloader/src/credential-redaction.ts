@@ -64,7 +64,12 @@ export function redactCredentials(message: string, credentials: readonly string[
       if (form.length >= 4) {
         result = result.split(form).join(REDACTED);
       } else {
-        for (const [open, close] of [['"', '"'], ["'", "'"], ['`', '`'], ['\u201c', '\u201d']] as const) {
+        for (const [open, close] of [
+          ['"', '"'],
+          ["'", "'"],
+          ['`', '`'],
+          ['\u201c', '\u201d'],
+        ] as const) {
           result = result.split(`${open}${form}${close}`).join(`${open}${REDACTED}${close}`);
         }
       }
@@ -109,7 +114,8 @@ export function redactKnownIds(message: string, isKnown: KnownCredential, idLeng
       if (last !== undefined && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
       else merged.push([range[0], range[1]]);
     }
-    for (let i = merged.length - 1; i >= 0; i--) result = result.slice(0, merged[i][0]) + REDACTED + result.slice(merged[i][1]);
+    for (let i = merged.length - 1; i >= 0; i--)
+      result = result.slice(0, merged[i][0]) + REDACTED + result.slice(merged[i][1]);
   }
   return redactKnownCredentials(result, isKnown);
 }
@@ -119,7 +125,10 @@ export function redactKnownIds(message: string, isKnown: KnownCredential, idLeng
  * changed): the ids of the new text, and any quoted string the running policy knows as an id.
  */
 export function redactDiagnostics(
-  diagnostics: readonly Diagnostic[], text: string, file: string, isKnown?: KnownCredential,
+  diagnostics: readonly Diagnostic[],
+  text: string,
+  file: string,
+  isKnown?: KnownCredential,
 ): Diagnostic[] {
   if (diagnostics.length === 0) return [];
   const credentials = credentialsIn(text, file);

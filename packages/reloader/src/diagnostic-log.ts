@@ -15,9 +15,19 @@ export function formatDiagnostic(d: Diagnostic): string {
  * Logs each diagnostic as its own line (errors at error level, warnings at warn), with the
  * location and rule id as fields. Messages must already be redacted (see credential-redaction).
  */
-export function logDiagnostics(logger: Logger, diagnostics: readonly Diagnostic[], context: Record<string, unknown>): void {
+export function logDiagnostics(
+  logger: Logger,
+  diagnostics: readonly Diagnostic[],
+  context: Record<string, unknown>,
+): void {
   for (const d of diagnostics) {
-    const fields = { ...context, at: diagnosticLocation(d), rule: d.ruleId, severity: d.severity, messageId: d.messageId };
+    const fields = {
+      ...context,
+      at: diagnosticLocation(d),
+      rule: d.ruleId,
+      severity: d.severity,
+      messageId: d.messageId,
+    };
     if (d.severity === 'error') logger.error(fields, `${diagnosticLocation(d)} ${d.message} (${d.ruleId})`);
     else logger.warn(fields, `${diagnosticLocation(d)} ${d.message} (${d.ruleId})`);
   }

@@ -20,13 +20,23 @@ export const WATCH_FAILED = 'NA_RELOAD_WATCH_FAILED';
 export const STORE_CLOSED = 'NA_RELOAD_STORE_CLOSED';
 
 export const errorCodes: readonly string[] = Object.freeze([
-  POLICY_INVALID, READ_FAILED, NOT_A_FILE, FILE_TOO_LARGE, READ_TIMEOUT, NOT_UTF8, FILE_UNSAFE, WATCH_FAILED, STORE_CLOSED,
+  POLICY_INVALID,
+  READ_FAILED,
+  NOT_A_FILE,
+  FILE_TOO_LARGE,
+  READ_TIMEOUT,
+  NOT_UTF8,
+  FILE_UNSAFE,
+  WATCH_FAILED,
+  STORE_CLOSED,
 ]);
 
 /** Why an access file could not be read as text (the strict reader's failures). */
-export type ReadErrorCode = typeof READ_FAILED | typeof NOT_A_FILE | typeof FILE_TOO_LARGE | typeof READ_TIMEOUT | typeof NOT_UTF8;
+export type ReadErrorCode =
+  typeof READ_FAILED | typeof NOT_A_FILE | typeof FILE_TOO_LARGE | typeof READ_TIMEOUT | typeof NOT_UTF8;
 
-export type PolicyStoreErrorCode = ReadErrorCode | typeof POLICY_INVALID | typeof FILE_UNSAFE | typeof WATCH_FAILED | typeof STORE_CLOSED;
+export type PolicyStoreErrorCode =
+  ReadErrorCode | typeof POLICY_INVALID | typeof FILE_UNSAFE | typeof WATCH_FAILED | typeof STORE_CLOSED;
 
 /** The one error class of the reloader; `code` is stable, `diagnostics` says what was wrong with the file. */
 export class PolicyStoreError extends Error {
@@ -35,7 +45,12 @@ export class PolicyStoreError extends Error {
   /** Every diagnostic of the rejected file (messages with credentials redacted), sorted. */
   readonly diagnostics: readonly Diagnostic[];
 
-  constructor(code: PolicyStoreErrorCode, message: string, diagnostics: readonly Diagnostic[] = [], options?: { cause?: unknown }) {
+  constructor(
+    code: PolicyStoreErrorCode,
+    message: string,
+    diagnostics: readonly Diagnostic[] = [],
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.diagnostics = diagnostics;

@@ -27,7 +27,8 @@ async function watchedEntries(file: string): Promise<Set<string>> {
   const entries = new Set([file, join(dirname(file), KUBERNETES_DATA_LINK)]);
   try {
     const target = await realpath(file);
-    const viaDataLink = (await realpath(join(dirname(file), KUBERNETES_DATA_LINK)).catch(() => null)) === dirname(target);
+    const viaDataLink =
+      (await realpath(join(dirname(file), KUBERNETES_DATA_LINK)).catch(() => null)) === dirname(target);
     if (target !== file && !viaDataLink && !target.includes(`${sep}${KUBERNETES_DATA_LINK}${sep}`)) entries.add(target);
   } catch {
     // Missing file: its name in its directory is all there is to watch.
@@ -46,7 +47,11 @@ async function watchedEntries(file: string): Promise<Set<string>> {
  * `change` after the first within 50 ms, and reports no write through a symlink, so its events
  * alone can miss the last chunk of a write. The caller debounces; several calls per write are expected.
  */
-export async function watchFile(file: string, onChange: () => void, onError: (error: Error) => void): Promise<FileWatch> {
+export async function watchFile(
+  file: string,
+  onChange: () => void,
+  onError: (error: Error) => void,
+): Promise<FileWatch> {
   let entries = await watchedEntries(file);
   let directories = directoriesOf(entries);
   let names = namesOf(entries);

@@ -7,12 +7,33 @@ export { formatDiagnostic } from './diagnostic-log';
 export { KUBERNETES_DATA_LINK } from './file-watch';
 export { policyHashLabel } from './metrics';
 export {
-  decodeAccessFile, readAccessFile, readAccessStream, DEFAULT_MAX_FILE_BYTES, DEFAULT_READ_TIMEOUT_MS, MAX_FILE_BYTES_CEILING,
+  decodeAccessFile,
+  readAccessFile,
+  readAccessStream,
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_READ_TIMEOUT_MS,
+  MAX_FILE_BYTES_CEILING,
 } from './read-access-file';
 export type { DecodeOutcome, ReadAccessFileOptions, ReadOutcome } from './read-access-file';
-export { ACCESS_POLICY_TABLE, accessPolicyConfigSchema, accessPolicySettings, defaultAccessPolicySettings } from './access-policy-config';
+export {
+  ACCESS_POLICY_TABLE,
+  accessPolicyConfigSchema,
+  accessPolicySettings,
+  defaultAccessPolicySettings,
+} from './access-policy-config';
 export type { AccessPolicySettings } from './access-policy-config';
 export type {
-  MissingEvent, PolicyInspection, PolicyInspector, PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, RejectedEvent, ReloadedEvent,
-  ReloadFailure, ReloadOutcome, ReloadResult, ReloadTrigger, TextStoreOptions,
+  MissingEvent,
+  PolicyInspection,
+  PolicyInspector,
+  PolicyStoreEvents,
+  PolicyStoreOptions,
+  PolicyStoreStatus,
+  RejectedEvent,
+  ReloadedEvent,
+  ReloadFailure,
+  ReloadOutcome,
+  ReloadResult,
+  ReloadTrigger,
+  TextStoreOptions,
 } from './types';

@@ -24,14 +24,31 @@ const CENSOR = '[redacted]';
  * this is defence in depth against a caller that logs a request object or an explanation.
  */
 export const REDACTED_PATHS: readonly string[] = Object.freeze([
-  'credentials', '*.credentials',
-  'apiKey', '*.apiKey', 'api_key', '*.api_key',
-  'id', 'user', '*.user', 'userId', '*.userId',
-  'password', '*.password', 'secret', '*.secret', 'token', '*.token',
-  'authorization', '*.authorization',
-  'headers["nano-api-key"]', '*.headers["nano-api-key"]',
-  'headers.authorization', '*.headers.authorization',
-  'headers.cookie', '*.headers.cookie',
+  'credentials',
+  '*.credentials',
+  'apiKey',
+  '*.apiKey',
+  'api_key',
+  '*.api_key',
+  'id',
+  'user',
+  '*.user',
+  'userId',
+  '*.userId',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'headers["nano-api-key"]',
+  '*.headers["nano-api-key"]',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.cookie',
+  '*.headers.cookie',
 ]);
 
 const LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
@@ -97,6 +114,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     }
   }
   const logger = destination === undefined ? pino(pinoOptions) : pino(pinoOptions, destination);
-  if (rejected !== undefined) logger.warn({ requestedLevel: rejected }, 'unknown log level in NANO_ACCESS_LOG_LEVEL or options; using info');
+  if (rejected !== undefined)
+    logger.warn({ requestedLevel: rejected }, 'unknown log level in NANO_ACCESS_LOG_LEVEL or options; using info');
   return logger;
 }

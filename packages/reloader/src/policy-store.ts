@@ -18,7 +18,14 @@ import { decodeAccessFile, DEFAULT_MAX_FILE_BYTES, DEFAULT_READ_TIMEOUT_MS, read
 import { SerialRunner } from './serial-runner';
 import { TrailingDebounce } from './trailing-debounce';
 import type {
-  PolicyInspector, PolicyStoreEvents, PolicyStoreOptions, PolicyStoreStatus, ReloadFailure, ReloadResult, ReloadTrigger, TextStoreOptions,
+  PolicyInspector,
+  PolicyStoreEvents,
+  PolicyStoreOptions,
+  PolicyStoreStatus,
+  ReloadFailure,
+  ReloadResult,
+  ReloadTrigger,
+  TextStoreOptions,
 } from './types';
 
 /** What is active: swapped as one reference, so a reader never sees half of a reload. */
@@ -48,8 +55,15 @@ export const MAX_LOGGED_FINDINGS = 100;
 /** Settings of a store that reads no file. */
 function textSettings(displayName: string, catalog: Catalog | undefined, logger: Logger | undefined): Settings {
   return {
-    file: null, displayName, catalog, logger: logger ?? pino({ level: 'silent' }), debounceMs: DEFAULT_DEBOUNCE_MS,
-    maxFileBytes: DEFAULT_MAX_FILE_BYTES, readTimeoutMs: DEFAULT_READ_TIMEOUT_MS, allowInsecurePermissions: false, inspect: undefined,
+    file: null,
+    displayName,
+    catalog,
+    logger: logger ?? pino({ level: 'silent' }),
+    debounceMs: DEFAULT_DEBOUNCE_MS,
+    maxFileBytes: DEFAULT_MAX_FILE_BYTES,
+    readTimeoutMs: DEFAULT_READ_TIMEOUT_MS,
+    allowInsecurePermissions: false,
+    inspect: undefined,
   };
 }
 
@@ -59,8 +73,10 @@ function safetyProblems(facts: AccessFileFacts | null): FileSafetyProblem[] {
 }
 
 function unsafeMessage(problems: readonly FileSafetyProblem[]): string {
-  return `refused: ${problems.map(describeFileSafetyProblem).join('; ')}. Whoever can change it can grant themselves access: `
-    + 'remove the write bits (chmod go-w) and give it to this user or root (chown), or set allow_insecure_permissions';
+  return (
+    `refused: ${problems.map(describeFileSafetyProblem).join('; ')}. Whoever can change it can grant themselves access: ` +
+    'remove the write bits (chmod go-w) and give it to this user or root (chown), or set allow_insecure_permissions'
+  );
 }
 
 // Explicit triggers outrank the watch: an operator's SIGHUP re-reports a file already rejected.
@@ -131,14 +147,22 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       inspect: options.inspect,
     };
     const { logger, displayName } = settings;
-    const read = await readAccessFile(file, { maxBytes: settings.maxFileBytes, timeoutMs: settings.readTimeoutMs, displayName });
+    const read = await readAccessFile(file, {
+      maxBytes: settings.maxFileBytes,
+      timeoutMs: settings.readTimeoutMs,
+      displayName,
+    });
     let store: PolicyStore;
     if (read.kind === 'error') {
       throw new PolicyStoreError(read.code, `${displayName}: ${read.message}`, [], { cause: read.cause });
     } else if (read.kind === 'missing') {
       const { policy } = PolicyStore.compile('', settings).loaded;
-      if (policy === null) throw new PolicyStoreError(POLICY_INVALID, `${displayName}: the catalog gives no default policy`);
-      logger.warn({ file: displayName, generation: 1 }, 'access file not found: only the default user is configured (built-in default permissions) until the file appears');
+      if (policy === null)
+        throw new PolicyStoreError(POLICY_INVALID, `${displayName}: the catalog gives no default policy`);
+      logger.warn(
+        { file: displayName, generation: 1 },
+        'access file not found: only the default user is configured (built-in default permissions) until the file appears',
+      );
       store = new PolicyStore(settings, { policy, generation: 1, hash: null, loadedAt: new Date() }, true);
     } else {
       const problems = safetyProblems(read.facts);
@@ -146,14 +170,19 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         throw new PolicyStoreError(FILE_UNSAFE, `${displayName}: ${unsafeMessage(problems)}`);
       }
       const decoded = decodeAccessFile(read.bytes, displayName);
-      if (!decoded.ok) throw new PolicyStoreError(decoded.code, `${displayName}: ${decoded.message}`, [decoded.diagnostic]);
+      if (!decoded.ok)
+        throw new PolicyStoreError(decoded.code, `${displayName}: ${decoded.message}`, [decoded.diagnostic]);
       const text = decoded.text;
       const { loaded, diagnostics } = PolicyStore.compile(text, settings);
       const policy = loaded.policy;
-      if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(displayName, diagnostics), diagnostics);
+      if (policy === null)
+        throw new PolicyStoreError(POLICY_INVALID, invalidMessage(displayName, diagnostics), diagnostics);
       logDiagnostics(logger, diagnostics, { file: displayName });
       PolicyStore.logAcceptedProblems(settings, problems, 1);
-      logger.info({ file: displayName, generation: 1, hash: read.hash, users: policy.userCount }, 'access policy loaded');
+      logger.info(
+        { file: displayName, generation: 1, hash: read.hash, users: policy.userCount },
+        'access policy loaded',
+      );
       store = new PolicyStore(settings, { policy, generation: 1, hash: read.hash, loadedAt: new Date() }, false);
       store.inspectActivated(text, { ...loaded, policy }, read.facts);
     }
@@ -174,25 +203,45 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   /** A store over access-file text; throws PolicyStoreError `NA_RELOAD_POLICY_INVALID` when it has errors. */
   static fromText(text: string, options: TextStoreOptions = {}): PolicyStore {
     const settings = textSettings(options.file ?? 'config-access.toml', options.catalog, options.logger);
-    const { loaded: { policy }, diagnostics } = PolicyStore.compile(text, settings);
-    if (policy === null) throw new PolicyStoreError(POLICY_INVALID, invalidMessage(settings.displayName, diagnostics), diagnostics);
+    const {
+      loaded: { policy },
+      diagnostics,
+    } = PolicyStore.compile(text, settings);
+    if (policy === null)
+      throw new PolicyStoreError(POLICY_INVALID, invalidMessage(settings.displayName, diagnostics), diagnostics);
     const hash = contentHash(Buffer.from(text, 'utf8'));
     return new PolicyStore(settings, { policy, generation: 1, hash, loadedAt: new Date() }, false);
   }
 
   /** The one code path: loadPolicy (parse, validate, compile), with credentials redacted from the messages. */
-  private static compile(text: string, settings: Settings, running?: Policy): { loaded: LoadResult; diagnostics: Diagnostic[] } {
+  private static compile(
+    text: string,
+    settings: Settings,
+    running?: Policy,
+  ): { loaded: LoadResult; diagnostics: Diagnostic[] } {
     const loaded = loadPolicy(text, { file: settings.displayName, catalog: settings.catalog });
     return { loaded, diagnostics: PolicyStore.redact(loaded.diagnostics, text, settings, running) };
   }
 
-  private static redact(diagnostics: readonly Diagnostic[], text: string, settings: Settings, running?: Policy): Diagnostic[] {
-    const isKnown = running === undefined ? undefined : (candidate: string): boolean => running.explain(candidate).user.kind === 'user';
+  private static redact(
+    diagnostics: readonly Diagnostic[],
+    text: string,
+    settings: Settings,
+    running?: Policy,
+  ): Diagnostic[] {
+    const isKnown =
+      running === undefined
+        ? undefined
+        : (candidate: string): boolean => running.explain(candidate).user.kind === 'user';
     return redactDiagnostics([...diagnostics], text, settings.displayName, isKnown);
   }
 
   /** With allowInsecurePermissions, an unsafe file is served, and said so at each activation. */
-  private static logAcceptedProblems(settings: Settings, problems: readonly FileSafetyProblem[], generation: number): void {
+  private static logAcceptedProblems(
+    settings: Settings,
+    problems: readonly FileSafetyProblem[],
+    generation: number,
+  ): void {
     for (const problem of problems) {
       settings.logger.warn(
         { file: settings.displayName, generation, code: FILE_UNSAFE },
@@ -207,14 +256,21 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
    * one line counting the rest by rule (a file of a million weak ids must not flood the log).
    * Returns the findings logged (redacted) for the event.
    */
-  private inspectActivated(text: string, loaded: LoadResult & { policy: Policy }, facts: AccessFileFacts | null): Diagnostic[] {
+  private inspectActivated(
+    text: string,
+    loaded: LoadResult & { policy: Policy },
+    facts: AccessFileFacts | null,
+  ): Diagnostic[] {
     const { inspect, logger, displayName, catalog } = this.settings;
     if (inspect === undefined) return [];
     let all: readonly Diagnostic[];
     try {
       all = inspect({ text, file: displayName, catalog, loaded, fileFacts: facts });
     } catch (error) {
-      logger.error({ err: error, file: displayName }, 'the policy inspector threw; its findings are missing from the log');
+      logger.error(
+        { err: error, file: displayName },
+        'the policy inspector threw; its findings are missing from the log',
+      );
       return [];
     }
     if (all.length === 0) return [];
@@ -226,11 +282,20 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     const idLengths = new Set<number>();
     for (const user of loaded.model?.users ?? []) idLengths.add(user.id.length);
     const logged = all.slice(0, MAX_LOGGED_FINDINGS).map((finding) => ({
-      ...finding, severity: 'warning' as const, message: redactKnownIds(finding.message, isKnown, idLengths),
+      ...finding,
+      severity: 'warning' as const,
+      message: redactKnownIds(finding.message, isKnown, idLengths),
     }));
     for (const finding of logged) {
       logger.warn(
-        { file: displayName, generation, at: diagnosticLocation(finding), rule: finding.ruleId, messageId: finding.messageId, security: true },
+        {
+          file: displayName,
+          generation,
+          at: diagnosticLocation(finding),
+          rule: finding.ruleId,
+          messageId: finding.messageId,
+          security: true,
+        },
         `${diagnosticLocation(finding)} ${finding.message} (${finding.ruleId})`,
       );
     }
@@ -239,7 +304,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       for (const finding of all.slice(logged.length)) byRule[finding.ruleId] = (byRule[finding.ruleId] ?? 0) + 1;
       logger.warn(
         { file: displayName, generation, security: true, more: all.length - logged.length, byRule },
-        `${all.length - logged.length} more security findings not logged one by one (${Object.entries(byRule).map(([rule, count]) => `${rule}: ${count}`).join(', ')}); run nano-access lint on the file for all of them`,
+        `${all.length - logged.length} more security findings not logged one by one (${Object.entries(byRule)
+          .map(([rule, count]) => `${rule}: ${count}`)
+          .join(', ')}); run nano-access lint on the file for all of them`,
       );
     }
     return logged;
@@ -343,12 +410,24 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     if (file === null) return;
     try {
       const directory = dirname(file);
-      if (!(await stat(directory).then((s) => s.isDirectory(), () => false))) {
+      if (
+        !(await stat(directory).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ))
+      ) {
         // chokidar would watch nothing, silently: say so, and rely on SIGHUP / reload().
         throw Object.assign(new Error(`the directory ${directory} does not exist`), { code: 'ENOENT' });
       }
-      this.watcher = await watchFile(file, () => this.debounce.trigger(), (error) => this.onWatchError(error));
-      this.settings.logger.debug({ file: this.settings.displayName, debounceMs: this.settings.debounceMs }, 'watching the access file');
+      this.watcher = await watchFile(
+        file,
+        () => this.debounce.trigger(),
+        (error) => this.onWatchError(error),
+      );
+      this.settings.logger.debug(
+        { file: this.settings.displayName, debounceMs: this.settings.debounceMs },
+        'watching the access file',
+      );
     } catch (error) {
       this.onWatchError(error instanceof Error ? error : new Error(String(error)));
     }
@@ -402,12 +481,18 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     const started = Date.now();
     try {
       const read = await readAccessFile(file, {
-        maxBytes: this.settings.maxFileBytes, timeoutMs: this.settings.readTimeoutMs, displayName, signal: this.closing.signal,
+        maxBytes: this.settings.maxFileBytes,
+        timeoutMs: this.settings.readTimeoutMs,
+        displayName,
+        signal: this.closing.signal,
       });
       if (this.closed) return this.result('closed', null, []);
       if (read.kind === 'missing') {
         if (!this.fileMissing) {
-          logger.warn({ file: displayName, generation: this.active.generation, trigger }, 'access file is missing: keeping the active policy');
+          logger.warn(
+            { file: displayName, generation: this.active.generation, trigger },
+            'access file is missing: keeping the active policy',
+          );
         }
         this.fileMissing = true;
         this.notify('missing', { generation: this.active.generation, trigger });
@@ -428,7 +513,10 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       if (read.hash === this.active.hash) {
         if (!this.lastReloadSuccessful) {
           this.lastReloadSuccessful = true;
-          logger.info({ file: displayName, generation: this.active.generation, hash: read.hash }, 'access file matches the active policy again');
+          logger.info(
+            { file: displayName, generation: this.active.generation, hash: read.hash },
+            'access file matches the active policy again',
+          );
         } else {
           logger.debug({ file: displayName, trigger }, 'access file unchanged');
         }
@@ -439,7 +527,8 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         return this.result('rejected', read.hash, this.lastFailure?.diagnostics ?? []);
       }
       const decoded = decodeAccessFile(read.bytes, displayName);
-      if (!decoded.ok) return this.reject(trigger, read.hash, [decoded.diagnostic], { code: decoded.code, message: decoded.message });
+      if (!decoded.ok)
+        return this.reject(trigger, read.hash, [decoded.diagnostic], { code: decoded.code, message: decoded.message });
       return this.activate(decoded.text, read.hash, trigger, started, read.facts, problems);
     } catch (error) {
       // Only a bug gets here (loadPolicy must not throw on bad input): fail closed, keep the old policy.
@@ -449,7 +538,12 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   }
 
   private activate(
-    text: string, hash: string, trigger: ReloadTrigger, started: number, facts: AccessFileFacts | null, accepted: readonly FileSafetyProblem[] = [],
+    text: string,
+    hash: string,
+    trigger: ReloadTrigger,
+    started: number,
+    facts: AccessFileFacts | null,
+    accepted: readonly FileSafetyProblem[] = [],
   ): ReloadResult {
     const { logger, displayName } = this.settings;
     const { loaded, diagnostics: loadDiagnostics } = PolicyStore.compile(text, this.settings, this.active.policy);
@@ -470,14 +564,23 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       'access policy reloaded',
     );
     this.notify('reloaded', {
-      generation: this.active.generation, hash, previousHash: previous.hash, users: policy.userCount,
-      diagnostics, trigger, durationMs,
+      generation: this.active.generation,
+      hash,
+      previousHash: previous.hash,
+      users: policy.userCount,
+      diagnostics,
+      trigger,
+      durationMs,
     });
     return this.result('reloaded', hash, diagnostics);
   }
 
   private reject(
-    trigger: ReloadTrigger, hash: string | null, diagnostics: Diagnostic[], error?: { code: string; message: string }, key: string | null = hash,
+    trigger: ReloadTrigger,
+    hash: string | null,
+    diagnostics: Diagnostic[],
+    error?: { code: string; message: string },
+    key: string | null = hash,
   ): ReloadResult {
     const { logger, displayName } = this.settings;
     this.failures += 1;
@@ -488,7 +591,14 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     logDiagnostics(logger, diagnostics, { file: displayName, generation });
     const errors = errorsOf(diagnostics).length;
     logger.error(
-      { file: displayName, generation, hash, trigger, errors, ...(error ? { code: error.code } : { code: POLICY_INVALID }) },
+      {
+        file: displayName,
+        generation,
+        hash,
+        trigger,
+        errors,
+        ...(error ? { code: error.code } : { code: POLICY_INVALID }),
+      },
       error
         ? `access file not reloaded: ${error.message}; keeping generation ${generation}`
         : `access file rejected with ${errors} error${errors === 1 ? '' : 's'}; keeping generation ${generation}`,

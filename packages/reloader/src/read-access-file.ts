@@ -55,7 +55,10 @@ export async function readAccessFile(path: string, options: ReadAccessFileOption
   const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const displayName = options.displayName ?? path;
   if (unreturned.has(file)) {
-    return failure(READ_TIMEOUT, `an earlier read of the access file has not returned yet (a hung file system?); not reading it again until it does`);
+    return failure(
+      READ_TIMEOUT,
+      `an earlier read of the access file has not returned yet (a hung file system?); not reading it again until it does`,
+    );
   }
   const signal = options.signal;
   if (signal?.aborted) return failure(READ_FAILED, 'the read was abandoned');
@@ -65,7 +68,12 @@ export async function readAccessFile(path: string, options: ReadAccessFileOption
   let onAbort: (() => void) | undefined;
   const cutOff = new Promise<ReadOutcome>((resolve) => {
     timer = setTimeout(() => {
-      resolve(failure(READ_TIMEOUT, `reading the access file took longer than ${formatSeconds(timeoutMs)} (read_timeout); not reading it again until that read returns`));
+      resolve(
+        failure(
+          READ_TIMEOUT,
+          `reading the access file took longer than ${formatSeconds(timeoutMs)} (read_timeout); not reading it again until that read returns`,
+        ),
+      );
     }, timeoutMs);
     onAbort = () => resolve(failure(READ_FAILED, 'the read was abandoned'));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -88,7 +96,10 @@ export async function readAccessFile(path: string, options: ReadAccessFileOption
  * Reads an access file from a stream (standard input for `lint -`), with the same size limit.
  * Nothing is known of its mode, so `facts` is null.
  */
-export async function readAccessStream(stream: NodeJS.ReadableStream, options: { maxBytes?: number } = {}): Promise<ReadOutcome> {
+export async function readAccessStream(
+  stream: NodeJS.ReadableStream,
+  options: { maxBytes?: number } = {},
+): Promise<ReadOutcome> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   const chunks: Buffer[] = [];
   let length = 0;
@@ -107,7 +118,8 @@ export async function readAccessStream(stream: NodeJS.ReadableStream, options: {
   return { kind: 'ok', bytes, hash: contentHash(bytes), facts: null };
 }
 
-export type DecodeOutcome = { ok: true; text: string } | { ok: false; code: typeof NOT_UTF8; message: string; diagnostic: Diagnostic };
+export type DecodeOutcome =
+  { ok: true; text: string } | { ok: false; code: typeof NOT_UTF8; message: string; diagnostic: Diagnostic };
 
 /**
  * The file's text, or the place of its first byte that is not UTF-8. TOML is UTF-8 only:
@@ -123,10 +135,20 @@ export function decodeAccessFile(bytes: Buffer, file: string): DecodeOutcome {
   const byte = `0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')}`;
   const message = `The file is not valid UTF-8: byte ${byte} at line ${position.line}, column ${position.column} begins no valid character (TOML files are UTF-8).`;
   const diagnostic: Diagnostic = {
-    ruleId: 'toml-syntax', severity: 'error', message, messageId: 'invalidUtf8', file,
-    span: { start: position, end: position }, fatal: true,
+    ruleId: 'toml-syntax',
+    severity: 'error',
+    message,
+    messageId: 'invalidUtf8',
+    file,
+    span: { start: position, end: position },
+    fatal: true,
   };
-  return { ok: false, code: NOT_UTF8, message: `the access file is not valid UTF-8 (line ${position.line}, column ${position.column})`, diagnostic };
+  return {
+    ok: false,
+    code: NOT_UTF8,
+    message: `the access file is not valid UTF-8 (line ${position.line}, column ${position.column})`,
+    diagnostic,
+  };
 }
 
 /**
@@ -176,7 +198,11 @@ async function readWhole(file: string, displayName: string, maxBytes: number): P
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) return failure(NOT_A_FILE, `the access file is ${kindOf(stats)}, not a regular file; only a regular file is read`);
+    if (!stats.isFile())
+      return failure(
+        NOT_A_FILE,
+        `the access file is ${kindOf(stats)}, not a regular file; only a regular file is read`,
+      );
     if (stats.size > maxBytes) return tooLarge(String(stats.size), maxBytes);
     const bytes = await readAll(handle, stats.size, maxBytes);
     if (bytes === null) return tooLarge(`more than ${maxBytes}`, maxBytes);
@@ -221,14 +247,21 @@ async function factsOf(file: string, displayName: string, stats: Stats): Promise
     const directoryStats = await stat(directory).catch(() => null);
     if (directoryStats !== null) directories.push(await pathFacts(directory, directory, directoryStats));
   }
-  return { file: await pathFacts(real, displayName, stats), directories, ...(processUid === undefined ? {} : { processUid }) };
+  return {
+    file: await pathFacts(real, displayName, stats),
+    directories,
+    ...(processUid === undefined ? {} : { processUid }),
+  };
 }
 
 async function pathFacts(path: string, shown: string, stats: Stats): Promise<PathFacts> {
   const facts: PathFacts = { path: shown, mode: stats.mode, uid: stats.uid };
   // Write bits only matter where a write is possible: ask the kernel when there are some.
   if ((stats.mode & 0o022) !== 0) {
-    const readOnly = await access(path, constants.W_OK).then(() => false, (error: NodeJS.ErrnoException) => error.code === 'EROFS');
+    const readOnly = await access(path, constants.W_OK).then(
+      () => false,
+      (error: NodeJS.ErrnoException) => error.code === 'EROFS',
+    );
     if (readOnly) facts.readOnlyMount = true;
   }
   return facts;
@@ -244,7 +277,10 @@ function kindOf(stats: Stats): string {
 }
 
 function tooLarge(size: string, maxBytes: number): ReadOutcome {
-  return failure(FILE_TOO_LARGE, `the access file is ${size} bytes, over the limit of ${maxBytes} bytes (max_file_bytes)`);
+  return failure(
+    FILE_TOO_LARGE,
+    `the access file is ${size} bytes, over the limit of ${maxBytes} bytes (max_file_bytes)`,
+  );
 }
 
 function failure(code: ReadErrorCode, message: string, cause?: unknown): ReadOutcome {

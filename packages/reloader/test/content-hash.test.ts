@@ -10,7 +10,9 @@ describe('contentHash', () => {
     try {
       const bytes = Buffer.from('[[user]]\nid = ""\nallow = "api_account_weight"\n');
       writeFileSync(join(dir, 'f'), bytes);
-      const printed = execFileSync('/usr/bin/openssl', ['dgst', '-sha256', '-r', join(dir, 'f')]).toString().split(' ')[0];
+      const printed = execFileSync('/usr/bin/openssl', ['dgst', '-sha256', '-r', join(dir, 'f')])
+        .toString()
+        .split(' ')[0];
       expect(contentHash(bytes)).toBe(printed);
     } finally {
       remove();

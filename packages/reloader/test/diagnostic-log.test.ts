@@ -2,9 +2,25 @@ import type { Diagnostic } from '@nano-access/parser';
 import { formatDiagnostic, logDiagnostics } from '../src/diagnostic-log';
 import { captureLogger } from './helpers';
 
-const at = (line: number, column: number): Diagnostic['span'] => ({ start: { line, column, offset: 0 }, end: { line, column: column + 1, offset: 1 } });
-const error: Diagnostic = { ruleId: 'unknown-role', severity: 'error', message: 'Unknown role "ghost".', file: 'config-access.toml', span: at(9, 10), messageId: 'unknownRole' };
-const warning: Diagnostic = { ruleId: 'empty-item', severity: 'warning', message: 'Empty item in "allow" is ignored.', file: 'config-access.toml', span: at(3, 22) };
+const at = (line: number, column: number): Diagnostic['span'] => ({
+  start: { line, column, offset: 0 },
+  end: { line, column: column + 1, offset: 1 },
+});
+const error: Diagnostic = {
+  ruleId: 'unknown-role',
+  severity: 'error',
+  message: 'Unknown role "ghost".',
+  file: 'config-access.toml',
+  span: at(9, 10),
+  messageId: 'unknownRole',
+};
+const warning: Diagnostic = {
+  ruleId: 'empty-item',
+  severity: 'warning',
+  message: 'Empty item in "allow" is ignored.',
+  file: 'config-access.toml',
+  span: at(3, 22),
+};
 
 describe('diagnostic log lines', () => {
   it('formats a diagnostic as file:line:col severity message (rule)', () => {
@@ -15,7 +31,13 @@ describe('diagnostic log lines', () => {
     const { logger, records } = captureLogger();
     logDiagnostics(logger, [error, warning], { generation: 4 });
     expect(records()).toEqual([
-      expect.objectContaining({ level: 50, at: 'config-access.toml:9:10', rule: 'unknown-role', messageId: 'unknownRole', generation: 4 }),
+      expect.objectContaining({
+        level: 50,
+        at: 'config-access.toml:9:10',
+        rule: 'unknown-role',
+        messageId: 'unknownRole',
+        generation: 4,
+      }),
       expect.objectContaining({ level: 40, at: 'config-access.toml:3:22', rule: 'empty-item', severity: 'warning' }),
     ]);
   });

@@ -21,7 +21,13 @@ describe('watchFile', () => {
     const file = join(dir, 'config-access.toml');
     writeFileSync(file, 'a');
     let calls = 0;
-    watch = await watchFile(file, () => (calls += 1), (error) => { throw error; });
+    watch = await watchFile(
+      file,
+      () => (calls += 1),
+      (error) => {
+        throw error;
+      },
+    );
     writeFileSync(join(dir, 'new.toml'), 'b');
     renameSync(join(dir, 'new.toml'), file);
     await waitFor(() => calls > 0, 'a change call');
@@ -34,7 +40,13 @@ describe('watchFile', () => {
     symlinkSync('..v1', join(dir, '..data'));
     symlinkSync(join('..data', 'config-access.toml'), join(dir, 'config-access.toml'));
     let calls = 0;
-    watch = await watchFile(join(dir, 'config-access.toml'), () => (calls += 1), (error) => { throw error; });
+    watch = await watchFile(
+      join(dir, 'config-access.toml'),
+      () => (calls += 1),
+      (error) => {
+        throw error;
+      },
+    );
     mkdirSync(join(dir, '..v2'));
     writeFileSync(join(dir, '..v2', 'config-access.toml'), 'b');
     symlinkSync('..v2', join(dir, '..data_tmp'));

@@ -27,7 +27,11 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
 }
 
 /** A JSON-lines logger whose every line is kept, raw and parsed. */
-export function captureLogger(level = 'debug'): { logger: Logger; lines: string[]; records: () => Array<Record<string, unknown>> } {
+export function captureLogger(level = 'debug'): {
+  logger: Logger;
+  lines: string[];
+  records: () => Array<Record<string, unknown>>;
+} {
   const lines: string[] = [];
   let partial = '';
   const sink = new Writable({
@@ -67,6 +71,15 @@ function newestSource(dir: string): number {
 export function ensureBuilt(): void {
   // tsc -b rewrites the build info on every build that changes anything, not every output file.
   const built = join(packageDir, 'dist', '.tsbuildinfo');
-  if (existsSync(join(packageDir, 'dist', 'index.js')) && existsSync(built) && statSync(built).mtimeMs >= newestSource(join(packageDir, 'src'))) return;
-  execFileSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/reloader'], { cwd: repoRoot, stdio: 'pipe' });
+  if (
+    existsSync(join(packageDir, 'dist', 'index.js')) &&
+    existsSync(built) &&
+    statSync(built).mtimeMs >= newestSource(join(packageDir, 'src'))
+  )
+    return;
+  execFileSync(
+    process.execPath,
+    [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-b', 'packages/reloader'],
+    { cwd: repoRoot, stdio: 'pipe' },
+  );
 }

@@ -3,7 +3,12 @@ import { createLogger } from '@nano-access/reloader';
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
-  const stream = new Writable({ write(chunk: Buffer, _encoding, done) { text += chunk.toString(); done(); } });
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
   return { stream, text: () => text };
 }
 
@@ -19,7 +24,16 @@ describe('createLogger', () => {
   it('redacts credential-bearing fields', () => {
     const out = sink();
     const logger = createLogger({ destination: out.stream, pretty: false });
-    logger.info({ credentials: 'key-aaaa', id: 'key-bbbb', user: 'key-cccc', apiKey: 'key-dddd', request: { credentials: 'key-eeee', headers: { 'nano-api-key': 'key-ffff' } } }, 'request');
+    logger.info(
+      {
+        credentials: 'key-aaaa',
+        id: 'key-bbbb',
+        user: 'key-cccc',
+        apiKey: 'key-dddd',
+        request: { credentials: 'key-eeee', headers: { 'nano-api-key': 'key-ffff' } },
+      },
+      'request',
+    );
     logger.info({ headers: { 'nano-api-key': 'key-gggg', authorization: 'Bearer key-hhhh' } }, 'request');
     expect(out.text()).not.toMatch(/key-[a-h]{4}/);
     expect(out.text()).toContain('[redacted]');
@@ -31,7 +45,10 @@ describe('createLogger', () => {
     expect(fromEnv.level).toBe('warn');
     fromEnv.info('hidden');
     expect(out.text()).toBe('');
-    expect(createLogger({ destination: out.stream, pretty: false, level: 'debug', env: { NANO_ACCESS_LOG_LEVEL: 'warn' } }).level).toBe('debug');
+    expect(
+      createLogger({ destination: out.stream, pretty: false, level: 'debug', env: { NANO_ACCESS_LOG_LEVEL: 'warn' } })
+        .level,
+    ).toBe('debug');
   });
 
   it('falls back to info, with a warning, on an unknown level', () => {

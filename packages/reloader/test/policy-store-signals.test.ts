@@ -22,7 +22,9 @@ function startChild(file: string): Promise<Child> {
   const records: Array<Record<string, unknown>> = [];
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout }).on('line', (line) => records.push(JSON.parse(line) as Record<string, unknown>));
+  createInterface({ input: child.stdout }).on('line', (line) =>
+    records.push(JSON.parse(line) as Record<string, unknown>),
+  );
   const replies = (): Array<Record<string, unknown>> => records.filter((record) => record.reply === true);
   const status = async (): Promise<Record<string, unknown>> => {
     const before = replies().length;
@@ -30,7 +32,11 @@ function startChild(file: string): Promise<Child> {
     await waitFor(() => replies().length > before, 'a status reply');
     return replies()[replies().length - 1];
   };
-  return waitFor(() => replies().some((r) => r.ready === true) || child.exitCode !== null, 'the child to start', 60000).then(() => {
+  return waitFor(
+    () => replies().some((r) => r.ready === true) || child.exitCode !== null,
+    'the child to start',
+    60000,
+  ).then(() => {
     if (child.exitCode !== null) throw new Error(`child exited ${child.exitCode}: ${stderr}`);
     return { process: child, records, status };
   });
@@ -63,13 +69,22 @@ describe('PolicyStore in a child process receiving SIGHUP', () => {
     expect(await child.status()).toMatchObject({ generation: 1, hash: sha256(ALICE_READS) });
     writeFileSync(file, ALICE_WRITES);
     child.process.kill('SIGHUP');
-    await waitFor(() => child!.records.some((r) => r.msg === 'access policy reloaded' && r.generation === 2), 'the reload log line');
-    expect(child.records.find((r) => r.msg === 'access policy reloaded')).toMatchObject({ trigger: 'signal', hash: sha256(ALICE_WRITES) });
+    await waitFor(
+      () => child!.records.some((r) => r.msg === 'access policy reloaded' && r.generation === 2),
+      'the reload log line',
+    );
+    expect(child.records.find((r) => r.msg === 'access policy reloaded')).toMatchObject({
+      trigger: 'signal',
+      hash: sha256(ALICE_WRITES),
+    });
     expect(await child.status()).toMatchObject({ generation: 2, hash: sha256(ALICE_WRITES) });
     // Still alive, and a second SIGHUP works too.
     writeFileSync(file, ALICE_READS);
     child.process.kill('SIGHUP');
-    await waitFor(() => child!.records.some((r) => r.msg === 'access policy reloaded' && r.generation === 3), 'the second reload');
+    await waitFor(
+      () => child!.records.some((r) => r.msg === 'access policy reloaded' && r.generation === 3),
+      'the second reload',
+    );
     expect(child.process.exitCode).toBeNull();
     expect(await child.status()).toMatchObject({ generation: 3 });
   });

@@ -1,4 +1,14 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PolicyStore } from '@nano-access/reloader';
 import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, tempDir, waitFor } from './helpers';
@@ -11,7 +21,9 @@ const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function manyUsers(count: number, tag: string): string {
   const users: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    users.push(`[[user]]\nid = "${tag}-user-${String(i).padStart(6, '0')}-9f8e7d6c"\nallow = "wallet_read${i === count - 1 ? ', account_query' : ''}"\n`);
+    users.push(
+      `[[user]]\nid = "${tag}-user-${String(i).padStart(6, '0')}-9f8e7d6c"\nallow = "wallet_read${i === count - 1 ? ', account_query' : ''}"\n`,
+    );
   }
   return users.join('\n');
 }
@@ -66,7 +78,10 @@ describe('PolicyStore watching the file', () => {
     const store = await open();
     const rejected = new Promise((resolve) => store.once('rejected', resolve));
     writeFileSync(file, `[[user]]\nid = "${ALICE}"\nallow = "unrestricted"\ndeny = "wallet_seed_chnage"\n`);
-    expect(await rejected).toMatchObject({ generation: 1, diagnostics: expect.arrayContaining([expect.objectContaining({ ruleId: 'unknown-permission' })]) });
+    expect(await rejected).toMatchObject({
+      generation: 1,
+      diagnostics: expect.arrayContaining([expect.objectContaining({ ruleId: 'unknown-permission' })]),
+    });
     expect(store.current.check(ALICE, 'wallet_seed_change')).toBe(false);
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
   });
@@ -108,7 +123,10 @@ describe('PolicyStore watching the file', () => {
     const store = await open();
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
     let previous = '..2026_01_01_00_00_00.000000001';
-    for (const [version, content] of [['..2026_01_01_00_05_00.000000002', ALICE_WRITES], ['..2026_01_01_00_10_00.000000003', ALICE_READS]] as const) {
+    for (const [version, content] of [
+      ['..2026_01_01_00_05_00.000000002', ALICE_WRITES],
+      ['..2026_01_01_00_10_00.000000003', ALICE_READS],
+    ] as const) {
       writeVersion(version, content);
       symlinkSync(version, join(dir, '..data_tmp'));
       renameSync(join(dir, '..data_tmp'), join(dir, '..data'));

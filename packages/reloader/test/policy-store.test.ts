@@ -31,7 +31,12 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     const store = await open();
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
     expect(store.current.check(ALICE, 'wallet_write')).toBe(false);
-    expect(store.status()).toMatchObject({ generation: 1, hash: sha256(ALICE_READS), fileMissing: false, lastFailure: null });
+    expect(store.status()).toMatchObject({
+      generation: 1,
+      hash: sha256(ALICE_READS),
+      fileMissing: false,
+      lastFailure: null,
+    });
   });
 
   it('activates a valid change on reload() and reports it in an event', async () => {
@@ -44,7 +49,15 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(result).toMatchObject({ outcome: 'reloaded', generation: 2, hash: sha256(ALICE_WRITES) });
     expect(store.current.check(ALICE, 'wallet_write')).toBe(true);
     expect(store.current.check(BOB, 'account_query')).toBe(true);
-    expect(events).toEqual([expect.objectContaining({ generation: 2, hash: sha256(ALICE_WRITES), previousHash: sha256(ALICE_READS), users: 2, trigger: 'manual' })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        generation: 2,
+        hash: sha256(ALICE_WRITES),
+        previousHash: sha256(ALICE_READS),
+        users: 2,
+        trigger: 'manual',
+      }),
+    ]);
   });
 
   it('keeps the old policy when the new file is not valid TOML, and logs file:line:col and rule', async () => {
@@ -61,13 +74,22 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(result.diagnostics.some((d) => d.ruleId === 'toml-syntax' && d.severity === 'error')).toBe(true);
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
     expect(store.current.check(ALICE, 'wallet_write')).toBe(false);
-    expect(store.status()).toMatchObject({ generation: 1, hash: sha256(ALICE_READS), lastReloadSuccessful: false, reloads: { success: 0, failure: 1 } });
+    expect(store.status()).toMatchObject({
+      generation: 1,
+      hash: sha256(ALICE_READS),
+      lastReloadSuccessful: false,
+      reloads: { success: 0, failure: 1 },
+    });
     expect(store.status().lastFailure?.hash).toBe(sha256(broken));
     expect(rejected).toEqual([expect.objectContaining({ generation: 1, hash: sha256(broken), trigger: 'manual' })]);
     const lines = records();
     const diagnosticLine = lines.find((line) => line.rule === 'toml-syntax');
     expect(diagnosticLine).toMatchObject({ level: 50, at: expect.stringMatching(/config-access\.toml:3:\d+$/) });
-    expect(lines.some((line) => line.code === 'NA_RELOAD_POLICY_INVALID' && String(line.msg).includes('keeping generation 1'))).toBe(true);
+    expect(
+      lines.some(
+        (line) => line.code === 'NA_RELOAD_POLICY_INVALID' && String(line.msg).includes('keeping generation 1'),
+      ),
+    ).toBe(true);
   });
 
   it('keeps the old policy when the new file names an unknown permission', async () => {
@@ -81,7 +103,10 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(unknown).toMatchObject({ severity: 'error', span: { start: { line: 4 } } });
     expect(store.current.check(ALICE, 'wallet_read')).toBe(true);
     expect(store.status().generation).toBe(1);
-    expect(records().find((line) => line.rule === 'unknown-permission')).toMatchObject({ at: expect.stringMatching(/:4:\d+$/), level: 50 });
+    expect(records().find((line) => line.rule === 'unknown-permission')).toMatchObject({
+      at: expect.stringMatching(/:4:\d+$/),
+      level: 50,
+    });
     expect(store.metrics()).toContain('nano_access_reloads_total{result="failure"} 1');
     expect(store.metrics()).toContain('nano_access_last_reload_successful 0');
   });
@@ -138,7 +163,12 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
   it('starts with the default user alone when the file is missing, and loads it when it appears', async () => {
     const { logger, records } = captureLogger();
     const store = await open({ logger });
-    expect(store.status()).toMatchObject({ generation: 1, hash: null, fileMissing: true, users: store.current.userCount });
+    expect(store.status()).toMatchObject({
+      generation: 1,
+      hash: null,
+      fileMissing: true,
+      users: store.current.userCount,
+    });
     expect(store.current.check(undefined, 'api_account_weight')).toBe(true);
     expect(store.current.check(ALICE, 'api_account_weight')).toBe(false);
     expect(records().some((line) => line.level === 40 && String(line.msg).includes('not found'))).toBe(true);
@@ -148,7 +178,7 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(store.status().fileMissing).toBe(false);
   });
 
-  it('logs NA_RELOAD_WATCH_FAILED when the file\'s directory does not exist, and still loads it on reload()', async () => {
+  it("logs NA_RELOAD_WATCH_FAILED when the file's directory does not exist, and still loads it on reload()", async () => {
     const { logger, records } = captureLogger();
     const nested = join(dir, 'not-yet', 'config-access.toml');
     const store = await PolicyStore.open(nested, { logger });
@@ -178,13 +208,18 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(failure).toBeInstanceOf(PolicyStoreError);
     const error = failure as PolicyStoreError;
     expect(error.code).toBe('NA_RELOAD_POLICY_INVALID');
-    expect(error.diagnostics.map((d) => d.ruleId)).toEqual(expect.arrayContaining(['unknown-permission', 'unknown-role']));
+    expect(error.diagnostics.map((d) => d.ruleId)).toEqual(
+      expect.arrayContaining(['unknown-permission', 'unknown-role']),
+    );
     expect(error.message).toMatch(/config-access\.toml:3:\d+ error .*\(unknown-permission\)/);
   });
 
   it('rejects open() with NA_RELOAD_NOT_A_FILE when the path is a directory', async () => {
     const failure = await PolicyStore.open(dir, { watch: false }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ code: 'NA_RELOAD_NOT_A_FILE', message: expect.stringContaining('a directory, not a regular file') });
+    expect(failure).toMatchObject({
+      code: 'NA_RELOAD_NOT_A_FILE',
+      message: expect.stringContaining('a directory, not a regular file'),
+    });
   });
 
   it('rejects open() of a file that is not UTF-8 with NA_RELOAD_NOT_UTF8 and the line and column of the bad byte', async () => {
@@ -194,7 +229,11 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     const error = failure as PolicyStoreError;
     expect(error.code).toBe('NA_RELOAD_NOT_UTF8');
     expect(error.diagnostics).toEqual([
-      expect.objectContaining({ ruleId: 'toml-syntax', messageId: 'invalidUtf8', span: expect.objectContaining({ start: { line: 2, column: 10, offset: 18 } }) }),
+      expect.objectContaining({
+        ruleId: 'toml-syntax',
+        messageId: 'invalidUtf8',
+        span: expect.objectContaining({ start: { line: 2, column: 10, offset: 18 } }),
+      }),
     ]);
   });
 
@@ -221,7 +260,9 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     const results: ReloadResult[] = await Promise.all([first, ...during]);
     expect(results[0]).toMatchObject({ outcome: 'reloaded', generation: 2 });
     expect(results[1]).toMatchObject({ outcome: 'unchanged', generation: 2 });
-    const runs = records().filter((line) => line.msg === 'access policy reloaded' || line.msg === 'access file unchanged');
+    const runs = records().filter(
+      (line) => line.msg === 'access policy reloaded' || line.msg === 'access file unchanged',
+    );
     expect(runs).toHaveLength(2);
   });
 
@@ -292,13 +333,17 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(Math.abs(timestamp - store.status().lastSuccess.getTime() / 1000)).toBeLessThan(0.01);
     const names = [...text.matchAll(/^# TYPE (\S+)/gm)].map((match) => match[1]);
     expect(names).toEqual([
-      'nano_access_reloads_total', 'nano_access_last_reload_successful', 'nano_access_last_reload_success_timestamp_seconds',
-      'nano_access_policy_generation', 'nano_access_policy_users', 'nano_access_policy_info',
+      'nano_access_reloads_total',
+      'nano_access_last_reload_successful',
+      'nano_access_last_reload_success_timestamp_seconds',
+      'nano_access_policy_generation',
+      'nano_access_policy_users',
+      'nano_access_policy_info',
     ]);
     expect(text.endsWith('\n')).toBe(true);
   });
 
-  it('labels nano_access_policy_info with the first 16 hex digits of the active file\'s sha256, as sha256sum prints it', async () => {
+  it("labels nano_access_policy_info with the first 16 hex digits of the active file's sha256, as sha256sum prints it", async () => {
     const sha = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
     writeFileSync(file, ALICE_READS);
     const store = await open();
@@ -349,7 +394,9 @@ describe('PolicyStore without a file', () => {
   });
 
   it('throws NA_RELOAD_POLICY_INVALID from fromText() on a file with errors', () => {
-    expect(() => PolicyStore.fromText('[[role]]\ndeny = "wallet"\n')).toThrow(expect.objectContaining({ code: 'NA_RELOAD_POLICY_INVALID' }));
+    expect(() => PolicyStore.fromText('[[role]]\ndeny = "wallet"\n')).toThrow(
+      expect.objectContaining({ code: 'NA_RELOAD_POLICY_INVALID' }),
+    );
   });
 
   it('wraps a fixed policy, whose reload() changes nothing', async () => {

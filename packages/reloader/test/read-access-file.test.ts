@@ -35,21 +35,33 @@ describe('readAccessFile', () => {
     const fifo = join(dir, 'config-access.toml');
     execFileSync('mkfifo', [fifo]);
     expect(await readAccessFile(fifo)).toMatchObject({
-      kind: 'error', code: 'NA_RELOAD_NOT_A_FILE', message: 'the access file is a FIFO (named pipe), not a regular file; only a regular file is read',
+      kind: 'error',
+      code: 'NA_RELOAD_NOT_A_FILE',
+      message: 'the access file is a FIFO (named pipe), not a regular file; only a regular file is read',
     });
   });
 
   it('refuses a directory and a character device, also through a symlink', async () => {
     mkdirSync(join(dir, 'sub'));
-    expect(await readAccessFile(join(dir, 'sub'))).toMatchObject({ kind: 'error', code: 'NA_RELOAD_NOT_A_FILE', message: expect.stringContaining('a directory') });
+    expect(await readAccessFile(join(dir, 'sub'))).toMatchObject({
+      kind: 'error',
+      code: 'NA_RELOAD_NOT_A_FILE',
+      message: expect.stringContaining('a directory'),
+    });
     symlinkSync('/dev/zero', join(dir, 'zero.toml'));
-    expect(await readAccessFile(join(dir, 'zero.toml'))).toMatchObject({ kind: 'error', code: 'NA_RELOAD_NOT_A_FILE', message: expect.stringContaining('a character device') });
+    expect(await readAccessFile(join(dir, 'zero.toml'))).toMatchObject({
+      kind: 'error',
+      code: 'NA_RELOAD_NOT_A_FILE',
+      message: expect.stringContaining('a character device'),
+    });
   });
 
   it('refuses a file over the size limit, naming the limit', async () => {
     writeFileSync(join(dir, 'big.toml'), 'x'.repeat(1001));
     expect(await readAccessFile(join(dir, 'big.toml'), { maxBytes: 1000 })).toEqual({
-      kind: 'error', code: 'NA_RELOAD_FILE_TOO_LARGE', message: 'the access file is 1001 bytes, over the limit of 1000 bytes (max_file_bytes)',
+      kind: 'error',
+      code: 'NA_RELOAD_FILE_TOO_LARGE',
+      message: 'the access file is 1001 bytes, over the limit of 1000 bytes (max_file_bytes)',
     });
     writeFileSync(join(dir, 'fits.toml'), 'x'.repeat(1000));
     expect(await readAccessFile(join(dir, 'fits.toml'), { maxBytes: 1000 })).toMatchObject({ kind: 'ok' });
@@ -79,9 +91,18 @@ describe('readAccessFile', () => {
     writeFileSync(join(dir, 'config-access.toml'), '[[user]]\nid = ""\nallow = "wallet_read"\n');
     writeFileSync(join(dir, 'other.toml'), '');
     execFileSync('mkfifo', [join(dir, 'fifo')]);
-    const child = spawn(process.execPath, [resolve(__dirname, 'fixtures', 'stuck-pool-child.js'), join(dir, 'fifo'), join(dir, 'config-access.toml'), join(dir, 'other.toml')], {
-      env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        resolve(__dirname, 'fixtures', 'stuck-pool-child.js'),
+        join(dir, 'fifo'),
+        join(dir, 'config-access.toml'),
+        join(dir, 'other.toml'),
+      ],
+      {
+        env: { ...process.env, UV_THREADPOOL_SIZE: '1' },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -91,9 +112,21 @@ describe('readAccessFile', () => {
     const report = JSON.parse(stdout) as Record<string, { kind: string; code?: string; message?: string }>;
     expect(report).toMatchObject({
       reload: 'closed',
-      afterClose: { kind: 'error', code: 'NA_RELOAD_READ_TIMEOUT', message: expect.stringContaining('an earlier read of the access file has not returned yet') },
-      timedOut: { kind: 'error', code: 'NA_RELOAD_READ_TIMEOUT', message: expect.stringContaining('took longer than 200 ms (read_timeout)') },
-      again: { kind: 'error', code: 'NA_RELOAD_READ_TIMEOUT', message: expect.stringContaining('has not returned yet') },
+      afterClose: {
+        kind: 'error',
+        code: 'NA_RELOAD_READ_TIMEOUT',
+        message: expect.stringContaining('an earlier read of the access file has not returned yet'),
+      },
+      timedOut: {
+        kind: 'error',
+        code: 'NA_RELOAD_READ_TIMEOUT',
+        message: expect.stringContaining('took longer than 200 ms (read_timeout)'),
+      },
+      again: {
+        kind: 'error',
+        code: 'NA_RELOAD_READ_TIMEOUT',
+        message: expect.stringContaining('has not returned yet'),
+      },
       after: { kind: 'ok' },
     });
   });
@@ -102,13 +135,19 @@ describe('readAccessFile', () => {
 describe('readAccessStream', () => {
   it('reads a stream whole, with no file facts', async () => {
     expect(await readAccessStream(Readable.from([Buffer.from('a = 1\n'), Buffer.from('b = 2\n')]))).toMatchObject({
-      kind: 'ok', hash: sha256('a = 1\nb = 2\n'), facts: null,
+      kind: 'ok',
+      hash: sha256('a = 1\nb = 2\n'),
+      facts: null,
     });
   });
 
   it('refuses a stream over the size limit', async () => {
-    expect(await readAccessStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxBytes: 1000 })).toMatchObject({
-      kind: 'error', code: 'NA_RELOAD_FILE_TOO_LARGE', message: expect.stringContaining('over the limit of 1000 bytes'),
+    expect(
+      await readAccessStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxBytes: 1000 }),
+    ).toMatchObject({
+      kind: 'error',
+      code: 'NA_RELOAD_FILE_TOO_LARGE',
+      message: expect.stringContaining('over the limit of 1000 bytes'),
     });
   });
 });
@@ -122,8 +161,13 @@ describe('decodeAccessFile', () => {
       code: 'NA_RELOAD_NOT_UTF8',
       message: 'the access file is not valid UTF-8 (line 2, column 10)',
       diagnostic: {
-        ruleId: 'toml-syntax', severity: 'error', messageId: 'invalidUtf8', file: 'config-access.toml', fatal: true,
-        message: 'The file is not valid UTF-8: byte 0xC3 at line 2, column 10 begins no valid character (TOML files are UTF-8).',
+        ruleId: 'toml-syntax',
+        severity: 'error',
+        messageId: 'invalidUtf8',
+        file: 'config-access.toml',
+        fatal: true,
+        message:
+          'The file is not valid UTF-8: byte 0xC3 at line 2, column 10 begins no valid character (TOML files are UTF-8).',
         span: { start: { line: 2, column: 10, offset: 18 }, end: { line: 2, column: 10, offset: 18 } },
       },
     });

@@ -29,10 +29,13 @@ describe('SerialRunner', () => {
 
   it('reports idle only when nothing runs or waits', async () => {
     const order: string[] = [];
-    const runner = new SerialRunner<string, void>(async (arg) => {
-      await new Promise((resolve) => setImmediate(resolve));
-      order.push(arg);
-    }, (_queued, next) => next);
+    const runner = new SerialRunner<string, void>(
+      async (arg) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        order.push(arg);
+      },
+      (_queued, next) => next,
+    );
     void runner.run('one');
     void runner.run('two');
     await runner.idle();

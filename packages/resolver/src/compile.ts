@@ -1,4 +1,12 @@
-import { sortDiagnostics, suggest, type AccessModel, type Diagnostic, type NameRef, type SourceRange, type UserEntry } from '@nano-access/parser';
+import {
+  sortDiagnostics,
+  suggest,
+  type AccessModel,
+  type Diagnostic,
+  type NameRef,
+  type SourceRange,
+  type UserEntry,
+} from '@nano-access/parser';
 import type { Catalog, CompileResult } from './types';
 import type { TypedCatalog } from './typed-catalog';
 import type { NanoPermission } from './catalogs/nano-permissions';
@@ -32,7 +40,14 @@ class Compiler {
   /** Row r: closure of role r's allow. */
   private roleClosure = new Uint32Array(0);
   /** Filled by resolveUser() for one user at a time (the builder copies what it keeps). */
-  private readonly resolved: ResolvedUser = { index: -1, isDefault: true, bare: false, roles: new IdList(), allow: new IdList(), deny: new IdList() };
+  private readonly resolved: ResolvedUser = {
+    index: -1,
+    isDefault: true,
+    bare: false,
+    roles: new IdList(),
+    allow: new IdList(),
+    deny: new IdList(),
+  };
 
   constructor(
     private readonly model: AccessModel,
@@ -52,7 +67,8 @@ class Compiler {
     for (let start = 0; start < users.length; start += ID_BATCH) {
       const batch = users.slice(start, start + ID_BATCH);
       // After the first error the policy is never built (no ids to copy); keep resolving only to report every error.
-      const ownIds = this.diagnostics.length === 0 ? ownStrings(batch.map((user) => (user.isDefault ? '' : user.id))) : [];
+      const ownIds =
+        this.diagnostics.length === 0 ? ownStrings(batch.map((user) => (user.isDefault ? '' : user.id))) : [];
       for (let i = 0; i < batch.length; i++) {
         if (batch[i] === defaultEntry) continue;
         const resolved = this.resolveUser(batch[i]);
@@ -64,7 +80,14 @@ class Compiler {
   }
 
   private report(ruleId: string, messageId: string, message: string, range: SourceRange): void {
-    this.diagnostics.push({ ruleId, severity: 'error', message, messageId, file: this.model.file, span: this.model.source.span(range) });
+    this.diagnostics.push({
+      ruleId,
+      severity: 'error',
+      message,
+      messageId,
+      file: this.model.file,
+      span: this.model.source.span(range),
+    });
   }
 
   /** Sorted, distinct permission ids; unknown names reported. */
@@ -92,7 +115,12 @@ class Compiler {
     const id = this.cc.ids.get(ref.name);
     if (id !== undefined) return id;
     const near = suggest(ref.name, this.cc.names);
-    this.report('unknown-permission', 'unknownPermission', `Unknown permission "${ref.name}": it is not in the ${this.cc.catalog.name} catalog.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
+    this.report(
+      'unknown-permission',
+      'unknownPermission',
+      `Unknown permission "${ref.name}": it is not in the ${this.cc.catalog.name} catalog.${near ? ` Did you mean "${near}"?` : ''}`,
+      ref.range,
+    );
     return -1;
   }
 
@@ -122,7 +150,12 @@ class Compiler {
       const role = this.roleIndex.get(ref.name);
       if (role === undefined) {
         const near = suggest(ref.name, this.roleNames);
-        this.report('unknown-role', 'unknownRole', `Unknown role "${ref.name}": no [[role]] has this id.${near ? ` Did you mean "${near}"?` : ''}`, ref.range);
+        this.report(
+          'unknown-role',
+          'unknownRole',
+          `Unknown role "${ref.name}": no [[role]] has this id.${near ? ` Did you mean "${near}"?` : ''}`,
+          ref.range,
+        );
       } else roles.push(role);
     }
     roles.canonical();

@@ -105,7 +105,10 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
     for (const name of permissions) {
       const id = this.ids.get(name);
       if (id === undefined) {
-        throw new PolicyError(ResolverErrorCode.permissionUnknown, `${method}(): "${String(name)}" is not a permission of catalog "${this.catalog.name}"`);
+        throw new PolicyError(
+          ResolverErrorCode.permissionUnknown,
+          `${method}(): "${String(name)}" is not a permission of catalog "${this.catalog.name}"`,
+        );
       }
       ids.push(id);
     }

@@ -67,7 +67,8 @@ function namesOfSet(cc: CompiledCatalog, sets: Uint32Array, base: number): strin
   const names = new Array<string>(count);
   let n = 0;
   for (let w = 0; w < words; w++) {
-    for (let bits = scratch[w]; bits !== 0; bits &= bits - 1) names[n++] = cc.names[cc.sortedIds[(w << 5) + 31 - Math.clz32(bits & -bits)]];
+    for (let bits = scratch[w]; bits !== 0; bits &= bits - 1)
+      names[n++] = cc.names[cc.sortedIds[(w << 5) + 31 - Math.clz32(bits & -bits)]];
     scratch[w] = 0;
   }
   return names;
@@ -128,7 +129,8 @@ function explainPermission(tables: PolicyTables, slot: number, base: number, nam
   if (!allowed && !profile.bare && !profile.isDefault) {
     // The default user's deny matters only when it removed p from the default user's own grants.
     const defaultProfile = readProfile(tables, tables.slotProfile[tables.defaultSlot]);
-    if (collectGrants(tables, defaultProfile, p, defaultBase).length > 0) addDenies(denies, tables, defaultProfile, p, 'inherited');
+    if (collectGrants(tables, defaultProfile, p, defaultBase).length > 0)
+      addDenies(denies, tables, defaultProfile, p, 'inherited');
   }
   return { name, allowed, grants, denies };
 }
@@ -163,7 +165,13 @@ function reaches(cc: CompiledCatalog, granted: number, p: number): boolean {
   return has(cc.closure, granted * cc.words, p);
 }
 
-function addDenies(denies: Deny[], tables: PolicyTables, profile: Profile, p: number, kind: 'deny' | 'inherited'): void {
+function addDenies(
+  denies: Deny[],
+  tables: PolicyTables,
+  profile: Profile,
+  p: number,
+  kind: 'deny' | 'inherited',
+): void {
   const cc = tables.compiledCatalog;
   const pool = tables.profilePool;
   const words = cc.words;
@@ -172,10 +180,13 @@ function addDenies(denies: Deny[], tables: PolicyTables, profile: Profile, p: nu
     let reason: 'denied' | 'implied-by-denied' | 'implies-denied';
     if (d === p) reason = 'denied';
     else if (has(cc.closure, d * words, p)) reason = 'implied-by-denied';
-    else if (has(cc.denyClosure, d * words, p)) reason = 'implies-denied'; // p includes d or something d includes
+    else if (has(cc.denyClosure, d * words, p))
+      reason = 'implies-denied'; // p includes d or something d includes
     else continue;
     const permission = cc.names[d];
-    denies.push(kind === 'deny' ? { source: 'deny', permission, reason } : { source: 'inherited-default-user-deny', permission });
+    denies.push(
+      kind === 'deny' ? { source: 'deny', permission, reason } : { source: 'inherited-default-user-deny', permission },
+    );
   }
 }
 

@@ -23,7 +23,10 @@ export function loadPolicy(text: string, options: LoadOptions = {}): LoadResult<
   const parsed = parseAccessFile(text, options.file === undefined ? {} : { file: options.file });
   if (!parsed.model) return { policy: null, diagnostics: parsed.diagnostics, model: null };
   const compiled = compile(parsed.model, catalog);
-  const diagnostics = compiled.diagnostics.length === 0 ? parsed.diagnostics : sortDiagnostics([...parsed.diagnostics, ...compiled.diagnostics]);
+  const diagnostics =
+    compiled.diagnostics.length === 0
+      ? parsed.diagnostics
+      : sortDiagnostics([...parsed.diagnostics, ...compiled.diagnostics]);
   const failed = diagnostics.some((d) => d.severity === 'error');
   return { policy: failed ? null : compiled.policy, diagnostics, model: parsed.model };
 }

@@ -7,7 +7,11 @@ import type { TypedCatalog } from './typed-catalog';
 function loadNanoCatalog(): TypedCatalog<NanoPermission> {
   const loaded = loadCatalog(nanoCatalogJson);
   // The shipped catalog is tested; failing here means a broken build.
-  if (!loaded.catalog) throw new PolicyError(ResolverErrorCode.catalogInvalid, `nano catalog: ${loaded.errors.map((e) => e.message).join('; ')}`);
+  if (!loaded.catalog)
+    throw new PolicyError(
+      ResolverErrorCode.catalogInvalid,
+      `nano catalog: ${loaded.errors.map((e) => e.message).join('; ')}`,
+    );
   return loaded.catalog as TypedCatalog<NanoPermission>;
 }
 

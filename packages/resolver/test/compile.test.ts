@@ -47,11 +47,16 @@ describe('compile: resolution (docs/access-file.md, "Resolution")', () => {
     const policy = policyOf({ users: [{ id: 'k', allow: ['left', 'right'], deny: ['right'] }] }, diamond);
     // left would re-grant shared, which right's deny removed.
     expect(policy.effective('k')).toEqual([]);
-    expect(policy.explain('k', 'left').permission!.denies).toEqual([{ source: 'deny', permission: 'right', reason: 'implies-denied' }]);
+    expect(policy.explain('k', 'left').permission!.denies).toEqual([
+      { source: 'deny', permission: 'right', reason: 'implies-denied' },
+    ]);
   });
 
   it('lets deny win over a role', () => {
-    const policy = policyOf({ roles: [{ id: 'r', allow: ['read'] }], users: [{}, { id: 'k', roles: ['r'], deny: ['read'] }] });
+    const policy = policyOf({
+      roles: [{ id: 'r', allow: ['read'] }],
+      users: [{}, { id: 'k', roles: ['r'], deny: ['read'] }],
+    });
     expect(policy.check('k', 'read')).toBe(false);
   });
 
@@ -75,7 +80,10 @@ describe('compile: resolution (docs/access-file.md, "Resolution")', () => {
 
   it('adopts the closure of every role a user names', () => {
     const policy = policyOf({
-      roles: [{ id: 'auditor', allow: ['audit'] }, { id: 'writer', allow: ['write'] }],
+      roles: [
+        { id: 'auditor', allow: ['audit'] },
+        { id: 'writer', allow: ['write'] },
+      ],
       users: [{}, { id: 'k', roles: ['auditor', 'writer'], bare: true }],
     });
     expect(policy.effective('k')).toEqual(['audit', 'audit_read', 'write']);
@@ -134,7 +142,12 @@ describe('compile: errors (docs/rules.md)', () => {
     expect(policy).toBeNull();
     expect(diagnostics).toHaveLength(1);
     const [d] = diagnostics;
-    expect(d).toMatchObject({ ruleId: 'unknown-permission', severity: 'error', messageId: 'unknownPermission', file: 'config-access.toml' });
+    expect(d).toMatchObject({
+      ruleId: 'unknown-permission',
+      severity: 'error',
+      messageId: 'unknownPermission',
+      file: 'config-access.toml',
+    });
     expect(d.message).toContain('"wallet_raed"');
     expect(d.message).toMatch(/Did you mean "wallet_read"\?$/);
     const start = model.source.text.indexOf('wallet_raed');
@@ -143,7 +156,10 @@ describe('compile: errors (docs/rules.md)', () => {
   });
 
   it('reports an unknown permission in a role and in allow', () => {
-    const { policy, diagnostics } = compile(buildModel({ roles: [{ id: 'r', allow: ['raed'] }], users: [{ id: 'k', roles: ['r'], allow: ['wrte'] }] }), tinyCatalog);
+    const { policy, diagnostics } = compile(
+      buildModel({ roles: [{ id: 'r', allow: ['raed'] }], users: [{ id: 'k', roles: ['r'], allow: ['wrte'] }] }),
+      tinyCatalog,
+    );
     expect(policy).toBeNull();
     expect(diagnostics.map((d) => [d.ruleId, d.span.start.line])).toEqual([
       ['unknown-permission', 3],
@@ -170,19 +186,38 @@ describe('compile: errors (docs/rules.md)', () => {
   });
 
   it('reports every error of the file, sorted by position', () => {
-    const { diagnostics } = compile(buildModel({ users: [{ id: 'a', allow: ['x1'], roles: ['nope'] }, { id: 'b', deny: ['x2'] }] }), tinyCatalog);
+    const { diagnostics } = compile(
+      buildModel({
+        users: [
+          { id: 'a', allow: ['x1'], roles: ['nope'] },
+          { id: 'b', deny: ['x2'] },
+        ],
+      }),
+      tinyCatalog,
+    );
     expect(diagnostics.map((d) => d.ruleId)).toEqual(['unknown-role', 'unknown-permission', 'unknown-permission']);
     const lines = diagnostics.map((d) => d.span.start.line);
     expect(lines).toEqual([...lines].sort((x, y) => x - y));
   });
 
   it('takes the first role of a duplicated id (the parser reports the duplicate)', () => {
-    const policy = policyOf({ roles: [{ id: 'r', allow: ['read'] }, { id: 'r', allow: ['write'] }], users: [{ id: 'k', roles: ['r'], bare: true }] });
+    const policy = policyOf({
+      roles: [
+        { id: 'r', allow: ['read'] },
+        { id: 'r', allow: ['write'] },
+      ],
+      users: [{ id: 'k', roles: ['r'], bare: true }],
+    });
     expect(policy.effective('k')).toEqual(['read']);
   });
 
   it('takes the first user of a duplicated id (the parser reports the duplicate)', () => {
-    const policy = policyOf({ users: [{ id: 'k', allow: ['read'], bare: true }, { id: 'k', allow: ['write'], bare: true }] });
+    const policy = policyOf({
+      users: [
+        { id: 'k', allow: ['read'], bare: true },
+        { id: 'k', allow: ['write'], bare: true },
+      ],
+    });
     expect(policy.effective('k')).toEqual(['read']);
   });
 });

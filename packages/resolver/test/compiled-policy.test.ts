@@ -2,7 +2,10 @@ import { compile, PolicyError, type Policy } from '@nano-access/resolver';
 import { buildModel } from './helpers/model';
 import { tinyCatalog } from './helpers/catalogs';
 
-function nanoPolicy(users: Parameters<typeof buildModel>[0]['users'], roles?: Parameters<typeof buildModel>[0]['roles']) {
+function nanoPolicy(
+  users: Parameters<typeof buildModel>[0]['users'],
+  roles?: Parameters<typeof buildModel>[0]['roles'],
+) {
   const { policy, diagnostics } = compile(buildModel({ users, roles }));
   expect(diagnostics).toEqual([]);
   return policy!;
@@ -20,7 +23,9 @@ function thrownCode(run: () => unknown): string | undefined {
 
 describe('Policy.check (docs/access-file.md, "Checking")', () => {
   const policy: Policy = compile(
-    buildModel({ users: [{ allow: ['read'] }, { id: 'writer', allow: ['write'] }, { id: 'bare', allow: ['audit'], bare: true }] }),
+    buildModel({
+      users: [{ allow: ['read'] }, { id: 'writer', allow: ['write'] }, { id: 'bare', allow: ['audit'], bare: true }],
+    }),
     tinyCatalog,
   ).policy!;
 
@@ -80,7 +85,8 @@ describe('Policy.check (docs/access-file.md, "Checking")', () => {
   it('offers a prepared form that agrees with check()', () => {
     for (const name of ['read', 'write', 'audit', 'audit_read', 'ping', 'unrestricted', 'nope']) {
       const id = policy.permissionId(name);
-      for (const who of [undefined, 'writer', 'bare', 'nobody']) expect(policy.checkId(who, id)).toBe(policy.check(who, name));
+      for (const who of [undefined, 'writer', 'bare', 'nobody'])
+        expect(policy.checkId(who, id)).toBe(policy.check(who, name));
     }
     expect(policy.permissionId('nope')).toBe(-1);
   });
@@ -91,7 +97,10 @@ describe('Policy.check (docs/access-file.md, "Checking")', () => {
 });
 
 describe('Policy.checkAll and checkAny', () => {
-  const policy = compile(buildModel({ users: [{}, { id: 'w', allow: ['write'] }, { id: 'u', allow: ['unrestricted'] }] }), tinyCatalog).policy!;
+  const policy = compile(
+    buildModel({ users: [{}, { id: 'w', allow: ['write'] }, { id: 'u', allow: ['unrestricted'] }] }),
+    tinyCatalog,
+  ).policy!;
 
   it('checkAll is true only when every permission is held', () => {
     expect(policy.checkAll('w', ['write', 'ping'])).toBe(true);
@@ -104,7 +113,12 @@ describe('Policy.checkAll and checkAny', () => {
   });
 
   it('checkAll honours unrestricted', () => {
-    expect(policy.checkAll('u', tinyCatalog.permissions.map((p) => p.name))).toBe(true);
+    expect(
+      policy.checkAll(
+        'u',
+        tinyCatalog.permissions.map((p) => p.name),
+      ),
+    ).toBe(true);
   });
 
   it('gives unknown credentials false from both', () => {
@@ -151,6 +165,11 @@ describe('Policy: catalog lookups', () => {
 describe('Policy.effective', () => {
   it('lists names sorted', () => {
     const policy = nanoPolicy([{}, { id: 'k', allow: ['service'], bare: true }]);
-    expect(policy.effective('k')).toEqual(['api_service_register', 'api_service_stop', 'api_topic_service_stop', 'service']);
+    expect(policy.effective('k')).toEqual([
+      'api_service_register',
+      'api_service_stop',
+      'api_topic_service_stop',
+      'service',
+    ]);
   });
 });

@@ -4,7 +4,10 @@ import { tinyCatalog } from './helpers/catalogs';
 
 const policy: Policy = compile(
   buildModel({
-    roles: [{ id: 'auditor', allow: ['audit'] }, { id: 'admins', allow: ['admin'] }],
+    roles: [
+      { id: 'auditor', allow: ['audit'] },
+      { id: 'admins', allow: ['admin'] },
+    ],
     users: [
       { allow: ['read', 'write'], deny: ['write'] },
       { id: 'inheritor' },
@@ -21,7 +24,12 @@ describe('Policy.explain', () => {
     const explanation = policy.explain(undefined, 'ping');
     expect(explanation.user).toEqual({ id: '', kind: 'default', index: 0 });
     expect(explanation.effective).toEqual(['ping', 'read']);
-    expect(explanation.permission).toEqual({ name: 'ping', allowed: true, grants: [{ source: 'builtin-default' }], denies: [] });
+    expect(explanation.permission).toEqual({
+      name: 'ping',
+      allowed: true,
+      grants: [{ source: 'builtin-default' }],
+      denies: [],
+    });
   });
 
   it('names a user with its position in the file', () => {
@@ -37,7 +45,12 @@ describe('Policy.explain', () => {
   });
 
   it('shows inheritance from the default user', () => {
-    expect(policy.explain('inheritor', 'read').permission).toEqual({ name: 'read', allowed: true, grants: [{ source: 'inherited-default-user' }], denies: [] });
+    expect(policy.explain('inheritor', 'read').permission).toEqual({
+      name: 'read',
+      allowed: true,
+      grants: [{ source: 'inherited-default-user' }],
+      denies: [],
+    });
   });
 
   it("shows a default user's deny as the reason an inheriting user lacks a permission", () => {
@@ -50,13 +63,22 @@ describe('Policy.explain', () => {
   });
 
   it("does not blame a default user's deny for a permission the default user never had", () => {
-    expect(policy.explain('inheritor', 'audit').permission).toEqual({ name: 'audit', allowed: false, grants: [], denies: [] });
+    expect(policy.explain('inheritor', 'audit').permission).toEqual({
+      name: 'audit',
+      allowed: false,
+      grants: [],
+      denies: [],
+    });
   });
 
   it('lists every grant: each role, each allow (in catalog order), and the implies chain', () => {
     expect(policy.explain('layered', 'audit_read').permission!.grants).toEqual([
       { source: 'implied', by: 'audit', via: { source: 'role', role: 'auditor' } },
-      { source: 'implied', by: 'audit', via: { source: 'implied', by: 'admin', via: { source: 'role', role: 'admins' } } },
+      {
+        source: 'implied',
+        by: 'audit',
+        via: { source: 'implied', by: 'admin', via: { source: 'role', role: 'admins' } },
+      },
       { source: 'implied', by: 'audit', via: { source: 'implied', by: 'admin', via: { source: 'allow' } } },
       { source: 'allow' },
     ]);
@@ -75,7 +97,11 @@ describe('Policy.explain', () => {
     expect(itself.denies).toEqual([{ source: 'deny', permission: 'audit', reason: 'denied' }]);
 
     const unrestricted = policy.explain('narrowed', 'unrestricted').permission!;
-    expect(unrestricted).toMatchObject({ allowed: false, grants: [{ source: 'allow' }], denies: [{ permission: 'audit', reason: 'implies-denied' }] });
+    expect(unrestricted).toMatchObject({
+      allowed: false,
+      grants: [{ source: 'allow' }],
+      denies: [{ permission: 'audit', reason: 'implies-denied' }],
+    });
   });
 
   it('shows no inheritance for a bare user', () => {
@@ -84,21 +110,31 @@ describe('Policy.explain', () => {
   });
 
   it('explains a name outside the catalog as denied with no sources', () => {
-    expect(policy.explain('layered', 'nope').permission).toEqual({ name: 'nope', allowed: false, grants: [], denies: [] });
+    expect(policy.explain('layered', 'nope').permission).toEqual({
+      name: 'nope',
+      allowed: false,
+      grants: [],
+      denies: [],
+    });
   });
 
   it('agrees with check() and effective()', () => {
     for (const who of [undefined, 'inheritor', 'layered', 'narrowed', 'bare', 'who']) {
       const explanation = policy.explain(who);
       expect(explanation.effective).toEqual(policy.effective(who));
-      for (const p of tinyCatalog.permissions) expect(policy.explain(who, p.name).permission!.allowed).toBe(policy.check(who, p.name));
+      for (const p of tinyCatalog.permissions)
+        expect(policy.explain(who, p.name).permission!.allowed).toBe(policy.check(who, p.name));
     }
   });
 
   it('names each of many users with its own position, duplicates and an implicit default user notwithstanding', () => {
-    const users = Array.from({ length: 500 }, (_, i) => ({ id: `user-${i % 400}`, allow: i % 2 ? ['read'] : ['write'] }));
+    const users = Array.from({ length: 500 }, (_, i) => ({
+      id: `user-${i % 400}`,
+      allow: i % 2 ? ['read'] : ['write'],
+    }));
     const many = compile(buildModel({ users }), tinyCatalog).policy!;
-    for (let i = 0; i < 400; i++) expect(many.explain(`user-${i}`).user).toEqual({ id: `user-${i}`, kind: 'user', index: i });
+    for (let i = 0; i < 400; i++)
+      expect(many.explain(`user-${i}`).user).toEqual({ id: `user-${i}`, kind: 'user', index: i });
     expect(many.explain('user-400').user.kind).toBe('unknown');
   });
 

@@ -34,7 +34,9 @@ describe('loadPolicy: parse and compile in one call', () => {
   });
 
   it('accepts the TOML array form of permission lists', () => {
-    const { policy } = loadPolicy('[[user]]\nid = "k-0123456789abcdef"\nallow = ["wallet_read", "node_query"]\nbare = true\n');
+    const { policy } = loadPolicy(
+      '[[user]]\nid = "k-0123456789abcdef"\nallow = ["wallet_read", "node_query"]\nbare = true\n',
+    );
     expect(policy!.effective('k-0123456789abcdef')).toContain('node_query');
   });
 
@@ -51,7 +53,10 @@ describe('loadPolicy: parse and compile in one call', () => {
   });
 
   it('merges parser and compile diagnostics, sorted by position, with the file name', () => {
-    const { policy, diagnostics } = loadPolicy('[[user]]\nid = "k-0123456789abcdef"\nallow = "wallet_raed"\nroles = "nobody"\ncolour = 1\n', { file: 'a.toml' });
+    const { policy, diagnostics } = loadPolicy(
+      '[[user]]\nid = "k-0123456789abcdef"\nallow = "wallet_raed"\nroles = "nobody"\ncolour = 1\n',
+      { file: 'a.toml' },
+    );
     expect(policy).toBeNull();
     expect(diagnostics.map((d) => [d.ruleId, d.span.start.line])).toEqual([
       ['unknown-permission', 3],
@@ -62,7 +67,9 @@ describe('loadPolicy: parse and compile in one call', () => {
   });
 
   it('keeps a policy when there are only warnings', () => {
-    const { policy, diagnostics } = loadPolicy('[[user]]\nid = "k-0123456789abcdef"\nbare = "true"\nallow = "wallet_read,"\n');
+    const { policy, diagnostics } = loadPolicy(
+      '[[user]]\nid = "k-0123456789abcdef"\nbare = "true"\nallow = "wallet_read,"\n',
+    );
     expect(diagnostics.length).toBeGreaterThan(0);
     expect(diagnostics.every((d) => d.severity === 'warning')).toBe(true);
     expect(policy!.effective('k-0123456789abcdef')).toEqual(expect.arrayContaining(['wallet_read']));

@@ -17,10 +17,27 @@ describe('the Nano catalog', () => {
   it('has every permission of the access file (docs/access-file.md) and the new group permissions', () => {
     const names = nanoCatalog.permissions.map((p) => p.name);
     for (const name of [
-      'unrestricted', 'api_account_weight', 'api_service_register', 'api_service_stop', 'api_topic_service_stop',
-      'api_topic_confirmation', 'account_query', 'epoch_upgrade', 'service', 'wallet', 'wallet_read', 'wallet_write',
-      'wallet_seed_change', 'node_query', 'node_control', 'utility', 'signing', 'block_publish', 'work',
-    ]) expect(names).toContain(name);
+      'unrestricted',
+      'api_account_weight',
+      'api_service_register',
+      'api_service_stop',
+      'api_topic_service_stop',
+      'api_topic_confirmation',
+      'account_query',
+      'epoch_upgrade',
+      'service',
+      'wallet',
+      'wallet_read',
+      'wallet_write',
+      'wallet_seed_change',
+      'node_query',
+      'node_control',
+      'utility',
+      'signing',
+      'block_publish',
+      'work',
+    ])
+      expect(names).toContain(name);
   });
 
   it('describes every permission in one line', () => {
@@ -41,7 +58,9 @@ describe('the Nano catalog', () => {
     expect(implies('wallet_write')).not.toContain('api_wallet_change_seed');
     expect(implies('epoch_upgrade')).toContain('api_epoch_upgrade');
     expect(implies('node_control')).not.toContain('api_epoch_upgrade');
-    expect(implies('wallet')).toEqual(expect.arrayContaining(['wallet_read', 'wallet_write', 'wallet_seed_change', 'api_wallet_seed']));
+    expect(implies('wallet')).toEqual(
+      expect.arrayContaining(['wallet_read', 'wallet_write', 'wallet_seed_change', 'api_wallet_seed']),
+    );
     expect(implies('wallet_read')).not.toContain('api_wallet_seed');
   });
 
@@ -74,14 +93,20 @@ describe('the Nano catalog', () => {
   it('is the committed output of scripts/gen-catalog.ts (regenerate after editing scripts/data/legacy-actions.md)', () => {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const root = resolve(__dirname, '../../..');
-    expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-catalog.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-catalog.ts', '--check'], {
+        cwd: root,
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
   });
 });
 
 describe('docs/catalog.md', () => {
   it('is exactly what scripts/gen-catalog-doc.ts renders from the catalog data (run it after changing the catalog)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { renderCatalogDoc, catalogPath, docPath } = require('../../../scripts/gen-catalog-doc') as typeof import('../../../scripts/gen-catalog-doc');
+    const { renderCatalogDoc, catalogPath, docPath } =
+      require('../../../scripts/gen-catalog-doc') as typeof import('../../../scripts/gen-catalog-doc');
     const expected = renderCatalogDoc(JSON.parse(readFileSync(catalogPath, 'utf8')));
     expect(readFileSync(docPath, 'utf8')).toBe(expected);
   });
@@ -98,13 +123,18 @@ describe('deny closure on the Nano catalog', () => {
     const names = nanoCatalog.permissions.map((p) => p.name);
     const closure = (name: string): Set<string> => {
       const out = new Set<string>([name]);
-      for (const child of name === 'unrestricted' ? names.filter((n) => n !== name) : nanoCatalog.permissions.find((p) => p.name === name)!.implies) for (const x of closure(child)) out.add(x);
+      for (const child of name === 'unrestricted'
+        ? names.filter((n) => n !== name)
+        : nanoCatalog.permissions.find((p) => p.name === name)!.implies)
+        for (const x of closure(child)) out.add(x);
       return out;
     };
     const closures = new Map(names.map((n) => [n, closure(n)]));
     for (const denied of names) {
       const literal = new Set([...closures.get(denied)!, ...names.filter((p) => closures.get(p)!.has(denied))]);
-      const policy: Policy = compile(buildModel({ users: [{ id: 'k-0123456789abcdef', allow: ['unrestricted'], deny: [denied] }] })).policy!;
+      const policy: Policy = compile(
+        buildModel({ users: [{ id: 'k-0123456789abcdef', allow: ['unrestricted'], deny: [denied] }] }),
+      ).policy!;
       const removed = names.filter((n) => !policy.check('k-0123456789abcdef', n));
       expect(new Set(removed)).toEqual(literal);
     }

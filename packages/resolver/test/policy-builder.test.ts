@@ -12,7 +12,8 @@ function tablesOf(users: UserSpec[]): PolicyTables {
 describe('PolicyBuilder', () => {
   it('stores one effective set and one profile for many users configured alike', () => {
     const users: UserSpec[] = [{}];
-    for (let i = 0; i < 300; i++) users.push({ id: `user-${i}`, roles: ['r'] }, { id: `writer-${i}`, allow: ['write', 'write'] });
+    for (let i = 0; i < 300; i++)
+      users.push({ id: `user-${i}`, roles: ['r'] }, { id: `writer-${i}`, allow: ['write', 'write'] });
     const tables = tablesOf(users);
     const words = tables.compiledCatalog.words;
     expect(tables.slots.size).toBe(601);
@@ -72,8 +73,10 @@ describe('PolicyBuilder interning past its index growth', () => {
     const roles = Array.from({ length: 60 }, (_, i) => ({ id: `r${i}`, allow: ['read'] }));
     const users: UserSpec[] = [{}];
     // 60 * 59 / 2 distinct role pairs: distinct profiles, all resolving to one set.
-    for (let a = 0; a < 60; a++) for (let b = a + 1; b < 60; b++) users.push({ id: `u-${a}-${b}`, roles: [`r${b}`, `r${a}`] });
-    for (let a = 0; a < 60; a++) for (let b = a + 1; b < 60; b++) users.push({ id: `again-${a}-${b}`, roles: [`r${a}`, `r${b}`, `r${a}`] });
+    for (let a = 0; a < 60; a++)
+      for (let b = a + 1; b < 60; b++) users.push({ id: `u-${a}-${b}`, roles: [`r${b}`, `r${a}`] });
+    for (let a = 0; a < 60; a++)
+      for (let b = a + 1; b < 60; b++) users.push({ id: `again-${a}-${b}`, roles: [`r${a}`, `r${b}`, `r${a}`] });
     const policy = compile(buildModel({ roles, users }), tinyCatalog).policy!;
     const tables = (policy as unknown as { tables: PolicyTables }).tables;
     expect(tables.profileStart.length).toBe(1 + (60 * 59) / 2);

@@ -24,27 +24,41 @@ const catalogArb = fc.integer({ min: 1, max: 10 }).chain((n) => {
 
 function fileArb(catalog: Catalog, unknownNames: boolean) {
   const permissionNames = catalog.permissions.map((p) => p.name);
-  const nameArb = unknownNames ? fc.oneof(fc.constantFrom(...permissionNames), fc.constantFrom('nope', 'p99', '')) : fc.constantFrom(...permissionNames);
+  const nameArb = unknownNames
+    ? fc.oneof(fc.constantFrom(...permissionNames), fc.constantFrom('nope', 'p99', ''))
+    : fc.constantFrom(...permissionNames);
   const names = fc.array(nameArb, { maxLength: 4 });
   return fc.array(fc.record({ allow: names }), { maxLength: 4 }).chain((roleAllows) => {
     const roleIds = roleAllows.map((_, i) => `r${i}`);
-    const roleRef = unknownNames ? fc.oneof(fc.constantFrom('r0', 'r1', 'ghost'), fc.constant('r2')) : roleIds.length ? fc.constantFrom(...roleIds) : fc.constant('');
+    const roleRef = unknownNames
+      ? fc.oneof(fc.constantFrom('r0', 'r1', 'ghost'), fc.constant('r2'))
+      : roleIds.length
+        ? fc.constantFrom(...roleIds)
+        : fc.constant('');
     const userArb = fc.record({
       roles: roleIds.length || unknownNames ? fc.array(roleRef, { maxLength: 3 }) : fc.constant([] as string[]),
       allow: names,
       deny: names,
       bare: fc.boolean(),
     });
-    return fc.record({ hasDefault: fc.boolean(), defaultUser: userArb, users: fc.array(userArb, { maxLength: 5 }) }).map(({ hasDefault, defaultUser, users }) => {
-      const roles: RoleSpec[] = roleAllows.map((r, i) => ({ id: roleIds[i], allow: r.allow }));
-      const userSpecs: UserSpec[] = users.map((u, i) => ({ id: `user-${i}`, ...u, roles: u.roles.filter((r) => r !== '') }));
-      if (hasDefault) userSpecs.unshift({ ...defaultUser, roles: defaultUser.roles.filter((r) => r !== '') });
-      return { roles, users: userSpecs };
-    });
+    return fc
+      .record({ hasDefault: fc.boolean(), defaultUser: userArb, users: fc.array(userArb, { maxLength: 5 }) })
+      .map(({ hasDefault, defaultUser, users }) => {
+        const roles: RoleSpec[] = roleAllows.map((r, i) => ({ id: roleIds[i], allow: r.allow }));
+        const userSpecs: UserSpec[] = users.map((u, i) => ({
+          id: `user-${i}`,
+          ...u,
+          roles: u.roles.filter((r) => r !== ''),
+        }));
+        if (hasDefault) userSpecs.unshift({ ...defaultUser, roles: defaultUser.roles.filter((r) => r !== '') });
+        return { roles, users: userSpecs };
+      });
   });
 }
 
-const scenarioArb = catalogArb.chain((catalog) => fc.tuple(fc.constant(loadCatalog(catalog).catalog!), fileArb(catalog, false)));
+const scenarioArb = catalogArb.chain((catalog) =>
+  fc.tuple(fc.constant(loadCatalog(catalog).catalog!), fileArb(catalog, false)),
+);
 
 /** An independent, naive implementation of docs/access-file.md "Resolution" over name sets. */
 function reference(catalog: Catalog, spec: { roles: RoleSpec[]; users: UserSpec[] }) {
@@ -71,13 +85,19 @@ function reference(catalog: Catalog, spec: { roles: RoleSpec[]; users: UserSpec[
   for (const role of spec.roles) if (!roleAllow.has(role.id)) roleAllow.set(role.id, role.allow ?? []);
   const effective = (user: UserSpec, inherited: Set<string>): Set<string> => {
     const granted = new Set<string>(user.bare ? [] : inherited);
-    for (const name of closure([...(user.roles ?? []).flatMap((r) => roleAllow.get(r)!), ...(user.allow ?? [])])) granted.add(name);
+    for (const name of closure([...(user.roles ?? []).flatMap((r) => roleAllow.get(r)!), ...(user.allow ?? [])]))
+      granted.add(name);
     for (const name of denyClosure(user.deny ?? [])) granted.delete(name);
     return granted;
   };
   const defaultSpec = spec.users.find((u) => u.id === undefined) ?? {};
   const defaultSet = effective(defaultSpec, closure(catalog.defaults));
-  return { closure, denyClosure, defaultSet, effective: (user: UserSpec) => (user.id === undefined ? defaultSet : effective(user, defaultSet)) };
+  return {
+    closure,
+    denyClosure,
+    defaultSet,
+    effective: (user: UserSpec) => (user.id === undefined ? defaultSet : effective(user, defaultSet)),
+  };
 }
 
 describe('resolution properties (random catalogs and files)', () => {
@@ -126,7 +146,10 @@ describe('resolution properties (random catalogs and files)', () => {
         const policy = compile(buildModel(spec), catalog).policy!;
         const ref = reference(catalog, spec);
         for (const user of spec.users.filter((u) => u.bare)) {
-          const own = ref.closure([...(user.roles ?? []).flatMap((r) => spec.roles.find((x) => x.id === r)!.allow ?? []), ...(user.allow ?? [])]);
+          const own = ref.closure([
+            ...(user.roles ?? []).flatMap((r) => spec.roles.find((x) => x.id === r)!.allow ?? []),
+            ...(user.allow ?? []),
+          ]);
           for (const name of policy.effective(user.id)) expect(own.has(name)).toBe(true);
         }
       }),
@@ -158,21 +181,47 @@ describe('resolution properties (random catalogs and files)', () => {
 
   it('never throws on a model with unknown names, and reports each one', () => {
     fc.assert(
-      fc.property(catalogArb.chain((catalog) => fc.tuple(fc.constant(catalog), fileArb(catalog, true))), ([catalog, spec]) => {
-        const result = compile(buildModel(spec), catalog);
-        const unknown = [...spec.roles.flatMap((r) => r.allow ?? []), ...spec.users.flatMap((u) => [...(u.allow ?? []), ...(u.deny ?? [])])].filter(
-          (name) => !catalog.permissions.some((p) => p.name === name),
-        );
-        const errors = result.diagnostics.filter((d) => d.ruleId === 'unknown-permission');
-        expect(errors).toHaveLength(unknown.length);
-        expect(result.policy === null).toBe(result.diagnostics.length > 0);
-      }),
+      fc.property(
+        catalogArb.chain((catalog) => fc.tuple(fc.constant(catalog), fileArb(catalog, true))),
+        ([catalog, spec]) => {
+          const result = compile(buildModel(spec), catalog);
+          const unknown = [
+            ...spec.roles.flatMap((r) => r.allow ?? []),
+            ...spec.users.flatMap((u) => [...(u.allow ?? []), ...(u.deny ?? [])]),
+          ].filter((name) => !catalog.permissions.some((p) => p.name === name));
+          const errors = result.diagnostics.filter((d) => d.ruleId === 'unknown-permission');
+          expect(errors).toHaveLength(unknown.length);
+          expect(result.policy === null).toBe(result.diagnostics.length > 0);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('never throws on any model the parser produces from arbitrary TOML-like text', () => {
-    const token = fc.constantFrom('[[user]]', '[[role]]', '[user]', 'id = ', 'allow = ', 'deny = ', 'roles = ', 'bare = ', '"wallet"', '"a, b,,"', '["x", "unrestricted"]', 'true', '"true"', '1', '\n', ' ', '"', '#', 'x = 2', '{', '}');
+    const token = fc.constantFrom(
+      '[[user]]',
+      '[[role]]',
+      '[user]',
+      'id = ',
+      'allow = ',
+      'deny = ',
+      'roles = ',
+      'bare = ',
+      '"wallet"',
+      '"a, b,,"',
+      '["x", "unrestricted"]',
+      'true',
+      '"true"',
+      '1',
+      '\n',
+      ' ',
+      '"',
+      '#',
+      'x = 2',
+      '{',
+      '}',
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(token, fc.string({ maxLength: 6 })), { maxLength: 40 }), (parts) => {
         const parsed = parseAccessFile(parts.join(''));

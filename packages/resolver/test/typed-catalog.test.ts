@@ -1,4 +1,12 @@
-import { compile, loadCatalog, nanoCatalog, type Catalog, type Policy, type NanoPermission, type TypedCatalog } from '@nano-access/resolver';
+import {
+  compile,
+  loadCatalog,
+  nanoCatalog,
+  type Catalog,
+  type Policy,
+  type NanoPermission,
+  type TypedCatalog,
+} from '@nano-access/resolver';
 import { buildModel } from './helpers/model';
 
 // The assertions that matter here are made by the type checker

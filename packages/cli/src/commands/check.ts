@@ -34,17 +34,26 @@ export function registerCheck(program: Command, io: CliIO, result: CommandResult
 
 /** `--user`, shared by check and explain. */
 export function userOption(): Option {
-  return new Option('-u, --user <id>', `the credentials (API key); absent (and no --user-file or ${API_KEY_ENV}) or "" is the default user`);
+  return new Option(
+    '-u, --user <id>',
+    `the credentials (API key); absent (and no --user-file or ${API_KEY_ENV}) or "" is the default user`,
+  );
 }
 
 /** `--user-file`, shared by check and explain: the key stays out of `ps` and the shell history. */
 export function userFileOption(): Option {
-  return new Option('--user-file <file>', `read the credentials from a file (- for standard input; one final line break is dropped); ${API_KEY_ENV} is read when neither is given`).conflicts('user');
+  return new Option(
+    '--user-file <file>',
+    `read the credentials from a file (- for standard input; one final line break is dropped); ${API_KEY_ENV} is read when neither is given`,
+  ).conflicts('user');
 }
 
 /** `--show-ids`, shared by check, explain, lint and matrix. */
 export function showIdsOption(): Option {
-  return new Option('--show-ids', 'print user ids in full (they are credentials: masked to their last characters by default)');
+  return new Option(
+    '--show-ids',
+    'print user ids in full (they are credentials: masked to their last characters by default)',
+  );
 }
 
 async function runCheck(options: CheckOptions, io: CliIO): Promise<number> {
@@ -59,9 +68,13 @@ async function runCheck(options: CheckOptions, io: CliIO): Promise<number> {
   const allowed = policy.check(user.value, options.permission);
   const explanation = policy.explain(user.value);
   if (options.json) {
-    io.stdout.write(`${escapeControlsInJson(JSON.stringify({ user: { kind: explanation.user.kind }, permission: options.permission, allowed }))}\n`);
+    io.stdout.write(
+      `${escapeControlsInJson(JSON.stringify({ user: { kind: explanation.user.kind }, permission: options.permission, allowed }))}\n`,
+    );
   } else {
-    io.stdout.write(`${escapeControls(`${allowed ? 'allowed' : 'denied'}: ${options.permission} for ${describeUser(explanation, options.showIds)}`)}\n`);
+    io.stdout.write(
+      `${escapeControls(`${allowed ? 'allowed' : 'denied'}: ${options.permission} for ${describeUser(explanation, options.showIds)}`)}\n`,
+    );
   }
   return allowed ? ExitCode.ok : ExitCode.findings;
 }

@@ -37,10 +37,19 @@ export function registerDiff(program: Command, io: CliIO, result: CommandResult)
   program
     .command('diff')
     .description('Show, user by user, the permissions gained and lost between two access files (ids masked).')
-    .argument('<old>', 'the access file before: a path, - for standard input, or REV:PATH read with git show (origin/main:config-access.toml)')
+    .argument(
+      '<old>',
+      'the access file before: a path, - for standard input, or REV:PATH read with git show (origin/main:config-access.toml)',
+    )
     .argument('<new>', 'the access file after, in the same forms')
     .addOption(new Option('-f, --format <format>', 'output format').choices(diffFormatNames).default('text'))
-    .addOption(new Option('--fail-on <change>', 'exit 1 when a user gains (gain), loses (loss) or either (any)').choices(['gain', 'loss', 'any']))
+    .addOption(
+      new Option('--fail-on <change>', 'exit 1 when a user gains (gain), loses (loss) or either (any)').choices([
+        'gain',
+        'loss',
+        'any',
+      ]),
+    )
     .option('--catalog <file>', 'a custom permission catalog (JSON) instead of the Nano catalog')
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
     .action(async (oldArgument: string, newArgument: string, options: DiffOptions) => {
@@ -65,7 +74,11 @@ async function runDiff(oldArgument: string, newArgument: string, options: DiffOp
   if (!newText.ok) writeError(io, newText);
   if (!oldText.ok || !newText.ok) return ExitCode.usage;
 
-  const outcome = diffTexts({ text: oldText.value, file: nameOf(oldSource) }, { text: newText.value, file: nameOf(newSource) }, { catalog: catalog.value });
+  const outcome = diffTexts(
+    { text: oldText.value, file: nameOf(oldSource) },
+    { text: newText.value, file: nameOf(newSource) },
+    { catalog: catalog.value },
+  );
   if (!outcome.diff) {
     writeBroken(io, options.format, nameOf(oldSource), outcome.oldDiagnostics);
     writeBroken(io, options.format, nameOf(newSource), outcome.newDiagnostics);
@@ -77,7 +90,10 @@ async function runDiff(oldArgument: string, newArgument: string, options: DiffOp
     try {
       await writeFile(resolve(io.cwd, options.outputFile), report);
     } catch (error) {
-      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      writeError(io, {
+        code: CliErrorCode.fileUnreadable,
+        message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return ExitCode.usage;
     }
   } else {
@@ -94,10 +110,18 @@ function nameOf(source: Source): string {
 function writeBroken(io: CliIO, format: DiffFormatName, file: string, diagnostics: readonly Diagnostic[]): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return;
-  const result: LintResult = { filePath: file, messages: errors, suppressedMessages: [], errorCount: errors.length, warningCount: 0, loadable: false };
+  const result: LintResult = {
+    filePath: file,
+    messages: errors,
+    suppressedMessages: [],
+    errorCount: errors.length,
+    warningCount: 0,
+    loadable: false,
+  };
   const context = { cwd: io.cwd, repoRoot: findRepoRoot(io.cwd), rules, color: false };
   if (format === 'github') io.stdout.write(formatters.github([result], context));
-  else io.stderr.write(formatters.stylish([result], { ...context, color: io.stderr.isTTY === true && !io.env.NO_COLOR }));
+  else
+    io.stderr.write(formatters.stylish([result], { ...context, color: io.stderr.isTTY === true && !io.env.NO_COLOR }));
   const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
   writeError(io, { code: CliErrorCode.policyInvalid, message: `${file} has ${count}; no server would activate it` });
 }

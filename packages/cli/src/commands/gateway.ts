@@ -34,7 +34,9 @@ const DOCUMENTED_ACCOUNT = 'nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm
 export function registerGateway(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('gateway')
-    .description('Run the HTTP RPC gateway of a data directory (config-rpc.toml, config-access.toml) in front of a running IPC server, until SIGINT/SIGTERM.')
+    .description(
+      'Run the HTTP RPC gateway of a data directory (config-rpc.toml, config-access.toml) in front of a running IPC server, until SIGINT/SIGTERM.',
+    )
     .requiredOption('-d, --data <dir>', 'the data directory')
     .action(async (options: GatewayCommandOptions) => {
       result.exitCode = await runGateway(options, io);
@@ -58,8 +60,12 @@ async function runGateway(options: GatewayCommandOptions, io: CliIO): Promise<nu
     writeError(io, { code: error.code, message: `${error.message.replace(/\.$/, '')}; not starting` });
     return ExitCode.usage;
   }
-  const ipc = config.process.ipcPath ? `unix ${config.process.ipcPath}` : `tcp ${config.process.ipcAddress}:${config.process.ipcPort}`;
-  io.stdout.write(`gateway listening on ${running.address.url} (forwarding to IPC ${ipc} over ${config.process.numIpcConnections} connections)\n`);
+  const ipc = config.process.ipcPath
+    ? `unix ${config.process.ipcPath}`
+    : `tcp ${config.process.ipcAddress}:${config.process.ipcPort}`;
+  io.stdout.write(
+    `gateway listening on ${running.address.url} (forwarding to IPC ${ipc} over ${config.process.numIpcConnections} connections)\n`,
+  );
   io.stdout.write(`policy: ${accessPath} (reloads on change${io.handleSignals === true ? ' and SIGHUP' : ''})\n`);
   await (io.stopSignal ?? new Promise<void>(() => undefined));
   await running.close();
@@ -100,7 +106,10 @@ export async function startServeGateway(options: {
       `[access_policy] of ${RPC_CONFIG_FILE} applies to \`nano-access gateway\` only; \`serve\` reads the access file as [access_policy] of config-node.toml says`,
     );
   }
-  const metricsSources = [...(typeof dispatcher.metricsText === 'function' ? [() => dispatcher.metricsText!()] : []), ...(options.metricsSources ?? [])];
+  const metricsSources = [
+    ...(typeof dispatcher.metricsText === 'function' ? [() => dispatcher.metricsText!()] : []),
+    ...(options.metricsSources ?? []),
+  ];
   const gateway = createGateway({ dispatcher, store, config, logger, metricsSources });
   let address;
   try {
@@ -134,7 +143,10 @@ function readGatewayConfig(dataDir: string, io: CliIO): RpcConfig | null {
   const { config, diagnostics } = loadRpcConfig(dataDir);
   writeDiagnostics(io, config === null ? diagnostics.filter((d) => d.severity === 'error') : diagnostics);
   if (config === null) {
-    writeError(io, { code: GatewayErrorCode.configInvalid, message: `${path.join(dataDir, RPC_CONFIG_FILE)} has errors; not starting` });
+    writeError(io, {
+      code: GatewayErrorCode.configInvalid,
+      message: `${path.join(dataDir, RPC_CONFIG_FILE)} has errors; not starting`,
+    });
   }
   return config;
 }
@@ -143,14 +155,21 @@ function readGatewayConfig(dataDir: string, io: CliIO): RpcConfig | null {
 function exampleAccount(ledgerPath: string | undefined): string {
   if (ledgerPath === undefined) return DOCUMENTED_ACCOUNT;
   try {
-    const ledger = JSON.parse(readFileSync(ledgerPath, 'utf8')) as { accounts?: Array<{ account?: unknown; weight?: unknown }> };
+    const ledger = JSON.parse(readFileSync(ledgerPath, 'utf8')) as {
+      accounts?: Array<{ account?: unknown; weight?: unknown }>;
+    };
     let best: { account: string; weight: bigint } | null = null;
     for (const entry of ledger.accounts ?? []) {
-      if (typeof entry.account !== 'string' || typeof entry.weight !== 'string' || !/^\d+$/.test(entry.weight)) continue;
+      if (typeof entry.account !== 'string' || typeof entry.weight !== 'string' || !/^\d+$/.test(entry.weight))
+        continue;
       const weight = BigInt(entry.weight);
       if (best === null || weight > best.weight) best = { account: entry.account, weight };
     }
-    return best?.account ?? ledger.accounts?.find((a) => typeof a.account === 'string')?.account as string ?? DOCUMENTED_ACCOUNT;
+    return (
+      best?.account ??
+      (ledger.accounts?.find((a) => typeof a.account === 'string')?.account as string) ??
+      DOCUMENTED_ACCOUNT
+    );
   } catch {
     return DOCUMENTED_ACCOUNT;
   }

@@ -29,6 +29,7 @@ export const commandLoaders: Readonly<Record<string, () => RegisterCommand>> = {
  */
 export function commandsFor(argv: readonly string[]): RegisterCommand[] {
   const first = argv[0];
-  if (first !== undefined && Object.prototype.hasOwnProperty.call(commandLoaders, first)) return [commandLoaders[first]()];
+  if (first !== undefined && Object.prototype.hasOwnProperty.call(commandLoaders, first))
+    return [commandLoaders[first]()];
   return Object.values(commandLoaders).map((load) => load());
 }

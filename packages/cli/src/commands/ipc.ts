@@ -31,11 +31,20 @@ export function registerIpc(program: Command, io: CliIO, result: CommandResult):
   ipc
     .command('call')
     .description('Send one request and print the response (exit 0 answered, 1 error response, 2 failure).')
-    .argument('<json>', 'encoding 4: an envelope {"message_type", "message"} or {"message_type", …}; encodings 1/2: {"action": …}')
-    .option('-e, --encoding <n>', 'wire encoding: 1 legacy, 2 legacy with unsafe actions, 4 JSON envelope (default: 1 for {"action": …}, else 4)')
+    .argument(
+      '<json>',
+      'encoding 4: an envelope {"message_type", "message"} or {"message_type", …}; encodings 1/2: {"action": …}',
+    )
+    .option(
+      '-e, --encoding <n>',
+      'wire encoding: 1 legacy, 2 legacy with unsafe actions, 4 JSON envelope (default: 1 for {"action": …}, else 4)',
+    )
     .option('--credentials <id>', `credentials (API key) for the envelope (encoding 4); default ${API_KEY_ENV}`)
     .addOption(
-      new Option('--credentials-file <file>', 'read the credentials from a file (- for standard input; one final line break is dropped)').conflicts('credentials'),
+      new Option(
+        '--credentials-file <file>',
+        'read the credentials from a file (- for standard input; one final line break is dropped)',
+      ).conflicts('credentials'),
     )
     .option('--path <socket>', 'unix socket path (overrides NANO_IPC_PATH)')
     .option('--host <address>', 'TCP address (overrides NANO_IPC_ADDR)')
@@ -73,7 +82,12 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
   }
   // NANO_API_KEY is for envelopes only (a legacy request carries no credentials), and never replaces credentials the JSON gives.
   const credentials = await readCredentials(
-    { value: options.credentials, file: options.credentialsFile, fileOption: '--credentials-file', useEnvironment: encoding === 4 && !('credentials' in request) },
+    {
+      value: options.credentials,
+      file: options.credentialsFile,
+      fileOption: '--credentials-file',
+      useEnvironment: encoding === 4 && !('credentials' in request),
+    },
     io,
   );
   if (!credentials.ok) {
@@ -87,7 +101,10 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
   }
   const timeoutMs = Number(options.timeout);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    writeError(io, { code: USAGE, message: `--timeout must be a positive number of milliseconds, not "${options.timeout}"` });
+    writeError(io, {
+      code: USAGE,
+      message: `--timeout must be a positive number of milliseconds, not "${options.timeout}"`,
+    });
     return ExitCode.usage;
   }
   const clientOptions: IpcClientOptions = { env: io.env, timeoutMs };
@@ -110,7 +127,9 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
       response = await client.legacy(request as Record<string, unknown>, { unsafe: encoding === 2 });
       failed = typeof response.error === 'string';
     }
-    io.stdout.write(`${escapeControlsInJson(JSON.stringify(response, null, options.compact === true ? undefined : 2))}\n`);
+    io.stdout.write(
+      `${escapeControlsInJson(JSON.stringify(response, null, options.compact === true ? undefined : 2))}\n`,
+    );
     return failed ? ExitCode.findings : ExitCode.ok;
   } catch (error) {
     if (error instanceof IpcError) {

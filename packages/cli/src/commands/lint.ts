@@ -45,7 +45,10 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
   program
     .command('lint')
     .description('Lint access files (config-access.toml): errors a server would refuse, and warnings.')
-    .argument('[paths...]', `files, directories (every config-access*.toml in them) or - for standard input; default ${DEFAULT_FILE}`)
+    .argument(
+      '[paths...]',
+      `files, directories (every config-access*.toml in them) or - for standard input; default ${DEFAULT_FILE}`,
+    )
     .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames).default('stylish'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseCount, -1)
     .option('--quiet', 'report errors only')
@@ -55,14 +58,18 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
     .option('-o, --output-file <file>', 'write the report to a file instead of standard output')
     .option('--color', 'force colour in the stylish format')
     .option('--no-color', 'never colour')
-    .option('--show-ids', 'print user ids that messages quote (an id pasted into roles, say) in full; masked by default')
+    .option(
+      '--show-ids',
+      'print user ids that messages quote (an id pasted into roles, say) in full; masked by default',
+    )
     .action(async (paths: string[], options: LintOptions) => {
       result.exitCode = await runLint(paths, options, io);
     });
 }
 
 function parseCount(value: string): number {
-  if (!/^-?\d+$/.test(value) || Number(value) < -1) throw new InvalidArgumentError('expected a whole number (-1 for no limit)');
+  if (!/^-?\d+$/.test(value) || Number(value) < -1)
+    throw new InvalidArgumentError('expected a whole number (-1 for no limit)');
   return Number(value);
 }
 
@@ -92,7 +99,8 @@ async function runLint(paths: string[], options: LintOptions, io: CliIO): Promis
 
   // --color / --no-color win; otherwise colour only for a terminal, and never when NO_COLOR is set.
   const color =
-    options.color ?? (io.stdout.isTTY === true && options.outputFile === undefined && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0');
+    options.color ??
+    (io.stdout.isTTY === true && options.outputFile === undefined && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0');
   const report = formatters[options.format](results, {
     cwd: io.cwd,
     repoRoot: findRepoRoot(io.cwd),
@@ -104,7 +112,10 @@ async function runLint(paths: string[], options: LintOptions, io: CliIO): Promis
     try {
       await writeFile(resolve(io.cwd, options.outputFile), report);
     } catch (error) {
-      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      writeError(io, {
+        code: CliErrorCode.fileUnreadable,
+        message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return ExitCode.usage;
     }
   } else {
@@ -145,9 +156,14 @@ async function expandPaths(paths: readonly string[], io: CliIO): Promise<{ files
     }
     let names: string[];
     try {
-      names = (await readdir(resolve(io.cwd, path))).filter((name) => ACCESS_FILE_IN_DIRECTORY.test(name) && !name.endsWith(TEST_FILE_SUFFIX)).sort();
+      names = (await readdir(resolve(io.cwd, path)))
+        .filter((name) => ACCESS_FILE_IN_DIRECTORY.test(name) && !name.endsWith(TEST_FILE_SUFFIX))
+        .sort();
     } catch (error) {
-      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      writeError(io, {
+        code: CliErrorCode.fileUnreadable,
+        message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       failed = true;
       continue;
     }
@@ -176,7 +192,13 @@ async function lintOne(
     return null;
   }
   // The modes and owners feed file-mode (the servers' own judgment); standard input has none.
-  return lintText(read.value.text, { file, catalog, fileFacts: read.value.facts ?? undefined, rules: settings, showIds: options.showIds });
+  return lintText(read.value.text, {
+    file,
+    catalog,
+    fileFacts: read.value.facts ?? undefined,
+    rules: settings,
+    showIds: options.showIds,
+  });
 }
 
 function errorsOnly(result: LintResult): LintResult {

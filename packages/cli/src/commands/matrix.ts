@@ -36,7 +36,9 @@ export function registerMatrix(program: Command, io: CliIO, result: CommandResul
     .command('matrix')
     .description('Print the access matrix of an access file: users × permissions (ids masked).')
     .requiredOption('-c, --config <file>', 'the access file (config-access.toml); - for standard input')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv', 'html']).default('text'))
+    .addOption(
+      new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'csv', 'html']).default('text'),
+    )
     .option('--catalog <file>', 'a custom permission catalog (JSON) instead of the Nano catalog')
     .option('-o, --output-file <file>', 'write the matrix to a file instead of standard output')
     .option('--show-ids', 'print user ids in full (they are credentials: masked to their last characters by default)')
@@ -57,9 +59,16 @@ async function runMatrix(options: MatrixOptions, io: CliIO): Promise<number> {
     return ExitCode.usage;
   }
   const file = options.config === '-' ? '<stdin>' : options.config;
-  const { matrix, diagnostics } = matrixFromText(read.value.text, { file, catalog: catalog.value, showIds: options.showIds });
+  const { matrix, diagnostics } = matrixFromText(read.value.text, {
+    file,
+    catalog: catalog.value,
+    showIds: options.showIds,
+  });
   if (!matrix) {
-    writeDiagnostics(io, diagnostics.filter((d) => d.severity === 'error'));
+    writeDiagnostics(
+      io,
+      diagnostics.filter((d) => d.severity === 'error'),
+    );
     writeError(io, { code: CliErrorCode.policyInvalid, message: `${file} has errors: a server would refuse it` });
     return ExitCode.usage;
   }
@@ -71,7 +80,10 @@ async function runMatrix(options: MatrixOptions, io: CliIO): Promise<number> {
   try {
     await writeFile(resolve(io.cwd, options.outputFile), output);
   } catch (error) {
-    writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+    writeError(io, {
+      code: CliErrorCode.fileUnreadable,
+      message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    });
     return ExitCode.usage;
   }
   return ExitCode.ok;

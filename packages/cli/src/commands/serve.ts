@@ -1,6 +1,14 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { IpcError, IpcErrorCode, loadNodeConfig, startIpcServers, type IpcAddress, type IpcServers, type NodeConfig } from '@nano-access/ipc-server';
+import {
+  IpcError,
+  IpcErrorCode,
+  loadNodeConfig,
+  startIpcServers,
+  type IpcAddress,
+  type IpcServers,
+  type NodeConfig,
+} from '@nano-access/ipc-server';
 import { createEmbeddedBackend, createNodeRpcBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { createLogger } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
@@ -21,7 +29,9 @@ interface ServeOptions {
 export function registerServe(program: Command, io: CliIO, result: CommandResult): void {
   program
     .command('serve')
-    .description('Run the IPC server and the HTTP gateway of a data directory (config-node.toml, config-rpc.toml, config-access.toml) with one hot-reloaded policy, until SIGINT/SIGTERM.')
+    .description(
+      'Run the IPC server and the HTTP gateway of a data directory (config-node.toml, config-rpc.toml, config-access.toml) with one hot-reloaded policy, until SIGINT/SIGTERM.',
+    )
     .requiredOption('-d, --data <dir>', 'the data directory')
     .action(async (options: ServeOptions) => {
       result.exitCode = await runServe(options, io);
@@ -33,7 +43,10 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   const { config, diagnostics } = loadNodeConfig(dataDir);
   if (config === null) {
     writeDiagnostics(io, diagnostics);
-    writeError(io, { code: IpcErrorCode.configInvalid, message: `${path.join(dataDir, 'config-node.toml')} has errors; not starting` });
+    writeError(io, {
+      code: IpcErrorCode.configInvalid,
+      message: `${path.join(dataDir, 'config-node.toml')} has errors; not starting`,
+    });
     return ExitCode.usage;
   }
   // Logs are JSON lines on stderr; stdout carries only what the command reports.
@@ -51,13 +64,21 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   try {
     const opened = await openBackend(config, logger);
     if ('error' in opened) {
-      writeError(io, { code: opened.code, message: `cannot open the ${config.backend.type} backend: ${opened.error}; not starting` });
+      writeError(io, {
+        code: opened.code,
+        message: `cannot open the ${config.backend.type} backend: ${opened.error}; not starting`,
+      });
       await closeAll();
       return ExitCode.usage;
     }
     const backend = opened.backend;
     resources.push(() => backend.close());
-    const dispatcher = new Dispatcher({ policy: store, backend, logger, maxServicesPerSession: config.ipc.maxServicesPerConnection });
+    const dispatcher = new Dispatcher({
+      policy: store,
+      backend,
+      logger,
+      maxServicesPerSession: config.ipc.maxServicesPerConnection,
+    });
     resources.push(() => dispatcher.close());
 
     let servers: IpcServers;
@@ -89,7 +110,10 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
 
     const addresses = servers.addresses();
     if (addresses.length === 0) {
-      writeError(io, { code: IpcErrorCode.configInvalid, message: `no IPC transport is enabled in ${path.join(dataDir, 'config-node.toml')} ([node.ipc.tcp] or [node.ipc.local] enable = true); not starting` });
+      writeError(io, {
+        code: IpcErrorCode.configInvalid,
+        message: `no IPC transport is enabled in ${path.join(dataDir, 'config-node.toml')} ([node.ipc.tcp] or [node.ipc.local] enable = true); not starting`,
+      });
       await closeAll();
       return ExitCode.usage;
     }
@@ -112,7 +136,10 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   }
 }
 
-async function openBackend(config: NodeConfig, logger: ReturnType<typeof createLogger>): Promise<{ backend: Backend } | { error: string; code: string }> {
+async function openBackend(
+  config: NodeConfig,
+  logger: ReturnType<typeof createLogger>,
+): Promise<{ backend: Backend } | { error: string; code: string }> {
   const backend = config.backend;
   try {
     if (backend.type === 'node-rpc') {
@@ -129,7 +156,10 @@ async function openBackend(config: NodeConfig, logger: ReturnType<typeof createL
     return { backend: await createEmbeddedBackend({ ledgerPath: backend.ledger }) };
   } catch (error) {
     const err = error as { code?: unknown; message?: unknown };
-    return { error: typeof err.message === 'string' ? err.message.replace(/\.$/, '') : String(error), code: typeof err.code === 'string' ? err.code : IpcErrorCode.configInvalid };
+    return {
+      error: typeof err.message === 'string' ? err.message.replace(/\.$/, '') : String(error),
+      code: typeof err.code === 'string' ? err.code : IpcErrorCode.configInvalid,
+    };
   }
 }
 

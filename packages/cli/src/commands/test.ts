@@ -73,21 +73,30 @@ async function runTests(paths: string[], options: TestOptions, io: CliIO): Promi
       results.push(accessTestResultOf(file, 'test', parsed.diagnostics));
       continue;
     }
-    const policyPath = options.config ?? (parsed.test.policy ? join(dirname(file), parsed.test.policy.name) : undefined);
+    const policyPath =
+      options.config ?? (parsed.test.policy ? join(dirname(file), parsed.test.policy.name) : undefined);
     const target: PolicyUnderTest =
       policyPath === undefined
-        ? { file: '', problem: `This test file names no access file: add policy = "config-access.toml", or run with --config FILE.` }
+        ? {
+            file: '',
+            problem: `This test file names no access file: add policy = "config-access.toml", or run with --config FILE.`,
+          }
         : await policies.get(policyPath, results);
     results.push(runAccessTest(parsed.test, target, io.env));
   }
 
-  const color = options.color ?? (io.stdout.isTTY === true && options.outputFile === undefined && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0');
+  const color =
+    options.color ??
+    (io.stdout.isTTY === true && options.outputFile === undefined && !io.env.NO_COLOR && io.env.FORCE_COLOR !== '0');
   const report = accessTestFormatters[options.format](results, { cwd: io.cwd, repoRoot: findRepoRoot(io.cwd), color });
   if (options.outputFile !== undefined) {
     try {
       await writeFile(resolve(io.cwd, options.outputFile), report);
     } catch (error) {
-      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      writeError(io, {
+        code: CliErrorCode.fileUnreadable,
+        message: `cannot write ${options.outputFile}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       return ExitCode.usage;
     }
   } else {
@@ -127,8 +136,17 @@ class PolicyCache {
       } else {
         const errors = diagnostics.filter((d) => d.severity === 'error').length;
         // Ids are secrets: a message quoting one (a key pasted into roles) names its user instead.
-        results.push(accessTestResultOf(file, 'policy', maskIdsInDiagnostics(diagnostics, { text: text.value.text, model, diagnostics })));
-        target = { file, problem: `${file} has ${errors === 1 ? '1 error' : `${errors} errors`}; no server would activate it.` };
+        results.push(
+          accessTestResultOf(
+            file,
+            'policy',
+            maskIdsInDiagnostics(diagnostics, { text: text.value.text, model, diagnostics }),
+          ),
+        );
+        target = {
+          file,
+          problem: `${file} has ${errors === 1 ? '1 error' : `${errors} errors`}; no server would activate it.`,
+        };
       }
     }
     this.loaded.set(absolute, target);
@@ -151,7 +169,10 @@ async function findTestFiles(paths: readonly string[], io: CliIO): Promise<{ fil
     try {
       isDirectory = (await stat(resolve(io.cwd, path))).isDirectory();
     } catch (error) {
-      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      writeError(io, {
+        code: CliErrorCode.fileUnreadable,
+        message: `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       failed = true;
       continue;
     }
@@ -163,7 +184,10 @@ async function findTestFiles(paths: readonly string[], io: CliIO): Promise<{ fil
     try {
       await walk(path, io, under);
     } catch (error) {
-      writeError(io, { code: CliErrorCode.fileUnreadable, message: `cannot search ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` });
+      writeError(io, {
+        code: CliErrorCode.fileUnreadable,
+        message: `cannot search ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      });
       failed = true;
       continue;
     }

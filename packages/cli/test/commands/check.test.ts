@@ -26,13 +26,29 @@ describe('nano-access check', () => {
   afterAll(() => files.cleanup());
 
   it('exits 0 and says allowed for a permission a role grants', async () => {
-    const run = await runCli(['check', '--config', files.path('config-access.toml'), '--user', WALLET_USER, '--permission', 'api_service_stop']);
+    const run = await runCli([
+      'check',
+      '--config',
+      files.path('config-access.toml'),
+      '--user',
+      WALLET_USER,
+      '--permission',
+      'api_service_stop',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^allowed: api_service_stop/);
   });
 
   it('exits 1 for a permission the user denies', async () => {
-    const run = await runCli(['check', '-c', files.path('config-access.toml'), '-u', WALLET_USER, '-p', 'api_account_weight']);
+    const run = await runCli([
+      'check',
+      '-c',
+      files.path('config-access.toml'),
+      '-u',
+      WALLET_USER,
+      '-p',
+      'api_account_weight',
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^denied: api_account_weight/);
   });
@@ -46,18 +62,47 @@ describe('nano-access check', () => {
   });
 
   it('denies everything to unknown credentials', async () => {
-    const run = await runCli(['check', '-c', files.path('config-access.toml'), '-u', 'nobody-at-all', '-p', 'api_account_weight', '--json']);
+    const run = await runCli([
+      'check',
+      '-c',
+      files.path('config-access.toml'),
+      '-u',
+      'nobody-at-all',
+      '-p',
+      'api_account_weight',
+      '--json',
+    ]);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toEqual({ user: { kind: 'unknown' }, permission: 'api_account_weight', allowed: false });
+    expect(JSON.parse(run.stdout)).toEqual({
+      user: { kind: 'unknown' },
+      permission: 'api_account_weight',
+      allowed: false,
+    });
   });
 
   it('does not give a bare user the default permissions', async () => {
-    const run = await runCli(['check', '-c', files.path('config-access.toml'), '-u', VIEWER, '-p', 'api_account_weight']);
+    const run = await runCli([
+      'check',
+      '-c',
+      files.path('config-access.toml'),
+      '-u',
+      VIEWER,
+      '-p',
+      'api_account_weight',
+    ]);
     expect(run.code).toBe(1);
   });
 
   it('never prints the full user id', async () => {
-    const run = await runCli(['check', '-c', files.path('config-access.toml'), '-u', WALLET_USER, '-p', 'wallet_seed_change']);
+    const run = await runCli([
+      'check',
+      '-c',
+      files.path('config-access.toml'),
+      '-u',
+      WALLET_USER,
+      '-p',
+      'wallet_seed_change',
+    ]);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain(WALLET_USER);
     expect(run.stdout).toContain('bc57');
@@ -85,8 +130,11 @@ describe('nano-access check', () => {
     expect(run.stderr).toContain('NA_CLI_FILE_UNREADABLE');
   });
 
-  it('exits 2 with the line and column when the access file is not UTF-8 (the servers\' reader)', async () => {
-    writeFileSync(files.path('latin1.toml'), Buffer.concat([Buffer.from(`${policy}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]));
+  it("exits 2 with the line and column when the access file is not UTF-8 (the servers' reader)", async () => {
+    writeFileSync(
+      files.path('latin1.toml'),
+      Buffer.concat([Buffer.from(`${policy}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]),
+    );
     const run = await runCli(['check', '-c', files.path('latin1.toml'), '-p', 'wallet_read']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/latin1\.toml:16:6: error: The file is not valid UTF-8/);
@@ -109,9 +157,22 @@ describe('nano-access check', () => {
       defaults: ['read'],
       messages: {},
     });
-    const dir = tempDir({ 'catalog.json': catalog, 'access.toml': '[[user]]\nid = "writer-0123456789abcdef"\nallow = "write"\n' });
+    const dir = tempDir({
+      'catalog.json': catalog,
+      'access.toml': '[[user]]\nid = "writer-0123456789abcdef"\nallow = "write"\n',
+    });
     try {
-      const run = await runCli(['check', '-c', dir.path('access.toml'), '--catalog', dir.path('catalog.json'), '-u', 'writer-0123456789abcdef', '-p', 'read']);
+      const run = await runCli([
+        'check',
+        '-c',
+        dir.path('access.toml'),
+        '--catalog',
+        dir.path('catalog.json'),
+        '-u',
+        'writer-0123456789abcdef',
+        '-p',
+        'read',
+      ]);
       expect(run.code).toBe(0);
     } finally {
       dir.cleanup();
@@ -119,7 +180,10 @@ describe('nano-access check', () => {
   });
 
   it('exits 2 on an invalid catalog', async () => {
-    const dir = tempDir({ 'catalog.json': '{"name": "bad", "permissions": [{"name": "a", "description": "", "implies": ["ghost"]}], "defaults": [], "messages": {}}' });
+    const dir = tempDir({
+      'catalog.json':
+        '{"name": "bad", "permissions": [{"name": "a", "description": "", "implies": ["ghost"]}], "defaults": [], "messages": {}}',
+    });
     try {
       const run = await runCli(['check', '-c', dir.path('x.toml'), '--catalog', dir.path('catalog.json'), '-p', 'a']);
       expect(run.code).toBe(2);

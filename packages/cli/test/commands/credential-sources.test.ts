@@ -8,10 +8,10 @@ const policy = `[[user]]\nallow = "account_query"\n\n[[user]]\nid = "${KEY}"\nal
 describe('credentials for check and explain', () => {
   const files = tempDir({
     'config-access.toml': policy,
-    'key': `${KEY}\n`,
+    key: `${KEY}\n`,
     'key-crlf': `${KEY}\r\n`,
     'key-bare': KEY,
-    'empty': '',
+    empty: '',
     'newline-only': '\n',
     'not-utf8': '',
   });
@@ -21,10 +21,13 @@ describe('credentials for check and explain', () => {
   const check = (args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string } = {}) =>
     runCli(['check', '-c', 'config-access.toml', '-p', 'wallet_read', ...args], { cwd: files.dir, ...options });
 
-  it.each(['key', 'key-crlf', 'key-bare'])('reads --user-file %s (one final line break is not part of the key)', async (name) => {
-    const run = await check(['--user-file', name]);
-    expect([run.code, run.stdout, run.stderr]).toEqual([0, 'allowed: wallet_read for user #2 (…bc57)\n', '']);
-  });
+  it.each(['key', 'key-crlf', 'key-bare'])(
+    'reads --user-file %s (one final line break is not part of the key)',
+    async (name) => {
+      const run = await check(['--user-file', name]);
+      expect([run.code, run.stdout, run.stderr]).toEqual([0, 'allowed: wallet_read for user #2 (…bc57)\n', '']);
+    },
+  );
 
   it('reads --user-file - from standard input', async () => {
     const run = await check(['--user-file', '-'], { stdin: `${KEY}\n` });
@@ -34,16 +37,24 @@ describe('credentials for check and explain', () => {
   it('reads NANO_API_KEY when neither --user nor --user-file is given; --user and --user-file win over it', async () => {
     expect((await check([], { env: { NANO_API_KEY: KEY } })).stdout).toBe('allowed: wallet_read for user #2 (…bc57)\n');
     const explicit = await check(['--user', ''], { env: { NANO_API_KEY: KEY } });
-    expect([explicit.code, explicit.stdout]).toEqual([1, 'denied: wallet_read for the default user (no credentials)\n']);
+    expect([explicit.code, explicit.stdout]).toEqual([
+      1,
+      'denied: wallet_read for the default user (no credentials)\n',
+    ]);
     expect((await check(['--user-file', 'key'], { env: { NANO_API_KEY: 'someone-else-entirely-0000' } })).code).toBe(0);
     // Empty counts as unset: the default user.
-    expect((await check([], { env: { NANO_API_KEY: '' } })).stdout).toBe('denied: wallet_read for the default user (no credentials)\n');
+    expect((await check([], { env: { NANO_API_KEY: '' } })).stdout).toBe(
+      'denied: wallet_read for the default user (no credentials)\n',
+    );
   });
 
   it('explain takes them the same ways', async () => {
     const fromFile = await runCli(['explain', '-c', 'config-access.toml', '--user-file', 'key'], { cwd: files.dir });
     expect(fromFile.stdout).toMatch(/^user: user #2 \(…bc57\)\n/);
-    const fromEnv = await runCli(['explain', '-c', 'config-access.toml'], { cwd: files.dir, env: { NANO_API_KEY: KEY } });
+    const fromEnv = await runCli(['explain', '-c', 'config-access.toml'], {
+      cwd: files.dir,
+      env: { NANO_API_KEY: KEY },
+    });
     expect(fromEnv.stdout).toMatch(/^user: user #2 \(…bc57\)\n/);
   });
 
@@ -58,14 +69,17 @@ describe('credentials for check and explain', () => {
     ['newline-only', 'empty'],
     ['not-utf8', 'not UTF-8'],
     ['huge', 'more than 65536 bytes'],
-  ])('refuses a credentials file that is not a key (%s), exit 2, without printing its content', async (name, reason) => {
-    const run = await check(['--user-file', name]);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(`--user-file ${name}: ${reason}`);
-    expect(run.stderr).toContain('(NA_CLI_CREDENTIALS_INVALID)');
-    expect(run.stderr).not.toContain('aaaa');
-  });
+  ])(
+    'refuses a credentials file that is not a key (%s), exit 2, without printing its content',
+    async (name, reason) => {
+      const run = await check(['--user-file', name]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`--user-file ${name}: ${reason}`);
+      expect(run.stderr).toContain('(NA_CLI_CREDENTIALS_INVALID)');
+      expect(run.stderr).not.toContain('aaaa');
+    },
+  );
 
   it('reports a missing credentials file, exit 2', async () => {
     const run = await check(['--user-file', 'missing']);

@@ -24,15 +24,26 @@ allow = "api_send"
 bare = true
 `;
 // reader gains a permission (ALICE gains it); BOB loses api_send.
-const after = before.replace('allow = "wallet_read"', 'allow = "wallet_read, api_account_history"').replace('allow = "api_send"', 'allow = "api_stop"');
+const after = before
+  .replace('allow = "wallet_read"', 'allow = "wallet_read, api_account_history"')
+  .replace('allow = "api_send"', 'allow = "api_stop"');
 const gainOnly = before.replace('allow = "wallet_read"', 'allow = "wallet_read, api_account_history"');
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
+  return execFileSync(
+    'git',
+    ['-c', 'user.email=t@example.com', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args],
+    { cwd, encoding: 'utf8' },
+  );
 }
 
 describe('nano-access diff', () => {
-  const files = tempDir({ 'old.toml': before, 'new.toml': after, 'gain.toml': gainOnly, 'broken.toml': '[[user]]\nid = "x"\nallow = "walet_read"\n' });
+  const files = tempDir({
+    'old.toml': before,
+    'new.toml': after,
+    'gain.toml': gainOnly,
+    'broken.toml': '[[user]]\nid = "x"\nallow = "walet_read"\n',
+  });
   afterAll(() => files.cleanup());
 
   it('prints each user who gains or loses, with the derivation, and exits 0', async () => {
@@ -63,7 +74,9 @@ describe('nano-access diff', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('broken.toml\n  3:10  error  Unknown permission "walet_read"');
-    expect(run.stderr).toContain('nano-access: broken.toml has 1 error; no server would activate it (NA_CLI_POLICY_INVALID)');
+    expect(run.stderr).toContain(
+      'nano-access: broken.toml has 1 error; no server would activate it (NA_CLI_POLICY_INVALID)',
+    );
   });
 
   it('annotates the broken file in the github format', async () => {
@@ -78,8 +91,11 @@ describe('nano-access diff', () => {
     expect(run.stderr).toContain('cannot read nope.toml: ENOENT (NA_CLI_FILE_UNREADABLE)');
   });
 
-  it('reads files through the servers\' strict reader: invalid UTF-8 is exit 2 with its line and column', async () => {
-    writeFileSync(files.path('latin1.toml'), Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('-0123456789abcdef"\n')]));
+  it("reads files through the servers' strict reader: invalid UTF-8 is exit 2 with its line and column", async () => {
+    writeFileSync(
+      files.path('latin1.toml'),
+      Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('-0123456789abcdef"\n')]),
+    );
     const run = await runCli(['diff', 'old.toml', 'latin1.toml'], { cwd: files.dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/latin1\.toml:2:10: error: .*UTF-8/);
@@ -93,7 +109,9 @@ describe('nano-access diff', () => {
   });
 
   it('writes the report to a file with -o', async () => {
-    const run = await runCli(['diff', 'old.toml', 'new.toml', '--format', 'markdown', '-o', 'diff.md'], { cwd: files.dir });
+    const run = await runCli(['diff', 'old.toml', 'new.toml', '--format', 'markdown', '-o', 'diff.md'], {
+      cwd: files.dir,
+    });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(require('node:fs').readFileSync(files.path('diff.md'), 'utf8')).toMatch(/^### nano-access diff\n/);
@@ -113,23 +131,32 @@ describe('nano-access diff REV:PATH (a real git repository)', () => {
   afterAll(() => repo.cleanup());
 
   it('reads REV:PATH with git show, from the repository root, and annotates NEW by its repository path', async () => {
-    const run = await runCli(['diff', 'main:deploy/config-access.toml', 'deploy/config-access.toml', '--format', 'github'], { cwd: repo.dir });
+    const run = await runCli(
+      ['diff', 'main:deploy/config-access.toml', 'deploy/config-access.toml', '--format', 'github'],
+      { cwd: repo.dir },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^::notice file=deploy\/config-access\.toml,line=5,title=/m);
     expect(run.stdout).toContain('main:deploy/config-access.toml -> deploy/config-access.toml');
   });
 
   it('reads REV:./PATH relative to the working directory, as git does', async () => {
-    const run = await runCli(['diff', 'HEAD:./config-access.toml', 'config-access.toml', '--format', 'json'], { cwd: join(repo.dir, 'deploy') });
+    const run = await runCli(['diff', 'HEAD:./config-access.toml', 'config-access.toml', '--format', 'json'], {
+      cwd: join(repo.dir, 'deploy'),
+    });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).users.map((u: { status: string }) => u.status)).toEqual(['changed', 'changed']);
   });
 
-  it('exits 2 with git\'s reason for a path or revision git does not have', async () => {
+  it("exits 2 with git's reason for a path or revision git does not have", async () => {
     const missing = await runCli(['diff', 'main:deploy/nope.toml', 'deploy/config-access.toml'], { cwd: repo.dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read main:deploy\/nope\.toml with git show: fatal: path 'deploy\/nope\.toml' does not exist in 'main' \(NA_CLI_GIT_SHOW_FAILED\)/);
-    const revision = await runCli(['diff', 'no-such-branch:deploy/config-access.toml', 'deploy/config-access.toml'], { cwd: repo.dir });
+    expect(missing.stderr).toMatch(
+      /cannot read main:deploy\/nope\.toml with git show: fatal: path 'deploy\/nope\.toml' does not exist in 'main' \(NA_CLI_GIT_SHOW_FAILED\)/,
+    );
+    const revision = await runCli(['diff', 'no-such-branch:deploy/config-access.toml', 'deploy/config-access.toml'], {
+      cwd: repo.dir,
+    });
     expect(revision.code).toBe(2);
     expect(revision.stderr).toContain('NA_CLI_GIT_SHOW_FAILED');
   });
@@ -137,16 +164,23 @@ describe('nano-access diff REV:PATH (a real git repository)', () => {
   it('applies the same UTF-8 check to what git show gives', async () => {
     const dir = join(repo.dir, 'latin1');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'config-access.toml'), Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('-0123456789abcdef"\n')]));
+    writeFileSync(
+      join(dir, 'config-access.toml'),
+      Buffer.concat([Buffer.from('[[user]]\nid = "caf'), Buffer.from([0xe9]), Buffer.from('-0123456789abcdef"\n')]),
+    );
     git(repo.dir, 'add', 'latin1');
     git(repo.dir, 'commit', '-qm', 'latin1');
-    const run = await runCli(['diff', 'HEAD:latin1/config-access.toml', 'deploy/config-access.toml'], { cwd: repo.dir });
+    const run = await runCli(['diff', 'HEAD:latin1/config-access.toml', 'deploy/config-access.toml'], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/HEAD:latin1\/config-access\.toml:2:10: error: .*UTF-8/);
   });
 
   it('never reads a revision that starts with "-" as an option', async () => {
-    const run = await runCli(['diff', '--', '--output=pwned:deploy/config-access.toml', 'deploy/config-access.toml'], { cwd: repo.dir });
+    const run = await runCli(['diff', '--', '--output=pwned:deploy/config-access.toml', 'deploy/config-access.toml'], {
+      cwd: repo.dir,
+    });
     expect(run.code).toBe(2);
     expect(require('node:fs').existsSync(join(repo.dir, 'pwned'))).toBe(false);
   });
@@ -154,7 +188,9 @@ describe('nano-access diff REV:PATH (a real git repository)', () => {
   it('reads an existing file whose name holds a colon as that file, not as REV:PATH', async () => {
     writeFileSync(join(repo.dir, 'main:deploy'), after);
     try {
-      const run = await runCli(['diff', 'main:deploy/config-access.toml', 'main:deploy', '--format', 'json'], { cwd: repo.dir });
+      const run = await runCli(['diff', 'main:deploy/config-access.toml', 'main:deploy', '--format', 'json'], {
+        cwd: repo.dir,
+      });
       expect(run.code).toBe(0);
       // The committed file against the colon-named copy of the new text: the same two changes.
       expect(JSON.parse(run.stdout).users).toHaveLength(2);
@@ -166,12 +202,27 @@ describe('nano-access diff REV:PATH (a real git repository)', () => {
   });
 
   it('the real binary: markdown for a pull-request comment, --fail-on loss exits 1', () => {
-    const run = spawnSync(process.execPath, [bin, 'diff', 'main:deploy/config-access.toml', 'deploy/config-access.toml', '--format', 'markdown', '--fail-on', 'loss'], {
-      cwd: repo.dir,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'diff',
+        'main:deploy/config-access.toml',
+        'deploy/config-access.toml',
+        '--format',
+        'markdown',
+        '--fail-on',
+        'loss',
+      ],
+      {
+        cwd: repo.dir,
+        encoding: 'utf8',
+      },
+    );
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/^### nano-access diff\n\n`main:deploy\/config-access.toml` → `deploy\/config-access.toml`: 2 users \(2 changed\): 2 permissions gained, 1 lost\.\n/);
+    expect(run.stdout).toMatch(
+      /^### nano-access diff\n\n`main:deploy\/config-access.toml` → `deploy\/config-access.toml`: 2 users \(2 changed\): 2 permissions gained, 1 lost\.\n/,
+    );
     expect(run.stdout).toContain('| − | `api_send` | `granted by nothing (was: granted by allow)` |');
     expect(run.stdout).not.toContain(ALICE);
   });
@@ -182,10 +233,13 @@ describe('nano-access diff never prints an id', () => {
   const files = tempDir({ 'old.toml': before, 'broken.toml': `[[user]]\nid = "${KEY}"\nroles = "${KEY}"\n` });
   afterAll(() => files.cleanup());
 
-  it.each(['text', 'json', 'markdown', 'github'])('in the %s format, even quoted in a broken file\'s message', async (format) => {
-    const run = await runCli(['diff', 'old.toml', 'broken.toml', '--format', format], { cwd: files.dir });
-    expect(run.code).toBe(2);
-    expect(run.stdout + run.stderr).toContain('unknown-role');
-    expect(run.stdout + run.stderr).not.toContain(KEY);
-  });
+  it.each(['text', 'json', 'markdown', 'github'])(
+    "in the %s format, even quoted in a broken file's message",
+    async (format) => {
+      const run = await runCli(['diff', 'old.toml', 'broken.toml', '--format', format], { cwd: files.dir });
+      expect(run.code).toBe(2);
+      expect(run.stdout + run.stderr).toContain('unknown-role');
+      expect(run.stdout + run.stderr).not.toContain(KEY);
+    },
+  );
 });

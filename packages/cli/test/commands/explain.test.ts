@@ -21,7 +21,16 @@ describe('nano-access explain', () => {
   afterAll(() => files.cleanup());
 
   it('prints the JSON shape with the derivation of a granted permission', async () => {
-    const run = await runCli(['explain', '-c', files.path('config-access.toml'), '-u', ADMIN, '-p', 'wallet_read', '--json']);
+    const run = await runCli([
+      'explain',
+      '-c',
+      files.path('config-access.toml'),
+      '-u',
+      ADMIN,
+      '-p',
+      'wallet_read',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.user).toEqual({ id: '…b1a0', kind: 'user' });
@@ -30,11 +39,24 @@ describe('nano-access explain', () => {
     expect(out.effective).not.toContain('wallet_seed_change');
     expect(out.permission.name).toBe('wallet_read');
     expect(out.permission.allowed).toBe(true);
-    expect(out.permission.grants).toContainEqual({ source: 'implied', by: 'wallet', via: { source: 'role', role: 'wallet_admin' } });
+    expect(out.permission.grants).toContainEqual({
+      source: 'implied',
+      by: 'wallet',
+      via: { source: 'role', role: 'wallet_admin' },
+    });
   });
 
   it('names the deny that removed a permission', async () => {
-    const run = await runCli(['explain', '-c', files.path('config-access.toml'), '-u', ADMIN, '-p', 'wallet', '--json']);
+    const run = await runCli([
+      'explain',
+      '-c',
+      files.path('config-access.toml'),
+      '-u',
+      ADMIN,
+      '-p',
+      'wallet',
+      '--json',
+    ]);
     const out = JSON.parse(run.stdout);
     expect(out.permission.allowed).toBe(false);
     expect(out.permission.denies.length).toBeGreaterThan(0);

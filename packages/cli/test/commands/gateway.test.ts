@@ -15,12 +15,18 @@ const LEDGER = join(REPO, 'fixtures', 'data', 'ledger.json');
 const READER = 'wallet-reader-0b6e2f9c-71d4-4a3e-8c52-f1d09a7b3e64';
 const ACCESS = `[[user]]\nid = ""\n\n[[user]]\nid = "${READER}"\nallow = "wallet_read"\nbare = true\n`;
 
-function post(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}/`, { method: 'POST', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }),
+      );
     });
     req.on('error', reject);
     req.end(Buffer.from(body));
@@ -70,7 +76,10 @@ describe('nano-access gateway --data DIR', () => {
   it('serves until stopped, forwarding to the IPC server of [process]', async () => {
     const tcp = servers.addresses().find((a) => a.transport === 'tcp');
     if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp');
-    writeFileSync(join(dir, 'config-rpc.toml'), `port = 0\n[process]\nipc_port = ${tcp.port}\nnum_ipc_connections = 1\n`);
+    writeFileSync(
+      join(dir, 'config-rpc.toml'),
+      `port = 0\n[process]\nipc_port = ${tcp.port}\nnum_ipc_connections = 1\n`,
+    );
     writeFileSync(join(dir, 'config-access.toml'), ACCESS);
     chmodSync(join(dir, 'config-access.toml'), 0o644);
     const run = runGateway(dir);
@@ -85,9 +94,13 @@ describe('nano-access gateway --data DIR', () => {
 
     const defaultUser = await post(url!, JSON.stringify({ action: 'block_count' }));
     expect(defaultUser).toEqual({ status: 200, json: { error: 'Access denied' } }); // the default user has no account_query
-    const denied = await post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': 'nobody' });
+    const denied = await post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), {
+      'Nano-Api-Key': 'nobody',
+    });
     expect(denied).toEqual({ status: 200, json: { error: 'Access denied' } });
-    const forwarded = await post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': READER });
+    const forwarded = await post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), {
+      'Nano-Api-Key': READER,
+    });
     expect(forwarded.status).toBe(200);
     expect(forwarded.json).toHaveProperty('error'); // the backend's answer for an unknown wallet, forwarded
 
@@ -105,7 +118,10 @@ describe('nano-access gateway --data DIR', () => {
     // Readable by others (a git checkout's mode): served, with file-mode's warning in the log.
     chmodSync(join(data, 'config-access.toml'), 0o644);
     const bin = join(REPO, 'packages', 'cli', 'bin', 'nano-access.js');
-    const child = spawn(process.execPath, [bin, 'gateway', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' } });
+    const child = spawn(process.execPath, [bin, 'gateway', '--data', data], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -113,18 +129,31 @@ describe('nano-access gateway --data DIR', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       let deadline = Date.now() + 30_000;
-      while (!/listening on (http:\/\/\S+)/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      while (!/listening on (http:\/\/\S+)/.test(out) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 50));
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       expect({ url, err }).toMatchObject({ url: expect.stringMatching(/^http:/) });
-      const records = err.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
-      expect(records.find((r) => r.rule === 'file-mode')).toMatchObject({ level: 40, messageId: 'readable', msg: expect.stringContaining('mode 0644') });
-      const list = () => post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': READER });
+      const records = err
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records.find((r) => r.rule === 'file-mode')).toMatchObject({
+        level: 40,
+        messageId: 'readable',
+        msg: expect.stringContaining('mode 0644'),
+      });
+      const list = () =>
+        post(url!, JSON.stringify({ action: 'account_list', wallet: '0'.repeat(64) }), { 'Nano-Api-Key': READER });
       expect((await list()).status).toBe(200);
       // Drop the reader's wallet_read, then ask for a reload by signal.
-      writeFileSync(join(data, 'config-access.toml'), ACCESS.replace('allow = "wallet_read"', 'allow = "account_query"'));
+      writeFileSync(
+        join(data, 'config-access.toml'),
+        ACCESS.replace('allow = "wallet_read"', 'allow = "account_query"'),
+      );
       child.kill('SIGHUP');
       deadline = Date.now() + 20_000;
-      while (!err.includes('reload requested by signal') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while (!err.includes('reload requested by signal') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect(err).toContain('reload requested by signal');
       let body: unknown;
       while (Date.now() < deadline) {
@@ -160,7 +189,8 @@ describe('nano-access gateway --data DIR', () => {
     const first = runGateway(dir);
     try {
       const deadline = Date.now() + 20_000;
-      while (!/listening on http:\/\/127\.0\.0\.1:(\d+)/.test(first.out()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while (!/listening on http:\/\/127\.0\.0\.1:(\d+)/.test(first.out()) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
       const port = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(first.out())![1];
       writeFileSync(join(busy, 'config-rpc.toml'), `port = ${port}\n`);
       const second = runGateway(busy);
@@ -190,17 +220,24 @@ describe('npm start (serve --data fixtures/data): the printed curl lines work as
     const socket = join(data, 'ipc.sock');
     try {
       // The bundled data directory, on ephemeral ports and a private socket so parallel runs do not collide.
-      for (const name of ['config-access.toml', 'ledger.json']) copyFileSync(join(REPO, 'fixtures', 'data', name), join(data, name));
+      for (const name of ['config-access.toml', 'ledger.json'])
+        copyFileSync(join(REPO, 'fixtures', 'data', name), join(data, name));
       chmodSync(join(data, 'config-access.toml'), 0o600);
       const node = readFileSync(join(REPO, 'fixtures', 'data', 'config-node.toml'), 'utf8')
         .replace(/^port = 7077$/m, 'port = 0')
         .replace(/^path = .*$/m, `path = ${JSON.stringify(socket)}`);
       writeFileSync(join(data, 'config-node.toml'), node);
-      const rpc = readFileSync(join(REPO, 'fixtures', 'data', 'config-rpc.toml'), 'utf8').replace(/^port = 7076$/m, 'port = 0');
+      const rpc = readFileSync(join(REPO, 'fixtures', 'data', 'config-rpc.toml'), 'utf8').replace(
+        /^port = 7076$/m,
+        'port = 0',
+      );
       expect(rpc).toContain('port = 0');
       writeFileSync(join(data, 'config-rpc.toml'), rpc);
 
-      const child = spawn(process.execPath, [bin, 'serve', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'warn' } });
+      const child = spawn(process.execPath, [bin, 'serve', '--data', data], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'warn' },
+      });
       let out = '';
       let err = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -208,10 +245,16 @@ describe('npm start (serve --data fixtures/data): the printed curl lines work as
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       try {
         const deadline = Date.now() + 30_000;
-        while ((out.match(/^ {2}curl /gm) ?? []).length < 3 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
-        expect({ out, err }).toMatchObject({ out: expect.stringMatching(/gateway listening on http:\/\/127\.0\.0\.1:\d+/) });
+        while ((out.match(/^ {2}curl /gm) ?? []).length < 3 && Date.now() < deadline && child.exitCode === null)
+          await new Promise((r) => setTimeout(r, 50));
+        expect({ out, err }).toMatchObject({
+          out: expect.stringMatching(/gateway listening on http:\/\/127\.0\.0\.1:\d+/),
+        });
         expect(out).toContain(`listening on unix ${socket}`);
-        const lines = out.split('\n').filter((l) => l.startsWith('  curl ')).map((l) => l.trim());
+        const lines = out
+          .split('\n')
+          .filter((l) => l.startsWith('  curl '))
+          .map((l) => l.trim());
         expect(lines).toHaveLength(3);
         expect(lines.join('\n')).not.toMatch(/Nano-Api-Key: (wallet|service|ops)/); // no configured key is printed
 

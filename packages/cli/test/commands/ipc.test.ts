@@ -26,7 +26,10 @@ describe('nano-access ipc call', () => {
     config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
     config.ipc.local = { ...config.ipc.local, enable: true, path: socket };
     const backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
-    dispatcher = new Dispatcher({ policy: PolicyStore.fromText(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`), backend });
+    dispatcher = new Dispatcher({
+      policy: PolicyStore.fromText(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`),
+      backend,
+    });
     servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: dir });
     port = String((servers.addresses().find((a) => a.transport === 'tcp') as { port: number }).port);
   });
@@ -41,7 +44,10 @@ describe('nano-access ipc call', () => {
   it('sends an envelope (encoding 4) over TCP and prints the response, exit 0', async () => {
     const run = await runCli(['ipc', 'call', '--host', '127.0.0.1', '--port', port, weight]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: expect.stringMatching(/^\d+$/) } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      message_type: 'AccountWeightResponse',
+      message: { voting_weight: expect.stringMatching(/^\d+$/) },
+    });
   });
 
   it('adds --credentials to the envelope; an Error answer exits 1', async () => {
@@ -61,8 +67,21 @@ describe('nano-access ipc call', () => {
     const inJson = JSON.stringify({ message_type: 'AccountWeight', credentials: '', message: { account: ACCOUNT } });
     expect((await runCli(['ipc', 'call', '--path', socket, inJson], { env: { NANO_API_KEY: USER } })).code).toBe(0);
     // Legacy encodings carry no credentials: the environment is not sent, a file is a usage error.
-    expect((await runCli(['ipc', 'call', '--path', socket, '{"action":"block_count"}'], { env: { NANO_API_KEY: USER } })).code).toBe(0);
-    const legacy = await runCli(['ipc', 'call', '-e', '1', '--path', socket, '--credentials-file', keyFile, '{"action":"block_count"}']);
+    expect(
+      (await runCli(['ipc', 'call', '--path', socket, '{"action":"block_count"}'], { env: { NANO_API_KEY: USER } }))
+        .code,
+    ).toBe(0);
+    const legacy = await runCli([
+      'ipc',
+      'call',
+      '-e',
+      '1',
+      '--path',
+      socket,
+      '--credentials-file',
+      keyFile,
+      '{"action":"block_count"}',
+    ]);
     expect([legacy.code, legacy.stderr]).toEqual([2, expect.stringMatching(/--credentials-file needs --encoding 4/)]);
   });
 

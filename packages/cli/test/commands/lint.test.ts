@@ -55,9 +55,14 @@ describe('nano-access lint', () => {
   });
 
   it('reads standard input for -, under --stdin-filename, without a file-mode check', async () => {
-    const run = await runCli(['lint', '-', '--format', 'compact', '--stdin-filename', 'piped.toml'], { cwd: files.dir, stdin: broken });
+    const run = await runCli(['lint', '-', '--format', 'compact', '--stdin-filename', 'piped.toml'], {
+      cwd: files.dir,
+      stdin: broken,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('piped.toml:3:10: error: Unknown permission "walet_read": it is not in the nano catalog. Did you mean "wallet_read"? [unknown-permission]\n');
+    expect(run.stdout).toBe(
+      'piped.toml:3:10: error: Unknown permission "walet_read": it is not in the nano catalog. Did you mean "wallet_read"? [unknown-permission]\n',
+    );
   });
 
   it('reports a file its group and others can read (file-mode), and not once it is 0600', async () => {
@@ -77,11 +82,19 @@ describe('nano-access lint', () => {
     const dir = tempDir({});
     try {
       // A Latin-1 "é" in a comment: decoded with replacement characters it would lint clean.
-      writeFileSync(dir.path('latin1.toml'), Buffer.concat([Buffer.from(`${clean}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]), { mode: 0o600 });
+      writeFileSync(
+        dir.path('latin1.toml'),
+        Buffer.concat([Buffer.from(`${clean}# caf`), Buffer.from([0xe9]), Buffer.from('\n')]),
+        { mode: 0o600 },
+      );
       const run = await runCli(['lint', 'latin1.toml'], { cwd: dir.dir });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('latin1.toml:4:6: error: The file is not valid UTF-8: byte 0xE9 at line 4, column 6 begins no valid character (TOML files are UTF-8). [toml-syntax]');
-      expect(run.stderr).toContain('nano-access: latin1.toml: the access file is not valid UTF-8 (line 4, column 6) (NA_RELOAD_NOT_UTF8)');
+      expect(run.stderr).toContain(
+        'latin1.toml:4:6: error: The file is not valid UTF-8: byte 0xE9 at line 4, column 6 begins no valid character (TOML files are UTF-8). [toml-syntax]',
+      );
+      expect(run.stderr).toContain(
+        'nano-access: latin1.toml: the access file is not valid UTF-8 (line 4, column 6) (NA_RELOAD_NOT_UTF8)',
+      );
     } finally {
       dir.cleanup();
     }
@@ -101,7 +114,9 @@ describe('nano-access lint', () => {
       execFileSync('mkfifo', [dir.path('config-access.toml')]);
       const run = await runCli(['lint'], { cwd: dir.dir });
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain('config-access.toml: the access file is a FIFO (named pipe), not a regular file; only a regular file is read (NA_RELOAD_NOT_A_FILE)');
+      expect(run.stderr).toContain(
+        'config-access.toml: the access file is a FIFO (named pipe), not a regular file; only a regular file is read (NA_RELOAD_NOT_A_FILE)',
+      );
     } finally {
       dir.cleanup();
     }
@@ -113,12 +128,16 @@ describe('nano-access lint', () => {
       chmodSync(dir.path('config-access.toml'), 0o664);
       const groupWritable = await runCli(['lint', '--format', 'compact'], { cwd: dir.dir });
       expect(groupWritable.code).toBe(1);
-      expect(groupWritable.stdout).toContain('config-access.toml:1:1: error: The file is writable by its group (mode 0664)');
+      expect(groupWritable.stdout).toContain(
+        'config-access.toml:1:1: error: The file is writable by its group (mode 0664)',
+      );
       chmodSync(dir.path('config-access.toml'), 0o600);
       chmodSync(dir.dir, 0o777);
       const openDirectory = await runCli(['lint', '--format', 'compact'], { cwd: dir.dir });
       expect(openDirectory.code).toBe(1);
-      expect(openDirectory.stdout).toContain(`error: The directory ${dir.dir} is writable by group and others (mode 0777)`);
+      expect(openDirectory.stdout).toContain(
+        `error: The directory ${dir.dir} is writable by group and others (mode 0777)`,
+      );
       // --rule file-mode=warning is lint's counterpart of the servers' allow_insecure_permissions.
       expect((await runCli(['lint', '--rule', 'file-mode=warning'], { cwd: dir.dir })).code).toBe(0);
     } finally {
@@ -128,14 +147,18 @@ describe('nano-access lint', () => {
   });
 
   it('prints errors only with --quiet', async () => {
-    const run = await runCli(['lint', 'warns.toml', 'broken.toml', '--quiet', '--format', 'compact'], { cwd: files.dir });
+    const run = await runCli(['lint', 'warns.toml', 'broken.toml', '--quiet', '--format', 'compact'], {
+      cwd: files.dir,
+    });
     expect(run.code).toBe(1);
     expect(run.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^broken\.toml:3:10: error: /)]);
   });
 
   it('changes a warning rule with --rule, and refuses to turn off an error rule (exit 2)', async () => {
     expect((await runCli(['lint', 'warns.toml', '--rule', 'weak-credential=error'], { cwd: files.dir })).code).toBe(1);
-    const off = await runCli(['lint', 'warns.toml', '--rule', 'weak-credential=off', '--format', 'json'], { cwd: files.dir });
+    const off = await runCli(['lint', 'warns.toml', '--rule', 'weak-credential=off', '--format', 'json'], {
+      cwd: files.dir,
+    });
     expect(JSON.parse(off.stdout)[0].messages).toEqual([]);
     const refused = await runCli(['lint', 'broken.toml', '--rule', 'unknown-permission=off'], { cwd: files.dir });
     expect(refused.code).toBe(2);
@@ -175,7 +198,9 @@ describe('nano-access lint', () => {
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].results.map((r) => r.ruleId)).toEqual(['unknown-permission']);
     const github = await runCli(['lint', 'broken.toml', '--format', 'github'], { cwd: files.dir });
-    expect(github.stdout.split('\n')[0]).toMatch(/^::error file=.*broken\.toml,line=3,col=10,endLine=3,endColumn=20,title=nano-access unknown-permission::Unknown permission/);
+    expect(github.stdout.split('\n')[0]).toMatch(
+      /^::error file=.*broken\.toml,line=3,col=10,endLine=3,endColumn=20,title=nano-access unknown-permission::Unknown permission/,
+    );
   });
 
   it('writes the report to --output-file', async () => {
@@ -205,12 +230,19 @@ describe('nano-access lint', () => {
 
   it('prints the expected JSON for every file of the fixtures/lint corpus', async () => {
     const corpus = join(repoRoot, 'fixtures', 'lint');
-    const names = readdirSync(corpus).filter((n) => n.endsWith('.toml')).sort();
+    const names = readdirSync(corpus)
+      .filter((n) => n.endsWith('.toml'))
+      .sort();
     // The checkout's mode bits vary; the corpus expectations leave file-mode out.
     const paths = names.map((n) => join('fixtures', 'lint', n));
     const run = await runCli(['lint', ...paths, '--format', 'json', '--rule', 'file-mode=off'], { cwd: repoRoot });
-    const expected = names.flatMap((n) => JSON.parse(readFileSync(join(corpus, n.replace(/\.toml$/, '.expected.json')), 'utf8')) as unknown[]);
-    const actual = (JSON.parse(run.stdout) as { filePath: string }[]).map((r) => ({ ...r, filePath: r.filePath.split('\\').join('/') }));
+    const expected = names.flatMap(
+      (n) => JSON.parse(readFileSync(join(corpus, n.replace(/\.toml$/, '.expected.json')), 'utf8')) as unknown[],
+    );
+    const actual = (JSON.parse(run.stdout) as { filePath: string }[]).map((r) => ({
+      ...r,
+      filePath: r.filePath.split('\\').join('/'),
+    }));
     expect(actual).toEqual(expected);
     expect(run.code).toBe(1);
   });
@@ -221,7 +253,11 @@ describe('nano-access lint', () => {
     for (let i = 0; i < entries; i++) text += `[[role]]\nid = "r${i}"\nalow = "wallet_read"\n\n`;
     const big = tempDir({ 'config-access.toml': text });
     try {
-      const run = spawnSync(process.execPath, [bin, 'lint', 'config-access.toml'], { cwd: big.dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+      const run = spawnSync(process.execPath, [bin, 'lint', 'config-access.toml'], {
+        cwd: big.dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 30,
+      });
       expect([run.status, run.stderr]).toEqual([1, '']);
       // An unknown-key error and an unused-role warning per role, each on its line, then the summary.
       const lines = run.stdout.split('\n');
@@ -236,7 +272,8 @@ describe('nano-access lint', () => {
   it('runs as the real binary with ESLint exit codes', () => {
     // npm test builds first; a bare jest run needs `npx tsc -b`.
     expect(existsSync(join(repoRoot, 'packages', 'cli', 'dist', 'cli.js'))).toBe(true);
-    const lint = (...args: string[]) => spawnSync(process.execPath, [bin, 'lint', ...args], { cwd: files.dir, encoding: 'utf8' });
+    const lint = (...args: string[]) =>
+      spawnSync(process.execPath, [bin, 'lint', ...args], { cwd: files.dir, encoding: 'utf8' });
     const ok = lint('config-access.toml');
     expect([ok.status, ok.stdout, ok.stderr]).toEqual([0, '', '']);
     const bad = lint('broken.toml', '--format', 'json');

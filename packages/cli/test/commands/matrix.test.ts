@@ -30,7 +30,10 @@ bare = true
 
 const chromiumPath = ['/usr/bin/chromium'].find((path) => existsSync(path));
 const itIfChromium = chromiumPath ? it : it.skip;
-if (!chromiumPath) console.warn('matrix.test.ts: the headless Chromium test is skipped: /usr/bin/chromium is absent (apt-get install -y chromium).');
+if (!chromiumPath)
+  console.warn(
+    'matrix.test.ts: the headless Chromium test is skipped: /usr/bin/chromium is absent (apt-get install -y chromium).',
+  );
 
 describe('nano-access matrix', () => {
   const files = tempDir({ 'config-access.toml': policy, 'broken.toml': '[[user]]\nroles = "nope"\n' });
@@ -51,7 +54,9 @@ describe('nano-access matrix', () => {
 
   it('prints JSON with each derivation', async () => {
     const run = await runCli(['matrix', '-c', 'config-access.toml', '--format', 'json'], { cwd: files.dir });
-    const matrix = JSON.parse(run.stdout) as { permissions: { name: string; users: { user: string; allowed: boolean; derivation: string[] }[] }[] };
+    const matrix = JSON.parse(run.stdout) as {
+      permissions: { name: string; users: { user: string; allowed: boolean; derivation: string[] }[] }[];
+    };
     const seed = matrix.permissions.find((p) => p.name === 'wallet_seed_change')!;
     expect(seed.users[1]).toEqual({
       user: '#2',
@@ -85,7 +90,9 @@ describe('nano-access matrix', () => {
       const work = mkdtempSync(join(tmpdir(), 'nano-access-matrix-'));
       try {
         const page = join(work, 'matrix.html');
-        const run = await runCli(['matrix', '-c', files.path('config-access.toml'), '--format', 'html', '-o', page], { cwd: files.dir });
+        const run = await runCli(['matrix', '-c', files.path('config-access.toml'), '--format', 'html', '-o', page], {
+          cwd: files.dir,
+        });
         expect(run.code).toBe(0);
         const html = readFileSync(page, 'utf8');
         expect(html).not.toMatch(/https?:|<script|<link/i);
@@ -134,7 +141,13 @@ describe('nano-access matrix', () => {
 });
 
 /** Just enough of PNG (8-bit RGB or RGBA, non-interlaced, as Chromium writes) to look at the pixels. */
-function decodePng(png: Buffer): { width: number; height: number; distinctColours: number; greenish: number; reddish: number } {
+function decodePng(png: Buffer): {
+  width: number;
+  height: number;
+  distinctColours: number;
+  greenish: number;
+  reddish: number;
+} {
   expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
   let offset = 8;
   let width = 0;

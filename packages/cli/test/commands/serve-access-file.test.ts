@@ -12,7 +12,10 @@ const isRoot = process.getuid?.() === 0;
 
 /** An access file in which each of `users` may call AccountWeight (and nobody else may). */
 function accessFor(...users: string[]): string {
-  return ['[[user]]\nid = ""\nallow = "api_block_count"\n', ...users.map((id) => `[[user]]\nid = "${id}"\nallow = "api_account_weight"\n`)].join('\n');
+  return [
+    '[[user]]\nid = ""\nallow = "api_block_count"\n',
+    ...users.map((id) => `[[user]]\nid = "${id}"\nallow = "api_account_weight"\n`),
+  ].join('\n');
 }
 
 describe('serve: how the access file is read and reloaded (the real binary)', () => {
@@ -40,7 +43,10 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     execFileSync('mkfifo', [path.join(data.dir, 'fifo')]);
     fs.renameSync(path.join(data.dir, 'fifo'), data.access);
     server.process.kill('SIGHUP');
-    await waitFor(() => server.records().some((r) => r.code === 'NA_RELOAD_NOT_A_FILE' && r.trigger === 'signal'), 'the FIFO to be refused on SIGHUP');
+    await waitFor(
+      () => server.records().some((r) => r.code === 'NA_RELOAD_NOT_A_FILE' && r.trigger === 'signal'),
+      'the FIFO to be refused on SIGHUP',
+    );
     expect(await server.allowed(ALICE)).toBe(true); // the last good policy stays
 
     // A revocation after that still takes effect: nothing is stuck reading the FIFO.
@@ -60,13 +66,30 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     fs.chmodSync(data.access, 0o644);
     const server = await serve(data);
     const atStart = server.records().filter((r) => r.level === 40 && typeof r.rule === 'string');
-    expect(atStart.map((r) => [r.rule, r.generation]).sort()).toEqual([['file-mode', 1], ['weak-credential', 1]]);
+    expect(atStart.map((r) => [r.rule, r.generation]).sort()).toEqual([
+      ['file-mode', 1],
+      ['weak-credential', 1],
+    ]);
 
     // A reload that opens everything to anyone without credentials.
-    replaceFile(data.access, `[[user]]\nid = ""\nallow = "unrestricted"\n\n[[user]]\nid = "${ALICE}"\nallow = "api_account_weight"\n`, 0o600);
-    await waitFor(() => server.records().some((r) => r.rule === 'unrestricted-default'), 'the unrestricted-default warning');
+    replaceFile(
+      data.access,
+      `[[user]]\nid = ""\nallow = "unrestricted"\n\n[[user]]\nid = "${ALICE}"\nallow = "api_account_weight"\n`,
+      0o600,
+    );
+    await waitFor(
+      () => server.records().some((r) => r.rule === 'unrestricted-default'),
+      'the unrestricted-default warning',
+    );
     const onReload = server.records().filter((r) => r.generation === 2 && typeof r.rule === 'string');
-    expect(onReload).toEqual([expect.objectContaining({ level: 40, rule: 'unrestricted-default', security: true, msg: expect.stringContaining('(unrestricted-default)') })]);
+    expect(onReload).toEqual([
+      expect.objectContaining({
+        level: 40,
+        rule: 'unrestricted-default',
+        security: true,
+        msg: expect.stringContaining('(unrestricted-default)'),
+      }),
+    ]);
     // Never a key in the log, the weak one included.
     expect(server.stderr()).not.toContain(ALICE);
     expect(server.stderr()).not.toContain('letmein');
@@ -92,7 +115,10 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     fs.chmodSync(data.dir, 0o700);
 
     fs.chmodSync(data.access, 0o666);
-    fs.appendFileSync(path.join(data.dir, 'config-node.toml'), '\n[access_policy]\nallow_insecure_permissions = true\n');
+    fs.appendFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      '\n[access_policy]\nallow_insecure_permissions = true\n',
+    );
     const server = await serve(data);
     expect(await server.allowed(ALICE)).toBe(true);
     expect(server.records().find((r) => r.code === 'NA_RELOAD_FILE_UNSAFE')).toMatchObject({ level: 40 });
@@ -108,26 +134,40 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     fs.writeFileSync(path.join(data.dir, 'config-rpc.toml'), 'port = 0\n[access_policy]\nmax_file_bytes = 1000000\n');
     const refused = await runBinary(['serve', '--data', data.dir]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`the access file is ${Buffer.byteLength(accessFor(ALICE))} bytes, over the limit of 64 bytes (max_file_bytes)`);
+    expect(refused.stderr).toContain(
+      `the access file is ${Buffer.byteLength(accessFor(ALICE))} bytes, over the limit of 64 bytes (max_file_bytes)`,
+    );
     expect(refused.stderr).toContain('(NA_RELOAD_FILE_TOO_LARGE)');
 
-    fs.writeFileSync(path.join(data.dir, 'config-node.toml'), fs.readFileSync(path.join(data.dir, 'config-node.toml'), 'utf8').replace('max_file_bytes = 64', 'max_file_bytes = 4096'));
+    fs.writeFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      fs
+        .readFileSync(path.join(data.dir, 'config-node.toml'), 'utf8')
+        .replace('max_file_bytes = 64', 'max_file_bytes = 4096'),
+    );
     const server = await serve(data);
     expect(await server.allowed(ALICE)).toBe(true);
-    expect(server.records().find((r) => typeof r.msg === 'string' && r.msg.startsWith('[access_policy] of config-rpc.toml applies to'))).toMatchObject({ level: 40 });
+    expect(
+      server
+        .records()
+        .find((r) => typeof r.msg === 'string' && r.msg.startsWith('[access_policy] of config-rpc.toml applies to')),
+    ).toMatchObject({ level: 40 });
     expect(await server.stop()).toBe(0);
   });
 
-  (isRoot ? it : it.skip)('refuses at start an access file owned by another user (not root, not us) (needs root to chown)', async () => {
-    const data = serveDataDir();
-    cleanups.push(data.cleanup);
-    fs.writeFileSync(data.access, accessFor(ALICE), { mode: 0o600 });
-    fs.chownSync(data.access, 4242, 4242);
-    const refused = await runBinary(['serve', '--data', data.dir]);
-    expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('is owned by uid 4242');
-    expect(refused.stderr).toContain('(NA_RELOAD_FILE_UNSAFE)');
-  });
+  (isRoot ? it : it.skip)(
+    'refuses at start an access file owned by another user (not root, not us) (needs root to chown)',
+    async () => {
+      const data = serveDataDir();
+      cleanups.push(data.cleanup);
+      fs.writeFileSync(data.access, accessFor(ALICE), { mode: 0o600 });
+      fs.chownSync(data.access, 4242, 4242);
+      const refused = await runBinary(['serve', '--data', data.dir]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('is owned by uid 4242');
+      expect(refused.stderr).toContain('(NA_RELOAD_FILE_UNSAFE)');
+    },
+  );
 
   it('refuses on reload a file made writable, keeping the last good policy, and applies it once fixed', async () => {
     const data = serveDataDir();
@@ -138,8 +178,14 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     replaceFile(data.access, accessFor(ALICE, BOB), 0o666);
     await waitFor(() => server.records().some((r) => r.code === 'NA_RELOAD_FILE_UNSAFE'), 'the refusal on reload');
     server.process.kill('SIGHUP');
-    await waitFor(() => server.records().some((r) => r.code === 'NA_RELOAD_FILE_UNSAFE' && r.trigger === 'signal'), 'the refusal on SIGHUP');
-    expect(server.records().find((r) => r.code === 'NA_RELOAD_FILE_UNSAFE')).toMatchObject({ level: 50, msg: expect.stringContaining('keeping generation 1') });
+    await waitFor(
+      () => server.records().some((r) => r.code === 'NA_RELOAD_FILE_UNSAFE' && r.trigger === 'signal'),
+      'the refusal on SIGHUP',
+    );
+    expect(server.records().find((r) => r.code === 'NA_RELOAD_FILE_UNSAFE')).toMatchObject({
+      level: 50,
+      msg: expect.stringContaining('keeping generation 1'),
+    });
     expect(await server.allowed(BOB)).toBe(false);
     expect(await server.allowed(ALICE)).toBe(true);
     fs.chmodSync(data.access, 0o600);

@@ -23,11 +23,44 @@ const ACCESS = [
 ].join('\n');
 
 /** Values of `force` the node may read as on, or that are simply not plainly off: each needs control. */
-const FORCE_NEEDS_CONTROL: unknown[] = [true, 'true', '1', 1, 1.5, 2, -1, '01', '+1', ' true', 'TRUE', 'yes', ' 1', '1 ', 'on', '', null, [1], [], {}, { force: true }];
+const FORCE_NEEDS_CONTROL: unknown[] = [
+  true,
+  'true',
+  '1',
+  1,
+  1.5,
+  2,
+  -1,
+  '01',
+  '+1',
+  ' true',
+  'TRUE',
+  'yes',
+  ' 1',
+  '1 ',
+  'on',
+  '',
+  null,
+  [1],
+  [],
+  {},
+  { force: true },
+];
 /** The only values at which `force` is off (absent is off too). */
 const FORCE_OFF: unknown[] = [false, 'false', 0, '0'];
 /** `stats` `type` values other than the plain non-control types. */
-const STATS_TYPE_NEEDS_CONTROL: unknown[] = ['objects', 'OBJECTS', ' objects', 'objects ', ['objects'], { objects: true }, 1, true, null, ''];
+const STATS_TYPE_NEEDS_CONTROL: unknown[] = [
+  'objects',
+  'OBJECTS',
+  ' objects',
+  'objects ',
+  ['objects'],
+  { objects: true },
+  1,
+  true,
+  null,
+  '',
+];
 
 interface Serve {
   child: ChildProcess;
@@ -56,7 +89,12 @@ async function standInNode(): Promise<StandInNode> {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
       received.push(body);
-      const answer = body.action === 'process' ? { hash: '0'.repeat(64) } : body.action === 'stats' ? { type: String(body.type) } : { error: 'Unknown command' };
+      const answer =
+        body.action === 'process'
+          ? { hash: '0'.repeat(64) }
+          : body.action === 'stats'
+            ? { type: String(body.type) }
+            : { error: 'Unknown command' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
@@ -80,14 +118,24 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_00
   }
 }
 
-function post(base: string, pathName: string, body: unknown, apiKey?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+function post(
+  base: string,
+  pathName: string,
+  body: unknown,
+  apiKey?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
     if (apiKey !== undefined) headers['nano-api-key'] = apiKey;
     const req = http.request(new URL(pathName, base), { method: 'POST', headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -106,10 +154,15 @@ describe('nano-access serve: control flags and stopping the node', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-control-'));
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));
-    fs.writeFileSync(path.join(dir, 'config-node.toml'), `[node.ipc.tcp]\nenable = true\nport = 0\n${options.node ?? ''}`);
+    fs.writeFileSync(
+      path.join(dir, 'config-node.toml'),
+      `[node.ipc.tcp]\nenable = true\nport = 0\n${options.node ?? ''}`,
+    );
     fs.writeFileSync(path.join(dir, 'config-rpc.toml'), `port = 0\n${options.rpc ?? ''}`);
     fs.writeFileSync(path.join(dir, 'config-access.toml'), ACCESS, { mode: 0o600 });
-    const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], {
+      env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' },
+    });
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr!.resume();
@@ -152,38 +205,77 @@ describe('nano-access serve: control flags and stopping the node', () => {
       for (const force of FORCE_NEEDS_CONTROL) {
         const request = { action: 'process', force, json_block: 'true', block: { type: 'state' } };
         const overHttp = await post(server.http, '/', request, PUBLISHER);
-        expect({ force, status: overHttp.status, body: overHttp.json }).toEqual({ force, status: 200, body: { error: 'Unsafe RPC not allowed' } });
+        expect({ force, status: overHttp.status, body: overHttp.json }).toEqual({
+          force,
+          status: 200,
+          body: { error: 'Unsafe RPC not allowed' },
+        });
         // Encoding 2 asks for unsafe; the transport's allow_unsafe is off. Encoding 1 never allows it.
-        expect({ force, body: await client.legacy(request, { unsafe: true }) }).toEqual({ force, body: { error: 'Unsafe RPC not allowed' } });
-        expect({ force, body: await client.legacy(request) }).toEqual({ force, body: { error: 'Unsafe RPC not allowed' } });
+        expect({ force, body: await client.legacy(request, { unsafe: true }) }).toEqual({
+          force,
+          body: { error: 'Unsafe RPC not allowed' },
+        });
+        expect({ force, body: await client.legacy(request) }).toEqual({
+          force,
+          body: { error: 'Unsafe RPC not allowed' },
+        });
       }
       expect(node.received).toEqual([]);
       for (const type of STATS_TYPE_NEEDS_CONTROL) {
         const overHttp = await post(server.http, '/', { action: 'stats', type }, PUBLISHER);
-        expect({ type, status: overHttp.status, body: overHttp.json }).toEqual({ type, status: 200, body: { error: 'Unsafe RPC not allowed' } });
-        expect({ type, body: await client.legacy({ action: 'stats', type }, { unsafe: true }) }).toEqual({ type, body: { error: 'Unsafe RPC not allowed' } });
+        expect({ type, status: overHttp.status, body: overHttp.json }).toEqual({
+          type,
+          status: 200,
+          body: { error: 'Unsafe RPC not allowed' },
+        });
+        expect({ type, body: await client.legacy({ action: 'stats', type }, { unsafe: true }) }).toEqual({
+          type,
+          body: { error: 'Unsafe RPC not allowed' },
+        });
       }
       expect(node.received).toEqual([]);
 
       // Plainly off (or absent): forwarded, with the caller's permission as usual.
       for (const force of [...FORCE_OFF, undefined]) {
-        const request = { action: 'process', ...(force === undefined ? {} : { force }), json_block: 'true', block: { type: 'state' } };
+        const request = {
+          action: 'process',
+          ...(force === undefined ? {} : { force }),
+          json_block: 'true',
+          block: { type: 'state' },
+        };
         const overHttp = await post(server.http, '/', request, PUBLISHER);
-        expect({ force, status: overHttp.status, body: overHttp.json }).toEqual({ force, status: 200, body: { hash: '0'.repeat(64) } });
+        expect({ force, status: overHttp.status, body: overHttp.json }).toEqual({
+          force,
+          status: 200,
+          body: { hash: '0'.repeat(64) },
+        });
         expect(await client.legacy(request)).toEqual({ hash: '0'.repeat(64) });
       }
-      expect((await post(server.http, '/', { action: 'stats', type: 'counters' }, PUBLISHER)).json).toEqual({ type: 'counters' });
+      expect((await post(server.http, '/', { action: 'stats', type: 'counters' }, PUBLISHER)).json).toEqual({
+        type: 'counters',
+      });
       expect(node.received.map((r) => [r.action, r.force])).toEqual([
-        ['process', false], ['process', false], ['process', 'false'], ['process', 'false'],
-        ['process', 0], ['process', 0], ['process', '0'], ['process', '0'],
-        ['process', undefined], ['process', undefined], ['stats', undefined],
+        ['process', false],
+        ['process', false],
+        ['process', 'false'],
+        ['process', 'false'],
+        ['process', 0],
+        ['process', 0],
+        ['process', '0'],
+        ['process', '0'],
+        ['process', undefined],
+        ['process', undefined],
+        ['stats', undefined],
       ]);
     }, 120_000);
 
     it('forwards force when control is on: enable_control over HTTP, allow_unsafe with encoding 2 over IPC', async () => {
       const node = await standInNode();
       cleanups.push(() => node.close());
-      const server = await serve({ rpc: 'enable_control = true\n', node: `allow_unsafe = true\n\n[backend]\ntype = "node-rpc"\nurl = "${node.url}"\n` });
+      const server = await serve({
+        rpc: 'enable_control = true\n',
+        node: `allow_unsafe = true\n\n[backend]\ntype = "node-rpc"\nurl = "${node.url}"\n`,
+      });
       const request = { action: 'process', force: '01', json_block: 'true', block: { type: 'state' } };
       expect((await post(server.http, '/', request, PUBLISHER)).json).toEqual({ hash: '0'.repeat(64) });
       const client = ipcClient(server.ipcPort);
@@ -201,7 +293,12 @@ describe('nano-access serve: control flags and stopping the node', () => {
         const bare = await post(server.http, '/api/v2/ServiceStop', stopNode, key);
         expect(bare.status).toBe(200);
         expect(bare.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
-        const wrapped = await post(server.http, '/api/v2', { message_type: 'ServiceStop', message: stopNode, credentials: key, correlation_id: 'c-1' });
+        const wrapped = await post(server.http, '/api/v2', {
+          message_type: 'ServiceStop',
+          message: stopNode,
+          credentials: key,
+          correlation_id: 'c-1',
+        });
         expect(wrapped.status).toBe(200);
         expect(wrapped.json).toMatchObject({ message_type: 'Error', correlation_id: 'c-1', message: { code: 3 } });
       }
@@ -221,7 +318,11 @@ describe('nano-access serve: control flags and stopping the node', () => {
       const refused = await post(server.http, '/api/v2/ServiceStop', { service_name: 'node' }, SERVICE);
       expect(refused.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
       // allow_unsafe is off on the IPC transport: the IPC edge refuses the holder of api_stop.
-      const overIpc = await ipcClient(server.ipcPort).call({ message_type: 'ServiceStop', message: { service_name: 'node' }, credentials: STOPPER });
+      const overIpc = await ipcClient(server.ipcPort).call({
+        message_type: 'ServiceStop',
+        message: { service_name: 'node' },
+        credentials: STOPPER,
+      });
       expect(overIpc).toMatchObject({ message_type: 'Error', message: { code: 3 } });
       await expectAlive(server);
       const stopped = await post(server.http, '/api/v2/ServiceStop', { service_name: 'node' }, STOPPER);
@@ -232,11 +333,18 @@ describe('nano-access serve: control flags and stopping the node', () => {
     it('over IPC with allow_unsafe, stops the process for the holder of api_stop', async () => {
       const server = await serve({ node: 'allow_unsafe = true\n' });
       const client = ipcClient(server.ipcPort);
-      expect(await client.call({ message_type: 'ServiceStop', message: { service_name: 'node' }, credentials: SERVICE })).toMatchObject({ message: { code: 3 } });
+      expect(
+        await client.call({ message_type: 'ServiceStop', message: { service_name: 'node' }, credentials: SERVICE }),
+      ).toMatchObject({ message: { code: 3 } });
       // The gateway of the same process has enable_control off.
-      expect((await post(server.http, '/api/v2/ServiceStop', { service_name: 'node' }, STOPPER)).json).toMatchObject({ message: { code: 3 } });
+      expect((await post(server.http, '/api/v2/ServiceStop', { service_name: 'node' }, STOPPER)).json).toMatchObject({
+        message: { code: 3 },
+      });
       await expectAlive(server);
-      expect((await client.call({ message_type: 'ServiceStop', message: { service_name: 'node' }, credentials: STOPPER })).message_type).toBe('Success');
+      expect(
+        (await client.call({ message_type: 'ServiceStop', message: { service_name: 'node' }, credentials: STOPPER }))
+          .message_type,
+      ).toBe('Success');
       expect(await server.exited).toBe(0);
     }, 60_000);
   });

@@ -44,7 +44,9 @@ describe('nano-access serve: an encoding-3 frame that expands when decoded', () 
     fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));
     fs.writeFileSync(path.join(dir, 'config-node.toml'), '[node.ipc.tcp]\nenable = true\nport = 0\n');
     fs.writeFileSync(path.join(dir, 'config-rpc.toml'), 'port = 0\n');
-    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, BIN, 'serve', '--data', dir], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' } });
+    const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_CAP_MB}`, BIN, 'serve', '--data', dir], {
+      env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' },
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.resume();
@@ -67,11 +69,20 @@ describe('nano-access serve: an encoding-3 frame that expands when decoded', () 
     const answer = decodeFlatbuffersEnvelope(await client.request(3, frame));
     expect(answer).toEqual({
       ok: true,
-      value: expect.objectContaining({ message_type: 'Error', message: { code: 1, category: 0, message: 'Invalid message format: /message/options/accounts/0: longer than 65 characters' } }),
+      value: expect.objectContaining({
+        message_type: 'Error',
+        message: {
+          code: 1,
+          category: 0,
+          message: 'Invalid message format: /message/options/accounts/0: longer than 65 characters',
+        },
+      }),
     });
 
     // The same connection and the process still answer.
-    const alive = decodeFlatbuffersEnvelope(await client.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })));
+    const alive = decodeFlatbuffersEnvelope(
+      await client.request(3, encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} })),
+    );
     expect(alive.ok && alive.value.message_type).toBe('IsAlive');
     const fresh = new IpcClient({ host: '127.0.0.1', port, timeoutMs: 20_000, env: {} });
     cleanups.push(() => fresh.close());

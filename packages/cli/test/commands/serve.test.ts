@@ -21,7 +21,10 @@ function dataDir(access: string | null, nodeToml?: string): { dir: string; socke
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-serve-'));
   const socket = path.join(dir, 'ipc.sock');
   fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));
-  fs.writeFileSync(path.join(dir, 'config-node.toml'), nodeToml ?? `[node.ipc.tcp]\nenable = true\nport = 0\n\n[node.ipc.local]\nenable = true\npath = "${socket}"\n`);
+  fs.writeFileSync(
+    path.join(dir, 'config-node.toml'),
+    nodeToml ?? `[node.ipc.tcp]\nenable = true\nport = 0\n\n[node.ipc.local]\nenable = true\npath = "${socket}"\n`,
+  );
   fs.writeFileSync(path.join(dir, 'config-rpc.toml'), 'port = 0\n');
   if (access !== null) fs.writeFileSync(path.join(dir, 'config-access.toml'), access, { mode: 0o600 });
   return { dir, socket, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
@@ -92,7 +95,10 @@ describe('nano-access serve --data DIR', () => {
     cleanups.push(data.cleanup);
     fs.writeFileSync(path.join(data.dir, 'secret'), 'a-secret-of-at-least-16-bytes\n', { mode: 0o644 });
     fs.chmodSync(path.join(data.dir, 'secret'), 0o644);
-    fs.writeFileSync(path.join(data.dir, 'config-node.toml'), '[node.ipc.tcp]\nenable = true\nport = 0\naccess_check = true\naccess_file = "secret"\n');
+    fs.writeFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      '[node.ipc.tcp]\nenable = true\nport = 0\naccess_check = true\naccess_file = "secret"\n',
+    );
     const run = inProcess(['serve', '--data', data.dir]);
     expect(await run.exit).toBe(2);
     expect(run.err()).toContain('NA_IPC_ACCESS_FILE_PERMISSIONS');
@@ -107,7 +113,11 @@ describe('nano-access serve --data DIR', () => {
     expect(run.out()).toMatch(/listening on tcp 127\.0\.0\.1:\d+/);
     expect(run.out()).toContain(`listening on unix ${data.socket} (mode 0600)`);
     const client = new IpcClient({ path: data.socket, env: {} });
-    const denied = await client.call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials: USER });
+    const denied = await client.call({
+      message_type: 'AccountWeight',
+      message: { account: ACCOUNT },
+      credentials: USER,
+    });
     expect(denied.message).toEqual({ code: 3, message: 'Access denied' });
     const allowed = await client.call({ message_type: 'AccountWeight', message: { account: ACCOUNT } });
     expect(allowed.message_type).toBe('AccountWeightResponse');
@@ -130,12 +140,14 @@ describe('nano-access serve --data DIR', () => {
     const client = new IpcClient({ path: data.socket, env: {} });
     await client.call({ message_type: 'IsAlive', message: {} });
     const text = await new Promise<string>((resolve, reject) => {
-      http.get(`${url}/metrics`, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve(body));
-      }).on('error', reject);
+      http
+        .get(`${url}/metrics`, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve(body));
+        })
+        .on('error', reject);
     });
     expect(text).toContain('nano_access_ipc_connections_open{transport="local"} 1\n');
     expect(text).toContain('nano_access_ipc_connections_max{transport="tcp"} 3\n');
@@ -153,7 +165,10 @@ describe('nano-access serve --data DIR', () => {
   it('stops on the unsafe `stop` action over encoding 2 when the transport allows unsafe', async () => {
     const data = dataDir(null);
     cleanups.push(data.cleanup);
-    fs.writeFileSync(path.join(data.dir, 'config-node.toml'), `[node.ipc.local]\nenable = true\npath = "${data.socket}"\nallow_unsafe = true\n`);
+    fs.writeFileSync(
+      path.join(data.dir, 'config-node.toml'),
+      `[node.ipc.local]\nenable = true\npath = "${data.socket}"\nallow_unsafe = true\n`,
+    );
     const run = inProcess(['serve', '--data', data.dir]);
     await waitFor(() => run.out().includes('listening on unix'), 'the listening line');
     const client = new IpcClient({ path: data.socket, env: {} });
@@ -166,14 +181,18 @@ describe('nano-access serve --data DIR', () => {
 
   it('relays the confirmations a node pushes on its WebSocket to a TopicConfirmation subscriber (node-rpc backend)', async () => {
     // Stand-ins for a Nano node (none can run in tests): its RPC over real HTTP, its WebSocket over real ws.
-    const rpc = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"rpc_version":"1"}'));
+    const rpc = http.createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"rpc_version":"1"}'),
+    );
     await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', () => resolve()));
     const ws = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise<void>((resolve) => ws.once('listening', () => resolve()));
     const subscribed = new Promise<import('ws').WebSocket>((resolve) =>
-      ws.on('connection', (socket) => socket.on('message', (data) => {
-        if ((JSON.parse(data.toString()) as { topic?: string }).topic === 'confirmation') resolve(socket);
-      })),
+      ws.on('connection', (socket) =>
+        socket.on('message', (data) => {
+          if ((JSON.parse(data.toString()) as { topic?: string }).topic === 'confirmation') resolve(socket);
+        }),
+      ),
     );
     cleanups.push(
       () => rpc.close(),
@@ -198,11 +217,22 @@ describe('nano-access serve --data DIR', () => {
     const ack = await client.call({ message_type: 'TopicConfirmation', message: {}, credentials: USER });
     expect(ack.message_type).toBe('EventAck');
     const node = await subscribed;
-    const send = JSON.parse(fs.readFileSync(LEDGER, 'utf8')).blocks.find((b: { subtype: string }) => b.subtype === 'send');
+    const send = JSON.parse(fs.readFileSync(LEDGER, 'utf8')).blocks.find(
+      (b: { subtype: string }) => b.subtype === 'send',
+    );
     const block = { ...send.contents, type: 'state', subtype: 'send' };
-    node.send(JSON.stringify({ topic: 'confirmation', time: '1', message: { account: block.account, amount: '1', hash: send.hash, confirmation_type: 'active_quorum', block } }));
+    node.send(
+      JSON.stringify({
+        topic: 'confirmation',
+        time: '1',
+        message: { account: block.account, amount: '1', hash: send.hash, confirmation_type: 'active_quorum', block },
+      }),
+    );
     await waitFor(() => events.length === 1, 'the EventConfirmation over IPC');
-    expect(events[0]).toMatchObject({ message_type: 'EventConfirmation', message: { hash: send.hash, account: block.account, block_type: 'BlockState' } });
+    expect(events[0]).toMatchObject({
+      message_type: 'EventConfirmation',
+      message: { hash: send.hash, account: block.account, block_type: 'BlockState' },
+    });
     await client.close();
     run.stop();
     expect(await run.exit).toBe(0);
@@ -213,10 +243,15 @@ describe('nano-access serve --data DIR', () => {
     const big = `{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`;
     const rpc = http.createServer((req, res) => {
       req.resume();
-      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big));
+      req.on('end', () =>
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big),
+      );
     });
     await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', () => resolve()));
-    cleanups.push(() => rpc.close(), () => rpc.closeAllConnections());
+    cleanups.push(
+      () => rpc.close(),
+      () => rpc.closeAllConnections(),
+    );
     const data = dataDir('[[user]]\nid = ""\nallow = "node_query"\n');
     cleanups.push(data.cleanup);
     fs.writeFileSync(
@@ -228,10 +263,11 @@ describe('nano-access serve --data DIR', () => {
     cleanups.push(() => run.stop());
     await waitFor(() => /gateway listening on (\S+)/.test(run.out()), 'the gateway line');
     const base = /gateway listening on (\S+)/.exec(run.out())![1];
-    const post = (await fetch(`${base}/`, { method: 'POST', body: '{"action":"version"}' }));
+    const post = await fetch(`${base}/`, { method: 'POST', body: '{"action":"version"}' });
     expect(post.status).toBe(200);
     expect(await post.json()).toEqual({
-      error: 'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1048576 bytes); retry later',
+      error:
+        'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1048576 bytes); retry later',
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
@@ -247,9 +283,14 @@ describe('nano-access serve --data DIR', () => {
       child = null;
     });
 
-    function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    function runCli(
+      args: string[],
+      env: NodeJS.ProcessEnv = {},
+    ): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve) => {
-        const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent', ...env } });
+        const p = spawn(process.execPath, [BIN, ...args], {
+          env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent', ...env },
+        });
         let stdout = '';
         let stderr = '';
         p.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -261,7 +302,9 @@ describe('nano-access serve --data DIR', () => {
     it('answers `ipc call`, picks up a policy change (SIGHUP and file watch), and exits 0 on SIGTERM removing its socket', async () => {
       const data = dataDir(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`);
       cleanups.push(data.cleanup);
-      const serve = spawn(process.execPath, [BIN, 'serve', '--data', data.dir], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' } });
+      const serve = spawn(process.execPath, [BIN, 'serve', '--data', data.dir], {
+        env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' },
+      });
       child = serve;
       let out = '';
       let err = '';
@@ -277,10 +320,23 @@ describe('nano-access serve --data DIR', () => {
       expect(denied.code).toBe(1);
       expect(JSON.parse(denied.stdout).message).toEqual({ code: 3, message: 'Access denied' });
 
-      fs.writeFileSync(path.join(data.dir, 'config-access.toml'), `[[user]]\nid = "${USER}"\nallow = "api_account_weight"\n`);
+      fs.writeFileSync(
+        path.join(data.dir, 'config-access.toml'),
+        `[[user]]\nid = "${USER}"\nallow = "api_account_weight"\n`,
+      );
       serve.kill('SIGHUP');
       // The reload (SIGHUP, or the file watch) is asynchronous: poll for the new decision.
-      let allowed = await runCli(['ipc', 'call', '--host', '127.0.0.1', '--port', port, '--credentials', USER, request]);
+      let allowed = await runCli([
+        'ipc',
+        'call',
+        '--host',
+        '127.0.0.1',
+        '--port',
+        port,
+        '--credentials',
+        USER,
+        request,
+      ]);
       const deadline = Date.now() + 20_000;
       while (allowed.code !== 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -289,7 +345,16 @@ describe('nano-access serve --data DIR', () => {
       expect(allowed.code).toBe(0);
       expect(JSON.parse(allowed.stdout).message_type).toBe('AccountWeightResponse');
 
-      const legacy = await runCli(['ipc', 'call', '-e', '1', '--path', data.socket, '--compact', '{"action":"block_count"}']);
+      const legacy = await runCli([
+        'ipc',
+        'call',
+        '-e',
+        '1',
+        '--path',
+        data.socket,
+        '--compact',
+        '{"action":"block_count"}',
+      ]);
       expect(legacy.code).toBe(0);
       expect(JSON.parse(legacy.stdout).count).toMatch(/^\d+$/);
 

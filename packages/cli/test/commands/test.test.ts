@@ -41,13 +41,22 @@ describe('nano-access test', () => {
     mkdirSync(files.path('tests/nested'), { recursive: true });
     mkdirSync(files.path('node_modules/x'), { recursive: true });
     mkdirSync(files.path('.hidden'), { recursive: true });
-    writeFileSync(files.path('tests/ops.access-test.toml'), passing.replace('"config-access.toml"', '"../config-access.toml"'));
-    writeFileSync(files.path('tests/nested/more.access-test.toml'), passing.replace('"config-access.toml"', '"../../config-access.toml"'));
+    writeFileSync(
+      files.path('tests/ops.access-test.toml'),
+      passing.replace('"config-access.toml"', '"../config-access.toml"'),
+    );
+    writeFileSync(
+      files.path('tests/nested/more.access-test.toml'),
+      passing.replace('"config-access.toml"', '"../../config-access.toml"'),
+    );
     // Never searched: dependencies and dot-directories.
     writeFileSync(files.path('node_modules/x/y.access-test.toml'), failing);
     writeFileSync(files.path('.hidden/y.access-test.toml'), failing);
     writeFileSync(files.path('failing.access-test.toml'), failing);
-    writeFileSync(files.path('broken-policy.access-test.toml'), passing.replace('"config-access.toml"', '"broken.toml"'));
+    writeFileSync(
+      files.path('broken-policy.access-test.toml'),
+      passing.replace('"config-access.toml"', '"broken.toml"'),
+    );
     writeFileSync(files.path('no-policy.access-test.toml'), passing.replace('policy = "config-access.toml"\n', ''));
     writeFileSync(files.path('env.access-test.toml'), passing.replace('ops = "…6b97"', 'ops = { env = "OPS_KEY" }'));
   });
@@ -77,39 +86,56 @@ describe('nano-access test', () => {
 
   it('compact: file:line:col per failure', async () => {
     const run = await runCli(['test', 'failing.access-test.toml', '--format', 'compact'], { cwd: files.dir });
-    expect(run.stdout).toMatch(/^failing\.access-test\.toml:8:25: fail: ops \(user #2 \(…6b97\)\) should be allowed api_peers, but is denied \[expect-allow\] \(granted by/);
+    expect(run.stdout).toMatch(
+      /^failing\.access-test\.toml:8:25: fail: ops \(user #2 \(…6b97\)\) should be allowed api_peers, but is denied \[expect-allow\] \(granted by/,
+    );
   });
 
   it('exits 2 when the access file is broken, reporting its errors once and the test file at its policy key', async () => {
     const run = await runCli(['test', 'broken-policy.access-test.toml', '--format', 'json'], { cwd: files.dir });
     expect(run.code).toBe(2);
     const results = JSON.parse(run.stdout);
-    expect(results.map((r: { filePath: string; fileKind: string; errorCount: number }) => [r.filePath, r.fileKind, r.errorCount])).toEqual([
+    expect(
+      results.map((r: { filePath: string; fileKind: string; errorCount: number }) => [
+        r.filePath,
+        r.fileKind,
+        r.errorCount,
+      ]),
+    ).toEqual([
       ['broken.toml', 'policy', 1],
       ['broken-policy.access-test.toml', 'test', 1],
     ]);
     expect(results[0].messages[0]).toMatchObject({ ruleId: 'invalid-type', line: 1, column: 8 });
-    expect(results[1].messages[0]).toMatchObject({ ruleId: 'policy-invalid', line: 1, column: 10, message: 'broken.toml has 1 error; no server would activate it.' });
+    expect(results[1].messages[0]).toMatchObject({
+      ruleId: 'policy-invalid',
+      line: 1,
+      column: 10,
+      message: 'broken.toml has 1 error; no server would activate it.',
+    });
   });
 
   it('exits 2 for a test file naming no access file, and takes --config instead', async () => {
     const run = await runCli(['test', 'no-policy.access-test.toml', '--format', 'compact'], { cwd: files.dir });
     expect(run.code).toBe(2);
     expect(run.stdout).toContain('no-policy.access-test.toml:1:1: error: This test file names no access file');
-    const given = await runCli(['test', 'no-policy.access-test.toml', '--config', 'config-access.toml'], { cwd: files.dir });
+    const given = await runCli(['test', 'no-policy.access-test.toml', '--config', 'config-access.toml'], {
+      cwd: files.dir,
+    });
     expect(given.code).toBe(0);
   });
 
-  it('--config wins over the test file\'s policy', async () => {
+  it("--config wins over the test file's policy", async () => {
     const run = await runCli(['test', 'tests/ops.access-test.toml', '--config', 'broken.toml'], { cwd: files.dir });
     expect(run.code).toBe(2);
   });
 
-  it('reads an alias\'s full id from the environment; unset, the test is broken (exit 2)', async () => {
+  it("reads an alias's full id from the environment; unset, the test is broken (exit 2)", async () => {
     expect((await runCli(['test', 'env.access-test.toml'], { cwd: files.dir, env: { OPS_KEY: OPS } })).code).toBe(0);
     const unset = await runCli(['test', 'env.access-test.toml'], { cwd: files.dir, env: {} });
     expect(unset.code).toBe(2);
-    expect(unset.stdout).toContain('4:7  error  Alias "ops": the environment variable OPS_KEY is not set.  alias-env-unset');
+    expect(unset.stdout).toContain(
+      '4:7  error  Alias "ops": the environment variable OPS_KEY is not set.  alias-env-unset',
+    );
   });
 
   it('exits 2 when a path holds no test file, or does not exist', async () => {
@@ -123,19 +149,30 @@ describe('nano-access test', () => {
   });
 
   it('the real binary: searches the current directory by default, github annotations, exit 2 beats exit 1', () => {
-    const run = spawnSync(process.execPath, [bin, 'test', '--format', 'github'], { cwd: files.dir, encoding: 'utf8', env: { ...process.env, OPS_KEY: OPS } });
+    const run = spawnSync(process.execPath, [bin, 'test', '--format', 'github'], {
+      cwd: files.dir,
+      encoding: 'utf8',
+      env: { ...process.env, OPS_KEY: OPS },
+    });
     expect(run.status).toBe(2);
-    expect(run.stdout).toMatch(/^::error file=[^,]*failing\.access-test\.toml,line=8,col=25,endLine=8,endColumn=36,title=nano-access test expect-allow::ops \(user #2 \(…6b97\)\) should be allowed api_peers, but is denied%0Agranted by inherited from the default user%0Aremoved by deny api_peers$/m);
+    expect(run.stdout).toMatch(
+      /^::error file=[^,]*failing\.access-test\.toml,line=8,col=25,endLine=8,endColumn=36,title=nano-access test expect-allow::ops \(user #2 \(…6b97\)\) should be allowed api_peers, but is denied%0Agranted by inherited from the default user%0Aremoved by deny api_peers$/m,
+    );
     expect(run.stdout).not.toContain('node_modules');
     expect(run.stdout).not.toContain('.hidden');
     expect(run.stdout).not.toContain(OPS);
   });
 });
 
-describe('the project\'s own documented examples, pinned', () => {
+describe("the project's own documented examples, pinned", () => {
   it('runs every test file under fixtures/ green', async () => {
     const run = await runCli(['test', 'fixtures', '--format', 'json'], { cwd: repoRoot });
-    const results = JSON.parse(run.stdout) as { filePath: string; passCount: number; failCount: number; errorCount: number }[];
+    const results = JSON.parse(run.stdout) as {
+      filePath: string;
+      passCount: number;
+      failCount: number;
+      errorCount: number;
+    }[];
     expect(results.map((r) => [r.filePath, r.failCount, r.errorCount])).toEqual([
       ['fixtures/data/config-access.access-test.toml', 0, 0],
       ['fixtures/docs/access-file-example.access-test.toml', 0, 0],
@@ -171,11 +208,14 @@ describe('nano-access test never prints an id', () => {
   });
   afterAll(() => files.cleanup());
 
-  it.each(['stylish', 'json', 'compact', 'github'])('in the %s format, even quoted in a broken access file\'s message', async (format) => {
-    const run = await runCli(['test', '--format', format], { cwd: files.dir });
-    expect(run.code).toBe(2);
-    expect(run.stdout).toContain('unknown-role');
-    expect(run.stdout + run.stderr).not.toContain(KEY);
-    expect(run.stdout).toContain('[the id of user #1 (…');
-  });
+  it.each(['stylish', 'json', 'compact', 'github'])(
+    "in the %s format, even quoted in a broken access file's message",
+    async (format) => {
+      const run = await runCli(['test', '--format', format], { cwd: files.dir });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain('unknown-role');
+      expect(run.stdout + run.stderr).not.toContain(KEY);
+      expect(run.stdout).toContain('[the id of user #1 (…');
+    },
+  );
 });

@@ -11,7 +11,10 @@ export interface CliRun {
 }
 
 /** Runs execute() with captured output, in `cwd`, with `stdin` as standard input. */
-export async function runCli(argv: string[], options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: string[],
+  options: { cwd?: string; stdin?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {

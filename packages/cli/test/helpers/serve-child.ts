@@ -15,9 +15,17 @@ export function serveDataDir(extraNodeToml = ''): { dir: string; socket: string;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-serve-file-'));
   const socket = path.join(dir, 'ipc.sock');
   fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));
-  fs.writeFileSync(path.join(dir, 'config-node.toml'), `[node.ipc.local]\nenable = true\npath = "${socket}"\n${extraNodeToml}`);
+  fs.writeFileSync(
+    path.join(dir, 'config-node.toml'),
+    `[node.ipc.local]\nenable = true\npath = "${socket}"\n${extraNodeToml}`,
+  );
   fs.writeFileSync(path.join(dir, 'config-rpc.toml'), 'port = 0\n');
-  return { dir, socket, access: path.join(dir, 'config-access.toml'), cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    socket,
+    access: path.join(dir, 'config-access.toml'),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** Writes a file the way deployment tools should: a temporary file in the same directory, renamed over the name. */
@@ -28,7 +36,11 @@ export function replaceFile(file: string, content: string, mode = 0o600): void {
   fs.renameSync(temporary, file);
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -67,7 +79,10 @@ export async function startServe(data: { dir: string; socket: string }): Promise
     stdout: () => stdout,
     stderr: () => stderr,
     records: () =>
-      stderr.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>),
+      stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     async allowed(credentials) {
       const answer = await client.call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials });
       return answer.message_type === 'AccountWeightResponse';
@@ -92,9 +107,14 @@ export async function startServe(data: { dir: string; socket: string }): Promise
  * Runs the binary to its end (for a server that must refuse to start). One that is still running
  * after `timeoutMs` is killed, and the result says so (code null), so no server is left behind.
  */
-export function runBinary(args: string[], timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runBinary(
+  args: string[],
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' } });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

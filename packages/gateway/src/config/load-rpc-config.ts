@@ -162,5 +162,13 @@ function resolvePath(baseDir: string, path: string): string {
 
 function fileDiagnostic(file: string, message: string, messageId: string): Diagnostic {
   const origin = { line: 1, column: 1, offset: 0 };
-  return { ruleId: 'unreadable-file', severity: 'error', message, messageId, file, span: { start: origin, end: origin }, fatal: true };
+  return {
+    ruleId: 'unreadable-file',
+    severity: 'error',
+    message,
+    messageId,
+    file,
+    span: { start: origin, end: origin },
+    fatal: true,
+  };
 }

@@ -29,7 +29,10 @@ export function gatewayHeaders(req: IncomingMessage): GatewayHeaders {
     switch (name.length) {
       case 14:
         // The two spellings clients send are matched as they are: no lowercase copy per request.
-        if (contentLength === undefined && (name === 'Content-Length' || name === 'content-length' || name.toLowerCase() === 'content-length')) {
+        if (
+          contentLength === undefined &&
+          (name === 'Content-Length' || name === 'content-length' || name.toLowerCase() === 'content-length')
+        ) {
           contentLength = raw[i + 1];
         }
         break;

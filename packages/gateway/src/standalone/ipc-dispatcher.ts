@@ -1,5 +1,14 @@
 import type { Logger } from 'pino';
-import { Dispatcher, errorEnvelope, ErrorCode, ErrorMessage, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS, stopsTheNode } from '@nano-access/protocol';
+import {
+  Dispatcher,
+  errorEnvelope,
+  ErrorCode,
+  ErrorMessage,
+  mergeCorrelationId,
+  mergeCredentials,
+  REFUSED_CREDENTIALS,
+  stopsTheNode,
+} from '@nano-access/protocol';
 import type {
   GatewayDispatcher,
   LegacyContext,
@@ -55,7 +64,10 @@ export class IpcDispatcher implements GatewayDispatcher {
     const correlationId = mergeCorrelationId(envelope, ctx.correlationId);
     if (!isObject(envelope)) return this.forward(envelope, false);
     // The one merge rule (protocol's): the IPC server then sees a single caller, or none at all.
-    const credentials = envelope.credentials === undefined || typeof envelope.credentials === 'string' ? mergeCredentials(ctx.credentials, envelope.credentials) : envelope.credentials;
+    const credentials =
+      envelope.credentials === undefined || typeof envelope.credentials === 'string'
+        ? mergeCredentials(ctx.credentials, envelope.credentials)
+        : envelope.credentials;
     if (credentials === REFUSED_CREDENTIALS || this.refusesNodeStop(envelope.message_type, envelope.message)) {
       return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
     }
@@ -128,10 +140,15 @@ function parseEnvelope(answer: Buffer): ResponseEnvelope {
   try {
     value = JSON.parse(answer.toString('utf8'));
   } catch (error) {
-    throw new GatewayError(GatewayErrorCode.upstreamInvalid, 'The IPC server answered with invalid JSON.', { cause: error });
+    throw new GatewayError(GatewayErrorCode.upstreamInvalid, 'The IPC server answered with invalid JSON.', {
+      cause: error,
+    });
   }
   if (!isObject(value) || typeof value.message_type !== 'string' || !isObject(value.message)) {
-    throw new GatewayError(GatewayErrorCode.upstreamInvalid, 'The IPC server answered with something that is not a response envelope.');
+    throw new GatewayError(
+      GatewayErrorCode.upstreamInvalid,
+      'The IPC server answered with something that is not a response envelope.',
+    );
   }
   return value as unknown as ResponseEnvelope;
 }

@@ -36,7 +36,9 @@ export class IpcLegacyBackend implements Backend {
     try {
       answer = await this.pool.request(this.enableControl ? 2 : 1, Buffer.from(JSON.stringify(request), 'utf8'));
     } catch (error) {
-      return marked(error instanceof GatewayError ? error : new GatewayError(GatewayErrorCode.upstreamUnavailable, String(error)));
+      return marked(
+        error instanceof GatewayError ? error : new GatewayError(GatewayErrorCode.upstreamUnavailable, String(error)),
+      );
     }
     try {
       const value = JSON.parse(answer.toString('utf8')) as unknown;
@@ -44,7 +46,12 @@ export class IpcLegacyBackend implements Backend {
     } catch {
       // fall through
     }
-    return marked(new GatewayError(GatewayErrorCode.upstreamInvalid, 'The IPC server answered a legacy request with something that is not a JSON object.'));
+    return marked(
+      new GatewayError(
+        GatewayErrorCode.upstreamInvalid,
+        'The IPC server answered a legacy request with something that is not a JSON object.',
+      ),
+    );
   }
 
   /** v2 messages never reach this backend: IpcDispatcher forwards them as envelopes. */

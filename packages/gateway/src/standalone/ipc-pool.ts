@@ -41,7 +41,10 @@ export class IpcPool {
 
   constructor(private readonly options: IpcPoolOptions) {
     if (!Number.isInteger(options.size) || options.size < 1) {
-      throw new GatewayError(GatewayErrorCode.badOption, `IpcPool size must be a positive integer, not ${options.size}`);
+      throw new GatewayError(
+        GatewayErrorCode.badOption,
+        `IpcPool size must be a positive integer, not ${options.size}`,
+      );
     }
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.clients = Array.from({ length: options.size }, () => {
@@ -111,6 +114,10 @@ export async function requestOn(
     return await client.request(encoding, payload);
   } catch (error) {
     logger?.warn({ err: error }, 'IPC request failed');
-    throw new GatewayError(GatewayErrorCode.upstreamUnavailable, `IPC server unavailable: ${(error as Error).message}`, { cause: error });
+    throw new GatewayError(
+      GatewayErrorCode.upstreamUnavailable,
+      `IPC server unavailable: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }

@@ -38,12 +38,30 @@ export interface StandaloneGateway {
 export async function startStandaloneGateway(options: StandaloneGatewayOptions): Promise<StandaloneGateway> {
   const { config, logger } = options;
   const ownStore = options.store === undefined;
-  const store = options.store ?? (await PolicyStore.open(join(options.dataDir ?? '.', ACCESS_FILE), { logger, watch: true }));
+  const store =
+    options.store ?? (await PolicyStore.open(join(options.dataDir ?? '.', ACCESS_FILE), { logger, watch: true }));
   const removeSignals = options.handleSignals ? store.installSignalHandlers() : () => undefined;
   const createClient = (): PooledIpcClient => ipcClientFor(config);
-  const pool = new IpcPool({ size: config.process.numIpcConnections, createClient, maxFrameBytes: config.process.ipcMaxFrameBytes, logger });
-  const dispatcher = new IpcDispatcher({ pool, policy: store, enableControl: config.enableControl, createClient, logger });
-  const gateway = createGateway({ dispatcher, store, config, logger, metricsSources: [() => dispatcher.metricsText()] });
+  const pool = new IpcPool({
+    size: config.process.numIpcConnections,
+    createClient,
+    maxFrameBytes: config.process.ipcMaxFrameBytes,
+    logger,
+  });
+  const dispatcher = new IpcDispatcher({
+    pool,
+    policy: store,
+    enableControl: config.enableControl,
+    createClient,
+    logger,
+  });
+  const gateway = createGateway({
+    dispatcher,
+    store,
+    config,
+    logger,
+    metricsSources: [() => dispatcher.metricsText()],
+  });
   let address: GatewayAddress;
   try {
     address = await gateway.listen();

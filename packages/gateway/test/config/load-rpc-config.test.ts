@@ -38,7 +38,11 @@ describe('loadRpcConfig', () => {
     const { config, diagnostics } = loadRpcConfig(dir);
     expect(config).toBeNull();
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ severity: 'error', messageId: 'bodyBudgetUnderRequestSize', span: { start: { line: 2, column: 1 } } });
+    expect(diagnostics[0]).toMatchObject({
+      severity: 'error',
+      messageId: 'bodyBudgetUnderRequestSize',
+      span: { start: { line: 2, column: 1 } },
+    });
   });
 
   it('reads every documented key, resolving relative paths against the data dir', () => {
@@ -104,21 +108,35 @@ describe('loadRpcConfig', () => {
     const { config, diagnostics } = loadRpcConfig(dir);
     expect(config).toBeNull();
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ ruleId: 'unknown-key', severity: 'error', span: { start: { line: 3, column: 1 } } });
+    expect(diagnostics[0]).toMatchObject({
+      ruleId: 'unknown-key',
+      severity: 'error',
+      span: { start: { line: 3, column: 1 } },
+    });
     expect(diagnostics[0].message).toContain('ipc_address');
   });
 
   it('refuses a value of the wrong type', () => {
-    const { config, diagnostics } = parseRpcConfig('enable_control = "yes"\n', { file: 'config-rpc.toml', baseDir: dir });
+    const { config, diagnostics } = parseRpcConfig('enable_control = "yes"\n', {
+      file: 'config-rpc.toml',
+      baseDir: dir,
+    });
     expect(config).toBeNull();
     expect(diagnostics[0]).toMatchObject({ ruleId: 'invalid-type', span: { start: { line: 1 } } });
   });
 
   it('refuses a connection limit or timeout of the wrong type or range, with line and column (of the value)', () => {
-    const wrongType = parseRpcConfig('port = 7076\nheaders_timeout = "10"\n', { file: 'config-rpc.toml', baseDir: dir });
+    const wrongType = parseRpcConfig('port = 7076\nheaders_timeout = "10"\n', {
+      file: 'config-rpc.toml',
+      baseDir: dir,
+    });
     expect(wrongType.config).toBeNull();
     expect(wrongType.diagnostics).toHaveLength(1);
-    expect(wrongType.diagnostics[0]).toMatchObject({ ruleId: 'invalid-type', severity: 'error', span: { start: { line: 2, column: 19 } } });
+    expect(wrongType.diagnostics[0]).toMatchObject({
+      ruleId: 'invalid-type',
+      severity: 'error',
+      span: { start: { line: 2, column: 19 } },
+    });
     const tooSmall = parseRpcConfig('max_connections = 0\n', { file: 'config-rpc.toml', baseDir: dir });
     expect(tooSmall.config).toBeNull();
     expect(tooSmall.diagnostics[0]).toMatchObject({ severity: 'error', span: { start: { line: 1, column: 19 } } });
@@ -128,7 +146,10 @@ describe('loadRpcConfig', () => {
 
   it('answers legacy denials 200 by default and accepts only 200 or 403 for legacy_denial_status', () => {
     expect(parseRpcConfig('', { file: 'config-rpc.toml', baseDir: dir }).config?.legacyDenialStatus).toBe(200);
-    expect(parseRpcConfig('legacy_denial_status = 200\n', { file: 'config-rpc.toml', baseDir: dir }).config?.legacyDenialStatus).toBe(200);
+    expect(
+      parseRpcConfig('legacy_denial_status = 200\n', { file: 'config-rpc.toml', baseDir: dir }).config
+        ?.legacyDenialStatus,
+    ).toBe(200);
     const other = parseRpcConfig('legacy_denial_status = 401\n', { file: 'config-rpc.toml', baseDir: dir });
     expect(other.config).toBeNull();
     expect(other.diagnostics[0]).toMatchObject({ severity: 'error', span: { start: { line: 1 } } });
@@ -139,9 +160,15 @@ describe('loadRpcConfig', () => {
     const { config, diagnostics } = parseRpcConfig(text, { file: 'config-rpc.toml', baseDir: dir });
     expect(config).toBeNull();
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ messageId: 'headersTimeoutOverRequestTimeout', span: { start: { line: 2, column: 1 } } });
+    expect(diagnostics[0]).toMatchObject({
+      messageId: 'headersTimeoutOverRequestTimeout',
+      span: { start: { line: 2, column: 1 } },
+    });
     const againstDefault = parseRpcConfig('request_timeout = 5\n', { file: 'config-rpc.toml', baseDir: dir });
-    expect(againstDefault.diagnostics[0]).toMatchObject({ messageId: 'headersTimeoutOverRequestTimeout', span: { start: { line: 1 } } });
+    expect(againstDefault.diagnostics[0]).toMatchObject({
+      messageId: 'headersTimeoutOverRequestTimeout',
+      span: { start: { line: 1 } },
+    });
   });
 
   it('refuses TLS without a certificate, and metrics entries that are not addresses', () => {

@@ -3,9 +3,16 @@ import { authorizationId, requestCredentials } from '../../src/http/credentials'
 import type { GatewayHeaders } from '../../src/http/request-headers';
 
 const basic = (text: string): string => `Basic ${Buffer.from(text, 'utf8').toString('base64')}`;
-const headers = (over: Partial<GatewayHeaders>): GatewayHeaders => ({ contentLength: undefined, apiKeys: undefined, authorizations: undefined, correlationId: undefined, ...over });
+const headers = (over: Partial<GatewayHeaders>): GatewayHeaders => ({
+  contentLength: undefined,
+  apiKeys: undefined,
+  authorizations: undefined,
+  correlationId: undefined,
+  ...over,
+});
 /** What the one merge rule makes of what the reader found. */
-const caller = (over: Partial<GatewayHeaders>, pathId?: string) => mergeCredentials(requestCredentials(headers(over), pathId));
+const caller = (over: Partial<GatewayHeaders>, pathId?: string) =>
+  mergeCredentials(requestCredentials(headers(over), pathId));
 
 describe('authorizationId', () => {
   it('reads Bearer <id>, any case of the scheme', () => {
@@ -23,7 +30,18 @@ describe('authorizationId', () => {
   });
 
   it('reads nothing from another scheme or a malformed value', () => {
-    for (const value of ['Digest x', 'Bearer', 'Bearer   ', 'Basic', 'Basic !!!!', 'Basic a', basic('no-colon'), 'Basic /w==', 'k-1', '']) {
+    for (const value of [
+      'Digest x',
+      'Bearer',
+      'Bearer   ',
+      'Basic',
+      'Basic !!!!',
+      'Basic a',
+      basic('no-colon'),
+      'Basic /w==',
+      'k-1',
+      '',
+    ]) {
       expect([value, authorizationId(value)]).toEqual([value, undefined]);
     }
   });

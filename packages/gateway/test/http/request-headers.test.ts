@@ -11,7 +11,9 @@ describe('gatewayHeaders', () => {
       ['CONTENT-LENGTH', 'NANO-API-KEY', 'NANO-CORRELATION-ID'],
       ['content-Length', 'nAno-Api-kEy', 'Nano-correlation-ID'],
     ]) {
-      expect(gatewayHeaders(withRaw(['Host', 'x', length, '12', key, 'k1', id, 'c1', 'AUTHORIZATION', 'Bearer b']))).toEqual({
+      expect(
+        gatewayHeaders(withRaw(['Host', 'x', length, '12', key, 'k1', id, 'c1', 'AUTHORIZATION', 'Bearer b'])),
+      ).toEqual({
         contentLength: '12',
         apiKeys: ['k1'],
         authorizations: ['Bearer b'],
@@ -21,7 +23,24 @@ describe('gatewayHeaders', () => {
   });
 
   it('keeps the first Content-Length, as req.headers does, every credential header, and leaves absent ones undefined', () => {
-    expect(gatewayHeaders(withRaw(['content-length', '3', 'Content-Length', '9', 'NANO-API-KEY', 'a', 'nano-api-key', 'b', 'Authorization', 'x', 'authorization', 'y']))).toEqual({
+    expect(
+      gatewayHeaders(
+        withRaw([
+          'content-length',
+          '3',
+          'Content-Length',
+          '9',
+          'NANO-API-KEY',
+          'a',
+          'nano-api-key',
+          'b',
+          'Authorization',
+          'x',
+          'authorization',
+          'y',
+        ]),
+      ),
+    ).toEqual({
       contentLength: '3',
       apiKeys: ['a', 'b'],
       authorizations: ['x', 'y'],

@@ -31,7 +31,11 @@ describe('IpcPool', () => {
     clients.forEach((c) => c.answerAll());
     await Promise.all([slow, ...rest]);
     // All idle again: in turn.
-    const more = [pool.request(4, Buffer.from('4')), pool.request(4, Buffer.from('5')), pool.request(4, Buffer.from('6'))];
+    const more = [
+      pool.request(4, Buffer.from('4')),
+      pool.request(4, Buffer.from('5')),
+      pool.request(4, Buffer.from('6')),
+    ];
     expect(sent.slice(4)).toEqual(['c:4', 'a:5', 'b:6']);
     clients.forEach((c) => c.answerAll());
     await Promise.all(more);

@@ -38,7 +38,12 @@ class IpcServerUnderTest {
     if (socketPath !== undefined) config.ipc.local = { ...config.ipc.local, enable: true, path: socketPath };
     this.backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
     this.dispatcher = new Dispatcher({ policy: this.store, backend: this.backend });
-    this.servers = await startIpcServers({ config, dispatcher: this.dispatcher, logger: silent, dataDir: this.dataDir });
+    this.servers = await startIpcServers({
+      config,
+      dispatcher: this.dispatcher,
+      logger: silent,
+      dataDir: this.dataDir,
+    });
     const tcp = this.servers.addresses().find((a) => a.transport === 'tcp');
     if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp address');
     this.port = tcp.port;
@@ -77,41 +82,102 @@ describe('the standalone gateway (nano-access gateway) in front of a separate IP
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('forwards v2 as an encoding-4 envelope carrying the caller\'s credentials (the IPC server decides)', async () => {
-    const allowed = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
-    expect(allowed.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
-    const envelope = await postJson(url, '/api/v2', { credentials: USERS.ops, message_type: 'AccountWeight', message: { account: rep.account } });
+  it("forwards v2 as an encoding-4 envelope carrying the caller's credentials (the IPC server decides)", async () => {
+    const allowed = await postJson(
+      url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
+    expect(allowed.json).toMatchObject({
+      message_type: 'AccountWeightResponse',
+      message: { voting_weight: rep.weight },
+    });
+    const envelope = await postJson(url, '/api/v2', {
+      credentials: USERS.ops,
+      message_type: 'AccountWeight',
+      message: { account: rep.account },
+    });
     expect(envelope.status).toBe(200);
     expect(envelope.json).toMatchObject({ message_type: 'Error', message: { code: 3, message: 'Access denied' } });
   });
 
-  it('forwards Authorization credentials as the envelope\'s, and refuses sources that disagree before forwarding', async () => {
-    const bearer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { Authorization: `Bearer ${USERS.walletReader}` });
+  it("forwards Authorization credentials as the envelope's, and refuses sources that disagree before forwarding", async () => {
+    const bearer = await postJson(
+      url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { Authorization: `Bearer ${USERS.walletReader}` },
+    );
     expect(bearer.json).toMatchObject({ message_type: 'AccountWeightResponse' });
     const basic = `Basic ${Buffer.from(`u:${USERS.walletReader}`).toString('base64')}`;
-    const envelope = await postJson(url, '/api/v2', { message_type: 'AccountWeight', message: { account: rep.account } }, { Authorization: basic });
+    const envelope = await postJson(
+      url,
+      '/api/v2',
+      { message_type: 'AccountWeight', message: { account: rep.account } },
+      { Authorization: basic },
+    );
     expect(envelope.json).toMatchObject({ message_type: 'AccountWeightResponse' });
     // The IPC server would allow either id alone; together they are refused here.
-    const conflict = await postJson(url, '/api/v2', { credentials: USERS.walletReader, message_type: 'AccountWeight', message: { account: rep.account } }, { 'Nano-Api-Key': USERS.ops, 'Nano-Correlation-Id': 'c-1' });
-    expect(conflict.json).toMatchObject({ message_type: 'Error', correlation_id: 'c-1', message: { code: 3, message: 'Access denied' } });
-    const bare = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader, Authorization: `Bearer ${USERS.ops}` });
+    const conflict = await postJson(
+      url,
+      '/api/v2',
+      { credentials: USERS.walletReader, message_type: 'AccountWeight', message: { account: rep.account } },
+      { 'Nano-Api-Key': USERS.ops, 'Nano-Correlation-Id': 'c-1' },
+    );
+    expect(conflict.json).toMatchObject({
+      message_type: 'Error',
+      correlation_id: 'c-1',
+      message: { code: 3, message: 'Access denied' },
+    });
+    const bare = await postJson(
+      url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { 'Nano-Api-Key': USERS.walletReader, Authorization: `Bearer ${USERS.ops}` },
+    );
     expect(bare.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
-    const legacy = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts, Authorization: `Bearer ${USERS.ops}` });
+    const legacy = await postJson(
+      url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.accounts, Authorization: `Bearer ${USERS.ops}` },
+    );
     expect(legacy.json).toEqual({ error: 'Access denied' });
-    const legacyBearer = await postJson(url, '/', { action: 'account_balance', account: account.account }, { Authorization: `Bearer ${USERS.accounts}` });
+    const legacyBearer = await postJson(
+      url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { Authorization: `Bearer ${USERS.accounts}` },
+    );
     expect(legacyBearer.json).toMatchObject({ balance: account.balance });
   });
 
   it('echoes the correlation id through the IPC hop', async () => {
-    const answer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Correlation-Id': 'hop "1"' });
+    const answer = await postJson(
+      url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { 'Nano-Correlation-Id': 'hop "1"' },
+    );
     expect(answer.json).toMatchObject({ correlation_id: 'hop "1"', message_type: 'AccountWeightResponse' });
   });
 
   it('authorizes legacy actions with its own policy before forwarding them', async () => {
-    const allowed = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+    const allowed = await postJson(
+      url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.accounts },
+    );
     expect(allowed.status).toBe(200);
     expect(allowed.json).toMatchObject({ balance: account.balance });
-    const denied = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    const denied = await postJson(
+      url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
     expect(denied.status).toBe(200);
     expect(denied.json).toEqual({ error: 'Access denied' });
   });
@@ -135,18 +201,34 @@ describe('the standalone gateway (nano-access gateway) in front of a separate IP
 
   it('answers 502 while the IPC server is down, and the next request after its restart succeeds', async () => {
     // Warm both pooled connections.
-    for (let i = 0; i < 2; i++) expect((await postJson(url, '/api/v2/AccountWeight', { account: rep.account })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await postJson(url, '/api/v2/AccountWeight', { account: rep.account })).status).toBe(200);
     await ipc.stop();
 
-    const v2 = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Correlation-Id': 'outage' });
+    const v2 = await postJson(
+      url,
+      '/api/v2/AccountWeight',
+      { account: rep.account },
+      { 'Nano-Correlation-Id': 'outage' },
+    );
     expect(v2.status).toBe(502);
     expect(v2.json).toMatchObject({ message_type: 'Error', correlation_id: 'outage', message: { code: 2 } });
     expect((v2.json as { message: { message: string } }).message.message).toMatch(/IPC server unavailable/);
-    const legacy = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+    const legacy = await postJson(
+      url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.accounts },
+    );
     expect(legacy.status).toBe(502);
     expect(legacy.json).toMatchObject({ code: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE' });
     // A denied legacy action is still denied locally, without the IPC server.
-    const denied = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.walletReader });
+    const denied = await postJson(
+      url,
+      '/',
+      { action: 'account_balance', account: account.account },
+      { 'Nano-Api-Key': USERS.walletReader },
+    );
     expect([denied.status, denied.json]).toEqual([200, { error: 'Access denied' }]);
     const health = await call(url, { method: 'GET', path: '/healthz' });
     expect(health.status).toBe(200);
@@ -155,7 +237,12 @@ describe('the standalone gateway (nano-access gateway) in front of a separate IP
     for (let i = 0; i < 4; i++) {
       const again = await postJson(url, '/api/v2/AccountWeight', { account: rep.account });
       expect([i, again.status]).toEqual([i, 200]);
-      const legacyAgain = await postJson(url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+      const legacyAgain = await postJson(
+        url,
+        '/',
+        { action: 'account_balance', account: account.account },
+        { 'Nano-Api-Key': USERS.accounts },
+      );
       expect([i, legacyAgain.status]).toEqual([i, 200]);
     }
   });
@@ -170,10 +257,20 @@ describe('the standalone gateway with enable_control = true', () => {
     config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 1 };
     const gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
     try {
-      const created = await postJson(gw.address.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.wallets });
+      const created = await postJson(
+        gw.address.url,
+        '/',
+        { action: 'wallet_create' },
+        { 'Nano-Api-Key': USERS.wallets },
+      );
       expect(created.status).toBe(200);
       expect((created.json as { wallet: string }).wallet).toMatch(/^[0-9A-F]{64}$/);
-      const denied = await postJson(gw.address.url, '/', { action: 'wallet_create' }, { 'Nano-Api-Key': USERS.walletReader });
+      const denied = await postJson(
+        gw.address.url,
+        '/',
+        { action: 'wallet_create' },
+        { 'Nano-Api-Key': USERS.walletReader },
+      );
       expect(denied.status).toBe(200);
       expect(denied.json).toEqual({ error: 'Access denied' });
     } finally {
@@ -197,7 +294,12 @@ describe('the standalone gateway over a unix socket ([process] ipc_path)', () =>
     try {
       const v2 = await postJson(gw.address.url, '/api/v2/AccountWeight', { account: rep.account });
       expect(v2.json).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
-      const legacy = await postJson(gw.address.url, '/', { action: 'account_balance', account: account.account }, { 'Nano-Api-Key': USERS.accounts });
+      const legacy = await postJson(
+        gw.address.url,
+        '/',
+        { action: 'account_balance', account: account.account },
+        { 'Nano-Api-Key': USERS.accounts },
+      );
       expect(legacy.status).toBe(200);
       expect(legacy.json).toMatchObject({ balance: account.balance });
     } finally {
@@ -219,7 +321,13 @@ describe('the standalone gateway with the IPC access check ([process] ipc_access
     await ipc.start(undefined, secret);
     const start = async (accessFile: string) => {
       const config = testConfig();
-      config.process = { ...config.process, ipcPort: ipc.port, ipcAccessFile: accessFile, numIpcConnections: 1, ipcTimeout: 5 };
+      config.process = {
+        ...config.process,
+        ipcPort: ipc.port,
+        ipcAccessFile: accessFile,
+        numIpcConnections: 1,
+        ipcTimeout: 5,
+      };
       return startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
     };
     const good = await start(secret);
@@ -239,7 +347,7 @@ describe('the standalone gateway with the IPC access check ([process] ipc_access
   });
 });
 
-describe('the standalone gateway and the IPC server\'s frame limit ([process] ipc_max_frame_bytes)', () => {
+describe("the standalone gateway and the IPC server's frame limit ([process] ipc_max_frame_bytes)", () => {
   let dir: string;
   let ipc: IpcServerUnderTest;
   let gw: StandaloneGateway;
@@ -257,15 +365,23 @@ describe('the standalone gateway and the IPC server\'s frame limit ([process] ip
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers 413, without forwarding it, an anonymous oversized request, while another user\'s requests on the shared connections all succeed', async () => {
+  it("answers 413, without forwarding it, an anonymous oversized request, while another user's requests on the shared connections all succeed", async () => {
     const url = gw.address.url;
     const oversized = JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }); // under max_request_size, over the frame limit
     let flowing = true;
     const userAnswers: Array<{ status: number; type: unknown }> = [];
     const worker = async (): Promise<void> => {
       for (let i = 0; i < 25; i++) {
-        const answer = await postJson(url, '/api/v2/AccountWeight', { account: rep.account }, { 'Nano-Api-Key': USERS.walletReader });
-        userAnswers.push({ status: answer.status, type: (answer.json as { message_type?: unknown } | undefined)?.message_type });
+        const answer = await postJson(
+          url,
+          '/api/v2/AccountWeight',
+          { account: rep.account },
+          { 'Nano-Api-Key': USERS.walletReader },
+        );
+        userAnswers.push({
+          status: answer.status,
+          type: (answer.json as { message_type?: unknown } | undefined)?.message_type,
+        });
       }
     };
     const attacker = async (): Promise<Array<{ status: number; json: unknown }>> => {
@@ -273,7 +389,10 @@ describe('the standalone gateway and the IPC server\'s frame limit ([process] ip
       while (flowing) {
         const answer = await call(url, { path: '/api/v2/IsAlive', body: oversized });
         answers.push({ status: answer.status, json: answer.json });
-        const legacy = await call(url, { path: '/', body: JSON.stringify({ action: 'account_weight', account: rep.account, pad: 'y'.repeat(2 * 1024 * 1024) }) });
+        const legacy = await call(url, {
+          path: '/',
+          body: JSON.stringify({ action: 'account_weight', account: rep.account, pad: 'y'.repeat(2 * 1024 * 1024) }),
+        });
         answers.push({ status: legacy.status, json: legacy.json });
       }
       return answers;

@@ -58,16 +58,34 @@ describe('the standalone gateway and ServiceStop "node"', () => {
 
   it('refuses it with code 3 (HTTP 200) while enable_control is off, in both v2 forms, and forwards nothing', async () => {
     const url = await gateway(false);
-    const bare = await postJson(url, '/api/v2/ServiceStop', { service_name: 'node' }, { 'Nano-Api-Key': STOPPER, 'Nano-Correlation-Id': 'c-7' });
+    const bare = await postJson(
+      url,
+      '/api/v2/ServiceStop',
+      { service_name: 'node' },
+      { 'Nano-Api-Key': STOPPER, 'Nano-Correlation-Id': 'c-7' },
+    );
     expect(bare.status).toBe(200);
-    expect(bare.json).toMatchObject({ message_type: 'Error', correlation_id: 'c-7', message: { code: 3, message: 'Access denied' } });
-    const wrapped = await postJson(url, '/api/v2', { credentials: STOPPER, message_type: 'ServiceStop', message: { service_name: 'node' } });
+    expect(bare.json).toMatchObject({
+      message_type: 'Error',
+      correlation_id: 'c-7',
+      message: { code: 3, message: 'Access denied' },
+    });
+    const wrapped = await postJson(url, '/api/v2', {
+      credentials: STOPPER,
+      message_type: 'ServiceStop',
+      message: { service_name: 'node' },
+    });
     expect(wrapped.status).toBe(200);
     expect(wrapped.json).toMatchObject({ message_type: 'Error', message: { code: 3 } });
     expect(stops).toEqual([]);
     expect(dispatcher.metrics().requests.filter((r) => r.name === 'ServiceStop')).toEqual([]);
     // Other names are not a control action: forwarded as before.
-    const other = await postJson(url, '/api/v2/ServiceStop', { service_name: 'wallet-backend' }, { 'Nano-Api-Key': STOPPER });
+    const other = await postJson(
+      url,
+      '/api/v2/ServiceStop',
+      { service_name: 'wallet-backend' },
+      { 'Nano-Api-Key': STOPPER },
+    );
     expect(other.json).toMatchObject({ message_type: 'Success' });
   });
 

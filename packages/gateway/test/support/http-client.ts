@@ -58,12 +58,25 @@ export function call(baseUrl: string, options: HttpCall = {}): Promise<HttpAnswe
 }
 
 /** POST a JSON value. */
-export function postJson(baseUrl: string, path: string, value: unknown, headers: OutgoingHttpHeaders = {}): Promise<HttpAnswer> {
-  return call(baseUrl, { path, body: JSON.stringify(value), headers: { 'content-type': 'application/json', ...headers } });
+export function postJson(
+  baseUrl: string,
+  path: string,
+  value: unknown,
+  headers: OutgoingHttpHeaders = {},
+): Promise<HttpAnswer> {
+  return call(baseUrl, {
+    path,
+    body: JSON.stringify(value),
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 /** Polls `check` until it returns true (no fixed sleeps). */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;

@@ -16,7 +16,14 @@ export type AccessTestFormatter = (results: readonly AccessTestResult[], context
 export type AccessTestFormatName = 'stylish' | 'json' | 'compact' | 'github';
 export const accessTestFormatNames: readonly AccessTestFormatName[] = ['stylish', 'json', 'compact', 'github'];
 
-const ansi = { reset: '\u001b[0m', bold: '\u001b[1m', dim: '\u001b[2m', underline: '\u001b[4m', red: '\u001b[31m', green: '\u001b[32m' };
+const ansi = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  underline: '\u001b[4m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+};
 /** Longest message printed on one row; the rest of a long message is cut with an ellipsis. */
 const MAX_MESSAGE = 400;
 
@@ -36,13 +43,15 @@ export const stylish: AccessTestFormatter = (results, context) => {
     for (const m of result.messages) {
       const place = `${m.span.start.line}:${m.span.start.column}`;
       out += `  ${paint(ansi.dim, place)}  ${paint(ansi.red, m.kind === 'failure' ? 'fail ' : 'error')}  ${oneLine(m.message)}  ${paint(ansi.dim, m.ruleId)}\n`;
-      for (const line of m.derivation) out += `  ${' '.repeat(place.length)}         ${paint(ansi.dim, oneLine(line))}\n`;
+      for (const line of m.derivation)
+        out += `  ${' '.repeat(place.length)}         ${paint(ansi.dim, oneLine(line))}\n`;
     }
   }
   const totals = totalsOf(results);
   const files = `${totals.files} test ${totals.files === 1 ? 'file' : 'files'}`;
   const checks = totals.pass + totals.fail;
-  if (totals.fail === 0 && totals.errors === 0) return `${out}${out ? '\n' : ''}${paint(ansi.bold + ansi.green, `✔ ${checks} ${checks === 1 ? 'check' : 'checks'} passed (${files})`)}\n`;
+  if (totals.fail === 0 && totals.errors === 0)
+    return `${out}${out ? '\n' : ''}${paint(ansi.bold + ansi.green, `✔ ${checks} ${checks === 1 ? 'check' : 'checks'} passed (${files})`)}\n`;
   const parts = [
     `${totals.fail} of ${checks} ${checks === 1 ? 'check' : 'checks'} failed`,
     totals.errors > 0 ? `${totals.errors} ${totals.errors === 1 ? 'error' : 'errors'}` : '',
@@ -52,27 +61,29 @@ export const stylish: AccessTestFormatter = (results, context) => {
 
 /** ESLint-style JSON, one entry per file; each message with its 1-based position and derivation. */
 export const json: AccessTestFormatter = (results) =>
-  `${escapeControlsInJson(JSON.stringify(
-    results.map((result) => ({
-      filePath: result.filePath,
-      fileKind: result.fileKind,
-      policyPath: result.policyPath,
-      passCount: result.passCount,
-      failCount: result.failCount,
-      errorCount: result.errorCount,
-      messages: result.messages.map((m) => ({
-        ruleId: m.ruleId,
-        kind: m.kind,
-        severity: m.severity,
-        message: m.message,
-        line: m.span.start.line,
-        column: m.span.start.column,
-        endLine: m.span.end.line,
-        endColumn: m.span.end.column,
-        derivation: m.derivation,
+  `${escapeControlsInJson(
+    JSON.stringify(
+      results.map((result) => ({
+        filePath: result.filePath,
+        fileKind: result.fileKind,
+        policyPath: result.policyPath,
+        passCount: result.passCount,
+        failCount: result.failCount,
+        errorCount: result.errorCount,
+        messages: result.messages.map((m) => ({
+          ruleId: m.ruleId,
+          kind: m.kind,
+          severity: m.severity,
+          message: m.message,
+          line: m.span.start.line,
+          column: m.span.start.column,
+          endLine: m.span.end.line,
+          endColumn: m.span.end.column,
+          derivation: m.derivation,
+        })),
       })),
-    })),
-  ))}\n`;
+    ),
+  )}\n`;
 
 /** `file:line:col: fail|error: message [rule-id] (derivation; …)`, one per line: for editors and problem matchers. */
 export const compact: AccessTestFormatter = (results) => {
@@ -98,7 +109,14 @@ export const github: AccessTestFormatter = (results, context) => {
 
 function annotation(file: string, m: AccessTestMessage): string {
   const { start, end } = m.span;
-  const properties = [`file=${file}`, `line=${start.line}`, `col=${start.column}`, `endLine=${end.line}`, `endColumn=${end.column}`, `title=${escapeProperty(`nano-access test ${m.ruleId}`)}`];
+  const properties = [
+    `file=${file}`,
+    `line=${start.line}`,
+    `col=${start.column}`,
+    `endLine=${end.line}`,
+    `endColumn=${end.column}`,
+    `title=${escapeProperty(`nano-access test ${m.ruleId}`)}`,
+  ];
   const text = [m.message, ...m.derivation].map(escapeControls).join('\n');
   return `::error ${properties.join(',')}::${escapeData(text)}\n`;
 }
@@ -120,4 +138,9 @@ function oneLine(text: string): string {
   return line.length > MAX_MESSAGE ? `${line.slice(0, MAX_MESSAGE - 1)}…` : line;
 }
 
-export const accessTestFormatters: Readonly<Record<AccessTestFormatName, AccessTestFormatter>> = Object.freeze({ stylish, json, compact, github });
+export const accessTestFormatters: Readonly<Record<AccessTestFormatName, AccessTestFormatter>> = Object.freeze({
+  stylish,
+  json,
+  compact,
+  github,
+});

@@ -1,4 +1,11 @@
-import { parseTomlConfig, sortDiagnostics, suggest, type Diagnostic, type Span, type TomlConfigResult } from '@nano-access/parser';
+import {
+  parseTomlConfig,
+  sortDiagnostics,
+  suggest,
+  type Diagnostic,
+  type Span,
+  type TomlConfigResult,
+} from '@nano-access/parser';
 import schema from './access-test.schema.json';
 
 /** The test-file format's JSON Schema (published as docs/access-test.schema.json). */
@@ -71,13 +78,22 @@ export function parseAccessTest(text: string, options: { file: string }): Parsed
   const error = (ruleId: string, messageId: string, message: string, span: Span): void => {
     diagnostics.push({ ruleId, severity: 'error', message, messageId, file, span });
   };
-  const value = parsed.value as { policy?: string; users?: Record<string, string | { env: string }>; expect?: RawExpectation[] };
+  const value = parsed.value as {
+    policy?: string;
+    users?: Record<string, string | { env: string }>;
+    expect?: RawExpectation[];
+  };
 
   const aliases: AliasDefinition[] = [];
   for (const [name, definition] of Object.entries(value.users ?? {})) {
     const span = parsed.locate(['users', name]);
     if (name === DEFAULT_USER_NAME) {
-      error('alias-reserved', 'reserved', `"${DEFAULT_USER_NAME}" always names the default user; choose another alias name.`, parsed.locate(['users', name], 'key'));
+      error(
+        'alias-reserved',
+        'reserved',
+        `"${DEFAULT_USER_NAME}" always names the default user; choose another alias name.`,
+        parsed.locate(['users', name], 'key'),
+      );
       continue;
     }
     if (typeof definition === 'string') {
@@ -94,7 +110,12 @@ export function parseAccessTest(text: string, options: { file: string }): Parsed
       aliases.push({ name, source: { kind: 'suffix', suffix: match[1] }, span });
     } else {
       if (!ENV_NAME.test(definition.env)) {
-        error('alias-form', 'badVariable', `Alias "${name}": "${definition.env}" is not an environment variable name.`, parsed.locate(['users', name, 'env']));
+        error(
+          'alias-form',
+          'badVariable',
+          `Alias "${name}": "${definition.env}" is not an environment variable name.`,
+          parsed.locate(['users', name, 'env']),
+        );
         continue;
       }
       aliases.push({ name, source: { kind: 'env', variable: definition.env }, span });
@@ -108,7 +129,12 @@ export function parseAccessTest(text: string, options: { file: string }): Parsed
     const user: NameAt = { name: raw.user, span: at('user') };
     if (!known.has(raw.user)) {
       const near = suggest(raw.user, [...known]);
-      error('unknown-alias', 'unknownAlias', `No user is called "${raw.user}": define it under [users].${near ? ` Did you mean "${near}"?` : ''}`, user.span);
+      error(
+        'unknown-alias',
+        'unknownAlias',
+        `No user is called "${raw.user}": define it under [users].${near ? ` Did you mean "${near}"?` : ''}`,
+        user.span,
+      );
       return;
     }
     const expectation: Expectation = {
@@ -117,9 +143,18 @@ export function parseAccessTest(text: string, options: { file: string }): Parsed
       allow: namesOf(raw.allow, ['expect', index, 'allow'], parsed),
       deny: namesOf(raw.deny, ['expect', index, 'deny'], parsed),
     };
-    if (raw.effective !== undefined) expectation.effective = { names: namesOf(raw.effective, ['expect', index, 'effective'], parsed), span: at('effective') };
+    if (raw.effective !== undefined)
+      expectation.effective = {
+        names: namesOf(raw.effective, ['expect', index, 'effective'], parsed),
+        span: at('effective'),
+      };
     if (expectation.allow.length === 0 && expectation.deny.length === 0 && expectation.effective === undefined) {
-      error('empty-expectation', 'empty', 'This expectation checks nothing: give "allow", "deny" or "effective".', parsed.locate(['expect', index], 'value'));
+      error(
+        'empty-expectation',
+        'empty',
+        'This expectation checks nothing: give "allow", "deny" or "effective".',
+        parsed.locate(['expect', index], 'value'),
+      );
       return;
     }
     expectations.push(expectation);
@@ -143,7 +178,9 @@ interface RawExpectation {
 function namesOf(list: string | string[] | undefined, path: (string | number)[], parsed: TomlConfigResult): NameAt[] {
   if (list === undefined) return [];
   if (Array.isArray(list)) {
-    return list.map((name, i) => ({ name: name.trim(), span: parsed.locate([...path, i]) })).filter((n) => n.name !== '');
+    return list
+      .map((name, i) => ({ name: name.trim(), span: parsed.locate([...path, i]) }))
+      .filter((n) => n.name !== '');
   }
   const span = parsed.locate(path);
   return list

@@ -2,7 +2,13 @@ import { suggest, type AccessModel, type Diagnostic, type Span, type UserEntry }
 import type { Policy } from '@nano-access/resolver';
 import { describeDecision } from '../derivation-text';
 import { describeUserAt } from '../mask-id';
-import { DEFAULT_USER_NAME, type AccessTest, type AliasDefinition, type Expectation, type NameAt } from './parse-access-test';
+import {
+  DEFAULT_USER_NAME,
+  type AccessTest,
+  type AliasDefinition,
+  type Expectation,
+  type NameAt,
+} from './parse-access-test';
 
 /** A failed expectation (`failure`) or a problem that stops a check from running (`error`). */
 export interface AccessTestMessage extends Diagnostic {
@@ -42,11 +48,29 @@ interface TestUser {
  * a failure prints). `env` holds the environment variables `{ env = … }`
  * aliases read. Pure: no I/O.
  */
-export function runAccessTest(test: AccessTest, target: PolicyUnderTest, env: Readonly<Record<string, string | undefined>>): AccessTestResult {
+export function runAccessTest(
+  test: AccessTest,
+  target: PolicyUnderTest,
+  env: Readonly<Record<string, string | undefined>>,
+): AccessTestResult {
   const messages: AccessTestMessage[] = [];
-  const result: AccessTestResult = { filePath: test.file, fileKind: 'test', messages, passCount: 0, failCount: 0, errorCount: 0 };
+  const result: AccessTestResult = {
+    filePath: test.file,
+    fileKind: 'test',
+    messages,
+    passCount: 0,
+    failCount: 0,
+    errorCount: 0,
+  };
   if (target.file !== '') result.policyPath = target.file;
-  const report = (kind: AccessTestMessage['kind'], ruleId: string, messageId: string, message: string, span: Span, derivation: string[] = []): void => {
+  const report = (
+    kind: AccessTestMessage['kind'],
+    ruleId: string,
+    messageId: string,
+    message: string,
+    span: Span,
+    derivation: string[] = [],
+  ): void => {
     messages.push({ ruleId, severity: 'error', message, messageId, file: test.file, span, kind, derivation });
     if (kind === 'failure') result.failCount++;
     else result.errorCount++;
@@ -61,7 +85,11 @@ export function runAccessTest(test: AccessTest, target: PolicyUnderTest, env: Re
   for (const alias of test.aliases) {
     const found = resolveAlias(alias, model, env);
     if ('problem' in found) report('error', found.ruleId, found.messageId, found.problem, alias.span);
-    else users.set(alias.name, { credentials: found.user.id, label: `${alias.name} (${describeUserAt(found.user.index, found.user.id, false)})` });
+    else
+      users.set(alias.name, {
+        credentials: found.user.id,
+        label: `${alias.name} (${describeUserAt(found.user.index, found.user.id, false)})`,
+      });
   }
 
   const catalogNames = policy.catalog.permissions.map((p) => p.name);
@@ -71,7 +99,13 @@ export function runAccessTest(test: AccessTest, target: PolicyUnderTest, env: Re
     for (const { name, span } of names) {
       if (known.has(name)) continue;
       const near = suggest(name, catalogNames);
-      report('error', 'unknown-permission', 'unknownPermission', `Unknown permission "${name}": it is not in the ${policy.catalog.name} catalog.${near ? ` Did you mean "${near}"?` : ''}`, span);
+      report(
+        'error',
+        'unknown-permission',
+        'unknownPermission',
+        `Unknown permission "${name}": it is not in the ${policy.catalog.name} catalog.${near ? ` Did you mean "${near}"?` : ''}`,
+        span,
+      );
       any = true;
     }
     return any;
@@ -79,7 +113,11 @@ export function runAccessTest(test: AccessTest, target: PolicyUnderTest, env: Re
 
   for (const expectation of test.expectations) {
     const user = users.get(expectation.user.name);
-    const badNames = [unknown(expectation.allow), unknown(expectation.deny), unknown(expectation.effective?.names ?? [])].some(Boolean);
+    const badNames = [
+      unknown(expectation.allow),
+      unknown(expectation.deny),
+      unknown(expectation.effective?.names ?? []),
+    ].some(Boolean);
     // An alias that matched nothing was reported where it is defined.
     if (!user || badNames) continue;
     const why = expectation.description ? ` (${expectation.description})` : '';
@@ -91,7 +129,14 @@ export function runAccessTest(test: AccessTest, target: PolicyUnderTest, env: Re
           continue;
         }
         const message = `${user.label} should be ${expected ? 'allowed' : 'denied'} ${name}, but is ${allowed ? 'allowed' : 'denied'}${why}`;
-        report('failure', expected ? 'expect-allow' : 'expect-deny', expected ? 'notAllowed' : 'notDenied', message, span, derivationOf(policy, user, name));
+        report(
+          'failure',
+          expected ? 'expect-allow' : 'expect-deny',
+          expected ? 'notAllowed' : 'notDenied',
+          message,
+          span,
+          derivationOf(policy, user, name),
+        );
       }
     }
     if (expectation.effective) checkEffective(expectation, user, policy, why, result, report);
@@ -100,9 +145,23 @@ export function runAccessTest(test: AccessTest, target: PolicyUnderTest, env: Re
   return result;
 }
 
-type Report = (kind: AccessTestMessage['kind'], ruleId: string, messageId: string, message: string, span: Span, derivation?: string[]) => void;
+type Report = (
+  kind: AccessTestMessage['kind'],
+  ruleId: string,
+  messageId: string,
+  message: string,
+  span: Span,
+  derivation?: string[],
+) => void;
 
-function checkEffective(expectation: Expectation, user: TestUser, policy: Policy, why: string, result: AccessTestResult, report: Report): void {
+function checkEffective(
+  expectation: Expectation,
+  user: TestUser,
+  policy: Policy,
+  why: string,
+  result: AccessTestResult,
+  report: Report,
+): void {
   const effective = expectation.effective!;
   const wanted = new Set(effective.names.map((n) => n.name));
   const actual = policy.effective(user.credentials);
@@ -113,9 +172,19 @@ function checkEffective(expectation: Expectation, user: TestUser, policy: Policy
     result.passCount++;
     return;
   }
-  const parts = [missing.length > 0 ? `missing ${missing.join(', ')}` : '', extra.length > 0 ? `also has ${extra.join(', ')}` : ''].filter(Boolean);
+  const parts = [
+    missing.length > 0 ? `missing ${missing.join(', ')}` : '',
+    extra.length > 0 ? `also has ${extra.join(', ')}` : '',
+  ].filter(Boolean);
   const derivation = [...missing, ...extra].map((name) => `${name}: ${derivationOf(policy, user, name).join('; ')}`);
-  report('failure', 'expect-effective', 'effectiveDiffers', `${user.label} should have exactly the ${wanted.size} listed permissions: ${parts.join('; ')}${why}`, effective.span, derivation);
+  report(
+    'failure',
+    'expect-effective',
+    'effectiveDiffers',
+    `${user.label} should have exactly the ${wanted.size} listed permissions: ${parts.join('; ')}${why}`,
+    effective.span,
+    derivation,
+  );
 }
 
 function derivationOf(policy: Policy, user: TestUser, permission: string): string[] {
@@ -126,15 +195,28 @@ function derivationOf(policy: Policy, user: TestUser, permission: string): strin
 type Resolved = { user: UserEntry } | { problem: string; ruleId: string; messageId: string };
 
 /** The one user an alias names, or why there is none. */
-function resolveAlias(alias: AliasDefinition, model: AccessModel, env: Readonly<Record<string, string | undefined>>): Resolved {
+function resolveAlias(
+  alias: AliasDefinition,
+  model: AccessModel,
+  env: Readonly<Record<string, string | undefined>>,
+): Resolved {
   const { source } = alias;
   if (source.kind === 'env') {
     const id = env[source.variable];
     if (id === undefined || id === '') {
-      return { ruleId: 'alias-env-unset', messageId: 'envUnset', problem: `Alias "${alias.name}": the environment variable ${source.variable} is not set.` };
+      return {
+        ruleId: 'alias-env-unset',
+        messageId: 'envUnset',
+        problem: `Alias "${alias.name}": the environment variable ${source.variable} is not set.`,
+      };
     }
     const user = model.users.find((u) => !u.isDefault && u.id === id);
-    if (!user) return { ruleId: 'alias-unmatched', messageId: 'envUnmatched', problem: `Alias "${alias.name}": the id in ${source.variable} is no user's id in ${model.file}.` };
+    if (!user)
+      return {
+        ruleId: 'alias-unmatched',
+        messageId: 'envUnmatched',
+        problem: `Alias "${alias.name}": the id in ${source.variable} is no user's id in ${model.file}.`,
+      };
     return { user };
   }
   const matches: UserEntry[] = [];
@@ -148,7 +230,12 @@ function resolveAlias(alias: AliasDefinition, model: AccessModel, env: Readonly<
     };
   }
   if (matches.length === 1) return { user: matches[0] };
-  if (matches.length === 0) return { ruleId: 'alias-unmatched', messageId: 'suffixUnmatched', problem: `Alias "${alias.name}": no user's id in ${model.file} ends in "${source.suffix}".` };
+  if (matches.length === 0)
+    return {
+      ruleId: 'alias-unmatched',
+      messageId: 'suffixUnmatched',
+      problem: `Alias "${alias.name}": no user's id in ${model.file} ends in "${source.suffix}".`,
+    };
   const shown = matches.slice(0, 3).map((u) => describeUserAt(u.index, u.id, false));
   const more = matches.length > 3 ? ` and ${matches.length - 3} more` : '';
   return {
@@ -163,7 +250,13 @@ function resolveAlias(alias: AliasDefinition, model: AccessModel, env: Readonly<
  * one, or an access file with errors (reported once, however many test
  * files use it).
  */
-export function accessTestResultOf(file: string, fileKind: 'test' | 'policy', diagnostics: readonly Diagnostic[]): AccessTestResult {
-  const messages = diagnostics.filter((d) => d.severity === 'error').map((d): AccessTestMessage => ({ ...d, kind: 'error', derivation: [] }));
+export function accessTestResultOf(
+  file: string,
+  fileKind: 'test' | 'policy',
+  diagnostics: readonly Diagnostic[],
+): AccessTestResult {
+  const messages = diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d): AccessTestMessage => ({ ...d, kind: 'error', derivation: [] }));
   return { filePath: file, fileKind, messages, passCount: 0, failCount: 0, errorCount: messages.length };
 }

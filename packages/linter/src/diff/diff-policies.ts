@@ -1,5 +1,12 @@
 import type { AccessModel, NameRef, UserEntry } from '@nano-access/parser';
-import { UNRESTRICTED, type Catalog, type Deny, type Grant, type PermissionExplanation, type Policy } from '@nano-access/resolver';
+import {
+  UNRESTRICTED,
+  type Catalog,
+  type Deny,
+  type Grant,
+  type PermissionExplanation,
+  type Policy,
+} from '@nano-access/resolver';
 import { rootOf } from '../derivation';
 import { describeDeny, describeGrant } from '../derivation-text';
 import { describeUserAt } from '../mask-id';
@@ -126,7 +133,11 @@ class PolicyDiffer {
   }
 
   /** A user in both files (or the default user, configured or not): its whole effective sets compared. */
-  private compareUser(credentials: string, before: UserEntry | undefined, after: UserEntry | undefined): UserChange | null {
+  private compareUser(
+    credentials: string,
+    before: UserEntry | undefined,
+    after: UserEntry | undefined,
+  ): UserChange | null {
     const was = this.old.policy.effective(credentials);
     const now = this.next.policy.effective(credentials);
     if (sameNames(was, now)) return null;
@@ -150,7 +161,12 @@ class PolicyDiffer {
    * A user whose own entry and roles did not change: its set can differ
    * only in what the default user gained or lost, so only those bits are read.
    */
-  private compareInherited(credentials: string, before: UserEntry, after: UserEntry, inherited: InheritedChange): UserChange | null {
+  private compareInherited(
+    credentials: string,
+    before: UserEntry,
+    after: UserEntry,
+    inherited: InheritedChange,
+  ): UserChange | null {
     const gained: string[] = [];
     const lost: string[] = [];
     const { names, oldIds, newIds } = inherited;
@@ -183,7 +199,10 @@ class PolicyDiffer {
       const key = sign + permission;
       const known = shared?.get(key);
       if (known !== undefined) return { permission, because: known };
-      const change = sign === '+' ? this.gainedPermission(credentials, permission, oldMayDeny) : this.lostPermission(credentials, permission);
+      const change =
+        sign === '+'
+          ? this.gainedPermission(credentials, permission, oldMayDeny)
+          : this.lostPermission(credentials, permission);
       shared?.set(key, change.because);
       return change;
     };
@@ -227,7 +246,14 @@ class PolicyDiffer {
       const now = explainOne(this.next.policy, user.id, permission);
       return { permission, because: grantLines(now.grants) };
     });
-    return { user: describeUserAt(user.index, user.id, false), status: 'added', isDefault: false, line: lineOf(this.next, user), gained, lost: [] };
+    return {
+      user: describeUserAt(user.index, user.id, false),
+      status: 'added',
+      isDefault: false,
+      line: lineOf(this.next, user),
+      gained,
+      lost: [],
+    };
   }
 
   private removedUser(user: UserEntry): UserChange {
@@ -235,7 +261,14 @@ class PolicyDiffer {
       const was = explainOne(this.old.policy, user.id, permission);
       return { permission, because: `was: ${grantLines(was.grants)}` };
     });
-    return { user: describeUserAt(user.index, user.id, false), status: 'removed', isDefault: false, line: lineOf(this.old, user), gained: [], lost };
+    return {
+      user: describeUserAt(user.index, user.id, false),
+      status: 'removed',
+      isDefault: false,
+      line: lineOf(this.old, user),
+      gained: [],
+      lost,
+    };
   }
 
   /** Whether a deny can touch this user in a file: its own, or (when it inherits) the default user's. */
@@ -278,7 +311,6 @@ class PolicyDiffer {
     return false;
   }
 }
-
 
 /**
  * What the default user gained or lost, sorted, with each name's bit in
@@ -358,7 +390,9 @@ function explainOne(policy: Policy, credentials: string, permission: string): Pe
 
 /** explain's "granted by …" lines of a permission a user holds, joined. */
 function grantLines(grants: readonly Grant[]): string {
-  return grants.length === 0 ? 'granted by nothing' : grants.map((grant) => `granted by ${describeGrant(grant)}`).join('; ');
+  return grants.length === 0
+    ? 'granted by nothing'
+    : grants.map((grant) => `granted by ${describeGrant(grant)}`).join('; ');
 }
 
 /** explain's "removed by …" lines, joined. */

@@ -26,9 +26,18 @@ export function diffTexts(old: DiffInput, next: DiffInput, options: { catalog?: 
   const catalog = options.catalog ?? nanoCatalog;
   const before = loadPolicy(old.text, { file: old.file, catalog });
   const after = loadPolicy(next.text, { file: next.file, catalog });
-  const oldDiagnostics = maskIdsInDiagnostics(before.diagnostics, { text: old.text, model: before.model, diagnostics: before.diagnostics });
-  const newDiagnostics = maskIdsInDiagnostics(after.diagnostics, { text: next.text, model: after.model, diagnostics: after.diagnostics });
-  if (!before.policy || !before.model || !after.policy || !after.model) return { diff: null, oldDiagnostics, newDiagnostics };
+  const oldDiagnostics = maskIdsInDiagnostics(before.diagnostics, {
+    text: old.text,
+    model: before.model,
+    diagnostics: before.diagnostics,
+  });
+  const newDiagnostics = maskIdsInDiagnostics(after.diagnostics, {
+    text: next.text,
+    model: after.model,
+    diagnostics: after.diagnostics,
+  });
+  if (!before.policy || !before.model || !after.policy || !after.model)
+    return { diff: null, oldDiagnostics, newDiagnostics };
   const oldSide: DiffSide = { file: old.file, model: before.model, policy: before.policy };
   const newSide: DiffSide = { file: next.file, model: after.model, policy: after.policy };
   return { diff: diffPolicies(oldSide, newSide), oldDiagnostics, newDiagnostics };

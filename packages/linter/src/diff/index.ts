@@ -14,9 +14,12 @@ export interface DiffFormatContext {
 }
 
 /** Every diff output format by name. */
-export const diffFormatters: Readonly<Record<DiffFormatName, (diff: PolicyDiff, context?: DiffFormatContext) => string>> = Object.freeze({
+export const diffFormatters: Readonly<
+  Record<DiffFormatName, (diff: PolicyDiff, context?: DiffFormatContext) => string>
+> = Object.freeze({
   text: (diff: PolicyDiff) => renderDiffText(diff),
   json: (diff: PolicyDiff) => renderDiffJson(diff),
   markdown: (diff: PolicyDiff) => renderDiffMarkdown(diff),
-  github: (diff: PolicyDiff, context?: DiffFormatContext) => renderDiffGithub(diff, { file: context?.annotationFile ?? diff.newFile }),
+  github: (diff: PolicyDiff, context?: DiffFormatContext) =>
+    renderDiffGithub(diff, { file: context?.annotationFile ?? diff.newFile }),
 });

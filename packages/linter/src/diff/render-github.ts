@@ -21,7 +21,10 @@ export function renderDiffGithub(diff: PolicyDiff, options: GithubDiffOptions): 
   const file = escapeProperty(options.file);
   for (const user of diff.users) {
     const line = user.status === 'removed' || user.line === undefined ? 1 : user.line;
-    const where = user.status === 'removed' && user.line !== undefined ? ` (line ${user.line} of ${options.oldName ?? diff.oldFile})` : '';
+    const where =
+      user.status === 'removed' && user.line !== undefined
+        ? ` (line ${user.line} of ${options.oldName ?? diff.oldFile})`
+        : '';
     const title = escapeProperty(escapeControls(`nano-access diff: ${user.user} ${user.status}`));
     const rows = [
       `${user.user} ${user.status}${where}:`,

@@ -41,9 +41,15 @@ export function renderDiffMarkdown(diff: PolicyDiff, options: MarkdownOptions = 
 }
 
 function userSection(user: UserChange): string {
-  const counts = [user.gained.length > 0 ? `+${user.gained.length}` : '', user.lost.length > 0 ? `−${user.lost.length}` : ''].filter(Boolean).join(' ');
+  const counts = [
+    user.gained.length > 0 ? `+${user.gained.length}` : '',
+    user.lost.length > 0 ? `−${user.lost.length}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   let table = '| | permission | because |\n|---|---|---|\n';
-  for (const change of user.gained) table += `| + | ${cell(code(change.permission))} | ${cell(code(change.because))} |\n`;
+  for (const change of user.gained)
+    table += `| + | ${cell(code(change.permission))} | ${cell(code(change.because))} |\n`;
   for (const change of user.lost) table += `| − | ${cell(code(change.permission))} | ${cell(code(change.because))} |\n`;
   const rows = user.gained.length + user.lost.length;
   if (rows > FOLD_ABOVE_ROWS) {

@@ -11,8 +11,10 @@ export function renderDiffText(diff: PolicyDiff): string {
   for (const user of diff.users) {
     out += `\n${escapeControls(user.user)}: ${user.status}\n`;
     const width = nameWidth(user.gained, user.lost);
-    for (const change of user.gained) out += `  + ${change.permission.padEnd(width)}  ${escapeControls(change.because)}\n`;
-    for (const change of user.lost) out += `  - ${change.permission.padEnd(width)}  ${escapeControls(change.because)}\n`;
+    for (const change of user.gained)
+      out += `  + ${change.permission.padEnd(width)}  ${escapeControls(change.because)}\n`;
+    for (const change of user.lost)
+      out += `  - ${change.permission.padEnd(width)}  ${escapeControls(change.because)}\n`;
   }
   if (diff.noEffect.length > 0) {
     out += '\nno effect on any user:\n';
@@ -24,6 +26,7 @@ export function renderDiffText(diff: PolicyDiff): string {
 /** The longest permission name (a loop: lists can be long, no spread). */
 export function nameWidth(...lists: readonly (readonly PermissionChange[])[]): number {
   let width = 0;
-  for (const list of lists) for (const change of list) if (change.permission.length > width) width = change.permission.length;
+  for (const list of lists)
+    for (const change of list) if (change.permission.length > width) width = change.permission.length;
   return width;
 }

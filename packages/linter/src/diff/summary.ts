@@ -24,6 +24,8 @@ export function countDiff(diff: PolicyDiff): DiffCounts {
 export function summaryLine(diff: PolicyDiff): string {
   const c = countDiff(diff);
   if (c.users === 0) return 'No user gains or loses a permission.';
-  const parts = (['changed', 'added', 'removed'] as const).filter((status) => c[status] > 0).map((status) => `${c[status]} ${status}`);
+  const parts = (['changed', 'added', 'removed'] as const)
+    .filter((status) => c[status] > 0)
+    .map((status) => `${c[status]} ${status}`);
   return `${c.users} ${c.users === 1 ? 'user' : 'users'} (${parts.join(', ')}): ${c.gained} ${c.gained === 1 ? 'permission' : 'permissions'} gained, ${c.lost} lost.`;
 }

@@ -7,19 +7,21 @@ import type { Formatter } from './formatter';
  * C1 controls, which JSON leaves raw, are escaped too.
  */
 export const json: Formatter = (results) =>
-  `${escapeControlsInJson(JSON.stringify(
-    results.map((result) => ({
-      filePath: result.filePath,
-      errorCount: result.errorCount,
-      warningCount: result.warningCount,
-      messages: result.messages.map((message) => ({
-        ruleId: message.ruleId,
-        severity: message.severity,
-        message: message.message,
-        line: message.span.start.line,
-        column: message.span.start.column,
-        endLine: message.span.end.line,
-        endColumn: message.span.end.column,
+  `${escapeControlsInJson(
+    JSON.stringify(
+      results.map((result) => ({
+        filePath: result.filePath,
+        errorCount: result.errorCount,
+        warningCount: result.warningCount,
+        messages: result.messages.map((message) => ({
+          ruleId: message.ruleId,
+          severity: message.severity,
+          message: message.message,
+          line: message.span.start.line,
+          column: message.span.start.column,
+          endLine: message.span.end.line,
+          endColumn: message.span.end.column,
+        })),
       })),
-    })),
-  ))}\n`;
+    ),
+  )}\n`;

@@ -89,7 +89,10 @@ function describeRule(rule: Rule, context: FormatterContext): object {
     rule.meta.severity === 'error' && rule.meta.source === 'load'
       ? 'An error: a server refuses to load a file that has it.'
       : 'A warning: the file still loads.';
-  const properties: Record<string, unknown> = { precision: 'very-high', tags: rule.meta.securitySeverity === undefined ? ['correctness'] : ['security'] };
+  const properties: Record<string, unknown> = {
+    precision: 'very-high',
+    tags: rule.meta.securitySeverity === undefined ? ['correctness'] : ['security'],
+  };
   if (rule.meta.securitySeverity !== undefined) properties['security-severity'] = rule.meta.securitySeverity.toFixed(1);
   return {
     id: rule.id,

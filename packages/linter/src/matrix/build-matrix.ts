@@ -54,7 +54,13 @@ export function buildMatrix(model: AccessModel, policy: Policy, options: { showI
   for (const user of model.users) {
     if (user.isDefault) continue;
     const label = `#${user.index + 1}`;
-    const column: MatrixUser = { label, description: `user ${label} (${maskId(user.id)})`, maskedId: maskId(user.id), isDefault: false, implicit: false };
+    const column: MatrixUser = {
+      label,
+      description: `user ${label} (${maskId(user.id)})`,
+      maskedId: maskId(user.id),
+      isDefault: false,
+      implicit: false,
+    };
     if (options.showIds === true) {
       column.description = `user ${label} (${user.id})`;
       column.id = user.id;
@@ -62,7 +68,9 @@ export function buildMatrix(model: AccessModel, policy: Policy, options: { showI
     users.push({ credentials: user.id, column });
   }
   const permissions = policy.catalog.permissions.map((p) => p.name);
-  const allowed = permissions.map((permission) => users.map(({ credentials }) => policy.check(credentials, permission)));
+  const allowed = permissions.map((permission) =>
+    users.map(({ credentials }) => policy.check(credentials, permission)),
+  );
   const derivation = (row: number, column: number): string[] => {
     const explained = policy.explain(users[column].credentials, permissions[row]).permission;
     return explained ? describeDecision(explained) : ['not in the catalog'];

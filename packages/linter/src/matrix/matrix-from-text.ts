@@ -15,7 +15,10 @@ export function matrixFromText(
   const catalog = options.catalog ?? nanoCatalog;
   const loaded = loadPolicy(text, { file: options.file, catalog });
   const { policy, model } = loaded;
-  const diagnostics = options.showIds === true ? loaded.diagnostics : maskIdsInDiagnostics(loaded.diagnostics, { text, model, diagnostics: loaded.diagnostics });
+  const diagnostics =
+    options.showIds === true
+      ? loaded.diagnostics
+      : maskIdsInDiagnostics(loaded.diagnostics, { text, model, diagnostics: loaded.diagnostics });
   if (!policy || !model) return { matrix: null, diagnostics };
   return { matrix: buildMatrix(model, policy, { showIds: options.showIds }), diagnostics };
 }

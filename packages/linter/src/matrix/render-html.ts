@@ -27,13 +27,19 @@ td:hover, td:focus { outline: 2px solid #0969da; outline-offset: -2px; }
  */
 export function renderMatrixHtml(matrix: AccessMatrix, title = 'Access matrix'): string {
   const head = matrix.users
-    .map((u) => `<th scope="col" title="${escape(u.description)}">${escape(u.label)}${u.maskedId ? `<span class="id">${escape(u.id ?? u.maskedId)}</span>` : ''}</th>`)
+    .map(
+      (u) =>
+        `<th scope="col" title="${escape(u.description)}">${escape(u.label)}${u.maskedId ? `<span class="id">${escape(u.id ?? u.maskedId)}</span>` : ''}</th>`,
+    )
     .join('');
   const body = matrix.permissions
     .map((permission, row) => {
       const cells = matrix.allowed[row]
         .map((allowed, i) => {
-          const tip = [`${matrix.users[i].description}: ${permission} ${allowed ? 'allowed' : 'denied'}`, ...matrix.derivation(row, i)];
+          const tip = [
+            `${matrix.users[i].description}: ${permission} ${allowed ? 'allowed' : 'denied'}`,
+            ...matrix.derivation(row, i),
+          ];
           return `<td class="${allowed ? 'allow' : 'deny'}" tabindex="0" title="${escapeLines(tip)}">${allowed ? '✓' : '✗'}</td>`;
         })
         .join('');

@@ -11,7 +11,9 @@ export function renderMatrixText(matrix: AccessMatrix): string {
   let width = 'permission'.length;
   for (const permission of permissions) width = Math.max(width, permission.length);
   const columns = matrix.users.map((u) => Math.max(u.label.length, 'yes'.length));
-  let out = `${'permission'.padEnd(width)}  ${matrix.users.map((u, i) => u.label.padEnd(columns[i])).join('  ')}`.trimEnd() + '\n';
+  let out =
+    `${'permission'.padEnd(width)}  ${matrix.users.map((u, i) => u.label.padEnd(columns[i])).join('  ')}`.trimEnd() +
+    '\n';
   permissions.forEach((permission, row) => {
     const cells = matrix.allowed[row].map((allowed, i) => (allowed ? 'yes' : '-').padEnd(columns[i]));
     out += `${permission.padEnd(width)}  ${cells.join('  ')}`.trimEnd() + '\n';

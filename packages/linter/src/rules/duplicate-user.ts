@@ -17,7 +17,8 @@ export default defineRule({
     source: 'load',
     messages: {
       duplicateUser: 'This user id is already used by the user on line {{line}}.',
-      duplicateDefaultUser: 'A second default user (no id, or id = ""); the default user is already defined on line {{line}}.',
+      duplicateDefaultUser:
+        'A second default user (no id, or id = ""); the default user is already defined on line {{line}}.',
     },
   },
   check: forwardLoadDiagnostics('duplicate-user'),

@@ -43,13 +43,21 @@ export default defineRule({
       } else if (problem.target === 'file') {
         context.report({ messageId: 'writable', data: { who: problem.who, mode: formatMode(problem.mode) }, range });
       } else {
-        context.report({ messageId: 'directoryWritable', data: { path: problem.path, who: problem.who, mode: formatMode(problem.mode) }, range });
+        context.report({
+          messageId: 'directoryWritable',
+          data: { path: problem.path, who: problem.who, mode: formatMode(problem.mode) },
+          range,
+        });
       }
     }
     // Reading is the lesser worry: said only when nothing worse is, and only of a file that holds credentials.
     const fileWritable = problems.some((problem) => problem.kind === 'writable' && problem.target === 'file');
     if (readableBy !== null && !fileWritable && model.users.some((user) => user.id !== '')) {
-      context.report({ messageId: 'readable', data: { who: readableBy, mode: formatMode(fileFacts.file.mode) }, range });
+      context.report({
+        messageId: 'readable',
+        data: { who: readableBy, mode: formatMode(fileFacts.file.mode) },
+        range,
+      });
     }
   },
 });

@@ -14,7 +14,8 @@ export default defineRule({
     docs: ruleDocsPath('id-whitespace'),
     source: 'load',
     messages: {
-      roleIdWhitespace: 'Role id "{{role}}" has leading or trailing white space; ids are never trimmed, so "roles" lists cannot name it.',
+      roleIdWhitespace:
+        'Role id "{{role}}" has leading or trailing white space; ids are never trimmed, so "roles" lists cannot name it.',
       userIdWhitespace: 'This user id has leading or trailing white space; ids are compared exactly and never trimmed.',
     },
   },

@@ -16,9 +16,11 @@ export default defineRule({
     docs: ruleDocsPath('multiline-string'),
     source: 'load',
     messages: {
-      multilineUserId: 'This user id is a multi-line string; ids are credentials and are written as one-line strings ("…" or \'…\').',
+      multilineUserId:
+        'This user id is a multi-line string; ids are credentials and are written as one-line strings ("…" or \'…\').',
       multilineRoleId: 'This role id is a multi-line string; ids are written as one-line strings ("…" or \'…\').',
-      multilineList: '"{{key}}" is a multi-line string; write it as a one-line string, or as an array of one-line strings (which may span lines).',
+      multilineList:
+        '"{{key}}" is a multi-line string; write it as a one-line string, or as an array of one-line strings (which may span lines).',
       multilineItem: 'Item {{index}} of "{{key}}" is a multi-line string; names are written as one-line strings.',
     },
   },

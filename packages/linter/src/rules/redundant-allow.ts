@@ -24,7 +24,8 @@ export default defineRule({
     messages: {
       fromRole: '{{user}} already has "{{permission}}" from role "{{role}}"{{through}}; this allow adds nothing.',
       inherited: '{{user}} already inherits "{{permission}}" from the default user; this allow adds nothing.',
-      builtinDefault: '"{{permission}}" is already a built-in permission of the default user{{through}}; this allow adds nothing.',
+      builtinDefault:
+        '"{{permission}}" is already a built-in permission of the default user{{through}}; this allow adds nothing.',
       fromAllow: '"{{permission}}" is already included in "{{by}}", also allowed to {{user}}; this allow adds nothing.',
     },
   },
@@ -54,16 +55,32 @@ export default defineRule({
         const via = through ? ` (through "${through}")` : '';
         switch (origin.source) {
           case 'role':
-            context.report({ messageId: 'fromRole', data: { user: described, permission: ref.name, role: origin.role, through: via }, range: ref.range });
+            context.report({
+              messageId: 'fromRole',
+              data: { user: described, permission: ref.name, role: origin.role, through: via },
+              range: ref.range,
+            });
             break;
           case 'inherited-default-user':
-            context.report({ messageId: 'inherited', data: { user: described, permission: ref.name }, range: ref.range });
+            context.report({
+              messageId: 'inherited',
+              data: { user: described, permission: ref.name },
+              range: ref.range,
+            });
             break;
           case 'builtin-default':
-            context.report({ messageId: 'builtinDefault', data: { permission: ref.name, through: via }, range: ref.range });
+            context.report({
+              messageId: 'builtinDefault',
+              data: { permission: ref.name, through: via },
+              range: ref.range,
+            });
             break;
           case 'allow':
-            context.report({ messageId: 'fromAllow', data: { user: described, permission: ref.name, by: through ?? ref.name }, range: ref.range });
+            context.report({
+              messageId: 'fromAllow',
+              data: { user: described, permission: ref.name, by: through ?? ref.name },
+              range: ref.range,
+            });
             break;
         }
       }

@@ -17,7 +17,8 @@ export default defineRule({
     source: 'load',
     securitySeverity: 5.0,
     messages: {
-      unknownPermission: 'Unknown permission "{{name}}": it is not in the {{catalog}} catalog. Did you mean "{{hint}}"?',
+      unknownPermission:
+        'Unknown permission "{{name}}": it is not in the {{catalog}} catalog. Did you mean "{{hint}}"?',
     },
   },
   check: forwardLoadDiagnostics('unknown-permission'),

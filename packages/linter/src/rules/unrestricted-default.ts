@@ -39,7 +39,7 @@ export default defineRule({
     } else if (origin.source === 'allow') {
       range = find(defaultUser?.allow, 'unrestricted') ?? range;
     } else if (origin.source === 'builtin-default') {
-      source = ' by the catalog\'s built-in defaults';
+      source = " by the catalog's built-in defaults";
     }
     context.report({ messageId: explained.allowed ? 'unrestricted' : 'narrowed', data: { source }, range });
   },

@@ -11,7 +11,8 @@ export default defineRule({
   id: 'unused-suppression',
   meta: {
     severity: 'warning',
-    description: 'A suppression comment that silences nothing, names an unknown rule, or names an error that cannot be suppressed.',
+    description:
+      'A suppression comment that silences nothing, names an unknown rule, or names an error that cannot be suppressed.',
     docs: ruleDocsPath('unused-suppression'),
     source: 'lint',
     messages: {

@@ -46,14 +46,28 @@ export default defineRule({
       }
       const reason = lowVarietyReason(id);
       if (reason) {
-        context.report({ messageId: 'lowVariety', data: { user: context.describeUser(user), reason }, range: user.idRange });
+        context.report({
+          messageId: 'lowVariety',
+          data: { user: context.describeUser(user), reason },
+          range: user.idRange,
+        });
       }
     }
   },
 });
 
 /** Words guessers try first; an id made mostly of them is a password off a list. */
-const GUESSABLE_WORDS = ['password', 'passw0rd', 'secret', 'changeme', 'letmein', 'qwerty', 'admin', 'default', 'example'];
+const GUESSABLE_WORDS = [
+  'password',
+  'passw0rd',
+  'secret',
+  'changeme',
+  'letmein',
+  'qwerty',
+  'admin',
+  'default',
+  'example',
+];
 /** Any of GUESSABLE_WORDS: one native scan tells the usual id (none of them) from one that needs the word-by-word removal. */
 const ANY_GUESSABLE_WORD = new RegExp(GUESSABLE_WORDS.join('|'));
 
@@ -119,7 +133,7 @@ function keepsGuessableFree(id: string, enough: number): boolean {
     for (const word of GUESSABLE_WORDS) if (rest.includes(word)) rest = rest.split(word).join('');
   }
   let kept = 0;
-  for (let i = 0; i < rest.length && kept < enough; ) {
+  for (let i = 0; i < rest.length && kept < enough;) {
     const run = runLengthAt(rest, i);
     if (run < 4) kept += run;
     i += run;

@@ -55,8 +55,10 @@ export function applySuppressions(
   directives.forEach((directive, d) => {
     directive.ruleIds.forEach(({ id, range }, i) => {
       if (!policy.knownRule(id)) directiveFindings.push({ messageId: 'unknownRule', data: { rule: id }, range });
-      else if (policy.unsuppressibleRule(id)) directiveFindings.push({ messageId: 'unsuppressible', data: { rule: id }, range });
-      else if (!used[d][i] && policy.judged(id)) directiveFindings.push({ messageId: 'unused', data: { rule: id }, range });
+      else if (policy.unsuppressibleRule(id))
+        directiveFindings.push({ messageId: 'unsuppressible', data: { rule: id }, range });
+      else if (!used[d][i] && policy.judged(id))
+        directiveFindings.push({ messageId: 'unused', data: { rule: id }, range });
     });
   });
   return { kept, suppressed, directiveFindings };

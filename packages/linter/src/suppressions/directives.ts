@@ -65,9 +65,7 @@ export function findDirectives(text: string): Directives {
   return { directives, malformed };
 }
 
-function parseDirective(
-  comment: ScannedComment,
-): Pick<SuppressionDirective, 'kind' | 'ruleIds' | 'reason'> | null {
+function parseDirective(comment: ScannedComment): Pick<SuppressionDirective, 'kind' | 'ruleIds' | 'reason'> | null {
   const match = DIRECTIVE.exec(comment.text);
   if (!match) return null;
   const kind = match[1] as SuppressionDirective['kind'];
@@ -119,4 +117,3 @@ function coveredLines(kinds: readonly LineKind[], line: number, trailing: boolea
   }
   return [start, start - 1];
 }
-

@@ -17,10 +17,18 @@ const READER = 'wallet-reader-5f0c9d2e-8b7a-4e61-a3d4-92c1e7b0f6a8';
 const TWIN = 'other-reader-11112222333344445555-92c1e7b0f6a8';
 
 const policyText = toml(
-  '[[user]]', 'allow = "node_query"',
-  '[[role]]', 'id = "reader"', 'allow = "wallet_read"',
-  '[[user]]', `id = "${OPS}"`, 'deny = "api_peers"',
-  '[[user]]', `id = "${READER}"`, 'roles = "reader"', 'bare = true',
+  '[[user]]',
+  'allow = "node_query"',
+  '[[role]]',
+  'id = "reader"',
+  'allow = "wallet_read"',
+  '[[user]]',
+  `id = "${OPS}"`,
+  'deny = "api_peers"',
+  '[[user]]',
+  `id = "${READER}"`,
+  'roles = "reader"',
+  'bare = true',
 );
 
 function target(text = policyText): PolicyUnderTest {
@@ -34,12 +42,28 @@ function run(testText: string, env: Record<string, string> = {}, policy: PolicyU
   return runAccessTest(parsed.test, policy, env);
 }
 
-const at = (result: AccessTestResult) => result.messages.map((m) => ({ ruleId: m.ruleId, kind: m.kind, line: m.span.start.line, column: m.span.start.column }));
+const at = (result: AccessTestResult) =>
+  result.messages.map((m) => ({
+    ruleId: m.ruleId,
+    kind: m.kind,
+    line: m.span.start.line,
+    column: m.span.start.column,
+  }));
 
 describe('parseAccessTest', () => {
   it('reads aliases by suffix and by environment variable, and expectations with their places', () => {
     const parsed = parseAccessTest(
-      toml('policy = "config-access.toml"', '[users]', 'ops = "…6b97"', 'admin = { env = "NANO_ADMIN_KEY" }', 'reader = "...f6a8"', '[[expect]]', 'user = "ops"', 'allow = ["node_query", "api_version"]', 'deny = "api_peers, wallet_read"'),
+      toml(
+        'policy = "config-access.toml"',
+        '[users]',
+        'ops = "…6b97"',
+        'admin = { env = "NANO_ADMIN_KEY" }',
+        'reader = "...f6a8"',
+        '[[expect]]',
+        'user = "ops"',
+        'allow = ["node_query", "api_version"]',
+        'deny = "api_peers, wallet_read"',
+      ),
       { file: 't.toml' },
     );
     expect(parsed.diagnostics).toEqual([]);
@@ -51,28 +75,51 @@ describe('parseAccessTest', () => {
       ['reader', { kind: 'suffix', suffix: 'f6a8' }],
     ]);
     const [expectation] = test.expectations;
-    expect(expectation.allow.map((n) => [n.name, n.span.start.line, n.span.start.column])).toEqual([['node_query', 8, 10], ['api_version', 8, 24]]);
+    expect(expectation.allow.map((n) => [n.name, n.span.start.line, n.span.start.column])).toEqual([
+      ['node_query', 8, 10],
+      ['api_version', 8, 24],
+    ]);
     // A comma string gives each of its names the string's place.
-    expect(expectation.deny.map((n) => [n.name, n.span.start.line, n.span.start.column])).toEqual([['api_peers', 9, 8], ['wallet_read', 9, 8]]);
+    expect(expectation.deny.map((n) => [n.name, n.span.start.line, n.span.start.column])).toEqual([
+      ['api_peers', 9, 8],
+      ['wallet_read', 9, 8],
+    ]);
   });
 
   it.each([
     ['an alias that is not a suffix (a whole id pasted in)', toml('[users]', `ops = "${OPS}"`), 'alias-form', 2, 7],
     ['a bad environment variable name', toml('[users]', 'ops = { env = "1-X" }'), 'alias-form', 2, 15],
     ['an alias called "default"', toml('[users]', 'default = "…6b97"'), 'alias-reserved', 2, 1],
-    ['an expectation about an undefined user, with a suggestion', toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "opz"', 'allow = "node_query"'), 'unknown-alias', 4, 8],
+    [
+      'an expectation about an undefined user, with a suggestion',
+      toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "opz"', 'allow = "node_query"'),
+      'unknown-alias',
+      4,
+      8,
+    ],
     ['an expectation that checks nothing', toml('[[expect]]', 'user = "default"'), 'empty-expectation', 1, 1],
-    ['a misspelt key, with a suggestion', toml('[[expect]]', 'user = "default"', 'alow = "node_query"'), 'unknown-key', 3, 1],
+    [
+      'a misspelt key, with a suggestion',
+      toml('[[expect]]', 'user = "default"', 'alow = "node_query"'),
+      'unknown-key',
+      3,
+      1,
+    ],
     ['a key of the wrong type', toml('[[expect]]', 'user = 3', 'allow = "node_query"'), 'invalid-type', 2, 8],
     ['not TOML', 'policy = \n', 'toml-syntax', 1, 10],
   ])('refuses %s, at its place', (_, text, ruleId, line, column) => {
     const parsed = parseAccessTest(text, { file: 't.toml' });
     expect(parsed.test).toBeNull();
-    expect(parsed.diagnostics.map((d) => ({ ruleId: d.ruleId, line: d.span.start.line, column: d.span.start.column }))).toContainEqual({ ruleId, line, column });
+    expect(
+      parsed.diagnostics.map((d) => ({ ruleId: d.ruleId, line: d.span.start.line, column: d.span.start.column })),
+    ).toContainEqual({ ruleId, line, column });
   });
 
   it('suggests the nearest alias', () => {
-    const parsed = parseAccessTest(toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "opz"', 'allow = "node_query"'), { file: 't.toml' });
+    const parsed = parseAccessTest(
+      toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "opz"', 'allow = "node_query"'),
+      { file: 't.toml' },
+    );
     expect(parsed.diagnostics[0].message).toBe('No user is called "opz": define it under [users]. Did you mean "ops"?');
   });
 
@@ -87,15 +134,43 @@ describe('parseAccessTest', () => {
 describe('runAccessTest', () => {
   it('passes expectations that hold, counting one check per permission and one per effective set', () => {
     const result = run(
-      toml('[users]', 'ops = "…6b97"', 'reader = "…f6a8"', '[[expect]]', 'user = "ops"', 'allow = ["api_version", "api_uptime"]', 'deny = "api_peers"',
-        '[[expect]]', 'user = "reader"', 'effective = ["wallet_read", "api_account_list", "api_password_valid", "api_wallet_balance_total", "api_wallet_balances", "api_wallet_contains", "api_wallet_export", "api_wallet_frontiers", "api_wallet_history", "api_wallet_info", "api_wallet_key_valid", "api_wallet_ledger", "api_wallet_locked", "api_wallet_pending", "api_wallet_receivable", "api_wallet_representative", "api_wallet_work_get", "api_work_get"]',
-        '[[expect]]', 'user = "default"', 'deny = "wallet_read"'),
+      toml(
+        '[users]',
+        'ops = "…6b97"',
+        'reader = "…f6a8"',
+        '[[expect]]',
+        'user = "ops"',
+        'allow = ["api_version", "api_uptime"]',
+        'deny = "api_peers"',
+        '[[expect]]',
+        'user = "reader"',
+        'effective = ["wallet_read", "api_account_list", "api_password_valid", "api_wallet_balance_total", "api_wallet_balances", "api_wallet_contains", "api_wallet_export", "api_wallet_frontiers", "api_wallet_history", "api_wallet_info", "api_wallet_key_valid", "api_wallet_ledger", "api_wallet_locked", "api_wallet_pending", "api_wallet_receivable", "api_wallet_representative", "api_wallet_work_get", "api_work_get"]',
+        '[[expect]]',
+        'user = "default"',
+        'deny = "wallet_read"',
+      ),
     );
-    expect(result).toMatchObject({ passCount: 5, failCount: 0, errorCount: 0, messages: [], policyPath: 'config-access.toml', fileKind: 'test' });
+    expect(result).toMatchObject({
+      passCount: 5,
+      failCount: 0,
+      errorCount: 0,
+      messages: [],
+      policyPath: 'config-access.toml',
+      fileKind: 'test',
+    });
   });
 
   it('reports a failed allow at the permission, with the derivation of the actual decision', () => {
-    const result = run(toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "ops"', 'description = "ops watches peers"', 'allow = ["api_version", "api_peers"]'));
+    const result = run(
+      toml(
+        '[users]',
+        'ops = "…6b97"',
+        '[[expect]]',
+        'user = "ops"',
+        'description = "ops watches peers"',
+        'allow = ["api_version", "api_peers"]',
+      ),
+    );
     expect(result).toMatchObject({ passCount: 1, failCount: 1, errorCount: 0 });
     expect(result.messages).toEqual([
       expect.objectContaining({
@@ -109,9 +184,15 @@ describe('runAccessTest', () => {
   });
 
   it('reports a failed deny with what grants it', () => {
-    const result = run(toml('[users]', 'reader = "…f6a8"', '[[expect]]', 'user = "reader"', 'deny = "api_wallet_info"'));
+    const result = run(
+      toml('[users]', 'reader = "…f6a8"', '[[expect]]', 'user = "reader"', 'deny = "api_wallet_info"'),
+    );
     expect(result.messages.map((m) => [m.ruleId, m.message, m.derivation])).toEqual([
-      ['expect-deny', 'reader (user #3 (…f6a8)) should be denied api_wallet_info, but is allowed', ['granted by implied by wallet_read (role reader)']],
+      [
+        'expect-deny',
+        'reader (user #3 (…f6a8)) should be denied api_wallet_info, but is allowed',
+        ['granted by implied by wallet_read (role reader)'],
+      ],
     ]);
   });
 
@@ -120,7 +201,9 @@ describe('runAccessTest', () => {
     expect(result.failCount).toBe(1);
     const [message] = result.messages;
     expect(message.ruleId).toBe('expect-effective');
-    expect(message.message).toMatch(/^the default user should have exactly the 2 listed permissions: missing wallet_read; also has api_account_weight, api_active_difficulty, /);
+    expect(message.message).toMatch(
+      /^the default user should have exactly the 2 listed permissions: missing wallet_read; also has api_account_weight, api_active_difficulty, /,
+    );
     expect(message.derivation[0]).toBe('wallet_read: granted by nothing');
     expect(message.derivation).toContain('api_version: granted by implied by node_query (allow)');
     expect([message.span.start.line, message.span.start.column]).toEqual([3, 13]);
@@ -129,23 +212,33 @@ describe('runAccessTest', () => {
   it('reports an unknown permission as an error with a suggestion, not as a failure', () => {
     const result = run(toml('[[expect]]', 'user = "default"', 'allow = ["node_qeury"]'));
     expect(at(result)).toEqual([{ ruleId: 'unknown-permission', kind: 'error', line: 3, column: 10 }]);
-    expect(result.messages[0].message).toBe('Unknown permission "node_qeury": it is not in the nano catalog. Did you mean "node_query"?');
+    expect(result.messages[0].message).toBe(
+      'Unknown permission "node_qeury": it is not in the nano catalog. Did you mean "node_query"?',
+    );
     expect(result).toMatchObject({ passCount: 0, failCount: 0, errorCount: 1 });
   });
 
   it('refuses a suffix that matches no user, or several, at the alias', () => {
     const twins = toml(policyText, '[[user]]', `id = "${TWIN}"`);
-    const result = run(toml('[users]', 'nobody = "…zzzz"', 'reader = "…f6a8"', '[[expect]]', 'user = "reader"', 'allow = "wallet_read"'), {}, target(twins));
+    const result = run(
+      toml('[users]', 'nobody = "…zzzz"', 'reader = "…f6a8"', '[[expect]]', 'user = "reader"', 'allow = "wallet_read"'),
+      {},
+      target(twins),
+    );
     expect(at(result)).toEqual([
       { ruleId: 'alias-unmatched', kind: 'error', line: 2, column: 10 },
       { ruleId: 'alias-ambiguous', kind: 'error', line: 3, column: 10 },
     ]);
-    expect(result.messages[1].message).toBe('Alias "reader": 2 users\' ids end in "f6a8" (user #3 (…f6a8), user #4 (…f6a8)); write more of the end.');
+    expect(result.messages[1].message).toBe(
+      'Alias "reader": 2 users\' ids end in "f6a8" (user #3 (…f6a8), user #4 (…f6a8)); write more of the end.',
+    );
     expect(result.passCount).toBe(0);
   });
 
   it('refuses a suffix that gives away more than half of the id', () => {
-    const result = run(toml('[users]', `ops = "…${OPS.slice(-30)}"`, '[[expect]]', 'user = "ops"', 'allow = "node_query"'));
+    const result = run(
+      toml('[users]', `ops = "…${OPS.slice(-30)}"`, '[[expect]]', 'user = "ops"', 'allow = "node_query"'),
+    );
     expect(at(result)).toEqual([{ ruleId: 'alias-form', kind: 'error', line: 2, column: 7 }]);
     expect(result.messages[0].message).not.toContain(OPS.slice(-30));
   });
@@ -154,20 +247,28 @@ describe('runAccessTest', () => {
     const test = toml('[users]', 'ops = { env = "NANO_OPS_KEY" }', '[[expect]]', 'user = "ops"', 'deny = "api_peers"');
     expect(run(test, { NANO_OPS_KEY: OPS })).toMatchObject({ passCount: 1, errorCount: 0 });
     const unset = run(test, {});
-    expect(unset.messages.map((m) => [m.ruleId, m.message])).toEqual([['alias-env-unset', 'Alias "ops": the environment variable NANO_OPS_KEY is not set.']]);
+    expect(unset.messages.map((m) => [m.ruleId, m.message])).toEqual([
+      ['alias-env-unset', 'Alias "ops": the environment variable NANO_OPS_KEY is not set.'],
+    ]);
     const unknown = run(test, { NANO_OPS_KEY: 'revoked-key-00000000000000' });
     expect(unknown.messages.map((m) => m.ruleId)).toEqual(['alias-unmatched']);
     expect(unknown.messages[0].message).not.toContain('revoked-key');
   });
 
-  it('reports a policy that could not be used at the test file\'s policy key', () => {
-    const result = run(toml('# about', 'policy = "missing.toml"', '[[expect]]', 'user = "default"', 'allow = "node_query"'), {}, { file: 'missing.toml', problem: 'cannot read missing.toml: ENOENT' });
+  it("reports a policy that could not be used at the test file's policy key", () => {
+    const result = run(
+      toml('# about', 'policy = "missing.toml"', '[[expect]]', 'user = "default"', 'allow = "node_query"'),
+      {},
+      { file: 'missing.toml', problem: 'cannot read missing.toml: ENOENT' },
+    );
     expect(at(result)).toEqual([{ ruleId: 'policy-invalid', kind: 'error', line: 2, column: 10 }]);
   });
 });
 
 describe('test report formatters', () => {
-  const failing = (): AccessTestResult[] => [run(toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "ops"', 'allow = ["api_version", "api_peers"]'))];
+  const failing = (): AccessTestResult[] => [
+    run(toml('[users]', 'ops = "…6b97"', '[[expect]]', 'user = "ops"', 'allow = ["api_version", "api_peers"]')),
+  ];
 
   it('stylish: the failure at line:col with its derivation under it, and a summary; a green run says what it checked', () => {
     const out = accessTestFormatters.stylish(failing(), { cwd: '/' });
@@ -193,13 +294,25 @@ describe('test report formatters', () => {
     );
   });
 
-  it('json: lint\'s shape, with the counts and each derivation', () => {
+  it("json: lint's shape, with the counts and each derivation", () => {
     const [entry] = JSON.parse(accessTestFormatters.json(failing(), { cwd: '/' }));
-    expect(entry).toMatchObject({ filePath: 't.access-test.toml', fileKind: 'test', policyPath: 'config-access.toml', passCount: 1, failCount: 1, errorCount: 0 });
+    expect(entry).toMatchObject({
+      filePath: 't.access-test.toml',
+      fileKind: 'test',
+      policyPath: 'config-access.toml',
+      passCount: 1,
+      failCount: 1,
+      errorCount: 0,
+    });
     expect(entry.messages[0]).toEqual({
-      ruleId: 'expect-allow', kind: 'failure', severity: 'error',
+      ruleId: 'expect-allow',
+      kind: 'failure',
+      severity: 'error',
       message: 'ops (user #2 (…6b97)) should be allowed api_peers, but is denied',
-      line: 5, column: 25, endLine: 5, endColumn: 36,
+      line: 5,
+      column: 25,
+      endLine: 5,
+      endColumn: 36,
       derivation: ['granted by inherited from the default user', 'removed by deny api_peers'],
     });
   });

@@ -10,7 +10,10 @@ describe('compact formatter', () => {
   });
 
   it('keeps a message with a line break or other control characters on its one line, escaped', () => {
-    const out = formatters.compact([result('a.toml', [diagnostic('unknown-role', 'error', 'Unknown role "\u001b[2J\nFORGED".', [1, 2, 1, 2])])], context);
+    const out = formatters.compact(
+      [result('a.toml', [diagnostic('unknown-role', 'error', 'Unknown role "\u001b[2J\nFORGED".', [1, 2, 1, 2])])],
+      context,
+    );
     expect(out).toBe('a.toml:1:2: error: Unknown role "\\u001b[2J\\u000aFORGED". [unknown-role]\n');
   });
 

@@ -7,7 +7,9 @@ import { context, diagnostic, result, sample } from '../helpers/results';
 
 // OASIS's SARIF 2.1.0 schema (errata01), kept in the repository: fixtures/schemas/README.md.
 const repoRoot = join(__dirname, '..', '..', '..', '..');
-const schema = JSON.parse(readFileSync(join(repoRoot, 'fixtures', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  readFileSync(join(repoRoot, 'fixtures', 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'),
+) as object;
 // The schema's "format" keywords (uri, date-time) are annotations here; the
 // URIs we write are checked below with the URL parser instead.
 const validate = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(schema);
@@ -16,14 +18,26 @@ interface SarifLog {
   $schema: string;
   version: string;
   runs: {
-    tool: { driver: { name: string; rules: { id: string; helpUri: string; properties: Record<string, unknown>; defaultConfiguration: { level: string } }[] } };
+    tool: {
+      driver: {
+        name: string;
+        rules: {
+          id: string;
+          helpUri: string;
+          properties: Record<string, unknown>;
+          defaultConfiguration: { level: string };
+        }[];
+      };
+    };
     originalUriBaseIds: Record<string, { uri: string }>;
     results: {
       ruleId: string;
       ruleIndex: number;
       level: string;
       message: { text: string };
-      locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, number> } }[];
+      locations: {
+        physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, number> };
+      }[];
       partialFingerprints: Record<string, string>;
       suppressions?: { kind: string; justification?: string }[];
     }[];
@@ -46,9 +60,15 @@ describe('sarif formatter', () => {
 
   it('escapes every control character, DEL and C1 included, keeping the values', () => {
     const message = 'Unknown role "\u001b[2J\u007f\u009b".';
-    const out = formatters.sarif([result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])], context);
+    const out = formatters.sarif(
+      [result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])],
+      context,
+    );
     expect(out.replace(/\n */g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
-    expect(sarifOf([result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])], context).runs[0].results[0].message.text).toBe(message);
+    expect(
+      sarifOf([result('a.toml', [diagnostic('unknown-role', 'error', message, [1, 1, 1, 2])])], context).runs[0]
+        .results[0].message.text,
+    ).toBe(message);
   });
 
   it('describes every rule, with security-severity on the security rules', () => {
@@ -81,7 +101,8 @@ describe('sarif formatter', () => {
   it('fingerprints a finding by rule, file and message, so that it survives moving lines', () => {
     const before = lintText(toml('[[user]]', 'id = "short-key"'), { file: 'config-access.toml' });
     const after = lintText(toml('', '', '[[user]]', 'id = "short-key"'), { file: 'config-access.toml' });
-    const print = (r: typeof before): string => sarifOf([r], context).runs[0].results[0].partialFingerprints['nanoAccessFinding/v1'];
+    const print = (r: typeof before): string =>
+      sarifOf([r], context).runs[0].results[0].partialFingerprints['nanoAccessFinding/v1'];
     expect(print(before)).toBe(print(after));
     expect(print(before)).not.toContain('short-key');
   });
@@ -93,7 +114,9 @@ describe('sarif formatter', () => {
   });
 
   it('includes suppressed findings with their in-source suppression and justification', () => {
-    const linted = lintText(toml('[[user]]', 'id = "short-key" # nano-access: disable=weak-credential -- lab node'), { file: 'config-access.toml' });
+    const linted = lintText(toml('[[user]]', 'id = "short-key" # nano-access: disable=weak-credential -- lab node'), {
+      file: 'config-access.toml',
+    });
     const [found] = sarifOf([linted], context).runs[0].results;
     expect(found.ruleId).toBe('weak-credential');
     expect(found.suppressions).toEqual([{ kind: 'inSource', status: 'accepted', justification: 'lab node' }]);

@@ -30,7 +30,10 @@ describe('stylish formatter', () => {
 
   it('escapes control characters of messages and file names: no forged line, nothing for the terminal to obey', () => {
     const forged = 'Unknown role "\u001b]0;owned\u0007\u001b[2J\nFORGED: api_wallet_create: allowed\u009b".';
-    const out = formatters.stylish([result('a\u001b[31m.toml', [diagnostic('unknown-role', 'error', forged, [3, 9, 3, 20])])], context);
+    const out = formatters.stylish(
+      [result('a\u001b[31m.toml', [diagnostic('unknown-role', 'error', forged, [3, 9, 3, 20])])],
+      context,
+    );
     expect(out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(out.split('\n').filter((line) => line.includes('FORGED'))).toEqual([
       '  3:9  error  Unknown role "\\u001b]0;owned\\u0007\\u001b[2J\\u000aFORGED: api_wallet_create: allowed\\u009b"  unknown-role',
@@ -46,13 +49,19 @@ describe('stylish formatter', () => {
     ];
     const lines = formatters.stylish([result('a.toml', rows)], context).split('\n');
     const longLine = lines.find((line) => line.includes('xxx'))!;
-    expect(longLine).toContain(`${'x'.repeat(50)}… (${long.length - 1 - (STYLISH_MESSAGE_WIDTH - 1)} more characters; --format json prints it whole)  unknown-permission`);
+    expect(longLine).toContain(
+      `${'x'.repeat(50)}… (${long.length - 1 - (STYLISH_MESSAGE_WIDTH - 1)} more characters; --format json prints it whole)  unknown-permission`,
+    );
     expect(longLine.length).toBeLessThan(STYLISH_MESSAGE_WIDTH + 100);
-    expect(lines.find((line) => line.includes('short'))).toBe(`  2:1  error  ${'short'.padEnd(STYLISH_ALIGN_WIDTH)}  unknown-key`);
+    expect(lines.find((line) => line.includes('short'))).toBe(
+      `  2:1  error  ${'short'.padEnd(STYLISH_ALIGN_WIDTH)}  unknown-key`,
+    );
   });
 
   it('prints 200,000 findings of one file, the output growing with the findings', () => {
-    const rows = Array.from({ length: 200_000 }, (_, i) => diagnostic('unknown-key', 'error', `Unknown key "k${i}" in [role].`, [i + 1, 1, i + 1, 2]));
+    const rows = Array.from({ length: 200_000 }, (_, i) =>
+      diagnostic('unknown-key', 'error', `Unknown key "k${i}" in [role].`, [i + 1, 1, i + 1, 2]),
+    );
     const out = formatters.stylish([result('a.toml', rows)], context);
     expect(out.split('\n')).toHaveLength(200_000 + 5);
     expect(out.length).toBeLessThan(200_000 * 80);

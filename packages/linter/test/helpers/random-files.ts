@@ -1,6 +1,18 @@
 import fc from 'fast-check';
 
-const PERMISSIONS = ['unrestricted', 'wallet', 'wallet_read', 'wallet_write', 'wallet_seed_change', 'service', 'api_service_stop', 'account_query', 'api_account_weight', 'api_account_info', 'epoch_upgrade'];
+const PERMISSIONS = [
+  'unrestricted',
+  'wallet',
+  'wallet_read',
+  'wallet_write',
+  'wallet_seed_change',
+  'service',
+  'api_service_stop',
+  'account_query',
+  'api_account_weight',
+  'api_account_info',
+  'epoch_upgrade',
+];
 const ROLES = ['ops', 'reader', 'root'];
 
 const list = (max: number) => fc.subarray(PERMISSIONS, { maxLength: max }).map((names) => `"${names.join(', ')}"`);
@@ -17,7 +29,9 @@ export const semanticFile = fc
     const parts = ROLES.map((id, i) => `[[role]]\nid = "${id}"\nallow = ${roleAllows[i]}\n`);
     if (hasDefault) parts.push(`[[user]]\nallow = ${defaultAllow}\ndeny = ${defaultDeny}\nbare = ${defaultBare}\n`);
     users.forEach(([roles, allow, deny, bare], i) => {
-      parts.push(`[[user]]\nid = "k${i}-6f0c2d5e9a8b4c1d7e3f"\nroles = "${roles.join(', ')}"\nallow = ${allow}\ndeny = ${deny}\nbare = ${bare}\n`);
+      parts.push(
+        `[[user]]\nid = "k${i}-6f0c2d5e9a8b4c1d7e3f"\nroles = "${roles.join(', ')}"\nallow = ${allow}\ndeny = ${deny}\nbare = ${bare}\n`,
+      );
     });
     return parts.join('\n');
   });

@@ -3,9 +3,15 @@ import { STRONG_A, toml } from '../helpers/lint';
 
 const WALLET_USER = 'user-2bb818ee-6424-4750-8bdb-db23bab7bc57';
 const text = toml(
-  '[[role]]', 'id = "wallet_admin"', 'allow = "wallet"',
-  '[[user]]', `id = "${WALLET_USER}"`, 'roles = "wallet_admin"', 'deny = "wallet_seed_change"',
-  '[[user]]', 'id = ""', // not first: a server refuses this file
+  '[[role]]',
+  'id = "wallet_admin"',
+  'allow = "wallet"',
+  '[[user]]',
+  `id = "${WALLET_USER}"`,
+  'roles = "wallet_admin"',
+  'deny = "wallet_seed_change"',
+  '[[user]]',
+  'id = ""', // not first: a server refuses this file
 );
 
 describe('matrixFromText', () => {
@@ -15,7 +21,15 @@ describe('matrixFromText', () => {
     expect(diagnostics.map((d) => d.ruleId)).toEqual(['default-user-order']);
   });
 
-  const good = toml('[[role]]', 'id = "wallet_admin"', 'allow = "wallet"', '[[user]]', `id = "${WALLET_USER}"`, 'roles = "wallet_admin"', 'deny = "wallet_seed_change"');
+  const good = toml(
+    '[[role]]',
+    'id = "wallet_admin"',
+    'allow = "wallet"',
+    '[[user]]',
+    `id = "${WALLET_USER}"`,
+    'roles = "wallet_admin"',
+    'deny = "wallet_seed_change"',
+  );
   const matrix = matrixFromText(good, { file: 'f.toml' }).matrix!;
   const cell = (permission: string, user: number) => {
     const row = matrix.permissions.indexOf(permission);
@@ -37,12 +51,18 @@ describe('matrixFromText', () => {
   });
 
   it('decides each cell as the policy does, with its derivation', () => {
-    expect(cell('wallet_read', 1)).toEqual({ allowed: true, derivation: ['granted by implied by wallet (role wallet_admin)'] });
+    expect(cell('wallet_read', 1)).toEqual({
+      allowed: true,
+      derivation: ['granted by implied by wallet (role wallet_admin)'],
+    });
     expect(cell('wallet_seed_change', 1)).toEqual({
       allowed: false,
       derivation: ['granted by implied by wallet (role wallet_admin)', 'removed by deny wallet_seed_change'],
     });
-    expect(cell('api_account_weight', 0)).toEqual({ allowed: true, derivation: ['granted by built-in default of the default user'] });
+    expect(cell('api_account_weight', 0)).toEqual({
+      allowed: true,
+      derivation: ['granted by built-in default of the default user'],
+    });
     expect(cell('api_account_weight', 1).allowed).toBe(true);
     expect(cell('wallet_read', 0)).toEqual({ allowed: false, derivation: ['granted by nothing'] });
   });
@@ -58,7 +78,9 @@ describe('matrixFromText', () => {
   });
 
   it('lists a configured default user once, first', () => {
-    const withDefault = matrixFromText(toml('[[user]]', 'allow = "wallet_read"', '[[user]]', `id = "${STRONG_A}"`), { file: 'f.toml' }).matrix!;
+    const withDefault = matrixFromText(toml('[[user]]', 'allow = "wallet_read"', '[[user]]', `id = "${STRONG_A}"`), {
+      file: 'f.toml',
+    }).matrix!;
     expect(withDefault.users.map((u) => u.description)).toEqual(['the default user', 'user #2 (…6yC1)']);
   });
 });

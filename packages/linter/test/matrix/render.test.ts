@@ -1,9 +1,19 @@
-import { matrixFromText, renderMatrixCsv, renderMatrixHtml, renderMatrixJson, renderMatrixText, type AccessMatrix } from '@nano-access/linter';
+import {
+  matrixFromText,
+  renderMatrixCsv,
+  renderMatrixHtml,
+  renderMatrixJson,
+  renderMatrixText,
+  type AccessMatrix,
+} from '@nano-access/linter';
 import { STRONG_A, toml } from '../helpers/lint';
 
-const matrix = matrixFromText(toml('[[user]]', 'allow = "wallet_read"', '[[user]]', `id = "${STRONG_A}"`, 'bare = true', 'allow = "service"'), {
-  file: 'f.toml',
-}).matrix as AccessMatrix;
+const matrix = matrixFromText(
+  toml('[[user]]', 'allow = "wallet_read"', '[[user]]', `id = "${STRONG_A}"`, 'bare = true', 'allow = "service"'),
+  {
+    file: 'f.toml',
+  },
+).matrix as AccessMatrix;
 
 // A role named to forge a line in a terminal, and a user id ending in ESC [2J (its masked part).
 const hostile = matrixFromText(
@@ -51,7 +61,10 @@ describe('matrix renderers', () => {
   });
 
   it('json: users and, per permission, each decision with its derivation', () => {
-    const parsed = JSON.parse(renderMatrixJson(matrix)) as { users: { label: string }[]; permissions: { name: string; users: { user: string; allowed: boolean; derivation: string[] }[] }[] };
+    const parsed = JSON.parse(renderMatrixJson(matrix)) as {
+      users: { label: string }[];
+      permissions: { name: string; users: { user: string; allowed: boolean; derivation: string[] }[] }[];
+    };
     expect(parsed.users.map((u) => u.label)).toEqual(['default', '#2']);
     const service = parsed.permissions.find((p) => p.name === 'service')!;
     expect(service.users).toEqual([
@@ -68,6 +81,8 @@ describe('matrix renderers', () => {
     expect(html).toContain('title="user #2 (…6yC1): service allowed&#10;granted by allow"');
     expect(html).not.toContain(STRONG_A);
     expect((html.match(/<td /g) ?? []).length).toBe(matrix.permissions.length * matrix.users.length);
-    expect(html).toContain(`${matrix.users.length} users × ${matrix.permissions.length} permissions, ${matrix.allowed.flat().filter(Boolean).length} allowed.`);
+    expect(html).toContain(
+      `${matrix.users.length} users × ${matrix.permissions.length} permissions, ${matrix.allowed.flat().filter(Boolean).length} allowed.`,
+    );
   });
 });

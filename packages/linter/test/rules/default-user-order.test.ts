@@ -2,7 +2,12 @@ import { findingsOf, lint, STRONG_A, toml } from '../helpers/lint';
 
 describe('default-user-order', () => {
   it('accepts the default user as the first user', () => {
-    expect(findingsOf('default-user-order', toml('[[user]]', 'id = ""', '', '[[user]]', `id = "${STRONG_A}"`, 'allow = "wallet"'))).toEqual([]);
+    expect(
+      findingsOf(
+        'default-user-order',
+        toml('[[user]]', 'id = ""', '', '[[user]]', `id = "${STRONG_A}"`, 'allow = "wallet"'),
+      ),
+    ).toEqual([]);
   });
 
   it('is an error at the id of a default user that comes after another user', () => {

@@ -1,10 +1,19 @@
 import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
 
 describe('duplicate-user', () => {
-  const twice = toml('[[user]]', `id = "${STRONG_A}"`, 'allow = "wallet"', '[[user]]', `id = "${STRONG_A}"`, 'allow = "service"');
+  const twice = toml(
+    '[[user]]',
+    `id = "${STRONG_A}"`,
+    'allow = "wallet"',
+    '[[user]]',
+    `id = "${STRONG_A}"`,
+    'allow = "service"',
+  );
 
   it('accepts users with distinct ids', () => {
-    expect(findingsOf('duplicate-user', toml('[[user]]', `id = "${STRONG_A}"`, '[[user]]', 'id = "other-Zq8vN2xK7mB4rT9w"'))).toEqual([]);
+    expect(
+      findingsOf('duplicate-user', toml('[[user]]', `id = "${STRONG_A}"`, '[[user]]', 'id = "other-Zq8vN2xK7mB4rT9w"')),
+    ).toEqual([]);
   });
 
   it('is an error at the id of the second user with one id', () => {

@@ -33,8 +33,12 @@ describe('empty-user against effective()', () => {
       fc.property(semanticFile, (text) => {
         const { policy } = loadPolicy(text, { file: 'f.toml' });
         const model = parseAccessFile(text, { file: 'f.toml' }).model!;
-        const expected = model.users.filter((u) => !u.isDefault && policy!.effective(u.id).length === 0).map((u) => u.idRange.start);
-        const found = lintText(text, { file: 'f.toml' }).messages.filter((m) => m.ruleId === 'empty-user').map((m) => m.span.start.offset);
+        const expected = model.users
+          .filter((u) => !u.isDefault && policy!.effective(u.id).length === 0)
+          .map((u) => u.idRange.start);
+        const found = lintText(text, { file: 'f.toml' })
+          .messages.filter((m) => m.ruleId === 'empty-user')
+          .map((m) => m.span.start.offset);
         expect(found).toEqual(expected);
       }),
       { numRuns: 200 },

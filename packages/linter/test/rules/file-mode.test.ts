@@ -22,35 +22,47 @@ describe('file-mode', () => {
   });
 
   it('warns at the start of a file that group and others can read', () => {
-    expect(findingsOf('file-mode', withCredentials, { mode: 0o100644 })).toEqual([{ messageId: 'readable', severity: 'warning', ...START }]);
+    expect(findingsOf('file-mode', withCredentials, { mode: 0o100644 })).toEqual([
+      { messageId: 'readable', severity: 'warning', ...START },
+    ]);
     expect(messagesOf('file-mode', withCredentials, { mode: 0o100644 })[0]).toContain('group and others (mode 0644)');
   });
 
   it('reports a group-writable file as an error, the worse of the two and what a server refuses', () => {
-    expect(findingsOf('file-mode', withCredentials, { mode: 0o100660 })).toEqual([{ messageId: 'writable', severity: 'error', ...START }]);
+    expect(findingsOf('file-mode', withCredentials, { mode: 0o100660 })).toEqual([
+      { messageId: 'writable', severity: 'error', ...START },
+    ]);
     expect(messagesOf('file-mode', withCredentials, { mode: 0o100660 })[0]).toContain('servers refuse it');
   });
 
   it('reports a writable file even when it holds no credentials: whoever writes it can add some', () => {
-    expect(findingsOf('file-mode', defaultOnly, { mode: 0o100666 })).toEqual([{ messageId: 'writable', severity: 'error', ...START }]);
+    expect(findingsOf('file-mode', defaultOnly, { mode: 0o100666 })).toEqual([
+      { messageId: 'writable', severity: 'error', ...START },
+    ]);
   });
 
   it('reports a directory others can write, and a file or directory another user owns, as errors', () => {
     expect(findingsOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o777) })).toEqual([
       { messageId: 'directoryWritable', severity: 'error', ...START },
     ]);
-    expect(messagesOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o777) })[0]).toContain('The directory /srv/nano is writable by group and others (mode 0777)');
-    expect(findingsOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o755, { file: 4242, dir: 0 }) })).toEqual([
-      { messageId: 'foreignOwner', severity: 'error', ...START },
-    ]);
-    expect(messagesOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o755, { file: 4242 }) })[0]).toContain('The file config-access.toml is owned by uid 4242');
+    expect(messagesOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o777) })[0]).toContain(
+      'The directory /srv/nano is writable by group and others (mode 0777)',
+    );
+    expect(
+      findingsOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o755, { file: 4242, dir: 0 }) }),
+    ).toEqual([{ messageId: 'foreignOwner', severity: 'error', ...START }]);
+    expect(messagesOf('file-mode', withCredentials, { fileFacts: facts(0o600, 0o755, { file: 4242 }) })[0]).toContain(
+      'The file config-access.toml is owned by uid 4242',
+    );
   });
 
-  it('reports exactly the problems judgeFileSafety (the servers\' judgment) finds, for every mode', () => {
+  it("reports exactly the problems judgeFileSafety (the servers' judgment) finds, for every mode", () => {
     for (let mode = 0; mode <= 0o777; mode += 1) {
       const given = facts(mode, mode | 0o700);
       const refused = judgeFileSafety(given).problems.length;
-      const errors = findingsOf('file-mode', withCredentials, { fileFacts: given }).filter((f) => f.severity === 'error').length;
+      const errors = findingsOf('file-mode', withCredentials, { fileFacts: given }).filter(
+        (f) => f.severity === 'error',
+      ).length;
       expect([mode.toString(8), errors]).toEqual([mode.toString(8), refused]);
     }
   });

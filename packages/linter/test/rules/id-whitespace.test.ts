@@ -2,7 +2,9 @@ import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
 
 describe('id-whitespace', () => {
   it('accepts ids without outer white space', () => {
-    expect(findingsOf('id-whitespace', toml('[[role]]', 'id = "ops"', '[[user]]', `id = "${STRONG_A}"`, 'roles = "ops"'))).toEqual([]);
+    expect(
+      findingsOf('id-whitespace', toml('[[role]]', 'id = "ops"', '[[user]]', `id = "${STRONG_A}"`, 'roles = "ops"')),
+    ).toEqual([]);
   });
 
   it('warns at a user id with trailing white space, without quoting it', () => {

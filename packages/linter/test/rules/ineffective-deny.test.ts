@@ -7,7 +7,15 @@ import { semanticFile } from '../helpers/random-files';
 
 describe('ineffective-deny', () => {
   it('accepts a deny of a permission a role grants', () => {
-    const text = toml('[[role]]', 'id = "w"', 'allow = "wallet"', '[[user]]', `id = "${STRONG_A}"`, 'roles = "w"', 'deny = "wallet_seed_change"');
+    const text = toml(
+      '[[role]]',
+      'id = "w"',
+      'allow = "wallet"',
+      '[[user]]',
+      `id = "${STRONG_A}"`,
+      'roles = "w"',
+      'deny = "wallet_seed_change"',
+    );
     expect(findingsOf('ineffective-deny', text)).toEqual([]);
   });
 
@@ -17,7 +25,9 @@ describe('ineffective-deny', () => {
   });
 
   it('accepts a deny of an inherited permission', () => {
-    expect(findingsOf('ineffective-deny', toml('[[user]]', `id = "${STRONG_A}"`, 'deny = "api_account_weight"'))).toEqual([]);
+    expect(
+      findingsOf('ineffective-deny', toml('[[user]]', `id = "${STRONG_A}"`, 'deny = "api_account_weight"')),
+    ).toEqual([]);
   });
 
   it('warns at a deny of a permission the user would not have anyway', () => {
@@ -65,7 +75,9 @@ describe('ineffective-deny against explain alone', () => {
             expected.push(`${ref.range.start}`);
           }
         }
-        const found = lintText(text, { file: 'f.toml' }).messages.filter((m) => m.ruleId === 'ineffective-deny').map((m) => `${m.span.start.offset}`);
+        const found = lintText(text, { file: 'f.toml' })
+          .messages.filter((m) => m.ruleId === 'ineffective-deny')
+          .map((m) => `${m.span.start.offset}`);
         expect(found.sort()).toEqual(expected.sort());
       }),
       { numRuns: 200 },

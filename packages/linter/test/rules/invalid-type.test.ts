@@ -2,7 +2,9 @@ import { findingsOf, lint, STRONG_A, toml } from '../helpers/lint';
 
 describe('invalid-type', () => {
   it('accepts keys with the types of the contract', () => {
-    expect(findingsOf('invalid-type', toml('[[user]]', `id = "${STRONG_A}"`, 'allow = ["wallet"]', 'bare = false'))).toEqual([]);
+    expect(
+      findingsOf('invalid-type', toml('[[user]]', `id = "${STRONG_A}"`, 'allow = ["wallet"]', 'bare = false')),
+    ).toEqual([]);
   });
 
   it('is an error at a user id that is not a string', () => {

@@ -11,7 +11,15 @@ describe('redundant-allow', () => {
   });
 
   it('warns at an allow of a permission a role of the user grants', () => {
-    const text = toml('[[role]]', 'id = "w"', 'allow = "wallet"', '[[user]]', `id = "${STRONG_A}"`, 'roles = "w"', 'allow = "wallet_read"');
+    const text = toml(
+      '[[role]]',
+      'id = "w"',
+      'allow = "wallet"',
+      '[[user]]',
+      `id = "${STRONG_A}"`,
+      'roles = "w"',
+      'allow = "wallet_read"',
+    );
     expect(findingsOf('redundant-allow', text)).toEqual([
       { messageId: 'fromRole', severity: 'warning', line: 7, column: 10, endLine: 7, endColumn: 21 },
     ]);
@@ -28,7 +36,14 @@ describe('redundant-allow', () => {
   });
 
   it('does not count inheritance for a bare user', () => {
-    const text = toml('[[user]]', 'allow = "service"', '[[user]]', `id = "${STRONG_A}"`, 'allow = "api_service_stop"', 'bare = true');
+    const text = toml(
+      '[[user]]',
+      'allow = "service"',
+      '[[user]]',
+      `id = "${STRONG_A}"`,
+      'allow = "api_service_stop"',
+      'bare = true',
+    );
     expect(findingsOf('redundant-allow', text)).toEqual([]);
   });
 
@@ -75,7 +90,9 @@ describe('redundant-allow against explain alone', () => {
             if (other) expected.push(`${ref.range.start}`);
           }
         }
-        const found = lintText(text, { file: 'f.toml' }).messages.filter((m) => m.ruleId === 'redundant-allow').map((m) => `${m.span.start.offset}`);
+        const found = lintText(text, { file: 'f.toml' })
+          .messages.filter((m) => m.ruleId === 'redundant-allow')
+          .map((m) => `${m.span.start.offset}`);
         expect(found.sort()).toEqual(expected.sort());
       }),
       { numRuns: 200 },

@@ -2,7 +2,12 @@ import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
 
 describe('unknown-key', () => {
   it('accepts the keys of the contract', () => {
-    expect(findingsOf('unknown-key', toml('[[user]]', `id = "${STRONG_A}"`, 'roles = []', 'allow = []', 'deny = []', 'bare = false'))).toEqual([]);
+    expect(
+      findingsOf(
+        'unknown-key',
+        toml('[[user]]', `id = "${STRONG_A}"`, 'roles = []', 'allow = []', 'deny = []', 'bare = false'),
+      ),
+    ).toEqual([]);
   });
 
   it('is an error at an unknown user key, with a suggestion', () => {

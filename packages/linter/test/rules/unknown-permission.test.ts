@@ -2,7 +2,9 @@ import { findingsOf, lint, messagesOf, STRONG_A, toml } from '../helpers/lint';
 
 describe('unknown-permission', () => {
   it('accepts permissions of the catalog', () => {
-    expect(findingsOf('unknown-permission', toml('[[user]]', `id = "${STRONG_A}"`, 'allow = "wallet_read"'))).toEqual([]);
+    expect(findingsOf('unknown-permission', toml('[[user]]', `id = "${STRONG_A}"`, 'allow = "wallet_read"'))).toEqual(
+      [],
+    );
   });
 
   it('is an error at a misspelt deny (which the reference node would ignore, granting)', () => {

@@ -2,7 +2,9 @@ import { findingsOf, messagesOf, STRONG_A, toml } from '../helpers/lint';
 
 describe('unknown-role', () => {
   it('accepts a role that exists', () => {
-    expect(findingsOf('unknown-role', toml('[[role]]', 'id = "ops"', '[[user]]', `id = "${STRONG_A}"`, 'roles = "ops"'))).toEqual([]);
+    expect(
+      findingsOf('unknown-role', toml('[[role]]', 'id = "ops"', '[[user]]', `id = "${STRONG_A}"`, 'roles = "ops"')),
+    ).toEqual([]);
   });
 
   it('is an error at a role name no role has', () => {

@@ -19,8 +19,8 @@ describe('unrestricted-default', () => {
   });
 
   it('still warns when a deny only narrows it', () => {
-    expect(findingsOf('unrestricted-default', toml('[[user]]', 'allow = "unrestricted"', 'deny = "wallet_seed_change"'))).toEqual([
-      { messageId: 'narrowed', severity: 'warning', line: 2, column: 10, endLine: 2, endColumn: 22 },
-    ]);
+    expect(
+      findingsOf('unrestricted-default', toml('[[user]]', 'allow = "unrestricted"', 'deny = "wallet_seed_change"')),
+    ).toEqual([{ messageId: 'narrowed', severity: 'warning', line: 2, column: 10, endLine: 2, endColumn: 22 }]);
   });
 });

@@ -8,15 +8,21 @@ describe('unused-suppression', () => {
   });
 
   it('warns at a rule id that silences nothing', () => {
-    expect(findingsOf('unused-suppression', toml('# nano-access: disable=weak-credential', '[[user]]', `id = "${STRONG_A}"`))).toEqual([
-      { messageId: 'unused', severity: 'warning', line: 1, column: 24, endLine: 1, endColumn: 39 },
-    ]);
+    expect(
+      findingsOf(
+        'unused-suppression',
+        toml('# nano-access: disable=weak-credential', '[[user]]', `id = "${STRONG_A}"`),
+      ),
+    ).toEqual([{ messageId: 'unused', severity: 'warning', line: 1, column: 24, endLine: 1, endColumn: 39 }]);
   });
 
   it('warns at an unknown rule id', () => {
-    expect(findingsOf('unused-suppression', toml(`# nano-access: disable-file=weak-credentials`, '[[user]]', `id = "${STRONG_A}"`))).toEqual([
-      { messageId: 'unknownRule', severity: 'warning', line: 1, column: 29, endLine: 1, endColumn: 45 },
-    ]);
+    expect(
+      findingsOf(
+        'unused-suppression',
+        toml(`# nano-access: disable-file=weak-credentials`, '[[user]]', `id = "${STRONG_A}"`),
+      ),
+    ).toEqual([{ messageId: 'unknownRule', severity: 'warning', line: 1, column: 29, endLine: 1, endColumn: 45 }]);
   });
 
   it('warns that a loading error cannot be suppressed, and keeps the error', () => {

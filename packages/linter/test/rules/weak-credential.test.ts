@@ -50,11 +50,21 @@ function referenceReason(id: string): string | undefined {
   };
   if (runAt(id, 0) === id.length) return 'a run of consecutive characters';
   let rest = id.toLowerCase();
-  for (const word of ['password', 'passw0rd', 'secret', 'changeme', 'letmein', 'qwerty', 'admin', 'default', 'example']) {
+  for (const word of [
+    'password',
+    'passw0rd',
+    'secret',
+    'changeme',
+    'letmein',
+    'qwerty',
+    'admin',
+    'default',
+    'example',
+  ]) {
     if (rest.includes(word)) rest = rest.split(word).join('');
   }
   let kept = 0;
-  for (let i = 0; i < rest.length; ) {
+  for (let i = 0; i < rest.length;) {
     const run = runAt(rest, i);
     if (run < 4) kept += run;
     i += run;
@@ -65,10 +75,25 @@ function referenceReason(id: string): string | undefined {
 describe('lowVarietyReason', () => {
   it('says what the plain reference implementation says, on crafted and random ids', () => {
     const crafted = [
-      'aaaaaaaabbbbbbbbaaaa', 'k3Y9pQ2xk3Y9pQ2xk3Y9pQ2x', 'abcdefghijklmnopq', 'password12345678', 'zyxwvutsrqponmlkj',
-      'abababababababababab', 'abcabcabcabcabcabcabcabd', 'PASSWORD-SecretAdmin-x9', 'changeme1234abcdQWERTY', '0123456789abcdef',
-      'key-ea8e9d7a79aa620b6502a407b2b34955', '😀😁😂🤣😃😄😅😆😀😁😂🤣😃😄😅😆', '😀😁😂🤣😃😄😅a😀😁', 'a😀b😁c😂d🤣e😃f😄g',
-      'İİİİİİİİabcdefgh', 'Kelvin\u212akelvinkelvin12', 'aaaaaaa\ud800bbbbbbbbb', '1234567', 'abcdefg',
+      'aaaaaaaabbbbbbbbaaaa',
+      'k3Y9pQ2xk3Y9pQ2xk3Y9pQ2x',
+      'abcdefghijklmnopq',
+      'password12345678',
+      'zyxwvutsrqponmlkj',
+      'abababababababababab',
+      'abcabcabcabcabcabcabcabd',
+      'PASSWORD-SecretAdmin-x9',
+      'changeme1234abcdQWERTY',
+      '0123456789abcdef',
+      'key-ea8e9d7a79aa620b6502a407b2b34955',
+      '😀😁😂🤣😃😄😅😆😀😁😂🤣😃😄😅😆',
+      '😀😁😂🤣😃😄😅a😀😁',
+      'a😀b😁c😂d🤣e😃f😄g',
+      'İİİİİİİİabcdefgh',
+      'Kelvin\u212akelvinkelvin12',
+      'aaaaaaa\ud800bbbbbbbbb',
+      '1234567',
+      'abcdefg',
     ];
     // A small deterministic generator: ids from few, some or many characters, with words and runs spliced in.
     let seed = 42;
@@ -76,7 +101,14 @@ describe('lowVarietyReason', () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
       return seed % n;
     };
-    const alphabets = ['ab', 'abcdefg', 'abcdefgh', '0123456789abcdef', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', 'a😀b'];
+    const alphabets = [
+      'ab',
+      'abcdefg',
+      'abcdefgh',
+      '0123456789abcdef',
+      'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+      'a😀b',
+    ];
     const pieces = ['password', 'Secret', 'qwerty', '1234', 'abcd', 'dcba', '9876', 'admin'];
     const random: string[] = [];
     for (let n = 0; n < 3000; n++) {

@@ -3,7 +3,16 @@ import { scanLines } from '../../src/suppressions/scan-lines';
 describe('scanLines', () => {
   it('tells headers, keys, comments, blank lines and value continuations apart', () => {
     const text = ['# top', '', '[[user]]', 'allow = [', '  "wallet", # why', '  # inside', ']', 'id = "x"'].join('\n');
-    expect(scanLines(text).kinds).toEqual(['comment', 'blank', 'header', 'key', 'continuation', 'valueComment', 'continuation', 'key']);
+    expect(scanLines(text).kinds).toEqual([
+      'comment',
+      'blank',
+      'header',
+      'key',
+      'continuation',
+      'valueComment',
+      'continuation',
+      'key',
+    ]);
   });
 
   it('does not take a # inside a string for a comment', () => {
@@ -12,7 +21,15 @@ describe('scanLines', () => {
   });
 
   it('follows multi-line strings across lines, escaped quotes and line-ending backslashes included', () => {
-    const text = ['a = """', 'one \\"""# not a comment', 'two \\', '"""  # after', "b = '''", "# still text'''", '# own line'].join('\n');
+    const text = [
+      'a = """',
+      'one \\"""# not a comment',
+      'two \\',
+      '"""  # after',
+      "b = '''",
+      "# still text'''",
+      '# own line',
+    ].join('\n');
     const { kinds, comments } = scanLines(text);
     expect(kinds).toEqual(['key', 'continuation', 'continuation', 'continuation', 'key', 'continuation', 'comment']);
     expect(comments.map((c) => [c.line, c.text, c.trailing])).toEqual([

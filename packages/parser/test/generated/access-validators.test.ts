@@ -32,7 +32,17 @@ const badFiles: unknown[] = [
   { user: [{ id: 'k' }, 'x', [], { bare: 'maybe' }], role: { allow: 'a' } },
   { user: [{ id: '𝒳', bare: 'true' }], role: [{ id: 'r', allow: 'a, b' }], other: {} },
 ];
-const badEntries: unknown[] = [null, 1, [], {}, { id: '' }, { id: 5 }, { id: 'a', deny: [] }, { allow: [1], roles: 2, bare: 'no', x: 1 }, { id: 'a', bare: true }];
+const badEntries: unknown[] = [
+  null,
+  1,
+  [],
+  {},
+  { id: '' },
+  { id: 5 },
+  { id: 'a', deny: [] },
+  { allow: [1], roles: 2, bare: 'no', x: 1 },
+  { id: 'a', bare: true },
+];
 
 function outcome(validate: ValidateFunction, data: unknown): { valid: boolean; errors: unknown } {
   const valid = validate(data) as boolean;
@@ -40,27 +50,44 @@ function outcome(validate: ValidateFunction, data: unknown): { valid: boolean; e
 }
 
 describe('the precompiled access-file validators (scripts/gen-validators.ts)', () => {
-  it.each(badFiles.map((data) => [JSON.stringify(data), data]))('give the errors a run-time compile gives for the file %s', (_name, data) => {
-    const expected = outcome(runtime.file, data);
-    expect(outcome(precompiled.file, data)).toEqual(expected);
-  });
+  it.each(badFiles.map((data) => [JSON.stringify(data), data]))(
+    'give the errors a run-time compile gives for the file %s',
+    (_name, data) => {
+      const expected = outcome(runtime.file, data);
+      expect(outcome(precompiled.file, data)).toEqual(expected);
+    },
+  );
 
-  it.each(badEntries.map((data) => [JSON.stringify(data), data]))('give the errors a run-time compile gives for the entry %s', (_name, data) => {
-    for (const key of ['user', 'role'] as const) {
-      expect(outcome(precompiled[key], data)).toEqual(outcome(runtime[key], data));
-    }
-  });
+  it.each(badEntries.map((data) => [JSON.stringify(data), data]))(
+    'give the errors a run-time compile gives for the entry %s',
+    (_name, data) => {
+      for (const key of ['user', 'role'] as const) {
+        expect(outcome(precompiled[key], data)).toEqual(outcome(runtime[key], data));
+      }
+    },
+  );
 
   it('carry verbose output: schema, parentSchema and data', () => {
     precompiled.role({ id: 5 });
     expect(precompiled.role.errors).toEqual([
-      expect.objectContaining({ keyword: 'type', instancePath: '/id', data: 5, schema: 'string', parentSchema: expect.objectContaining({ type: 'string' }) }),
+      expect.objectContaining({
+        keyword: 'type',
+        instancePath: '/id',
+        data: 5,
+        schema: 'string',
+        parentSchema: expect.objectContaining({ type: 'string' }),
+      }),
     ]);
   });
 
   it('are the committed output of scripts/gen-validators.ts (regenerate after editing a schema)', () => {
     const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
     const root = resolve(__dirname, '../../../..');
-    expect(() => execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-validators.ts', '--check'], { cwd: root, stdio: 'pipe' })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'scripts/gen-validators.ts', '--check'], {
+        cwd: root,
+        stdio: 'pipe',
+      }),
+    ).not.toThrow();
   });
 });

@@ -24,7 +24,22 @@ import type { JsonObject } from '../types';
 export type Decoded = { ok: true; value: JsonObject } | { ok: false; error: string };
 
 /** Union member names, indexed by their union tag (nanoapi.fbs `Message`). */
-const MESSAGE_NAMES: readonly string[] = ['NONE', 'Error', 'Success', 'IsAlive', 'EventAck', 'BlockInfo', 'AccountWeight', 'AccountWeightResponse', 'TopicConfirmation', 'EventConfirmation', 'ServiceRegister', 'ServiceStop', 'TopicServiceStop', 'EventServiceStop'];
+const MESSAGE_NAMES: readonly string[] = [
+  'NONE',
+  'Error',
+  'Success',
+  'IsAlive',
+  'EventAck',
+  'BlockInfo',
+  'AccountWeight',
+  'AccountWeightResponse',
+  'TopicConfirmation',
+  'EventConfirmation',
+  'ServiceRegister',
+  'ServiceStop',
+  'TopicServiceStop',
+  'EventServiceStop',
+];
 const MESSAGE_TAGS = new Map(MESSAGE_NAMES.map((name, tag) => [name, tag]));
 const SUBTYPES = ['invalid', 'receive', 'send', 'change', 'epoch'] as const;
 const FILTERS = ['all', 'active', 'active_quorum', 'active_confirmation_height', 'inactive'] as const;
@@ -68,7 +83,9 @@ class DecodeBudget {
   charge(bytes: number): void {
     this.remaining -= bytes;
     if (this.remaining < 0) {
-      throw new DecodeError(`strings decode to more than ${DECODED_BYTES_PER_FRAME_BYTE} times the frame's ${this.frameBytes} bytes (shared offsets)`);
+      throw new DecodeError(
+        `strings decode to more than ${DECODED_BYTES_PER_FRAME_BYTE} times the frame's ${this.frameBytes} bytes (shared offsets)`,
+      );
     }
   }
 }
@@ -92,9 +109,13 @@ class StringReader {
     if (raw === null) return null;
     if (typeof raw === 'string') throw new DecodeError(`${field}: not read as bytes`); // a programming error
     const start = raw.byteOffset - this.bytes.byteOffset;
-    const declared = start >= 4 && start <= this.bytes.length ? new DataView(this.bytes.buffer, this.bytes.byteOffset + start - 4, 4).getInt32(0, true) : -1;
+    const declared =
+      start >= 4 && start <= this.bytes.length
+        ? new DataView(this.bytes.buffer, this.bytes.byteOffset + start - 4, 4).getInt32(0, true)
+        : -1;
     if (declared !== raw.length) throw new DecodeError(`${field}: string runs past the end of the buffer`);
-    if (limit !== undefined && raw.length > byteLimit(limit)) throw new DecodeError(`${field}: longer than ${limit} characters`);
+    if (limit !== undefined && raw.length > byteLimit(limit))
+      throw new DecodeError(`${field}: longer than ${limit} characters`);
     this.budget.charge(raw.length);
     return this.decoder.decode(raw);
   }
@@ -180,7 +201,11 @@ function decodeMessage(envelope: fb.Envelope, name: string, read: StringReader):
       const options = m.options();
       if (options !== null) {
         const o: JsonObject = {
-          confirmation_type_filter: enumName(FILTERS, options.confirmationTypeFilter(), 'options/confirmation_type_filter'),
+          confirmation_type_filter: enumName(
+            FILTERS,
+            options.confirmationTypeFilter(),
+            'options/confirmation_type_filter',
+          ),
           all_local_accounts: options.allLocalAccounts(),
           include_block: options.includeBlock(),
           include_election_info: options.includeElectionInfo(),
@@ -189,9 +214,13 @@ function decodeMessage(envelope: fb.Envelope, name: string, read: StringReader):
         if (count > 0) {
           if (count > MAX_VECTOR) throw new DecodeError(`/message/options/accounts: more than ${MAX_VECTOR} items`);
           // Each item is a 4-byte offset inside the frame.
-          if (count * 4 > read.frameBytes) throw new DecodeError('/message/options/accounts: vector runs past the end of the buffer');
+          if (count * 4 > read.frameBytes)
+            throw new DecodeError('/message/options/accounts: vector runs past the end of the buffer');
           const accounts: string[] = [];
-          for (let i = 0; i < count; i++) accounts.push(read.text(options.accounts(i, BYTES), `/message/options/accounts/${i}`, STRING_LIMITS.address) ?? '');
+          for (let i = 0; i < count; i++)
+            accounts.push(
+              read.text(options.accounts(i, BYTES), `/message/options/accounts/${i}`, STRING_LIMITS.address) ?? '',
+            );
           o.accounts = accounts;
         }
         out.options = o;
@@ -230,18 +259,24 @@ function decodeMessage(envelope: fb.Envelope, name: string, read: StringReader):
 
 /** Reads a flatbuffers `Envelope` into the JSON envelope shape. Never throws. */
 export function decodeFlatbuffersEnvelope(bytes: Uint8Array): Decoded {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 8) return { ok: false, error: 'Invalid message format: flatbuffers envelope too short' };
+  if (!(bytes instanceof Uint8Array) || bytes.length < 8)
+    return { ok: false, error: 'Invalid message format: flatbuffers envelope too short' };
   try {
     const bb = new flatbuffers.ByteBuffer(bytes);
     const root = bb.readInt32(0);
-    if (root < 4 || root + 4 > bytes.length) return { ok: false, error: 'Invalid message format: flatbuffers root offset out of range' };
+    if (root < 4 || root + 4 > bytes.length)
+      return { ok: false, error: 'Invalid message format: flatbuffers root offset out of range' };
     const envelope = fb.Envelope.getRootAsEnvelope(bb);
     const read = new StringReader(bytes);
     const out: JsonObject = {};
     const time = envelope.time();
     if (time !== BigInt(0)) out.time = uint64(time);
     put(out, 'credentials', read.text(envelope.credentials(BYTES), '/credentials', STRING_LIMITS.credentials));
-    put(out, 'correlation_id', read.text(envelope.correlationId(BYTES), '/correlation_id', STRING_LIMITS.correlation_id));
+    put(
+      out,
+      'correlation_id',
+      read.text(envelope.correlationId(BYTES), '/correlation_id', STRING_LIMITS.correlation_id),
+    );
     const tag = envelope.messageType();
     const name = MESSAGE_NAMES[tag];
     if (name === undefined) {
@@ -250,7 +285,8 @@ export function decodeFlatbuffersEnvelope(bytes: Uint8Array): Decoded {
       out.message = {};
       return { ok: true, value: out };
     }
-    if (name === 'NONE') return { ok: false, error: 'Invalid message format: /message_type: required field is missing in Envelope' };
+    if (name === 'NONE')
+      return { ok: false, error: 'Invalid message format: /message_type: required field is missing in Envelope' };
     out.message_type = name;
     out.message = decodeMessage(envelope, name, read);
     return { ok: true, value: out };
@@ -271,7 +307,17 @@ function obj(value: unknown): JsonObject {
 }
 
 function encodeBlockState(builder: flatbuffers.Builder, block: JsonObject): number {
-  const fields = ['hash', 'account', 'previous', 'representative', 'balance', 'link', 'link_as_account', 'signature', 'work'].map((k) => str(builder, block[k]));
+  const fields = [
+    'hash',
+    'account',
+    'previous',
+    'representative',
+    'balance',
+    'link',
+    'link_as_account',
+    'signature',
+    'work',
+  ].map((k) => str(builder, block[k]));
   fb.BlockState.startBlockState(builder);
   const [hash, account, previous, representative, balance, link, linkAsAccount, signature, work] = fields;
   if (hash) fb.BlockState.addHash(builder, hash);
@@ -305,9 +351,15 @@ function encodeMessage(builder: flatbuffers.Builder, name: string, m: JsonObject
       return fb.Success.endSuccess(builder);
     }
     case 'AccountWeight':
-      return fb.AccountWeight.createAccountWeight(builder, builder.createString(typeof m.account === 'string' ? m.account : ''));
+      return fb.AccountWeight.createAccountWeight(
+        builder,
+        builder.createString(typeof m.account === 'string' ? m.account : ''),
+      );
     case 'AccountWeightResponse':
-      return fb.AccountWeightResponse.createAccountWeightResponse(builder, builder.createString(typeof m.voting_weight === 'string' ? m.voting_weight : ''));
+      return fb.AccountWeightResponse.createAccountWeightResponse(
+        builder,
+        builder.createString(typeof m.voting_weight === 'string' ? m.voting_weight : ''),
+      );
     case 'ServiceRegister': {
       const serviceName = str(builder, m.service_name);
       fb.ServiceRegister.startServiceRegister(builder);
@@ -315,7 +367,11 @@ function encodeMessage(builder: flatbuffers.Builder, name: string, m: JsonObject
       return fb.ServiceRegister.endServiceRegister(builder);
     }
     case 'ServiceStop':
-      return fb.ServiceStop.createServiceStop(builder, builder.createString(typeof m.service_name === 'string' ? m.service_name : ''), m.restart === true);
+      return fb.ServiceStop.createServiceStop(
+        builder,
+        builder.createString(typeof m.service_name === 'string' ? m.service_name : ''),
+        m.restart === true,
+      );
     case 'TopicServiceStop':
       return fb.TopicServiceStop.createTopicServiceStop(builder, m.unsubscribe === true);
     case 'TopicConfirmation': {
@@ -407,7 +463,8 @@ export function encodeFlatbuffersEnvelope(envelope: FlatbuffersEnvelopeInput): U
   const credentials = str(builder, envelope.credentials);
   const correlationId = str(builder, envelope.correlation_id);
   fb.Envelope.startEnvelope(builder);
-  if (typeof envelope.time === 'number' && Number.isSafeInteger(envelope.time) && envelope.time >= 0) fb.Envelope.addTime(builder, BigInt(envelope.time));
+  if (typeof envelope.time === 'number' && Number.isSafeInteger(envelope.time) && envelope.time >= 0)
+    fb.Envelope.addTime(builder, BigInt(envelope.time));
   if (credentials) fb.Envelope.addCredentials(builder, credentials);
   if (correlationId) fb.Envelope.addCorrelationId(builder, correlationId);
   fb.Envelope.addMessageType(builder, tag);

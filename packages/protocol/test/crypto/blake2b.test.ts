@@ -4,9 +4,14 @@ import { blake2b } from '@nano-access/protocol';
 
 describe('blake2b', () => {
   it('matches node:crypto BLAKE2b-512 for any input', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 700 }), (bytes) => {
-      expect(Buffer.from(blake2b(bytes, 64)).toString('hex')).toBe(createHash('blake2b512').update(bytes).digest('hex'));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), (bytes) => {
+        expect(Buffer.from(blake2b(bytes, 64)).toString('hex')).toBe(
+          createHash('blake2b512').update(bytes).digest('hex'),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('gives the RFC 7693 digest of "abc"', () => {

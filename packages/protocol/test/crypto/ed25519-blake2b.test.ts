@@ -32,7 +32,8 @@ const LIVE_BLOCKS = [
       balance: '5606157000000000000000000000000000000',
       link: '5D1AA8A45F8736519D707FCB375976A7F9AF795091021D7E9C7548D6F45DD8D5',
       link_as_account: 'nano_1qato4k7z3spc8gq1zyd8xeqfbzsoxwo36a45ozbrxcatut7up8ohyardu1z',
-      signature: '82D41BC16F313E4B2243D14DFFA2FB04679C540C2095FEE7EAE0F2F26880AD56DD48D87A7CC5DD760C5B2D76EE2C205506AA557BF00B60D8DEE312EC7343A501',
+      signature:
+        '82D41BC16F313E4B2243D14DFFA2FB04679C540C2095FEE7EAE0F2F26880AD56DD48D87A7CC5DD760C5B2D76EE2C205506AA557BF00B60D8DEE312EC7343A501',
       work: '8a142e07a10996d5',
     },
   },
@@ -46,14 +47,15 @@ const LIVE_BLOCKS = [
       balance: '1000000000000000000000',
       link: '19D3D919475DEED4696B5D13018151D1AF88B2BD3BCFF048B45031C1F36D1858',
       link_as_account: 'nano_18gmu6engqhgtjnppqam181o5nfhj4sdtgyhy36dan3jr9spt84rzwmktafc',
-      signature: '3BFBA64A775550E6D49DF1EB8EEC2136DCD74F090E2ED658FBD9E80F17CB1C9F9F7BDE2B93D95558EC2F277FFF15FD11E6E2162A1714731B743D1E941FA4560A',
+      signature:
+        '3BFBA64A775550E6D49DF1EB8EEC2136DCD74F090E2ED658FBD9E80F17CB1C9F9F7BDE2B93D95558EC2F277FFF15FD11E6E2162A1714731B743D1E941FA4560A',
       work: 'cab7404f0b5449d0',
     },
   },
 ];
 
 describe('Ed25519-BLAKE2b (@noble/curves over BLAKE2b-512)', () => {
-  it('derives the public keys and accounts of the node documentation\'s published pairs', () => {
+  it("derives the public keys and accounts of the node documentation's published pairs", () => {
     for (const pair of PUBLISHED) {
       const publicKey = publicKeyOf(bytes(pair.private));
       expect(hex(publicKey)).toBe(pair.public);

@@ -28,15 +28,21 @@ describe('Nano addresses', () => {
   });
 
   it('round-trips any public key', () => {
-    fc.assert(fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (key) => {
-      expect(Buffer.from(decodeAccount(encodeAccount(key))!).equals(Buffer.from(key))).toBe(true);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (key) => {
+        expect(Buffer.from(decodeAccount(encodeAccount(key))!).equals(Buffer.from(key))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('detects any single-character change', () => {
-    fc.assert(fc.property(fc.integer({ min: 5, max: 64 }), fc.constantFrom(...'13456789abcdefghijkmnopqrstuwxyz'), (i, c) => {
-      fc.pre(GENESIS[i] !== c);
-      expect(isValidAccount(GENESIS.slice(0, i) + c + GENESIS.slice(i + 1))).toBe(false);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 64 }), fc.constantFrom(...'13456789abcdefghijkmnopqrstuwxyz'), (i, c) => {
+        fc.pre(GENESIS[i] !== c);
+        expect(isValidAccount(GENESIS.slice(0, i) + c + GENESIS.slice(i + 1))).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

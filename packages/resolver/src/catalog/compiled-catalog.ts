@@ -51,7 +51,10 @@ export function compiledCatalogOf(catalog: Catalog): CompiledCatalog {
   const loaded = loadCatalog(catalog);
   if (!loaded.catalog) {
     const reasons = loaded.errors.map((e) => e.message).join('; ');
-    throw new PolicyError(ResolverErrorCode.catalogInvalid, `invalid catalog "${String((catalog as { name?: unknown })?.name)}": ${reasons}`);
+    throw new PolicyError(
+      ResolverErrorCode.catalogInvalid,
+      `invalid catalog "${String((catalog as { name?: unknown })?.name)}": ${reasons}`,
+    );
   }
   compiled = buildCompiledCatalog(loaded.catalog);
   compiledCatalogs.set(loaded.catalog, compiled);
@@ -110,7 +113,9 @@ function buildCompiledCatalog(catalog: Catalog): CompiledCatalog {
     const id = ids.get(name)!;
     for (let w = 0; w < words; w++) defaults[w] |= closure[id * words + w];
   }
-  const sortedIds = Int32Array.from(names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0)));
+  const sortedIds = Int32Array.from(
+    names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0)),
+  );
 
   return {
     catalog,

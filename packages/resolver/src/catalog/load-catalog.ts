@@ -31,7 +31,11 @@ export function isLoadedCatalog(catalog: Catalog): boolean {
 function schemaProblem(error: ErrorObject): CatalogProblem {
   const where = error.instancePath || '/';
   const extra = error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : '';
-  return { code: ResolverErrorCode.catalogSchema, path: where, message: `catalog ${where}: ${error.message ?? 'invalid'}${extra}` };
+  return {
+    code: ResolverErrorCode.catalogSchema,
+    path: where,
+    message: `catalog ${where}: ${error.message ?? 'invalid'}${extra}`,
+  };
 }
 
 /**
@@ -53,13 +57,21 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
     implies: p.implies.map(internalized),
   }));
   if (!permissions.some((p) => p.name === UNRESTRICTED)) {
-    permissions.unshift({ name: UNRESTRICTED, description: 'Everything: implies every permission of the catalog.', implies: [] });
+    permissions.unshift({
+      name: UNRESTRICTED,
+      description: 'Everything: implies every permission of the catalog.',
+      implies: [],
+    });
   }
 
   const index = new Map<string, number>();
   input.permissions.forEach((p, i) => {
     if (index.has(p.name)) {
-      problems.push({ code: ResolverErrorCode.catalogDuplicatePermission, path: `/permissions/${i}/name`, message: `catalog: permission "${p.name}" is listed twice` });
+      problems.push({
+        code: ResolverErrorCode.catalogDuplicatePermission,
+        path: `/permissions/${i}/name`,
+        message: `catalog: permission "${p.name}" is listed twice`,
+      });
     } else index.set(p.name, i);
   });
   const known = (name: string): boolean => name === UNRESTRICTED || index.has(name);
@@ -67,30 +79,54 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
   input.permissions.forEach((p, i) =>
     p.implies.forEach((implied, j) => {
       if (!known(implied)) {
-        problems.push({ code: ResolverErrorCode.catalogUnknownImplies, path: `/permissions/${i}/implies/${j}`, message: `catalog: "${p.name}" implies unknown permission "${implied}"` });
+        problems.push({
+          code: ResolverErrorCode.catalogUnknownImplies,
+          path: `/permissions/${i}/implies/${j}`,
+          message: `catalog: "${p.name}" implies unknown permission "${implied}"`,
+        });
       }
     }),
   );
   for (const cycle of findCycles(input.permissions)) problems.push(cycle);
 
   input.defaults.forEach((name, i) => {
-    if (!known(name)) problems.push({ code: ResolverErrorCode.catalogUnknownDefault, path: `/defaults/${i}`, message: `catalog: default permission "${name}" is not in the catalog` });
+    if (!known(name))
+      problems.push({
+        code: ResolverErrorCode.catalogUnknownDefault,
+        path: `/defaults/${i}`,
+        message: `catalog: default permission "${name}" is not in the catalog`,
+      });
   });
   for (const [message, permission] of Object.entries(input.messages)) {
     if (permission !== null && !known(permission)) {
-      problems.push({ code: ResolverErrorCode.catalogUnknownMessagePermission, path: `/messages/${escapePointer(message)}`, message: `catalog: message ${message} requires unknown permission "${permission}"` });
+      problems.push({
+        code: ResolverErrorCode.catalogUnknownMessagePermission,
+        path: `/messages/${escapePointer(message)}`,
+        message: `catalog: message ${message} requires unknown permission "${permission}"`,
+      });
     }
   }
   const actions: Record<string, CatalogAction> | undefined = input.actions ? {} : undefined;
   for (const [action, entry] of Object.entries(input.actions ?? {})) {
     if (!known(entry.permission)) {
-      problems.push({ code: ResolverErrorCode.catalogUnknownActionPermission, path: `/actions/${escapePointer(action)}/permission`, message: `catalog: action ${action} requires unknown permission "${entry.permission}"` });
+      problems.push({
+        code: ResolverErrorCode.catalogUnknownActionPermission,
+        path: `/actions/${escapePointer(action)}/permission`,
+        message: `catalog: action ${action} requires unknown permission "${entry.permission}"`,
+      });
     }
     // A copy, frozen below: the gate reads controlArguments, so the caller's JSON must not be able to change them later.
-    const controlArguments = entry.controlArguments === undefined
-      ? undefined
-      : Object.fromEntries(Object.entries(entry.controlArguments).map(([name, argument]) => [name, { off: [...argument.off] }]));
-    actions![action] = { ...entry, permission: internalized(entry.permission), ...(controlArguments ? { controlArguments } : {}) };
+    const controlArguments =
+      entry.controlArguments === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(entry.controlArguments).map(([name, argument]) => [name, { off: [...argument.off] }]),
+          );
+    actions![action] = {
+      ...entry,
+      permission: internalized(entry.permission),
+      ...(controlArguments ? { controlArguments } : {}),
+    };
   }
   if (problems.length > 0) return { catalog: null, errors: problems };
 
@@ -98,7 +134,12 @@ export function loadCatalog(json: unknown): CatalogLoadResult {
     name: input.name,
     permissions: permissions.map((p) => Object.freeze({ ...p, implies: Object.freeze(p.implies) as string[] })),
     defaults: input.defaults.map(internalized),
-    messages: Object.fromEntries(Object.entries(input.messages).map(([message, permission]) => [message, permission === null ? null : internalized(permission)])),
+    messages: Object.fromEntries(
+      Object.entries(input.messages).map(([message, permission]) => [
+        message,
+        permission === null ? null : internalized(permission),
+      ]),
+    ),
     ...(actions ? { actions } : {}),
   };
   loadedCatalogs.add(deepFreeze(catalog));
@@ -122,7 +163,11 @@ function findCycles(permissions: readonly CatalogPermission[]): CatalogProblem[]
   });
   permissions.forEach((p, i) => {
     if (p.name !== UNRESTRICTED && p.implies.includes(UNRESTRICTED)) {
-      problems.push({ code: ResolverErrorCode.catalogImpliesCycle, path: `/permissions/${i}/implies`, message: `catalog: "${p.name}" implies unrestricted, which implies everything (a cycle)` });
+      problems.push({
+        code: ResolverErrorCode.catalogImpliesCycle,
+        path: `/permissions/${i}/implies`,
+        message: `catalog: "${p.name}" implies unrestricted, which implies everything (a cycle)`,
+      });
     }
   });
   // Iterative three-colour DFS: catalogs may be deep, the stack must not be.
@@ -152,7 +197,11 @@ function findCycles(permissions: readonly CatalogPermission[]): CatalogProblem[]
         const key = [...cycle].slice(0, -1).sort().join(' ');
         if (!reported.has(key)) {
           reported.add(key);
-          problems.push({ code: ResolverErrorCode.catalogImpliesCycle, path: `/permissions/${position.get(child)}/implies`, message: `catalog: implies has a cycle: ${cycle.join(' -> ')}` });
+          problems.push({
+            code: ResolverErrorCode.catalogImpliesCycle,
+            path: `/permissions/${position.get(child)}/implies`,
+            message: `catalog: implies has a cycle: ${cycle.join(' -> ')}`,
+          });
         }
       }
     }

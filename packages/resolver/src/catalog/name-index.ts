@@ -102,7 +102,14 @@ function keyOf(name: string, positions: Int32Array): number {
  * the same table as a full count would). `counts` is all zeros on entry and on
  * return: only the slots used are cleared, not the whole table.
  */
-function countShared(keys: Int32Array, multiplier: number, shift: number, counts: Int32Array, slots: Int32Array, enough: number): number {
+function countShared(
+  keys: Int32Array,
+  multiplier: number,
+  shift: number,
+  counts: Int32Array,
+  slots: Int32Array,
+  enough: number,
+): number {
   let sharedNames = 0;
   let placed = 0;
   for (; placed < keys.length && sharedNames < enough; placed++) {
@@ -181,13 +188,24 @@ function placeNames(names: readonly string[], positions: Int32Array, maxTableBit
   const nameKeys = Int32Array.from(names, (name) => keyOf(name, positions));
   const slots = new Int32Array(names.length);
   let best: { bits: number; multiplier: number; sharedNames: number } | null = null;
-  for (let bits = minBits; bits <= Math.min(maxTableBits, minBits + SIZE_STEPS - 1) && best?.sharedNames !== 0; bits++) {
+  for (
+    let bits = minBits;
+    bits <= Math.min(maxTableBits, minBits + SIZE_STEPS - 1) && best?.sharedNames !== 0;
+    bits++
+  ) {
     const counts = new Int32Array(1 << bits);
     const shift = 32 - bits;
     for (let t = 0; t < TRIES; t++) {
       // Odd multipliers spread by the golden ratio: a fixed, well-mixed sequence.
       const multiplier = Math.imul(t + 1, 0x9e3779b1) | 1;
-      const sharedNames = countShared(nameKeys, multiplier, shift, counts, slots, best === null ? nameKeys.length + 1 : best.sharedNames);
+      const sharedNames = countShared(
+        nameKeys,
+        multiplier,
+        shift,
+        counts,
+        slots,
+        best === null ? nameKeys.length + 1 : best.sharedNames,
+      );
       if (best === null || sharedNames < best.sharedNames) best = { bits, multiplier, sharedNames };
       if (sharedNames === 0) break;
     }

@@ -46,7 +46,10 @@ describe('NameIndex', () => {
 
   it('stays exact when two characters cannot tell the names apart (shared slots)', () => {
     // Every 3-letter word over {a, b}: any two positions leave pairs of names equal there.
-    const words = Array.from({ length: 8 }, (_, i) => ['a', 'b'][(i >> 2) & 1] + ['a', 'b'][(i >> 1) & 1] + ['a', 'b'][i & 1]);
+    const words = Array.from(
+      { length: 8 },
+      (_, i) => ['a', 'b'][(i >> 2) & 1] + ['a', 'b'][(i >> 1) & 1] + ['a', 'b'][i & 1],
+    );
     const catalogNames = ['unrestricted', ...words];
     const shared = new NameIndex(catalogNames);
     expect(shared.sharedCount).toBeGreaterThan(0);
@@ -67,7 +70,10 @@ describe('NameIndex', () => {
       const multiplier = Math.imul(t + 1, 0x9e3779b1) | 1;
       const counts = [0, 0, 0, 0];
       for (const name of names) counts[Math.imul(key(name), multiplier) >>> 30]++;
-      fewest = Math.min(fewest, counts.filter((c) => c > 1).reduce((a, b) => a + b, 0));
+      fewest = Math.min(
+        fewest,
+        counts.filter((c) => c > 1).reduce((a, b) => a + b, 0),
+      );
     }
     expect(tiny.sharedCount).toBe(fewest);
   });
@@ -82,17 +88,22 @@ describe('NameIndex', () => {
   it('maps any set of names exactly and denies everything else', () => {
     const nameArb = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,40}$/);
     fc.assert(
-      fc.property(fc.uniqueArray(nameArb, { minLength: 1, maxLength: 60 }), fc.array(fc.string({ maxLength: 42 }), { maxLength: 30 }), (names, others) => {
-        const built = new NameIndex(names);
-        names.forEach((name, id) => expect(built.idOf(freshCopy(name))).toBe(id));
-        for (const other of others) expect(built.idOf(other)).toBe(names.indexOf(other));
-      }),
+      fc.property(
+        fc.uniqueArray(nameArb, { minLength: 1, maxLength: 60 }),
+        fc.array(fc.string({ maxLength: 42 }), { maxLength: 30 }),
+        (names, others) => {
+          const built = new NameIndex(names);
+          names.forEach((name, id) => expect(built.idOf(freshCopy(name))).toBe(id));
+          for (const other of others) expect(built.idOf(other)).toBe(names.indexOf(other));
+        },
+      ),
     );
   });
 });
 
 describe('internalized', () => {
   it('returns an equal string, for names that look like array indices too', () => {
-    for (const text of ['api_send', '0', '4294967295', '', 'a.b:c-d', '\u4e00']) expect(internalized(freshCopy(text))).toBe(text);
+    for (const text of ['api_send', '0', '4294967295', '', 'a.b:c-d', '\u4e00'])
+      expect(internalized(freshCopy(text))).toBe(text);
   });
 });

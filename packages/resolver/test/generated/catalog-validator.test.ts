@@ -12,8 +12,19 @@ const bad: unknown[] = [
   [],
   {},
   { name: '', permissions: 'x', defaults: ['a', 'a'], messages: [] },
-  { name: 'c', permissions: [{ name: 'a b', implies: ['x', 'x', 3] }, 'p', { name: 'q', description: 1, implies: [], more: 1 }], defaults: [], messages: {} },
-  { name: 'c', permissions: [], defaults: ['ok', 'not ok'], messages: { A: null, B: 1, C: 'a,b' }, actions: { a: {}, b: { permission: 'x', control: 'yes', note: 2, z: 1 }, 'c/~': 3 } },
+  {
+    name: 'c',
+    permissions: [{ name: 'a b', implies: ['x', 'x', 3] }, 'p', { name: 'q', description: 1, implies: [], more: 1 }],
+    defaults: [],
+    messages: {},
+  },
+  {
+    name: 'c',
+    permissions: [],
+    defaults: ['ok', 'not ok'],
+    messages: { A: null, B: 1, C: 'a,b' },
+    actions: { a: {}, b: { permission: 'x', control: 'yes', note: 2, z: 1 }, 'c/~': 3 },
+  },
   { ...nano, extra: true },
   { ...nano, $schema: 5 },
 ];
@@ -24,10 +35,13 @@ describe('the precompiled catalog validator (scripts/gen-validators.ts; its --ch
     expect(precompiled(nano)).toBe(true);
   });
 
-  it.each(bad.map((data) => [JSON.stringify(data).slice(0, 80), data]))('gives the errors a run-time compile gives for %s', (_name, data) => {
-    const expectedValid = runtime(data);
-    const expectedErrors = runtime.errors;
-    expect(precompiled(data)).toBe(expectedValid);
-    expect(precompiled.errors).toEqual(expectedErrors);
-  });
+  it.each(bad.map((data) => [JSON.stringify(data).slice(0, 80), data]))(
+    'gives the errors a run-time compile gives for %s',
+    (_name, data) => {
+      const expectedValid = runtime(data);
+      const expectedErrors = runtime.errors;
+      expect(precompiled(data)).toBe(expectedValid);
+      expect(precompiled.errors).toEqual(expectedErrors);
+    },
+  );
 });

@@ -98,7 +98,11 @@ export class EmbeddedBackend implements Backend {
     try {
       data = JSON.parse(await readFile(options.ledgerPath, 'utf8')) as LedgerData;
     } catch (cause) {
-      throw new ProtocolError('NA_PROTOCOL_LEDGER_INVALID', `ledger: cannot read ${options.ledgerPath}: ${(cause as Error).message}`, { cause });
+      throw new ProtocolError(
+        'NA_PROTOCOL_LEDGER_INVALID',
+        `ledger: cannot read ${options.ledgerPath}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
     return new EmbeddedBackend(data, options.now);
   }
@@ -110,8 +114,13 @@ export class EmbeddedBackend implements Backend {
       case 'AccountWeight': {
         // The dispatcher has validated the checksum already (error 7); the shape check keeps direct callers safe.
         const key = lookupKey(message.account);
-        if (key === null) return { ok: false, code: ErrorCode.badAccountNumber, message: ErrorMessage.badAccountNumber };
-        return { ok: true, messageType: 'AccountWeightResponse', message: { voting_weight: this.ledger.weightOfKey(key).toString() } };
+        if (key === null)
+          return { ok: false, code: ErrorCode.badAccountNumber, message: ErrorMessage.badAccountNumber };
+        return {
+          ok: true,
+          messageType: 'AccountWeightResponse',
+          message: { voting_weight: this.ledger.weightOfKey(key).toString() },
+        };
       }
       default:
         return { ok: false, code: ErrorCode.generic, message: ErrorMessage.unknownMessageType };
@@ -148,7 +157,8 @@ export class EmbeddedBackend implements Backend {
   private walletBalances(request: JsonObject): JsonObject {
     const list = this.wallets.accounts(request.wallet);
     if (!list.ok) return error(list.error);
-    const threshold = typeof request.threshold === 'string' && /^[0-9]+$/.test(request.threshold) ? BigInt(request.threshold) : 0n;
+    const threshold =
+      typeof request.threshold === 'string' && /^[0-9]+$/.test(request.threshold) ? BigInt(request.threshold) : 0n;
     const balances: JsonObject = {};
     for (const account of list.value) {
       const balance = this.ledger.account(account)?.balance ?? 0n;
@@ -166,10 +176,20 @@ export class EmbeddedBackend implements Backend {
     const result = this.ledger.process(parsed.block, parsed.hash, subtype);
     if (!result.ok) return error(result.error);
     const record = result.record;
-    const block = toBlockStateJson(record.contents, record.hash, record.subtype === 'open' ? 'receive' : record.subtype);
+    const block = toBlockStateJson(
+      record.contents,
+      record.hash,
+      record.subtype === 'open' ? 'receive' : record.subtype,
+    );
     this.events.emit({
       type: 'confirmation',
-      confirmation: { account: record.contents.account, amount: record.amount.toString(), hash: record.hash, confirmationType: 'active_quorum', block },
+      confirmation: {
+        account: record.contents.account,
+        amount: record.amount.toString(),
+        hash: record.hash,
+        confirmationType: 'active_quorum',
+        block,
+      },
     });
     return { hash: record.hash };
   }

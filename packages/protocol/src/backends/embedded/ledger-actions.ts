@@ -11,15 +11,20 @@ export type NodeAction = (call: NodeCall) => void;
 export const ZERO_ACCOUNT = encodeAccount(new Uint8Array(32));
 /** The live network's genesis account and the two accounts available_supply also leaves out (the node's constants). */
 const GENESIS_ACCOUNT = 'nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3';
-const LANDING_ACCOUNT = encodeAccount(Buffer.from('059F68AAB29DE0D3A27443625C7EA9CDDB6517A8B76FE37727EF6A4D76832AD5', 'hex'));
-const FAUCET_ACCOUNT = encodeAccount(Buffer.from('8E319CE6F3025E5B2DF66DA7AB1467FE48F1679C13DD43BFDB29FA2E9FC40D3B', 'hex'));
+const LANDING_ACCOUNT = encodeAccount(
+  Buffer.from('059F68AAB29DE0D3A27443625C7EA9CDDB6517A8B76FE37727EF6A4D76832AD5', 'hex'),
+);
+const FAUCET_ACCOUNT = encodeAccount(
+  Buffer.from('8E319CE6F3025E5B2DF66DA7AB1467FE48F1679C13DD43BFDB29FA2E9FC40D3B', 'hex'),
+);
 const MAX_SUPPLY = (1n << 128n) - 1n;
 /** The embedded ledger's accounts are all at epoch 2, as live accounts are. */
 const ACCOUNT_VERSION = '2';
 /** The epoch links of the live network and their signers (account_history's raw epoch entries). */
 const EPOCH_SIGNERS: Readonly<Record<string, string>> = {
   '65706F636820763120626C6F636B000000000000000000000000000000000000': GENESIS_ACCOUNT,
-  '65706F636820763220626C6F636B000000000000000000000000000000000000': 'nano_3qb6o6i1tkzr6jwr5s7eehfxwg9x6eemitdinbpi7u8bjjwsgqfj4wzser3x',
+  '65706F636820763220626C6F636B000000000000000000000000000000000000':
+    'nano_3qb6o6i1tkzr6jwr5s7eehfxwg9x6eemitdinbpi7u8bjjwsgqfj4wzser3x',
 };
 
 /**
@@ -76,27 +81,32 @@ export function ledgerActions(ledger: Ledger): Record<string, NodeAction> {
   const accountsReceivable: NodeAction = (call) => accountsReceivableAction(call, ledger);
   const blockInfo: NodeAction = (call) => {
     const record = blockOf(call.hash());
-    Object.assign(call.out, blockInfoFields(record), { contents: blockContents(record, call.flag('json_block')), subtype: subtypeOf(record) });
+    Object.assign(call.out, blockInfoFields(record), {
+      contents: blockContents(record, call.flag('json_block')),
+      subtype: subtypeOf(record),
+    });
   };
   const history: NodeAction = (call) => accountHistory(call, ledger);
   const accountCount: NodeAction = (call) => {
     call.out.count = String(ledger.counts().accounts);
   };
-  const chain = (successors: boolean): NodeAction => (call) => {
-    const forward = successors !== call.flag('reverse');
-    let hash = call.hash('block');
-    const count = call.count();
-    let offset = call.offset();
-    const blocks: string[] = [];
-    while (hash !== ZERO_HASH && blocks.length < count) {
-      const record = ledger.block(hash);
-      if (record === undefined) break;
-      if (offset > 0) offset--;
-      else blocks.push(hash);
-      hash = forward ? record.successor : record.contents.previous;
-    }
-    call.out.blocks = listOrEmpty(blocks);
-  };
+  const chain =
+    (successors: boolean): NodeAction =>
+    (call) => {
+      const forward = successors !== call.flag('reverse');
+      let hash = call.hash('block');
+      const count = call.count();
+      let offset = call.offset();
+      const blocks: string[] = [];
+      while (hash !== ZERO_HASH && blocks.length < count) {
+        const record = ledger.block(hash);
+        if (record === undefined) break;
+        if (offset > 0) offset--;
+        else blocks.push(hash);
+        hash = forward ? record.successor : record.contents.previous;
+      }
+      call.out.blocks = listOrEmpty(blocks);
+    };
 
   return {
     account_balance(call) {
@@ -153,7 +163,8 @@ export function ledgerActions(ledger: Ledger): Record<string, NodeAction> {
     available_supply(call) {
       const balance = (account: string): bigint => ledger.account(account)?.balance ?? 0n;
       const burned = ledger.receivableTotal(ZERO_ACCOUNT, false);
-      const available = MAX_SUPPLY - balance(GENESIS_ACCOUNT) - balance(LANDING_ACCOUNT) - balance(FAUCET_ACCOUNT) - burned;
+      const available =
+        MAX_SUPPLY - balance(GENESIS_ACCOUNT) - balance(LANDING_ACCOUNT) - balance(FAUCET_ACCOUNT) - burned;
       call.out.available = available.toString();
     },
     block: blockInfo,
@@ -237,7 +248,9 @@ export function ledgerActions(ledger: Ledger): Record<string, NodeAction> {
       const entries = [...ledger.representatives()];
       if (sorting) entries.sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : compareAccounts(b[0], a[0])));
       else entries.sort((a, b) => compareAccounts(a[0], b[0]));
-      call.out.representatives = mapOrEmpty(Object.fromEntries(entries.slice(0, count).map(([rep, weight]) => [rep, weight.toString()])));
+      call.out.representatives = mapOrEmpty(
+        Object.fromEntries(entries.slice(0, count).map(([rep, weight]) => [rep, weight.toString()])),
+      );
     },
     unopened(call) {
       const count = call.optionalCount();
@@ -291,7 +304,10 @@ function accountInfo(call: NodeCall, ledger: Ledger, state: AccountState): void 
   // Every state block names the representative, so the block that sets it is the head itself.
   out.representative_block = state.frontier;
   out.balance = state.balance.toString();
-  if (includeConfirmed) out.confirmed_balance = (state.blockCount === state.confirmationHeight ? state.balance : ledger.confirmedBalance(state)).toString();
+  if (includeConfirmed)
+    out.confirmed_balance = (
+      state.blockCount === state.confirmationHeight ? state.balance : ledger.confirmedBalance(state)
+    ).toString();
   out.modified_timestamp = String(state.modifiedTimestamp);
   out.block_count = String(state.blockCount);
   out.account_version = ACCOUNT_VERSION;
@@ -442,14 +458,20 @@ function blocksInfo(call: NodeCall, ledger: Ledger): void {
       notFound.push(text);
       continue;
     }
-    const entry: JsonObject = { ...blockInfoFields(record), contents: blockContents(record, jsonBlock), subtype: subtypeOf(record) };
+    const entry: JsonObject = {
+      ...blockInfoFields(record),
+      contents: blockContents(record, jsonBlock),
+      subtype: subtypeOf(record),
+    };
     if (receivable || receiveHash) {
       const waiting = record.subtype === 'send' && ledger.isReceivable(record);
       if (receivable) {
         entry.pending = waiting ? '1' : '0';
         entry.receivable = waiting ? '1' : '0';
       }
-      if (receiveHash) entry.receive_hash = record.subtype === 'send' && !waiting ? (ledger.receiveOf(record)?.hash ?? ZERO_HASH) : ZERO_HASH;
+      if (receiveHash)
+        entry.receive_hash =
+          record.subtype === 'send' && !waiting ? (ledger.receiveOf(record)?.hash ?? ZERO_HASH) : ZERO_HASH;
     }
     if (source) {
       const isReceive = record.subtype === 'receive' || record.subtype === 'open';
@@ -494,7 +516,9 @@ function receivableAction(call: NodeCall, ledger: Ledger): void {
   const sorting = call.flag('sorting');
   // Simple: a list of hashes. Otherwise a map of hash to amount, or to {amount, source, min_version}.
   const simple = threshold === 0n && !source && !minVersion && !sorting;
-  const entries = ledger.receivableEntries(account).filter((e) => confirmedEnough(e.confirmed, includeActive, onlyConfirmed));
+  const entries = ledger
+    .receivableEntries(account)
+    .filter((e) => confirmedEnough(e.confirmed, includeActive, onlyConfirmed));
   const value = (e: ReceivableEntry): unknown => {
     if (!source && !minVersion) return e.amount.toString();
     const detail: JsonObject = { amount: e.amount.toString() };
@@ -509,7 +533,9 @@ function receivableAction(call: NodeCall, ledger: Ledger): void {
   const blocks: JsonObject = {};
   if (sorting) {
     // Sorted: every entry over the threshold by amount (stable), then the offset and count.
-    const kept = entries.filter((e) => e.amount >= threshold).sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0));
+    const kept = entries
+      .filter((e) => e.amount >= threshold)
+      .sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0));
     for (const e of kept.slice(offset, offset + count)) blocks[e.hash] = value(e);
   } else {
     // Unsorted, as the node walks its table: the offset skips entries before the threshold applies.
@@ -530,7 +556,9 @@ function accountsReceivableAction(call: NodeCall, ledger: Ledger): void {
   const result: JsonObject = {};
   for (const text of call.list('accounts')) {
     const account = call.account(text);
-    const entries = ledger.receivableEntries(account).filter((e) => confirmedEnough(e.confirmed, options.includeActive, options.onlyConfirmed));
+    const entries = ledger
+      .receivableEntries(account)
+      .filter((e) => confirmedEnough(e.confirmed, options.includeActive, options.onlyConfirmed));
     if (simple) {
       const hashes = entries.slice(0, options.count).map((e) => e.hash);
       if (hashes.length > 0) result[account] = hashes;
@@ -544,7 +572,8 @@ function accountsReceivableAction(call: NodeCall, ledger: Ledger): void {
     if (options.sorting) kept = [...kept].sort((a, b) => (b.amount > a.amount ? 1 : b.amount < a.amount ? -1 : 0));
     if (kept.length === 0) continue;
     const blocks: JsonObject = {};
-    for (const e of kept) blocks[e.hash] = options.source ? { amount: e.amount.toString(), source: e.source } : e.amount.toString();
+    for (const e of kept)
+      blocks[e.hash] = options.source ? { amount: e.amount.toString(), source: e.source } : e.amount.toString();
     result[account] = blocks;
   }
   call.out.blocks = mapOrEmpty(result);
@@ -566,9 +595,16 @@ function ledgerAction(call: NodeCall, ledger: Ledger): void {
   const representative = call.flag('representative');
   const weight = call.flag('weight');
   const receivable = call.flag('receivable', call.flag('pending'));
-  let states = ledger.accountsInOrder().filter((s) => (start === undefined || compareAccounts(s.account, start) >= 0) && s.modifiedTimestamp >= modifiedSince);
+  let states = ledger
+    .accountsInOrder()
+    .filter(
+      (s) => (start === undefined || compareAccounts(s.account, start) >= 0) && s.modifiedTimestamp >= modifiedSince,
+    );
   // Sorted: by balance, largest first (equal balances by account, descending, as the node's reversed sort).
-  if (sorting) states = [...states].sort((a, b) => (b.balance > a.balance ? 1 : b.balance < a.balance ? -1 : compareAccounts(b.account, a.account)));
+  if (sorting)
+    states = [...states].sort((a, b) =>
+      b.balance > a.balance ? 1 : b.balance < a.balance ? -1 : compareAccounts(b.account, a.account),
+    );
   const accounts: JsonObject = {};
   let found = 0;
   for (const state of states) {

@@ -109,7 +109,8 @@ export class Ledger {
 
   constructor(data: LedgerData, now: () => number = () => Math.floor(Date.now() / 1000)) {
     this.now = now;
-    if (typeof data !== 'object' || data === null || !Array.isArray(data.accounts) || !Array.isArray(data.blocks)) invalid('expected {"accounts": [...], "blocks": [...]}');
+    if (typeof data !== 'object' || data === null || !Array.isArray(data.accounts) || !Array.isArray(data.blocks))
+      invalid('expected {"accounts": [...], "blocks": [...]}');
     this.network = data.network ?? 'live';
     this.vendor = data.node_vendor ?? 'Nano V27.1';
     this.loadBlocks(data.blocks);
@@ -121,7 +122,8 @@ export class Ledger {
     for (const [i, entry] of blocks.entries()) {
       const parsed = parseStateBlock(entry?.contents);
       if (!parsed.ok) invalid(`blocks[${i}]: ${parsed.error}`);
-      if (!isHash(entry.hash) || entry.hash.toUpperCase() !== parsed.hash) invalid(`blocks[${i}]: hash ${String(entry.hash)} does not match its contents (${parsed.hash})`);
+      if (!isHash(entry.hash) || entry.hash.toUpperCase() !== parsed.hash)
+        invalid(`blocks[${i}]: hash ${String(entry.hash)} does not match its contents (${parsed.hash})`);
       if (this.blocks.has(parsed.hash)) invalid(`blocks[${i}]: duplicate block ${parsed.hash}`);
       const height = Number(entry.height);
       if (!Number.isSafeInteger(height) || height < 1) invalid(`blocks[${i}]: bad height`);
@@ -149,7 +151,8 @@ export class Ledger {
       for (const [index, entry] of list.entries()) {
         const record = this.blocks.get(entry.hash)!;
         if (record.height !== index + 1) invalid(`${account}: heights are not 1..n`);
-        if (record.contents.previous !== previous) invalid(`${account}: block ${record.hash} does not follow ${previous}`);
+        if (record.contents.previous !== previous)
+          invalid(`${account}: block ${record.hash} does not follow ${previous}`);
         const next = BigInt(record.contents.balance);
         record.amount = next > balance ? next - balance : balance - next;
         const kind = next < balance ? 'send' : next > balance ? (index === 0 ? 'open' : 'receive') : 'change';
@@ -170,7 +173,8 @@ export class Ledger {
       const pending = this.receivables.get(receive.contents.account)?.get(receive.contents.link);
       // Receives from outside the file (a genesis or faucet block not included) are allowed.
       if (pending !== undefined) {
-        if (pending.amount !== receive.amount) invalid(`block ${receive.hash} receives ${receive.amount} but its source sent ${pending.amount}`);
+        if (pending.amount !== receive.amount)
+          invalid(`block ${receive.hash} receives ${receive.amount} but its source sent ${pending.amount}`);
         this.receivables.get(receive.contents.account)!.delete(receive.contents.link);
       }
     }
@@ -192,7 +196,8 @@ export class Ledger {
       chain.sort((a, b) => a.height - b.height);
       const frontier = chain[chain.length - 1];
       const confirmationHeight = Number(entry.confirmation_height ?? chain.length);
-      if (!Number.isSafeInteger(confirmationHeight) || confirmationHeight < 0 || confirmationHeight > chain.length) invalid(`accounts[${i}]: bad confirmation_height`);
+      if (!Number.isSafeInteger(confirmationHeight) || confirmationHeight < 0 || confirmationHeight > chain.length)
+        invalid(`accounts[${i}]: bad confirmation_height`);
       const state: AccountState = {
         account,
         representative: frontier.contents.representative,
@@ -204,22 +209,30 @@ export class Ledger {
         confirmationHeightFrontier: confirmationHeight > 0 ? chain[confirmationHeight - 1].hash : ZERO_HASH,
         modifiedTimestamp: Number(entry.modified_timestamp) || frontier.localTimestamp,
       };
-      const mismatch = (field: string, declared: unknown, actual: unknown): never => invalid(`accounts[${i}] ${account}: ${field} is ${String(declared)} but the blocks say ${String(actual)}`);
-      if (entry.frontier !== undefined && entry.frontier.toUpperCase() !== state.frontier) mismatch('frontier', entry.frontier, state.frontier);
-      if (entry.balance !== undefined && (!isRaw(entry.balance) || BigInt(entry.balance) !== state.balance)) mismatch('balance', entry.balance, state.balance);
-      if (entry.representative !== undefined && canonicalAccount(entry.representative) !== state.representative) mismatch('representative', entry.representative, state.representative);
-      if (entry.block_count !== undefined && Number(entry.block_count) !== state.blockCount) mismatch('block_count', entry.block_count, state.blockCount);
-      if (entry.open_block !== undefined && entry.open_block.toUpperCase() !== state.openBlock) mismatch('open_block', entry.open_block, state.openBlock);
+      const mismatch = (field: string, declared: unknown, actual: unknown): never =>
+        invalid(`accounts[${i}] ${account}: ${field} is ${String(declared)} but the blocks say ${String(actual)}`);
+      if (entry.frontier !== undefined && entry.frontier.toUpperCase() !== state.frontier)
+        mismatch('frontier', entry.frontier, state.frontier);
+      if (entry.balance !== undefined && (!isRaw(entry.balance) || BigInt(entry.balance) !== state.balance))
+        mismatch('balance', entry.balance, state.balance);
+      if (entry.representative !== undefined && canonicalAccount(entry.representative) !== state.representative)
+        mismatch('representative', entry.representative, state.representative);
+      if (entry.block_count !== undefined && Number(entry.block_count) !== state.blockCount)
+        mismatch('block_count', entry.block_count, state.blockCount);
+      if (entry.open_block !== undefined && entry.open_block.toUpperCase() !== state.openBlock)
+        mismatch('open_block', entry.open_block, state.openBlock);
       for (const block of chain) block.confirmed = block.height <= confirmationHeight;
       this.cemented += confirmationHeight;
       this.accounts.set(account, state);
       this.delegate(state.representative, state.balance, 1);
     }
-    for (const account of chains.keys()) if (!this.accounts.has(account)) invalid(`blocks of ${account} but no accounts entry`);
+    for (const account of chains.keys())
+      if (!this.accounts.has(account)) invalid(`blocks of ${account} but no accounts entry`);
     for (const [i, entry] of accounts.entries()) {
       if (entry.weight === undefined) continue;
       const actual = this.weight(canonicalAccount(entry.account)!);
-      if (!isRaw(entry.weight) || BigInt(entry.weight) !== actual) invalid(`accounts[${i}]: weight is ${entry.weight} but delegated balances sum to ${actual}`);
+      if (!isRaw(entry.weight) || BigInt(entry.weight) !== actual)
+        invalid(`accounts[${i}]: weight is ${entry.weight} but delegated balances sum to ${actual}`);
     }
   }
 
@@ -258,7 +271,8 @@ export class Ledger {
   /** Representatives (accounts with weight > 0 or delegators) → weight. */
   representatives(): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    for (const [rep, weight] of this.weights) if (weight > 0n || (this.delegators.get(rep) ?? 0) > 0) out.set(rep, weight);
+    for (const [rep, weight] of this.weights)
+      if (weight > 0n || (this.delegators.get(rep) ?? 0) > 0) out.set(rep, weight);
     return out;
   }
 
@@ -272,7 +286,8 @@ export class Ledger {
 
   /** Every account, in the node's order: by public key (the order of the address characters after the prefix). */
   accountsInOrder(): AccountState[] {
-    if (this.ordered === null) this.ordered = [...this.accounts.values()].sort((a, b) => compareAccounts(a.account, b.account));
+    if (this.ordered === null)
+      this.ordered = [...this.accounts.values()].sort((a, b) => compareAccounts(a.account, b.account));
     return this.ordered;
   }
 
@@ -304,13 +319,16 @@ export class Ledger {
 
   /** True while the send `hash` waits to be received. */
   isReceivable(send: BlockRecord): boolean {
-    return send.subtype === 'send' && (this.receivables.get(encodeAccount(Buffer.from(send.contents.link, 'hex')))?.has(send.hash) ?? false);
+    return (
+      send.subtype === 'send' &&
+      (this.receivables.get(encodeAccount(Buffer.from(send.contents.link, 'hex')))?.has(send.hash) ?? false)
+    );
   }
 
   /** The block that received the send, if its destination has received it. */
   receiveOf(send: BlockRecord): BlockRecord | undefined {
     const destination = this.accounts.get(encodeAccount(Buffer.from(send.contents.link, 'hex')));
-    for (let hash = destination?.frontier ?? ZERO_HASH; hash !== ZERO_HASH; ) {
+    for (let hash = destination?.frontier ?? ZERO_HASH; hash !== ZERO_HASH;) {
       const block = this.blocks.get(hash)!;
       if ((block.subtype === 'receive' || block.subtype === 'open') && block.contents.link === send.hash) return block;
       hash = block.contents.previous;
@@ -338,7 +356,8 @@ export class Ledger {
   process(block: StateBlock, hash: string, expectedSubtype?: string): ProcessResult {
     if (this.blocks.has(hash)) return { ok: false, error: 'Old block' };
     const publicKey = Buffer.from(accountPublicKeyHex(block.account)!, 'hex');
-    if (!verify(publicKey, Buffer.from(hash, 'hex'), Buffer.from(block.signature, 'hex'))) return { ok: false, error: 'Bad signature' };
+    if (!verify(publicKey, Buffer.from(hash, 'hex'), Buffer.from(block.signature, 'hex')))
+      return { ok: false, error: 'Bad signature' };
     const state = this.accounts.get(block.account);
     const balance = BigInt(block.balance);
     let previousBalance = 0n;
@@ -360,24 +379,38 @@ export class Ledger {
       subtype = block.previous === ZERO_HASH ? 'open' : 'receive';
       amount = balance - previousBalance;
       const pending = this.receivables.get(block.account)?.get(block.link);
-      if (pending === undefined) return { ok: false, error: this.blocks.has(block.link) ? 'Unreceivable' : 'Gap source block' };
+      if (pending === undefined)
+        return { ok: false, error: this.blocks.has(block.link) ? 'Unreceivable' : 'Gap source block' };
       if (pending.amount !== amount) return { ok: false, error: 'Balance and amount delta do not match' };
     } else {
       if (block.link !== ZERO_HASH) return { ok: false, error: 'Block is invalid' };
       subtype = 'change';
       amount = 0n;
     }
-    if (expectedSubtype !== undefined && expectedSubtype !== subtype && !(expectedSubtype === 'receive' && subtype === 'open')) {
+    if (
+      expectedSubtype !== undefined &&
+      expectedSubtype !== subtype &&
+      !(expectedSubtype === 'receive' && subtype === 'open')
+    ) {
       return { ok: false, error: 'Invalid block subtype' };
     }
     // Apply.
     const now = this.now();
     const height = (state?.blockCount ?? 0) + 1;
-    const record: BlockRecord = { hash, contents: block, subtype, height, localTimestamp: now, amount, successor: ZERO_HASH, confirmed: true };
+    const record: BlockRecord = {
+      hash,
+      contents: block,
+      subtype,
+      height,
+      localTimestamp: now,
+      amount,
+      successor: ZERO_HASH,
+      confirmed: true,
+    };
     this.blocks.set(hash, record);
     if (block.previous !== ZERO_HASH) this.blocks.get(block.previous)!.successor = hash;
     // Cementing a block cements every block below it.
-    for (let p = block.previous; p !== ZERO_HASH; ) {
+    for (let p = block.previous; p !== ZERO_HASH;) {
       const below = this.blocks.get(p)!;
       if (below.confirmed) break;
       below.confirmed = true;

@@ -51,7 +51,14 @@ function balanceBytes(raw: string): Uint8Array {
 
 /** The state block's hash: BLAKE2b-256(preamble ‖ account ‖ previous ‖ representative ‖ balance ‖ link), upper-case hex. */
 export function stateBlockHash(block: StateBlock): string {
-  const parts = [PREAMBLE, decodeAccount(block.account)!, hexBytes(block.previous), decodeAccount(block.representative)!, balanceBytes(block.balance), hexBytes(block.link)];
+  const parts = [
+    PREAMBLE,
+    decodeAccount(block.account)!,
+    hexBytes(block.previous),
+    decodeAccount(block.representative)!,
+    balanceBytes(block.balance),
+    hexBytes(block.link),
+  ];
   const all = new Uint8Array(32 * 5 + 16);
   let o = 0;
   for (const p of parts) {
@@ -78,7 +85,8 @@ export function parseStateBlock(input: unknown): ParsedBlock {
       return { ok: false, error: 'Block is invalid' };
     }
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, error: 'Block is invalid' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { ok: false, error: 'Block is invalid' };
   const b = value as Record<string, unknown>;
   if (b.type !== 'state') return { ok: false, error: 'Block is invalid' };
   const account = decodeAccount(b.account);

@@ -95,7 +95,8 @@ export function utilityActions(network: string): Record<string, NodeAction> {
       const multiplierText = call.optionalText('multiplier');
       if (multiplierText !== undefined) {
         const multiplier = Number(multiplierText);
-        if (multiplierText.trim() === '' || !Number.isFinite(multiplier) || multiplier <= 0) throw new NodeRequestError(NodeError.badMultiplier);
+        if (multiplierText.trim() === '' || !Number.isFinite(multiplier) || multiplier <= 0)
+          throw new NodeRequestError(NodeError.badMultiplier);
         difficulty = fromMultiplier(multiplier, defaultThreshold);
       }
       const result = workDifficulty(work, root);

@@ -61,7 +61,10 @@ export class NodeConfirmationFeed {
       throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: not a WebSocket URL: ${options.url}`);
     }
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-      throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: the WebSocket URL must be ws: or wss:, got ${url.protocol}`);
+      throw new ProtocolError(
+        'NA_PROTOCOL_BAD_OPTION',
+        `node-rpc: the WebSocket URL must be ws: or wss:, got ${url.protocol}`,
+      );
     }
     this.retryDelayMs = this.minDelay();
   }
@@ -69,7 +72,10 @@ export class NodeConfirmationFeed {
   /** Connects (and keeps reconnecting until close()). */
   start(): void {
     if (this.closed || this.socket) return;
-    const socket = new WebSocket(this.options.url, { maxPayload: this.options.maxMessageBytes ?? 1024 * 1024, handshakeTimeout: 10_000 });
+    const socket = new WebSocket(this.options.url, {
+      maxPayload: this.options.maxMessageBytes ?? 1024 * 1024,
+      handshakeTimeout: 10_000,
+    });
     this.socket = socket;
     socket.on('open', () => {
       this.retryDelayMs = this.minDelay();
@@ -186,7 +192,14 @@ function electionInfoFromNode(info: unknown): ConfirmedBlock['electionInfo'] | u
   const numbers = [info.duration, info.time, info.request_count, info.blocks, info.voters].map(toCount);
   if (numbers.some((n) => n === null) || !isRaw(info.tally)) return undefined;
   const [duration, time, requestCount, blockCount, voterCount] = numbers as number[];
-  return { duration, time, tally: info.tally, request_count: requestCount, block_count: blockCount, voter_count: voterCount };
+  return {
+    duration,
+    time,
+    tally: info.tally,
+    request_count: requestCount,
+    block_count: blockCount,
+    voter_count: voterCount,
+  };
 }
 
 function toCount(value: unknown): number | null {

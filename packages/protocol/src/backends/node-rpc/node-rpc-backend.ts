@@ -72,13 +72,20 @@ export class NodeRpcBackend implements Backend {
     } catch {
       throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: not a URL: ${options.url}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: the URL must be http: or https:, got ${url.protocol}`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new ProtocolError(
+        'NA_PROTOCOL_BAD_OPTION',
+        `node-rpc: the URL must be http: or https:, got ${url.protocol}`,
+      );
     this.url = url;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * MIB;
     const inFlight = options.maxResponseBytesInFlight ?? 64 * MIB;
     if (!Number.isSafeInteger(inFlight) || inFlight < 1) {
-      throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: maxResponseBytesInFlight must be a positive integer, not ${inFlight}`);
+      throw new ProtocolError(
+        'NA_PROTOCOL_BAD_OPTION',
+        `node-rpc: maxResponseBytesInFlight must be a positive integer, not ${inFlight}`,
+      );
     }
     this.responseBudget = new ByteBudget(inFlight);
     this.budgetError = `Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (${inFlight} bytes); retry later`;
@@ -113,9 +120,12 @@ export class NodeRpcBackend implements Backend {
         if (!answer.ok) return { ok: false, code: ErrorCode.exception, message: answer.error };
         const { weight, error } = answer.body;
         if (typeof error === 'string') {
-          return error === 'Bad account number' ? { ok: false, code: ErrorCode.badAccountNumber, message: error } : { ok: false, code: ErrorCode.generic, message: error };
+          return error === 'Bad account number'
+            ? { ok: false, code: ErrorCode.badAccountNumber, message: error }
+            : { ok: false, code: ErrorCode.generic, message: error };
         }
-        if (typeof weight !== 'string') return { ok: false, code: ErrorCode.exception, message: 'Upstream node answered without a weight' };
+        if (typeof weight !== 'string')
+          return { ok: false, code: ErrorCode.exception, message: 'Upstream node answered without a weight' };
         return { ok: true, messageType: 'AccountWeightResponse', message: { voting_weight: weight } };
       }
       default:
@@ -237,7 +247,8 @@ export class NodeRpcBackend implements Backend {
             if (settled) return;
             try {
               const parsed: unknown = JSON.parse(Buffer.concat(chunks, lease.bytes).toString('utf8'));
-              if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail('response is not a JSON object');
+              if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+                fail('response is not a JSON object');
               else settle({ ok: true, body: parsed as JsonObject });
             } catch {
               fail('response is not JSON');

@@ -25,12 +25,22 @@ describe('EmbeddedBackend: queries', () => {
 
   it('loads the fixture file through createEmbeddedBackend', async () => {
     const b = await createEmbeddedBackend({ ledgerPath: LEDGER_PATH });
-    expect(await b.legacy({ action: 'block_count' })).toEqual({ count: String(data.blocks.length), unchecked: '0', cemented: expect.stringMatching(/^\d+$/) });
+    expect(await b.legacy({ action: 'block_count' })).toEqual({
+      count: String(data.blocks.length),
+      unchecked: '0',
+      cemented: expect.stringMatching(/^\d+$/),
+    });
     await b.close();
   });
 
   it('answers account_info with the node field names and string numbers', async () => {
-    const res = await backend().legacy({ action: 'account_info', account: account.account, representative: 'true', weight: 'true', receivable: 'true' });
+    const res = await backend().legacy({
+      action: 'account_info',
+      account: account.account,
+      representative: 'true',
+      weight: 'true',
+      receivable: 'true',
+    });
     expect(res).toEqual({
       frontier: account.frontier,
       open_block: account.open_block,
@@ -50,19 +60,33 @@ describe('EmbeddedBackend: queries', () => {
 
   it('answers balance, representative, block count and weight', async () => {
     const b = backend();
-    expect(await b.legacy({ action: 'account_balance', account: account.account })).toMatchObject({ balance: account.balance });
-    expect(await b.legacy({ action: 'account_representative', account: account.account })).toEqual({ representative: account.representative });
-    expect(await b.legacy({ action: 'account_block_count', account: account.account })).toEqual({ block_count: account.block_count });
+    expect(await b.legacy({ action: 'account_balance', account: account.account })).toMatchObject({
+      balance: account.balance,
+    });
+    expect(await b.legacy({ action: 'account_representative', account: account.account })).toEqual({
+      representative: account.representative,
+    });
+    expect(await b.legacy({ action: 'account_block_count', account: account.account })).toEqual({
+      block_count: account.block_count,
+    });
     const rep = data.accounts.find((a) => a.weight !== undefined)!;
     expect(await b.legacy({ action: 'account_weight', account: rep.account })).toEqual({ weight: rep.weight });
-    expect(await b.legacy({ action: 'delegators_count', account: rep.account })).toEqual({ count: String(data.accounts.filter((a) => a.representative === rep.account).length) });
+    expect(await b.legacy({ action: 'delegators_count', account: rep.account })).toEqual({
+      count: String(data.accounts.filter((a) => a.representative === rep.account).length),
+    });
   });
 
   it('answers the node errors for bad and unknown accounts', async () => {
     const b = backend();
     expect(await b.legacy({ action: 'account_info', account: 'nano_1111' })).toEqual({ error: 'Bad account number' });
-    expect(await b.legacy({ action: 'account_info', account: fixtureKey(39).account })).toEqual({ error: 'Account not found' });
-    expect(await b.legacy({ action: 'account_balance', account: fixtureKey(39).account })).toEqual({ balance: '0', pending: '0', receivable: '0' });
+    expect(await b.legacy({ action: 'account_info', account: fixtureKey(39).account })).toEqual({
+      error: 'Account not found',
+    });
+    expect(await b.legacy({ action: 'account_balance', account: fixtureKey(39).account })).toEqual({
+      balance: '0',
+      pending: '0',
+      receivable: '0',
+    });
   });
 
   it('answers block_info with contents as a string, or an object with json_block', async () => {
@@ -72,7 +96,13 @@ describe('EmbeddedBackend: queries', () => {
     expect(typeof text.contents).toBe('string');
     expect(JSON.parse(text.contents as string)).toEqual(block.contents);
     const json = await b.legacy({ action: 'block_info', hash: block.hash, json_block: 'true' });
-    expect(json).toMatchObject({ block_account: block.contents.account, balance: block.contents.balance, height: block.height, subtype: 'send', contents: block.contents });
+    expect(json).toMatchObject({
+      block_account: block.contents.account,
+      balance: block.contents.balance,
+      height: block.height,
+      subtype: 'send',
+      contents: block.contents,
+    });
     expect(await b.legacy({ action: 'block', hash: block.hash, json_block: true })).toEqual(json);
     expect(await b.legacy({ action: 'block_info', hash: ZERO })).toEqual({ error: 'Block not found' });
     expect(await b.legacy({ action: 'block_info', hash: 'xyz' })).toEqual({ error: 'Invalid block hash' });
@@ -97,7 +127,11 @@ describe('EmbeddedBackend: queries', () => {
   it('answers version and uptime', async () => {
     let now = 1000;
     const b = new EmbeddedBackend(ledgerData(), () => now);
-    expect(await b.legacy({ action: 'version' })).toMatchObject({ rpc_version: '1', node_vendor: 'Nano V27.1', network: 'live' });
+    expect(await b.legacy({ action: 'version' })).toMatchObject({
+      rpc_version: '1',
+      node_vendor: 'Nano V27.1',
+      network: 'live',
+    });
     now += 42;
     expect(await b.legacy({ action: 'uptime' })).toEqual({ seconds: '42' });
   });
@@ -117,21 +151,52 @@ describe('EmbeddedBackend: process', () => {
     const key = fixtureKey(37);
     const pending = pendingSendTo(key.publicHex);
     const rep = ledgerData().accounts.find((a) => a.weight !== undefined)!;
-    const before = BigInt(((await b.legacy({ action: 'account_weight', account: rep.account })) as { weight: string }).weight);
+    const before = BigInt(
+      ((await b.legacy({ action: 'account_weight', account: rep.account })) as { weight: string }).weight,
+    );
     const countBefore = Number((await b.legacy({ action: 'block_count' })).count);
-    const block = signedBlock(key.priv, { account: key.account, previous: ZERO, representative: rep.account, balance: pending.amount.toString(), link: pending.hash });
+    const block = signedBlock(key.priv, {
+      account: key.account,
+      previous: ZERO,
+      representative: rep.account,
+      balance: pending.amount.toString(),
+      link: pending.hash,
+    });
     const { hash, ...contents } = block;
-    expect(await b.legacy({ action: 'process', json_block: 'true', subtype: 'receive', block: contents })).toEqual({ hash });
+    expect(await b.legacy({ action: 'process', json_block: 'true', subtype: 'receive', block: contents })).toEqual({
+      hash,
+    });
     expect(Number((await b.legacy({ action: 'block_count' })).count)).toBe(countBefore + 1);
-    expect(await b.legacy({ action: 'account_info', account: key.account })).toMatchObject({ frontier: hash, balance: pending.amount.toString(), block_count: '1', confirmation_height: '1' });
-    expect(await b.legacy({ action: 'account_weight', account: rep.account })).toEqual({ weight: (before + pending.amount).toString() });
+    expect(await b.legacy({ action: 'account_info', account: key.account })).toMatchObject({
+      frontier: hash,
+      balance: pending.amount.toString(),
+      block_count: '1',
+      confirmation_height: '1',
+    });
+    expect(await b.legacy({ action: 'account_weight', account: rep.account })).toEqual({
+      weight: (before + pending.amount).toString(),
+    });
     expect(await b.legacy({ action: 'account_balance', account: key.account })).toMatchObject({ receivable: '0' });
     expect(events).toEqual([
-      { type: 'confirmation', confirmation: expect.objectContaining({ account: key.account, hash, amount: pending.amount.toString(), confirmationType: 'active_quorum' }) },
+      {
+        type: 'confirmation',
+        confirmation: expect.objectContaining({
+          account: key.account,
+          hash,
+          amount: pending.amount.toString(),
+          confirmationType: 'active_quorum',
+        }),
+      },
     ]);
     // The same block again is old; a second open is a fork.
     expect(await b.legacy({ action: 'process', block: JSON.stringify(contents) })).toEqual({ error: 'Old block' });
-    const fork = signedBlock(key.priv, { account: key.account, previous: ZERO, representative: key.account, balance: pending.amount.toString(), link: pending.hash });
+    const fork = signedBlock(key.priv, {
+      account: key.account,
+      previous: ZERO,
+      representative: key.account,
+      balance: pending.amount.toString(),
+      link: pending.hash,
+    });
     const { hash: _h, ...forkContents } = fork;
     expect(await b.legacy({ action: 'process', json_block: true, block: forkContents })).toEqual({ error: 'Fork' });
   });
@@ -141,16 +206,45 @@ describe('EmbeddedBackend: process', () => {
     const key = fixtureKey(38);
     const pending = pendingSendTo(key.publicHex);
     const count = (await b.legacy({ action: 'block_count' })).count;
-    const good = signedBlock(key.priv, { account: key.account, previous: ZERO, representative: key.account, balance: pending.amount.toString(), link: pending.hash });
+    const good = signedBlock(key.priv, {
+      account: key.account,
+      previous: ZERO,
+      representative: key.account,
+      balance: pending.amount.toString(),
+      link: pending.hash,
+    });
     const { hash: _h, ...contents } = good;
-    const forged = { ...contents, signature: contents.signature.slice(0, -2) + (contents.signature.endsWith('00') ? '01' : '00') };
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: forged })).toEqual({ error: 'Bad signature' });
-    const gap = signedBlock(key.priv, { account: key.account, previous: 'AB'.repeat(32), representative: key.account, balance: '1', link: ZERO });
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: { ...gap, hash: undefined } })).toEqual({ error: 'Gap previous block' });
-    const wrong = signedBlock(key.priv, { account: key.account, previous: ZERO, representative: key.account, balance: (pending.amount + 1n).toString(), link: pending.hash });
+    const forged = {
+      ...contents,
+      signature: contents.signature.slice(0, -2) + (contents.signature.endsWith('00') ? '01' : '00'),
+    };
+    expect(await b.legacy({ action: 'process', json_block: 'true', block: forged })).toEqual({
+      error: 'Bad signature',
+    });
+    const gap = signedBlock(key.priv, {
+      account: key.account,
+      previous: 'AB'.repeat(32),
+      representative: key.account,
+      balance: '1',
+      link: ZERO,
+    });
+    expect(await b.legacy({ action: 'process', json_block: 'true', block: { ...gap, hash: undefined } })).toEqual({
+      error: 'Gap previous block',
+    });
+    const wrong = signedBlock(key.priv, {
+      account: key.account,
+      previous: ZERO,
+      representative: key.account,
+      balance: (pending.amount + 1n).toString(),
+      link: pending.hash,
+    });
     const { hash: _w, ...wrongContents } = wrong;
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: wrongContents })).toEqual({ error: 'Balance and amount delta do not match' });
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: { ...contents, type: 'send' } })).toEqual({ error: 'Block is invalid' });
+    expect(await b.legacy({ action: 'process', json_block: 'true', block: wrongContents })).toEqual({
+      error: 'Balance and amount delta do not match',
+    });
+    expect(await b.legacy({ action: 'process', json_block: 'true', block: { ...contents, type: 'send' } })).toEqual({
+      error: 'Block is invalid',
+    });
     expect((await b.legacy({ action: 'block_count' })).count).toBe(count);
   });
 });
@@ -160,12 +254,23 @@ describe('EmbeddedBackend: wallet', () => {
     const b = backend();
     const { wallet } = (await b.legacy({ action: 'wallet_create', seed: ZERO })) as { wallet: string };
     expect(wallet).toMatch(/^[0-9A-F]{64}$/);
-    expect(await b.legacy({ action: 'account_create', wallet })).toEqual({ account: 'nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7' });
+    expect(await b.legacy({ action: 'account_create', wallet })).toEqual({
+      account: 'nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7',
+    });
     const second = (await b.legacy({ action: 'account_create', wallet })) as { account: string };
-    expect(await b.legacy({ action: 'account_list', wallet })).toEqual({ accounts: ['nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7', second.account] });
+    expect(await b.legacy({ action: 'account_list', wallet })).toEqual({
+      accounts: ['nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7', second.account],
+    });
     expect(await b.legacy({ action: 'wallet_contains', wallet, account: second.account })).toEqual({ exists: '1' });
     expect(await b.legacy({ action: 'wallet_balances', wallet })).toEqual({
-      balances: { [second.account]: { balance: '0', pending: '0', receivable: '0' }, nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7: { balance: '0', pending: '0', receivable: '0' } },
+      balances: {
+        [second.account]: { balance: '0', pending: '0', receivable: '0' },
+        nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7: {
+          balance: '0',
+          pending: '0',
+          receivable: '0',
+        },
+      },
     });
   });
 
@@ -173,9 +278,15 @@ describe('EmbeddedBackend: wallet', () => {
     const b = backend();
     const { wallet } = (await b.legacy({ action: 'wallet_create' })) as { wallet: string };
     const key = fixtureKey(5);
-    expect(await b.legacy({ action: 'wallet_add', wallet, key: Buffer.from(key.priv).toString('hex') })).toEqual({ account: key.account });
-    const balances = (await b.legacy({ action: 'wallet_balances', wallet })) as { balances: Record<string, { balance: string }> };
-    expect(balances.balances[key.account].balance).toBe(ledgerData().accounts.find((a) => a.account === key.account)!.balance);
+    expect(await b.legacy({ action: 'wallet_add', wallet, key: Buffer.from(key.priv).toString('hex') })).toEqual({
+      account: key.account,
+    });
+    const balances = (await b.legacy({ action: 'wallet_balances', wallet })) as {
+      balances: Record<string, { balance: string }>;
+    };
+    expect(balances.balances[key.account].balance).toBe(
+      ledgerData().accounts.find((a) => a.account === key.account)!.balance,
+    );
     expect(await b.legacy({ action: 'wallet_add', wallet, key: 'zz' })).toEqual({ error: 'Bad private key' });
     expect(await b.legacy({ action: 'account_list', wallet: 'nope' })).toEqual({ error: 'Bad wallet number' });
     expect(await b.legacy({ action: 'account_list', wallet: ZERO })).toEqual({ error: 'Wallet not found' });
@@ -198,9 +309,13 @@ describe('EmbeddedBackend: ledger file checks', () => {
   it('rejects a missing or broken ledger file with NA_PROTOCOL_LEDGER_INVALID', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-ledger-'));
     try {
-      await expect(createEmbeddedBackend({ ledgerPath: path.join(dir, 'missing.json') })).rejects.toMatchObject({ code: 'NA_PROTOCOL_LEDGER_INVALID' });
+      await expect(createEmbeddedBackend({ ledgerPath: path.join(dir, 'missing.json') })).rejects.toMatchObject({
+        code: 'NA_PROTOCOL_LEDGER_INVALID',
+      });
       fs.writeFileSync(path.join(dir, 'bad.json'), '{"accounts": ');
-      await expect(createEmbeddedBackend({ ledgerPath: path.join(dir, 'bad.json') })).rejects.toMatchObject({ code: 'NA_PROTOCOL_LEDGER_INVALID' });
+      await expect(createEmbeddedBackend({ ledgerPath: path.join(dir, 'bad.json') })).rejects.toMatchObject({
+        code: 'NA_PROTOCOL_LEDGER_INVALID',
+      });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

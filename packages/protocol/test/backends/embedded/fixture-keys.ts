@@ -13,9 +13,20 @@ export function fixtureKey(index: number): { priv: Uint8Array; account: string; 
 }
 
 /** A signed state block (work is not checked by the embedded backend). */
-export function signedBlock(priv: Uint8Array, fields: Omit<StateBlock, 'type' | 'signature' | 'work' | 'link_as_account'>): StateBlock & { hash: string } {
-  const block: StateBlock = { type: 'state', ...fields, link_as_account: encodeAccount(Buffer.from(fields.link, 'hex')), signature: '', work: '0000000000000000' };
+export function signedBlock(
+  priv: Uint8Array,
+  fields: Omit<StateBlock, 'type' | 'signature' | 'work' | 'link_as_account'>,
+): StateBlock & { hash: string } {
+  const block: StateBlock = {
+    type: 'state',
+    ...fields,
+    link_as_account: encodeAccount(Buffer.from(fields.link, 'hex')),
+    signature: '',
+    work: '0000000000000000',
+  };
   const hash = stateBlockHash(block);
-  block.signature = Buffer.from(sign(priv, Buffer.from(hash, 'hex'))).toString('hex').toUpperCase();
+  block.signature = Buffer.from(sign(priv, Buffer.from(hash, 'hex')))
+    .toString('hex')
+    .toUpperCase();
   return { ...block, hash };
 }

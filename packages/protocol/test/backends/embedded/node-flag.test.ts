@@ -7,7 +7,14 @@ describe('nodeFlagValue (how the node reads a boolean flag)', () => {
   });
 
   it('reads an integer text leniently, as a stream does: sign, leading zeros, surrounding space', () => {
-    expect(['01', '+1', ' 1', '1 ', '\t1\n', '001'].map((v) => nodeFlagValue(v))).toEqual([true, true, true, true, true, true]);
+    expect(['01', '+1', ' 1', '1 ', '\t1\n', '001'].map((v) => nodeFlagValue(v))).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(['-0', '00', ' false '].map((v) => nodeFlagValue(v, true))).toEqual([false, false, false]);
   });
 

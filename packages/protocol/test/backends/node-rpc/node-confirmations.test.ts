@@ -1,7 +1,13 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { Dispatcher, NodeConfirmationFeed, NodeRpcBackend, confirmationFromNode, validateResponseEnvelope } from '@nano-access/protocol';
+import {
+  Dispatcher,
+  NodeConfirmationFeed,
+  NodeRpcBackend,
+  confirmationFromNode,
+  validateResponseEnvelope,
+} from '@nano-access/protocol';
 import { READER, RecordingSession, fixedSource, ledgerData } from '../../helpers';
 
 /** A confirmation as a node's WebSocket sends it, built from a real block of the fixture ledger. */
@@ -15,7 +21,15 @@ function nodeConfirmation(): { topic: string; time: string; message: Record<stri
       amount: '1000000000000000000000000',
       hash: send.hash,
       confirmation_type: 'active_quorum',
-      election_info: { duration: '546', time: '1764115199000', tally: '80000000000000000000000000000000000000', final: '80000000000000000000000000000000000000', blocks: '1', voters: '37', request_count: '2' },
+      election_info: {
+        duration: '546',
+        time: '1764115199000',
+        tally: '80000000000000000000000000000000000000',
+        final: '80000000000000000000000000000000000000',
+        blocks: '1',
+        voters: '37',
+        request_count: '2',
+      },
       block: { ...send.contents, type: 'state', subtype: 'send' },
     },
   };
@@ -36,7 +50,8 @@ async function standInWebSocket(port = 0) {
     socket.on('message', (data) => {
       const request = JSON.parse(data.toString()) as { action?: string; ack?: boolean };
       subscriptions.push(request);
-      if (request.action === 'subscribe' && request.ack) socket.send(JSON.stringify({ ack: 'subscribe', time: '1764115200000' }));
+      if (request.action === 'subscribe' && request.ack)
+        socket.send(JSON.stringify({ ack: 'subscribe', time: '1764115200000' }));
     });
   });
   return {
@@ -84,7 +99,14 @@ describe('confirmationFromNode', () => {
         work: block.work,
         subtype: 'send',
       },
-      electionInfo: { duration: 546, time: 1764115199000, tally: '80000000000000000000000000000000000000', request_count: 2, block_count: 1, voter_count: 37 },
+      electionInfo: {
+        duration: 546,
+        time: 1764115199000,
+        tally: '80000000000000000000000000000000000000',
+        request_count: 2,
+        block_count: 1,
+        voter_count: 37,
+      },
     });
   });
 
@@ -128,7 +150,14 @@ describe('NodeConfirmationFeed against a stand-in node WebSocket', () => {
     feed = new NodeConfirmationFeed({ url: node.url, onConfirmation: (block) => relayed.push(block) });
     feed.start();
     await waitFor(() => feed!.status().subscribed, 'the subscription ack');
-    expect(node.subscriptions).toEqual([{ action: 'subscribe', topic: 'confirmation', ack: true, options: { include_block: 'true', include_election_info: 'true' } }]);
+    expect(node.subscriptions).toEqual([
+      {
+        action: 'subscribe',
+        topic: 'confirmation',
+        ack: true,
+        options: { include_block: 'true', include_election_info: 'true' },
+      },
+    ]);
     node.pushToAll(nodeConfirmation());
     node.pushToAll('not json');
     node.pushToAll({ topic: 'confirmation', message: { account: 'x' } });
@@ -144,7 +173,12 @@ describe('NodeConfirmationFeed against a stand-in node WebSocket', () => {
     node = await standInWebSocket();
     const port = node.port;
     const relayed: unknown[] = [];
-    feed = new NodeConfirmationFeed({ url: node.url, onConfirmation: (block) => relayed.push(block), minReconnectDelayMs: 20, maxReconnectDelayMs: 100 });
+    feed = new NodeConfirmationFeed({
+      url: node.url,
+      onConfirmation: (block) => relayed.push(block),
+      minReconnectDelayMs: 20,
+      maxReconnectDelayMs: 100,
+    });
     feed.start();
     await waitFor(() => feed!.status().subscribed, 'the first subscription');
     await node.close();
@@ -158,8 +192,12 @@ describe('NodeConfirmationFeed against a stand-in node WebSocket', () => {
 
   it('refuses a URL that is not ws: or wss:', () => {
     node = { close: async () => undefined } as typeof node;
-    expect(() => new NodeConfirmationFeed({ url: 'http://127.0.0.1:7078', onConfirmation: () => undefined })).toThrow(/must be ws: or wss:/);
-    expect(() => new NodeConfirmationFeed({ url: 'not a url', onConfirmation: () => undefined })).toThrow(/not a WebSocket URL/);
+    expect(() => new NodeConfirmationFeed({ url: 'http://127.0.0.1:7078', onConfirmation: () => undefined })).toThrow(
+      /must be ws: or wss:/,
+    );
+    expect(() => new NodeConfirmationFeed({ url: 'not a url', onConfirmation: () => undefined })).toThrow(
+      /not a WebSocket URL/,
+    );
   });
 });
 
@@ -168,11 +206,17 @@ describe('node-rpc backend with websocketUrl', () => {
     const node = await standInWebSocket();
     const rpc = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
     await new Promise<void>((resolve) => rpc.listen(0, '127.0.0.1', () => resolve()));
-    const backend = new NodeRpcBackend({ url: `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`, websocketUrl: node.url });
+    const backend = new NodeRpcBackend({
+      url: `http://127.0.0.1:${(rpc.address() as AddressInfo).port}`,
+      websocketUrl: node.url,
+    });
     try {
       const dispatcher = new Dispatcher({ policy: fixedSource(), backend });
       const session = new RecordingSession('ws-sub');
-      const ack = await dispatcher.handleEnvelope({ credentials: READER, correlation_id: 'c1', message_type: 'TopicConfirmation', message: {} }, { transport: 'ipc', session });
+      const ack = await dispatcher.handleEnvelope(
+        { credentials: READER, correlation_id: 'c1', message_type: 'TopicConfirmation', message: {} },
+        { transport: 'ipc', session },
+      );
       expect(ack).toMatchObject({ message_type: 'EventAck' });
       await waitFor(() => backend.confirmationFeed()?.subscribed === true, 'the backend feed to subscribe');
       node.pushToAll(nodeConfirmation());
@@ -181,7 +225,11 @@ describe('node-rpc backend with websocketUrl', () => {
       expect(event).toMatchObject({
         message_type: 'EventConfirmation',
         correlation_id: 'c1',
-        message: { hash: nodeConfirmation().message.hash, confirmation_type: 'active_quorum', block_type: 'BlockState' },
+        message: {
+          hash: nodeConfirmation().message.hash,
+          confirmation_type: 'active_quorum',
+          block_type: 'BlockState',
+        },
       });
       expect(validateResponseEnvelope(event)).toEqual({ ok: true, value: event.message });
     } finally {

@@ -45,8 +45,15 @@ function standInNode(behaviour: 'normal' | 'http-500' | 'not-json' | 'stall' = '
   });
   return {
     received,
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+      ),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -74,14 +81,20 @@ describe('node-rpc backend against a stand-in node', () => {
 
   it('translates AccountWeight to account_weight and back', async () => {
     const rep = fixtureRepresentative();
-    const res = await dispatcher.handleEnvelope({ message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http' });
+    const res = await dispatcher.handleEnvelope(
+      { message_type: 'AccountWeight', message: { account: rep.account } },
+      { transport: 'http' },
+    );
     expect(res).toMatchObject({ message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } });
     expect(node.received).toEqual([{ action: 'account_weight', account: rep.account }]);
   });
 
   it('checks permissions before anything reaches the node', async () => {
     const rep = fixtureRepresentative();
-    const res = await dispatcher.handleEnvelope({ credentials: READER, message_type: 'AccountWeight', message: { account: rep.account } }, { transport: 'http' });
+    const res = await dispatcher.handleEnvelope(
+      { credentials: READER, message_type: 'AccountWeight', message: { account: rep.account } },
+      { transport: 'http' },
+    );
     expect(res.message).toEqual({ code: 3, message: 'Access denied' });
     const legacy = await dispatcher.handleLegacy({ action: 'stop' }, { unsafeAllowed: false, authorize: false });
     expect(legacy.outcome).toBe('unsafe');
@@ -104,7 +117,10 @@ describe('node-rpc backend when the upstream fails', () => {
     const dispatcher = new Dispatcher({ policy: fixedSource(), backend });
     const legacy = await dispatcher.handleLegacy({ action: 'version' }, { unsafeAllowed: false, authorize: false });
     expect(legacy).toEqual({ outcome: 'error', body: { error: 'Upstream node unavailable: ECONNREFUSED' } });
-    const v2 = await dispatcher.handleEnvelope({ message_type: 'AccountWeight', message: { account: fixtureRepresentative().account } }, { transport: 'ipc' });
+    const v2 = await dispatcher.handleEnvelope(
+      { message_type: 'AccountWeight', message: { account: fixtureRepresentative().account } },
+      { transport: 'ipc' },
+    );
     expect(v2.message).toEqual({ code: 2, message: 'Upstream node unavailable: ECONNREFUSED' });
     await backend.close();
   });
@@ -123,14 +139,20 @@ describe('node-rpc backend when the upstream fails', () => {
   it('times out a node that does not answer', async () => {
     const node = standInNode('stall');
     const backend = createNodeRpcBackend({ url: await node.listen(), timeoutMs: 300 });
-    expect(await backend.legacy({ action: 'version' })).toEqual({ error: 'Upstream node unavailable: no complete answer within 300 ms' });
+    expect(await backend.legacy({ action: 'version' })).toEqual({
+      error: 'Upstream node unavailable: no complete answer within 300 ms',
+    });
     await backend.close();
     await node.close();
   });
 
   it('refuses a URL that is not http(s) with NA_PROTOCOL_BAD_OPTION', () => {
-    expect(() => createNodeRpcBackend({ url: 'ftp://x' })).toThrow(expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }));
-    expect(() => createNodeRpcBackend({ url: 'not a url' })).toThrow(expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }));
+    expect(() => createNodeRpcBackend({ url: 'ftp://x' })).toThrow(
+      expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }),
+    );
+    expect(() => createNodeRpcBackend({ url: 'not a url' })).toThrow(
+      expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }),
+    );
   });
 });
 
@@ -187,7 +209,10 @@ function steeredNode() {
     received,
     closedMidAnswer,
     release: () => releases.splice(0).forEach((r) => r()),
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`))),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+      ),
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearInterval(timer);
@@ -219,7 +244,9 @@ describe('node-rpc timeout: one deadline per request, from the call to the last 
   it('destroys a request whose node answers 200 and then trickles a byte every 0.3 s', async () => {
     backend = new NodeRpcBackend({ url: await node.listen(), timeoutMs: 1000 });
     // A byte every 0.3 s never leaves the socket idle for 1 s: only a deadline ends this.
-    expect(await backend.legacy({ action: 'trickle' })).toEqual({ error: 'Upstream node unavailable: no complete answer within 1000 ms' });
+    expect(await backend.legacy({ action: 'trickle' })).toEqual({
+      error: 'Upstream node unavailable: no complete answer within 1000 ms',
+    });
     await waitUntil(() => node.closedMidAnswer.includes('trickle'), 'the stand-in to see its connection closed');
     expect(backend.metricsText()).toContain('nano_access_node_rpc_timeouts_total 1');
   });
@@ -242,7 +269,8 @@ describe('node-rpc max_response_bytes_in_flight: node answers share one budget',
   let node: ReturnType<typeof steeredNode>;
   let backend: NodeRpcBackend;
   const refused = {
-    error: 'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1000 bytes); retry later',
+    error:
+      'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1000 bytes); retry later',
   };
   beforeEach(async () => {
     node = steeredNode();
@@ -255,7 +283,10 @@ describe('node-rpc max_response_bytes_in_flight: node answers share one budget',
 
   it('refuses an answer whose bytes would pass the budget while another answer holds it, and serves it once that one is done', async () => {
     const held = backend.legacy({ action: 'hold' });
-    await waitUntil(() => backend.metricsText().includes('nano_access_node_rpc_response_bytes_in_flight 600'), '600 bytes held');
+    await waitUntil(
+      () => backend.metricsText().includes('nano_access_node_rpc_response_bytes_in_flight 600'),
+      '600 bytes held',
+    );
     // 600 held + 600 arriving > 1000: refused as its bytes arrive (no Content-Length to refuse it earlier).
     expect(await backend.legacy({ action: 'chunked' })).toEqual(refused);
     node.release();
@@ -280,6 +311,8 @@ describe('node-rpc max_response_bytes_in_flight: node answers share one budget',
   });
 
   it('refuses an option that is not a positive integer', () => {
-    expect(() => new NodeRpcBackend({ url: 'http://127.0.0.1:1', maxResponseBytesInFlight: 0 })).toThrow(expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }));
+    expect(() => new NodeRpcBackend({ url: 'http://127.0.0.1:1', maxResponseBytesInFlight: 0 })).toThrow(
+      expect.objectContaining({ code: 'NA_PROTOCOL_BAD_OPTION' }),
+    );
   });
 });
