@@ -15,6 +15,7 @@ import { GatewayError, GatewayErrorCode } from './errors';
 import { createAddressAllowList } from './http/address-allow-list';
 import { expectsContinue } from './http/read-body';
 import { GatewayMetrics } from './metrics';
+import { createLegacyProtection } from './protect/legacy-protection';
 import { createRequestHandler } from './request-handler';
 
 export interface GatewayOptions {
@@ -29,6 +30,8 @@ export interface GatewayOptions {
   metricsSources?: ReadonlyArray<() => string>;
   /** How long close() lets requests in flight finish before cutting them (ms, default 2000). */
   closeGraceMs?: number;
+  /** The response cache's clock, monotonic milliseconds (tests; default performance.now). */
+  cacheClock?: () => number;
 }
 
 /** Where a started gateway listens. */
@@ -57,15 +60,18 @@ export function createGateway(options: GatewayOptions): Gateway {
   const config = options.config ?? defaultRpcConfig();
   const bodyBudget = new ByteBudget(config.maxRequestBytesInFlight);
   const metrics = new GatewayMetrics(bodyBudget);
+  const protection = createLegacyProtection(config, options.cacheClock);
+  const metricsSources = options.metricsSources ?? [];
   const handler = createRequestHandler({
     dispatcher: options.dispatcher,
     store: options.store,
     config,
     metrics,
     metricsAllowList: createAddressAllowList(config.metrics.allow),
-    metricsSources: options.metricsSources ?? [],
+    metricsSources: protection === undefined ? metricsSources : [...metricsSources, protection.metricsText],
     bodyBudget,
     logger: options.logger,
+    legacyForward: protection?.forward,
   });
   const protocol = config.tls.enable ? 'https' : 'http';
   let server: HttpServer | HttpsServer | null = null;

@@ -3,7 +3,7 @@ export type { Gateway, GatewayAddress, GatewayOptions } from './gateway';
 export { loadRpcConfig, parseRpcConfig, RPC_CONFIG_FILE } from './config/load-rpc-config';
 export type { RpcConfigResult } from './config/load-rpc-config';
 export { defaultRpcConfig, LOOPBACK_ALLOW_LIST } from './config/rpc-config';
-export type { RpcConfig } from './config/rpc-config';
+export type { CacheConfig, ResponseCapsConfig, RpcConfig } from './config/rpc-config';
 export { rpcConfigSchema } from './config/rpc-config-schema';
 export type {
   Credentials,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { mergeCorrelationId, type BudgetLease, type ByteBudget } from '@nano-access/protocol';
+import { mergeCorrelationId, type BudgetLease, type ByteBudget, type LegacyForward } from '@nano-access/protocol';
 import { policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
 import type {
@@ -27,6 +27,7 @@ import {
   sendOperatorText,
 } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
+import { getMayCarry, legacyRequestFromQuery } from './protect/get-compat';
 
 export interface HandlerDeps {
   dispatcher: GatewayDispatcher;
@@ -38,6 +39,8 @@ export interface HandlerDeps {
   /** The budget of request-body bytes in flight (max_request_bytes_in_flight), shared by every request. */
   bodyBudget: ByteBudget;
   logger?: Logger;
+  /** Response caps and cache (protect/legacy-protection.ts); undefined when both are off. */
+  legacyForward?: LegacyForward;
 }
 
 /** What one request turned out to be, for metrics and the rpc log. */
@@ -55,6 +58,8 @@ const V2_PREFIX = '/api/v2';
 /** key_in_path: `/key/<id>` before a legacy or v2 path. */
 const KEY_PREFIX = '/key/';
 const BLANK = /^\s*$/;
+/** Answers to a GET (legacy_get): no browser or proxy may keep them. */
+const NO_STORE = { 'cache-control': 'no-store' };
 
 /** A body that could not be read or parsed (already answered); never a JSON.parse result. */
 class BodyFailure {
@@ -147,7 +152,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
     if (path === '/' || path === V2_PREFIX || path === `${V2_PREFIX}/` || path.startsWith(`${V2_PREFIX}/`)) {
       if (method === 'OPTIONS') return preflight(res);
-      if (method !== 'POST') return methodNotAllowed(res, 'POST, OPTIONS');
+      if (method !== 'POST') {
+        if (method === 'GET' && path === '/' && config.legacyGet)
+          return legacyFromQuery(req, res, query === -1 ? '' : url.slice(query + 1), pathId, lease);
+        return methodNotAllowed(res, 'POST, OPTIONS');
+      }
       if (path === '/') return legacy(req, res, pathId, lease);
       if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, lease);
       const name = path.slice(V2_PREFIX.length + 1);
@@ -169,6 +178,27 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       return path === '/metrics' ? metricsEndpoint(req, res) : health(res);
     }
     return notFound(res);
+  }
+
+  /** legacy_get: `GET /?action=…` as the legacy request a POST would carry, read-only actions only. */
+  function legacyFromQuery(
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+    pathId: string | undefined,
+    lease: BudgetLease,
+  ): Outcome | Promise<Outcome> {
+    const request = legacyRequestFromQuery(search);
+    if (!getMayCarry(request.action)) {
+      sendJson(
+        res,
+        405,
+        { error: 'Method not allowed: GET carries read-only actions only', code: GatewayErrorCode.methodNotAllowed },
+        { allow: 'POST, OPTIONS' },
+      );
+      return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
+    }
+    return legacy(req, res, pathId, lease, request);
   }
 
   function preflight(res: ServerResponse): Outcome {
@@ -448,22 +478,35 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return { api: 'v2', name: label, outcome, status: 200 };
   }
 
+  /**
+   * One legacy request: the POST body, or with legacy_get the request read from a GET's query
+   * (`fromQuery`, answered with Cache-Control: no-store). One async function either way, so the
+   * POST path awaits only its body and its dispatcher.
+   */
   async function legacy(
     req: IncomingMessage,
     res: ServerResponse,
     pathId: string | undefined,
     lease: BudgetLease,
+    fromQuery?: Record<string, unknown>,
   ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
-    const request = parseBody(
-      await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
-      res,
-      'legacy',
-      undefined,
-      false,
-    );
-    if (request instanceof BodyFailure)
-      return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
+    let request: unknown;
+    let extra: Record<string, string> | undefined;
+    if (fromQuery === undefined) {
+      request = parseBody(
+        await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
+        res,
+        'legacy',
+        undefined,
+        false,
+      );
+      if (request instanceof BodyFailure)
+        return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
+    } else {
+      request = fromQuery;
+      extra = NO_STORE;
+    }
     const action = isObject(request) ? request.action : undefined;
     const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
     let result: LegacyResult;
@@ -472,18 +515,19 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         authorize: true,
         unsafeAllowed: config.enableControl,
         credentials: requestCredentials(headers, pathId),
+        forward: deps.legacyForward,
       });
     } catch (error) {
       const failure = forwardFailure(error);
       logFailure(failure, error, 'gateway: legacy request failed upstream');
-      sendJson(res, failure.status, { error: failure.message, code: failure.code });
+      sendJson(res, failure.status, { error: failure.message, code: failure.code }, extra);
       return { api: 'legacy', name: label, outcome: failure.outcome, status: failure.status };
     }
     const status =
       result.outcome === 'denied' || result.outcome === 'unsafe'
         ? config.legacyDenialStatus
         : (LEGACY_STATUS[result.outcome] ?? 200);
-    sendJson(res, status, result.body);
+    sendJson(res, status, result.body, extra);
     return { api: 'legacy', name: label, outcome: result.outcome, status };
   }
 }

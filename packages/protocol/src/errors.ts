@@ -41,10 +41,18 @@ export const LegacyError = {
   internal: 'Internal server error in RPC',
   /** A catalog action the embedded backend does not answer (with `code`: NOT_IMPLEMENTED_CODE). Never "Unknown command", which means the catalog does not know it. */
   notImplemented: 'Not implemented by the embedded backend',
+  /** The gateway's response caps (refuse mode) refused a `count` (with `code`: COUNT_OVER_CAP_CODE). */
+  countOverCap: 'count is over the response cap',
+  /** The gateway's response caps refused a list with too many entries (with `code`: LIST_OVER_CAP_CODE). */
+  listOverCap: 'Too many entries for the response cap',
 } as const;
 
 /** The `code` of a legacy answer for an action the backend does not implement (docs/errors.md). */
 export const NOT_IMPLEMENTED_CODE = 'NA_PROTOCOL_NOT_IMPLEMENTED';
+/** The `code` of a legacy answer refused for a `count` over the gateway's response cap (docs/errors.md). */
+export const COUNT_OVER_CAP_CODE = 'NA_PROTOCOL_COUNT_OVER_CAP';
+/** The `code` of a legacy answer refused for a list (`accounts`, `hashes`) over the gateway's response cap. */
+export const LIST_OVER_CAP_CODE = 'NA_PROTOCOL_LIST_OVER_CAP';
 
 /**
  * Stable codes of the programming errors this package throws, and of the events it logs
@@ -58,6 +66,9 @@ export const protocolErrorCodes = [
   'NA_PROTOCOL_NOT_IMPLEMENTED',
   // Not thrown: logged in a `code` field by the node-rpc backend.
   'NA_PROTOCOL_UPSTREAM_BUDGET_EXCEEDED',
+  // Not thrown: the `code` of a legacy answer refused by the gateway's response caps.
+  'NA_PROTOCOL_COUNT_OVER_CAP',
+  'NA_PROTOCOL_LIST_OVER_CAP',
 ] as const;
 
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];

@@ -4,6 +4,7 @@
 export type {
   JsonObject,
   LegacyContext,
+  LegacyForward,
   LegacyOutcome,
   LegacyResult,
   MessageOutcome,
@@ -45,11 +46,21 @@ export {
   type NodeConfirmationFeedStatus,
 } from './backends/node-rpc/node-confirmations';
 export { stringifyAscii } from './ascii-json';
+export {
+  CACHEABLE_ACTIONS,
+  COUNT_PARAMETER_ACTIONS,
+  LIST_PARAMETER_ACTIONS,
+  READ_ONLY_ACTIONS,
+  type CountDefault,
+  type ListParameter,
+} from './action-tables/action-tables';
 export { BudgetLease, ByteBudget } from './byte-budget';
 export {
+  COUNT_OVER_CAP_CODE,
   ErrorCode,
   ErrorMessage,
   LegacyError,
+  LIST_OVER_CAP_CODE,
   ProtocolError,
   errorEnvelope,
   isErrorEnvelope,

@@ -50,7 +50,8 @@ export async function dispatchLegacy(
     }
     if (!allowed) return { result: fail('denied', LegacyError.accessDenied), action, known: true };
   }
-  const answer = await backend.legacy(body as JsonObject & { action: string });
+  const forwarded = body as JsonObject & { action: string };
+  const answer = ctx.forward === undefined ? await backend.legacy(forwarded) : await ctx.forward(forwarded, backend);
   let outcome: LegacyResult['outcome'] = 'ok';
   if (typeof answer.error === 'string') {
     if (answer.error === LegacyError.unknownCommand) outcome = 'unknown';

@@ -1,3 +1,4 @@
+import type { Backend } from './backend';
 import type { TransportCredentials } from './credentials';
 
 /** A JSON object as the protocol passes it around. */
@@ -46,7 +47,18 @@ export interface LegacyContext {
   authorize: boolean;
   /** What the transport read; merged by mergeCredentials (sources that disagree are denied). */
   credentials?: TransportCredentials;
+  /**
+   * Answers in place of the backend once every check has passed (the gateway's response caps and
+   * cache); absent, the backend answers. It runs after authorization, so it sees only allowed requests.
+   */
+  forward?: LegacyForward;
 }
+
+/** See LegacyContext.forward: the request as authorized, and the backend that would answer it. */
+export type LegacyForward = (
+  request: JsonObject & { action: string },
+  backend: Pick<Backend, 'legacy'>,
+) => Promise<JsonObject>;
 
 export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'not_implemented' | 'invalid' | 'error';
 

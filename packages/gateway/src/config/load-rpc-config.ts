@@ -6,6 +6,7 @@ import { parseAddressBlock } from '../http/address-allow-list';
 import { defaultRpcConfig, type RpcConfig } from './rpc-config';
 import { rpcConfigSchema } from './rpc-config-schema';
 import { locateKey } from './locate-key';
+import { readProtectionConfig, type RawProtectionConfig } from './protection-config';
 
 export const RPC_CONFIG_FILE = 'config-rpc.toml';
 
@@ -72,6 +73,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   };
   if (raw.metrics?.allow) config.metrics.allow = [...raw.metrics.allow];
   config.accessPolicy = raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy);
+  diagnostics.push(...readProtectionConfig(raw, config, parsed.locate, file));
 
   // node:http refuses a server whose headers may take longer than the whole request.
   if (config.headersTimeout > config.requestTimeout) {
@@ -127,7 +129,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   return { config: failed ? null : config, diagnostics };
 }
 
-interface RawRpcConfig {
+interface RawRpcConfig extends RawProtectionConfig {
   address?: string;
   port?: number;
   enable_control?: boolean;

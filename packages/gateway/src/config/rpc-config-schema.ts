@@ -60,5 +60,30 @@ export const rpcConfigSchema = {
         allow: { type: 'array', items: { type: 'string', minLength: 1 } },
       },
     },
+    legacy_get: { type: 'boolean' },
+    response_caps: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enable: { type: 'boolean' },
+        mode: { type: 'string', enum: ['clamp', 'refuse'] },
+        max_count: { type: 'integer', minimum: 1, maximum: 1000000000 },
+        max_accounts: { type: 'integer', minimum: 1, maximum: 1000000000 },
+        max_hashes: { type: 'integer', minimum: 1, maximum: 1000000000 },
+        // Action names are checked against protocol's table after the schema (with their position).
+        count: { type: 'object', additionalProperties: { type: 'integer', minimum: 1, maximum: 1000000000 } },
+      },
+    },
+    cache: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enable: { type: 'boolean' },
+        max_entries: { type: 'integer', minimum: 1, maximum: 10000000 },
+        max_bytes: { type: 'integer', minimum: 1, maximum: 4294967296 },
+        // Seconds; fractions allowed. Action names are checked against protocol's allow-list.
+        ttl: { type: 'object', additionalProperties: { type: 'number', exclusiveMinimum: 0, maximum: 86400 } },
+      },
+    },
   },
 } as const;

@@ -62,6 +62,38 @@ export interface RpcConfig {
    * table is not written (every default). `serve` takes config-node.toml's table instead.
    */
   accessPolicy: AccessPolicySettings | null;
+  /** Extension: caps on the legacy request parameters that size an answer ([response_caps]). */
+  responseCaps: ResponseCapsConfig;
+  /** Extension: a cache shared by all callers for chosen read-only legacy actions ([cache]). */
+  cache: CacheConfig;
+  /** Extension: read `GET /?action=…&key=value` as the same legacy request (NanoRPCProxy clients). Off by default. */
+  legacyGet: boolean;
+}
+
+/** [response_caps]: off unless `enable`. */
+export interface ResponseCapsConfig {
+  enable: boolean;
+  /** A `count` over its cap (or unreadable): replaced by the cap, or the request refused. */
+  mode: 'clamp' | 'refuse';
+  /** The cap of every counted action without its own. */
+  maxCount: number;
+  /** Per action (names of protocol's COUNT_PARAMETER_ACTIONS). */
+  countByAction: Record<string, number>;
+  /** Entries of an `accounts` list at most; more are refused in either mode. */
+  maxAccounts: number;
+  /** Entries of a `hashes` list at most; more are refused in either mode. */
+  maxHashes: number;
+}
+
+/** [cache]: off unless `enable` and at least one action has a TTL. */
+export interface CacheConfig {
+  enable: boolean;
+  /** Seconds per action (names of protocol's CACHEABLE_ACTIONS); an action not named is not cached. */
+  ttl: Record<string, number>;
+  /** Entries held at most. */
+  maxEntries: number;
+  /** Characters of keys and answers' JSON held at most (about bytes). */
+  maxBytes: number;
 }
 
 /** The statuses `legacy_denial_status` may take. */
@@ -100,5 +132,15 @@ export function defaultRpcConfig(): RpcConfig {
     tls: { enable: false, cert: '', key: '' },
     metrics: { allow: [...LOOPBACK_ALLOW_LIST] },
     accessPolicy: null,
+    responseCaps: {
+      enable: false,
+      mode: 'clamp',
+      maxCount: 1000,
+      countByAction: {},
+      maxAccounts: 1000,
+      maxHashes: 1000,
+    },
+    cache: { enable: false, ttl: {}, maxEntries: 10000, maxBytes: 16 * MIB },
+    legacyGet: false,
   };
 }

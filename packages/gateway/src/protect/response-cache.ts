@@ -1,0 +1,186 @@
+import { CACHEABLE_ACTIONS, type JsonObject, type LegacyForward } from '@nano-access/protocol';
+import type { CacheConfig } from '../config/rpc-config';
+
+type LegacyRequest = JsonObject & { action: string };
+type LegacyBackend = Parameters<LegacyForward>[1];
+
+interface Entry {
+  /** Deep-frozen: one object is handed to every caller that hits it. */
+  readonly value: JsonObject;
+  readonly expiresAt: number;
+  readonly size: number;
+}
+
+interface ActionRule {
+  ttlMs: number;
+  /** The parameters the node reads for the action; a request with another one is not cached. */
+  parameters: ReadonlySet<string>;
+  /** hits, misses, coalesced (answered by a fetch already in flight), bypassed. */
+  counts: [number, number, number, number];
+}
+
+/**
+ * The shared cache of read-only legacy answers ([cache]). It sits where the backend is called,
+ * after authorization, so every request is authorized before it can be answered from here,
+ * and it holds only the actions of protocol's CACHEABLE_ACTIONS, whose answers depend on their
+ * parameters only: that is why one answer may go to every caller allowed the action.
+ *
+ * - The key is the action and its parameters as canonical JSON (keys sorted); a request with a
+ *   parameter the table does not list is forwarded and not cached, so junk parameters neither
+ *   split the cache nor can make two different questions share an answer.
+ * - Only answers without an `error` are kept, for the action's TTL from when they arrived.
+ * - Bounded: at most `maxEntries` entries and `maxBytes` characters of keys and answers' JSON,
+ *   least recently used first out.
+ * - Concurrent misses for one key make one backend call (single flight).
+ */
+export class ResponseCache {
+  private readonly rules = new Map<string, ActionRule>();
+  /** Map order is recency order: a hit moves its entry to the end; eviction takes from the front. */
+  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Promise<JsonObject>>();
+  private bytes = 0;
+  private evictions = 0;
+
+  constructor(
+    private readonly config: CacheConfig,
+    /** Milliseconds, monotonic (tests inject their own). */
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    for (const [action, seconds] of Object.entries(config.ttl)) {
+      const parameters = CACHEABLE_ACTIONS.get(action);
+      // Config loading refuses other names; a programmatic config gets the same rule.
+      if (parameters === undefined) throw new TypeError(`${action} is not a cacheable action`);
+      this.rules.set(action, { ttlMs: seconds * 1000, parameters: new Set(parameters), counts: [0, 0, 0, 0] });
+    }
+  }
+
+  /** True when at least one action is cached. */
+  get active(): boolean {
+    return this.rules.size > 0;
+  }
+
+  /** The answer from the cache, or from the backend (then kept when it may be). */
+  through(request: LegacyRequest, backend: LegacyBackend): Promise<JsonObject> {
+    const rule = this.rules.get(request.action);
+    if (rule === undefined) return backend.legacy(request);
+    const key = cacheKey(request, rule.parameters);
+    if (key === undefined) {
+      rule.counts[3]++;
+      return backend.legacy(request);
+    }
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      this.entries.delete(key);
+      if (entry.expiresAt > this.now()) {
+        this.entries.set(key, entry);
+        rule.counts[0]++;
+        return Promise.resolve(entry.value);
+      }
+      this.bytes -= entry.size;
+    }
+    const pending = this.inFlight.get(key);
+    if (pending !== undefined) {
+      rule.counts[2]++;
+      return pending;
+    }
+    rule.counts[1]++;
+    const fetched = this.fetch(key, rule, request, backend);
+    this.inFlight.set(key, fetched);
+    return fetched;
+  }
+
+  /** Prometheus text: hits, misses, coalesced and bypassed per cached action; entries, bytes, evictions. */
+  metricsText(): string {
+    let text = '';
+    const names = ['hits', 'misses', 'coalesced', 'bypassed'] as const;
+    const help = [
+      'Legacy requests answered from the cache.',
+      'Legacy requests for a cached action that went to the backend and may fill the cache.',
+      'Legacy requests that waited for the same request already sent to the backend.',
+      'Legacy requests for a cached action not cached for a parameter the cache does not key on.',
+    ];
+    names.forEach((name, index) => {
+      text += `# HELP nano_access_gateway_cache_${name}_total ${help[index]}\n# TYPE nano_access_gateway_cache_${name}_total counter\n`;
+      for (const [action, rule] of this.rules)
+        text += `nano_access_gateway_cache_${name}_total{action="${action}"} ${rule.counts[index]}\n`;
+    });
+    text +=
+      '# HELP nano_access_gateway_cache_entries Answers held by the cache.\n# TYPE nano_access_gateway_cache_entries gauge\n' +
+      `nano_access_gateway_cache_entries ${this.entries.size}\n` +
+      '# HELP nano_access_gateway_cache_bytes Characters of keys and answers held by the cache (about bytes).\n# TYPE nano_access_gateway_cache_bytes gauge\n' +
+      `nano_access_gateway_cache_bytes ${this.bytes}\n` +
+      '# HELP nano_access_gateway_cache_bytes_limit [cache] max_bytes.\n# TYPE nano_access_gateway_cache_bytes_limit gauge\n' +
+      `nano_access_gateway_cache_bytes_limit ${this.config.maxBytes}\n` +
+      '# HELP nano_access_gateway_cache_evictions_total Entries dropped to stay within max_entries and max_bytes.\n# TYPE nano_access_gateway_cache_evictions_total counter\n' +
+      `nano_access_gateway_cache_evictions_total ${this.evictions}\n`;
+    return text;
+  }
+
+  private async fetch(
+    key: string,
+    rule: ActionRule,
+    request: LegacyRequest,
+    backend: LegacyBackend,
+  ): Promise<JsonObject> {
+    try {
+      const answer = await backend.legacy(request);
+      if (answer.error === undefined) this.keep(key, rule, answer);
+      return answer;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private keep(key: string, rule: ActionRule, answer: JsonObject): void {
+    let size: number;
+    try {
+      size = key.length + JSON.stringify(answer).length;
+    } catch {
+      return; // not JSON (a cycle, a BigInt): never from a backend, and never kept
+    }
+    if (size > this.config.maxBytes) return;
+    const previous = this.entries.get(key);
+    if (previous !== undefined) {
+      this.entries.delete(key);
+      this.bytes -= previous.size;
+    }
+    while (this.entries.size >= this.config.maxEntries || this.bytes + size > this.config.maxBytes) {
+      const oldest = this.entries.entries().next();
+      if (oldest.done === true) break;
+      this.entries.delete(oldest.value[0]);
+      this.bytes -= oldest.value[1].size;
+      this.evictions++;
+    }
+    this.entries.set(key, { value: deepFreeze(answer), expiresAt: this.now() + rule.ttlMs, size });
+    this.bytes += size;
+  }
+}
+
+/** `action` and the request's parameters as canonical JSON; undefined when a parameter is not in `parameters`. */
+export function cacheKey(request: LegacyRequest, parameters: ReadonlySet<string>): string | undefined {
+  const names = Object.keys(request).filter((name) => name !== 'action');
+  for (const name of names) if (!parameters.has(name)) return undefined;
+  names.sort();
+  let key = request.action;
+  for (const name of names) key += `\n${name}=${canonicalJson(request[name])}`;
+  return key;
+}
+
+/** JSON with object keys sorted at every level, so equal values give equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const object = value as Record<string, unknown>;
+    const keys = Object.keys(object).sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import type { JsonObject } from '@nano-access/protocol';
+import { canonicalJson, ResponseCache } from '../../src/protect/response-cache';
+
+/** A backend that numbers its answers and counts its calls. */
+function countingBackend(answer: (n: number) => JsonObject = (n) => ({ n })) {
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    legacy: async () => answer(++calls),
+  };
+}
+
+const config = (overrides: Partial<ConstructorParameters<typeof ResponseCache>[0]> = {}) => ({
+  enable: true,
+  ttl: { block_count: 1, account_info: 1 },
+  maxEntries: 100,
+  maxBytes: 1 << 20,
+  ...overrides,
+});
+
+describe('ResponseCache', () => {
+  it('holds at most max_bytes of keys and answers, and never an answer larger than that', async () => {
+    const cache = new ResponseCache(config({ maxBytes: 120 }), () => 0);
+    const backend = countingBackend((n) => ({ frontier: 'F'.repeat(20), n }));
+    for (const account of ['a', 'b', 'c', 'd']) await cache.through({ action: 'account_info', account }, backend);
+    const text = cache.metricsText();
+    const bytes = Number(/nano_access_gateway_cache_bytes (\d+)/.exec(text)![1]);
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThanOrEqual(120);
+    const big = new ResponseCache(config({ maxBytes: 10 }), () => 0);
+    await big.through({ action: 'block_count' }, backend);
+    expect(big.metricsText()).toContain('nano_access_gateway_cache_entries 0');
+  });
+
+  it('hands out frozen answers, so no caller can change what the next one gets', async () => {
+    const cache = new ResponseCache(config(), () => 0);
+    const backend = countingBackend((n) => ({ count: String(n), nested: { a: [1] } }));
+    await cache.through({ action: 'block_count' }, backend);
+    const hit = await cache.through({ action: 'block_count' }, backend);
+    expect(Object.isFrozen(hit)).toBe(true);
+    expect(Object.isFrozen((hit.nested as { a: number[] }).a)).toBe(true);
+    expect(backend.calls).toBe(1);
+  });
+
+  it('forwards a rejected backend call to every waiter and keeps nothing', async () => {
+    const cache = new ResponseCache(config(), () => 0);
+    const failing = { legacy: () => Promise.reject(new Error('down')) };
+    await expect(cache.through({ action: 'block_count' }, failing)).rejects.toThrow('down');
+    const backend = countingBackend();
+    expect(await cache.through({ action: 'block_count' }, backend)).toEqual({ n: 1 });
+  });
+
+  it('refuses, when built directly, an action that is not on the allow-list', () => {
+    expect(() => new ResponseCache(config({ ttl: { wallet_balances: 1 } }))).toThrow(TypeError);
+  });
+
+  it('keys on canonical JSON: the order of object keys does not matter', () => {
+    expect(canonicalJson({ b: [1, { y: 2, x: 1 }], a: 'z' })).toBe('{"a":"z","b":[1,{"x":1,"y":2}]}');
+  });
+});
