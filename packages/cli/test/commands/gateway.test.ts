@@ -184,6 +184,23 @@ describe('nano-access gateway --data DIR', () => {
     }
   });
 
+  it('refuses to start when [cache.ttl] names an action whose answer may not be shared, at its line and column', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'na-cli-gateway-cache-'));
+    try {
+      writeFileSync(
+        join(bad, 'config-rpc.toml'),
+        'port = 0\n[cache]\nenable = true\n[cache.ttl]\nwallet_balances = 5\n',
+      );
+      const run = runGateway(bad);
+      expect(await run.exit).toBe(2);
+      expect(run.err()).toMatch(/config-rpc\.toml:5:1/);
+      expect(run.err()).toContain('"wallet_balances" cannot be cached');
+      expect(run.err()).toContain('NA_GATEWAY_CONFIG_INVALID');
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start when the port is taken', async () => {
     const busy = mkdtempSync(join(tmpdir(), 'na-cli-gateway-busy-'));
     const first = runGateway(dir);

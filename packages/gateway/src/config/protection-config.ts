@@ -80,5 +80,15 @@ export function readProtectionConfig(
       span: locate(['cache', 'ttl', action], 'key'),
     });
   }
+  if (config.cache.enable && Object.keys(config.cache.ttl).length === 0) {
+    diagnostics.push({
+      ruleId: 'invalid-value',
+      severity: 'warning',
+      message: '[cache] enable = true, but no action has a TTL in [cache.ttl]: nothing is cached.',
+      messageId: 'cacheWithoutActions',
+      file,
+      span: locate(['cache', 'enable'], 'key'),
+    });
+  }
   return diagnostics;
 }

@@ -67,6 +67,14 @@ describe('config-rpc.toml: [response_caps], [cache], legacy_get', () => {
     expect(diagnostics[0]).toMatchObject({ messageId: 'notCappable', span: { start: { line: 4, column: 1 } } });
   });
 
+  it('warns when the cache is on but caches nothing', () => {
+    const { config, diagnostics } = parse('[cache]\nenable = true\n');
+    expect(config).not.toBeNull();
+    expect(diagnostics).toMatchObject([
+      { severity: 'warning', messageId: 'cacheWithoutActions', span: { start: { line: 2, column: 1 } } },
+    ]);
+  });
+
   it('refuses a bad mode and a TTL of 0 through the schema', () => {
     expect(parse('[response_caps]\nmode = "trim"\n').config).toBeNull();
     expect(parse('[cache.ttl]\nblock_count = 0\n').config).toBeNull();
