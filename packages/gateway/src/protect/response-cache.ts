@@ -5,8 +5,11 @@ type LegacyRequest = JsonObject & { action: string };
 type LegacyBackend = Parameters<LegacyForward>[1];
 
 interface Entry {
-  /** Deep-frozen: one object is handed to every caller that hits it. */
-  readonly value: JsonObject;
+  /**
+   * The answer as JSON text: each hit gets its own parsed copy, so no caller (or backend that
+   * still holds parts of the object it answered) can change what the next caller gets.
+   */
+  readonly text: string;
   readonly expiresAt: number;
   readonly size: number;
 }
@@ -31,7 +34,8 @@ interface ActionRule {
  * - Only answers without an `error` are kept, for the action's TTL from when they arrived.
  * - Bounded: at most `maxEntries` entries and `maxBytes` characters of keys and answers' JSON,
  *   least recently used first out.
- * - Concurrent misses for one key make one backend call (single flight).
+ * - Concurrent misses for one key make one backend call (single flight); they share its answer.
+ * - A hit is a fresh copy of the kept answer (parsed from its JSON text).
  */
 export class ResponseCache {
   private readonly rules = new Map<string, ActionRule>();
@@ -74,7 +78,7 @@ export class ResponseCache {
       if (entry.expiresAt > this.now()) {
         this.entries.set(key, entry);
         rule.counts[0]++;
-        return Promise.resolve(entry.value);
+        return Promise.resolve(JSON.parse(entry.text) as JsonObject);
       }
       this.bytes -= entry.size;
     }
@@ -132,12 +136,13 @@ export class ResponseCache {
   }
 
   private keep(key: string, rule: ActionRule, answer: JsonObject): void {
-    let size: number;
+    let text: string;
     try {
-      size = key.length + JSON.stringify(answer).length;
+      text = JSON.stringify(answer);
     } catch {
       return; // not JSON (a cycle, a BigInt): never from a backend, and never kept
     }
+    const size = key.length + text.length;
     if (size > this.config.maxBytes) return;
     const previous = this.entries.get(key);
     if (previous !== undefined) {
@@ -151,7 +156,7 @@ export class ResponseCache {
       this.bytes -= oldest.value[1].size;
       this.evictions++;
     }
-    this.entries.set(key, { value: deepFreeze(answer), expiresAt: this.now() + rule.ttlMs, size });
+    this.entries.set(key, { text, expiresAt: this.now() + rule.ttlMs, size });
     this.bytes += size;
   }
 }
@@ -175,12 +180,4 @@ export function canonicalJson(value: unknown): string {
     return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value as Record<string, unknown>)) deepFreeze(child);
-  }
-  return value;
 }

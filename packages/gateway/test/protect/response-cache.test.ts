@@ -34,14 +34,18 @@ describe('ResponseCache', () => {
     expect(big.metricsText()).toContain('nano_access_gateway_cache_entries 0');
   });
 
-  it('hands out frozen answers, so no caller can change what the next one gets', async () => {
+  it('hands each hit its own copy, so no caller or backend can change what the next caller gets', async () => {
     const cache = new ResponseCache(config(), () => 0);
-    const backend = countingBackend((n) => ({ count: String(n), nested: { a: [1] } }));
+    const held = { count: '1', nested: { a: [1] } };
+    let calls = 0;
+    const backend = { legacy: async () => (calls++, held) };
     await cache.through({ action: 'block_count' }, backend);
+    held.nested.a.push(2); // the backend changes what it answered
     const hit = await cache.through({ action: 'block_count' }, backend);
-    expect(Object.isFrozen(hit)).toBe(true);
-    expect(Object.isFrozen((hit.nested as { a: number[] }).a)).toBe(true);
-    expect(backend.calls).toBe(1);
+    expect(hit).toEqual({ count: '1', nested: { a: [1] } });
+    (hit.nested as { a: number[] }).a.push(3); // a caller changes its answer
+    expect(await cache.through({ action: 'block_count' }, backend)).toEqual({ count: '1', nested: { a: [1] } });
+    expect(calls).toBe(1);
   });
 
   it('forwards a rejected backend call to every waiter and keeps nothing', async () => {
