@@ -58,11 +58,6 @@ export class ResponseCache {
     }
   }
 
-  /** True when at least one action is cached. */
-  get active(): boolean {
-    return this.rules.size > 0;
-  }
-
   /** The answer from the cache, or from the backend (then kept when it may be). */
   through(request: LegacyRequest, backend: LegacyBackend): Promise<JsonObject> {
     const rule = this.rules.get(request.action);
@@ -101,7 +96,7 @@ export class ResponseCache {
       'Legacy requests answered from the cache.',
       'Legacy requests for a cached action that went to the backend and may fill the cache.',
       'Legacy requests that waited for the same request already sent to the backend.',
-      'Legacy requests for a cached action not cached for a parameter the cache does not key on.',
+      'Legacy requests for a cached action passed to the backend uncached: a parameter the cache does not key on.',
     ];
     names.forEach((name, index) => {
       text += `# HELP nano_access_gateway_cache_${name}_total ${help[index]}\n# TYPE nano_access_gateway_cache_${name}_total counter\n`;
