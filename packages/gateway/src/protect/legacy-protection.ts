@@ -7,7 +7,8 @@ import { ResponseCaps } from './response-caps';
 export interface LegacyProtection {
   /** Caps, then the cache, then the backend. */
   forward: LegacyForward;
-  metricsText(): string;
+  /** Prometheus text of the caps and the cache (a function value: handed to /metrics as a source). */
+  metricsText: () => string;
 }
 
 /**
