@@ -79,6 +79,12 @@ const basePermissions: Array<{ name: string; description: string; implies: strin
     implies: [],
   },
   {
+    name: 'api_access_reload',
+    description:
+      'The AccessReload IPC message (an extension): re-read the access file now, through the same store as SIGHUP.',
+    implies: [],
+  },
+  {
     name: 'account_query',
     description: 'Read-only ledger queries: accounts, blocks, chains, representatives.',
     implies: ['api_account_weight'],
@@ -108,8 +114,8 @@ const basePermissions: Array<{ name: string; description: string; implies: strin
   },
   {
     name: 'node_control',
-    description: 'Operate the node: bootstrap, keepalive, clear caches, work peers, stop.',
-    implies: [],
+    description: 'Operate the node: bootstrap, keepalive, clear caches, work peers, stop, reload the access policy.',
+    implies: ['api_access_reload'],
   },
   {
     name: 'utility',
@@ -132,6 +138,7 @@ const messages: Record<string, string | null> = {
   ServiceStop: 'api_service_stop',
   TopicServiceStop: 'api_topic_service_stop',
   TopicConfirmation: 'api_topic_confirmation',
+  AccessReload: 'api_access_reload',
 };
 
 const defaults = ['api_account_weight'];

@@ -6,6 +6,8 @@ export const CliErrorCode = {
   policyInvalid: 'NA_CLI_POLICY_INVALID',
   credentialsInvalid: 'NA_CLI_CREDENTIALS_INVALID',
   gitShowFailed: 'NA_CLI_GIT_SHOW_FAILED',
+  reloadRefused: 'NA_CLI_RELOAD_REFUSED',
+  reloadFailed: 'NA_CLI_RELOAD_FAILED',
 } as const;
 
 export const errorCodes: readonly string[] = Object.values(CliErrorCode);

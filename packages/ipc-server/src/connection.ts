@@ -1,7 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Dispatcher, ResponseEnvelope, Session } from '@nano-access/protocol';
-import { encodeFlatbuffersEnvelope, errorEnvelope, stringifyAscii } from '@nano-access/protocol';
+import {
+  encodeFlatbuffersEnvelope,
+  ErrorCode,
+  errorEnvelope,
+  ErrorMessage,
+  stringifyAscii,
+} from '@nano-access/protocol';
 import { ServerHandshake } from './access-check';
 import type { EventBudget, InflightAccount, InflightBudget, SlowConsumerReason } from './budgets';
 import { ByteQueue } from './byte-queue';
@@ -416,7 +422,7 @@ export class IpcConnection implements Session {
               session: this,
               controlAllowed: this.options.allowUnsafe,
             })
-            .then(this.onFlatbuffers, this.onEnvelopeFailure);
+            .then(this.onFlatbuffers, this.onFlatbuffersFailure);
           return null;
         }
         case 4: {
@@ -474,12 +480,16 @@ export class IpcConnection implements Session {
 
   private readonly onEnvelopeFailure = (error: unknown): void => this.deliver(this.internalError(4, error));
 
+  private readonly onFlatbuffersFailure = (error: unknown): void => this.deliver(this.internalError(3, error));
+
   private readonly onLegacyFailure = (error: unknown): void => this.deliver(this.internalError(1, error));
 
   private internalError(encoding: Encoding, error: unknown): Buffer {
     this.log.error({ err: error instanceof Error ? error.message : String(error) }, 'ipc dispatcher failed');
-    if (encoding === 4 || encoding === 3)
-      return encodeAsciiResponse(stringifyAscii(errorEnvelope(2, 'Internal error')));
+    const internal = errorEnvelope(ErrorCode.exception, ErrorMessage.internal);
+    // A flatbuffers client reads only flatbuffers: its error is an Envelope too, never JSON.
+    if (encoding === 3) return encodeResponse(encodeFlatbuffersEnvelope(internal));
+    if (encoding === 4) return encodeAsciiResponse(stringifyAscii(internal));
     return encodeAsciiResponse(stringifyAscii(LEGACY_INTERNAL));
   }
 

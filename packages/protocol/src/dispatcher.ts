@@ -16,6 +16,7 @@ import {
   SubscriptionRegistry,
 } from './subscriptions';
 import type {
+  AccessReloader,
   JsonObject,
   LegacyContext,
   LegacyResult,
@@ -37,6 +38,11 @@ export interface DispatcherOptions {
   logger?: Logger;
   /** The most service names one session may hold (ServiceRegister); default 16. */
   maxServicesPerSession?: number;
+  /**
+   * Answers AccessReload (an extension message): re-reads the access file through the store that
+   * SIGHUP and the file watch use. Absent, AccessReload is answered with an error.
+   */
+  reloadPolicy?: AccessReloader;
 }
 
 /** A policy source that says when its policy changed (PolicyStore does). */
@@ -72,6 +78,7 @@ export class Dispatcher {
   private readonly unsubscribeBackend: () => void;
   private readonly stopListeners = new Set<(reason: string) => void>();
   private readonly maxServicesPerSession: number;
+  private readonly reloadPolicy: AccessReloader | undefined;
   /** The policy the live subscriptions were last checked against. */
   private checkedPolicy: Policy;
   private readonly unsubscribePolicy: () => void;
@@ -81,6 +88,7 @@ export class Dispatcher {
     this.backend = options.backend;
     this.logger = options.logger;
     this.maxServicesPerSession = options.maxServicesPerSession ?? DEFAULT_MAX_SERVICES_PER_SESSION;
+    this.reloadPolicy = options.reloadPolicy;
     this.subscriptions = new SubscriptionRegistry(
       (session, error) => {
         this.logger?.warn({ session: session.id, err: error }, 'dropping a session whose push failed');
@@ -310,6 +318,8 @@ export class Dispatcher {
       case 'TopicConfirmation':
       case 'ServiceStop':
         return this.subscriptionMessage(type, message, correlationId, ctx.session, credentials, stopsNode);
+      case 'AccessReload':
+        return this.accessReload(correlationId);
       default:
         return this.backendMessage(type, message, correlationId);
     }
@@ -334,6 +344,21 @@ export class Dispatcher {
         return this.count(type, outcome, errorEnvelope(reply.code, reply.message, correlationId));
       }
       return this.count(type, 'ok', makeEnvelope(reply.messageType, reply.message, correlationId));
+    } catch (error) {
+      return this.internalError(error, correlationId);
+    }
+  }
+
+  /** AccessReload, once authorized: the store's serial reload, its outcome as AccessReloadResponse. Never rejects. */
+  private async accessReload(correlationId: string | undefined): Promise<ResponseEnvelope> {
+    const type = 'AccessReload';
+    if (this.reloadPolicy === undefined)
+      return this.count(type, 'error', errorEnvelope(ErrorCode.generic, ErrorMessage.reloadUnavailable, correlationId));
+    try {
+      const outcome = await this.reloadPolicy();
+      if (outcome === null)
+        return this.count(type, 'error', errorEnvelope(ErrorCode.exception, ErrorMessage.reloadClosed, correlationId));
+      return this.count(type, 'ok', makeEnvelope('AccessReloadResponse', { ...outcome }, correlationId));
     } catch (error) {
       return this.internalError(error, correlationId);
     }

@@ -30,6 +30,8 @@ export const ErrorMessage = {
   serviceNotRegistered: 'Service not registered on this session',
   tooManyServices: 'Too many services registered on this session: max_services_per_connection',
   internal: 'Internal error',
+  reloadUnavailable: 'AccessReload is not available on this server (it holds no reloadable access file)',
+  reloadClosed: 'The server is stopping: the access file was not reloaded',
 } as const;
 
 /** Legacy RPC error bodies (`{"error": …}`), the node's wording. */

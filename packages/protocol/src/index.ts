@@ -2,6 +2,8 @@
 // dispatcher and the backends shared by the IPC server and the gateway.
 
 export type {
+  AccessReloader,
+  AccessReloadOutcome,
   JsonObject,
   LegacyContext,
   LegacyForward,
@@ -70,7 +72,7 @@ export {
   REVOCATION_SUFFIX,
   type ProtocolErrorCode,
 } from './errors';
-export { MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
+export { EXTENSION_MESSAGE_TYPES, MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
 export {
   messageSchema,
   validateMessage,

@@ -17,6 +17,12 @@ export const MESSAGE_TYPES = [
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
+/**
+ * Messages of this project that the node does not have (JSON envelopes only: they are not members
+ * of the flatbuffers union, so encoding 3 cannot carry them).
+ */
+export const EXTENSION_MESSAGE_TYPES = ['AccessReload', 'AccessReloadResponse'] as const;
+
 /** The messages a client may send (the node's handler map); every other type is "Unknown message type". */
 export const REQUEST_TYPES = [
   'IsAlive',
@@ -25,6 +31,7 @@ export const REQUEST_TYPES = [
   'ServiceStop',
   'TopicServiceStop',
   'TopicConfirmation',
+  'AccessReload',
 ] as const;
 
 export type RequestType = (typeof REQUEST_TYPES)[number];

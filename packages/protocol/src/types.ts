@@ -70,3 +70,23 @@ export interface LegacyResult {
 
 /** Outcome of one v2 message, as counted by the dispatcher. */
 export type MessageOutcome = 'ok' | 'denied' | 'invalid' | 'unknown' | 'error';
+
+/** The message of an AccessReloadResponse: what a reload asked over the API did. */
+export interface AccessReloadOutcome {
+  /** reloaded: a new policy is active; unchanged: same content; rejected: kept the active one; missing: no file, kept. */
+  outcome: 'reloaded' | 'unchanged' | 'rejected' | 'missing';
+  /** The active generation after the reload. */
+  generation: number;
+  /** The active policy's hash label (first 16 hex digits of the file's sha256, or "none"), as /metrics shows it. */
+  hash: string;
+  /** A rejected file's errors: `at` is file:line:col; ids are never in the message. */
+  errors?: Array<{ at: string; message: string; rule?: string }>;
+  /** Why a file could not be read at all (too large, unsafe mode, not UTF-8, …). */
+  error?: { code: string; message: string };
+}
+
+/**
+ * Re-reads the access policy through the server's store (the one SIGHUP and the file watch use);
+ * null when the store is closed (the server is stopping).
+ */
+export type AccessReloader = () => Promise<AccessReloadOutcome | null>;

@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from './schema/nanoapi.schema.json';
-import { MESSAGE_TYPES } from './messages';
+import { EXTENSION_MESSAGE_TYPES, MESSAGE_TYPES } from './messages';
 import type { JsonObject, RequestEnvelope } from './types';
 
 /** The API messages' JSON Schema (draft-07), as shipped in src/schema/nanoapi.schema.json. */
@@ -17,7 +17,7 @@ function compile(name: string): ValidateFunction {
 const requestEnvelopeValidator = compile('RequestEnvelope');
 const responseEnvelopeValidator = compile('ResponseEnvelope');
 const messageValidators = new Map<string, ValidateFunction>(
-  MESSAGE_TYPES.filter((n) => n !== 'BlockInfo').map((n) => [n, compile(n)]),
+  [...MESSAGE_TYPES.filter((n) => n !== 'BlockInfo'), ...EXTENSION_MESSAGE_TYPES].map((n) => [n, compile(n)]),
 );
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };

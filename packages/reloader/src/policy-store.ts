@@ -80,7 +80,7 @@ function unsafeMessage(problems: readonly FileSafetyProblem[]): string {
 }
 
 // Explicit triggers outrank the watch: an operator's SIGHUP re-reports a file already rejected.
-const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, signal: 2 };
+const TRIGGER_RANK: Record<ReloadTrigger, number> = { watch: 0, manual: 1, request: 1, signal: 2 };
 
 function errorsOf(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.severity === 'error');
@@ -604,6 +604,8 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         : `access file rejected with ${errors} error${errors === 1 ? '' : 's'}; keeping generation ${generation}`,
     );
     this.notify('rejected', { generation, hash, diagnostics, trigger, ...(error ? { error } : {}) });
-    return this.result('rejected', hash, diagnostics);
+    const result = this.result('rejected', hash, diagnostics);
+    if (error) result.error = error;
+    return result;
   }
 }

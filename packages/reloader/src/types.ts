@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { AccessFileFacts, Diagnostic } from '@nano-access/parser';
 import type { Catalog, LoadResult, Policy } from '@nano-access/resolver';
 
-/** What started a reload. */
-export type ReloadTrigger = 'watch' | 'signal' | 'manual';
+/** What started a reload: `request` is the AccessReload API message (`nano-access reload`). */
+export type ReloadTrigger = 'watch' | 'signal' | 'manual' | 'request';
 
 export interface PolicyStoreOptions {
   /** The permission catalog. Default: the Nano catalog. */
@@ -76,6 +76,8 @@ export interface ReloadResult {
   hash: string | null;
   /** Diagnostics of the content read (warnings for a reload; errors for a rejection), redacted. */
   diagnostics: Diagnostic[];
+  /** Set when a rejected file could not be read as a policy at all (too large, unsafe, not UTF-8 …). */
+  error?: { code: string; message: string };
 }
 
 export interface ReloadedEvent {

@@ -69,7 +69,7 @@ describe('the Nano catalog', () => {
     expect(implies('service')).toEqual(['api_service_register', 'api_service_stop', 'api_topic_service_stop']);
   });
 
-  it('defaults to api_account_weight and maps the six messages', () => {
+  it("defaults to api_account_weight and maps the node's six messages and the AccessReload extension", () => {
     expect(nanoCatalog.defaults).toEqual(['api_account_weight']);
     expect(nanoCatalog.messages).toEqual({
       IsAlive: null,
@@ -78,7 +78,22 @@ describe('the Nano catalog', () => {
       ServiceStop: 'api_service_stop',
       TopicServiceStop: 'api_topic_service_stop',
       TopicConfirmation: 'api_topic_confirmation',
+      AccessReload: 'api_access_reload',
     });
+  });
+
+  it('has node_control imply api_access_reload (so unrestricted does too), and no default grant it', () => {
+    const policy = compile(
+      buildModel({
+        users: [
+          { id: 'operator', allow: ['node_control'], bare: true },
+          { id: 'reader', allow: ['node_query', 'account_query'] },
+        ],
+      }),
+    ).policy!;
+    expect(policy.check('operator', 'api_access_reload')).toBe(true);
+    expect(policy.check('reader', 'api_access_reload')).toBe(false);
+    expect(policy.check(undefined, 'api_access_reload')).toBe(false);
   });
 
   it('grants every permission through unrestricted', () => {

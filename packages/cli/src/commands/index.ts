@@ -18,6 +18,7 @@ export const commandLoaders: Readonly<Record<string, () => RegisterCommand>> = {
   ipc: () => (require('./ipc') as typeof import('./ipc')).registerIpc,
   lint: () => (require('./lint') as typeof import('./lint')).registerLint,
   matrix: () => (require('./matrix') as typeof import('./matrix')).registerMatrix,
+  reload: () => (require('./reload') as typeof import('./reload')).registerReload,
   serve: () => (require('./serve') as typeof import('./serve')).registerServe,
   test: () => (require('./test') as typeof import('./test')).registerTest,
 };

@@ -1,19 +1,14 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { escapeControlsInJson } from '@nano-access/parser';
-import { API_KEY_ENV, readCredentials } from '../credentials';
-import { IpcClient, IpcError, IpcErrorCode, type IpcClientOptions } from '@nano-access/ipc-server';
+import { readCredentials } from '../credentials';
+import { IpcClient, IpcError, IpcErrorCode } from '@nano-access/ipc-server';
+import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from '@nano-access/protocol';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { writeError } from '../load';
+import { addIpcTargetOptions, ipcClientOptions, type IpcTargetOptions } from '../ipc-target-options';
 
-interface CallOptions {
+interface CallOptions extends IpcTargetOptions {
   encoding?: string;
-  credentials?: string;
-  credentialsFile?: string;
-  path?: string;
-  host?: string;
-  port?: string;
-  accessFile?: string;
-  timeout: string;
   compact?: boolean;
 }
 
@@ -25,32 +20,23 @@ const USAGE = IpcErrorCode.badOptions;
  * a legacy {"error"}, 2 usage or connection failure. The server is found from
  * the options, else NANO_IPC_PATH / NANO_IPC_ADDR / NANO_IPC_PORT / NANO_IPC_ACCESS_FILE;
  * the credentials from --credentials, else --credentials-file, else NANO_API_KEY.
+ * Encoding 3 takes the same JSON envelope, sends it as a flatbuffers Envelope and prints
+ * the flatbuffers answer as JSON.
  */
 export function registerIpc(program: Command, io: CliIO, result: CommandResult): void {
   const ipc = program.command('ipc').description('Talk to an IPC server.');
-  ipc
+  const call = ipc
     .command('call')
     .description('Send one request and print the response (exit 0 answered, 1 error response, 2 failure).')
     .argument(
       '<json>',
-      'encoding 4: an envelope {"message_type", "message"} or {"message_type", …}; encodings 1/2: {"action": …}',
+      'encodings 3/4: an envelope {"message_type", "message"} or {"message_type", …}; encodings 1/2: {"action": …}',
     )
     .option(
       '-e, --encoding <n>',
-      'wire encoding: 1 legacy, 2 legacy with unsafe actions, 4 JSON envelope (default: 1 for {"action": …}, else 4)',
-    )
-    .option('--credentials <id>', `credentials (API key) for the envelope (encoding 4); default ${API_KEY_ENV}`)
-    .addOption(
-      new Option(
-        '--credentials-file <file>',
-        'read the credentials from a file (- for standard input; one final line break is dropped)',
-      ).conflicts('credentials'),
-    )
-    .option('--path <socket>', 'unix socket path (overrides NANO_IPC_PATH)')
-    .option('--host <address>', 'TCP address (overrides NANO_IPC_ADDR)')
-    .option('--port <n>', 'TCP port (overrides NANO_IPC_PORT)')
-    .option('--access-file <file>', 'shared secret for the TCP access check (overrides NANO_IPC_ACCESS_FILE)')
-    .option('--timeout <ms>', 'response timeout in milliseconds', '10000')
+      'wire encoding: 1 legacy, 2 legacy with unsafe actions, 3 flatbuffers envelope (JSON in and out), 4 JSON envelope (default: 1 for {"action": …}, else 4)',
+    );
+  addIpcTargetOptions(call, 10000, ' for the envelope (encodings 3 and 4)')
     .option('--compact', 'print the response on one line')
     .action(async (json: string, options: CallOptions) => {
       result.exitCode = await runCall(json, options, io);
@@ -71,13 +57,17 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
   }
   // A legacy request names an action; anything else is an envelope.
   const encoding = options.encoding === undefined ? ('action' in request ? 1 : 4) : Number(options.encoding);
-  if (encoding !== 1 && encoding !== 2 && encoding !== 4) {
-    writeError(io, { code: USAGE, message: `--encoding must be 1, 2 or 4, not "${options.encoding}"` });
+  if (encoding !== 1 && encoding !== 2 && encoding !== 3 && encoding !== 4) {
+    writeError(io, { code: USAGE, message: `--encoding must be 1, 2, 3 or 4, not "${options.encoding}"` });
     return ExitCode.usage;
   }
-  if ((options.credentials !== undefined || options.credentialsFile !== undefined) && encoding !== 4) {
+  const envelopeEncoding = encoding === 3 || encoding === 4;
+  if ((options.credentials !== undefined || options.credentialsFile !== undefined) && !envelopeEncoding) {
     const option = options.credentials !== undefined ? '--credentials' : '--credentials-file';
-    writeError(io, { code: USAGE, message: `${option} needs --encoding 4 (legacy encodings carry no credentials)` });
+    writeError(io, {
+      code: USAGE,
+      message: `${option} needs --encoding 3 or 4 (legacy encodings carry no credentials)`,
+    });
     return ExitCode.usage;
   }
   // NANO_API_KEY is for envelopes only (a legacy request carries no credentials), and never replaces credentials the JSON gives.
@@ -86,7 +76,7 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
       value: options.credentials,
       file: options.credentialsFile,
       fileOption: '--credentials-file',
-      useEnvironment: encoding === 4 && !('credentials' in request),
+      useEnvironment: envelopeEncoding && !('credentials' in request),
     },
     io,
   );
@@ -94,32 +84,39 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
     writeError(io, credentials);
     return ExitCode.usage;
   }
-  const port = options.port === undefined ? undefined : Number(options.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
-    writeError(io, { code: USAGE, message: `--port must be 1-65535, not "${options.port}"` });
+  const clientOptions = ipcClientOptions(options, io.env, USAGE);
+  if (!clientOptions.ok) {
+    writeError(io, clientOptions);
     return ExitCode.usage;
   }
-  const timeoutMs = Number(options.timeout);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    writeError(io, {
-      code: USAGE,
-      message: `--timeout must be a positive number of milliseconds, not "${options.timeout}"`,
-    });
-    return ExitCode.usage;
+  const envelope = { ...(request as Record<string, unknown>) };
+  if (credentials.value !== undefined) envelope.credentials = credentials.value;
+  let flatbuffers: Uint8Array | undefined;
+  if (encoding === 3) {
+    const encoded = encodeFlatbuffersRequest(envelope);
+    if (!encoded.ok) {
+      writeError(io, { code: USAGE, message: encoded.message });
+      return ExitCode.usage;
+    }
+    flatbuffers = encoded.bytes;
   }
-  const clientOptions: IpcClientOptions = { env: io.env, timeoutMs };
-  if (options.path !== undefined) clientOptions.path = options.path;
-  if (options.host !== undefined) clientOptions.host = options.host;
-  if (port !== undefined) clientOptions.port = port;
-  if (options.accessFile !== undefined) clientOptions.accessFile = options.accessFile;
 
-  const client = new IpcClient(clientOptions);
+  const client = new IpcClient(clientOptions.value);
   try {
     let response: Record<string, unknown>;
     let failed: boolean;
-    if (encoding === 4) {
-      const envelope = { ...(request as Record<string, unknown>) };
-      if (credentials.value !== undefined) envelope.credentials = credentials.value;
+    if (flatbuffers !== undefined) {
+      const decoded = decodeFlatbuffersEnvelope(await client.request(3, flatbuffers));
+      if (!decoded.ok) {
+        writeError(io, {
+          code: IpcErrorCode.badResponse,
+          message: `the server's answer is not a flatbuffers Envelope: ${decoded.error}`,
+        });
+        return ExitCode.usage;
+      }
+      response = decoded.value;
+      failed = response.message_type === 'Error';
+    } else if (encoding === 4) {
       const answer = await client.call(envelope as unknown as Parameters<IpcClient['call']>[0]);
       response = answer as unknown as Record<string, unknown>;
       failed = answer.message_type === 'Error';
@@ -139,5 +136,38 @@ async function runCall(json: string, options: CallOptions, io: CliIO): Promise<n
     throw error;
   } finally {
     await client.close();
+  }
+}
+
+/** A JSON envelope as a flatbuffers Envelope, or why it cannot be one (a type outside the union, a bad field). */
+function encodeFlatbuffersRequest(
+  envelope: Record<string, unknown>,
+): { ok: true; bytes: Uint8Array } | { ok: false; message: string } {
+  const { message_type: type, message } = envelope;
+  if (typeof type !== 'string') return { ok: false, message: 'an encoding 3 request needs a string "message_type"' };
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return { ok: false, message: 'an encoding 3 request needs an object "message"' };
+  const unknown = Object.keys(envelope).filter(
+    (key) => !['message_type', 'message', 'credentials', 'correlation_id', 'time'].includes(key),
+  );
+  if (unknown.length > 0)
+    return { ok: false, message: `a flatbuffers Envelope has no field ${unknown.map((k) => `"${k}"`).join(', ')}` };
+  for (const key of ['credentials', 'correlation_id'] as const) {
+    if (envelope[key] !== undefined && typeof envelope[key] !== 'string')
+      return { ok: false, message: `"${key}" must be a string` };
+  }
+  try {
+    return {
+      ok: true,
+      bytes: encodeFlatbuffersEnvelope({
+        message_type: type,
+        message: message as Record<string, unknown>,
+        ...(typeof envelope.credentials === 'string' ? { credentials: envelope.credentials } : {}),
+        ...(typeof envelope.correlation_id === 'string' ? { correlation_id: envelope.correlation_id } : {}),
+        ...(typeof envelope.time === 'number' ? { time: envelope.time } : {}),
+      }),
+    };
+  } catch (error) {
+    return { ok: false, message: `cannot encode it as flatbuffers: ${(error as Error).message}` };
   }
 }

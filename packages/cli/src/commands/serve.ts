@@ -15,6 +15,7 @@ import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { startServeGateway } from './gateway';
 import { writeDiagnostics, writeError } from '../load';
 import { ACCESS_FILE, openPolicyStore } from '../open-store';
+import { accessReloader } from '../access-reloader';
 
 interface ServeOptions {
   data: string;
@@ -78,6 +79,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
       backend,
       logger,
       maxServicesPerSession: config.ipc.maxServicesPerConnection,
+      reloadPolicy: accessReloader(store),
     });
     resources.push(() => dispatcher.close());
 

@@ -82,7 +82,10 @@ describe('nano-access ipc call', () => {
       keyFile,
       '{"action":"block_count"}',
     ]);
-    expect([legacy.code, legacy.stderr]).toEqual([2, expect.stringMatching(/--credentials-file needs --encoding 4/)]);
+    expect([legacy.code, legacy.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--credentials-file needs --encoding 3 or 4/),
+    ]);
   });
 
   it('finds the server from NANO_IPC_PATH', async () => {
@@ -106,11 +109,42 @@ describe('nano-access ipc call', () => {
     expect(JSON.parse(run.stdout).count).toMatch(/^\d+$/);
   });
 
+  it('with --encoding 3 sends the JSON envelope as flatbuffers and prints the flatbuffers answer as JSON', async () => {
+    const ok = await runCli(['ipc', 'call', '-e', '3', '--path', socket, weight]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      message_type: 'AccountWeightResponse',
+      message: { voting_weight: expect.stringMatching(/^\d+$/) },
+    });
+    // The credentials go into the flatbuffers Envelope: this user is denied the message.
+    const denied = await runCli(['ipc', 'call', '-e', '3', '--port', port, '--host', '127.0.0.1', weight], {
+      env: { NANO_API_KEY: USER },
+    });
+    expect([denied.code, JSON.parse(denied.stdout).message]).toEqual([
+      1,
+      { code: 3, category: 0, message: 'Access denied' },
+    ]);
+    const withId = JSON.stringify({ message_type: 'IsAlive', message: {}, correlation_id: 'c-1' });
+    const alive = await runCli(['ipc', 'call', '--encoding', '3', '--path', socket, '--compact', withId]);
+    expect(alive.code).toBe(0);
+    expect(JSON.parse(alive.stdout)).toMatchObject({ message_type: 'IsAlive', correlation_id: 'c-1' });
+  });
+
   it.each([
-    [['--encoding', '3', '{}'], /--encoding must be 1, 2 or 4/],
+    [['-e', '3', '{"message_type":"NoSuchMessage","message":{}}'], /cannot encode it as flatbuffers/],
+    [['-e', '3', '{"message_type":"IsAlive"}'], /needs an object "message"/],
+    [['-e', '3', '{"message_type":"IsAlive","message":{},"extra":1}'], /has no field "extra"/],
+  ])('refuses an envelope that flatbuffers cannot carry (%j) with exit 2, before connecting', async (args, message) => {
+    const run = await runCli(['ipc', 'call', '--path', path.join(dir, 'nobody.sock'), ...(args as string[])]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message as RegExp);
+  });
+
+  it.each([
+    [['--encoding', '5', '{}'], /--encoding must be 1, 2, 3 or 4/],
     [['{not json'], /the request is not JSON/],
     [['[1]'], /must be a JSON object/],
-    [['-e', '1', '--credentials', 'x', '{"action":"version"}'], /--credentials needs --encoding 4/],
+    [['-e', '1', '--credentials', 'x', '{"action":"version"}'], /--credentials needs --encoding 3 or 4/],
     [['--port', '0', '{}'], /--port must be 1-65535/],
   ])('refuses bad usage %j with exit 2', async (args, message) => {
     const run = await runCli(['ipc', 'call', ...(args as string[])]);

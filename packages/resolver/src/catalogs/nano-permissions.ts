@@ -8,6 +8,7 @@ export type NanoPermission =
   | 'api_service_stop'
   | 'api_topic_service_stop'
   | 'api_topic_confirmation'
+  | 'api_access_reload'
   | 'account_query'
   | 'epoch_upgrade'
   | 'service'
@@ -155,6 +156,7 @@ export const nanoPermissionNames: readonly NanoPermission[] = [
   'api_service_stop',
   'api_topic_service_stop',
   'api_topic_confirmation',
+  'api_access_reload',
   'account_query',
   'epoch_upgrade',
   'service',
