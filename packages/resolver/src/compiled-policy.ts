@@ -1,7 +1,7 @@
-import type { Catalog, CatalogAction, Credentials, Explanation, Policy } from './types';
+import type { Catalog, CatalogAction, Credentials, Decision, Explanation, Policy } from './types';
 import type { PolicyTables } from './policy-tables';
 import { PolicyError, ResolverErrorCode } from './errors';
-import { effectiveNames, explain } from './explain';
+import { decide, effectiveNames, explain } from './explain';
 import type { NameIndex } from './catalog/name-index';
 
 /**
@@ -83,6 +83,15 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   /** Which user the credentials select, their effective set, and how `permission` was granted or denied. */
   explain(credentials: Credentials, permission?: P): Explanation {
     return explain(this.tables, credentials, permission);
+  }
+
+  /**
+   * check() with who asked and, for a denial, why (explain's terms, without its derivation). The
+   * first call builds the slot index explain() uses (one more Map entry per user), so servers
+   * that never log decisions never pay for it.
+   */
+  decide(credentials: Credentials, permission: P | null): Decision {
+    return decide(this.tables, credentials, permission);
   }
 
   messagePermission(messageType: string): P | null | undefined {

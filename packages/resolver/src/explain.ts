@@ -1,4 +1,4 @@
-import type { Credentials, Deny, Explanation, Grant, PermissionExplanation, UserKind } from './types';
+import type { Credentials, Decision, Deny, Explanation, Grant, PermissionExplanation, UserKind } from './types';
 import type { CompiledCatalog } from './catalog/compiled-catalog';
 import { readProfile, type PolicyTables, type Profile } from './policy-tables';
 
@@ -27,6 +27,75 @@ export function explain(tables: PolicyTables, credentials: Credentials, permissi
   const explanation: Explanation = { user: userIndex >= 0 ? { id, kind, index: userIndex } : { id, kind }, effective };
   if (permission !== undefined) explanation.permission = explainPermission(tables, slot, base, permission);
   return explanation;
+}
+
+/**
+ * check() with who asked and why a denial, for a log line per request: one lookup in the slot
+ * index (built on first use, as for explain()) and one bit test when allowed; a denial walks only
+ * the user's own lists (roles, allow, deny), allocating nothing but the answer. No derivation.
+ */
+export function decide(tables: PolicyTables, credentials: Credentials, permission: string | null): Decision {
+  const index = slotIndexOf(tables);
+  const slot = index.slots.get(credentials ?? '');
+  if (slot === undefined) {
+    return permission === null
+      ? { allowed: true, user: { kind: 'unknown' } }
+      : { allowed: false, user: { kind: 'unknown' }, reason: 'unknown-credentials' };
+  }
+  const userIndex = tables.slotUserIndex[slot];
+  const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
+  const user = userIndex >= 0 ? { kind, index: userIndex } : { kind };
+  if (permission === null) return { allowed: true, user };
+  const cc = tables.compiledCatalog;
+  const p = cc.ids.get(permission);
+  if (p === undefined) return { allowed: false, user, reason: 'unknown-permission' };
+  if (has(tables.sets, index.bases[slot], p)) return { allowed: true, user };
+  const profile = readProfile(tables, tables.slotProfile[slot]);
+  const defaultBase = index.bases[tables.defaultSlot];
+  if (grantsBeforeDenies(tables, profile, p, defaultBase)) {
+    const own = firstDenyOf(tables, profile, p);
+    if (own >= 0) return { allowed: false, user, reason: 'deny', deny: cc.names[own] };
+  } else if (!profile.bare && !profile.isDefault) {
+    // What the default user had and its deny removed is not inherited (explain's "denied to the default user").
+    const defaultProfile = readProfile(tables, tables.slotProfile[tables.defaultSlot]);
+    if (grantsBeforeDenies(tables, defaultProfile, p, defaultBase)) {
+      const inherited = firstDenyOf(tables, defaultProfile, p);
+      if (inherited >= 0) return { allowed: false, user, reason: 'default-user-deny', deny: cc.names[inherited] };
+    }
+  }
+  return { allowed: false, user, reason: 'no-grant' };
+}
+
+/** Whether any source of the profile grants p before denies (collectGrants, without building the grants). */
+function grantsBeforeDenies(tables: PolicyTables, profile: Profile, p: number, defaultBase: number): boolean {
+  const cc = tables.compiledCatalog;
+  const pool = tables.profilePool;
+  if (!profile.bare) {
+    if (profile.isDefault) {
+      for (const name of cc.catalog.defaults) if (reaches(cc, cc.ids.get(name)!, p)) return true;
+    } else if (has(tables.sets, defaultBase, p)) {
+      return true;
+    }
+  }
+  for (let i = profile.roles + 1, end = i + pool[profile.roles]; i < end; i++) {
+    for (const granted of tables.roleAllow[pool[i]]) if (reaches(cc, granted, p)) return true;
+  }
+  for (let i = profile.allow + 1, end = i + pool[profile.allow]; i < end; i++) {
+    if (reaches(cc, pool[i], p)) return true;
+  }
+  return false;
+}
+
+/** The first deny of the profile that removes p (addDenies' test), or -1. */
+function firstDenyOf(tables: PolicyTables, profile: Profile, p: number): number {
+  const cc = tables.compiledCatalog;
+  const pool = tables.profilePool;
+  const words = cc.words;
+  for (let i = profile.deny + 1, end = i + pool[profile.deny]; i < end; i++) {
+    const d = pool[i];
+    if (d === p || has(cc.closure, d * words, p) || has(cc.denyClosure, d * words, p)) return d;
+  }
+  return -1;
 }
 
 /** Sorted names per interned set, for explain() called user after user (as a linter does); bounded. */

@@ -5,6 +5,8 @@ export type {
   ControlArgument,
   CompileResult,
   Credentials,
+  Decision,
+  DenialReason,
   Deny,
   Explanation,
   Grant,
@@ -26,3 +28,4 @@ export { compile } from './compile';
 export { loadPolicy } from './load-policy';
 export { CompiledPolicy } from './compiled-policy';
 export { errorCodes, PolicyError, ResolverErrorCode } from './errors';
+export { describeUserAt, maskId } from './mask-id';

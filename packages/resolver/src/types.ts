@@ -73,6 +73,25 @@ export interface Explanation {
   permission?: PermissionExplanation;
 }
 
+/**
+ * Why check() said no, in explain()'s terms: no source grants the permission (`no-grant`), the
+ * user's own deny removed it (`deny`), the default user's deny removed what the user inherited
+ * from it (`default-user-deny`), the credentials match no user (`unknown-credentials`), or the
+ * name is not in the catalog (`unknown-permission`).
+ */
+export type DenialReason = 'no-grant' | 'deny' | 'default-user-deny' | 'unknown-credentials' | 'unknown-permission';
+
+/** check()'s answer with who asked and, for a denial, why: what a log line needs, without explain()'s derivation. */
+export interface Decision {
+  allowed: boolean;
+  /** Who the credentials select; `index` is the position among the file's users (absent for an implicit default user). */
+  user: { kind: UserKind; index?: number };
+  /** Set when denied. */
+  reason?: DenialReason;
+  /** For `deny` and `default-user-deny`: the deny entry that removed the permission, as written. */
+  deny?: string;
+}
+
 /** Credentials as a caller has them: absent or "" is the default user. */
 export type Credentials = string | null | undefined;
 
@@ -95,6 +114,11 @@ export interface Policy<P extends string = string> {
   /** Sorted effective permission names. */
   effective(credentials: Credentials): P[];
   explain(credentials: Credentials, permission?: P): Explanation;
+  /**
+   * check() with who asked and why a denial (a log line per request can afford it; explain() it
+   * cannot). `null` as the permission: anyone may (IsAlive); only the user is identified.
+   */
+  decide(credentials: Credentials, permission: P | null): Decision;
   /** Permission required by an API message; null = anyone; undefined = unknown message. */
   messagePermission(messageType: string): P | null | undefined;
   /** The legacy action's entry; undefined = unknown action. */

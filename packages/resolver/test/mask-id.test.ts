@@ -1,4 +1,4 @@
-import { maskId } from '@nano-access/linter';
+import { maskId } from '@nano-access/resolver';
 
 describe('maskId', () => {
   it('shows the last four characters of an id of 16 characters or more', () => {
