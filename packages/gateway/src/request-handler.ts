@@ -1,6 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { mergeCorrelationId, type BudgetLease, type ByteBudget, type LegacyForward } from '@nano-access/protocol';
+import {
+  mergeCorrelationId,
+  type BudgetLease,
+  type ByteBudget,
+  type DecisionRecord,
+  type LegacyForward,
+} from '@nano-access/protocol';
 import { policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
 import type {
@@ -102,9 +108,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     metrics.started();
     // The body's bytes stay charged until the request is answered: the parsed request lives that long.
     const lease = deps.bodyBudget.lease();
+    // Who asked and what decided, filled by the dispatcher only when there is a log line to write.
+    const decision: DecisionRecord | undefined = logRpc ? {} : undefined;
     let outcome: Outcome;
     try {
-      const routed = route(req, res, lease);
+      const routed = route(req, res, lease, decision);
       outcome = routed instanceof Promise ? await routed : routed;
     } catch (error) {
       logger?.error({ err: error }, 'gateway request failed');
@@ -128,13 +136,19 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
           status: outcome.status,
           ms: Math.round(seconds * 1e6) / 1e3,
           remote: req.socket.remoteAddress,
+          ...decision,
         },
         'rpc',
       );
     }
   }
 
-  function route(req: IncomingMessage, res: ServerResponse, lease: BudgetLease): Outcome | Promise<Outcome> {
+  function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    lease: BudgetLease,
+    decision: DecisionRecord | undefined,
+  ): Outcome | Promise<Outcome> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     let path = query === -1 ? url : url.slice(0, query);
@@ -154,14 +168,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'POST') {
         if (method === 'GET' && path === '/' && config.legacyGet)
-          return legacyFromQuery(req, res, query === -1 ? '' : url.slice(query + 1), pathId, lease);
+          return legacyFromQuery(req, res, query === -1 ? '' : url.slice(query + 1), pathId, lease, decision);
         return methodNotAllowed(res, 'POST, OPTIONS');
       }
-      if (path === '/') return legacy(req, res, pathId, lease);
-      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, lease);
+      if (path === '/') return legacy(req, res, pathId, lease, decision);
+      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, lease, decision);
       const name = path.slice(V2_PREFIX.length + 1);
       if (!MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(req, res, name, pathId, lease);
+      return bareMessage(req, res, name, pathId, lease, decision);
     }
     if (pathId !== undefined) return notFound(res);
     // Operator endpoints: no CORS (no preflight either), so no web page can read them.
@@ -187,6 +201,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     search: string,
     pathId: string | undefined,
     lease: BudgetLease,
+    decision: DecisionRecord | undefined,
   ): Outcome | Promise<Outcome> {
     const request = legacyRequestFromQuery(search);
     if (!getMayCarry(request.action)) {
@@ -198,7 +213,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       );
       return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
     }
-    return legacy(req, res, pathId, lease, request);
+    return legacy(req, res, pathId, lease, decision, request);
   }
 
   function preflight(res: ServerResponse): Outcome {
@@ -362,6 +377,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     name: string,
     pathId: string | undefined,
     lease: BudgetLease,
+    decision: DecisionRecord | undefined,
   ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
@@ -384,6 +400,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         session,
         transport: 'http',
         controlAllowed: config.enableControl,
+        decision,
       });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
@@ -398,6 +415,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     res: ServerResponse,
     pathId: string | undefined,
     lease: BudgetLease,
+    decision: DecisionRecord | undefined,
   ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
@@ -423,6 +441,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         session,
         transport: 'http',
         controlAllowed: config.enableControl,
+        decision,
       });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
@@ -488,6 +507,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     res: ServerResponse,
     pathId: string | undefined,
     lease: BudgetLease,
+    decision: DecisionRecord | undefined,
     fromQuery?: Record<string, unknown>,
   ): Promise<Outcome> {
     const headers = gatewayHeaders(req);
@@ -516,6 +536,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         unsafeAllowed: config.enableControl,
         credentials: requestCredentials(headers, pathId),
         forward: deps.legacyForward,
+        decision,
       });
     } catch (error) {
       const failure = forwardFailure(error);

@@ -35,7 +35,7 @@ export function actionNeedsControl(entry: CatalogAction, request: JsonObject): b
 export const NODE_SERVICE_NAME = 'node';
 
 /** The legacy action whose permission and control flag stopping the node through ServiceStop also needs. */
-const STOP_ACTION = 'stop';
+export const STOP_ACTION = 'stop';
 
 /** True for a v2 message that stops the node: ServiceStop with service_name exactly "node". */
 export function stopsTheNode(messageType: unknown, message: unknown): boolean {

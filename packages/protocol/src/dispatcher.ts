@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import type { Credentials, Policy, PolicySource } from '@nano-access/resolver';
 import type { Backend, BackendEvent } from './backend';
 import { isValidAccount } from './crypto/nano-address';
-import { mayStopTheNode, stopsTheNode } from './control-gate';
+import { mayStopTheNode, STOP_ACTION, stopsTheNode } from './control-gate';
 import { type MergedCredentials, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
 import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
+import { type DecisionRecord, recordDecision, REFUSAL_TEXT } from './decision-record';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
 import { dispatchLegacy } from './legacy';
 import { isRequestType, type RequestType } from './messages';
@@ -305,12 +306,14 @@ export class Dispatcher {
       (stopsNode && !mayStopTheNode(policy, credentials, ctx.controlAllowed === true))
     ) {
       this.logger?.debug({ messageType: type, transport: ctx.transport, stopsNode }, 'message denied');
+      if (ctx.decision !== undefined) recordMessageRefusal(ctx.decision, policy, merged, type, stopsNode, ctx);
       return this.count(
         type,
         'denied',
         errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId),
       );
     }
+    if (ctx.decision !== undefined) recordDecision(ctx.decision, policy, merged, policy.messagePermission(type));
     // 3. Handle.
     switch (type) {
       case 'ServiceRegister':
@@ -442,6 +445,31 @@ export class Dispatcher {
       }
     }
   }
+}
+
+/** Why a message was refused, for the decision record: the policy's reason, or the stop gate's. */
+function recordMessageRefusal(
+  record: DecisionRecord,
+  policy: Policy,
+  merged: MergedCredentials,
+  type: string,
+  stopsNode: boolean,
+  ctx: RequestContext,
+): void {
+  let permission: string | null | undefined;
+  try {
+    permission = policy.messagePermission(type);
+  } catch {
+    permission = undefined;
+  }
+  if (!recordDecision(record, policy, merged, permission) || !stopsNode) return;
+  // The message's own permission was there: stopping the node needs control, and the stop action's permission.
+  if (ctx.controlAllowed !== true) {
+    record.reason = REFUSAL_TEXT.controlNotAllowed;
+    return;
+  }
+  const stop = policy.action(STOP_ACTION);
+  recordDecision(record, policy, merged, stop === undefined ? undefined : stop.permission);
 }
 
 /** Fail closed: a message the catalog does not know is denied; null means anyone. */

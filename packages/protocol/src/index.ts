@@ -17,6 +17,13 @@ export type {
 } from './types';
 export { Dispatcher, type DispatcherOptions } from './dispatcher';
 export {
+  DENIAL_REASON_TEXT,
+  REFUSAL_TEXT,
+  describeCaller,
+  recordDecision,
+  type DecisionRecord,
+} from './decision-record';
+export {
   mergeCorrelationId,
   mergeCredentials,
   REFUSED_CREDENTIALS,

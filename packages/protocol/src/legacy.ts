@@ -3,6 +3,7 @@ import type { Backend } from './backend';
 import { actionNeedsControl } from './control-gate';
 import { mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
 import { LegacyError } from './errors';
+import { recordDecision, REFUSAL_TEXT } from './decision-record';
 import type { JsonObject, LegacyContext, LegacyResult } from './types';
 
 export interface LegacyDispatch {
@@ -36,7 +37,13 @@ export async function dispatchLegacy(
   }
   const entry = policy.action(action);
   if (entry === undefined) return { result: fail('unknown', LegacyError.unknownCommand), action, known: false };
+  const record = ctx.authorize ? ctx.decision : undefined;
   if (ctx.unsafeAllowed !== true && actionNeedsControl(entry, body)) {
+    if (record !== undefined) {
+      recordDecision(record, policy, mergeCredentials(ctx.credentials), entry.permission);
+      record.reason = REFUSAL_TEXT.controlNotAllowed;
+      delete record.deny;
+    }
     return { result: fail('unsafe', LegacyError.unsafe), action, known: true };
   }
   if (ctx.authorize) {
@@ -48,6 +55,7 @@ export async function dispatchLegacy(
     } catch {
       allowed = false; // fail closed on a catalog inconsistency
     }
+    if (record !== undefined) recordDecision(record, policy, caller, entry.permission);
     if (!allowed) return { result: fail('denied', LegacyError.accessDenied), action, known: true };
   }
   const forwarded = body as JsonObject & { action: string };

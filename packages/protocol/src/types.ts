@@ -1,5 +1,6 @@
 import type { Backend } from './backend';
 import type { TransportCredentials } from './credentials';
+import type { DecisionRecord } from './decision-record';
 
 /** A JSON object as the protocol passes it around. */
 export type JsonObject = Record<string, unknown>;
@@ -38,6 +39,8 @@ export interface RequestContext {
    * `allow_unsafe`. Absent is false. Stopping the node (ServiceStop "node") needs it.
    */
   controlAllowed?: boolean;
+  /** When present, the dispatcher fills it with who asked and what decided (the gateway's log_rpc). */
+  decision?: DecisionRecord;
 }
 
 export interface LegacyContext {
@@ -52,6 +55,8 @@ export interface LegacyContext {
    * cache); absent, the backend answers. It runs after authorization, so it sees only allowed requests.
    */
   forward?: LegacyForward;
+  /** When present (and `authorize`), filled with who asked and what decided (the gateway's log_rpc). */
+  decision?: DecisionRecord;
 }
 
 /** See LegacyContext.forward: the request as authorized, and the backend that would answer it. */

@@ -6,8 +6,10 @@ import {
   ErrorMessage,
   mergeCorrelationId,
   mergeCredentials,
+  recordDecision,
   REFUSED_CREDENTIALS,
   stopsTheNode,
+  type DecisionRecord,
 } from '@nano-access/protocol';
 import type {
   GatewayDispatcher,
@@ -76,7 +78,10 @@ export class IpcDispatcher implements GatewayDispatcher {
     else forwarded.credentials = credentials;
     if (correlationId !== undefined && envelope.correlation_id === undefined) forwarded.correlation_id = correlationId;
     const messageType = envelope.message_type;
-    return this.forward(forwarded, typeof messageType === 'string' && SESSION_MESSAGES.has(messageType));
+    const answer = this.forward(forwarded, typeof messageType === 'string' && SESSION_MESSAGES.has(messageType));
+    // Credentials that are not a string are the IPC server's schema error, not a decision.
+    if (ctx.decision === undefined || (credentials !== undefined && typeof credentials !== 'string')) return answer;
+    return this.recorded(ctx.decision, credentials, messageType, answer);
   }
 
   handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
@@ -87,7 +92,29 @@ export class IpcDispatcher implements GatewayDispatcher {
     const envelope: Record<string, unknown> = { message_type: messageType, message };
     if (credentials !== undefined) envelope.credentials = credentials;
     if (ctx.correlationId !== undefined) envelope.correlation_id = ctx.correlationId;
-    return this.forward(envelope, SESSION_MESSAGES.has(messageType));
+    const answer = this.forward(envelope, SESSION_MESSAGES.has(messageType));
+    return ctx.decision === undefined ? answer : this.recorded(ctx.decision, credentials, messageType, answer);
+  }
+
+  /**
+   * The decision record of a forwarded message: the IPC server decides it, so who asked and which
+   * permission applies are read from this gateway's copy of the policy, and a refusal the local
+   * policy does not explain is the IPC server's.
+   */
+  private async recorded(
+    record: DecisionRecord,
+    credentials: string | undefined,
+    messageType: unknown,
+    answer: Promise<ResponseEnvelope>,
+  ): Promise<ResponseEnvelope> {
+    const response = await answer;
+    const policy = this.options.policy.current;
+    const permission = typeof messageType === 'string' ? policy.messagePermission(messageType) : undefined;
+    if (permission === undefined) return response; // an unknown message: no decision to name
+    recordDecision(record, policy, credentials, permission);
+    const code = response.message_type === 'Error' ? (response.message as { code?: unknown }).code : undefined;
+    if (code === ErrorCode.accessDenied && record.reason === undefined) record.reason = 'denied by the IPC server';
+    return response;
   }
 
   async handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
