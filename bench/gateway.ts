@@ -13,6 +13,11 @@
  * req/s (which a loaded machine bends), the server's CPU time per request is
  * measured: the steadier figure.
  *
+ * A fourth server, the same gateway with `[logging] log_rpc = true`, logs a line per request as
+ * serve does (JSON on file descriptor 2, through the asynchronous destination, read by a pipe
+ * that the parent drains, as journald or a container runtime would): its row is the log_rpc
+ * on/off ratio (target ≥ 0.9×), measured in the same rounds as the others.
+ *
  * The servers run in a child process so autocannon does not share their event loop.
  *
  *   npx tsc -b && npx tsx bench/gateway.ts
@@ -33,6 +38,8 @@ interface Ports {
   gateway: number;
   /** The same gateway over a dispatcher that answers a constant envelope: the HTTP layer's own cost. */
   layer: number;
+  /** The same gateway with log_rpc on. */
+  logged: number;
   bare: number;
   account: string;
 }
@@ -40,7 +47,7 @@ interface Ports {
 /** Child: both servers, ports printed as one JSON line. */
 async function serve(): Promise<void> {
   const { createEmbeddedBackend, Dispatcher } = await import('@nano-access/protocol');
-  const { PolicyStore } = await import('@nano-access/reloader');
+  const { PolicyStore, createLogger } = await import('@nano-access/reloader');
   const { createGateway, defaultRpcConfig } = await import('@nano-access/gateway');
   const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
     accounts: Array<{ account: string; weight?: string }>;
@@ -66,6 +73,13 @@ async function serve(): Promise<void> {
   };
   const layer = createGateway({ dispatcher: constant, store, config: { ...defaultRpcConfig(), port: 0 } });
   const layerAddress = await layer.listen();
+  const logged = createGateway({
+    dispatcher,
+    store,
+    config: { ...defaultRpcConfig(), port: 0, logging: { logRpc: true } },
+    logger: createLogger({ destination: 2, pretty: false, level: 'info' }),
+  });
+  const loggedAddress = await logged.listen();
 
   // The floor: read the body, parse it, answer the same envelope / legacy JSON.
   const bare = createServer((req, res) => {
@@ -91,6 +105,7 @@ async function serve(): Promise<void> {
   const ports: Ports = {
     gateway: address.port,
     layer: layerAddress.port,
+    logged: loggedAddress.port,
     bare: (bare.address() as AddressInfo).port,
     account: rep.account,
   };
@@ -148,7 +163,13 @@ async function load(url: string, path: string, body: string): Promise<Run> {
 
 async function main(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  // The log_rpc server's lines: drained as a log reader would, and dropped; anything else (an error) is shown.
+  let logLines = 0;
+  createInterface({ input: child.stderr! }).on('line', (text) => {
+    if (text.startsWith('{"level"')) logLines += 1;
+    else process.stderr.write(`${text}\n`);
   });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -165,6 +186,7 @@ async function main(): Promise<void> {
     });
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   const layerUrl = `http://127.0.0.1:${ports.layer}`;
+  const loggedUrl = `http://127.0.0.1:${ports.logged}`;
   const bareUrl = `http://127.0.0.1:${ports.bare}`;
   const cases = [
     {
@@ -183,10 +205,11 @@ async function main(): Promise<void> {
   try {
     // Warm the three servers (JIT) before measuring.
     for (const c of cases) {
-      for (const url of [gatewayUrl, layerUrl, bareUrl]) await load(url, c.path, c.body);
+      for (const url of [gatewayUrl, loggedUrl, layerUrl, bareUrl]) await load(url, c.path, c.body);
     }
     const gatewayRows: string[] = [];
     const layerRows: string[] = [];
+    const logRows: string[] = [];
     for (const c of cases) {
       // Gateway, constant-dispatcher gateway and bare in turn within each round, so the three
       // see the same machine load: on a shared machine, runs minutes apart differ by more than
@@ -194,13 +217,16 @@ async function main(): Promise<void> {
       // median for CPU.
       const gw: Run[] = [];
       const layer: Run[] = [];
+      const logged: Run[] = [];
       const bare: Run[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         gw.push(await load(gatewayUrl, c.path, c.body));
+        logged.push(await load(loggedUrl, c.path, c.body));
         layer.push(await load(layerUrl, c.path, c.body));
         bare.push(await load(bareUrl, c.path, c.body));
         for (const [who, run] of [
           ['gateway', gw],
+          ['log_rpc', logged],
           ['layer', layer],
           ['bare', bare],
         ] as const) {
@@ -211,6 +237,7 @@ async function main(): Promise<void> {
       }
       gatewayRows.push(row(c.name, gw, bare));
       layerRows.push(row(c.layerName, layer, bare));
+      logRows.push(logRow(c.name, logged, gw));
     }
     const rows = [...gatewayRows, ...layerRows];
     process.stdout.write(
@@ -221,6 +248,14 @@ async function main(): Promise<void> {
     );
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const line of rows) process.stdout.write(`${line}\n`);
+    process.stdout.write(
+      `\nlog_rpc = true vs false, the same gateway in the same rounds (a JSON line per request to a drained pipe; ${logLines} lines written)\n\n`,
+    );
+    process.stdout.write(
+      '| case | log_rpc off req/s | CPU µs/req | log_rpc on req/s | p99 ms | CPU µs/req | req/s ratio on/off (target ≥ 0.9×) | CPU ratio (off/on) |\n',
+    );
+    process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|\n');
+    for (const line of logRows) process.stdout.write(`${line}\n`);
   } finally {
     child.stdin!.end();
     child.kill();
@@ -235,6 +270,16 @@ function row(name: string, runs: Run[], bareRuns: Run[]): string {
   const gCpu = median(runs.map((r) => r.cpuPerRequest));
   const bCpu = median(bareRuns.map((r) => r.cpuPerRequest));
   return `| ${name} | ${Math.round(g.rps)} | ${g.p99} | ${gCpu.toFixed(1)} | ${Math.round(b.rps)} | ${b.p99} | ${bCpu.toFixed(1)} | ${(g.rps / b.rps).toFixed(2)}× | ${(bCpu / gCpu).toFixed(2)}× |`;
+}
+
+/** The log_rpc row: the logged gateway's best round and median CPU against the same gateway without the log. */
+function logRow(name: string, on: Run[], off: Run[]): string {
+  const best = (list: Run[]): Run => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const onBest = best(on);
+  const offBest = best(off);
+  const onCpu = median(on.map((r) => r.cpuPerRequest));
+  const offCpu = median(off.map((r) => r.cpuPerRequest));
+  return `| ${name} | ${Math.round(offBest.rps)} | ${offCpu.toFixed(1)} | ${Math.round(onBest.rps)} | ${onBest.p99} | ${onCpu.toFixed(1)} | ${(onBest.rps / offBest.rps).toFixed(2)}× | ${(offCpu / onCpu).toFixed(2)}× |`;
 }
 
 function median(values: number[]): number {

@@ -7,7 +7,7 @@ import {
   type DecisionRecord,
   type LegacyForward,
 } from '@nano-access/protocol';
-import { policyHashLabel } from '@nano-access/reloader';
+import { lineWriter, policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
 import type {
   GatewayDispatcher,
@@ -87,7 +87,9 @@ const ignorePush = (): void => undefined;
 /** Builds the request listener of the gateway's HTTP(S) server. */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, metrics, logger } = deps;
-  const logRpc = config.logging.logRpc && logger !== undefined;
+  // Its fields are the gateway's own (catalog names, a masked caller, status, duration): nothing to redact.
+  const writeRpcLine = config.logging.logRpc && logger !== undefined ? lineWriter(logger) : null;
+  const logRpc = writeRpcLine !== null;
   // The share of the body budget that only small bodies may use: a sixteenth, as long as a body
   // of max_request_size still fits in the rest.
   const bodyReserve = Math.min(Math.floor(deps.bodyBudget.limit / 16), deps.bodyBudget.limit - config.maxRequestSize);
@@ -127,8 +129,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     }
     const seconds = (performance.now() - startedAt) / 1e3;
     metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
-    if (logRpc) {
-      logger!.info(
+    if (writeRpcLine !== null) {
+      writeRpcLine(
         {
           api: outcome.api,
           name: outcome.name,

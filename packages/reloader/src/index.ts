@@ -1,8 +1,8 @@
 export { PolicyStore } from './policy-store';
 export { PolicyStoreError, errorCodes } from './errors';
 export type { PolicyStoreErrorCode, ReadErrorCode } from './errors';
-export { createLogger, REDACTED_PATHS } from './logger';
-export type { LoggerOptions } from './logger';
+export { ASYNC_LOG_MAX_BYTES, asyncFileDestination, createLogger, REDACTED_PATHS, lineWriter } from './logger';
+export type { LineFields, LineWriter, LoggerOptions } from './logger';
 export { formatDiagnostic } from './diagnostic-log';
 export { KUBERNETES_DATA_LINK } from './file-watch';
 export { policyHashLabel } from './metrics';

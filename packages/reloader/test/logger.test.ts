@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from '@nano-access/reloader';
+import { createLogger, lineWriter } from '@nano-access/reloader';
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
@@ -84,5 +84,30 @@ describe('createLogger', () => {
     const pipe = sink();
     createLogger({ destination: pipe.stream, env: {} }).info('to a program');
     expect(JSON.parse(pipe.text().trim())).toMatchObject({ msg: 'to a program' });
+  });
+});
+
+describe('lineWriter', () => {
+  it('writes the line pino would write for the same fields (its level, time, bindings and msg), leaving out undefined fields', () => {
+    const out = sink();
+    const logger = createLogger({ destination: out.stream, pretty: false });
+    const fields = { api: 'v2', status: 200, ms: 0.25, caller: 'user #2 (…6b51)', reason: undefined, ok: true };
+    lineWriter(logger)!(fields, 'rpc');
+    logger.info({ api: 'v2', status: 200, ms: 0.25, caller: 'user #2 (…6b51)', ok: true }, 'rpc');
+    const [ours, pinos] = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect({ ...ours, time: 0 }).toEqual({ ...pinos, time: 0 });
+    expect(Object.keys(ours)).toEqual(Object.keys(pinos));
+    expect(ours).not.toHaveProperty('reason');
+  });
+
+  it("is null when the level is off, and keeps a child logger's bindings", () => {
+    expect(lineWriter(createLogger({ destination: sink().stream, pretty: false, level: 'warn' }))).toBeNull();
+    const out = sink();
+    lineWriter(createLogger({ destination: out.stream, pretty: false }).child({ component: 'gateway' }))!({}, 'rpc');
+    expect(JSON.parse(out.text())).toMatchObject({ level: 30, name: 'nano-access', component: 'gateway', msg: 'rpc' });
   });
 });

@@ -47,7 +47,8 @@ async function runGateway(options: GatewayCommandOptions, io: CliIO): Promise<nu
   const dataDir = path.resolve(io.cwd, options.data);
   const config = readGatewayConfig(dataDir, io);
   if (config === null) return ExitCode.usage;
-  const logger = createLogger({ destination: process.stderr, env: io.env });
+  // fd 2, not process.stderr: written asynchronously in batches (a line per request with log_rpc), flushed at exit.
+  const logger = createLogger({ destination: 2, env: io.env });
   const accessPath = path.join(dataDir, ACCESS_FILE);
   const store = await openPolicyStore(accessPath, logger, io, config.accessPolicy);
   if (store === null) return ExitCode.usage;

@@ -51,7 +51,8 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     return ExitCode.usage;
   }
   // Logs are JSON lines on stderr; stdout carries only what the command reports.
-  const logger = createLogger({ destination: process.stderr, env: io.env });
+  // fd 2, not process.stderr: written asynchronously in batches (a line per request with log_rpc), flushed at exit.
+  const logger = createLogger({ destination: 2, env: io.env });
   const accessPath = path.join(dataDir, ACCESS_FILE);
 
   const store = await openPolicyStore(accessPath, logger, io, config.accessPolicy);
