@@ -113,7 +113,13 @@ export class IpcDispatcher implements GatewayDispatcher {
     if (permission === undefined) return response; // an unknown message: no decision to name
     recordDecision(record, policy, credentials, permission);
     const code = response.message_type === 'Error' ? (response.message as { code?: unknown }).code : undefined;
-    if (code === ErrorCode.accessDenied && record.reason === undefined) record.reason = 'denied by the IPC server';
+    if (code !== ErrorCode.accessDenied) {
+      // The IPC server allowed it: whatever this copy of the policy would say, there was no refusal.
+      delete record.reason;
+      delete record.deny;
+    } else if (record.reason === undefined) {
+      record.reason = 'denied by the IPC server';
+    }
     return response;
   }
 

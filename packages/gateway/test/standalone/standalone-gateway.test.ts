@@ -452,3 +452,46 @@ describe('a 502 of the standalone gateway', () => {
     }
   });
 });
+
+describe('log_rpc of the standalone gateway', () => {
+  it("names the caller of a forwarded v2 message from its own copy of the policy; the refusal is the IPC server's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-log-'));
+    const ipc = new IpcServerUnderTest(dir);
+    await ipc.start();
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const config = testConfig({ logging: { logRpc: true } });
+    config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 1, ipcTimeout: 5 };
+    const gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger });
+    try {
+      const weight = { account: rep.account };
+      // The IPC server's policy gives walletReader AccountWeight; the gateway's copy does not.
+      await postJson(gw.address.url, '/api/v2/AccountWeight', weight, { 'Nano-Api-Key': USERS.walletReader });
+      await postJson(gw.address.url, '/api/v2/AccountWeight', weight, { 'Nano-Api-Key': USERS.ops });
+      const rpc = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.msg === 'rpc')
+        .map(({ outcome, caller, permission, reason }) => ({ outcome, caller, permission, reason }));
+      expect(rpc).toEqual([
+        {
+          outcome: 'ok',
+          caller: expect.stringMatching(/^user #\d+ \(…[0-9a-f]{4}\)$/),
+          permission: 'api_account_weight',
+          reason: undefined,
+        },
+        {
+          outcome: 'denied',
+          caller: expect.stringMatching(/^user #\d+ \(…[0-9a-f]{4}\)$/),
+          permission: 'api_account_weight',
+          reason: 'no grant',
+        },
+      ]);
+      expect(lines.join('')).not.toContain(USERS.walletReader);
+      expect(lines.join('')).not.toContain(USERS.ops);
+    } finally {
+      await gw.close();
+      await ipc.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
