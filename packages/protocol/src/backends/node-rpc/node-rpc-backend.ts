@@ -1,6 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
 import type { Logger } from 'pino';
+import { Pool, type Dispatcher as UndiciDispatcher } from 'undici';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { ByteBudget } from '../../byte-budget';
@@ -61,7 +60,9 @@ export class NodeRpcBackend implements Backend {
   private timeouts = 0;
   private refusalsSinceLog = 0;
   private lastRefusalLog = -Infinity;
-  private readonly agent: http.Agent;
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly limits: ExchangeLimits;
   private readonly events = new BackendEvents();
   private readonly confirmations: NodeConfirmationFeed | null = null;
 
@@ -90,8 +91,21 @@ export class NodeRpcBackend implements Backend {
     this.responseBudget = new ByteBudget(inFlight);
     this.budgetError = `Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (${inFlight} bytes); retry later`;
     this.logger = options.logger;
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 16 };
-    this.agent = url.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+    // undici's own idle timers are off: the request's one deadline (above) bounds every phase.
+    this.pool = new Pool(url.origin, {
+      connections: options.maxSockets ?? 16,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    this.path = `${url.pathname}${url.search}`;
+    this.limits = {
+      maxResponseBytes: this.maxResponseBytes,
+      budget: this.responseBudget,
+      refuseForBudget: () => {
+        this.logBudgetRefusal();
+        return this.budgetError;
+      },
+    };
     if (options.websocketUrl !== undefined) {
       this.confirmations = new NodeConfirmationFeed({
         url: options.websocketUrl,
@@ -148,7 +162,7 @@ export class NodeRpcBackend implements Backend {
 
   async close(): Promise<void> {
     await this.confirmations?.close();
-    this.agent.destroy();
+    await this.pool.destroy();
     this.events.clear();
   }
 
@@ -173,91 +187,29 @@ export class NodeRpcBackend implements Backend {
 
   /**
    * One request to the node. Its deadline is one timer, started here, before the request waits
-   * for one of the agent's sockets: waiting for a socket, connecting, the status line and every
-   * body byte all count against it, however the bytes trickle in. When it passes, the request is
-   * destroyed (a queued one leaves the agent's queue; a connected one closes its socket).
+   * for one of the pool's connections: waiting for a connection, connecting, the status line and
+   * every body byte all count against it, however the bytes trickle in. When it passes, the
+   * request is given up: a connected one is aborted (undici closes its socket), a queued one is
+   * aborted the moment the pool hands it a connection, before a byte is written.
    * Answer bytes are charged to the shared response budget as they arrive and given back when
    * the request settles.
    */
   private post(body: JsonObject): Promise<Upstream> {
-    const payload = Buffer.from(JSON.stringify(body), 'utf8');
-    const transport = this.url.protocol === 'https:' ? https : http;
     return new Promise<Upstream>((resolve) => {
-      const lease = this.responseBudget.lease();
-      let settled = false;
-      let req: http.ClientRequest | null = null;
-      const settle = (result: Upstream): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        lease.release();
-        // Given up on (an error, a refusal, the deadline): nothing more is read or sent.
-        if (!result.ok) req?.destroy();
-        resolve(result);
-      };
-      const fail = (why: string): void => settle({ ok: false, error: `Upstream node unavailable: ${why}` });
-      const overBudget = (): void => {
-        this.logBudgetRefusal();
-        settle({ ok: false, error: this.budgetError });
-      };
-      const deadline = setTimeout(() => {
+      const exchange = new UpstreamExchange(this.limits, resolve);
+      exchange.deadline = setTimeout(() => {
         this.timeouts++;
-        fail(`no complete answer within ${this.timeoutMs} ms`);
+        exchange.fail(`no complete answer within ${this.timeoutMs} ms`);
       }, this.timeoutMs);
-
-      req = transport.request(
-        this.url,
+      this.pool.dispatch(
         {
+          path: this.path,
           method: 'POST',
-          agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': payload.length, accept: 'application/json' },
+          headers: REQUEST_HEADERS,
+          body: JSON.stringify(body),
         },
-        (res) => {
-          if (res.statusCode !== 200) {
-            fail(`HTTP ${res.statusCode}`);
-            return;
-          }
-          const declared = Number(res.headers['content-length']);
-          if (declared > this.maxResponseBytes) {
-            fail(`response larger than ${this.maxResponseBytes} bytes`);
-            return;
-          }
-          if (declared > 0 && !this.responseBudget.admits(declared)) {
-            overBudget();
-            return;
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => {
-            if (settled) return;
-            if (lease.bytes + chunk.length > this.maxResponseBytes) {
-              fail(`response larger than ${this.maxResponseBytes} bytes`);
-              return;
-            }
-            if (!lease.take(chunk.length)) {
-              overBudget();
-              return;
-            }
-            chunks.push(chunk);
-          });
-          res.on('error', (err) => fail(err.message));
-          res.on('close', () => {
-            if (!res.complete) fail('the node closed the connection before the end of its answer');
-          });
-          res.on('end', () => {
-            if (settled) return;
-            try {
-              const parsed: unknown = JSON.parse(Buffer.concat(chunks, lease.bytes).toString('utf8'));
-              if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-                fail('response is not a JSON object');
-              else settle({ ok: true, body: parsed as JsonObject });
-            } catch {
-              fail('response is not JSON');
-            }
-          });
-        },
+        exchange,
       );
-      req.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
-      req.end(payload);
     });
   }
 
@@ -273,6 +225,132 @@ export class NodeRpcBackend implements Backend {
     this.refusalsSinceLog = 0;
     this.lastRefusalLog = now;
   }
+}
+
+const REQUEST_HEADERS = ['content-type', 'application/json', 'accept', 'application/json'];
+
+interface ExchangeLimits {
+  maxResponseBytes: number;
+  budget: ByteBudget;
+  /** Logs the refusal (rate-limited) and returns the error text the caller gets. */
+  refuseForBudget(): string;
+}
+
+/**
+ * One request's life on undici's dispatch interface: the answer's status, size and bytes are
+ * checked as they arrive, charged to the response budget, and the result is settled exactly once
+ * (by the answer, an error, a refusal or the deadline, whichever comes first).
+ */
+class UpstreamExchange implements UndiciDispatcher.DispatchHandlers {
+  deadline: NodeJS.Timeout | undefined;
+  private settled = false;
+  private abort: ((err?: Error) => void) | null = null;
+  private answering = false;
+  private readonly lease: ReturnType<ByteBudget['lease']>;
+  private chunks: Buffer[] = [];
+
+  constructor(
+    private readonly limits: ExchangeLimits,
+    private readonly resolve: (result: Upstream) => void,
+  ) {
+    this.lease = limits.budget.lease();
+  }
+
+  fail(why: string): void {
+    this.settle({ ok: false, error: `Upstream node unavailable: ${why}` });
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    // Given up on while it waited for a connection: abort before anything is written.
+    if (this.settled) abort();
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[] | string[] | null): boolean {
+    if (this.settled) return false;
+    this.answering = true;
+    if (statusCode !== 200) {
+      this.fail(`HTTP ${statusCode}`);
+      return false;
+    }
+    const declared = declaredLength(rawHeaders);
+    if (declared > this.limits.maxResponseBytes) {
+      this.fail(`response larger than ${this.limits.maxResponseBytes} bytes`);
+      return false;
+    }
+    if (declared > 0 && !this.limits.budget.admits(declared)) {
+      this.refuse();
+      return false;
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.settled) return false;
+    if (this.lease.bytes + chunk.length > this.limits.maxResponseBytes) {
+      this.fail(`response larger than ${this.limits.maxResponseBytes} bytes`);
+      return false;
+    }
+    if (!this.lease.take(chunk.length)) {
+      this.refuse();
+      return false;
+    }
+    this.chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    if (this.settled) return;
+    const chunks = this.chunks;
+    const bytes = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, this.lease.bytes);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      this.fail('response is not JSON');
+      return;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      this.fail('response is not a JSON object');
+    else this.settle({ ok: true, body: parsed as JsonObject });
+  }
+
+  onError(err: Error): void {
+    if (this.settled) return;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'UND_ERR_SOCKET') {
+      // The node closed the socket: before its status line this is what node:http calls a reset.
+      this.fail(this.answering ? 'the node closed the connection before the end of its answer' : 'ECONNRESET');
+    } else {
+      this.fail(code ?? err.message);
+    }
+  }
+
+  private refuse(): void {
+    this.settle({ ok: false, error: this.limits.refuseForBudget() });
+  }
+
+  private settle(result: Upstream): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.deadline);
+    this.lease.release();
+    this.chunks = [];
+    // Given up on (an error, a refusal, the deadline): nothing more is read or sent.
+    if (!result.ok && this.abort !== null) this.abort();
+    this.resolve(result);
+  }
+}
+
+/** The Content-Length a node declared, NaN when it sent none (a chunked answer). */
+function declaredLength(rawHeaders: Buffer[] | string[] | null): number {
+  if (rawHeaders === null) return NaN;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i];
+    if (name.length === 14 && name.toString().toLowerCase() === 'content-length')
+      return Number(rawHeaders[i + 1].toString());
+  }
+  return NaN;
 }
 
 /** A backend that forwards to a node's RPC URL. Throws ProtocolError NA_PROTOCOL_BAD_OPTION for a bad URL. */
