@@ -1,0 +1,311 @@
+/**
+ * Forwarding to a node: `nano-access serve` with the node-rpc backend in front of a stand-in node,
+ * against two bare forwarding proxies doing the same job (read the body, JSON.parse it, look the
+ * API key up in a Map, forward the bytes, relay the answer): one on node:http's `http.request`
+ * with a keep-alive Agent, one on undici's `Pool`. nano-access runs twice, `log_rpc` off and on
+ * (the real binary, `serve --data`, log lines written to a file as an operator's would be).
+ *
+ * Every server is its own process and runs throughout; each row is measured in turn within every
+ * round (interleaved, as bench/gateway.ts does), so all rows see the same machine load. Per row:
+ * the best round's req/s, its p50/p99, the median CPU time per request of the server process
+ * (from /proc, which a loaded machine bends less than req/s) and its peak RSS (VmHWM).
+ * The stand-in node (bare node:http answering account_balance) is shared by all rows; a node
+ * cannot run here.
+ *
+ *   npm run build && npx tsx bench/forward.ts      (or npm run bench -- forward)
+ *   BENCH_SECONDS=0.5 BENCH_ROUNDS=1 npx tsx bench/forward.ts   (a smoke run: not for figures)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const CONNECTIONS = 16;
+const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
+const KEY = 'bench-forward-6f1d2c3b-9a8e-4f70-b5d4-3c2a1e0f9b8d';
+const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+const BALANCE = { balance: '325586539664609129644855132177', pending: '0', receivable: '0' };
+const REQUEST = JSON.stringify({ action: 'account_balance', account: ACCOUNT });
+
+/** Child roles: each prints {"port": N} once it listens. */
+async function role(name: string, upstream: string): Promise<void> {
+  let server: http.Server;
+  if (name === 'node') {
+    const answer = JSON.stringify(BALANCE);
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: string };
+        const text = body.action === 'account_balance' ? answer : '{"error":"Unknown command"}';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      });
+    });
+  } else {
+    const keys = new Map<string, boolean>([[KEY, true]]);
+    const forward = name === 'proxy-undici' ? await undiciForwarder(upstream) : httpRequestForwarder(upstream);
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        const request = JSON.parse(bytes.toString('utf8')) as { action?: unknown };
+        const key = req.headers['nano-api-key'];
+        if (typeof key !== 'string' || keys.get(key) !== true || typeof request.action !== 'string') {
+          res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":"Access denied"}');
+          return;
+        }
+        forward(bytes).then(
+          (answer) => {
+            res.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+            res.end(answer);
+          },
+          (error: unknown) => {
+            res.writeHead(502, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: `Upstream node unavailable: ${String(error)}` }));
+          },
+        );
+      });
+    });
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+}
+
+function httpRequestForwarder(upstream: string): (body: Buffer) => Promise<Buffer> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const url = new URL(upstream);
+  return (body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+async function undiciForwarder(upstream: string): Promise<(body: Buffer) => Promise<Buffer>> {
+  const { Pool } = await import('undici');
+  const pool = new Pool(upstream, { connections: CONNECTIONS });
+  return async (body) => {
+    const res = await pool.request({
+      path: '/',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    return Buffer.from(await res.body.arrayBuffer());
+  };
+}
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  url: string;
+}
+
+function startRole(name: string, upstream = ''): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--role', name, upstream], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => {
+      const { port } = JSON.parse(line) as { port: number };
+      resolve({ name, child, url: `http://127.0.0.1:${port}` });
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
+/** `nano-access serve --data DIR` with the node-rpc backend; its stdout (the log) goes to a file. */
+async function startServe(name: string, dir: string, upstream: string, logRpc: boolean): Promise<Server> {
+  writeFileSync(
+    join(dir, 'config-node.toml'),
+    `[node.ipc.tcp]\nenable = true\nport = 0\n\n[backend]\ntype = "node-rpc"\nurl = "${upstream}"\n`,
+  );
+  writeFileSync(join(dir, 'config-rpc.toml'), `port = 0\n\n[logging]\nlog_rpc = ${logRpc}\n`);
+  writeFileSync(join(dir, 'config-access.toml'), `[[user]]\nid = "${KEY}"\nallow = "api_account_balance"\n`, {
+    mode: 0o600,
+  });
+  const log = join(dir, 'serve.log');
+  const { openSync } = await import('node:fs');
+  const out = openSync(log, 'w');
+  const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], {
+    env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' },
+    stdio: ['ignore', out, 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const m = /gateway listening on (http:\/\/\S+)/.exec(readFileSync(log, 'utf8'));
+    if (m) return { name, child, url: m[1].replace(/[",}]+$/, '') };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start: see ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** CPU time (µs) of a process so far, and its peak RSS (bytes), from /proc. */
+function processFigures(pid: number): { cpuMicros: number; peakRss: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuMicros: (ticks * 1e6) / 100, peakRss: hwm ? Number(hwm[1]) * 1024 : NaN };
+  } catch {
+    return { cpuMicros: NaN, peakRss: NaN };
+  }
+}
+
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerRequest: number;
+  peakRss: number;
+}
+
+type Autocannon = (options: Record<string, unknown>) => Promise<{
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}>;
+
+async function load(server: Server): Promise<Run> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const autocannon = require('autocannon') as Autocannon;
+  const before = processFigures(server.child.pid!);
+  const result = await autocannon({
+    url: `${server.url}/`,
+    method: 'POST',
+    body: REQUEST,
+    headers: { 'content-type': 'application/json', 'nano-api-key': KEY },
+    connections: CONNECTIONS,
+    duration: SECONDS,
+  });
+  const after = processFigures(server.child.pid!);
+  if (result.errors + result.non2xx > 0)
+    throw new Error(`${server.name}: errors or non-2xx answers (${result.errors}/${result.non2xx})`);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests.total),
+    peakRss: after.peakRss,
+  };
+}
+
+/** One request through each server: all must relay the stand-in node's answer unchanged. */
+async function agree(servers: Server[]): Promise<void> {
+  for (const server of servers) {
+    const res = await fetch(`${server.url}/`, {
+      method: 'POST',
+      body: REQUEST,
+      headers: { 'content-type': 'application/json', 'nano-api-key': KEY },
+    });
+    const body = (await res.json()) as unknown;
+    if (res.status !== 200 || JSON.stringify(body) !== JSON.stringify(BALANCE))
+      throw new Error(`${server.name} answered ${res.status} ${JSON.stringify(body)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const dirs = [mkdtempSync(join(tmpdir(), 'na-forward-')), mkdtempSync(join(tmpdir(), 'na-forward-'))];
+  const started: Server[] = [];
+  try {
+    const start = async (starting: Promise<Server>, name?: string): Promise<Server> => {
+      const server = await starting;
+      started.push(server);
+      if (name !== undefined) server.name = name;
+      return server;
+    };
+    const node = await start(startRole('node'));
+    const rows: Server[] = [
+      await start(startRole('proxy-http', node.url), 'bare proxy, http.request + keep-alive Agent'),
+      await start(startRole('proxy-undici', node.url), 'bare proxy, undici Pool'),
+      await start(startServe('nano-access serve, node-rpc backend, log_rpc off', dirs[0], node.url, false)),
+      await start(startServe('nano-access serve, node-rpc backend, log_rpc on', dirs[1], node.url, true)),
+    ];
+    await agree(rows);
+    for (const server of rows) await load(server); // warm the JIT of every server
+    const runs = rows.map((): Run[] => []);
+    const nodeCpuBefore = processFigures(node.child.pid!).cpuMicros;
+    let total = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < rows.length; i++) {
+        const run = await load(rows[i]);
+        runs[i].push(run);
+        total += run.rps * SECONDS;
+      }
+    }
+    const nodeCpu = (processFigures(node.child.pid!).cpuMicros - nodeCpuBefore) / Math.max(1, total);
+    report(rows, runs, nodeCpu);
+  } finally {
+    for (const server of started.reverse()) server.child.kill();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function report(rows: Server[], runs: Run[][], nodeCpu: number): void {
+  const best = (list: Run[]): Run => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const bests = runs.map(best);
+  const httpRow = bests[0];
+  const undiciRow = bests[1];
+  const out = process.stdout;
+  out.write(
+    `\nForwarding to a stand-in node (account_balance, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds, loopback, Node ${process.version})\n\n`,
+  );
+  out.write(
+    '| row | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MiB | vs http.request proxy | vs undici proxy (target ≥ 0.9×) | p99 vs undici (target ≤ 1.2×) |\n',
+  );
+  out.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+  rows.forEach((server, i) => {
+    const b = bests[i];
+    const cpu = median(runs[i].map((r) => r.cpuPerRequest));
+    const rss = Math.max(...runs[i].map((r) => r.peakRss)) / 1024 / 1024;
+    out.write(
+      `| ${server.name} | ${Math.round(b.rps)} | ${b.p50} | ${b.p99} | ${cpu.toFixed(1)} | ${rss.toFixed(0)} | ${(b.rps / httpRow.rps).toFixed(2)}× | ${(b.rps / undiciRow.rps).toFixed(2)}× | ${(b.p99 / undiciRow.p99).toFixed(2)}× |\n`,
+    );
+  });
+  out.write(`\nThe stand-in node: ${nodeCpu.toFixed(1)} µs CPU per request, over all rows.\n`);
+  const load1 = (() => {
+    try {
+      return readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+    } catch {
+      return '?';
+    }
+  })();
+  out.write(`Load average at the end: ${load1}.\n`);
+}
+
+const roleIndex = process.argv.indexOf('--role');
+if (roleIndex !== -1) {
+  role(process.argv[roleIndex + 1], process.argv[roleIndex + 2] ?? '').catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
