@@ -15,6 +15,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   readonly userCount: number;
   // The hot-path fields, read by check() and checkId().
   private readonly slots: Map<string, number>;
+  private readonly slotBase: Int32Array;
   private readonly sets: Uint32Array;
   private readonly ids: ReadonlyMap<string, number>;
   /** The same as `ids`, as a hash table built for the catalog's names (see NameIndex): check()'s name lookup. */
@@ -26,6 +27,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
     this.catalog = tables.compiledCatalog.catalog;
     this.userCount = tables.userCount;
     this.slots = tables.slots;
+    this.slotBase = tables.slotBase;
     this.sets = tables.sets;
     this.ids = tables.compiledCatalog.ids;
     this.names = tables.compiledCatalog.nameIndex;
@@ -36,9 +38,9 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   check(credentials: Credentials, permission: P): boolean {
     // typeof: a non-string (a caller ignoring the types) is no name, and must not reach charCodeAt.
     const id = typeof permission === 'string' ? this.names.idOf(permission) : -1;
-    const base = this.slots.get(credentials ?? '');
-    if (base === undefined || id < 0) return false;
-    return (this.sets[base + (id >>> 5)] & (1 << (id & 31))) !== 0;
+    const slot = this.slots.get(credentials ?? '');
+    if (slot === undefined || id < 0) return false;
+    return (this.sets[this.slotBase[slot] + (id >>> 5)] & (1 << (id & 31))) !== 0;
   }
 
   /**
@@ -51,9 +53,9 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
 
   /** check() with a permission prepared by permissionId(). */
   checkId(credentials: Credentials, permissionId: number): boolean {
-    const base = this.slots.get(credentials ?? '');
-    if (base === undefined || permissionId < 0) return false;
-    return (this.sets[base + (permissionId >>> 5)] & (1 << (permissionId & 31))) !== 0;
+    const slot = this.slots.get(credentials ?? '');
+    if (slot === undefined || permissionId < 0) return false;
+    return (this.sets[this.slotBase[slot] + (permissionId >>> 5)] & (1 << (permissionId & 31))) !== 0;
   }
 
   /** True when the user has every permission. Throws PolicyError on an empty list or an unknown name. */
@@ -86,9 +88,8 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   }
 
   /**
-   * check() with who asked and, for a denial, why (explain's terms, without its derivation). The
-   * first call builds the slot index explain() uses (one more Map entry per user), so servers
-   * that never log decisions never pay for it.
+   * check() with who asked and, for a denial, why (explain's terms, without its derivation): the
+   * same lookup as check(), plus a walk of the user's own lists on a denial.
    */
   decide(credentials: Credentials, permission: P | null): Decision {
     return decide(this.tables, credentials, permission);
@@ -103,7 +104,8 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   }
 
   private setOf(credentials: Credentials): number {
-    return this.slots.get(credentials ?? '') ?? -1;
+    const slot = this.slots.get(credentials ?? '');
+    return slot === undefined ? -1 : this.slotBase[slot];
   }
 
   private prepareList(permissions: readonly P[], method: string): number[] {

@@ -12,15 +12,13 @@ function has(set: Uint32Array, base: number, id: number): boolean {
  */
 export function explain(tables: PolicyTables, credentials: Credentials, permission?: string): Explanation {
   const id = credentials ?? '';
-  const index = slotIndexOf(tables);
-  // One lookup gives the slot; its set's offset is read from the index (not a second Map lookup in `slots`).
-  const slot = index.slots.get(id);
+  const slot = tables.slots.get(id);
   if (slot === undefined) {
     const unknown: Explanation = { user: { id, kind: 'unknown' }, effective: [] };
     if (permission !== undefined) unknown.permission = { name: permission, allowed: false, grants: [], denies: [] };
     return unknown;
   }
-  const base = index.bases[slot];
+  const base = tables.slotBase[slot];
   const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
   const userIndex = tables.slotUserIndex[slot];
   const effective = effectiveNames(tables, base).slice();
@@ -30,13 +28,12 @@ export function explain(tables: PolicyTables, credentials: Credentials, permissi
 }
 
 /**
- * check() with who asked and why a denial, for a log line per request: one lookup in the slot
- * index (built on first use, as for explain()) and one bit test when allowed; a denial walks only
- * the user's own lists (roles, allow, deny), allocating nothing but the answer. No derivation.
+ * check() with who asked and why a denial, for a log line per request: check()'s lookup and bit
+ * test when allowed; a denial walks only the user's own lists (roles, allow, deny), allocating
+ * nothing but the answer. No derivation.
  */
 export function decide(tables: PolicyTables, credentials: Credentials, permission: string | null): Decision {
-  const index = slotIndexOf(tables);
-  const slot = index.slots.get(credentials ?? '');
+  const slot = tables.slots.get(credentials ?? '');
   if (slot === undefined) {
     return permission === null
       ? { allowed: true, user: { kind: 'unknown' } }
@@ -49,9 +46,9 @@ export function decide(tables: PolicyTables, credentials: Credentials, permissio
   const cc = tables.compiledCatalog;
   const p = cc.ids.get(permission);
   if (p === undefined) return { allowed: false, user, reason: 'unknown-permission' };
-  if (has(tables.sets, index.bases[slot], p)) return { allowed: true, user };
+  if (has(tables.sets, tables.slotBase[slot], p)) return { allowed: true, user };
   const profile = readProfile(tables, tables.slotProfile[slot]);
-  const defaultBase = index.bases[tables.defaultSlot];
+  const defaultBase = tables.slotBase[tables.defaultSlot];
   if (grantsBeforeDenies(tables, profile, p, defaultBase)) {
     const own = firstDenyOf(tables, profile, p);
     if (own >= 0) return { allowed: false, user, reason: 'deny', deny: cc.names[own] };
@@ -78,7 +75,7 @@ function grantsBeforeDenies(tables: PolicyTables, profile: Profile, p: number, d
     }
   }
   for (let i = profile.roles + 1, end = i + pool[profile.roles]; i < end; i++) {
-    for (const granted of tables.roleAllow[pool[i]]) if (reaches(cc, granted, p)) return true;
+    if (has(tables.roleClosure, pool[i] * cc.words, p)) return true;
   }
   for (let i = profile.allow + 1, end = i + pool[profile.allow]; i < end; i++) {
     if (reaches(cc, pool[i], p)) return true;
@@ -155,43 +152,13 @@ function ranksOf(cc: CompiledCatalog): { rank: Int32Array; byRank: Uint32Array }
   return ranks;
 }
 
-/** Credentials → slot, and slot → offset of its set; built on a policy's first explain(). */
-interface SlotIndex {
-  slots: Map<string, number>;
-  bases: Int32Array;
-}
-
-const slotIndexes = new WeakMap<PolicyTables, SlotIndex>();
-
-/**
- * A user's slot is its position in the Map's insertion order. check() reaches
- * the effective set straight from the Map, so no per-user slot is stored for
- * it; explain() (rare, but a linter may explain every user) builds an index
- * once: servers that never explain never pay for it.
- */
-function slotIndexOf(tables: PolicyTables): SlotIndex {
-  let index = slotIndexes.get(tables);
-  if (!index) {
-    const slots = new Map<string, number>();
-    const bases = new Int32Array(tables.slots.size);
-    let slot = 0;
-    for (const [key, base] of tables.slots) {
-      slots.set(key, slot);
-      bases[slot++] = base;
-    }
-    index = { slots, bases };
-    slotIndexes.set(tables, index);
-  }
-  return index;
-}
-
 function explainPermission(tables: PolicyTables, slot: number, base: number, name: string): PermissionExplanation {
   const cc = tables.compiledCatalog;
   const p = cc.ids.get(name);
   if (p === undefined) return { name, allowed: false, grants: [], denies: [] };
   const allowed = has(tables.sets, base, p);
   const profile = readProfile(tables, tables.slotProfile[slot]);
-  const defaultBase = slotIndexOf(tables).bases[tables.defaultSlot];
+  const defaultBase = tables.slotBase[tables.defaultSlot];
   const grants = collectGrants(tables, profile, p, defaultBase);
   const denies: Deny[] = [];
   addDenies(denies, tables, profile, p, 'deny');

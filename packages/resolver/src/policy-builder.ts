@@ -66,6 +66,7 @@ export class PolicyBuilder {
   private readonly slots = new Map<string, number>();
   private readonly slotProfile: number[] = [];
   private readonly slotUserIndex: number[] = [];
+  private readonly slotBase: number[] = [];
   private readonly sets: number[] = [];
   /** Hash of a set's words → its offset. */
   private readonly setIndex = new HashIndex();
@@ -89,7 +90,7 @@ export class PolicyBuilder {
 
   placeDefault(user: ResolvedUser): void {
     this.place(user, '');
-    const base = this.slots.get('')!;
+    const base = this.slotBase[this.slots.get('')!];
     this.defaultSet = Uint32Array.from(this.sets.slice(base, base + this.words));
   }
 
@@ -104,7 +105,8 @@ export class PolicyBuilder {
     const profile = this.internProfile(user);
     this.slotProfile.push(profile);
     this.slotUserIndex.push(user.index);
-    this.slots.set(ownId, this.profileSet[profile]);
+    this.slots.set(ownId, this.slotBase.length);
+    this.slotBase.push(this.profileSet[profile]);
   }
 
   /** The profile number of (default?, bare, roles, allow, deny), adding it (and its effective set) when new. */
@@ -147,6 +149,7 @@ export class PolicyBuilder {
     return new CompiledPolicy({
       compiledCatalog: this.cc,
       slots: this.slots,
+      slotBase: Int32Array.from(this.slotBase),
       slotProfile: Int32Array.from(this.slotProfile),
       slotUserIndex: Int32Array.from(this.slotUserIndex),
       defaultSlot: 0,
@@ -155,6 +158,7 @@ export class PolicyBuilder {
       profilePool: Int32Array.from(this.profilePool),
       roleNames,
       roleAllow,
+      roleClosure: this.roleClosure,
       userCount,
     });
   }

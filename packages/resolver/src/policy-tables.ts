@@ -9,11 +9,16 @@ import type { CompiledCatalog } from './catalog/compiled-catalog';
 export interface PolicyTables {
   readonly compiledCatalog: CompiledCatalog;
   /**
-   * Credentials → offset of the user's effective set in `sets`: check() needs
-   * nothing else. The default user is the key "" and comes first. A user's
-   * slot (for the arrays below) is its position in the Map's insertion order.
+   * Credentials → the user's slot, its position in the Map's insertion order
+   * (for the arrays below). The default user is the key "" and comes first.
    */
   readonly slots: Map<string, number>;
+  /**
+   * Slot → offset of the user's effective set in `sets`: check() needs the
+   * slots and this, nothing else. (A slot rather than the offset in the Map
+   * lets decide() and explain() name the user without a second index of every id.)
+   */
+  readonly slotBase: Int32Array;
   /** Slot → profile number. */
   readonly slotProfile: Int32Array;
   /** Slot → position among the file's users; -1 for an implicit default user. */
@@ -30,6 +35,8 @@ export interface PolicyTables {
   readonly roleNames: readonly string[];
   /** Role number → its allow ids. */
   readonly roleAllow: readonly Int32Array[];
+  /** Role number → everything its allow list grants (the closures of its allow ids), `words` words each: decide()'s test of a role. */
+  readonly roleClosure: Uint32Array;
   /** Users configured in the file (the default user included when configured). */
   readonly userCount: number;
 }

@@ -25,12 +25,17 @@ describe('PolicyBuilder', () => {
     // allow = read and roles = r (which allows read) are different profiles with one set.
     const tables = tablesOf([{ bare: true }, { id: 'a', allow: ['read'] }, { id: 'b', roles: ['r'] }]);
     expect(tables.profileStart.length).toBe(3);
-    expect(tables.slots.get('a')).toBe(tables.slots.get('b'));
+    expect(tables.slots.get('a')).not.toBe(tables.slots.get('b'));
+    expect(tables.slotBase[tables.slots.get('a')!]).toBe(tables.slotBase[tables.slots.get('b')!]);
   });
 
   it('keeps users in file order after the default user, for explain', () => {
     const tables = tablesOf([{ id: 'x' }, { id: 'y' }]);
-    expect([...tables.slots.keys()]).toEqual(['', 'x', 'y']);
+    expect([...tables.slots]).toEqual([
+      ['', 0],
+      ['x', 1],
+      ['y', 2],
+    ]);
     expect([...tables.slotUserIndex]).toEqual([-1, 0, 1]);
   });
 });
