@@ -13,7 +13,7 @@ import { defaultNodeConfig, type NodeConfig } from '../src/node-config';
 export const silentLogger: Logger = pino({ level: 'silent' });
 
 /** A fresh temp directory, removed by the returned cleanup. Short path: unix socket paths are limited. */
-export function makeTempDir(): { dir: string; cleanup(): void } {
+export function makeTempDir(): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-ipc-'));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

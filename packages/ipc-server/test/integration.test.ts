@@ -17,7 +17,7 @@ const LEDGER = path.resolve(__dirname, '../../../fixtures/data/ledger.json');
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 /** The embedded backend, plus a way for the test to publish a confirmation (as `process` does). */
-async function backendWithTrigger(): Promise<{ backend: Backend; confirm(hash: string): void }> {
+async function backendWithTrigger(): Promise<{ backend: Backend; confirm: (hash: string) => void }> {
   const inner = await createEmbeddedBackend({ ledgerPath: LEDGER });
   const listeners = new Set<(event: BackendEvent) => void>();
   const backend: Backend = {

@@ -22,7 +22,7 @@ const GRANTED = `[[user]]\nid = "${WATCHER}"\nallow = "api_topic_confirmation, s
 const REVOKED = `[[user]]\nid = "${WATCHER}"\nallow = "api_account_weight"\n`;
 
 /** The embedded backend, plus a way for the test to publish a confirmation (as `process` does). */
-async function backendWithTrigger(): Promise<{ backend: Backend; confirm(hash: string): void }> {
+async function backendWithTrigger(): Promise<{ backend: Backend; confirm: (hash: string) => void }> {
   const inner = await createEmbeddedBackend({ ledgerPath: LEDGER });
   const listeners = new Set<(event: BackendEvent) => void>();
   const backend: Backend = {

@@ -17,7 +17,7 @@ const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9t
 const USER = 'user-5f0c2a9e-3b1d-4c7e-9a8f-2d6b4e1c0f37';
 
 /** A data directory: ledger, IPC on a temp socket and an ephemeral TCP port, gateway on an ephemeral port. */
-function dataDir(access: string | null, nodeToml?: string): { dir: string; socket: string; cleanup(): void } {
+function dataDir(access: string | null, nodeToml?: string): { dir: string; socket: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-serve-'));
   const socket = path.join(dir, 'ipc.sock');
   fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));

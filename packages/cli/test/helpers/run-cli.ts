@@ -29,7 +29,11 @@ export async function runCli(
 }
 
 /** A temporary directory with the given files; removed by the returned cleanup. */
-export function tempDir(files: Record<string, string>): { dir: string; path(name: string): string; cleanup(): void } {
+export function tempDir(files: Record<string, string>): {
+  dir: string;
+  path(name: string): string;
+  cleanup: () => void;
+} {
   const dir = mkdtempSync(join(tmpdir(), 'nano-access-cli-'));
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o600 });
   return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };

@@ -11,7 +11,7 @@ const LEDGER = path.join(REPO, 'fixtures', 'data', 'ledger.json');
 export const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 /** A data directory for `serve`: the bundled ledger, IPC on a private unix socket only, the gateway on an ephemeral port. */
-export function serveDataDir(extraNodeToml = ''): { dir: string; socket: string; access: string; cleanup(): void } {
+export function serveDataDir(extraNodeToml = ''): { dir: string; socket: string; access: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-serve-file-'));
   const socket = path.join(dir, 'ipc.sock');
   fs.copyFileSync(LEDGER, path.join(dir, 'ledger.json'));
