@@ -29,7 +29,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100_000);
 const DATA = join(__dirname, '..', 'fixtures', 'data');
 
-type Stage = { name: string; run: (n: number) => unknown | Promise<unknown> };
+type Stage = { name: string; run: (n: number) => unknown };
 
 function cpuMicros(): number {
   const u = process.cpuUsage();

@@ -232,7 +232,7 @@ function ipcChannels(target: LoadTarget, rate: number): Channel[] {
           const body = await legacy.legacy({ action: operation.name, account: target.account });
           if (body.error === undefined) return { kind: 'allowed' };
           if (body.error === 'Access denied') return { kind: 'denied' };
-          return { kind: 'error', message: String(body.error) };
+          return { kind: 'error', message: typeof body.error === 'string' ? body.error : JSON.stringify(body.error) };
         },
       },
     );
@@ -313,7 +313,7 @@ export class LoadDriver {
     const lo = window.confirmed();
     const sent = process.hrtime.bigint();
     this.inFlight[i] += 1;
-    channel
+    void channel
       .send(credentials, operation)
       .catch((error: unknown): Outcome => ({ kind: 'error', message: `transport: ${(error as Error).message}` }))
       .then((outcome) => {

@@ -288,7 +288,7 @@ async function main(): Promise<number> {
   reloads.close();
 
   // (2) Upstream outage, against server B (node-rpc backend), while A keeps its load.
-  const phase2a = loadA.phase('2 upstream outage');
+  loadA.phase('2 upstream outage');
   log('phase 2: node-rpc upstream killed and restarted');
   let upstream = await startUpstream(upstreamPort, join(FIXTURES, 'ledger.json'));
   await b.start(entry);
@@ -359,7 +359,7 @@ async function main(): Promise<number> {
   const rssWindowMs = options.short ? 4000 : 10_000;
   const before = await rssWindow(a, rssWindowMs);
   const rssBeforeFuzz = before.median;
-  const phase5 = loadA.phase('5 fuzz');
+  loadA.phase('5 fuzz');
   log(`phase 5: ${options.fuzzCases} fuzz cases; RSS before ${mib(rssBeforeFuzz)} MiB`);
   const fuzzStarted = Date.now();
   // Sampled through the fuzz: growth that keeps going in its second half would be a leak; a plateau is heap sizing.

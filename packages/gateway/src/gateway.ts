@@ -130,7 +130,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       try {
         created = build();
       } catch (error) {
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       server = created;
       // `Expect: 100-continue` (curl sends it for bodies over 1 KiB): the body is invited only

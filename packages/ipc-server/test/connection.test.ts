@@ -22,7 +22,7 @@ const streamArbitrary = fc.oneof(
     .tuple(
       fc.array(
         fc.record({
-          encoding: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>,
+          encoding: fc.constantFrom<1 | 2 | 3 | 4>(1, 2, 3, 4),
           payload: fc.uint8Array({ minLength: 1, maxLength: 120 }),
         }),
         { minLength: 1, maxLength: 4 },

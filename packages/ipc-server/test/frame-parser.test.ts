@@ -9,7 +9,7 @@ describe('FrameParser', () => {
       fc.property(
         fc.array(
           fc.record({
-            encoding: fc.constantFrom(1, 2, 3, 4) as fc.Arbitrary<1 | 2 | 3 | 4>,
+            encoding: fc.constantFrom<1 | 2 | 3 | 4>(1, 2, 3, 4),
             payload: fc.uint8Array({ minLength: 1, maxLength: 300 }),
           }),
           { maxLength: 10 },

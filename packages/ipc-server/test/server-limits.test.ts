@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import type { ResponseEnvelope, Session } from '@nano-access/protocol';
+import type { ResponseEnvelope } from '@nano-access/protocol';
 import { startIpcServers, type IpcServers } from '../src/server';
 import type { NodeConfig } from '../src/node-config';
 import { EchoDispatcher, frame, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig, waitFor } from './helpers';

@@ -56,7 +56,7 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
         ctx: { credentials?: TransportCredentials },
       ): ReturnType<EchoDispatcher['handleEnvelope']> {
         const answer = await super.handleEnvelope(envelope, ctx);
-        Promise.resolve().then(() => process.nextTick(() => void servers!.close()));
+        process.nextTick(() => void servers!.close());
         return answer;
       }
     })();

@@ -1,7 +1,8 @@
 // smol-toml ships CommonJS (dist/index.cjs) beside ESM, but its types are
 // declared as ESM only, so TypeScript refuses a plain `import` from our
 // CommonJS output. Load the CommonJS build and borrow the ESM types.
-type SmolToml = typeof import('smol-toml', { with: { 'resolution-mode': 'import' } });
+import type * as SmolTomlModule from 'smol-toml' with { 'resolution-mode': 'import' };
+type SmolToml = typeof SmolTomlModule;
 
 let loaded: SmolToml | undefined;
 

@@ -104,7 +104,7 @@ const nameRanks = new WeakMap<CompiledCatalog, { rank: Int32Array; byRank: Uint3
 /** The sorted names of the set at `base`. */
 export function effectiveNames(tables: PolicyTables, base: number): readonly string[] {
   let cache = namesCaches.get(tables);
-  if (!cache) namesCaches.set(tables, (cache = new Map()));
+  if (!cache) namesCaches.set(tables, (cache = new Map<number, readonly string[]>()));
   const cached = cache.get(base);
   if (cached) return cached;
   const names = namesOfSet(tables.compiledCatalog, tables.sets, base);

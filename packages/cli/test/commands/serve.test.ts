@@ -190,7 +190,7 @@ describe('nano-access serve --data DIR', () => {
     const subscribed = new Promise<import('ws').WebSocket>((resolve) =>
       ws.on('connection', (socket) =>
         socket.on('message', (data) => {
-          if ((JSON.parse(data.toString()) as { topic?: string }).topic === 'confirmation') resolve(socket);
+          if ((JSON.parse((data as Buffer).toString()) as { topic?: string }).topic === 'confirmation') resolve(socket);
         }),
       ),
     );

@@ -238,7 +238,7 @@ export class Ledger {
 
   private addReceivable(destination: string, hash: string, amount: bigint): void {
     let map = this.receivables.get(destination);
-    if (map === undefined) this.receivables.set(destination, (map = new Map()));
+    if (map === undefined) this.receivables.set(destination, (map = new Map<string, Receivable>()));
     map.set(hash, { source: hash, amount });
   }
 

@@ -83,7 +83,8 @@ export class NodeConfirmationFeed {
       socket.send(SUBSCRIBE);
     });
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.onMessage(data.toString());
+      // With ws's default binaryType ('nodebuffer') a message arrives as one Buffer.
+      if (!isBinary) this.onMessage((data as Buffer).toString('utf8'));
     });
     socket.on('error', (error) => {
       this.options.logger?.warn({ url: this.options.url, err: error.message }, 'node websocket error');

@@ -37,7 +37,6 @@ function shape(value: unknown): unknown {
 }
 
 // Accounts of the fixture, picked by what the tests need.
-const byCount = (n: number) => data.accounts.find((a) => Number(a.block_count) === n)!;
 const faucet = data.accounts.reduce((a, b) => (Number(b.block_count) > Number(a.block_count) ? b : a));
 const partlyConfirmed = data.accounts.find((a) => Number(a.confirmation_height) < Number(a.block_count))!;
 const representative = data.accounts.find((a) => a.weight !== undefined && a.weight !== '0')!;

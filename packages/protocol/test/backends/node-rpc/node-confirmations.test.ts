@@ -48,7 +48,7 @@ async function standInWebSocket(port = 0) {
     clients.add(socket);
     socket.on('close', () => clients.delete(socket));
     socket.on('message', (data) => {
-      const request = JSON.parse(data.toString()) as { action?: string; ack?: boolean };
+      const request = JSON.parse((data as Buffer).toString()) as { action?: string; ack?: boolean };
       subscriptions.push(request);
       if (request.action === 'subscribe' && request.ack)
         socket.send(JSON.stringify({ ack: 'subscribe', time: '1764115200000' }));
