@@ -127,7 +127,7 @@ function startRole(name: string, upstream = ''): Promise<Server> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => {
+    createInterface({ input: child.stdout }).once('line', (line) => {
       const { port } = JSON.parse(line) as { port: number };
       resolve({ name, child, url: `http://127.0.0.1:${port}` });
     });
@@ -190,7 +190,6 @@ type Autocannon = (options: Record<string, unknown>) => Promise<{
 }>;
 
 async function load(server: Server): Promise<Run> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const autocannon = require('autocannon') as Autocannon;
   const before = processFigures(server.child.pid!);
   const result = await autocannon({
@@ -221,7 +220,7 @@ async function agree(servers: Server[]): Promise<void> {
       body: REQUEST,
       headers: { 'content-type': 'application/json', 'nano-api-key': KEY },
     });
-    const body = (await res.json()) as unknown;
+    const body = await res.json();
     if (res.status !== 200 || JSON.stringify(body) !== JSON.stringify(BALANCE))
       throw new Error(`${server.name} answered ${res.status} ${JSON.stringify(body)}`);
   }

@@ -139,7 +139,6 @@ let askCpu: () => Promise<number> = () => Promise.resolve(0);
 
 async function load(url: string, path: string, body: string): Promise<Run> {
   const cpuBefore = await askCpu();
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const autocannon = require('autocannon') as Autocannon;
   const result = await autocannon({
     url: `${url}${path}`,
@@ -167,22 +166,22 @@ async function main(): Promise<void> {
   });
   // The log_rpc server's lines: drained as a log reader would, and dropped; anything else (an error) is shown.
   let logLines = 0;
-  createInterface({ input: child.stderr! }).on('line', (text) => {
+  createInterface({ input: child.stderr }).on('line', (text) => {
     if (text.startsWith('{"level"')) logLines += 1;
     else process.stderr.write(`${text}\n`);
   });
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
   });
   const ports = JSON.parse(line) as Ports;
-  const answers = createInterface({ input: child.stdout! });
+  const answers = createInterface({ input: child.stdout });
   const waiting: Array<(value: number) => void> = [];
   answers.on('line', (text) => waiting.shift()?.(Number(text)));
   askCpu = () =>
     new Promise<number>((resolve) => {
       waiting.push(resolve);
-      child.stdin!.write('cpu\n');
+      child.stdin.write('cpu\n');
     });
   const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
   const layerUrl = `http://127.0.0.1:${ports.layer}`;
@@ -257,7 +256,7 @@ async function main(): Promise<void> {
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const line of logRows) process.stdout.write(`${line}\n`);
   } finally {
-    child.stdin!.end();
+    child.stdin.end();
     child.kill();
   }
 }

@@ -260,7 +260,7 @@ async function main(): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const line = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
@@ -274,7 +274,7 @@ async function main(): Promise<void> {
   serverCpu = () =>
     new Promise<ServerCounters>((resolve) => {
       pending.push(resolve);
-      child.stdin!.write('cpu\n');
+      child.stdin.write('cpu\n');
     });
   const messages = [
     { name: 'IsAlive', request: frame(JSON.stringify({ message_type: 'IsAlive', message: {} })) },
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of layerRows) process.stdout.write(`${row}\n`);
   } finally {
-    child.stdin!.end();
+    child.stdin.end();
   }
 }
 

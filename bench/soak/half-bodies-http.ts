@@ -306,7 +306,7 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
   });
   options.track?.child(child);
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let inFlightMax = 0;
   let limitSeen = NaN;

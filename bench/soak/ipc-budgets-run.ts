@@ -51,7 +51,7 @@ function runAbuse<T>(task: IpcBudgetTask): Promise<T> {
   });
   children.add(child);
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
   return new Promise((done, fail) => {

@@ -141,7 +141,7 @@ async function startUpstream(port: number, ledger: string): Promise<ChildProcess
   await new Promise<void>((ready, fail) => {
     let out = '';
     const timer = setTimeout(() => fail(new Error('upstream stand-in did not start')), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.includes('ready')) {
         clearTimeout(timer);
@@ -161,7 +161,7 @@ function runAbuse<T>(task: AbuseTask): Promise<T> {
   });
   cleanup.children.add(child);
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
   return new Promise((done, fail) => {

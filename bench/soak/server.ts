@@ -155,8 +155,8 @@ export class ServerUnderTest {
       this.exit = { code, signal };
     });
     let pending = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       this.logStream?.write(chunk);
       pending += chunk;
       let newline = pending.indexOf('\n');
@@ -175,8 +175,8 @@ export class ServerUnderTest {
         newline = pending.indexOf('\n');
       }
     });
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
       this.stdout += chunk;
       this.logStream?.write(chunk);
     });

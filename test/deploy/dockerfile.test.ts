@@ -47,7 +47,7 @@ function stages(instructions: Instruction[]): Instruction[][] {
 function execForm(args: string): string[] | null {
   try {
     const parsed = JSON.parse(args) as unknown;
-    return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') ? (parsed as string[]) : null;
+    return Array.isArray(parsed) && parsed.every((a) => typeof a === 'string') ? (parsed) : null;
   } catch {
     return null;
   }

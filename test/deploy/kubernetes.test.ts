@@ -79,7 +79,6 @@ function unknownFieldErrors(objects: KubeObject[]): string[] {
 
 const manifests = readManifests(manifestDir);
 const byKind = (kind: string): KubeObject => manifests.find((m) => m.object.kind === kind)!.object;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
 describe('deploy/kubernetes', () => {
@@ -100,9 +99,9 @@ describe('deploy/kubernetes', () => {
   }, 60_000);
 
   it('fails the same validation on a wrong type, a misspelt field and an unknown kind', () => {
-    const deployment = JSON.parse(JSON.stringify(byKind('Deployment'))) as Loose;
+    const deployment = JSON.parse(JSON.stringify(byKind('Deployment')));
     deployment.spec.template.spec.containers[0].ports[0].containerPort = '7076';
-    const misspelt = JSON.parse(JSON.stringify(byKind('Deployment'))) as Loose;
+    const misspelt = JSON.parse(JSON.stringify(byKind('Deployment')));
     misspelt.spec.template.spec.containers[0].readinesProbe = misspelt.spec.template.spec.containers[0].readinessProbe;
     const unknownKind = { apiVersion: 'apps/v1', kind: 'Deploymint', metadata: { name: 'x' } };
     const [wrongType, , nonsense] = schemaErrors([deployment, misspelt, unknownKind]);

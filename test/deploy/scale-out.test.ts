@@ -80,9 +80,9 @@ function startReplica(dataDir: string): Promise<Replica> {
   });
   let stdout = '';
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       const m = /^gateway listening on (http:\/\/\S+)/m.exec(stdout);
       if (m) resolve({ child, url: m[1], stderr: () => stderr });

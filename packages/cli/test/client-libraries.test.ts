@@ -103,8 +103,8 @@ async function startServe(cleanups: Array<() => unknown>, nodeToml = '', rpcToml
     env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' },
   });
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.resume();
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.resume();
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -153,11 +153,7 @@ function nanoClientCalls(client: NanoClient): Array<[string, () => Promise<unkno
     ['mrai_from_raw', () => client.mrai_from_raw('1000')],
     ['mrai_to_raw', () => client.mrai_to_raw('1')],
     ['peers', () => client.peers()],
-    [
-      'process',
-      () =>
-        client.process({ json_block: true, block: send.contents } as unknown as Parameters<NanoClient['process']>[0]),
-    ],
+    ['process', () => client.process({ json_block: true, block: send.contents })],
     ['rai_from_raw', () => client.rai_from_raw('1000')],
     ['rai_to_raw', () => client.rai_to_raw('1')],
     ['representatives', () => client.representatives(5, true)],

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
-import { PolicyStore } from '@nano-access/reloader';
+import type { PolicyStore } from '@nano-access/reloader';
 import { postJson } from './support/http-client';
 import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
 
@@ -175,7 +175,7 @@ describe('log_rpc: who was refused, and why', () => {
         fc.uniqueArray(id, { minLength: 4, maxLength: 4 }),
         fc.array(request, { maxLength: 8 }),
         async (ids, requests) => {
-          const store = gw.store as PolicyStore;
+          const store = gw.store;
           const text = ids
             .map(
               (user, i) =>

@@ -316,8 +316,7 @@ function asEvent(frame: Buffer, flatbuffers: boolean): ResponseEnvelope | null {
   if (frame.indexOf(EVENT_MARKER) < 0 && frame.indexOf(REVOCATION_MARKER) < 0) return null;
   try {
     const value = JSON.parse(frame.toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && isPushed(value as ResponseEnvelope))
-      return value as ResponseEnvelope;
+    if (typeof value === 'object' && value !== null && isPushed(value)) return value as ResponseEnvelope;
   } catch {
     // Not JSON after all: an answer.
   }

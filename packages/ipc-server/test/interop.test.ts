@@ -5,7 +5,6 @@ import { PolicyStore } from '@nano-access/reloader';
 import { startIpcServers, type IpcServers } from '../src/server';
 import { makeTempDir, silentLogger, tcpPort, testConfig } from './helpers';
 // The published npm client, as wallets use it (a devDependency).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Client } = require('nano-ipc') as { Client: new (path: unknown, options?: object) => NanoIpcClient };
 
 interface NanoIpcClient {

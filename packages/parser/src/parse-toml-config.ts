@@ -55,13 +55,11 @@ function validatorFor(schema: ConfigSchema): ValidateFunction {
   const is2020 = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12');
   try {
     // ajv is required here, on the first config read, not at module load: `lint` never pays for it.
-    /* eslint-disable @typescript-eslint/no-require-imports */
     const ajv = is2020
       ? (draft2020 ??= withEditorKeywords(
           new (require('ajv/dist/2020') as typeof import('ajv/dist/2020')).default(options),
         ))
       : (draft07 ??= withEditorKeywords(new (require('ajv') as typeof import('ajv')).default(options)));
-    /* eslint-enable @typescript-eslint/no-require-imports */
     validate = ajv.compile(schema as AnySchema);
   } catch (cause) {
     throw new ParserError(

@@ -128,7 +128,7 @@ export class PositionMap {
   }
 
   kind(node: number): NodeKind {
-    return this.data[node * STRIDE + KIND] as NodeKind;
+    return this.data[node * STRIDE + KIND];
   }
 
   firstChild(node: number): number {

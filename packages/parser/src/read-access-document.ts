@@ -55,7 +55,7 @@ export function readSections(text: string, headers: readonly number[], visitor: 
   if (headers.length === 0) return false; // nothing to split: one parse is as cheap
   try {
     // The keys before the first header, usually none: read as any section is (smol-toml only when not plain).
-    const root = readPlainSection(text, 0, headers[0]) ?? (parseToml(text.slice(0, headers[0])) as TomlTable);
+    const root = readPlainSection(text, 0, headers[0]) ?? parseToml(text.slice(0, headers[0]));
     if (Object.prototype.hasOwnProperty.call(root, 'user') || Object.prototype.hasOwnProperty.call(root, 'role'))
       return false;
     visitor.root(root);
@@ -70,7 +70,7 @@ export function readSections(text: string, headers: readonly number[], visitor: 
       defined.add(key);
       if (isArray) defined.add(`${key}[]`);
       const bodyEnd = h + 2 < headers.length ? headers[h + 2] : text.length;
-      const body = readPlainSection(text, end, bodyEnd) ?? (parseToml(text.slice(end, bodyEnd)) as TomlTable);
+      const body = readPlainSection(text, end, bodyEnd) ?? parseToml(text.slice(end, bodyEnd));
       visitor.entry(key, body, isArray);
     }
     return true;

@@ -12,7 +12,6 @@ let loaded: SmolToml | undefined;
  * a file does not pay for loading it.
  */
 function smolToml(): SmolToml {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (loaded ??= require('smol-toml') as SmolToml);
 }
 

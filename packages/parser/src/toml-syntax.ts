@@ -11,7 +11,7 @@ import type { Reporter } from './report';
  */
 export function readToml(text: string, reporter: Reporter, newer?: NewerSyntax): Record<string, unknown> | undefined {
   try {
-    const value = parse(text) as Record<string, unknown>;
+    const value = parse(text);
     if (newer === undefined) return value;
     reporter.report('toml-syntax', 'error', 'tomlVersion', `Not valid TOML 1.0: ${newer.reason}`, newer.range, true);
     return undefined;

@@ -83,7 +83,7 @@ const section = fc
 
 function smolRead(body: string): Record<string, unknown> | 'error' {
   try {
-    return parseToml(body) as Record<string, unknown>;
+    return parseToml(body);
   } catch {
     return 'error';
   }

@@ -125,7 +125,6 @@ type PrettyFactory = (options: Record<string, unknown>) => DestinationStream;
 function loadPretty(): PrettyFactory | null {
   try {
     // Optional: pino-pretty is a development tool; without it, lines stay JSON.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require('pino-pretty') as PrettyFactory | { default: PrettyFactory };
     return typeof loaded === 'function' ? loaded : loaded.default;
   } catch {
@@ -205,7 +204,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   } else if (typeof given === 'number') {
     destination = asyncFileDestination(given);
   } else {
-    destination = given as DestinationStream | undefined;
+    destination = given;
   }
   const logger = destination === undefined ? pino(pinoOptions) : pino(pinoOptions, destination);
   if (rejected !== undefined)

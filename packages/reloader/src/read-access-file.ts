@@ -105,7 +105,7 @@ export async function readAccessStream(
   let length = 0;
   try {
     for await (const chunk of stream) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       length += bytes.length;
       if (length > maxBytes) return tooLarge(`more than ${maxBytes}`, maxBytes);
       chunks.push(bytes);

@@ -12,7 +12,7 @@ function loadNanoCatalog(): TypedCatalog<NanoPermission> {
       ResolverErrorCode.catalogInvalid,
       `nano catalog: ${loaded.errors.map((e) => e.message).join('; ')}`,
     );
-  return loaded.catalog as TypedCatalog<NanoPermission>;
+  return loaded.catalog;
 }
 
 /** The Nano node's permission catalog (docs/catalog.md), the default everywhere. */

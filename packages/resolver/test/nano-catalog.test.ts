@@ -119,7 +119,6 @@ describe('the Nano catalog', () => {
 
 describe('docs/catalog.md', () => {
   it('is exactly what scripts/gen-catalog-doc.ts renders from the catalog data (run it after changing the catalog)', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { renderCatalogDoc, catalogPath, docPath } =
       require('../../../scripts/gen-catalog-doc') as typeof import('../../../scripts/gen-catalog-doc');
     const expected = renderCatalogDoc(JSON.parse(readFileSync(catalogPath, 'utf8')));

@@ -135,9 +135,9 @@ describe('nano-access ipc call', () => {
     [['-e', '3', '{"message_type":"IsAlive"}'], /needs an object "message"/],
     [['-e', '3', '{"message_type":"IsAlive","message":{},"extra":1}'], /has no field "extra"/],
   ])('refuses an envelope that flatbuffers cannot carry (%j) with exit 2, before connecting', async (args, message) => {
-    const run = await runCli(['ipc', 'call', '--path', path.join(dir, 'nobody.sock'), ...(args as string[])]);
+    const run = await runCli(['ipc', 'call', '--path', path.join(dir, 'nobody.sock'), ...args]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message as RegExp);
+    expect(run.stderr).toMatch(message);
   });
 
   it.each([
@@ -147,9 +147,9 @@ describe('nano-access ipc call', () => {
     [['-e', '1', '--credentials', 'x', '{"action":"version"}'], /--credentials needs --encoding 3 or 4/],
     [['--port', '0', '{}'], /--port must be 1-65535/],
   ])('refuses bad usage %j with exit 2', async (args, message) => {
-    const run = await runCli(['ipc', 'call', ...(args as string[])]);
+    const run = await runCli(['ipc', 'call', ...args]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(message as RegExp);
+    expect(run.stderr).toMatch(message);
   });
 
   it('reports an unreachable server with its code, exit 2', async () => {

@@ -164,8 +164,8 @@ describe('nano-access serve: control flags and stopping the node', () => {
       env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'silent' },
     });
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr!.resume();
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.resume();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     cleanups.push(async () => {
       if (child.exitCode === null && child.signalCode === null) {

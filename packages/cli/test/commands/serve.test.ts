@@ -213,7 +213,7 @@ describe('nano-access serve --data DIR', () => {
     await waitFor(() => run.out().includes('listening on unix'), 'the listening line');
     const client = new IpcClient({ path: data.socket, env: {} });
     const events: Array<{ message_type: string; message: Record<string, unknown> }> = [];
-    client.on('event', (event) => events.push(event as (typeof events)[number]));
+    client.on('event', (event) => events.push(event));
     const ack = await client.call({ message_type: 'TopicConfirmation', message: {}, credentials: USER });
     expect(ack.message_type).toBe('EventAck');
     const node = await subscribed;
@@ -308,8 +308,8 @@ describe('nano-access serve --data DIR', () => {
       child = serve;
       let out = '';
       let err = '';
-      serve.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-      serve.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+      serve.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      serve.stderr.on('data', (c: Buffer) => (err += c.toString()));
       const exited = new Promise<number | null>((resolve) => serve.on('exit', (code) => resolve(code)));
       await waitFor(() => out.includes('listening on unix') || serve.exitCode !== null, 'serve to listen');
       expect(err).toBe('');

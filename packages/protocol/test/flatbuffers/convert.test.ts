@@ -67,7 +67,7 @@ describe('flatbuffers envelopes', () => {
   ];
 
   it.each(samples.map((s) => [s.message_type, s]))('round-trips %s', (_name, sample) => {
-    const decoded = decodeFlatbuffersEnvelope(encodeFlatbuffersEnvelope(sample as FlatbuffersEnvelopeInput));
+    const decoded = decodeFlatbuffersEnvelope(encodeFlatbuffersEnvelope(sample));
     expect(decoded).toEqual({ ok: true, value: sample });
   });
 
