@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
-import type { PolicyStore } from '@nano-access/reloader';
 import { postJson } from './support/http-client';
 import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
 

@@ -33,7 +33,7 @@ export interface TomlConfigResult {
    * an unplaceable step falls back to the nearest enclosing table, and a
    * file that is not TOML to its start.
    */
-  locate(path: string | readonly (string | number)[], part?: 'key' | 'value'): Span;
+  locate: (path: string | readonly (string | number)[], part?: 'key' | 'value') => Span;
 }
 
 // Editor-only keywords that config schemas may carry (taplo, VS Code); ajv would reject them as unknown.
