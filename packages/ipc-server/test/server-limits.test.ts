@@ -197,7 +197,7 @@ describe('the IPC server limits', () => {
       await isAlive(slowB);
       const reader = await peer('tcp');
       await isAlive(reader);
-      const [sessionA, sessionB, sessionReader] = dispatcher.sessions as Session[];
+      const [sessionA, sessionB, sessionReader] = dispatcher.sessions;
       slowA.socket.pause();
       slowB.socket.pause();
 
