@@ -1,0 +1,119 @@
+/**
+ * Where parse + compile of a 1,000,000-user access file spend their time, phase by phase, beside
+ * the physical floor (read the same bytes and build one Map of the ids), and the longest
+ * event-loop stall while the policy is loaded on the main thread (perf_hooks'
+ * monitorEventLoopDelay, 10 ms resolution, a timer ticking beside it as a server's would).
+ * Times are CPU time of this process (process.cpuUsage: stable on a shared machine); wall beside.
+ *
+ *   npm run build && node --expose-gc --import tsx bench/million.ts [users]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --expose-gc --import tsx bench/million.ts   (a profile)
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseAccessFile } from '@nano-access/parser';
+import { compile, loadPolicy, nanoCatalog } from '@nano-access/resolver';
+import { readSections } from '../packages/parser/src/read-access-document';
+import { scanPositions } from '../packages/parser/src/scan-positions';
+import { collectGarbage, generateAccessFile } from './_access-policy-gen';
+
+const USERS = Number(process.argv[2] ?? 1_000_000);
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e3;
+}
+
+interface Phase {
+  name: string;
+  cpu: number;
+  wall: number;
+}
+const phases: Phase[] = [];
+
+function phase<T>(name: string, body: () => T): T {
+  collectGarbage();
+  const cpu = cpuMs();
+  const wall = performance.now();
+  const result = body();
+  phases.push({ name, cpu: cpuMs() - cpu, wall: performance.now() - wall });
+  return result;
+}
+
+/** The floor: every user id, found by its `id = "` prefix, as a flat string in one Map. */
+function idMap(text: string): Map<string, number> {
+  const ids = new Map<string, number>();
+  const marker = '\nid = "';
+  for (let at = text.indexOf(marker); at !== -1; at = text.indexOf(marker, at + 1)) {
+    const start = at + marker.length;
+    const id = text.slice(start, text.indexOf('"', start));
+    ids.set(id, ids.size);
+  }
+  return ids;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'na-million-'));
+  const file = join(dir, 'config-access.toml');
+  try {
+    // Warm the catalog's compiled form and the JIT: one-time costs, not per-user ones.
+    compile(parseAccessFile(generateAccessFile(nanoCatalog, 1000, 100, 1).text).model!, nanoCatalog);
+    writeFileSync(file, generateAccessFile(nanoCatalog, USERS, 100, USERS).text);
+
+    const floor = phase('floor: read the bytes + one Map of the ids', () => idMap(readFileSync(file, 'utf8')));
+    if (floor.size < USERS) throw new Error(`floor found ${floor.size} ids`);
+    const text = phase('read (readFileSync, utf8)', () => readFileSync(file, 'utf8'));
+    const map = phase('position scanner (scanPositions)', () => scanPositions(text));
+    phase('section reader alone (readSections: plain-section values, no model)', () =>
+      readSections(text, map.headers, { root: () => undefined, entry: () => undefined }),
+    );
+    const parsed = phase('parseAccessFile (scanner + sections + schema checks + model)', () => parseAccessFile(text));
+    const compiled = phase('compile (resolution, interning, credentials Map)', () =>
+      compile(parsed.model!, nanoCatalog),
+    );
+    if (compiled.policy === null) throw new Error('the generated file did not compile');
+
+    // The reload stall: loadPolicy on the main thread while a timer ticks every 5 ms.
+    collectGarbage();
+    const histogram = monitorEventLoopDelay({ resolution: 10 });
+    const ticker = setInterval(() => undefined, 5);
+    histogram.enable();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = performance.now();
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        loadPolicy(readFileSync(file, 'utf8'));
+        resolve();
+      }),
+    );
+    const reloadWall = performance.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    histogram.disable();
+    clearInterval(ticker);
+
+    const out = process.stdout;
+    out.write(
+      `\n${USERS.toLocaleString('en')} users, ${(text.length / 1e6).toFixed(1)} MB, node ${process.version}, ${os.cpus().length} cores\n\n`,
+    );
+    out.write('| phase | CPU ms | wall ms | vs floor (CPU) |\n|---|---:|---:|---:|\n');
+    const floorCpu = phases[0].cpu;
+    for (const p of phases)
+      out.write(`| ${p.name} | ${p.cpu.toFixed(0)} | ${p.wall.toFixed(0)} | ${(p.cpu / floorCpu).toFixed(1)}× |\n`);
+    const total = phases[4].cpu + phases[5].cpu;
+    out.write(
+      `| **parse + compile** | **${total.toFixed(0)}** | ${(phases[4].wall + phases[5].wall).toFixed(0)} | ${(total / floorCpu).toFixed(1)}× |\n`,
+    );
+    out.write(
+      `\nReload on the main thread (read + loadPolicy): ${reloadWall.toFixed(0)} ms wall; longest event-loop stall ${(histogram.max / 1e6).toFixed(0)} ms (target < 100 ms).\n`,
+    );
+    out.write(`Load average at the end: ${os.loadavg()[0].toFixed(1)}.\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
