@@ -259,8 +259,10 @@ class Scanner {
   /** Notes a time (or date-time) of a scalar value written without seconds (`07:32`). */
   private checkTimeHasSeconds(start: number, end: number): void {
     const text = this.text;
-    const colon = text.indexOf(':', start);
-    if (colon === -1 || colon >= end) return;
+    // Only the scalar's own text: indexOf would search to the end of the file for every `true` (quadratic).
+    let colon = start;
+    while (colon < end && text.charCodeAt(colon) !== COLON) colon++;
+    if (colon >= end) return;
     if (
       !isDigit(text.charCodeAt(colon - 1)) ||
       !isDigit(text.charCodeAt(colon + 1)) ||
