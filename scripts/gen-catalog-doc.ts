@@ -4,7 +4,8 @@
  * what the engine enforces. A test compares the committed page with
  * renderCatalogDoc().
  *
- *   npx tsx scripts/gen-catalog-doc.ts
+ *   npx tsx scripts/gen-catalog-doc.ts          # write the page
+ *   npx tsx scripts/gen-catalog-doc.ts --check  # exit 1 when the committed page differs
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -139,7 +140,15 @@ export function renderCatalogDoc(catalog: CatalogData): string {
 
 function main(): void {
   const catalog = JSON.parse(readFileSync(catalogPath, 'utf8')) as CatalogData;
-  writeFileSync(docPath, renderCatalogDoc(catalog));
+  const text = renderCatalogDoc(catalog);
+  if (process.argv.includes('--check')) {
+    if (readFileSync(docPath, 'utf8') !== text) {
+      process.stderr.write(`stale generated file (run npx tsx scripts/gen-catalog-doc.ts):\n${docPath}\n`);
+      process.exit(1);
+    }
+    return;
+  }
+  writeFileSync(docPath, text);
   process.stdout.write(`wrote ${docPath}\n`);
 }
 

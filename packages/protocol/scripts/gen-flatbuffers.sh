@@ -1,12 +1,13 @@
 #!/bin/sh
-# Regenerates packages/protocol/src/flatbuffers/generated/ from nanoapi.fbs.
+# Regenerates packages/protocol/src/flatbuffers/generated/ from nanoapi.fbs (or writes
+# into the directory given as $1: `npm run gen:check` compares that with the committed one).
 # Needs Debian's flatbuffers-compiler (flatc; `apt-get install flatbuffers-compiler`).
-# CI does not run this: the output is committed. flatc 2.0.8's TypeScript compiles
+# The output is committed; `npm run gen:check` compares it where flatc exists. flatc 2.0.8's TypeScript compiles
 # under our strict tsconfig as it is, so no check is disabled; each file only gets
 # a header naming its generator.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-out="$here/src/flatbuffers/generated"
+out="${1:-$here/src/flatbuffers/generated}"
 rm -rf "$out"
 mkdir -p "$out"
 flatc --ts -o "$out" "$here/src/flatbuffers/nanoapi.fbs"
