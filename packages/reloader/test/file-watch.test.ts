@@ -30,8 +30,8 @@ describe('watchFile', () => {
     );
     writeFileSync(join(dir, 'new.toml'), 'b');
     renameSync(join(dir, 'new.toml'), file);
+    // waitFor throws (failing the test) when no change call arrives.
     await waitFor(() => calls > 0, 'a change call');
-    expect(calls).toBeGreaterThan(0);
   });
 
   it('reports a swap of the ..data symlink', async () => {
@@ -51,7 +51,7 @@ describe('watchFile', () => {
     writeFileSync(join(dir, '..v2', 'config-access.toml'), 'b');
     symlinkSync('..v2', join(dir, '..data_tmp'));
     renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+    // waitFor throws (failing the test) when no change call arrives.
     await waitFor(() => calls > 0, 'a change call');
-    expect(calls).toBeGreaterThan(0);
   });
 });
