@@ -26,6 +26,12 @@ export const GatewayErrorCode = {
   upstreamUnavailable: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE',
   /** Standalone mode: the IPC server answered something that is not a valid response (HTTP 502). */
   upstreamInvalid: 'NA_GATEWAY_UPSTREAM_INVALID',
+  /** More than [websocket] max_sockets WebSocket connections: the upgrade is answered 503. */
+  wsTooManySockets: 'NA_GATEWAY_WS_TOO_MANY_SOCKETS',
+  /** A WebSocket subscriber held more than [websocket] max_buffered_bytes unsent: closed (logged at warn). */
+  wsSlowConsumer: 'NA_GATEWAY_WS_SLOW_CONSUMER',
+  /** Standalone: [websocket] upstream_credentials_file cannot be read, or is empty: the gateway does not start. */
+  wsCredentialsUnreadable: 'NA_GATEWAY_WS_CREDENTIALS_UNREADABLE',
   /** A programming error: an option out of range (e.g. an IPC pool of 0 connections). */
   badOption: 'NA_GATEWAY_BAD_OPTION',
   /** An unexpected failure inside the gateway (HTTP 500); a bug, logged with its stack. */

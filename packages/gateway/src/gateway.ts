@@ -17,6 +17,7 @@ import { expectsContinue } from './http/read-body';
 import { GatewayMetrics } from './metrics';
 import { createLegacyProtection } from './protect/legacy-protection';
 import { createRequestHandler } from './request-handler';
+import { WebSocketService, type SubscriptionDispatcher, type SubscriptionUpstream } from './ws/ws-service';
 
 export interface GatewayOptions {
   /** Protocol's Dispatcher (in process) or an IpcDispatcher (standalone). */
@@ -30,6 +31,13 @@ export interface GatewayOptions {
   metricsSources?: ReadonlyArray<() => string>;
   /** How long close() lets requests in flight finish before cutting them (ms, default 2000). */
   closeGraceMs?: number;
+  /**
+   * Where WebSocket subscriptions are registered ([websocket]): default, the dispatcher when it keeps
+   * sessions (protocol's Dispatcher does); the standalone gateway passes its relay's Dispatcher.
+   */
+  subscriptions?: SubscriptionDispatcher;
+  /** Standalone: the upstream subscription WebSocket events come from. */
+  upstream?: SubscriptionUpstream;
   /** The response cache's clock, monotonic milliseconds (tests; default performance.now). */
   cacheClock?: () => number;
 }
@@ -61,7 +69,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const bodyBudget = new ByteBudget(config.maxRequestBytesInFlight);
   const metrics = new GatewayMetrics(bodyBudget);
   const protection = createLegacyProtection(config, options.cacheClock);
-  const metricsSources = options.metricsSources ?? [];
+  const websocket = createWebSocketService(options, config);
+  const metricsSources = [...(options.metricsSources ?? []), ...(websocket ? [() => websocket.metricsText()] : [])];
   const handler = createRequestHandler({
     dispatcher: options.dispatcher,
     store: options.store,
@@ -135,6 +144,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       server = created;
       // `Expect: 100-continue` (curl sends it for bodies over 1 KiB): the body is invited only
       // once readBody accepts it (size and budget), so a refused one is never sent.
+      if (websocket) created.on('upgrade', (req, socket, head) => websocket.handleUpgrade(req, socket, head));
       created.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
         expectsContinue(req);
         handler(req, res);
@@ -201,6 +211,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (!current) return Promise.resolve();
       server = null;
       bound = null;
+      websocket?.close(options.closeGraceMs ?? 2000);
       return new Promise<void>((resolve) => {
         current.close(() => {
           clearTimeout(grace);
@@ -216,7 +227,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
     },
     metricsText() {
-      return metrics.render();
+      return metrics.render() + (websocket?.metricsText() ?? '');
     },
   };
+}
+
+/** The WebSocket endpoint, when [websocket] enable and a dispatcher that keeps sessions is at hand. */
+function createWebSocketService(options: GatewayOptions, config: RpcConfig): WebSocketService | undefined {
+  if (!config.websocket.enable) return undefined;
+  const dispatcher = options.dispatcher;
+  const subscriptions =
+    options.subscriptions ??
+    (typeof dispatcher.closeSession === 'function' ? (dispatcher as SubscriptionDispatcher) : undefined);
+  if (subscriptions === undefined) return undefined;
+  return new WebSocketService({
+    config: config.websocket,
+    subscriptions,
+    upstream: options.upstream,
+    logger: options.logger,
+  });
 }

@@ -20,6 +20,11 @@ export type {
 export { errorCodes, GatewayError, GatewayErrorCode } from './errors';
 export type { GatewayErrorCodeValue } from './errors';
 export { IpcDispatcher } from './standalone/ipc-dispatcher';
+export { ConfirmationRelay } from './standalone/confirmation-relay';
+export type { ConfirmationRelayOptions, RelayIpcClient } from './standalone/confirmation-relay';
+export { WS_PATH } from './ws/ws-service';
+export type { SubscriptionDispatcher, SubscriptionUpstream } from './ws/ws-service';
+export type { WebSocketConfig } from './config/rpc-config';
 export type { IpcDispatcherOptions } from './standalone/ipc-dispatcher';
 export { IpcPool } from './standalone/ipc-pool';
 export type { IpcPoolOptions, PooledIpcClient } from './standalone/ipc-pool';

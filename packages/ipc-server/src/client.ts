@@ -121,6 +121,8 @@ export class IpcClient extends EventEmitter {
 
   override on(event: 'event', listener: (envelope: ResponseEnvelope) => void): this;
   override on(event: 'error', listener: (error: Error) => void): this;
+  /** The connection was lost or closed (by either side); the next request reconnects. */
+  override on(event: 'disconnect', listener: () => void): this;
   override on(event: string | symbol, listener: (...args: never[]) => void): this {
     return super.on(event, listener as (...args: unknown[]) => void);
   }
@@ -277,6 +279,8 @@ export class IpcClient extends EventEmitter {
     // A late close of an earlier connection: what is pending belongs to the current one.
     if (socket !== this.socket) return;
     this.socket = null;
+    // After the pending requests are settled (below), so a listener sees a client with nothing in flight.
+    queueMicrotask(() => this.emit('disconnect'));
     const pending = this.pending;
     this.pending = [];
     this.queue.clear();

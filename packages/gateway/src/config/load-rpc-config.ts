@@ -7,6 +7,7 @@ import { defaultRpcConfig, type RpcConfig } from './rpc-config';
 import { rpcConfigSchema } from './rpc-config-schema';
 import { locateKey } from './locate-key';
 import { readProtectionConfig, type RawProtectionConfig } from './protection-config';
+import { readWebSocketConfig, type RawWebSocketConfig } from './websocket-config';
 
 export const RPC_CONFIG_FILE = 'config-rpc.toml';
 
@@ -74,6 +75,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   if (raw.metrics?.allow) config.metrics.allow = [...raw.metrics.allow];
   config.accessPolicy = raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy);
   diagnostics.push(...readProtectionConfig(raw, config, parsed.locate, file));
+  readWebSocketConfig(raw, config, baseDir);
 
   // node:http refuses a server whose headers may take longer than the whole request.
   if (config.headersTimeout > config.requestTimeout) {
@@ -129,7 +131,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   return { config: failed ? null : config, diagnostics };
 }
 
-interface RawRpcConfig extends RawProtectionConfig {
+interface RawRpcConfig extends RawProtectionConfig, RawWebSocketConfig {
   address?: string;
   port?: number;
   enable_control?: boolean;

@@ -1,4 +1,5 @@
 import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
+import { websocketConfigSchema } from './websocket-config';
 
 /**
  * JSON Schema of config-rpc.toml (docs/wire.md's keys plus this project's documented
@@ -74,6 +75,7 @@ export const rpcConfigSchema = {
         count: { type: 'object', additionalProperties: { type: 'integer', minimum: 1, maximum: 1000000000 } },
       },
     },
+    websocket: websocketConfigSchema,
     cache: {
       type: 'object',
       additionalProperties: false,

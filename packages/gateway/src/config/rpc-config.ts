@@ -68,6 +68,23 @@ export interface RpcConfig {
   cache: CacheConfig;
   /** Extension: read `GET /?action=…&key=value` as the same legacy request (NanoRPCProxy clients). Off by default. */
   legacyGet: boolean;
+  /** Extension: WebSocket subscriptions at /api/v2/ws ([websocket]). */
+  websocket: WebSocketConfig;
+}
+
+/** [websocket]: subscriptions over WebSocket, authorized per user (docs/gateway.md, "WebSocket"). */
+export interface WebSocketConfig {
+  enable: boolean;
+  /** Open WebSocket connections at most; an upgrade past it is answered 503. */
+  maxSockets: number;
+  /** Largest message a client may send, bytes (ws maxPayload; larger closes the socket, 1009). */
+  maxMessageBytes: number;
+  /** Bytes waiting to be sent on one socket at most; past it the socket is closed (slow consumer). */
+  maxBufferedBytes: number;
+  /** Seconds a socket that presented no credentials on the upgrade may take to send its first message. */
+  credentialsTimeout: number;
+  /** Standalone: file holding the credentials of the one upstream TopicConfirmation subscription ("" = none). */
+  upstreamCredentialsFile: string;
 }
 
 /** [response_caps]: off unless `enable`. */
@@ -142,5 +159,13 @@ export function defaultRpcConfig(): RpcConfig {
     },
     cache: { enable: false, ttl: {}, maxEntries: 10000, maxBytes: 16 * MIB },
     legacyGet: false,
+    websocket: {
+      enable: true,
+      maxSockets: 1024,
+      maxMessageBytes: 64 * 1024,
+      maxBufferedBytes: 4 * MIB,
+      credentialsTimeout: 10,
+      upstreamCredentialsFile: '',
+    },
   };
 }

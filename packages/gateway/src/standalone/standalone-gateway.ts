@@ -1,9 +1,13 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { IpcClient } from '@nano-access/ipc-server';
+import { Dispatcher } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import type { RpcConfig } from '../config/rpc-config';
+import { GatewayError, GatewayErrorCode } from '../errors';
 import { createGateway, type Gateway, type GatewayAddress } from '../gateway';
+import { ConfirmationRelay } from './confirmation-relay';
 import { IpcDispatcher } from './ipc-dispatcher';
 import { IpcPool, type PooledIpcClient } from './ipc-pool';
 
@@ -19,6 +23,8 @@ export interface StandaloneGatewayOptions {
   logger?: Logger;
   /** Install SIGHUP to reload the policy (the CLI binary: yes; tests: no). */
   handleSignals?: boolean;
+  /** First reconnect delay of the WebSocket upstream subscription, ms (default 250; tests shorten it). */
+  upstreamBackoffMs?: number;
 }
 
 export interface StandaloneGateway {
@@ -40,6 +46,13 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
   const ownStore = options.store === undefined;
   const store =
     options.store ?? (await PolicyStore.open(join(options.dataDir ?? '.', ACCESS_FILE), { logger, watch: true }));
+  let upstreamCredentials: string | undefined;
+  try {
+    upstreamCredentials = readUpstreamCredentials(config.websocket.upstreamCredentialsFile);
+  } catch (error) {
+    if (ownStore) await store.close();
+    throw error;
+  }
   const removeSignals = options.handleSignals ? store.installSignalHandlers() : () => undefined;
   const createClient = (): PooledIpcClient => ipcClientFor(config);
   const pool = new IpcPool({
@@ -55,12 +68,27 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
     createClient,
     logger,
   });
+  // WebSocket subscriptions: one upstream TopicConfirmation, fanned out by a local Dispatcher
+  // (the gateway's policy decides which socket gets what, as the IPC server's does for IPC).
+  const relay = new ConfirmationRelay({
+    createClient: () => ipcClientFor(config),
+    credentials: upstreamCredentials,
+    logger,
+    initialBackoffMs: options.upstreamBackoffMs,
+  });
+  const subscriptions = new Dispatcher({ policy: store, backend: relay, logger });
+  const closeRelay = async (): Promise<void> => {
+    subscriptions.close();
+    await relay.close();
+  };
   const gateway = createGateway({
     dispatcher,
     store,
     config,
     logger,
     metricsSources: [() => dispatcher.metricsText()],
+    subscriptions,
+    upstream: relay,
   });
   let address: GatewayAddress;
   try {
@@ -69,6 +97,7 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
     removeSignals();
     await pool.close();
     dispatcher.close();
+    await closeRelay();
     if (ownStore) await store.close();
     throw error;
   }
@@ -79,6 +108,7 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
     async close() {
       removeSignals();
       await gateway.close();
+      await closeRelay();
       await pool.close();
       dispatcher.close();
       if (ownStore) await store.close();
@@ -97,4 +127,36 @@ function ipcClientFor(config: RpcConfig): IpcClient {
     timeoutMs,
     env: {},
   });
+}
+
+/** A credentials file longer than this is not a key. */
+const MAX_CREDENTIALS_BYTES = 64 * 1024;
+
+/**
+ * [websocket] upstream_credentials_file: the key exactly, but one final line break. "" (not set):
+ * none, the default user. Unreadable, empty or too long: the gateway does not start.
+ */
+function readUpstreamCredentials(file: string): string | undefined {
+  if (file === '') return undefined;
+  const fail = (reason: string): GatewayError =>
+    new GatewayError(
+      GatewayErrorCode.wsCredentialsUnreadable,
+      `[websocket] upstream_credentials_file ${file}: ${reason}`,
+    );
+  let bytes: Buffer;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buffer = Buffer.alloc(MAX_CREDENTIALS_BYTES + 1);
+      bytes = buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, null));
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  if (bytes.length > MAX_CREDENTIALS_BYTES) throw fail(`more than ${MAX_CREDENTIALS_BYTES} bytes, not a key`);
+  const key = bytes.toString('utf8').replace(/\r?\n$/, '');
+  if (key === '') throw fail('empty (to subscribe as the default user, leave the key out)');
+  return key;
 }

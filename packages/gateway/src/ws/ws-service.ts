@@ -1,0 +1,399 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import {
+  ErrorCode,
+  ErrorMessage,
+  isRevocationEnvelope,
+  mergeCredentials,
+  REFUSED_CREDENTIALS,
+  revocationEnvelope,
+  type JsonObject,
+  type RequestContext,
+  type ResponseEnvelope,
+  type Session,
+} from '@nano-access/protocol';
+import type { WebSocketConfig } from '../config/rpc-config';
+import { GatewayErrorCode } from '../errors';
+import { requestCredentials } from '../http/credentials';
+import { gatewayHeaders } from '../http/request-headers';
+import {
+  ackMessage,
+  errorMessage,
+  eventMessage,
+  noticeMessage,
+  parseClientMessage,
+  TOPIC_MESSAGE,
+  WS_TOPICS,
+  WsErrorMessage,
+  type ClientMessage,
+  type WsTopic,
+} from './ws-messages';
+import { WsMetrics, type WsClosure } from './ws-metrics';
+
+/** The path WebSocket upgrades are accepted on. */
+export const WS_PATH = '/api/v2/ws';
+
+/**
+ * What the WebSocket endpoint needs of a dispatcher: protocol's Dispatcher, which validates,
+ * authorizes, registers subscriptions per Session, re-checks them on every reload and pushes
+ * events to them. In process it is the server's own Dispatcher; standalone, a local Dispatcher
+ * over the upstream relay (ConfirmationRelay).
+ */
+export interface SubscriptionDispatcher {
+  handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope>;
+  closeSession(session: Session): void;
+}
+
+/** Standalone: the upstream subscription the events come from (started on the first subscription). */
+export interface SubscriptionUpstream {
+  start(): void;
+  readonly up: boolean;
+  /** Called with true when the upstream subscription comes up, false when it is lost. Returns the unsubscribe function. */
+  onStatus(listener: (up: boolean) => void): () => void;
+}
+
+export interface WebSocketServiceOptions {
+  config: WebSocketConfig;
+  subscriptions: SubscriptionDispatcher;
+  upstream?: SubscriptionUpstream;
+  logger?: Logger;
+}
+
+/** WebSocket close codes (RFC 6455). */
+const CLOSE_POLICY = 1008;
+const CLOSE_GOING_AWAY = 1001;
+
+let nextSocketId = 1;
+
+/**
+ * Subscriptions over WebSocket at /api/v2/ws, authorized per user by the same Dispatcher as
+ * IPC sessions: one Session per socket, so the registry, the permission check, the re-check on
+ * reload and the event filters are protocol's, not this file's. This file speaks the node
+ * WebSocket's protocol and holds the budgets: sockets, message size (ws maxPayload), bytes
+ * buffered per socket (slow consumers are closed), and the time to present credentials.
+ */
+export class WebSocketService {
+  private readonly wss: WebSocketServer;
+  private readonly clients = new Set<WsClient>();
+  /** Upgrades accepted and not yet closed (including those still in the handshake). */
+  private held = 0;
+  readonly metrics: WsMetrics;
+  private readonly removeUpstreamListener: () => void;
+
+  constructor(private readonly options: WebSocketServiceOptions) {
+    this.metrics = new WsMetrics(options.config.maxSockets);
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.config.maxMessageBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
+    const upstream = options.upstream;
+    if (upstream !== undefined) {
+      this.metrics.upstreamUp = upstream.up ? 1 : 0;
+      this.removeUpstreamListener = upstream.onStatus((up) => this.onUpstream(up));
+    } else {
+      this.removeUpstreamListener = () => undefined;
+    }
+  }
+
+  /** The http(s) server's 'upgrade' event. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    if (pathOf(req.url) !== WS_PATH || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      this.metrics.refuse('not_found');
+      refuseUpgrade(socket, 404, 'Not found', GatewayErrorCode.notFound);
+      return;
+    }
+    if (this.held >= this.options.config.maxSockets) {
+      this.metrics.refuse('max_sockets');
+      refuseUpgrade(socket, 503, 'Too many WebSocket connections', GatewayErrorCode.wsTooManySockets);
+      return;
+    }
+    const transport = requestCredentials(gatewayHeaders(req));
+    if (mergeCredentials(transport) === REFUSED_CREDENTIALS) {
+      this.metrics.refuse('credentials');
+      refuseUpgrade(socket, 403, ErrorMessage.accessDenied, undefined);
+      return;
+    }
+    this.held++;
+    let settled = false;
+    const release = (): void => {
+      if (settled) return;
+      settled = true;
+      this.held--;
+    };
+    socket.once('close', release);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = new WsClient(ws, transport, this);
+      this.clients.add(client);
+      this.metrics.socketsOpen++;
+      ws.once('close', () => {
+        this.clients.delete(client);
+        this.metrics.socketsOpen--;
+        release();
+        client.closed();
+      });
+    });
+  }
+
+  /** Closes every socket (1001); those that do not finish the close handshake in time are cut. */
+  close(graceMs = 1000): void {
+    this.removeUpstreamListener();
+    for (const client of this.clients) client.ws.close(CLOSE_GOING_AWAY, 'server shutting down');
+    const cut = setTimeout(() => {
+      for (const client of this.clients) client.ws.terminate();
+    }, graceMs);
+    cut.unref();
+  }
+
+  metricsText(): string {
+    return this.metrics.render();
+  }
+
+  /** How many sockets are open and how many hold a subscription (tests, metrics). */
+  stats(): { sockets: number; subscribed: number } {
+    let subscribed = 0;
+    for (const client of this.clients) if (client.topics.size > 0) subscribed++;
+    return { sockets: this.clients.size, subscribed };
+  }
+
+  // For WsClient.
+  get config(): WebSocketConfig {
+    return this.options.config;
+  }
+  get subscriptions(): SubscriptionDispatcher {
+    return this.options.subscriptions;
+  }
+  get upstream(): SubscriptionUpstream | undefined {
+    return this.options.upstream;
+  }
+  get logger(): Logger | undefined {
+    return this.options.logger;
+  }
+
+  private onUpstream(up: boolean): void {
+    if (up === (this.metrics.upstreamUp === 1)) return;
+    this.metrics.upstreamUp = up ? 1 : 0;
+    if (!up) this.metrics.upstreamDrops++;
+    for (const client of this.clients) client.upstreamChanged(up);
+  }
+}
+
+/** One socket: the protocol Session its subscriptions are registered under. */
+class WsClient implements Session {
+  readonly id = `ws-${nextSocketId++}`;
+  /** Topics this socket holds (one subscription per topic, as the node's WebSocket). */
+  readonly topics = new Set<WsTopic>();
+  /** The caller, once known: an id, or undefined for the default user. */
+  private credentials: string | undefined;
+  /** Set at the first message: `{"credentials"}` is read only as that one. */
+  private sawMessage = false;
+  private credentialsTimer: NodeJS.Timeout | null = null;
+  private isClosed = false;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly transport: ReturnType<typeof requestCredentials>,
+    private readonly service: WebSocketService,
+  ) {
+    const merged = mergeCredentials(transport);
+    this.credentials = merged === REFUSED_CREDENTIALS ? undefined : merged;
+    if (this.credentials === undefined) {
+      this.credentialsTimer = setTimeout(() => {
+        this.credentialsTimer = null;
+        this.service.metrics.close('credentials_timeout');
+        ws.close(CLOSE_POLICY, 'no message within credentials_timeout');
+      }, service.config.credentialsTimeout * 1000);
+      this.credentialsTimer.unref();
+    }
+    ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.service.metrics.close('too_large');
+      this.service.logger?.debug({ socket: this.id, err: error.code ?? error.message }, 'websocket error');
+    });
+  }
+
+  /** Session: an event or a revocation for this socket's subscriptions. */
+  push(envelope: ResponseEnvelope): void {
+    if (envelope.message_type === 'EventConfirmation') {
+      if (this.send(eventMessage('confirmation', envelope.time, envelope.message))) this.service.metrics.eventsSent++;
+      return;
+    }
+    if (isRevocationEnvelope(envelope)) {
+      for (const topic of WS_TOPICS) {
+        if (!this.topics.has(topic) || !String(envelope.message.message).includes(TOPIC_MESSAGE[topic])) continue;
+        this.dropTopic(topic);
+        this.service.metrics.revocations++;
+        const text = revocationEnvelope(topic).message.message as string;
+        this.send(errorMessage(ErrorCode.accessDenied, text, undefined, topic));
+      }
+    }
+  }
+
+  /** The socket closed: its subscriptions go with it. */
+  closed(): void {
+    this.isClosed = true;
+    if (this.credentialsTimer !== null) clearTimeout(this.credentialsTimer);
+    this.service.metrics.subscriptions -= this.topics.size;
+    this.topics.clear();
+    this.service.subscriptions.closeSession(this);
+  }
+
+  upstreamChanged(up: boolean): void {
+    if (!this.topics.has('confirmation')) return;
+    this.send(
+      up
+        ? noticeMessage(WsErrorMessage.upstreamRestored, 'confirmation')
+        : errorMessage(ErrorCode.exception, WsErrorMessage.upstreamLost, undefined, 'confirmation'),
+    );
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    const first = !this.sawMessage;
+    this.sawMessage = true;
+    if (this.credentialsTimer !== null) clearTimeout(this.credentialsTimer);
+    this.credentialsTimer = null;
+    const message: ClientMessage = isBinary
+      ? {
+          kind: 'error',
+          code: ErrorCode.generic,
+          message: `${ErrorMessage.invalidFormatPrefix}binary messages are not read`,
+        }
+      : parseClientMessage(rawText(data));
+    switch (message.kind) {
+      case 'credentials':
+        this.onCredentials(message.credentials, first);
+        return;
+      case 'ping':
+        this.service.metrics.request('ping', 'ok');
+        this.send(ackMessage('pong', message.id));
+        return;
+      case 'error':
+        this.service.metrics.request('other', message.code === ErrorCode.generic ? 'unsupported' : 'invalid');
+        this.send(errorMessage(message.code, message.message, message.id));
+        return;
+      default:
+        void this.onSubscription(message);
+    }
+  }
+
+  /** `{"credentials": …}`: as the first message only; every source must name the same id (protocol's rule). */
+  private onCredentials(credentials: unknown, first: boolean): void {
+    if (!first) {
+      this.service.metrics.request('credentials', 'invalid');
+      this.send(errorMessage(ErrorCode.generic, WsErrorMessage.credentialsNotFirst));
+      return;
+    }
+    const merged =
+      typeof credentials === 'string' ? mergeCredentials(this.transport, credentials) : REFUSED_CREDENTIALS;
+    if (merged === REFUSED_CREDENTIALS) {
+      // Fail closed: a caller that tried to say who it is never runs as the default user.
+      this.service.metrics.request('credentials', 'denied');
+      this.service.metrics.close('credentials');
+      this.send(errorMessage(ErrorCode.accessDenied, ErrorMessage.accessDenied));
+      this.ws.close(CLOSE_POLICY, ErrorMessage.accessDenied);
+      return;
+    }
+    this.credentials = merged;
+    this.service.metrics.request('credentials', 'ok');
+    this.send(ackMessage('credentials', undefined));
+  }
+
+  private async onSubscription(message: Extract<ClientMessage, { kind: 'subscribe' | 'unsubscribe' }>): Promise<void> {
+    const { kind, topic, id } = message;
+    const body: JsonObject =
+      kind === 'unsubscribe'
+        ? { unsubscribe: true }
+        : Object.keys(message.options).length > 0
+          ? { options: message.options }
+          : {};
+    const ctx: RequestContext = { credentials: this.credentials, session: this, transport: 'http' };
+    let answer: ResponseEnvelope;
+    try {
+      answer = await this.service.subscriptions.handleMessage(TOPIC_MESSAGE[topic], body, ctx);
+    } catch (error) {
+      this.service.logger?.error({ err: error, socket: this.id }, 'websocket subscription failed');
+      this.service.metrics.request(kind, 'error');
+      this.send(errorMessage(ErrorCode.exception, ErrorMessage.internal, id, topic));
+      return;
+    }
+    if (this.isClosed) {
+      // Closed while the answer was on its way: the registration must not outlive the socket.
+      this.service.subscriptions.closeSession(this);
+      return;
+    }
+    if (answer.message_type === 'Error') {
+      const code = Number(answer.message.code);
+      this.service.metrics.request(kind, code === ErrorCode.accessDenied ? 'denied' : 'invalid');
+      this.send(errorMessage(code, String(answer.message.message), id, topic));
+      return;
+    }
+    this.service.metrics.request(kind, 'ok');
+    if (kind === 'subscribe') {
+      if (!this.topics.has(topic)) this.service.metrics.subscriptions++;
+      this.topics.add(topic);
+    } else {
+      this.dropTopic(topic);
+    }
+    if (message.ack) this.send(ackMessage(kind, id));
+    const upstream = this.service.upstream;
+    if (kind === 'subscribe' && upstream !== undefined) {
+      upstream.start();
+      if (!upstream.up) this.upstreamChanged(false);
+    }
+  }
+
+  private dropTopic(topic: WsTopic): void {
+    if (this.topics.delete(topic)) this.service.metrics.subscriptions--;
+  }
+
+  /**
+   * Sends one message, unless the socket already holds more unsent bytes than max_buffered_bytes:
+   * then it is a slow consumer and is closed (what it held is dropped, its subscriptions with it).
+   */
+  private send(message: JsonObject): boolean {
+    const ws = this.ws;
+    if (ws.readyState !== WebSocket.OPEN) return false;
+    const text = JSON.stringify(message);
+    if (ws.bufferedAmount + Buffer.byteLength(text) > this.service.config.maxBufferedBytes) {
+      this.cut('slow_consumer');
+      return false;
+    }
+    ws.send(text);
+    return true;
+  }
+
+  private cut(reason: WsClosure): void {
+    this.service.metrics.close(reason);
+    this.service.logger?.warn(
+      { code: GatewayErrorCode.wsSlowConsumer, socket: this.id, limit: this.service.config.maxBufferedBytes },
+      'websocket subscriber does not read its events; closing',
+    );
+    this.ws.terminate();
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function pathOf(url: string | undefined): string {
+  if (url === undefined) return '';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Answers an upgrade that is not taken with a plain HTTP response, then closes the socket. */
+function refuseUpgrade(socket: Duplex, status: number, error: string, code: string | undefined): void {
+  const body = JSON.stringify(code === undefined ? { error } : { error, code });
+  const reason = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,118 @@
+import { WebSocket, type ClientOptions } from 'ws';
+import { createEmbeddedBackend, type Backend, type BackendEvent } from '@nano-access/protocol';
+import { LEDGER } from './fixtures';
+
+/** A message the gateway sent on a socket, parsed. */
+export type WsMessage = Record<string, unknown> & { message?: Record<string, unknown> };
+
+/** A real `ws` client that queues what it receives, for tests to take in order. */
+export class TestSocket {
+  readonly ws: WebSocket;
+  private readonly received: WsMessage[] = [];
+  private waiting: ((message: WsMessage) => void) | null = null;
+  readonly opened: Promise<void>;
+  readonly closedWith: Promise<{ code: number; reason: string }>;
+
+  constructor(url: string, options: ClientOptions = {}) {
+    this.ws = new WebSocket(url, options);
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+      this.ws.once('unexpected-response', (_req, res) =>
+        reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })),
+      );
+    });
+    this.closedWith = new Promise((resolve) =>
+      this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    this.ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as WsMessage;
+      const waiting = this.waiting;
+      if (waiting !== null) {
+        this.waiting = null;
+        waiting(message);
+      } else this.received.push(message);
+    });
+  }
+
+  send(value: unknown): void {
+    this.ws.send(typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  /** The next message (fails the test after 5 s). */
+  next(): Promise<WsMessage> {
+    const queued = this.received.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no message within 5 s')), 5000);
+      this.waiting = (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      };
+    });
+  }
+
+  /** Sends a ping and returns every message that arrived before its pong (so nothing else is pending). */
+  async drain(): Promise<WsMessage[]> {
+    const id = `drain-${Math.random()}`;
+    this.send({ action: 'ping', id });
+    const before: WsMessage[] = [];
+    for (;;) {
+      const message = await this.next();
+      if (message.ack === 'pong' && message.id === id) return before;
+      before.push(message);
+    }
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+
+/** The embedded backend on the fixture ledger, plus a way to publish a confirmation (as `process` does). */
+export async function backendWithTrigger(): Promise<{ backend: Backend; confirm(hash: string): void }> {
+  const inner = await createEmbeddedBackend({ ledgerPath: LEDGER });
+  const listeners = new Set<(event: BackendEvent) => void>();
+  const backend: Backend = {
+    kind: inner.kind,
+    message: (type, message) => inner.message(type, message),
+    legacy: (request) => inner.legacy(request),
+    subscribe(listener) {
+      const off = inner.subscribe(listener);
+      listeners.add(listener);
+      return () => {
+        off();
+        listeners.delete(listener);
+      };
+    },
+    requestStop: (reason) => inner.requestStop(reason),
+    close: () => inner.close(),
+  };
+  const confirm = (hash: string): void => {
+    const block = {
+      hash,
+      account: ACCOUNT,
+      previous: '0'.repeat(64),
+      representative: ACCOUNT,
+      balance: '1',
+      link: '0'.repeat(64),
+      link_as_account: ACCOUNT,
+      signature: '0'.repeat(128),
+      work: '0'.repeat(16),
+      subtype: 'send' as const,
+    };
+    for (const listener of [...listeners])
+      listener({
+        type: 'confirmation',
+        confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block },
+      });
+  };
+  return { backend, confirm };
+}
+
+/** A 64-hex block hash from a number. */
+export function hashOf(n: number): string {
+  return n.toString(16).toUpperCase().padStart(64, '0');
+}
