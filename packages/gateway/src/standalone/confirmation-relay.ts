@@ -50,9 +50,8 @@ export class ConfirmationRelay implements Backend, SubscriptionUpstream {
   private readonly listeners = new Set<(event: BackendEvent) => void>();
   private readonly statusListeners = new Set<(up: boolean) => void>();
   private client: RelayIpcClient | null = null;
-  private started = false;
   private closed = false;
-  private isUp = false;
+  private current: SubscriptionUpstream['state'] = 'idle';
   private backoffMs: number;
   private retryTimer: NodeJS.Timeout | null = null;
 
@@ -60,14 +59,14 @@ export class ConfirmationRelay implements Backend, SubscriptionUpstream {
     this.backoffMs = options.initialBackoffMs ?? 250;
   }
 
-  get up(): boolean {
-    return this.isUp;
+  get state(): SubscriptionUpstream['state'] {
+    return this.current;
   }
 
   /** Starts the upstream subscription once; later calls do nothing. */
   start(): void {
-    if (this.started || this.closed) return;
-    this.started = true;
+    if (this.current !== 'idle' || this.closed) return;
+    this.current = 'connecting';
     void this.connect();
   }
 
@@ -156,7 +155,7 @@ export class ConfirmationRelay implements Backend, SubscriptionUpstream {
   }
 
   private setUp(up: boolean): void {
-    this.isUp = up;
+    this.current = up ? 'up' : 'down';
     for (const listener of [...this.statusListeners]) {
       try {
         listener(up);

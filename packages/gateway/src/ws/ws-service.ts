@@ -49,7 +49,8 @@ export interface SubscriptionDispatcher {
 /** Standalone: the upstream subscription the events come from (started on the first subscription). */
 export interface SubscriptionUpstream {
   start(): void;
-  readonly up: boolean;
+  /** idle: not started; connecting: the first attempt is under way; then up, or down (retrying). */
+  readonly state: 'idle' | 'connecting' | 'up' | 'down';
   /** Called with true when the upstream subscription comes up, false when it is lost. Returns the unsubscribe function. */
   onStatus(listener: (up: boolean) => void): () => void;
 }
@@ -92,7 +93,7 @@ export class WebSocketService {
     });
     const upstream = options.upstream;
     if (upstream !== undefined) {
-      this.metrics.upstreamUp = upstream.up ? 1 : 0;
+      this.metrics.upstreamUp = upstream.state === 'up' ? 1 : 0;
       this.removeUpstreamListener = upstream.onStatus((up) => this.onUpstream(up));
     } else {
       this.removeUpstreamListener = () => undefined;
@@ -175,9 +176,9 @@ export class WebSocketService {
   }
 
   private onUpstream(up: boolean): void {
-    if (up === (this.metrics.upstreamUp === 1)) return;
+    // Each failed retry reports down again: the drop is counted once, and each client says it once.
+    if (!up && this.metrics.upstreamUp === 1) this.metrics.upstreamDrops++;
     this.metrics.upstreamUp = up ? 1 : 0;
-    if (!up) this.metrics.upstreamDrops++;
     for (const client of this.clients) client.upstreamChanged(up);
   }
 }
@@ -193,6 +194,7 @@ class WsClient implements Session {
   private sawMessage = false;
   private credentialsTimer: NodeJS.Timeout | null = null;
   private isClosed = false;
+  private toldUpstreamLost = false;
 
   constructor(
     readonly ws: WebSocket,
@@ -242,8 +244,10 @@ class WsClient implements Session {
     this.service.subscriptions.closeSession(this);
   }
 
+  /** Tells a confirmation subscriber the upstream is lost, and once it is back (only after a loss it was told of). */
   upstreamChanged(up: boolean): void {
-    if (!this.topics.has('confirmation')) return;
+    if (!this.topics.has('confirmation') || up !== this.toldUpstreamLost) return;
+    this.toldUpstreamLost = !up;
     this.send(
       up
         ? noticeMessage(WsErrorMessage.upstreamRestored, 'confirmation')
@@ -342,7 +346,7 @@ class WsClient implements Session {
     const upstream = this.service.upstream;
     if (kind === 'subscribe' && upstream !== undefined) {
       upstream.start();
-      if (!upstream.up) this.upstreamChanged(false);
+      if (upstream.state === 'down') this.upstreamChanged(false);
     }
   }
 
