@@ -26,7 +26,7 @@ export class TestSocket {
       this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
     );
     this.ws.on('message', (data) => {
-      const message = JSON.parse(data.toString()) as WsMessage;
+      const message = JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as WsMessage;
       const waiting = this.waiting;
       if (waiting !== null) {
         this.waiting = null;
@@ -72,7 +72,7 @@ export class TestSocket {
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 /** The embedded backend on the fixture ledger, plus a way to publish a confirmation (as `process` does). */
-export async function backendWithTrigger(): Promise<{ backend: Backend; confirm(hash: string): void }> {
+export async function backendWithTrigger(): Promise<{ backend: Backend; confirm: (hash: string) => void }> {
   const inner = await createEmbeddedBackend({ ledgerPath: LEDGER });
   const listeners = new Set<(event: BackendEvent) => void>();
   const backend: Backend = {
