@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import {
+  ErrorCode,
+  errorEnvelope,
+  ErrorMessage,
+  invalidFormatEnvelope,
   mergeCorrelationId,
   type BudgetLease,
   type ByteBudget,
@@ -24,14 +28,7 @@ import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
 import { gatewayHeaders } from './http/request-headers';
-import {
-  errorEnvelope,
-  GENERIC_ERROR,
-  INVALID_MESSAGE_FORMAT,
-  sendJson,
-  sendOperatorJson,
-  sendOperatorText,
-} from './http/respond';
+import { sendJson, sendOperatorJson, sendOperatorText } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
 import { getMayCarry, legacyRequestFromQuery } from './protect/get-compat';
 
@@ -119,7 +116,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     } catch (error) {
       logger?.error({ err: error }, 'gateway request failed');
       if (!res.headersSent) {
-        sendJson(res, 500, { error: 'Internal error', code: GatewayErrorCode.internal });
+        sendJson(res, 500, { error: ErrorMessage.internal, code: GatewayErrorCode.internal });
       } else {
         res.destroy();
       }
@@ -363,9 +360,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       sendJson(res, status, { error: text, code }, extra);
       return;
     }
-    const envelopeCode = status === 400 || status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
-    const prefix = envelopeCode === INVALID_MESSAGE_FORMAT ? 'Invalid message format: ' : '';
-    sendJson(res, status, errorEnvelope(envelopeCode, `${prefix}${text}`, correlationId), extra);
+    const answer =
+      status === 400 || status === 413
+        ? invalidFormatEnvelope(text, correlationId)
+        : errorEnvelope(ErrorCode.exception, text, correlationId);
+    sendJson(res, status, answer, extra);
   }
 
   function messageLabel(name: unknown): string {
@@ -466,9 +465,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   ): Outcome {
     const failure = forwardFailure(error);
     logFailure(failure, error, 'gateway: v2 request failed upstream');
-    const envelopeCode = failure.status === 413 ? INVALID_MESSAGE_FORMAT : GENERIC_ERROR;
-    const prefix = failure.status === 413 ? 'Invalid message format: ' : '';
-    sendJson(res, failure.status, errorEnvelope(envelopeCode, `${prefix}${failure.message}`, correlationId));
+    const answer =
+      failure.status === 413
+        ? invalidFormatEnvelope(failure.message, correlationId)
+        : errorEnvelope(ErrorCode.exception, failure.message, correlationId);
+    sendJson(res, failure.status, answer);
     return { api: 'v2', name: label, outcome: failure.outcome, status: failure.status };
   }
 
@@ -495,7 +496,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     sendJson(res, 200, response);
     let outcome = 'ok';
     if (response.message_type === 'Error')
-      outcome = (response.message as { code?: unknown }).code === 3 ? 'denied' : 'error';
+      outcome = (response.message as { code?: unknown }).code === ErrorCode.accessDenied ? 'denied' : 'error';
     return { api: 'v2', name: label, outcome, status: 200 };
   }
 
@@ -604,5 +605,5 @@ function forwardFailure(error: unknown): ForwardFailure {
         break;
     }
   }
-  return { status: 500, message: 'Internal error', code: GatewayErrorCode.internal, outcome: 'internal_error' };
+  return { status: 500, message: ErrorMessage.internal, code: GatewayErrorCode.internal, outcome: 'internal_error' };
 }

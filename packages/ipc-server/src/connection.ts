@@ -6,6 +6,9 @@ import {
   ErrorCode,
   errorEnvelope,
   ErrorMessage,
+  invalidFormatEnvelope,
+  LegacyError,
+  legacyErrorBody,
   stringifyAscii,
 } from '@nano-access/protocol';
 import { ServerHandshake } from './access-check';
@@ -42,8 +45,8 @@ const WRITE_HIGH_WATER_BYTES = 1024 * 1024;
 /** Unsent bytes (answers and events) at which a subscriber that does not read is dropped. */
 const SLOW_CONSUMER_BYTES = 16 * 1024 * 1024;
 
-const LEGACY_UNPARSABLE = { error: 'Unable to parse JSON' };
-const LEGACY_INTERNAL = { error: 'Internal server error in RPC' };
+const LEGACY_UNPARSABLE = legacyErrorBody(LegacyError.unableToParse);
+const LEGACY_INTERNAL = legacyErrorBody(LegacyError.internal);
 
 /**
  * A parsed request, or the end of the connection after a framing error: `answer` is the error
@@ -294,9 +297,8 @@ export class IpcConnection implements Session {
 
   private framingErrorResponse(encoding: Encoding, detail: string): Buffer | 'flatbuffers' {
     if (encoding === 1 || encoding === 2)
-      return encodeAsciiResponse(stringifyAscii({ error: `Invalid request: ${detail}` }));
-    if (encoding === 4)
-      return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${detail}`)));
+      return encodeAsciiResponse(stringifyAscii(legacyErrorBody(`${LegacyError.invalidRequestPrefix}${detail}`)));
+    if (encoding === 4) return encodeAsciiResponse(stringifyAscii(invalidFormatEnvelope(detail)));
     // Encoding 3 wants a flatbuffers answer; an empty Envelope is the dispatcher's own format error.
     return 'flatbuffers';
   }
@@ -426,7 +428,7 @@ export class IpcConnection implements Session {
           this.eventEncoding = 4;
           const envelope = parseJson(frame.payload);
           if (!envelope.ok) {
-            return encodeAsciiResponse(stringifyAscii(errorEnvelope(1, `Invalid message format: ${envelope.error}`)));
+            return encodeAsciiResponse(stringifyAscii(invalidFormatEnvelope(envelope.error)));
           }
           dispatcher
             .handleEnvelope(envelope.value, {

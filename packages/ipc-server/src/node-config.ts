@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
+import { parseTomlConfig, type Diagnostic, type Span } from '@nano-access/parser';
 import { DEFAULT_MAX_SERVICES_PER_SESSION } from '@nano-access/protocol';
 import { accessPolicySettings, type AccessPolicySettings } from '@nano-access/reloader';
 import { nodeConfigSchema } from './node-config-schema';
@@ -168,16 +168,9 @@ function ownMaxConnections(transport: Table): { maxConnections?: number } {
   return typeof transport.max_connections === 'number' ? { maxConnections: transport.max_connections } : {};
 }
 
-/** A diagnostic pointing at the first occurrence of `key =` in the text (or the file start). */
-function keyDiagnostic(text: string, file: string, key: string, message: string, messageId: string): Diagnostic {
-  const match = new RegExp(`^[ \\t]*${key}[ \\t]*=`, 'm').exec(text);
-  const offset = match ? match.index + (match[0].length - match[0].trimStart().length) : 0;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-  const start = { line, column, offset };
-  const end = { line, column: column + (match ? key.length : 0), offset: offset + (match ? key.length : 0) };
-  return { ruleId: 'config-node', severity: 'error', message, messageId, file, span: { start, end } };
+/** A config-node diagnostic at `span` (the key a value the schema accepts but the server cannot use is written at). */
+function keyDiagnostic(span: Span, file: string, message: string, messageId: string): Diagnostic {
+  return { ruleId: 'config-node', severity: 'error', message, messageId, file, span };
 }
 
 /** Reads config-node.toml from text. Never throws on bad input. */
@@ -195,9 +188,8 @@ export function parseNodeConfig(
   if (tcp.access_check === true && (typeof tcp.access_file !== 'string' || tcp.access_file === '')) {
     diagnostics.push(
       keyDiagnostic(
-        text,
+        parsed.locate(['node', 'ipc', 'tcp', 'access_check'], 'key'),
         options.file,
-        'access_check',
         'access_check = true needs access_file, the path of the shared secret.',
         'accessFileMissing',
       ),
@@ -206,9 +198,8 @@ export function parseNodeConfig(
   if (backend.type === 'node-rpc' && typeof backend.url !== 'string') {
     diagnostics.push(
       keyDiagnostic(
-        text,
+        parsed.locate(['backend', 'type'], 'key'),
         options.file,
-        'type',
         'A node-rpc backend needs url, the node RPC address (http://host:port).',
         'backendUrlMissing',
       ),
@@ -220,9 +211,8 @@ export function parseNodeConfig(
   if (backend.type !== 'node-rpc' && rpcOnlyKey !== undefined) {
     diagnostics.push(
       keyDiagnostic(
-        text,
+        parsed.locate(['backend', rpcOnlyKey], 'key'),
         options.file,
-        rpcOnlyKey,
         'url, timeout, websocket and max_response_bytes_in_flight apply only to type = "node-rpc".',
         'backendKeyUnused',
       ),
@@ -230,7 +220,12 @@ export function parseNodeConfig(
   }
   if (backend.type === 'node-rpc' && backend.ledger !== undefined) {
     diagnostics.push(
-      keyDiagnostic(text, options.file, 'ledger', 'ledger applies only to type = "embedded".', 'backendKeyUnused'),
+      keyDiagnostic(
+        parsed.locate(['backend', 'ledger'], 'key'),
+        options.file,
+        'ledger applies only to type = "embedded".',
+        'backendKeyUnused',
+      ),
     );
   }
   const maxFrameBytes = pick(ipc, 'max_frame_bytes', nodeConfigDefaults.maxFrameBytes);
@@ -238,9 +233,11 @@ export function parseNodeConfig(
   if (maxInflightBytes < 2 * maxFrameBytes) {
     diagnostics.push(
       keyDiagnostic(
-        text,
+        parsed.locate(
+          ['node', 'ipc', ipc.max_inflight_bytes !== undefined ? 'max_inflight_bytes' : 'max_frame_bytes'],
+          'key',
+        ),
         options.file,
-        ipc.max_inflight_bytes !== undefined ? 'max_inflight_bytes' : 'max_frame_bytes',
         `max_inflight_bytes (${maxInflightBytes}) must be at least twice max_frame_bytes (${maxFrameBytes}): frames still arriving may hold half of it, and one of max_frame_bytes must fit there.`,
         'inflightBelowFrames',
       ),

@@ -4,7 +4,7 @@ import type { Backend, BackendEvent } from './backend';
 import { isValidAccount } from './crypto/nano-address';
 import { mayStopTheNode, STOP_ACTION, stopsTheNode } from './control-gate';
 import { type MergedCredentials, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
-import { ErrorCode, ErrorMessage, errorEnvelope, makeEnvelope } from './errors';
+import { ErrorCode, ErrorMessage, errorEnvelope, LegacyError, legacyErrorBody, makeEnvelope } from './errors';
 import { type DecisionRecord, recordDecision, REFUSAL_TEXT } from './decision-record';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
 import { dispatchLegacy } from './legacy';
@@ -148,7 +148,7 @@ export class Dispatcher {
       name = out.known ? out.action : 'unknown';
     } catch (error) {
       this.logger?.error({ err: error }, 'legacy request failed inside the dispatcher');
-      result = { outcome: 'error', body: { error: 'Internal server error in RPC' } };
+      result = { outcome: 'error', body: legacyErrorBody(LegacyError.internal) };
     }
     this.counters.bump('action', name, result.outcome);
     if (result.outcome === 'denied') this.logger?.debug({ action: name }, 'legacy action denied');

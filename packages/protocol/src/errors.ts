@@ -40,6 +40,8 @@ export const LegacyError = {
   unsafe: 'Unsafe RPC not allowed',
   accessDenied: 'Access denied',
   unableToParse: 'Unable to parse JSON',
+  /** A legacy frame whose framing could not be read (IPC encodings 1/2), before the detail. */
+  invalidRequestPrefix: 'Invalid request: ',
   internal: 'Internal server error in RPC',
   /** A catalog action the embedded backend does not answer (with `code`: NOT_IMPLEMENTED_CODE). Never "Unknown command", which means the catalog does not know it. */
   notImplemented: 'Not implemented by the embedded backend',
@@ -95,6 +97,16 @@ export function makeEnvelope(messageType: string, message: JsonObject, correlati
 /** An Error envelope: `{"message_type": "Error", "message": {"code", "message"}}`. */
 export function errorEnvelope(code: number, message: string, correlationId?: string): ResponseEnvelope {
   return makeEnvelope('Error', { code, message }, correlationId);
+}
+
+/** The Error envelope of a request that could not be read: code 1, "Invalid message format: <detail>". */
+export function invalidFormatEnvelope(detail: string, correlationId?: string): ResponseEnvelope {
+  return errorEnvelope(ErrorCode.generic, `${ErrorMessage.invalidFormatPrefix}${detail}`, correlationId);
+}
+
+/** A legacy RPC error body, `{"error": <message>}`. */
+export function legacyErrorBody(message: string): { error: string } {
+  return { error: message };
 }
 
 /** How the message of a pushed revocation ends (see revocationEnvelope). */

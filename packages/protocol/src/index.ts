@@ -39,7 +39,14 @@ export {
   stopsTheNode,
 } from './control-gate';
 export { DEFAULT_MAX_SERVICES_PER_SESSION } from './subscriptions';
-export type { DispatcherMetrics, RequestCount } from './metrics';
+export { RequestCounters, type DispatcherMetrics, type RequestCount } from './metrics';
+export {
+  authorizeLegacy,
+  legacyAnswerOutcome,
+  type AllowedLegacyRequest,
+  type LegacyDispatch,
+  type RefusedLegacyRequest,
+} from './legacy';
 export type { Backend, BackendEvent, BackendReply, BlockStateJson, ConfirmedBlock } from './backend';
 export {
   createEmbeddedBackend,
@@ -72,7 +79,9 @@ export {
   LIST_OVER_CAP_CODE,
   ProtocolError,
   errorEnvelope,
+  invalidFormatEnvelope,
   isErrorEnvelope,
+  legacyErrorBody,
   isRevocationEnvelope,
   makeEnvelope,
   revocationEnvelope,

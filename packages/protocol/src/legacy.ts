@@ -2,7 +2,7 @@ import type { Policy } from '@nano-access/resolver';
 import type { Backend } from './backend';
 import { actionNeedsControl } from './control-gate';
 import { mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
-import { LegacyError } from './errors';
+import { LegacyError, legacyErrorBody } from './errors';
 import { recordDecision, REFUSAL_TEXT } from './decision-record';
 import type { JsonObject, LegacyContext, LegacyResult } from './types';
 
@@ -14,29 +14,45 @@ export interface LegacyDispatch {
 }
 
 function fail(outcome: LegacyResult['outcome'], error: string): LegacyResult {
-  return { outcome, body: { error } };
+  return { outcome, body: legacyErrorBody(error) };
+}
+
+/** A legacy request the checks let through, ready for a backend (or for forwarding). */
+export interface AllowedLegacyRequest {
+  allowed: true;
+  request: JsonObject & { action: string };
+  action: string;
+  known: true;
+}
+
+/** A legacy request refused before anything saw it: the answer to send. */
+export interface RefusedLegacyRequest extends LegacyDispatch {
+  allowed: false;
 }
 
 /**
- * Legacy request path: parse → known action → unsafe rule → (optional) permission
- * → backend. Each refusal happens before the backend sees the request.
+ * The checks a legacy request passes before any backend sees it: parse → known action → unsafe
+ * rule → (when `ctx.authorize`) permission, filling `ctx.decision` when asked. The Dispatcher
+ * (dispatchLegacy) and the standalone gateway, which forwards what is allowed over IPC, call
+ * this one function.
  */
-export async function dispatchLegacy(
+export function authorizeLegacy(
   request: unknown,
   ctx: LegacyContext,
   policy: Policy,
-  backend: Backend,
-): Promise<LegacyDispatch> {
+): AllowedLegacyRequest | RefusedLegacyRequest {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    return { result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
+    return { allowed: false, result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
   }
   const body = request as JsonObject;
   const action = body.action;
   if (typeof action !== 'string') {
-    return { result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
+    return { allowed: false, result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
   }
   const entry = policy.action(action);
-  if (entry === undefined) return { result: fail('unknown', LegacyError.unknownCommand), action, known: false };
+  if (entry === undefined) {
+    return { allowed: false, result: fail('unknown', LegacyError.unknownCommand), action, known: false };
+  }
   const record = ctx.authorize ? ctx.decision : undefined;
   if (ctx.unsafeAllowed !== true && actionNeedsControl(entry, body)) {
     if (record !== undefined) {
@@ -44,7 +60,7 @@ export async function dispatchLegacy(
       record.reason = REFUSAL_TEXT.controlNotAllowed;
       delete record.deny;
     }
-    return { result: fail('unsafe', LegacyError.unsafe), action, known: true };
+    return { allowed: false, result: fail('unsafe', LegacyError.unsafe), action, known: true };
   }
   if (ctx.authorize) {
     // Sources that disagree (or cannot be read) are a denial like a missing permission.
@@ -56,15 +72,32 @@ export async function dispatchLegacy(
       allowed = false; // fail closed on a catalog inconsistency
     }
     if (record !== undefined) recordDecision(record, policy, caller, entry.permission);
-    if (!allowed) return { result: fail('denied', LegacyError.accessDenied), action, known: true };
+    if (!allowed) return { allowed: false, result: fail('denied', LegacyError.accessDenied), action, known: true };
   }
-  const forwarded = body as JsonObject & { action: string };
+  return { allowed: true, request: body as JsonObject & { action: string }, action, known: true };
+}
+
+/** The outcome of a backend's answer to an allowed legacy request. */
+export function legacyAnswerOutcome(answer: JsonObject): LegacyResult['outcome'] {
+  if (typeof answer.error !== 'string') return 'ok';
+  if (answer.error === LegacyError.unknownCommand) return 'unknown';
+  if (answer.error === LegacyError.notImplemented) return 'not_implemented';
+  return 'error';
+}
+
+/**
+ * Legacy request path: authorizeLegacy, then the backend (or `ctx.forward` in its place). Each
+ * refusal happens before the backend sees the request.
+ */
+export async function dispatchLegacy(
+  request: unknown,
+  ctx: LegacyContext,
+  policy: Policy,
+  backend: Backend,
+): Promise<LegacyDispatch> {
+  const authorization = authorizeLegacy(request, ctx, policy);
+  if (!authorization.allowed) return authorization;
+  const forwarded = authorization.request;
   const answer = ctx.forward === undefined ? await backend.legacy(forwarded) : await ctx.forward(forwarded, backend);
-  let outcome: LegacyResult['outcome'] = 'ok';
-  if (typeof answer.error === 'string') {
-    if (answer.error === LegacyError.unknownCommand) outcome = 'unknown';
-    else if (answer.error === LegacyError.notImplemented) outcome = 'not_implemented';
-    else outcome = 'error';
-  }
-  return { result: { outcome, body: answer }, action, known: true };
+  return { result: { outcome: legacyAnswerOutcome(answer), body: answer }, action: authorization.action, known: true };
 }

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from './schema/nanoapi.schema.json';
 import { EXTENSION_MESSAGE_TYPES, MESSAGE_TYPES } from './messages';
 import type { JsonObject, RequestEnvelope } from './types';
+import { ErrorMessage } from './errors';
 
 /** The API messages' JSON Schema (draft-07), as shipped in src/schema/nanoapi.schema.json. */
 export const messageSchema: Readonly<JsonObject> = schema;
@@ -41,7 +42,7 @@ function describe(error: ErrorObject, base: string, typeName: string): string {
     default:
       what = error.message ?? error.keyword;
   }
-  return `Invalid message format: ${path === '' ? '/' : path}: ${what}`;
+  return `${ErrorMessage.invalidFormatPrefix}${path === '' ? '/' : path}: ${what}`;
 }
 
 /** Validates a request envelope's shape (not its message). */
@@ -53,7 +54,8 @@ export function validateRequestEnvelope(value: unknown): Validation<RequestEnvel
 /** Validates a message of a known type; `base` is the path prefix in errors ("/message" in an envelope). */
 export function validateMessage(messageType: string, message: unknown, base = '/message'): Validation<JsonObject> {
   const validator = messageValidators.get(messageType);
-  if (validator === undefined) return { ok: false, error: `Invalid message format: no schema for ${messageType}` };
+  if (validator === undefined)
+    return { ok: false, error: `${ErrorMessage.invalidFormatPrefix}no schema for ${messageType}` };
   if (validator(message)) return { ok: true, value: message as JsonObject };
   return { ok: false, error: describe(validator.errors![0], base, messageType) };
 }

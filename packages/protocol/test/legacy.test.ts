@@ -1,4 +1,14 @@
-import { ADMIN, NOBODY, READER, SERVICE, fixtureRepresentative, ledgerData, makeDispatcher } from './helpers';
+import { authorizeLegacy, legacyAnswerOutcome } from '../src/legacy';
+import {
+  ADMIN,
+  NOBODY,
+  READER,
+  SERVICE,
+  fixtureRepresentative,
+  ledgerData,
+  makeDispatcher,
+  testPolicy,
+} from './helpers';
 
 const trusted = { unsafeAllowed: false, authorize: false };
 const control = { unsafeAllowed: true, authorize: false };
@@ -153,5 +163,54 @@ describe('Dispatcher.handleLegacy', () => {
         { kind: 'action', name: 'unknown', outcome: 'unknown', count: 2 },
       ]),
     );
+  });
+});
+
+describe('authorizeLegacy (the checks before any backend, shared with the standalone gateway)', () => {
+  const policy = testPolicy();
+
+  it('lets an allowed request through as it came, with its action', () => {
+    const request = { action: 'account_weight', account: fixtureRepresentative().account };
+    expect(authorizeLegacy(request, { unsafeAllowed: false, authorize: true, credentials: ADMIN }, policy)).toEqual({
+      allowed: true,
+      request,
+      action: 'account_weight',
+      known: true,
+    });
+  });
+
+  it('refuses before forwarding: unparsable, unknown, unsafe and denied, each with its answer', () => {
+    expect(authorizeLegacy([], { unsafeAllowed: false, authorize: false }, policy)).toEqual({
+      allowed: false,
+      result: { outcome: 'invalid', body: { error: 'Unable to parse JSON' } },
+      action: 'unknown',
+      known: false,
+    });
+    expect(
+      authorizeLegacy({ action: 'make_coffee' }, { unsafeAllowed: false, authorize: false }, policy),
+    ).toMatchObject({
+      allowed: false,
+      result: { outcome: 'unknown', body: { error: 'Unknown command' } },
+    });
+    expect(
+      authorizeLegacy({ action: 'stop' }, { unsafeAllowed: false, authorize: true, credentials: ADMIN }, policy),
+    ).toMatchObject({
+      allowed: false,
+      result: { outcome: 'unsafe', body: { error: 'Unsafe RPC not allowed' } },
+    });
+    expect(
+      authorizeLegacy(
+        { action: 'account_weight' },
+        { unsafeAllowed: false, authorize: true, credentials: { ids: [ADMIN, READER] } },
+        policy,
+      ),
+    ).toMatchObject({ allowed: false, result: { outcome: 'denied', body: { error: 'Access denied' } } });
+  });
+
+  it('names the outcome of a backend answer', () => {
+    expect(legacyAnswerOutcome({ weight: '1' })).toBe('ok');
+    expect(legacyAnswerOutcome({ error: 'Unknown command' })).toBe('unknown');
+    expect(legacyAnswerOutcome({ error: 'Not implemented by the embedded backend' })).toBe('not_implemented');
+    expect(legacyAnswerOutcome({ error: 'Bad account number' })).toBe('error');
   });
 });

@@ -5,7 +5,6 @@ import { accessPolicySettings } from '@nano-access/reloader';
 import { parseAddressBlock } from '../http/address-allow-list';
 import { defaultRpcConfig, type RpcConfig } from './rpc-config';
 import { rpcConfigSchema } from './rpc-config-schema';
-import { locateKey } from './locate-key';
 import { readProtectionConfig, type RawProtectionConfig } from './protection-config';
 import { readWebSocketConfig, type RawWebSocketConfig } from './websocket-config';
 
@@ -86,7 +85,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
       message: `headers_timeout (${config.headersTimeout} s) must not exceed request_timeout (${config.requestTimeout} s).`,
       messageId: 'headersTimeoutOverRequestTimeout',
       file,
-      span: locateKey(text, key),
+      span: parsed.locate([key], 'key'),
     });
   }
   // A budget smaller than one body would refuse every body between the two sizes, whatever the load.
@@ -98,7 +97,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
       message: `max_request_bytes_in_flight (${config.maxRequestBytesInFlight}) must be at least max_request_size (${config.maxRequestSize}).`,
       messageId: 'bodyBudgetUnderRequestSize',
       file,
-      span: locateKey(text, key),
+      span: parsed.locate([key], 'key'),
     });
   }
   if (config.tls.enable) {
@@ -110,12 +109,12 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
           message: `[tls] enable = true needs "${key}" (a PEM file path).`,
           messageId: 'tlsMissingFile',
           file,
-          span: locateKey(text, 'enable', 'tls'),
+          span: parsed.locate(['tls', 'enable'], 'key'),
         });
       }
     }
   }
-  for (const entry of config.metrics.allow) {
+  for (const [index, entry] of config.metrics.allow.entries()) {
     if (parseAddressBlock(entry) === null) {
       diagnostics.push({
         ruleId: 'invalid-value',
@@ -123,7 +122,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
         message: `[metrics] allow: "${entry}" is not an IP address or CIDR block.`,
         messageId: 'invalidAddress',
         file,
-        span: locateKey(text, 'allow', 'metrics'),
+        span: parsed.locate(['metrics', 'allow', index]),
       });
     }
   }

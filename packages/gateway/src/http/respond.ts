@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { ResponseEnvelope } from '../dispatcher-types';
 import { CORS_HEADERS } from './cors';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -60,15 +59,3 @@ const OPERATOR_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'cache-control': 'no-store',
 };
-
-/** The node's Error envelope (docs/protocol.md, "Envelopes"): `message_type: "Error"`, `message: { code, message }`. */
-export function errorEnvelope(code: number, message: string, correlationId?: string): ResponseEnvelope {
-  const envelope: ResponseEnvelope = { time: Date.now(), message_type: 'Error', message: { code, message } };
-  if (correlationId !== undefined) envelope.correlation_id = correlationId;
-  return envelope;
-}
-
-/** The node's error code for a request it could not read (JSON or schema violation). */
-export const INVALID_MESSAGE_FORMAT = 1;
-/** The node's generic error code, for failures that are not the client's fault. */
-export const GENERIC_ERROR = 2;

@@ -1,16 +1,19 @@
 import type { Logger } from 'pino';
 import {
-  Dispatcher,
+  authorizeLegacy,
   errorEnvelope,
   ErrorCode,
   ErrorMessage,
+  legacyAnswerOutcome,
   mergeCorrelationId,
   mergeCredentials,
   recordDecision,
   REFUSED_CREDENTIALS,
+  RequestCounters,
   stopsTheNode,
   type DecisionRecord,
 } from '@nano-access/protocol';
+import type { DispatcherOptions, JsonObject } from '@nano-access/protocol';
 import type {
   GatewayDispatcher,
   LegacyContext,
@@ -19,10 +22,9 @@ import type {
   ResponseEnvelope,
 } from '../dispatcher-types';
 import { GatewayError, GatewayErrorCode } from '../errors';
-import { IpcLegacyBackend, isUpstreamFailure } from './ipc-legacy-backend';
 import { requestOn, type IpcPool, type PooledIpcClient } from './ipc-pool';
 
-type PolicySource = ConstructorParameters<typeof Dispatcher>[0]['policy'];
+type PolicySource = DispatcherOptions['policy'];
 
 export interface IpcDispatcherOptions {
   pool: IpcPool;
@@ -50,17 +52,19 @@ const SESSION_MESSAGES = new Set(['ServiceRegister', 'TopicConfirmation', 'Topic
  *   authorizes it (encoding 4 is authorized per message). ServiceStop "node"
  *   is refused here first unless enable_control is on.
  * - legacy: encodings 1/2 carry no credentials (the IPC server trusts its
- *   transport), so the action is authorized here, by protocol's Dispatcher over
- *   the gateway's own PolicyStore, and forwarded only when allowed.
+ *   transport), so the action is authorized here, by protocol's authorizeLegacy
+ *   over the gateway's own PolicyStore, and forwarded only when allowed; encoding
+ *   2 when enable_control (the IPC server then applies its own allow_unsafe), else 1.
  * Upstream failures reject with GatewayError (the gateway answers 502).
  */
 export class IpcDispatcher implements GatewayDispatcher {
-  private readonly legacyDispatcher: Dispatcher;
+  /** The legacy requests decided here (v2 is counted by the IPC server). */
+  private readonly legacyCounters = new RequestCounters();
 
-  constructor(private readonly options: IpcDispatcherOptions) {
-    const backend = new IpcLegacyBackend(options.pool, options.enableControl);
-    this.legacyDispatcher = new Dispatcher({ policy: options.policy, backend, logger: options.logger });
-  }
+  /** Where LegacyContext.forward (the gateway's caps and cache) sends what it does not answer itself. */
+  private readonly legacyBackend = { legacy: (request: JsonObject) => this.forwardLegacy(request) };
+
+  constructor(private readonly options: IpcDispatcherOptions) {}
 
   handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
     const correlationId = mergeCorrelationId(envelope, ctx.correlationId);
@@ -124,19 +128,36 @@ export class IpcDispatcher implements GatewayDispatcher {
   }
 
   async handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
-    const result = await this.legacyDispatcher.handleLegacy(request, ctx);
-    const failure = isUpstreamFailure(result.body);
-    if (failure !== undefined) throw failure;
-    return result;
+    const authorization = authorizeLegacy(request, ctx, this.options.policy.current);
+    const name = authorization.known ? authorization.action : 'unknown';
+    if (!authorization.allowed) {
+      this.legacyCounters.bump('action', name, authorization.result.outcome);
+      if (authorization.result.outcome === 'denied')
+        this.options.logger?.debug({ action: name }, 'legacy action denied');
+      return authorization.result;
+    }
+    let body: JsonObject;
+    try {
+      body =
+        ctx.forward === undefined
+          ? await this.forwardLegacy(authorization.request)
+          : await ctx.forward(authorization.request, this.legacyBackend);
+    } catch (error) {
+      this.legacyCounters.bump('action', name, 'error');
+      throw error;
+    }
+    const outcome = legacyAnswerOutcome(body);
+    this.legacyCounters.bump('action', name, outcome);
+    return { outcome, body };
   }
 
-  /** The legacy counters of the local Dispatcher (v2 is counted by the IPC server). */
+  /** The counters of the legacy requests decided here (v2 is counted by the IPC server). */
   metricsText(): string {
-    return this.legacyDispatcher.metricsText('nano_access_gateway_local');
+    return this.legacyCounters.prometheus('nano_access_gateway_local');
   }
 
   close(): void {
-    this.legacyDispatcher.close();
+    // Nothing held: the pool is closed by its owner.
   }
 
   /**
@@ -145,6 +166,32 @@ export class IpcDispatcher implements GatewayDispatcher {
    */
   private refusesNodeStop(messageType: unknown, message: unknown): boolean {
     return !this.options.enableControl && stopsTheNode(messageType, message);
+  }
+
+  /** An allowed legacy request over the pool; rejects with GatewayError when the IPC server fails. */
+  private async forwardLegacy(request: JsonObject): Promise<JsonObject> {
+    const payload = Buffer.from(JSON.stringify(request), 'utf8');
+    let answer: Buffer;
+    try {
+      answer = await this.options.pool.request(this.options.enableControl ? 2 : 1, payload);
+    } catch (error) {
+      throw error instanceof GatewayError
+        ? error
+        : new GatewayError(GatewayErrorCode.upstreamUnavailable, String(error), { cause: error });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(answer.toString('utf8'));
+    } catch {
+      value = undefined;
+    }
+    if (!isObject(value)) {
+      throw new GatewayError(
+        GatewayErrorCode.upstreamInvalid,
+        'The IPC server answered a legacy request with something that is not a JSON object.',
+      );
+    }
+    return value;
   }
 
   private async forward(envelope: unknown, ownConnection: boolean): Promise<ResponseEnvelope> {

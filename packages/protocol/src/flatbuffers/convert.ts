@@ -1,6 +1,7 @@
 import * as flatbuffers from 'flatbuffers';
 import * as fb from './generated/nanoapi_generated';
 import type { JsonObject } from '../types';
+import { ErrorMessage } from '../errors';
 
 /**
  * Flatbuffers ⇄ the JSON objects of the JSON path, so one dispatcher serves
@@ -260,12 +261,12 @@ function decodeMessage(envelope: fb.Envelope, name: string, read: StringReader):
 /** Reads a flatbuffers `Envelope` into the JSON envelope shape. Never throws. */
 export function decodeFlatbuffersEnvelope(bytes: Uint8Array): Decoded {
   if (!(bytes instanceof Uint8Array) || bytes.length < 8)
-    return { ok: false, error: 'Invalid message format: flatbuffers envelope too short' };
+    return { ok: false, error: `${ErrorMessage.invalidFormatPrefix}flatbuffers envelope too short` };
   try {
     const bb = new flatbuffers.ByteBuffer(bytes);
     const root = bb.readInt32(0);
     if (root < 4 || root + 4 > bytes.length)
-      return { ok: false, error: 'Invalid message format: flatbuffers root offset out of range' };
+      return { ok: false, error: `${ErrorMessage.invalidFormatPrefix}flatbuffers root offset out of range` };
     const envelope = fb.Envelope.getRootAsEnvelope(bb);
     const read = new StringReader(bytes);
     const out: JsonObject = {};
@@ -286,13 +287,16 @@ export function decodeFlatbuffersEnvelope(bytes: Uint8Array): Decoded {
       return { ok: true, value: out };
     }
     if (name === 'NONE')
-      return { ok: false, error: 'Invalid message format: /message_type: required field is missing in Envelope' };
+      return {
+        ok: false,
+        error: `${ErrorMessage.invalidFormatPrefix}/message_type: required field is missing in Envelope`,
+      };
     out.message_type = name;
     out.message = decodeMessage(envelope, name, read);
     return { ok: true, value: out };
   } catch (error) {
     const detail = error instanceof DecodeError ? error.message : 'malformed flatbuffers envelope';
-    return { ok: false, error: `Invalid message format: ${detail}` };
+    return { ok: false, error: `${ErrorMessage.invalidFormatPrefix}${detail}` };
   }
 }
 

@@ -1,5 +1,5 @@
 import { decodeAccount } from '../../crypto/nano-address';
-import { LegacyError } from '../../errors';
+import { ErrorMessage, LegacyError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { nodeFlagValue } from './node-flag';
 import { isRaw } from './state-block';
@@ -9,8 +9,8 @@ export class NodeRequestError extends Error {}
 
 /** The node's error texts (nano::error_common, error_blocks, error_rpc) that the embedded actions answer. */
 export const NodeError = {
-  badAccountNumber: 'Bad account number',
-  accountNotFound: 'Account not found',
+  badAccountNumber: ErrorMessage.badAccountNumber,
+  accountNotFound: ErrorMessage.accountNotFound,
   badPublicKey: 'Bad public key',
   badPrivateKey: 'Bad private key',
   badSeed: 'Bad seed',

@@ -1,6 +1,7 @@
 import type { BlockStateJson } from '../../backend';
 import { blake2b } from '../../crypto/blake2b';
 import { decodeAccount, encodeAccount } from '../../crypto/nano-address';
+import { ErrorMessage } from '../../errors';
 
 export const ZERO_HASH = '0'.repeat(64);
 export const MAX_RAW = (1n << 128n) - 1n;
@@ -91,7 +92,7 @@ export function parseStateBlock(input: unknown): ParsedBlock {
   if (b.type !== 'state') return { ok: false, error: 'Block is invalid' };
   const account = decodeAccount(b.account);
   const representative = decodeAccount(b.representative);
-  if (account === null) return { ok: false, error: 'Bad account number' };
+  if (account === null) return { ok: false, error: ErrorMessage.badAccountNumber };
   if (representative === null) return { ok: false, error: 'Bad representative number' };
   if (!isHash(b.previous)) return { ok: false, error: 'Bad previous' };
   if (!isRaw(b.balance)) return { ok: false, error: 'Bad balance' };

@@ -1,6 +1,7 @@
 import { blake2b } from '../../crypto/blake2b';
 import { deterministicPrivateKey, publicKeyOf, randomPrivateKey } from '../../crypto/ed25519-blake2b';
 import { encodeAccount } from '../../crypto/nano-address';
+import { LegacyError } from '../../errors';
 import { type NodeAction, publicKeyHex } from './ledger-actions';
 import { type NodeCall, NodeError, NodeRequestError, decodeHex256, decodeHex64 } from './node-request';
 import { MAX_RAW, parseStateBlock } from './state-block';
@@ -126,7 +127,7 @@ function nodeIndex(text: string): number {
 function blockHash(call: NodeCall): string {
   let block: unknown;
   if (call.flag('json_block')) {
-    if (!call.has('block')) throw new NodeRequestError('Unable to parse JSON');
+    if (!call.has('block')) throw new NodeRequestError(LegacyError.unableToParse);
     block = call.request.block;
     if (typeof block !== 'object' || block === null) throw new NodeRequestError(NodeError.blockInvalid);
   } else {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { deterministicPrivateKey, publicKeyOf } from '../../crypto/ed25519-blake2b';
 import { canonicalAccount, encodeAccount } from '../../crypto/nano-address';
+import { ErrorMessage } from '../../errors';
 
 interface Wallet {
   seed: Uint8Array;
@@ -76,7 +77,7 @@ export class Wallets {
     const found = this.get(id);
     if (!found.ok) return found;
     const canonical = canonicalAccount(account);
-    if (canonical === null) return { ok: false, error: 'Bad account number' };
+    if (canonical === null) return { ok: false, error: ErrorMessage.badAccountNumber };
     return { ok: true, value: found.value.keys.has(canonical) };
   }
 }

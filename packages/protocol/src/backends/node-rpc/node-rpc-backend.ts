@@ -3,7 +3,7 @@ import { Pool, type Dispatcher as UndiciDispatcher } from 'undici';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { ByteBudget } from '../../byte-budget';
-import { ErrorCode, ProtocolError } from '../../errors';
+import { ErrorCode, ErrorMessage, ProtocolError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { NodeConfirmationFeed, type NodeConfirmationFeedStatus } from './node-confirmations';
 
@@ -134,7 +134,7 @@ export class NodeRpcBackend implements Backend {
         if (!answer.ok) return { ok: false, code: ErrorCode.exception, message: answer.error };
         const { weight, error } = answer.body;
         if (typeof error === 'string') {
-          return error === 'Bad account number'
+          return error === ErrorMessage.badAccountNumber
             ? { ok: false, code: ErrorCode.badAccountNumber, message: error }
             : { ok: false, code: ErrorCode.generic, message: error };
         }
@@ -143,7 +143,7 @@ export class NodeRpcBackend implements Backend {
         return { ok: true, messageType: 'AccountWeightResponse', message: { voting_weight: weight } };
       }
       default:
-        return { ok: false, code: ErrorCode.generic, message: 'Unknown message type' };
+        return { ok: false, code: ErrorCode.generic, message: ErrorMessage.unknownMessageType };
     }
   }
 
