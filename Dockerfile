@@ -11,6 +11,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /src
 # The manifests first, so that the dependency layer is reused while only sources change.
 COPY package.json package-lock.json ./
+COPY packages/metrics/package.json packages/metrics/
 COPY packages/parser/package.json packages/parser/
 COPY packages/resolver/package.json packages/resolver/
 COPY packages/reloader/package.json packages/reloader/

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The eight @nano-access/* packages as a user gets them: packed with `npm pack`, installed
+# The nine @nano-access/* packages as a user gets them: packed with `npm pack`, installed
 # from their tarballs into an empty directory with no workspace around it (third-party
 # dependencies from the registry), then used there:
 #   - the tarballs hold README, LICENSE, dist with types, and no tests or build state;
@@ -36,7 +36,7 @@ cli_version="$(node -p 'require("./packages/cli/package.json").version')"
 mkdir -p "$work/tarballs"
 npm pack --workspaces --pack-destination "$work/tarballs" --silent >/dev/null
 count=$(find "$work/tarballs" -name '*.tgz' | wc -l)
-[ "$count" = 8 ] || fail "expected 8 tarballs, got $count"
+[ "$count" = 9 ] || fail "expected 9 tarballs, got $count"
 for tarball in "$work"/tarballs/*.tgz; do
   listing="$(tar tzf "$tarball")"
   for required in package/package.json package/README.md package/LICENSE package/dist/index.js package/dist/index.d.ts; do
@@ -54,7 +54,7 @@ for (const dep of Object.keys(m.dependencies ?? {})) if (/^(typescript|tsx|ts-je
 if (problems.length) { console.error(`${m.name}: ${problems.join('; ')}`); process.exit(1); }
 NODE
 done
-ok "npm pack: 8 tarballs with README, LICENSE, dist and types; no tests; manifests publishable"
+ok "npm pack: 9 tarballs with README, LICENSE, dist and types; no tests; manifests publishable"
 
 # 2. Install into an empty directory (no workspace). ------------------------------------
 app="$work/app"
@@ -65,7 +65,7 @@ npm install --no-audit --no-fund --omit=dev "$work"/tarballs/*.tgz >"$work/insta
 for tool in typescript tsx ts-jest jest; do
   [ ! -e "node_modules/$tool" ] || fail "installing the packages pulled in $tool"
 done
-ok "npm install of the 8 tarballs into an empty directory; no typescript, tsx, ts-jest or jest installed"
+ok "npm install of the 9 tarballs into an empty directory; no typescript, tsx, ts-jest or jest installed"
 
 # 3. The command. ------------------------------------------------------------------------
 version="$(npx --no-install nano-access --version)"

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { family, type Sample } from '@nano-access/metrics';
 import type { Logger } from 'pino';
 import { readAccessSecret } from './access-secret';
 import { EventBudget, InflightBudget, type SlowConsumerReason } from './budgets';
@@ -235,13 +236,15 @@ class RefusalLog {
 
 /** The stats in Prometheus text format 0.0.4. Every series is always present (0 until used). */
 function renderMetrics(stats: IpcServerStats): string {
-  const lines: string[] = [];
-  const metric = (name: string, type: 'gauge' | 'counter', help: string, series: Array<[string, number]>): void => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of series) lines.push(`${name}${labels} ${value}`);
+  let text = '';
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]): void => {
+    text += family(name, type, help, samples);
   };
-  const perTransport = (pick: (t: IpcServerStats['connections']['tcp']) => number): Array<[string, number]> =>
-    (['local', 'tcp'] as const).map((t) => [`{transport="${t}"}`, pick(stats.connections[t])]);
+  const perTransport = (pick: (t: IpcServerStats['connections']['tcp']) => number): Sample[] =>
+    (['local', 'tcp'] as const).map((transport) => ({
+      labels: { transport },
+      value: pick(stats.connections[transport]),
+    }));
   metric(
     'nano_access_ipc_connections_open',
     'gauge',
@@ -264,36 +267,38 @@ function renderMetrics(stats: IpcServerStats): string {
     'nano_access_ipc_inflight_bytes',
     'gauge',
     'Request bytes in flight: frames charged their declared length from their length prefix until answered.',
-    [['', stats.inflight.used]],
+    [{ value: stats.inflight.used }],
   );
   metric(
     'nano_access_ipc_inflight_partial_bytes',
     'gauge',
     'Of those, bytes of frames still arriving (at most half of max_inflight_bytes).',
-    [['', stats.inflight.partial]],
+    [{ value: stats.inflight.partial }],
   );
-  metric('nano_access_ipc_inflight_bytes_limit', 'gauge', 'max_inflight_bytes.', [['', stats.inflight.limit]]);
+  metric('nano_access_ipc_inflight_bytes_limit', 'gauge', 'max_inflight_bytes.', [{ value: stats.inflight.limit }]);
   metric(
     'nano_access_ipc_inflight_refused_total',
     'counter',
     'Frames refused (error answer, connection closed) because max_inflight_bytes had no room for them.',
-    [['', stats.inflight.refused]],
+    [{ value: stats.inflight.refused }],
   );
   metric(
     'nano_access_ipc_queued_event_bytes',
     'gauge',
     'Event bytes queued for subscribers and not yet taken by the kernel.',
-    [['', stats.events.used]],
+    [{ value: stats.events.used }],
   );
-  metric('nano_access_ipc_queued_event_bytes_limit', 'gauge', 'max_queued_event_bytes.', [['', stats.events.limit]]);
+  metric('nano_access_ipc_queued_event_bytes_limit', 'gauge', 'max_queued_event_bytes.', [
+    { value: stats.events.limit },
+  ]);
   metric(
     'nano_access_ipc_slow_consumers_total',
     'counter',
     'Subscribers closed for not reading their events: 16 MiB unsent on the connection, or the most queued when max_queued_event_bytes was exhausted.',
     [
-      ['{reason="connection"}', stats.events.cutoffs.connection],
-      ['{reason="global"}', stats.events.cutoffs.global],
+      { labels: { reason: 'connection' }, value: stats.events.cutoffs.connection },
+      { labels: { reason: 'global' }, value: stats.events.cutoffs.global },
     ],
   );
-  return `${lines.join('\n')}\n`;
+  return text;
 }

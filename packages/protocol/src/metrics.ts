@@ -1,3 +1,5 @@
+import { family } from '@nano-access/metrics';
+
 /** One counter row. */
 export interface RequestCount {
   kind: 'message' | 'action';
@@ -55,19 +57,19 @@ export class RequestCounters {
   /** Prometheus text exposition of the counters. */
   prometheus(prefix: string): string {
     const snap = this.snapshot();
-    const lines = [
-      `# HELP ${prefix}_requests_total Requests handled by the dispatcher, by kind, name and outcome.`,
-      `# TYPE ${prefix}_requests_total counter`,
-      ...snap.requests.map(
-        (r) => `${prefix}_requests_total{kind="${r.kind}",name="${r.name}",outcome="${r.outcome}"} ${r.count}`,
-      ),
-      `# HELP ${prefix}_denials_total Requests refused by the access policy.`,
-      `# TYPE ${prefix}_denials_total counter`,
-      `${prefix}_denials_total ${snap.denials}`,
-      `# HELP ${prefix}_events_pushed_total Events pushed to subscribed sessions.`,
-      `# TYPE ${prefix}_events_pushed_total counter`,
-      `${prefix}_events_pushed_total ${snap.eventsPushed}`,
-    ];
-    return lines.join('\n') + '\n';
+    return (
+      family(
+        `${prefix}_requests_total`,
+        'counter',
+        'Requests handled by the dispatcher, by kind, name and outcome.',
+        snap.requests.map(({ kind, name, outcome, count }) => ({ labels: { kind, name, outcome }, value: count })),
+      ) +
+      family(`${prefix}_denials_total`, 'counter', 'Requests refused by the access policy.', [
+        { value: snap.denials },
+      ]) +
+      family(`${prefix}_events_pushed_total`, 'counter', 'Events pushed to subscribed sessions.', [
+        { value: snap.eventsPushed },
+      ])
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { CACHEABLE_ACTIONS, type JsonObject, type LegacyForward } from '@nano-access/protocol';
+import { Registry } from '@nano-access/metrics';
 import type { CacheConfig } from '../config/rpc-config';
 
 type LegacyRequest = JsonObject & { action: string };
@@ -44,6 +45,7 @@ export class ResponseCache {
   private readonly inFlight = new Map<string, Promise<JsonObject>>();
   private bytes = 0;
   private evictions = 0;
+  private readonly metrics = this.registerMetrics();
 
   constructor(
     private readonly config: CacheConfig,
@@ -90,29 +92,47 @@ export class ResponseCache {
 
   /** Prometheus text: hits, misses, coalesced and bypassed per cached action; entries, bytes, evictions. */
   metricsText(): string {
-    let text = '';
-    const names = ['hits', 'misses', 'coalesced', 'bypassed'] as const;
-    const help = [
-      'Legacy requests answered from the cache.',
-      'Legacy requests for a cached action that went to the backend and may fill the cache.',
-      'Legacy requests that waited for the same request already sent to the backend.',
-      'Legacy requests for a cached action passed to the backend uncached: a parameter the cache does not key on.',
+    return this.metrics.render();
+  }
+
+  /** The families, filled from the counts kept on the request path when rendered. */
+  private registerMetrics(): Registry {
+    const registry = new Registry();
+    const perAction = (name: string, help: string) =>
+      registry.counter({
+        name: `nano_access_gateway_cache_${name}_total`,
+        help,
+        labelNames: ['action'],
+        order: 'created',
+      });
+    const byCount = [
+      perAction('hits', 'Legacy requests answered from the cache.'),
+      perAction('misses', 'Legacy requests for a cached action that went to the backend and may fill the cache.'),
+      perAction('coalesced', 'Legacy requests that waited for the same request already sent to the backend.'),
+      perAction(
+        'bypassed',
+        'Legacy requests for a cached action passed to the backend uncached: a parameter the cache does not key on.',
+      ),
     ];
-    names.forEach((name, index) => {
-      text += `# HELP nano_access_gateway_cache_${name}_total ${help[index]}\n# TYPE nano_access_gateway_cache_${name}_total counter\n`;
-      for (const [action, rule] of this.rules)
-        text += `nano_access_gateway_cache_${name}_total{action="${action}"} ${rule.counts[index]}\n`;
+    const entries = registry.gauge({ name: 'nano_access_gateway_cache_entries', help: 'Answers held by the cache.' });
+    const bytes = registry.gauge({
+      name: 'nano_access_gateway_cache_bytes',
+      help: 'Characters of keys and answers held by the cache (about bytes).',
     });
-    text +=
-      '# HELP nano_access_gateway_cache_entries Answers held by the cache.\n# TYPE nano_access_gateway_cache_entries gauge\n' +
-      `nano_access_gateway_cache_entries ${this.entries.size}\n` +
-      '# HELP nano_access_gateway_cache_bytes Characters of keys and answers held by the cache (about bytes).\n# TYPE nano_access_gateway_cache_bytes gauge\n' +
-      `nano_access_gateway_cache_bytes ${this.bytes}\n` +
-      '# HELP nano_access_gateway_cache_bytes_limit [cache] max_bytes.\n# TYPE nano_access_gateway_cache_bytes_limit gauge\n' +
-      `nano_access_gateway_cache_bytes_limit ${this.config.maxBytes}\n` +
-      '# HELP nano_access_gateway_cache_evictions_total Entries dropped to stay within max_entries and max_bytes.\n# TYPE nano_access_gateway_cache_evictions_total counter\n' +
-      `nano_access_gateway_cache_evictions_total ${this.evictions}\n`;
-    return text;
+    const limit = registry.gauge({ name: 'nano_access_gateway_cache_bytes_limit', help: '[cache] max_bytes.' });
+    const evictions = registry.counter({
+      name: 'nano_access_gateway_cache_evictions_total',
+      help: 'Entries dropped to stay within max_entries and max_bytes.',
+    });
+    registry.collect(() => {
+      for (const [action, rule] of this.rules)
+        byCount.forEach((counter, index) => counter.set(rule.counts[index], action));
+      entries.set(this.entries.size);
+      bytes.set(this.bytes);
+      limit.set(this.config.maxBytes);
+      evictions.set(this.evictions);
+    });
+    return registry;
   }
 
   private async fetch(

@@ -7,6 +7,7 @@ import {
   type JsonObject,
   type ListParameter,
 } from '@nano-access/protocol';
+import { Counter } from '@nano-access/metrics';
 import type { ResponseCapsConfig } from '../config/rpc-config';
 
 type LegacyRequest = JsonObject & { action: string };
@@ -30,18 +31,25 @@ export class ResponseCaps {
   private readonly countCaps = new Map<string, number>();
   private readonly listCaps = new Map<string, { parameter: ListParameter; max: number }>();
   private readonly clampOver: boolean;
-  /** action → [clamped, refused]. */
-  private readonly counters = new Map<string, [number, number]>();
+  /** Per capped action: clamped (counted actions only) and refused, in the order of protocol's tables. */
+  private readonly counts = new Counter({
+    name: 'nano_access_gateway_response_caps_total',
+    help: 'Legacy requests whose count was clamped or that were refused by [response_caps].',
+    labelNames: ['action', 'result'],
+    order: 'created',
+  });
 
   constructor(config: ResponseCapsConfig) {
     this.clampOver = config.mode === 'clamp';
     for (const action of COUNT_PARAMETER_ACTIONS.keys()) {
       this.countCaps.set(action, config.countByAction[action] ?? config.maxCount);
-      this.counters.set(action, [0, 0]);
     }
     for (const [action, parameter] of LIST_PARAMETER_ACTIONS) {
       this.listCaps.set(action, { parameter, max: parameter === 'accounts' ? config.maxAccounts : config.maxHashes });
-      this.counters.set(action, [0, 0]);
+    }
+    for (const action of new Set([...this.countCaps.keys(), ...this.listCaps.keys()])) {
+      if (this.countCaps.has(action)) this.counts.zero(action, 'clamped');
+      this.counts.zero(action, 'refused');
     }
   }
 
@@ -52,7 +60,7 @@ export class ResponseCaps {
     if (list !== undefined) {
       const entries = entryCount(request[list.parameter]);
       if (entries > list.max) {
-        this.counters.get(action)![1]++;
+        this.counts.inc(action, 'refused');
         return {
           refusal: {
             error: `${LegacyError.listOverCap}: ${action} takes at most ${list.max} ${list.parameter} (${entries} given)`,
@@ -66,10 +74,10 @@ export class ResponseCaps {
     const count = request.count;
     if (count !== undefined && withinCap(count, cap)) return { request, clamped: false };
     if (count === undefined || this.clampOver) {
-      this.counters.get(action)![0]++;
+      this.counts.inc(action, 'clamped');
       return { request: { ...request, count: String(cap) }, clamped: true };
     }
-    this.counters.get(action)![1]++;
+    this.counts.inc(action, 'refused');
     return {
       refusal: {
         error: `${LegacyError.countOverCap}: ${action} takes a count from 1 to ${cap}`,
@@ -80,15 +88,7 @@ export class ResponseCaps {
 
   /** Prometheus text: clamped and refused requests per capped action. */
   metricsText(): string {
-    let text =
-      '# HELP nano_access_gateway_response_caps_total Legacy requests whose count was clamped or that were refused by [response_caps].\n' +
-      '# TYPE nano_access_gateway_response_caps_total counter\n';
-    for (const [action, [clamped, refused]] of this.counters) {
-      if (this.countCaps.has(action))
-        text += `nano_access_gateway_response_caps_total{action="${action}",result="clamped"} ${clamped}\n`;
-      text += `nano_access_gateway_response_caps_total{action="${action}",result="refused"} ${refused}\n`;
-    }
-    return text;
+    return this.counts.render();
   }
 }
 

@@ -1,7 +1,11 @@
+import { type Counter, Registry } from '@nano-access/metrics';
+
 /** Why a socket was refused at the upgrade, or closed by the gateway. Closed sets: no client text becomes a label. */
 export type WsRefusal = 'max_sockets' | 'credentials' | 'not_found';
 export type WsClosure = 'slow_consumer' | 'too_large' | 'credentials_timeout' | 'credentials';
 export type WsRequestOutcome = 'ok' | 'denied' | 'invalid' | 'unsupported' | 'error';
+
+const P = 'nano_access_gateway_ws';
 
 /** The WebSocket endpoint's Prometheus metrics (appended to the gateway's /metrics). */
 export class WsMetrics {
@@ -12,63 +16,68 @@ export class WsMetrics {
   /** null: no upstream (in process); else 1 while the upstream subscription is up. */
   upstreamUp: number | null = null;
   upstreamDrops = 0;
-  private readonly refused = new Map<WsRefusal, number>();
-  private readonly closed = new Map<WsClosure, number>();
-  private readonly requests = new Map<string, number>();
+  private readonly registry = new Registry();
+  private readonly refused: Counter;
+  private readonly closed: Counter;
+  private readonly requests: Counter;
 
-  constructor(private readonly maxSockets: number) {}
+  constructor(maxSockets: number) {
+    const registry = this.registry;
+    const socketsOpen = registry.gauge({ name: `${P}_sockets_open`, help: 'WebSocket connections open now.' });
+    registry.gauge({ name: `${P}_sockets_max`, help: '[websocket] max_sockets.' }).set(maxSockets);
+    const byReason = { labelNames: ['reason'], order: 'created' } as const;
+    this.refused = registry.counter({ name: `${P}_refused_total`, help: 'Upgrades refused, by reason.', ...byReason });
+    this.closed = registry.counter({
+      name: `${P}_closed_total`,
+      help: 'Sockets closed by the gateway, by reason.',
+      ...byReason,
+    });
+    this.requests = registry.counter({
+      name: `${P}_requests_total`,
+      help: 'Client messages, by action and outcome.',
+      labelNames: ['action', 'outcome'],
+      order: 'created',
+    });
+    const subscriptions = registry.gauge({ name: `${P}_subscriptions`, help: 'Subscriptions held now.' });
+    const eventsSent = registry.counter({ name: `${P}_events_sent_total`, help: 'Events sent to sockets.' });
+    const revocations = registry.counter({
+      name: `${P}_revocations_total`,
+      help: 'Subscriptions dropped by a policy change.',
+    });
+    // The upstream's families exist only in the standalone gateway, which has one.
+    const upstream = new Registry();
+    const upstreamUp = upstream.gauge({
+      name: `${P}_upstream_up`,
+      help: "1 while the standalone gateway's upstream TopicConfirmation subscription is up.",
+    });
+    const upstreamDrops = upstream.counter({
+      name: `${P}_upstream_drops_total`,
+      help: 'Times the upstream subscription was lost.',
+    });
+    registry.register({ render: () => (this.upstreamUp === null ? '' : upstream.render()) });
+    registry.collect(() => {
+      socketsOpen.set(this.socketsOpen);
+      subscriptions.set(this.subscriptions);
+      eventsSent.set(this.eventsSent);
+      revocations.set(this.revocations);
+      upstreamUp.set(this.upstreamUp ?? 0);
+      upstreamDrops.set(this.upstreamDrops);
+    });
+  }
 
   refuse(reason: WsRefusal): void {
-    this.refused.set(reason, (this.refused.get(reason) ?? 0) + 1);
+    this.refused.inc(reason);
   }
 
   close(reason: WsClosure): void {
-    this.closed.set(reason, (this.closed.get(reason) ?? 0) + 1);
+    this.closed.inc(reason);
   }
 
   request(action: 'subscribe' | 'unsubscribe' | 'ping' | 'credentials' | 'other', outcome: WsRequestOutcome): void {
-    const key = `action="${action}",outcome="${outcome}"`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+    this.requests.inc(action, outcome);
   }
 
   render(): string {
-    const p = 'nano_access_gateway_ws';
-    const lines = [
-      `# HELP ${p}_sockets_open WebSocket connections open now.`,
-      `# TYPE ${p}_sockets_open gauge`,
-      `${p}_sockets_open ${this.socketsOpen}`,
-      `# HELP ${p}_sockets_max [websocket] max_sockets.`,
-      `# TYPE ${p}_sockets_max gauge`,
-      `${p}_sockets_max ${this.maxSockets}`,
-      `# HELP ${p}_refused_total Upgrades refused, by reason.`,
-      `# TYPE ${p}_refused_total counter`,
-      ...[...this.refused].map(([reason, n]) => `${p}_refused_total{reason="${reason}"} ${n}`),
-      `# HELP ${p}_closed_total Sockets closed by the gateway, by reason.`,
-      `# TYPE ${p}_closed_total counter`,
-      ...[...this.closed].map(([reason, n]) => `${p}_closed_total{reason="${reason}"} ${n}`),
-      `# HELP ${p}_requests_total Client messages, by action and outcome.`,
-      `# TYPE ${p}_requests_total counter`,
-      ...[...this.requests].map(([labels, n]) => `${p}_requests_total{${labels}} ${n}`),
-      `# HELP ${p}_subscriptions Subscriptions held now.`,
-      `# TYPE ${p}_subscriptions gauge`,
-      `${p}_subscriptions ${this.subscriptions}`,
-      `# HELP ${p}_events_sent_total Events sent to sockets.`,
-      `# TYPE ${p}_events_sent_total counter`,
-      `${p}_events_sent_total ${this.eventsSent}`,
-      `# HELP ${p}_revocations_total Subscriptions dropped by a policy change.`,
-      `# TYPE ${p}_revocations_total counter`,
-      `${p}_revocations_total ${this.revocations}`,
-    ];
-    if (this.upstreamUp !== null) {
-      lines.push(
-        `# HELP ${p}_upstream_up 1 while the standalone gateway's upstream TopicConfirmation subscription is up.`,
-        `# TYPE ${p}_upstream_up gauge`,
-        `${p}_upstream_up ${this.upstreamUp}`,
-        `# HELP ${p}_upstream_drops_total Times the upstream subscription was lost.`,
-        `# TYPE ${p}_upstream_drops_total counter`,
-        `${p}_upstream_drops_total ${this.upstreamDrops}`,
-      );
-    }
-    return `${lines.join('\n')}\n`;
+    return this.registry.render();
   }
 }

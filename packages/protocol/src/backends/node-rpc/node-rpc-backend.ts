@@ -1,3 +1,4 @@
+import { family } from '@nano-access/metrics';
 import type { Logger } from 'pino';
 import { Pool, type Dispatcher as UndiciDispatcher } from 'undici';
 import type { Backend, BackendReply } from '../../backend';
@@ -168,21 +169,33 @@ export class NodeRpcBackend implements Backend {
 
   /** The budget's and the deadline's figures, for /metrics. */
   metricsText(): string {
-    return [
-      '# HELP nano_access_node_rpc_response_bytes_in_flight Bytes of node answers being received and held now (node-rpc backend).',
-      '# TYPE nano_access_node_rpc_response_bytes_in_flight gauge',
-      `nano_access_node_rpc_response_bytes_in_flight ${this.responseBudget.inUse}`,
-      '# HELP nano_access_node_rpc_response_bytes_limit max_response_bytes_in_flight: the most node-answer bytes held at once.',
-      '# TYPE nano_access_node_rpc_response_bytes_limit gauge',
-      `nano_access_node_rpc_response_bytes_limit ${this.responseBudget.limit}`,
-      '# HELP nano_access_node_rpc_response_budget_refusals_total Node answers refused because they would pass max_response_bytes_in_flight.',
-      '# TYPE nano_access_node_rpc_response_budget_refusals_total counter',
-      `nano_access_node_rpc_response_budget_refusals_total ${this.responseBudget.refusals}`,
-      '# HELP nano_access_node_rpc_timeouts_total Node requests destroyed at their deadline (timeout), queued or answering.',
-      '# TYPE nano_access_node_rpc_timeouts_total counter',
-      `nano_access_node_rpc_timeouts_total ${this.timeouts}`,
-      '',
-    ].join('\n');
+    const budget = this.responseBudget;
+    return (
+      family(
+        'nano_access_node_rpc_response_bytes_in_flight',
+        'gauge',
+        'Bytes of node answers being received and held now (node-rpc backend).',
+        [{ value: budget.inUse }],
+      ) +
+      family(
+        'nano_access_node_rpc_response_bytes_limit',
+        'gauge',
+        'max_response_bytes_in_flight: the most node-answer bytes held at once.',
+        [{ value: budget.limit }],
+      ) +
+      family(
+        'nano_access_node_rpc_response_budget_refusals_total',
+        'counter',
+        'Node answers refused because they would pass max_response_bytes_in_flight.',
+        [{ value: budget.refusals }],
+      ) +
+      family(
+        'nano_access_node_rpc_timeouts_total',
+        'counter',
+        'Node requests destroyed at their deadline (timeout), queued or answering.',
+        [{ value: this.timeouts }],
+      )
+    );
   }
 
   /**
