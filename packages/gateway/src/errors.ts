@@ -22,13 +22,22 @@ export const GatewayErrorCode = {
   notFound: 'NA_GATEWAY_NOT_FOUND',
   /** GET /metrics from an address outside the metrics allow list (HTTP 403). */
   metricsForbidden: 'NA_GATEWAY_METRICS_FORBIDDEN',
+  /** A request or WebSocket upgrade from a client address that [client_addresses] refuses (HTTP 403, body unread). */
+  addressDenied: 'NA_GATEWAY_ADDRESS_DENIED',
+  /** /metrics or /healthz asked for by a Host name that is not an IP literal, localhost or in [metrics] allowed_hosts (HTTP 403). */
+  hostNotAllowed: 'NA_GATEWAY_HOST_NOT_ALLOWED',
+  /** A WebSocket upgrade whose Origin is not in [websocket] allowed_origins (HTTP 403). */
+  wsOriginRefused: 'NA_GATEWAY_WS_ORIGIN_REFUSED',
   /** Standalone mode: the IPC server cannot be reached or dropped the connection (HTTP 502; the detail is logged only). */
   upstreamUnavailable: 'NA_GATEWAY_UPSTREAM_UNAVAILABLE',
   /** Standalone mode: the IPC server answered something that is not a valid response (HTTP 502). */
   upstreamInvalid: 'NA_GATEWAY_UPSTREAM_INVALID',
   /** More than [websocket] max_sockets WebSocket connections: the upgrade is answered 503. */
   wsTooManySockets: 'NA_GATEWAY_WS_TOO_MANY_SOCKETS',
-  /** A WebSocket subscriber held more than [websocket] max_buffered_bytes unsent: closed (logged at warn). */
+  /**
+   * A WebSocket subscriber held more than [websocket] max_buffered_bytes unsent, or held the most
+   * when all sockets together passed max_total_buffered_bytes: closed (logged at warn).
+   */
   wsSlowConsumer: 'NA_GATEWAY_WS_SLOW_CONSUMER',
   /** Standalone: [websocket] upstream_credentials_file cannot be read, or is empty: the gateway does not start. */
   wsCredentialsUnreadable: 'NA_GATEWAY_WS_CREDENTIALS_UNREADABLE',

@@ -12,7 +12,8 @@ import { ByteBudget } from '@nano-access/protocol';
 import { defaultRpcConfig, type RpcConfig } from './config/rpc-config';
 import type { GatewayDispatcher, GatewayPolicySource } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
-import { createAddressAllowList } from './http/address-allow-list';
+import { AddressSet } from './http/address-set';
+import { ClientAddresses } from './http/client-address';
 import { expectsContinue } from './http/read-body';
 import { GatewayMetrics } from './metrics';
 import { createLegacyProtection } from './protect/legacy-protection';
@@ -69,14 +70,16 @@ export function createGateway(options: GatewayOptions): Gateway {
   const bodyBudget = new ByteBudget(config.maxRequestBytesInFlight);
   const metrics = new GatewayMetrics(bodyBudget);
   const protection = createLegacyProtection(config, options.cacheClock);
-  const websocket = createWebSocketService(options, config);
+  const clientAddresses = new ClientAddresses(config.clientAddresses);
+  const websocket = createWebSocketService(options, config, clientAddresses);
   const metricsSources = [...(options.metricsSources ?? []), ...(websocket ? [() => websocket.metricsText()] : [])];
   const handler = createRequestHandler({
     dispatcher: options.dispatcher,
     store: options.store,
     config,
     metrics,
-    metricsAllowList: createAddressAllowList(config.metrics.allow),
+    metricsAllowList: AddressSet.fromEntries(config.metrics.allow),
+    clientAddresses,
     metricsSources: protection === undefined ? metricsSources : [...metricsSources, protection.metricsText],
     bodyBudget,
     logger: options.logger,
@@ -233,7 +236,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 }
 
 /** The WebSocket endpoint, when [websocket] enable and a dispatcher that keeps sessions is at hand. */
-function createWebSocketService(options: GatewayOptions, config: RpcConfig): WebSocketService | undefined {
+function createWebSocketService(
+  options: GatewayOptions,
+  config: RpcConfig,
+  clientAddresses: ClientAddresses,
+): WebSocketService | undefined {
   if (!config.websocket.enable) return undefined;
   const dispatcher = options.dispatcher;
   const subscriptions =
@@ -245,5 +252,6 @@ function createWebSocketService(options: GatewayOptions, config: RpcConfig): Web
     subscriptions,
     upstream: options.upstream,
     logger: options.logger,
+    clientAddresses,
   });
 }

@@ -21,12 +21,14 @@ import type {
   Session,
 } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
-import type { AddressAllowList } from './http/address-allow-list';
+import type { AddressSet } from './http/address-set';
+import type { ClientAddresses } from './http/client-address';
 import { correlationIdFromHeader } from './http/correlation-id';
 import { requestCredentials } from './http/credentials';
 import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
+import { operatorHostAllowed } from './http/operator-host';
 import { gatewayHeaders } from './http/request-headers';
 import { sendJson, sendOperatorJson, sendOperatorText } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
@@ -37,7 +39,10 @@ export interface HandlerDeps {
   store: GatewayPolicySource;
   config: RpcConfig;
   metrics: GatewayMetrics;
-  metricsAllowList: AddressAllowList;
+  /** [metrics] allow: the client addresses that may read /metrics. */
+  metricsAllowList: AddressSet;
+  /** [client_addresses]: the client address of a request, and whether it is served. */
+  clientAddresses: ClientAddresses;
   metricsSources: ReadonlyArray<() => string>;
   /** The budget of request-body bytes in flight (max_request_bytes_in_flight), shared by every request. */
   bodyBudget: ByteBudget;
@@ -109,9 +114,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const lease = deps.bodyBudget.lease();
     // Who asked and what decided, filled by the dispatcher only when there is a log line to write.
     const decision: DecisionRecord | undefined = logRpc ? {} : undefined;
+    // The client's address, and the allow/deny lists, before anything else: a denied address is
+    // answered before a byte of its body is read.
+    const client = deps.clientAddresses.of(req);
     let outcome: Outcome;
     try {
-      const routed = route(req, res, lease, decision);
+      const routed = deps.clientAddresses.admits(client)
+        ? route(req, res, client, lease, decision)
+        : addressDenied(res);
       outcome = routed instanceof Promise ? await routed : routed;
     } catch (error) {
       logger?.error({ err: error }, 'gateway request failed');
@@ -134,7 +144,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
           outcome: outcome.outcome,
           status: outcome.status,
           ms: Math.round(seconds * 1e6) / 1e3,
-          remote: req.socket.remoteAddress,
+          remote: client,
+          ...(client === req.socket.remoteAddress ? undefined : { peer: req.socket.remoteAddress }),
           ...decision,
         },
         'rpc',
@@ -145,6 +156,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   function route(
     req: IncomingMessage,
     res: ServerResponse,
+    client: string | undefined,
     lease: BudgetLease,
     decision: DecisionRecord | undefined,
   ): Outcome | Promise<Outcome> {
@@ -167,14 +179,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'POST') {
         if (method === 'GET' && path === '/' && config.legacyGet)
-          return legacyFromQuery(req, res, query === -1 ? '' : url.slice(query + 1), pathId, lease, decision);
+          return legacyFromQuery(req, res, query === -1 ? '' : url.slice(query + 1), pathId, client, lease, decision);
         return methodNotAllowed(res, 'POST, OPTIONS');
       }
-      if (path === '/') return legacy(req, res, pathId, lease, decision);
-      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, lease, decision);
+      if (path === '/') return legacy(req, res, pathId, client, lease, decision);
+      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, client, lease, decision);
       const name = path.slice(V2_PREFIX.length + 1);
       if (!MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(req, res, name, pathId, lease, decision);
+      return bareMessage(req, res, name, pathId, client, lease, decision);
     }
     if (pathId !== undefined) return notFound(res);
     // Operator endpoints: no CORS (no preflight either), so no web page can read them.
@@ -188,7 +200,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         );
         return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
       }
-      return path === '/metrics' ? metricsEndpoint(req, res) : health(res);
+      // DNS rebinding: a page whose name an attacker re-points at this host reads it as its own
+      // origin (no Origin header); its Host header still carries the attacker's name.
+      if (!operatorHostAllowed(req.headers.host, config.metrics.allowedHosts)) return hostRefused(res, path);
+      return path === '/metrics' ? metricsEndpoint(req, res, client) : health(res);
     }
     return notFound(res);
   }
@@ -199,6 +214,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     res: ServerResponse,
     search: string,
     pathId: string | undefined,
+    client: string | undefined,
     lease: BudgetLease,
     decision: DecisionRecord | undefined,
   ): Outcome | Promise<Outcome> {
@@ -212,7 +228,27 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       );
       return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
     }
-    return legacy(req, res, pathId, lease, decision, request);
+    return legacy(req, res, pathId, client, lease, decision, request);
+  }
+
+  /** A client address refused by [client_addresses]: 403, and the connection closed with its body unread. */
+  function addressDenied(res: ServerResponse): Outcome {
+    sendJson(
+      res,
+      403,
+      { error: 'Forbidden: this client address is not served', code: GatewayErrorCode.addressDenied },
+      { connection: 'close' },
+    );
+    return { api: 'http', name: 'address', outcome: 'address_denied', status: 403 };
+  }
+
+  /** /metrics or /healthz asked for by a host name that is not an IP literal, localhost or [metrics] allowed_hosts. */
+  function hostRefused(res: ServerResponse, path: string): Outcome {
+    sendOperatorJson(res, 403, {
+      error: 'Forbidden: this host name is not served here (add it to [metrics] allowed_hosts)',
+      code: GatewayErrorCode.hostNotAllowed,
+    });
+    return { api: 'http', name: path === '/metrics' ? 'metrics' : 'healthz', outcome: 'forbidden', status: 403 };
   }
 
   function preflight(res: ServerResponse): Outcome {
@@ -247,8 +283,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return { api: 'http', name: 'healthz', outcome: 'ok', status: 200 };
   }
 
-  function metricsEndpoint(req: IncomingMessage, res: ServerResponse): Outcome {
-    if (!deps.metricsAllowList.allows(req.socket.remoteAddress)) {
+  function metricsEndpoint(req: IncomingMessage, res: ServerResponse, client: string | undefined): Outcome {
+    if (!deps.metricsAllowList.hasText(client)) {
       sendOperatorJson(res, 403, { error: 'Forbidden', code: GatewayErrorCode.metricsForbidden });
       return { api: 'http', name: 'metrics', outcome: 'forbidden', status: 403 };
     }
@@ -377,6 +413,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     res: ServerResponse,
     name: string,
     pathId: string | undefined,
+    client: string | undefined,
     lease: BudgetLease,
     decision: DecisionRecord | undefined,
   ): Promise<Outcome> {
@@ -402,6 +439,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         transport: 'http',
         controlAllowed: config.enableControl,
         decision,
+        clientAddress: client,
       });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
@@ -415,6 +453,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     req: IncomingMessage,
     res: ServerResponse,
     pathId: string | undefined,
+    client: string | undefined,
     lease: BudgetLease,
     decision: DecisionRecord | undefined,
   ): Promise<Outcome> {
@@ -443,6 +482,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         transport: 'http',
         controlAllowed: config.enableControl,
         decision,
+        clientAddress: client,
       });
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
@@ -509,6 +549,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     req: IncomingMessage,
     res: ServerResponse,
     pathId: string | undefined,
+    client: string | undefined,
     lease: BudgetLease,
     decision: DecisionRecord | undefined,
     fromQuery?: Record<string, unknown>,
@@ -540,6 +581,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         credentials: requestCredentials(headers, pathId),
         forward: deps.legacyForward,
         decision,
+        clientAddress: client,
       });
     } catch (error) {
       const failure = forwardFailure(error);

@@ -366,7 +366,7 @@ describe('the gateway (in process, over real HTTP)', () => {
     });
 
     it('refuses /metrics from an address outside the allow list', async () => {
-      const restricted = await startInProcess({ config: { metrics: { allow: ['10.11.12.13'] } } });
+      const restricted = await startInProcess({ config: { metrics: { allow: ['10.11.12.13'], allowedHosts: [] } } });
       try {
         const answer = await call(restricted.url, { method: 'GET', path: '/metrics' });
         expect(answer.status).toBe(403);

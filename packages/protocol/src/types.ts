@@ -41,6 +41,11 @@ export interface RequestContext {
   controlAllowed?: boolean;
   /** When present, the dispatcher fills it with who asked and what decided (the gateway's log_rpc). */
   decision?: DecisionRecord;
+  /**
+   * The client's address as the gateway resolved it (the peer, or with trust_proxy the first
+   * untrusted X-Forwarded-For hop; IPv4-mapped IPv6 as IPv4). Absent over IPC.
+   */
+  clientAddress?: string;
 }
 
 export interface LegacyContext {
@@ -57,6 +62,8 @@ export interface LegacyContext {
   forward?: LegacyForward;
   /** When present (and `authorize`), filled with who asked and what decided (the gateway's log_rpc). */
   decision?: DecisionRecord;
+  /** The client's address as the gateway resolved it (see RequestContext.clientAddress). Absent over IPC. */
+  clientAddress?: string;
 }
 
 /** See LegacyContext.forward: the request as authorized, and the backend that would answer it. */

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { parseTomlConfig, type Diagnostic } from '@nano-access/parser';
+import { parseTomlConfig, sortDiagnostics, type Diagnostic } from '@nano-access/parser';
 import { accessPolicySettings } from '@nano-access/reloader';
-import { parseAddressBlock } from '../http/address-allow-list';
+import { readAddressConfig, type RawAddressConfig } from './address-config';
 import { defaultRpcConfig, type RpcConfig } from './rpc-config';
 import { rpcConfigSchema } from './rpc-config-schema';
 import { readProtectionConfig, type RawProtectionConfig } from './protection-config';
@@ -71,10 +71,10 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
     cert: tls.cert ? resolvePath(baseDir, tls.cert) : '',
     key: tls.key ? resolvePath(baseDir, tls.key) : '',
   };
-  if (raw.metrics?.allow) config.metrics.allow = [...raw.metrics.allow];
   config.accessPolicy = raw.access_policy === undefined ? null : accessPolicySettings(raw.access_policy);
   diagnostics.push(...readProtectionConfig(raw, config, parsed.locate, file));
-  readWebSocketConfig(raw, config, baseDir);
+  diagnostics.push(...readAddressConfig(raw, config, parsed.locate, file));
+  diagnostics.push(...readWebSocketConfig(raw, config, baseDir, parsed.locate, file));
 
   // node:http refuses a server whose headers may take longer than the whole request.
   if (config.headersTimeout > config.requestTimeout) {
@@ -114,23 +114,11 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
       }
     }
   }
-  for (const [index, entry] of config.metrics.allow.entries()) {
-    if (parseAddressBlock(entry) === null) {
-      diagnostics.push({
-        ruleId: 'invalid-value',
-        severity: 'error',
-        message: `[metrics] allow: "${entry}" is not an IP address or CIDR block.`,
-        messageId: 'invalidAddress',
-        file,
-        span: parsed.locate(['metrics', 'allow', index]),
-      });
-    }
-  }
   const failed = diagnostics.some((d) => d.severity === 'error');
-  return { config: failed ? null : config, diagnostics };
+  return { config: failed ? null : config, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-interface RawRpcConfig extends RawProtectionConfig, RawWebSocketConfig {
+interface RawRpcConfig extends RawProtectionConfig, RawWebSocketConfig, RawAddressConfig {
   address?: string;
   port?: number;
   enable_control?: boolean;
@@ -155,7 +143,6 @@ interface RawRpcConfig extends RawProtectionConfig, RawWebSocketConfig {
   };
   logging?: { log_rpc?: boolean };
   tls?: { enable?: boolean; cert?: string; key?: string };
-  metrics?: { allow?: string[] };
   access_policy?: unknown;
 }
 

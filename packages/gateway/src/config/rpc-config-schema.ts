@@ -1,4 +1,5 @@
 import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
+import { clientAddressesConfigSchema, metricsConfigSchema } from './address-config';
 import { websocketConfigSchema } from './websocket-config';
 
 /**
@@ -54,13 +55,8 @@ export const rpcConfigSchema = {
     },
     // Extension: how the access file is read (the same table as config-node.toml's).
     [ACCESS_POLICY_TABLE]: accessPolicyConfigSchema,
-    metrics: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        allow: { type: 'array', items: { type: 'string', minLength: 1 } },
-      },
-    },
+    metrics: metricsConfigSchema,
+    client_addresses: clientAddressesConfigSchema,
     legacy_get: { type: 'boolean' },
     response_caps: {
       type: 'object',

@@ -1,4 +1,5 @@
 import type { AccessPolicySettings } from '@nano-access/reloader';
+import type { ClientAddressConfig } from '../http/client-address';
 
 /** The gateway's configuration: config-rpc.toml, with every default filled in. */
 export interface RpcConfig {
@@ -55,8 +56,14 @@ export interface RpcConfig {
   logging: { logRpc: boolean };
   /** Extension: HTTPS. Paths are absolute after loading (relative ones resolve against the data dir). */
   tls: { enable: boolean; cert: string; key: string };
-  /** Extension: who may read GET /metrics. IPv4/IPv6 addresses or CIDR blocks. */
-  metrics: { allow: string[] };
+  /**
+   * Extension: who may read GET /metrics: client addresses or CIDR blocks (`allow`), and the host
+   * names, besides IP literals and `localhost`, that /metrics and /healthz answer to (`allowedHosts`,
+   * lower case): a guard against DNS rebinding.
+   */
+  metrics: { allow: string[]; allowedHosts: string[] };
+  /** Extension: client address allow and deny lists, and the proxies whose X-Forwarded-For is believed. */
+  clientAddresses: ClientAddressConfig;
   /**
    * Extension: how `nano-access gateway` reads config-access.toml ([access_policy]); null when the
    * table is not written (every default). `serve` takes config-node.toml's table instead.
@@ -81,6 +88,13 @@ export interface WebSocketConfig {
   maxMessageBytes: number;
   /** Bytes waiting to be sent on one socket at most; past it the socket is closed (slow consumer). */
   maxBufferedBytes: number;
+  /** Bytes waiting to be sent on all sockets together at most; past it the socket holding the most is closed. */
+  maxTotalBufferedBytes: number;
+  /**
+   * Origins (`https://wallet.example`, lower case) whose pages may open a socket; `*`: any. An
+   * upgrade with an Origin header not listed is refused (403); one without Origin (not a browser) is not.
+   */
+  allowedOrigins: string[];
   /** Seconds a socket that presented no credentials on the upgrade may take to send its first message. */
   credentialsTimeout: number;
   /** Standalone: file holding the credentials of the one upstream TopicConfirmation subscription ("" = none). */
@@ -147,7 +161,8 @@ export function defaultRpcConfig(): RpcConfig {
     },
     logging: { logRpc: false },
     tls: { enable: false, cert: '', key: '' },
-    metrics: { allow: [...LOOPBACK_ALLOW_LIST] },
+    metrics: { allow: [...LOOPBACK_ALLOW_LIST], allowedHosts: [] },
+    clientAddresses: { allow: [], deny: [], trustProxy: [] },
     accessPolicy: null,
     responseCaps: {
       enable: false,
@@ -164,6 +179,8 @@ export function defaultRpcConfig(): RpcConfig {
       maxSockets: 1024,
       maxMessageBytes: 64 * 1024,
       maxBufferedBytes: 4 * MIB,
+      maxTotalBufferedBytes: 64 * MIB,
+      allowedOrigins: [],
       credentialsTimeout: 10,
       upstreamCredentialsFile: '',
     },

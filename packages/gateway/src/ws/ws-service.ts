@@ -16,6 +16,7 @@ import {
 } from '@nano-access/protocol';
 import type { WebSocketConfig } from '../config/rpc-config';
 import { GatewayErrorCode } from '../errors';
+import type { ClientAddresses } from '../http/client-address';
 import { requestCredentials } from '../http/credentials';
 import { gatewayHeaders } from '../http/request-headers';
 import {
@@ -60,6 +61,8 @@ export interface WebSocketServiceOptions {
   subscriptions: SubscriptionDispatcher;
   upstream?: SubscriptionUpstream;
   logger?: Logger;
+  /** [client_addresses]: an upgrade from a refused address gets 403 before anything else. */
+  clientAddresses?: ClientAddresses;
 }
 
 /** WebSocket close codes (RFC 6455). */
@@ -82,6 +85,12 @@ export class WebSocketService {
   private held = 0;
   readonly metrics: WsMetrics;
   private readonly removeUpstreamListener: () => void;
+  /**
+   * Bytes waiting to be sent, all sockets together, as last seen: each socket's bufferedAmount
+   * when it last sent, plus what it sent then. It only over-counts (buffers drain between sends),
+   * so it is refreshed from every socket only when it passes max_total_buffered_bytes.
+   */
+  private bufferedTotal = 0;
 
   constructor(private readonly options: WebSocketServiceOptions) {
     this.metrics = new WsMetrics(options.config.maxSockets);
@@ -103,6 +112,13 @@ export class WebSocketService {
   /** The http(s) server's 'upgrade' event. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => undefined);
+    const addresses = this.options.clientAddresses;
+    const clientAddress = addresses?.of(req) ?? req.socket.remoteAddress;
+    if (addresses !== undefined && !addresses.admits(clientAddress)) {
+      this.metrics.refuse('address');
+      refuseUpgrade(socket, 403, 'Forbidden: this client address is not served', GatewayErrorCode.addressDenied);
+      return;
+    }
     if (pathOf(req.url) !== WS_PATH || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
       this.metrics.refuse('not_found');
       refuseUpgrade(socket, 404, 'Not found', GatewayErrorCode.notFound);
@@ -111,6 +127,20 @@ export class WebSocketService {
     if (this.held >= this.options.config.maxSockets) {
       this.metrics.refuse('max_sockets');
       refuseUpgrade(socket, 503, 'Too many WebSocket connections', GatewayErrorCode.wsTooManySockets);
+      return;
+    }
+    // Browsers send cached Basic credentials (and cookies) on a cross-origin upgrade, and
+    // WebSocket has no CORS: a page at any origin could act as the user. A browser always sends
+    // Origin; clients that are not browsers send none and are not affected.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !originAllowed(origin, this.options.config.allowedOrigins)) {
+      this.metrics.refuse('origin');
+      refuseUpgrade(
+        socket,
+        403,
+        'Forbidden: this Origin may not open a WebSocket (see [websocket] allowed_origins)',
+        GatewayErrorCode.wsOriginRefused,
+      );
       return;
     }
     const transport = requestCredentials(gatewayHeaders(req));
@@ -128,7 +158,7 @@ export class WebSocketService {
     };
     socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const client = new WsClient(ws, transport, this);
+      const client = new WsClient(ws, transport, this, clientAddress);
       this.clients.add(client);
       this.metrics.socketsOpen++;
       ws.once('close', () => {
@@ -175,6 +205,51 @@ export class WebSocketService {
     return this.options.logger;
   }
 
+  /**
+   * Charges `size` bytes about to be sent on `client` (whose socket buffers `buffered` now) to
+   * max_total_buffered_bytes. Past it, the counts are refreshed from every socket and, while the
+   * total is still over, the socket holding the most is cut (the slowest consumer): false when
+   * that is `client` itself.
+   */
+  chargeSend(client: WsClient, buffered: number, size: number): boolean {
+    this.bufferedTotal += buffered - client.charged;
+    client.charged = buffered;
+    const limit = this.options.config.maxTotalBufferedBytes;
+    if (this.bufferedTotal + size > limit) {
+      this.bufferedTotal = 0;
+      for (const other of this.clients) {
+        other.charged = other.isOpen() ? other.ws.bufferedAmount : 0;
+        this.bufferedTotal += other.charged;
+      }
+      while (this.bufferedTotal + size > limit) {
+        let slowest: WsClient | undefined;
+        for (const other of this.clients)
+          if (other.charged > 0 && (slowest === undefined || other.charged > slowest.charged)) slowest = other;
+        if (slowest === undefined || slowest === client || slowest.charged <= client.charged) {
+          this.release(client);
+          client.cut('total_buffered');
+          return false;
+        }
+        this.release(slowest);
+        slowest.cut('total_buffered');
+      }
+    }
+    this.bufferedTotal += size;
+    client.charged += size;
+    return true;
+  }
+
+  /** A socket that closes gives back what it was charged. */
+  release(client: WsClient): void {
+    this.bufferedTotal -= client.charged;
+    client.charged = 0;
+  }
+
+  /** Bytes charged to max_total_buffered_bytes now (an upper bound of what the sockets buffer). */
+  get bufferedBytes(): number {
+    return this.bufferedTotal;
+  }
+
   private onUpstream(up: boolean): void {
     // Each failed retry reports down again: the drop is counted once, and each client says it once.
     if (!up && this.metrics.upstreamUp === 1) this.metrics.upstreamDrops++;
@@ -195,11 +270,14 @@ class WsClient implements Session {
   private credentialsTimer: NodeJS.Timeout | null = null;
   private isClosed = false;
   private toldUpstreamLost = false;
+  /** What this socket is charged in the service's total of buffered bytes (see chargeSend). */
+  charged = 0;
 
   constructor(
     readonly ws: WebSocket,
     private readonly transport: ReturnType<typeof requestCredentials>,
     private readonly service: WebSocketService,
+    private readonly clientAddress: string | undefined,
   ) {
     const merged = mergeCredentials(transport);
     this.credentials = merged === REFUSED_CREDENTIALS ? undefined : merged;
@@ -238,6 +316,7 @@ class WsClient implements Session {
   /** The socket closed: its subscriptions go with it. */
   closed(): void {
     this.isClosed = true;
+    this.service.release(this);
     if (this.credentialsTimer !== null) clearTimeout(this.credentialsTimer);
     this.service.metrics.subscriptions -= this.topics.size;
     this.topics.clear();
@@ -314,7 +393,12 @@ class WsClient implements Session {
         : Object.keys(message.options).length > 0
           ? { options: message.options }
           : {};
-    const ctx: RequestContext = { credentials: this.credentials, session: this, transport: 'http' };
+    const ctx: RequestContext = {
+      credentials: this.credentials,
+      session: this,
+      transport: 'http',
+      clientAddress: this.clientAddress,
+    };
     let answer: ResponseEnvelope;
     try {
       answer = await this.service.subscriptions.handleMessage(TOPIC_MESSAGE[topic], body, ctx);
@@ -362,22 +446,44 @@ class WsClient implements Session {
     const ws = this.ws;
     if (ws.readyState !== WebSocket.OPEN) return false;
     const text = JSON.stringify(message);
-    if (ws.bufferedAmount + Buffer.byteLength(text) > this.service.config.maxBufferedBytes) {
+    const size = Buffer.byteLength(text);
+    const buffered = ws.bufferedAmount;
+    if (buffered + size > this.service.config.maxBufferedBytes) {
+      this.service.release(this);
       this.cut('slow_consumer');
       return false;
     }
+    if (!this.service.chargeSend(this, buffered, size)) return false;
     ws.send(text);
     return true;
   }
 
-  private cut(reason: WsClosure): void {
+  isOpen(): boolean {
+    return !this.isClosed && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Closes a socket that does not read its events (over its own buffer, or the slowest over the total). */
+  cut(reason: WsClosure): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
     this.service.metrics.close(reason);
+    const limits =
+      reason === 'total_buffered'
+        ? { totalLimit: this.service.config.maxTotalBufferedBytes }
+        : { limit: this.service.config.maxBufferedBytes };
     this.service.logger?.warn(
-      { code: GatewayErrorCode.wsSlowConsumer, socket: this.id, limit: this.service.config.maxBufferedBytes },
+      { code: GatewayErrorCode.wsSlowConsumer, socket: this.id, reason, ...limits },
       'websocket subscriber does not read its events; closing',
     );
     this.ws.terminate();
   }
+}
+
+/** An Origin header against [websocket] allowed_origins (lower case; `*` admits any). */
+function originAllowed(origin: string, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return false;
+  if (allowed.includes('*')) return true;
+  return allowed.includes(origin.toLowerCase());
 }
 
 function rawText(data: RawData): string {
@@ -396,6 +502,7 @@ function pathOf(url: string | undefined): string {
 function refuseUpgrade(socket: Duplex, status: number, error: string, code: string | undefined): void {
   const body = JSON.stringify(code === undefined ? { error } : { error, code });
   const reason = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden';
+  // Nothing of the request is read: close once the answer is out (a pending body is dropped).
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,

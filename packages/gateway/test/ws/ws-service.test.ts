@@ -6,6 +6,7 @@ import { generate } from 'selfsigned';
 import { Dispatcher, ErrorCode, ErrorMessage, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type Gateway, type RpcConfig } from '@nano-access/gateway';
+import { WebSocket } from 'ws';
 import { call } from '../support/http-client';
 import { testConfig } from '../support/in-process';
 import { backendWithTrigger, hashOf, TestSocket } from '../support/ws-client';
@@ -262,6 +263,94 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
     expect((await reader.next()).message).toMatchObject({ hash: hashOf(7) });
     expect(dispatcher.metrics().subscriptions.confirmationSubscribers).toBe(1);
   }, 60_000);
+
+  it('cuts the subscriber holding the most when all sockets together pass max_total_buffered_bytes', async () => {
+    // Each socket may hold 4 MiB, all of them together 256 KiB: only the total can cut.
+    await start({ maxBufferedBytes: 4 * 1024 * 1024, maxTotalBufferedBytes: 256 * 1024 });
+    const reader = await open({ 'Nano-Api-Key': WATCHER });
+    reader.send(subscribe);
+    await reader.next();
+    const stalled = await open({ 'Nano-Api-Key': WATCHER });
+    stalled.send(subscribe);
+    await stalled.next();
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    let sent = 0;
+    const metrics = (): Promise<string> => call(url, { path: '/metrics', method: 'GET' }).then((r) => r.text);
+    while (!(await metrics()).includes('nano_access_gateway_ws_closed_total{reason="total_buffered"} 1')) {
+      for (let i = 0; i < 500; i++) confirm(hashOf(1000 + sent++));
+      if (sent > 200_000) throw new Error('the stalled subscriber was never cut');
+      await new Promise((r) => setImmediate(r));
+    }
+    const text = await metrics();
+    expect(text).not.toContain('reason="slow_consumer"');
+    // The reader kept up: it keeps its subscription and its events.
+    await reader.drain();
+    confirm(hashOf(7));
+    expect((await reader.next()).message).toMatchObject({ hash: hashOf(7) });
+    expect(dispatcher.metrics().subscriptions.confirmationSubscribers).toBe(1);
+  }, 60_000);
+
+  describe('Origin ([websocket] allowed_origins)', () => {
+    const status = (origin: string | undefined): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(wsUrl, {
+          headers: { 'Nano-Api-Key': WATCHER },
+          ...(origin === undefined ? {} : { origin }),
+        });
+        ws.once('open', () => {
+          ws.terminate();
+          resolve(101);
+        });
+        ws.once('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.once('error', reject);
+      });
+
+    it('refuses, by default, every upgrade that carries an Origin; clients without one pass', async () => {
+      await start();
+      expect(await status('https://evil.example')).toBe(403);
+      expect(await status(url)).toBe(403);
+      expect(await status(undefined)).toBe(101);
+      const metrics = await call(url, { path: '/metrics', method: 'GET' });
+      expect(metrics.text).toContain('nano_access_gateway_ws_refused_total{reason="origin"} 2');
+    });
+
+    it('admits the listed origins only (compared as browsers send them), or any with "*"', async () => {
+      await start({ allowedOrigins: ['https://wallet.example', 'http://127.0.0.1:8080'] });
+      expect(await status('https://wallet.example')).toBe(101);
+      expect(await status('HTTPS://Wallet.Example')).toBe(101);
+      expect(await status('http://127.0.0.1:8080')).toBe(101);
+      expect(await status('https://wallet.example:444')).toBe(403);
+      expect(await status('http://wallet.example')).toBe(403);
+      expect(await status('null')).toBe(403);
+      await gateway.close();
+      dispatcher.close();
+      await backend.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+      await start({ allowedOrigins: ['*'] });
+      expect(await status('https://anything.example')).toBe(101);
+    });
+
+    it('answers the refusal with a body naming the code, before the handshake', async () => {
+      await start();
+      const answer = await call(url, {
+        method: 'GET',
+        path: '/api/v2/ws',
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          origin: 'https://evil.example',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      });
+      expect(answer.status).toBe(403);
+      expect(answer.json).toMatchObject({ code: 'NA_GATEWAY_WS_ORIGIN_REFUSED' });
+    });
+  });
 
   it('answers 404 to an upgrade elsewhere, and HTTP on the path as before', async () => {
     await start();
