@@ -289,10 +289,15 @@ describe.each([
             precomputeWork: false,
           }).account === account,
       )!;
+    // Both keys are found before the first request: the search is seconds of synchronous CPU on a
+    // loaded machine, and a fetch keep-alive socket left idle that long races the gateway's
+    // keep_alive_timeout (the server closes it as the client reuses it: "other side closed").
+    const openedKey = fixturePrivateKey(indexOf(busy.account));
+    const freshKey = fixturePrivateKey(indexOf(unopened));
     const opened = new NanoWallet({
       rpcUrls: [url],
       workerUrls: [url],
-      privateKey: fixturePrivateKey(indexOf(busy.account)),
+      privateKey: openedKey,
       representative: busy.representative,
       precomputeWork: false,
     });
@@ -307,7 +312,7 @@ describe.each([
     const fresh = new NanoWallet({
       rpcUrls: [url],
       workerUrls: [url],
-      privateKey: fixturePrivateKey(indexOf(unopened)),
+      privateKey: freshKey,
       representative: busy.representative,
       precomputeWork: false,
     });
