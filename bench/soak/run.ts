@@ -8,7 +8,8 @@
  * connection flood past max_connections; (5) fuzzed frames and HTTP requests;
  * (6) every log line grepped for every user id; (7) half-sent HTTP bodies against
  * the gateway's body budget (half-bodies-http.ts); (8) idle TCP connections vs the
- * unix socket, half-sent frames vs max_inflight_bytes (ipc-budgets.ts). Prints one
+ * unix socket, half-sent frames vs max_inflight_bytes (ipc-budgets.ts); (9) a flood from
+ * thousands of client addresses against the address lists (address-flood.ts). Prints one
  * table, exits 1 when a "must" fails (2 when the run itself could not be set up).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -20,6 +21,7 @@ import { runIpcBudgetPhases } from './ipc-budgets';
 import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
+import { addressFlood } from './address-flood';
 import { halfBodiesHttp } from './half-bodies-http';
 import { keyValues, loadTable, mustTable, type Must } from './report';
 import { freePort, serveEntry, ServerUnderTest, sleep } from './server';
@@ -424,6 +426,19 @@ async function main(): Promise<number> {
     },
   });
 
+  // (9) A flood from many client addresses: a server of its own, with address lists (address-flood.ts).
+  log('phase 9: a flood from many client addresses against the address lists');
+  const addresses = await addressFlood({
+    short: options.short,
+    logLevel,
+    ratePerChannel: options.ratePerChannel,
+    track: {
+      server: (s) => cleanup.servers.push(s),
+      child: (c) => cleanup.children.add(c),
+      dir: (d) => cleanup.dirs.add(d),
+    },
+  });
+
   // (6) Credentials in logs.
   const ids = [...credentials.users, credentials.unknown];
   let leaks = 0;
@@ -446,6 +461,7 @@ async function main(): Promise<number> {
   for (const stats of loadA.phases.slice(1)) rows.push({ server: 'a', stats, offered: loadA.offeredRate });
   for (const stats of loadB.phases.slice(1)) rows.push({ server: 'b', stats, offered: loadB.offeredRate });
   for (const stats of bodies.load) rows.push({ server: 'bodies', stats, offered: bodies.offered });
+  for (const stats of addresses.load) rows.push({ server: 'addresses', stats, offered: addresses.offered });
   const rs = reloads.stats;
   const loadPhasesA = loadA.phases.slice(1);
   const nonDenialErrorsA = loadPhasesA.reduce((sum, s) => sum + s.errors, 0);
@@ -549,6 +565,7 @@ async function main(): Promise<number> {
       detail: `a exited ${exitA?.code ?? exitA?.signal}`,
     },
     ...bodies.musts,
+    ...addresses.musts,
   );
 
   const statusList = (map: Map<number, number>): string =>
@@ -630,6 +647,8 @@ async function main(): Promise<number> {
     keyValues('half-sent bodies (HTTP, server "bodies")', bodies.lines),
     '',
     keyValues('IPC budgets (server a, phase 8)', budgets.figures),
+    '',
+    keyValues('client addresses (server "addresses", phase 9)', addresses.lines),
     '',
     mustTable(musts),
   ];
