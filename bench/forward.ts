@@ -12,6 +12,13 @@
  * The stand-in node (bare node:http answering account_balance) is shared by all rows; a node
  * cannot run here.
  *
+ * A last row runs nano-access with every protection of a public endpoint on (issue 27): response
+ * caps, the cache (account_balance at a 1 ms TTL, and every request names another account, so
+ * that every request misses: a cache hit is not the figure), address lists of a few hundred
+ * CIDRs, trust_proxy (every request of every row carries X-Forwarded-For) and rate limits at a
+ * rate no row reaches. It is compared with the log_rpc-off row, the same server with them all
+ * off, measured in the same rounds: target ≥ 0.9×.
+ *
  *   npm run build && npx tsx bench/forward.ts      (or npm run bench -- forward)
  *   BENCH_SECONDS=0.5 BENCH_ROUNDS=1 npx tsx bench/forward.ts   (a smoke run: not for figures)
  */
@@ -31,6 +38,45 @@ const KEY = 'bench-forward-6f1d2c3b-9a8e-4f70-b5d4-3c2a1e0f9b8d';
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 const BALANCE = { balance: '325586539664609129644855132177', pending: '0', receivable: '0' };
 const REQUEST = JSON.stringify({ action: 'account_balance', account: ACCOUNT });
+/**
+ * The load's body: autocannon replaces `[<id>]` with a new id per request, so each request names
+ * another account and the cache of the protected row never hits (the stand-in node answers any
+ * account, and nothing on the way reads the value).
+ */
+const LOAD_REQUEST = JSON.stringify({ action: 'account_balance', account: `${ACCOUNT.slice(0, 40)}[<id>]` });
+/** The client address every load request names; the protected row trusts 127.0.0.1 to say so. */
+const FORWARDED_FOR = '203.0.113.7';
+
+/** config-rpc.toml of the protected row: every protection of a public endpoint on. */
+function protectedConfig(): string {
+  const deny: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const third = (i * 7) % 256;
+    deny.push(
+      i % 3 === 0 ? `198.18.${third}.0/24` : i % 3 === 1 ? `198.19.${third}.16/28` : `2001:db8:${i.toString(16)}::/48`,
+    );
+  }
+  return [
+    '[client_addresses]',
+    `allow = ["127.0.0.0/8", "::1", "203.0.113.0/24", "100.64.0.0/10", "192.0.2.0/24"]`,
+    `deny = [${deny.map((d) => JSON.stringify(d)).join(', ')}]`,
+    'trust_proxy = ["127.0.0.1"]',
+    '',
+    '[response_caps]',
+    'enable = true',
+    '',
+    '[cache]',
+    'enable = true',
+    '',
+    '[cache.ttl]',
+    'account_balance = 0.001',
+    '',
+    RATE_LIMITS,
+  ].join('\n');
+}
+
+/** Rate limits at a rate no row reaches (config-rpc.toml), when the build has them. */
+const RATE_LIMITS = '';
 
 /** Child roles: each prints {"port": N} once it listens. */
 async function role(name: string, upstream: string): Promise<void> {
@@ -136,12 +182,18 @@ function startRole(name: string, upstream = ''): Promise<Server> {
 }
 
 /** `nano-access serve --data DIR` with the node-rpc backend; its stdout (the log) goes to a file. */
-async function startServe(name: string, dir: string, upstream: string, logRpc: boolean): Promise<Server> {
+async function startServe(
+  name: string,
+  dir: string,
+  upstream: string,
+  logRpc: boolean,
+  extraConfig = '',
+): Promise<Server> {
   writeFileSync(
     join(dir, 'config-node.toml'),
     `[node.ipc.tcp]\nenable = true\nport = 0\n\n[backend]\ntype = "node-rpc"\nurl = "${upstream}"\n`,
   );
-  writeFileSync(join(dir, 'config-rpc.toml'), `port = 0\n\n[logging]\nlog_rpc = ${logRpc}\n`);
+  writeFileSync(join(dir, 'config-rpc.toml'), `port = 0\n\n[logging]\nlog_rpc = ${logRpc}\n\n${extraConfig}`);
   writeFileSync(join(dir, 'config-access.toml'), `[[user]]\nid = "${KEY}"\nallow = "api_account_balance"\n`, {
     mode: 0o600,
   });
@@ -195,8 +247,9 @@ async function load(server: Server): Promise<Run> {
   const result = await autocannon({
     url: `${server.url}/`,
     method: 'POST',
-    body: REQUEST,
-    headers: { 'content-type': 'application/json', 'nano-api-key': KEY },
+    body: LOAD_REQUEST,
+    idReplacement: true,
+    headers: { 'content-type': 'application/json', 'nano-api-key': KEY, 'x-forwarded-for': FORWARDED_FOR },
     connections: CONNECTIONS,
     duration: SECONDS,
   });
@@ -218,7 +271,7 @@ async function agree(servers: Server[]): Promise<void> {
     const res = await fetch(`${server.url}/`, {
       method: 'POST',
       body: REQUEST,
-      headers: { 'content-type': 'application/json', 'nano-api-key': KEY },
+      headers: { 'content-type': 'application/json', 'nano-api-key': KEY, 'x-forwarded-for': FORWARDED_FOR },
     });
     const body = await res.json();
     if (res.status !== 200 || JSON.stringify(body) !== JSON.stringify(BALANCE))
@@ -227,7 +280,7 @@ async function agree(servers: Server[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dirs = [mkdtempSync(join(tmpdir(), 'na-forward-')), mkdtempSync(join(tmpdir(), 'na-forward-'))];
+  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'na-forward-')));
   const started: Server[] = [];
   try {
     const start = async (starting: Promise<Server>, name?: string): Promise<Server> => {
@@ -242,6 +295,15 @@ async function main(): Promise<void> {
       await start(startRole('proxy-undici', node.url), 'bare proxy, undici Pool'),
       await start(startServe('nano-access serve, node-rpc backend, log_rpc off', dirs[0], node.url, false)),
       await start(startServe('nano-access serve, node-rpc backend, log_rpc on', dirs[1], node.url, true)),
+      await start(
+        startServe(
+          `nano-access serve, node-rpc backend, log_rpc off, all protections on (caps, cache missing, address lists, trust_proxy${RATE_LIMITS === '' ? '' : ', rate limits'})`,
+          dirs[2],
+          node.url,
+          false,
+          protectedConfig(),
+        ),
+      ),
     ];
     await agree(rows);
     for (const server of rows) await load(server); // warm the JIT of every server
@@ -257,6 +319,7 @@ async function main(): Promise<void> {
     }
     const nodeCpu = (processFigures(node.child.pid!).cpuMicros - nodeCpuBefore) / Math.max(1, total);
     report(rows, runs, nodeCpu);
+    await reportCache(rows[4]);
   } finally {
     for (const server of started.reverse()) server.child.kill();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -285,6 +348,12 @@ function report(rows: Server[], runs: Run[][], nodeCpu: number): void {
       `| ${server.name} | ${Math.round(b.rps)} | ${b.p50} | ${b.p99} | ${cpu.toFixed(1)} | ${rss.toFixed(0)} | ${(b.rps / httpRow.rps).toFixed(2)}× | ${(b.rps / undiciRow.rps).toFixed(2)}× | ${(b.p99 / undiciRow.p99).toFixed(2)}× |\n`,
     );
   });
+  const off = bests[2];
+  const on = bests[4];
+  out.write(
+    `\nAll protections on / off (the last row / the log_rpc-off row, same rounds): ${(on.rps / off.rps).toFixed(2)}× req/s (target ≥ 0.9×), ` +
+      `CPU per request ${(median(runs[4].map((r) => r.cpuPerRequest)) / median(runs[2].map((r) => r.cpuPerRequest))).toFixed(2)}×, p99 ${(on.p99 / off.p99).toFixed(2)}×.\n`,
+  );
   out.write(`\nThe stand-in node: ${nodeCpu.toFixed(1)} µs CPU per request, over all rows.\n`);
   const load1 = (() => {
     try {
@@ -294,6 +363,19 @@ function report(rows: Server[], runs: Run[][], nodeCpu: number): void {
     }
   })();
   out.write(`Load average at the end: ${load1}.\n`);
+}
+
+/** The protected row's cache counters: the figure is a miss path only if hits stay near 0. */
+async function reportCache(server: Server): Promise<void> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const sum = (name: string): number =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(name))
+      .reduce((total, line) => total + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+  process.stdout.write(
+    `Cache of the protected row: ${sum('nano_access_gateway_cache_hits_total')} hits, ${sum('nano_access_gateway_cache_misses_total')} misses, ${sum('nano_access_gateway_cache_coalesced_total')} coalesced.\n`,
+  );
 }
 
 const roleIndex = process.argv.indexOf('--role');
