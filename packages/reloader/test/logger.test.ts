@@ -21,6 +21,30 @@ describe('createLogger', () => {
     expect(String(record.time)).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
+  it('stamps each line with the time it was written, to the millisecond (the time text is reused only within one millisecond)', () => {
+    const out = sink();
+    const logger = createLogger({ destination: out.stream, pretty: false });
+    const now = jest.spyOn(Date, 'now');
+    try {
+      for (const ms of [
+        Date.UTC(2026, 11, 6, 3, 0, 0, 1),
+        Date.UTC(2026, 11, 6, 3, 0, 0, 1),
+        Date.UTC(2026, 11, 6, 3, 0, 0, 2),
+      ]) {
+        now.mockReturnValue(ms);
+        logger.info('tick');
+      }
+    } finally {
+      now.mockRestore();
+    }
+    const times = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { time: string }).time);
+    expect(times).toEqual(['2026-12-06T03:00:00.001Z', '2026-12-06T03:00:00.001Z', '2026-12-06T03:00:00.002Z']);
+  });
+
   it('redacts credential-bearing fields', () => {
     const out = sink();
     const logger = createLogger({ destination: out.stream, pretty: false });
