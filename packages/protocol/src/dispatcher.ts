@@ -7,7 +7,7 @@ import { type MergedCredentials, mergeCorrelationId, mergeCredentials, REFUSED_C
 import { ErrorCode, ErrorMessage, errorEnvelope, LegacyError, legacyErrorBody, makeEnvelope } from './errors';
 import { type DecisionRecord, recordDecision, REFUSAL_TEXT } from './decision-record';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
-import { dispatchLegacy } from './legacy';
+import { authorizeLegacy, legacyAnswerOutcome } from './legacy';
 import { isRequestType, type RequestType } from './messages';
 import { type DispatcherMetrics, RequestCounters } from './metrics';
 import {
@@ -123,36 +123,73 @@ export class Dispatcher {
   }
 
   /** Gateway POST /api/v2/<Name>: the bare message. Never rejects. */
-  async handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+  handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
+    // As handleEnvelope: synchronous up to the backend, whose promise is handed back as it is.
+    let answer: Answer;
     try {
       if (typeof messageType !== 'string' || !isRequestType(messageType)) {
-        return this.count(
+        answer = this.count(
           'unknown',
           'unknown',
           errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, ctx.correlationId),
         );
+      } else {
+        answer = this.message(messageType, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
       }
-      return await this.message(messageType, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
     } catch (error) {
-      return this.internalError(error, ctx.correlationId);
+      answer = this.internalError(error, ctx.correlationId);
     }
+    return answer instanceof Promise ? answer : Promise.resolve(answer);
   }
 
-  /** Encodings 1/2 and gateway POST /: a parsed legacy request object. Never rejects. */
-  async handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
-    let result: LegacyResult;
-    let name = 'unknown';
+  /**
+   * Encodings 1/2 and gateway POST /: a parsed legacy request object. Never rejects.
+   * authorizeLegacy, then the backend (or `ctx.forward` in its place): each refusal happens
+   * before the backend sees the request. Synchronous up to the backend call, whose promise gets
+   * one reaction (no async function frames around it: each cost a promise and a microtask hop).
+   */
+  handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
+    let pending: Promise<JsonObject>;
+    let action: string;
     try {
-      const out = await dispatchLegacy(request, ctx, this.policySource.current, this.backend);
-      result = out.result;
-      name = out.known ? out.action : 'unknown';
+      const authorization = authorizeLegacy(request, ctx, this.policySource.current);
+      if (!authorization.allowed)
+        return Promise.resolve(
+          this.legacyDone(authorization.result, authorization.known ? authorization.action : 'unknown'),
+        );
+      action = authorization.action;
+      pending =
+        ctx.forward === undefined
+          ? this.backend.legacy(authorization.request)
+          : ctx.forward(authorization.request, this.backend);
     } catch (error) {
-      this.logger?.error({ err: error }, 'legacy request failed inside the dispatcher');
-      result = { outcome: 'error', body: legacyErrorBody(LegacyError.internal) };
+      return Promise.resolve(this.legacyFailed(error));
     }
+    return pending.then(
+      (answer) => {
+        let result: LegacyResult;
+        try {
+          result = { outcome: legacyAnswerOutcome(answer), body: answer };
+        } catch (error) {
+          return this.legacyFailed(error);
+        }
+        return this.legacyDone(result, action);
+      },
+      (error: unknown) => this.legacyFailed(error),
+    );
+  }
+
+  /** Counts a legacy answer by its action (`unknown` when the catalog does not know it) and outcome. */
+  private legacyDone(result: LegacyResult, name: string): LegacyResult {
     this.counters.bump('action', name, result.outcome);
     if (result.outcome === 'denied') this.logger?.debug({ action: name }, 'legacy action denied');
     return result;
+  }
+
+  /** A legacy request that failed inside the dispatcher or its backend: the internal error answer. */
+  private legacyFailed(error: unknown): LegacyResult {
+    this.logger?.error({ err: error }, 'legacy request failed inside the dispatcher');
+    return this.legacyDone({ outcome: 'error', body: legacyErrorBody(LegacyError.internal) }, 'unknown');
   }
 
   /** Encoding 3: a flatbuffers Envelope in, a flatbuffers Envelope out. Never rejects. */

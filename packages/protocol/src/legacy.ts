@@ -1,5 +1,4 @@
 import type { Policy } from '@nano-access/resolver';
-import type { Backend } from './backend';
 import { actionNeedsControl } from './control-gate';
 import { mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
 import { LegacyError, legacyErrorBody } from './errors';
@@ -33,7 +32,7 @@ export interface RefusedLegacyRequest extends LegacyDispatch {
 /**
  * The checks a legacy request passes before any backend sees it: parse → known action → unsafe
  * rule → (when `ctx.authorize`) permission, filling `ctx.decision` when asked. The Dispatcher
- * (dispatchLegacy) and the standalone gateway, which forwards what is allowed over IPC, call
+ * (handleLegacy) and the standalone gateway, which forwards what is allowed over IPC, call
  * this one function.
  */
 export function authorizeLegacy(
@@ -83,21 +82,4 @@ export function legacyAnswerOutcome(answer: JsonObject): LegacyResult['outcome']
   if (answer.error === LegacyError.unknownCommand) return 'unknown';
   if (answer.error === LegacyError.notImplemented) return 'not_implemented';
   return 'error';
-}
-
-/**
- * Legacy request path: authorizeLegacy, then the backend (or `ctx.forward` in its place). Each
- * refusal happens before the backend sees the request.
- */
-export async function dispatchLegacy(
-  request: unknown,
-  ctx: LegacyContext,
-  policy: Policy,
-  backend: Backend,
-): Promise<LegacyDispatch> {
-  const authorization = authorizeLegacy(request, ctx, policy);
-  if (!authorization.allowed) return authorization;
-  const forwarded = authorization.request;
-  const answer = ctx.forward === undefined ? await backend.legacy(forwarded) : await ctx.forward(forwarded, backend);
-  return { result: { outcome: legacyAnswerOutcome(answer), body: answer }, action: authorization.action, known: true };
 }

@@ -1,4 +1,5 @@
 import { authorizeLegacy, legacyAnswerOutcome } from '../src/legacy';
+import { LegacyError, legacyErrorBody } from '../src/errors';
 import {
   ADMIN,
   NOBODY,
@@ -48,6 +49,32 @@ describe('Dispatcher.handleLegacy', () => {
     expect(dispatcher.metrics().requests).toContainEqual(
       expect.objectContaining({ name: 'telemetry', outcome: 'not_implemented' }),
     );
+  });
+
+  it('answers an internal error, counted under "unknown", when the backend rejects, throws or answers no object', async () => {
+    const failures: Array<[string, () => Promise<unknown>]> = [
+      ['rejects', () => Promise.reject(new Error('node went away'))],
+      [
+        'throws',
+        () => {
+          throw new Error('thrown before any promise');
+        },
+      ],
+      ['answers null', () => Promise.resolve(null)],
+    ];
+    for (const [how, legacy] of failures) {
+      const { dispatcher, backend } = makeDispatcher();
+      (backend as unknown as { legacy: () => Promise<unknown> }).legacy = legacy;
+      const rep = fixtureRepresentative();
+      const answer = await dispatcher.handleLegacy({ action: 'account_weight', account: rep.account }, trusted);
+      expect({ how, answer }).toEqual({
+        how,
+        answer: { outcome: 'error', body: legacyErrorBody(LegacyError.internal) },
+      });
+      expect(dispatcher.metrics().requests).toContainEqual(
+        expect.objectContaining({ kind: 'action', name: 'unknown', outcome: 'error' }),
+      );
+    }
   });
 
   it('refuses a control action without unsafeAllowed', async () => {
