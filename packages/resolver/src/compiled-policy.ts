@@ -126,3 +126,8 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
     return ids;
   }
 }
+
+/** The tables of a compiled policy (for exportPolicy: a policy sent to another thread). */
+export function policyTables(policy: CompiledPolicy): PolicyTables {
+  return policy['tables'];
+}

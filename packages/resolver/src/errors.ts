@@ -20,6 +20,8 @@ export const ResolverErrorCode = {
   permissionUnknown: 'NA_PERMISSION_UNKNOWN',
   /** checkAll/checkAny was given an empty list. */
   permissionListEmpty: 'NA_PERMISSION_LIST_EMPTY',
+  /** A PolicyTransfer could not be rebuilt into a policy (another catalog, missing or repeated ids), or exportPolicy() got a foreign policy. */
+  policyTransferInvalid: 'NA_POLICY_TRANSFER_INVALID',
 } as const;
 
 export type ResolverErrorCode = (typeof ResolverErrorCode)[keyof typeof ResolverErrorCode];

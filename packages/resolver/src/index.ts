@@ -27,5 +27,7 @@ export { nanoCatalog } from './nano-catalog';
 export { compile } from './compile';
 export { loadPolicy } from './load-policy';
 export { CompiledPolicy } from './compiled-policy';
+export { exportPolicy, PolicyAssembler, transferBuffers, TRANSFER_ID_CHUNK } from './policy-transfer';
+export type { PolicyTransfer } from './policy-transfer';
 export { errorCodes, PolicyError, ResolverErrorCode } from './errors';
 export { describeUserAt, maskId } from './mask-id';
