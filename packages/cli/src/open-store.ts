@@ -35,6 +35,8 @@ export async function openPolicyStore(
       readTimeoutMs,
       allowInsecurePermissions,
       inspect: securityFindings,
+      // The same rules, loadable by the worker thread that reloads large files.
+      inspectModule: { module: require.resolve('@nano-access/linter'), name: 'securityFindings' },
     });
   } catch (error) {
     if (!(error instanceof PolicyStoreError)) throw error;

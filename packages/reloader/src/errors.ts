@@ -16,6 +16,8 @@ export const NOT_UTF8 = 'NA_RELOAD_NOT_UTF8';
 export const FILE_UNSAFE = 'NA_RELOAD_FILE_UNSAFE';
 /** The file-system watch could not be set up or failed later; SIGHUP and reload() still work. */
 export const WATCH_FAILED = 'NA_RELOAD_WATCH_FAILED';
+/** The worker thread that reads, parses and compiles a large access file failed or died: the reload fails closed. */
+export const WORKER_FAILED = 'NA_RELOAD_WORKER_FAILED';
 /** The store was used after close() (a programming error). */
 export const STORE_CLOSED = 'NA_RELOAD_STORE_CLOSED';
 
@@ -28,6 +30,7 @@ export const errorCodes: readonly string[] = Object.freeze([
   NOT_UTF8,
   FILE_UNSAFE,
   WATCH_FAILED,
+  WORKER_FAILED,
   STORE_CLOSED,
 ]);
 
@@ -36,7 +39,12 @@ export type ReadErrorCode =
   typeof READ_FAILED | typeof NOT_A_FILE | typeof FILE_TOO_LARGE | typeof READ_TIMEOUT | typeof NOT_UTF8;
 
 export type PolicyStoreErrorCode =
-  ReadErrorCode | typeof POLICY_INVALID | typeof FILE_UNSAFE | typeof WATCH_FAILED | typeof STORE_CLOSED;
+  | ReadErrorCode
+  | typeof POLICY_INVALID
+  | typeof FILE_UNSAFE
+  | typeof WATCH_FAILED
+  | typeof WORKER_FAILED
+  | typeof STORE_CLOSED;
 
 /** The one error class of the reloader; `code` is stable, `diagnostics` says what was wrong with the file. */
 export class PolicyStoreError extends Error {

@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { AccessFileFacts, Diagnostic } from '@nano-access/parser';
 import type { Catalog, LoadResult, Policy } from '@nano-access/resolver';
+import type { InspectModule } from './off-thread-protocol';
+
+export type { InspectModule } from './off-thread-protocol';
 
 /** What started a reload: `request` is the AccessReload API message (`nano-access reload`). */
 export type ReloadTrigger = 'watch' | 'signal' | 'manual' | 'request';
@@ -33,6 +36,20 @@ export interface PolicyStoreOptions {
    * the linter). A hook that throws is logged and changes nothing.
    */
   inspect?: PolicyInspector;
+  /**
+   * The same inspector as a module a worker thread can load (`require(module)[name]`), so that
+   * reloads of large files can inspect off the main thread. Without it, a store with `inspect`
+   * loads every file on the main thread.
+   */
+  inspectModule?: InspectModule;
+  /**
+   * When the access file was at least this many bytes at its last read, a reload reads, parses,
+   * compiles (and inspects) it in a worker thread, and the policy's credentials Map is rebuilt on
+   * the main thread a chunk at a time, so requests keep being answered (docs/performance.md).
+   * Smaller files load on the main thread, which is faster for them. Default: 4 MiB (about
+   * 40,000 users); Infinity: never.
+   */
+  offThreadBytes?: number;
 }
 
 /** What an inspector is given: the text just activated and what loading it produced. */
