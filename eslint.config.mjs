@@ -14,7 +14,7 @@ const packageGraph = {
   protocol: ['metrics', 'resolver'],
   'ipc-server': ['metrics', 'parser', 'protocol', 'reloader'],
   gateway: ['metrics', 'parser', 'protocol', 'reloader', 'ipc-server'],
-  cli: ['metrics', 'parser', 'resolver', 'reloader', 'linter', 'protocol', 'ipc-server', 'gateway'],
+  cli: ['parser', 'resolver', 'reloader', 'linter', 'protocol', 'ipc-server', 'gateway'],
 };
 const packages = Object.keys(packageGraph);
 
