@@ -515,6 +515,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
   function logFailure(failure: ForwardFailure, error: unknown, message: string): void {
     if (failure.status === 413) logger?.debug({ err: error }, message);
+    else if (failure.code === GatewayErrorCode.internal) logger?.error({ err: error }, message);
     else logger?.warn({ err: error }, message);
   }
 

@@ -1,10 +1,19 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
+import { createEmbeddedBackend, Dispatcher, ErrorCode, ErrorMessage } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
+import { createGateway, type GatewayDispatcher } from '@nano-access/gateway';
 import { postJson, waitFor } from './support/http-client';
-import { ACCESS_TEXT, USERS } from './support/fixtures';
-import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
+import { ACCESS_TEXT, LEDGER, USERS } from './support/fixtures';
+import {
+  ledgerAccount,
+  ledgerRepresentative,
+  startInProcess,
+  testConfig,
+  type RunningGateway,
+} from './support/in-process';
 
 const account = ledgerAccount();
 const rep = ledgerRepresentative();
@@ -233,5 +242,41 @@ describe('a policy reload during traffic', () => {
     );
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ balance: account.balance });
+  });
+});
+
+describe('a dispatcher that fails unexpectedly (an embedder bug, not a refusal)', () => {
+  it('answers 500 with NA_GATEWAY_INTERNAL and the generic message, keeping the detail for the log', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => void lines.push(line) });
+    const store = PolicyStore.fromText(ACCESS_TEXT);
+    const backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
+    const dispatcher = new Dispatcher({ policy: store, backend });
+    const broken = new Error('detail only the log may hold');
+    const failing: GatewayDispatcher = {
+      handleEnvelope: () => Promise.reject(broken),
+      handleMessage: () => Promise.reject(broken),
+      handleLegacy: () => Promise.reject(broken),
+    };
+    const gateway = createGateway({ dispatcher: failing, store, config: testConfig(), logger });
+    try {
+      const { url } = await gateway.listen();
+      const legacy = await postJson(url, '/', { action: 'account_weight', account: rep.account });
+      expect(legacy.status).toBe(500);
+      expect(legacy.json).toEqual({ error: ErrorMessage.internal, code: 'NA_GATEWAY_INTERNAL' });
+      const v2 = await postJson(url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(v2.status).toBe(500);
+      expect(v2.json).toMatchObject({
+        message_type: 'Error',
+        message: { code: ErrorCode.exception, message: ErrorMessage.internal },
+      });
+      for (const answer of [legacy, v2]) expect(answer.text).not.toContain('detail only the log may hold');
+      expect(lines.join('')).toContain('detail only the log may hold');
+    } finally {
+      await gateway.close();
+      dispatcher.close();
+      await backend.close();
+      await store.close();
+    }
   });
 });

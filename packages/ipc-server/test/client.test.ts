@@ -160,6 +160,29 @@ describe('IpcClient', () => {
     await expect(c.legacy({ action: 'a' })).rejects.toMatchObject({ code: IpcErrorCode.frameTooLarge });
   });
 
+  it('rejects with NA_IPC_BAD_RESPONSE an answer that is not JSON, and one nobody asked for', async () => {
+    let unasked = false;
+    const garbled = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.on('data', () => {
+        const answer = Buffer.from('not json');
+        const head = Buffer.alloc(4);
+        head.writeUInt32BE(answer.length);
+        // The second time, two answers to one request: the second is one nobody asked for.
+        socket.write(unasked ? Buffer.concat([head, answer, head, answer]) : Buffer.concat([head, answer]));
+      });
+    });
+    await new Promise<void>((resolve) => garbled.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => garbled.close(() => resolve())));
+    const c = client({ port: (garbled.address() as net.AddressInfo).port, env: {} });
+    await expect(c.legacy({ action: 'a' })).rejects.toMatchObject({ code: IpcErrorCode.badResponse });
+    unasked = true;
+    const dropped = new Promise<unknown>((resolve) => c.once('error', resolve));
+    const raw = await c.request(1, Buffer.from('{"action":"b"}'));
+    expect(raw.toString('utf8')).toBe('not json');
+    expect(await dropped).toMatchObject({ code: IpcErrorCode.badResponse });
+  });
+
   it('emits pushed events and does not take them for answers', async () => {
     const s = await start();
     const c = client({ port: tcpPort(s), env: {} });

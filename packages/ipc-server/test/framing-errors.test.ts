@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import pino from 'pino';
 import { startIpcServers, type IpcServers } from '../src/server';
 import type { NodeConfig } from '../src/node-config';
 import { EchoDispatcher, frame, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig, waitFor } from './helpers';
@@ -163,5 +164,32 @@ describe('framing errors after pipelined requests (real sockets)', () => {
       clearInterval(junk);
       socket.destroy();
     }
+  });
+
+  describe('the log line of a framing error, with its code', () => {
+    let lines: Array<Record<string, any>>;
+
+    beforeEach(async () => {
+      lines = [];
+      servers = await startIpcServers({
+        config: testConfig(temp.dir, (c) => {
+          c.ipc.maxFrameBytes = 1024;
+        }),
+        dispatcher,
+        logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+        dataDir: temp.dir,
+      });
+    });
+
+    it.each([
+      ['a bad preamble', 'NA_IPC_BAD_PREAMBLE', Buffer.from('GET / HTTP/1.1\r\n\r\n')],
+      ['a frame of length 0', 'NA_IPC_FRAME_EMPTY', frame(4, '')],
+    ])('logs %s as %s and closes the connection', async (_name, code, bad) => {
+      const p = await peer('tcp');
+      p.write(bad);
+      expect(await p.waitClosed()).toBe(true);
+      await waitFor(() => lines.some((line) => line.code === code), 5000, `a log line with ${code}`);
+      expect(lines.filter((line) => typeof line.code === 'string').map((line) => line.code)).toEqual([code]);
+    });
   });
 });

@@ -1,8 +1,9 @@
 import * as net from 'node:net';
+import pino from 'pino';
 import type { ResponseEnvelope } from '@nano-access/protocol';
 import { startIpcServers, type IpcServers } from '../src/server';
 import type { NodeConfig } from '../src/node-config';
-import { EchoDispatcher, frame, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig, waitFor } from './helpers';
+import { EchoDispatcher, frame, makeTempDir, RawPeer, tcpPort, testConfig, waitFor } from './helpers';
 
 /**
  * What a client can make the server hold, per transport and over the whole server: connections,
@@ -13,12 +14,15 @@ describe('the IPC server limits', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let servers: IpcServers | null = null;
   let dispatcher: EchoDispatcher;
+  /** What the server logged at warn and above. */
+  let warnings: Array<Record<string, any>>;
   const sockets: net.Socket[] = [];
   const peers: RawPeer[] = [];
 
   beforeEach(() => {
     temp = makeTempDir();
     dispatcher = new EchoDispatcher();
+    warnings = [];
   });
   afterEach(async () => {
     peers.splice(0).forEach((p) => p.destroy());
@@ -35,7 +39,7 @@ describe('the IPC server limits', () => {
         change(c);
       }),
       dispatcher,
-      logger: silentLogger,
+      logger: pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) }),
       dataDir: temp.dir,
     });
   }
@@ -231,6 +235,9 @@ describe('the IPC server limits', () => {
       for (let i = 0; i < count; i++) expect((await reader.nextJson()).message_type).toBe('EventConfirmation');
       expect(reader.closed).toBe(false);
       expect(servers!.metricsText()).toContain('nano_access_ipc_slow_consumers_total{reason="global"} 1\n');
+      expect(warnings.filter((line) => line.code === 'NA_IPC_SLOW_CONSUMER')).toEqual([
+        expect.objectContaining({ reason: 'global', limit: 1024 * 1024 }),
+      ]);
     });
   });
 });

@@ -41,13 +41,17 @@ export interface RuleMeta {
 }
 
 /** What a finding needs: which message, its placeholders, and where. */
-export interface ReportDescriptor {
-  messageId: string;
+export interface ReportDescriptor<MessageId extends string = string> {
+  messageId: MessageId;
   data?: Readonly<Record<string, string | number>>;
   range: SourceRange;
 }
 
-export interface RuleContext {
+/** The verdicts on suppression comments, reported by `unused-suppression` under these messageIds. */
+export type SuppressionMessageId = 'unused' | 'unknownRule' | 'unsuppressible' | 'malformed';
+
+/** What a rule's check is given; `MessageId`: the ids of its meta.messages, the only ones it may report. */
+export interface RuleContext<MessageId extends string = string> {
   readonly file: string;
   readonly text: string;
   readonly catalog: Catalog;
@@ -62,9 +66,9 @@ export interface RuleContext {
   /** Everything `loadPolicy` reported, sorted. */
   readonly loadDiagnostics: readonly Diagnostic[];
   /** What the suppression comments came to (read by `unused-suppression` only). */
-  readonly suppressionFindings: readonly ReportDescriptor[];
+  readonly suppressionFindings: readonly ReportDescriptor<SuppressionMessageId>[];
   /** Reports a finding of this rule with one of its messages. */
-  report(descriptor: ReportDescriptor): void;
+  report(descriptor: ReportDescriptor<MessageId>): void;
   /** Passes on a diagnostic the loader made (its messages never quote a user id). */
   forward(diagnostic: Diagnostic): void;
   /** "the default user" or "user #3 (…c57)": never the id itself (ids are secrets). */
@@ -82,8 +86,15 @@ export function isSecurityRule(rule: Rule): boolean {
   return rule.meta.securitySeverity !== undefined;
 }
 
+/** A rule as written: its check may report only the messageIds its meta declares (checked by the compiler). */
+export interface RuleDefinition<MessageId extends string> {
+  readonly id: string;
+  readonly meta: RuleMeta & { messages: Readonly<Record<MessageId, string>> };
+  check(context: RuleContext<MessageId>): void;
+}
+
 /** Declares a rule. The identity function, here for the types and for a single shape. */
-export function defineRule(rule: Rule): Rule {
+export function defineRule<MessageId extends string>(rule: RuleDefinition<MessageId>): Rule {
   return rule;
 }
 

@@ -9,8 +9,6 @@ export type RuleSettings = Readonly<Record<string, RuleLevel>>;
 /** Stable codes of the errors the linter throws for programmer errors (docs/errors.md). */
 export const LinterErrorCode = {
   ruleSettingInvalid: 'NA_LINT_RULE_SETTING_INVALID',
-  /** A rule reported a messageId its meta does not declare (a bug in the rule). */
-  ruleMessageUnknown: 'NA_LINT_RULE_MESSAGE_UNKNOWN',
 } as const;
 
 /** A programmer error: lintText was given settings that checkRuleSettings rejects. */

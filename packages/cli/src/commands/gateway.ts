@@ -144,9 +144,10 @@ function readGatewayConfig(dataDir: string, io: CliIO): RpcConfig | null {
   const { config, diagnostics } = loadRpcConfig(dataDir);
   writeDiagnostics(io, config === null ? diagnostics.filter((d) => d.severity === 'error') : diagnostics);
   if (config === null) {
+    const unreadable = diagnostics.some((d) => d.ruleId === 'unreadable-file');
     writeError(io, {
-      code: GatewayErrorCode.configInvalid,
-      message: `${path.join(dataDir, RPC_CONFIG_FILE)} has errors; not starting`,
+      code: unreadable ? GatewayErrorCode.configUnreadable : GatewayErrorCode.configInvalid,
+      message: `${path.join(dataDir, RPC_CONFIG_FILE)} ${unreadable ? 'cannot be read' : 'has errors'}; not starting`,
     });
   }
   return config;

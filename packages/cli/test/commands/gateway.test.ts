@@ -1,5 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -179,6 +188,20 @@ describe('nano-access gateway --data DIR', () => {
       expect(await run.exit).toBe(2);
       expect(run.err()).toMatch(/config-rpc\.toml:2:1/);
       expect(run.err()).toContain('NA_GATEWAY_CONFIG_INVALID');
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to start when config-rpc.toml exists but cannot be read, naming the system error', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'na-cli-gateway-unreadable-'));
+    try {
+      mkdirSync(join(bad, 'config-rpc.toml')); // a directory: unreadable as a file, even for root
+      const run = runGateway(bad);
+      expect(await run.exit).toBe(2);
+      expect(run.err()).toContain('EISDIR');
+      expect(run.err()).toContain('NA_GATEWAY_CONFIG_UNREADABLE');
+      expect(run.err()).not.toContain('NA_GATEWAY_CONFIG_INVALID');
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }

@@ -16,6 +16,20 @@ function heldClient(name: string, sent: string[]) {
 }
 
 describe('IpcPool', () => {
+  it('refuses a size that is not a positive whole number with NA_GATEWAY_BAD_OPTION, before opening any connection', () => {
+    for (const size of [0, -1, 1.5, NaN]) {
+      let made = 0;
+      const create = () => {
+        made++;
+        return heldClient('x', []);
+      };
+      expect(() => new IpcPool({ size, createClient: create })).toThrow(
+        expect.objectContaining({ code: 'NA_GATEWAY_BAD_OPTION', message: expect.stringContaining(`not ${size}`) }),
+      );
+      expect(made).toBe(0);
+    }
+  });
+
   it('sends a request to the connection with the fewest requests in flight, so a slow one holds up nothing that could go elsewhere', async () => {
     const sent: string[] = [];
     const clients = [heldClient('a', sent), heldClient('b', sent), heldClient('c', sent)];

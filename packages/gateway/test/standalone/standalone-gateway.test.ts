@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -492,6 +493,42 @@ describe('log_rpc of the standalone gateway', () => {
       await gw.close();
       await ipc.stop();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the standalone gateway in front of an IPC server that answers what is not JSON, or not an envelope', () => {
+  it('answers 502 NA_GATEWAY_UPSTREAM_INVALID, with nothing of the answer passed on', async () => {
+    // A stand-in speaking the node's framing on real TCP: each request frame gets `answer` back.
+    let answer = Buffer.from('<html>not json</html>');
+    const upstream = net.createServer((socket) => {
+      socket.on('error', () => undefined);
+      socket.on('data', () => {
+        const head = Buffer.alloc(4);
+        head.writeUInt32BE(answer.length);
+        socket.write(Buffer.concat([head, answer]));
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const config = testConfig();
+    const port = (upstream.address() as net.AddressInfo).port;
+    config.process = { ...config.process, ipcPort: port, numIpcConnections: 1, ipcTimeout: 5 };
+    const gw = await startStandaloneGateway({ config, store: PolicyStore.fromText(ACCESS_TEXT), logger: silent });
+    try {
+      const legacy = await postJson(gw.address.url, '/', { action: 'account_weight', account: rep.account });
+      expect(legacy.status).toBe(502);
+      expect(legacy.json).toEqual({ error: 'Invalid answer from the IPC server', code: 'NA_GATEWAY_UPSTREAM_INVALID' });
+      answer = Buffer.from('{"not":"an envelope"}');
+      const v2 = await postJson(gw.address.url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(v2.status).toBe(502);
+      expect(v2.json).toMatchObject({
+        message_type: 'Error',
+        message: { code: 2, message: 'Invalid answer from the IPC server' },
+      });
+      for (const reply of [legacy, v2]) expect(reply.text).not.toMatch(/html|envelope"/);
+    } finally {
+      await gw.close();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
     }
   });
 });

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@nano-access/parser';
-import type { ReportDescriptor } from '../define-rule';
+import type { ReportDescriptor, SuppressionMessageId } from '../define-rule';
 import type { SuppressedDiagnostic, Suppression } from '../lint-result';
 import { findDirectives } from './directives';
 
@@ -17,7 +17,7 @@ export interface SuppressionOutcome {
   kept: Diagnostic[];
   suppressed: SuppressedDiagnostic[];
   /** Findings about the comments themselves, for `unused-suppression`. */
-  directiveFindings: ReportDescriptor[];
+  directiveFindings: ReportDescriptor<SuppressionMessageId>[];
 }
 
 /** Splits findings into kept and suppressed by the file's suppression comments, and judges the comments. */
@@ -29,7 +29,10 @@ export function applySuppressions(
   const { directives, malformed } = text.includes('nano-access:')
     ? findDirectives(text)
     : { directives: [], malformed: [] };
-  const directiveFindings: ReportDescriptor[] = malformed.map((m) => ({ messageId: 'malformed', range: m.range }));
+  const directiveFindings: ReportDescriptor<SuppressionMessageId>[] = malformed.map((m) => ({
+    messageId: 'malformed',
+    range: m.range,
+  }));
   if (directives.length === 0) return { kept: findings.slice(), suppressed: [], directiveFindings };
 
   // used[d][i]: directive d's i-th rule id silenced something.
