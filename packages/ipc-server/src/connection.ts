@@ -100,12 +100,15 @@ export class IpcConnection implements Session {
   private readonly inflight: InflightAccount;
   /** Length of the frame being answered (charged until its answer is made). */
   private answeringBytes = 0;
+  /** The peer's address (TCP; undefined on a unix socket): the rate limiter's bucket for the default user. */
+  private readonly clientAddress: string | undefined;
 
   constructor(
     private readonly socket: Socket,
     private readonly options: ConnectionOptions,
   ) {
     this.id = `${options.transport}-${nextConnectionId++}`;
+    this.clientAddress = socket.remoteAddress;
     this.log = options.logger.child({ connection: this.id });
     this.inflight = options.inflight.account();
     this.parser = new FrameParser(options.maxFrameBytes, this.queue, this.inflight);
@@ -420,6 +423,7 @@ export class IpcConnection implements Session {
               transport: 'ipc',
               session: this,
               controlAllowed: this.options.allowUnsafe,
+              clientAddress: this.clientAddress,
             })
             .then(this.onFlatbuffers, this.onFlatbuffersFailure);
           return null;
@@ -436,6 +440,7 @@ export class IpcConnection implements Session {
               session: this,
               // The envelope carries its own credentials and correlation id; the Dispatcher reads them.
               controlAllowed: this.options.allowUnsafe,
+              clientAddress: this.clientAddress,
             })
             .then(this.onEnvelope, this.onEnvelopeFailure);
           return null;

@@ -34,10 +34,11 @@ export const DENIAL_REASON_TEXT: Readonly<Record<DenialReason, string>> = {
   'unknown-permission': 'unknown permission',
 };
 
-/** Refusals that are not the policy's: the credentials' sources disagree, or the transport does not allow control. */
+/** Refusals that are not the policy's: the credentials' sources disagree, the transport does not allow control, the rate limiter. */
 export const REFUSAL_TEXT = {
   conflictingCredentials: 'conflicting credentials',
   controlNotAllowed: 'control not enabled on this transport',
+  rateLimited: 'rate limited',
 } as const;
 
 /** How a log names the caller a decision was made for (never the id itself). */
@@ -81,4 +82,13 @@ export function recordDecision(
     if (decision.deny !== undefined) record.deny = decision.deny;
   }
   return decision.allowed;
+}
+
+/**
+ * Fills `record` for a request the rate limiter refused: who asked (as the policy names them), no
+ * permission (the request never got that far), and the reason.
+ */
+export function recordRateLimited(record: DecisionRecord, policy: Policy, merged: MergedCredentials): void {
+  recordDecision(record, policy, merged, null);
+  record.reason = REFUSAL_TEXT.rateLimited;
 }

@@ -4,12 +4,21 @@ import type { Backend, BackendEvent } from './backend';
 import { isValidAccount } from './crypto/nano-address';
 import { mayStopTheNode, STOP_ACTION, stopsTheNode } from './control-gate';
 import { type MergedCredentials, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
-import { ErrorCode, ErrorMessage, errorEnvelope, LegacyError, legacyErrorBody, makeEnvelope } from './errors';
-import { type DecisionRecord, recordDecision, REFUSAL_TEXT } from './decision-record';
+import {
+  ErrorCode,
+  ErrorMessage,
+  errorEnvelope,
+  LegacyError,
+  legacyErrorBody,
+  makeEnvelope,
+  rateLimitedEnvelope,
+} from './errors';
+import { type DecisionRecord, recordDecision, recordRateLimited, REFUSAL_TEXT } from './decision-record';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
 import { authorizeLegacy, legacyAnswerOutcome } from './legacy';
 import { isRequestType, type RequestType } from './messages';
 import { type DispatcherMetrics, RequestCounters } from './metrics';
+import type { RateLimiter } from './rate-limit/rate-limiter';
 import {
   type ConfirmationOptions,
   DEFAULT_MAX_SERVICES_PER_SESSION,
@@ -44,6 +53,13 @@ export interface DispatcherOptions {
    * SIGHUP and the file watch use. Absent, AccessReload is answered with an error.
    */
   reloadPolicy?: AccessReloader;
+  /**
+   * Token buckets per user, per client address and global ([rate_limit] of config-rpc.toml),
+   * applied to every request that names a caller: v2 messages on every transport, and legacy
+   * requests that are authorized (the gateway's; IPC encodings 1/2 are trusted by transport).
+   * Absent: no limit, and the request path tests one field.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 /** A policy source that says when its policy changed (PolicyStore does). */
@@ -80,6 +96,7 @@ export class Dispatcher {
   private readonly stopListeners = new Set<(reason: string) => void>();
   private readonly maxServicesPerSession: number;
   private readonly reloadPolicy: AccessReloader | undefined;
+  private readonly rateLimiter: RateLimiter | undefined;
   /** The policy the live subscriptions were last checked against. */
   private checkedPolicy: Policy;
   private readonly unsubscribePolicy: () => void;
@@ -90,6 +107,7 @@ export class Dispatcher {
     this.logger = options.logger;
     this.maxServicesPerSession = options.maxServicesPerSession ?? DEFAULT_MAX_SERVICES_PER_SESSION;
     this.reloadPolicy = options.reloadPolicy;
+    this.rateLimiter = options.rateLimiter;
     this.subscriptions = new SubscriptionRegistry(
       (session, error) => {
         this.logger?.warn({ session: session.id, err: error }, 'dropping a session whose push failed');
@@ -107,6 +125,11 @@ export class Dispatcher {
     } else {
       this.unsubscribePolicy = () => undefined;
     }
+  }
+
+  /** True when a rate limiter is enforced (the gateway checks that a configured [rate_limit] is). */
+  get limitsRate(): boolean {
+    return this.rateLimiter !== undefined;
   }
 
   /** Encoding 4 and gateway POST /api/v2: a parsed JSON envelope (validated here). Never rejects. */
@@ -152,7 +175,7 @@ export class Dispatcher {
     let pending: Promise<JsonObject>;
     let action: string;
     try {
-      const authorization = authorizeLegacy(request, ctx, this.policySource.current);
+      const authorization = authorizeLegacy(request, ctx, this.policySource.current, this.rateLimiter);
       if (!authorization.allowed)
         return Promise.resolve(
           this.legacyDone(authorization.result, authorization.known ? authorization.action : 'unknown'),
@@ -228,9 +251,11 @@ export class Dispatcher {
     return { ...this.counters.snapshot(), subscriptions: this.subscriptions.stats() };
   }
 
-  /** The counters in Prometheus text format (metric names start with `prefix`), then the backend's own. */
+  /** The counters in Prometheus text format (metric names start with `prefix`), then the rate limiter's and the backend's own. */
   metricsText(prefix = 'nano_access_protocol'): string {
-    return this.counters.prometheus(prefix) + (this.backend.metricsText?.() ?? '');
+    return (
+      this.counters.prometheus(prefix) + (this.rateLimiter?.metricsText() ?? '') + (this.backend.metricsText?.() ?? '')
+    );
   }
 
   /**
@@ -268,6 +293,19 @@ export class Dispatcher {
   private internalError(error: unknown, correlationId: string | undefined): ResponseEnvelope {
     this.logger?.error({ err: error }, 'request failed inside the dispatcher');
     return this.count('unknown', 'error', errorEnvelope(ErrorCode.exception, ErrorMessage.internal, correlationId));
+  }
+
+  /** A message the rate limiter refused: code 429, and ctx.retryAfter for the gateway's Retry-After. */
+  private rateLimited(
+    type: RequestType,
+    merged: MergedCredentials,
+    retryAfter: number,
+    correlationId: string | undefined,
+    ctx: RequestContext,
+  ): ResponseEnvelope {
+    ctx.retryAfter = retryAfter;
+    if (ctx.decision !== undefined) recordRateLimited(ctx.decision, this.policySource.current, merged);
+    return this.count(type, 'rate_limited', rateLimitedEnvelope(retryAfter, correlationId));
   }
 
   private count(name: string, outcome: MessageOutcome, envelope: ResponseEnvelope): ResponseEnvelope {
@@ -308,6 +346,11 @@ export class Dispatcher {
     correlationId: string | undefined,
     ctx: RequestContext,
   ): Answer {
+    // 0. Rate limit: every message that names a caller counts, whatever its fate.
+    if (this.rateLimiter !== undefined) {
+      const retryAfter = this.rateLimiter.admit(this.policySource.current, merged, ctx.clientAddress);
+      if (retryAfter > 0) return this.rateLimited(type, merged, retryAfter, correlationId, ctx);
+    }
     // 1. Validate (schema, then address checksums).
     const checked = validateMessage(type, raw);
     if (!checked.ok) return this.count(type, 'invalid', errorEnvelope(ErrorCode.generic, checked.error, correlationId));

@@ -15,6 +15,11 @@ export const ErrorCode = {
   accountNotFound: 4,
   /** error_common::bad_account_number */
   badAccountNumber: 7,
+  /**
+   * This project's own, outside the node's numbering (which ends in the forties), and HTTP's 429:
+   * the request was refused by the rate limiter; retry after the seconds the message names.
+   */
+  rateLimited: 429,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -32,6 +37,8 @@ export const ErrorMessage = {
   internal: 'Internal error',
   reloadUnavailable: 'AccessReload is not available on this server (it holds no reloadable access file)',
   reloadClosed: 'The server is stopping: the access file was not reloaded',
+  /** Followed by ": retry after <n> s" (see rateLimitedText). */
+  rateLimited: 'Rate limit exceeded',
 } as const;
 
 /** Legacy RPC error bodies (`{"error": …}`), the node's wording. */
@@ -49,6 +56,8 @@ export const LegacyError = {
   countOverCap: 'count is over the response cap',
   /** The gateway's response caps refused a list with too many entries (with `code`: LIST_OVER_CAP_CODE). */
   listOverCap: 'Too many entries for the response cap',
+  /** The rate limiter refused the request (with `code`: RATE_LIMITED_CODE); followed by ": retry after <n> s". */
+  rateLimited: 'Rate limit exceeded',
 } as const;
 
 /** The `code` of a legacy answer for an action the backend does not implement (docs/errors.md). */
@@ -57,6 +66,8 @@ export const NOT_IMPLEMENTED_CODE = 'NA_PROTOCOL_NOT_IMPLEMENTED';
 export const COUNT_OVER_CAP_CODE = 'NA_PROTOCOL_COUNT_OVER_CAP';
 /** The `code` of a legacy answer refused for a list (`accounts`, `hashes`) over the gateway's response cap. */
 export const LIST_OVER_CAP_CODE = 'NA_PROTOCOL_LIST_OVER_CAP';
+/** The `code` of a legacy answer refused by the rate limiter (docs/errors.md); HTTP 429 with Retry-After. */
+export const RATE_LIMITED_CODE = 'NA_PROTOCOL_RATE_LIMITED';
 
 /**
  * Stable codes of the programming errors this package throws, and of the events it logs
@@ -73,6 +84,8 @@ export const protocolErrorCodes = [
   // Not thrown: the `code` of a legacy answer refused by the gateway's response caps.
   'NA_PROTOCOL_COUNT_OVER_CAP',
   'NA_PROTOCOL_LIST_OVER_CAP',
+  // Not thrown: the `code` of a legacy answer refused by the rate limiter.
+  'NA_PROTOCOL_RATE_LIMITED',
 ] as const;
 
 export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];
@@ -107,6 +120,21 @@ export function invalidFormatEnvelope(detail: string, correlationId?: string): R
 /** A legacy RPC error body, `{"error": <message>}`. */
 export function legacyErrorBody(message: string): { error: string } {
   return { error: message };
+}
+
+/** "Rate limit exceeded: retry after <n> s": the text of both rate-limit refusals. */
+function rateLimitedText(retryAfterSeconds: number): string {
+  return `${ErrorMessage.rateLimited}: retry after ${retryAfterSeconds} s`;
+}
+
+/** The Error envelope of a request the rate limiter refused: code 429, the seconds to wait in the text. */
+export function rateLimitedEnvelope(retryAfterSeconds: number, correlationId?: string): ResponseEnvelope {
+  return errorEnvelope(ErrorCode.rateLimited, rateLimitedText(retryAfterSeconds), correlationId);
+}
+
+/** The legacy body of a request the rate limiter refused: `{"error": …, "code": "NA_PROTOCOL_RATE_LIMITED"}`. */
+export function rateLimitedLegacyBody(retryAfterSeconds: number): { error: string; code: string } {
+  return { error: rateLimitedText(retryAfterSeconds), code: RATE_LIMITED_CODE };
 }
 
 /** How the message of a pushed revocation ends (see revocationEnvelope). */

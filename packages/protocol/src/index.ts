@@ -21,6 +21,7 @@ export {
   REFUSAL_TEXT,
   describeCaller,
   recordDecision,
+  recordRateLimited,
   type DecisionRecord,
 } from './decision-record';
 export {
@@ -72,12 +73,26 @@ export {
 } from './action-tables/action-tables';
 export { BudgetLease, ByteBudget } from './byte-budget';
 export {
+  RateLimiter,
+  TIER_PERMISSIONS,
+  type RateLimiterOptions,
+  type RateLimitScope,
+  type RateLimitSettings,
+  type RateLimitStats,
+  type RateLimitTier,
+} from './rate-limit/rate-limiter';
+export { addressBucketKey } from './rate-limit/client-address';
+export type { BucketRate } from './rate-limit/token-bucket';
+export {
   COUNT_OVER_CAP_CODE,
   ErrorCode,
   ErrorMessage,
   LegacyError,
   LIST_OVER_CAP_CODE,
   ProtocolError,
+  RATE_LIMITED_CODE,
+  rateLimitedEnvelope,
+  rateLimitedLegacyBody,
   errorEnvelope,
   invalidFormatEnvelope,
   isErrorEnvelope,

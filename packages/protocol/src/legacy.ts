@@ -1,8 +1,9 @@
 import type { Policy } from '@nano-access/resolver';
 import { actionNeedsControl } from './control-gate';
 import { mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
-import { LegacyError, legacyErrorBody } from './errors';
-import { recordDecision, REFUSAL_TEXT } from './decision-record';
+import { LegacyError, legacyErrorBody, rateLimitedLegacyBody } from './errors';
+import { recordDecision, recordRateLimited, REFUSAL_TEXT } from './decision-record';
+import type { RateLimiter } from './rate-limit/rate-limiter';
 import type { JsonObject, LegacyContext, LegacyResult } from './types';
 
 export interface LegacyDispatch {
@@ -30,15 +31,17 @@ export interface RefusedLegacyRequest extends LegacyDispatch {
 }
 
 /**
- * The checks a legacy request passes before any backend sees it: parse → known action → unsafe
- * rule → (when `ctx.authorize`) permission, filling `ctx.decision` when asked. The Dispatcher
- * (handleLegacy) and the standalone gateway, which forwards what is allowed over IPC, call
- * this one function.
+ * The checks a legacy request passes before any backend sees it: parse → (when `ctx.authorize`
+ * and a limiter is given) rate limit → known action → unsafe rule → (when `ctx.authorize`)
+ * permission, filling `ctx.decision` when asked. The Dispatcher (handleLegacy) and the
+ * standalone gateway, which forwards what is allowed over IPC, call this one function. Requests
+ * trusted by transport (IPC encodings 1 and 2: `authorize` false) are never rate limited.
  */
 export function authorizeLegacy(
   request: unknown,
   ctx: LegacyContext,
   policy: Policy,
+  limiter?: RateLimiter,
 ): AllowedLegacyRequest | RefusedLegacyRequest {
   if (typeof request !== 'object' || request === null || Array.isArray(request)) {
     return { allowed: false, result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
@@ -49,6 +52,20 @@ export function authorizeLegacy(
     return { allowed: false, result: fail('invalid', LegacyError.unableToParse), action: 'unknown', known: false };
   }
   const entry = policy.action(action);
+  if (limiter !== undefined && ctx.authorize) {
+    // Every request that names an action counts, whatever its fate: refusals and unknown actions too.
+    const caller = mergeCredentials(ctx.credentials);
+    const retryAfter = limiter.admit(policy, caller, ctx.clientAddress);
+    if (retryAfter > 0) {
+      if (ctx.decision !== undefined) recordRateLimited(ctx.decision, policy, caller);
+      return {
+        allowed: false,
+        result: { outcome: 'rate_limited', body: rateLimitedLegacyBody(retryAfter), retryAfter },
+        action,
+        known: entry !== undefined,
+      };
+    }
+  }
   if (entry === undefined) {
     return { allowed: false, result: fail('unknown', LegacyError.unknownCommand), action, known: false };
   }

@@ -42,10 +42,16 @@ export interface RequestContext {
   /** When present, the dispatcher fills it with who asked and what decided (the gateway's log_rpc). */
   decision?: DecisionRecord;
   /**
-   * The client's address as the gateway resolved it (the peer, or with trust_proxy the first
-   * untrusted X-Forwarded-For hop; IPv4-mapped IPv6 as IPv4). Absent over IPC.
+   * The client's address: as the gateway resolved it (the peer, or with trust_proxy the first
+   * untrusted X-Forwarded-For hop; IPv4-mapped IPv6 as IPv4), or an IPC TCP connection's peer;
+   * absent on a unix socket. The rate limiter's bucket for the default user and unknown credentials.
    */
   clientAddress?: string;
+  /**
+   * Set by the dispatcher when the rate limiter refused the request: whole seconds (≥ 1) before a
+   * retry may pass (the gateway's Retry-After). Left alone otherwise.
+   */
+  retryAfter?: number;
 }
 
 export interface LegacyContext {
@@ -62,7 +68,7 @@ export interface LegacyContext {
   forward?: LegacyForward;
   /** When present (and `authorize`), filled with who asked and what decided (the gateway's log_rpc). */
   decision?: DecisionRecord;
-  /** The client's address as the gateway resolved it (see RequestContext.clientAddress). Absent over IPC. */
+  /** The client's address as the gateway resolved it (see RequestContext.clientAddress); rate limits apply only when `authorize`. */
   clientAddress?: string;
 }
 
@@ -72,16 +78,19 @@ export type LegacyForward = (
   backend: Pick<Backend, 'legacy'>,
 ) => Promise<JsonObject>;
 
-export type LegacyOutcome = 'ok' | 'denied' | 'unsafe' | 'unknown' | 'not_implemented' | 'invalid' | 'error';
+export type LegacyOutcome =
+  'ok' | 'denied' | 'unsafe' | 'unknown' | 'not_implemented' | 'invalid' | 'error' | 'rate_limited';
 
 export interface LegacyResult {
   outcome: LegacyOutcome;
   /** The legacy JSON body to send: the backend's answer, or {"error": "Access denied" | "Unsafe RPC not allowed" | "Unknown command" | …}. */
   body: JsonObject;
+  /** With `rate_limited`: whole seconds (≥ 1) before a retry may pass (the gateway's Retry-After). */
+  retryAfter?: number;
 }
 
 /** Outcome of one v2 message, as counted by the dispatcher. */
-export type MessageOutcome = 'ok' | 'denied' | 'invalid' | 'unknown' | 'error';
+export type MessageOutcome = 'ok' | 'denied' | 'invalid' | 'unknown' | 'error' | 'rate_limited';
 
 /** The message of an AccessReloadResponse: what a reload asked over the API did. */
 export interface AccessReloadOutcome {
