@@ -22,6 +22,8 @@ export interface GatewayDispatcher {
   handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope>;
   handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult>;
   closeSession?(session: Session): void;
+  /** True when the dispatcher enforces [rate_limit] (protocol's Dispatcher with a rateLimiter, IpcDispatcher with one). */
+  readonly limitsRate?: boolean;
 }
 
 /** The part of a compiled policy the gateway reads (labels for metrics; local legacy authorization). */

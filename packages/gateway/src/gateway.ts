@@ -67,6 +67,14 @@ export interface Gateway {
 /** Creates the HTTP(S) gateway over a dispatcher. Nothing is bound until listen(). */
 export function createGateway(options: GatewayOptions): Gateway {
   const config = options.config ?? defaultRpcConfig();
+  if (config.rateLimit !== null && options.dispatcher.limitsRate !== true) {
+    // The limiter lives in the dispatcher (one for every transport of the process); a gateway
+    // over one without it would run unlimited while its configuration says otherwise.
+    throw new GatewayError(
+      GatewayErrorCode.badOption,
+      '[rate_limit] is enabled but the dispatcher enforces no rate limit: give it createRateLimiter(config.rateLimit)',
+    );
+  }
   const bodyBudget = new ByteBudget(config.maxRequestBytesInFlight);
   const metrics = new GatewayMetrics(bodyBudget);
   const protection = createLegacyProtection(config, options.cacheClock);

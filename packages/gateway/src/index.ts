@@ -5,6 +5,7 @@ export type { RpcConfigResult } from './config/load-rpc-config';
 export { defaultRpcConfig, LOOPBACK_ALLOW_LIST } from './config/rpc-config';
 export type { CacheConfig, ResponseCapsConfig, RpcConfig } from './config/rpc-config';
 export { rpcConfigSchema } from './config/rpc-config-schema';
+export { createRateLimiter, DEFAULT_MAX_BUCKETS } from './config/rate-limit-config';
 export type {
   Credentials,
   GatewayDispatcher,

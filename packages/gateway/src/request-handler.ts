@@ -17,6 +17,7 @@ import type {
   GatewayDispatcher,
   GatewayPolicySource,
   LegacyResult,
+  RequestContext,
   ResponseEnvelope,
   Session,
 } from './dispatcher-types';
@@ -430,23 +431,24 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     if (parsed instanceof BodyFailure)
       return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
     const session = nextSession();
+    const ctx: RequestContext = {
+      credentials: requestCredentials(headers, pathId),
+      correlationId,
+      session,
+      transport: 'http',
+      controlAllowed: config.enableControl,
+      decision,
+      clientAddress: client,
+    };
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleMessage(name, parsed, {
-        credentials: requestCredentials(headers, pathId),
-        correlationId,
-        session,
-        transport: 'http',
-        controlAllowed: config.enableControl,
-        decision,
-        clientAddress: client,
-      });
+      response = await deps.dispatcher.handleMessage(name, parsed, ctx);
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {
       deps.dispatcher.closeSession?.(session);
     }
-    return answerV2(res, label, correlationId, response);
+    return answerV2(res, label, correlationId, response, ctx.retryAfter);
   }
 
   async function envelope(
@@ -473,23 +475,24 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     // the dispatcher merges credentials and correlation ids by protocol's one rule.
     const correlationId = mergeCorrelationId(parsed, headerCorrelationId);
     const session = nextSession();
+    const ctx: RequestContext = {
+      credentials: requestCredentials(headers, pathId),
+      correlationId: headerCorrelationId,
+      session,
+      transport: 'http',
+      controlAllowed: config.enableControl,
+      decision,
+      clientAddress: client,
+    };
     let response: ResponseEnvelope;
     try {
-      response = await deps.dispatcher.handleEnvelope(parsed, {
-        credentials: requestCredentials(headers, pathId),
-        correlationId: headerCorrelationId,
-        session,
-        transport: 'http',
-        controlAllowed: config.enableControl,
-        decision,
-        clientAddress: client,
-      });
+      response = await deps.dispatcher.handleEnvelope(parsed, ctx);
     } catch (error) {
       return upstreamFailureV2(res, label, correlationId, error);
     } finally {
       deps.dispatcher.closeSession?.(session);
     }
-    return answerV2(res, label, correlationId, response);
+    return answerV2(res, label, correlationId, response, ctx.retryAfter);
   }
 
   /**
@@ -519,11 +522,16 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     else logger?.warn({ err: error }, message);
   }
 
+  /**
+   * A v2 answer: HTTP 200, as the node answers every envelope, except a rate-limit refusal
+   * (`retryAfter` set by the dispatcher): 429 with Retry-After, so that proxies see it too.
+   */
   function answerV2(
     res: ServerResponse,
     label: string,
     correlationId: string | undefined,
     answer: ResponseEnvelope,
+    retryAfter: number | undefined,
   ): Outcome {
     let response = answer;
     if (correlationId !== undefined && response.correlation_id !== correlationId) {
@@ -533,6 +541,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         correlation_id: correlationId,
         message: response.message,
       };
+    }
+    if (retryAfter !== undefined) {
+      sendJson(res, 429, response, { 'retry-after': String(retryAfter) });
+      return { api: 'v2', name: label, outcome: 'rate_limited', status: 429 };
     }
     sendJson(res, 200, response);
     let outcome = 'ok';
@@ -594,7 +606,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       result.outcome === 'denied' || result.outcome === 'unsafe'
         ? config.legacyDenialStatus
         : (LEGACY_STATUS[result.outcome] ?? 200);
-    sendJson(res, status, result.body, extra);
+    if (result.retryAfter !== undefined) {
+      sendJson(res, status, result.body, { ...extra, 'retry-after': String(result.retryAfter) });
+    } else {
+      sendJson(res, status, result.body, extra);
+    }
     return { api: 'legacy', name: label, outcome: result.outcome, status };
   }
 }
@@ -614,6 +630,7 @@ const LEGACY_STATUS: Record<LegacyResult['outcome'], number> = {
   invalid: 400,
   denied: 200,
   unsafe: 200,
+  rate_limited: 429,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -97,9 +97,11 @@ export async function startServeGateway(options: {
   ledgerPath?: string;
   /** More Prometheus text for /metrics (the IPC servers' connections and budgets). */
   metricsSources?: ReadonlyArray<() => string>;
+  /** config-rpc.toml as already read (serve reads it first, for the dispatcher's rate limiter); read here when absent. */
+  config?: RpcConfig;
 }): Promise<ServeGateway | null> {
   const { dataDir, dispatcher, store, logger, io } = options;
-  const config = readGatewayConfig(dataDir, io);
+  const config = options.config ?? readGatewayConfig(dataDir, io);
   if (config === null) return null;
   if (config.accessPolicy !== null) {
     logger.warn(
@@ -140,7 +142,7 @@ export async function startServeGateway(options: {
 }
 
 /** config-rpc.toml of the data directory; diagnostics written, null on errors. */
-function readGatewayConfig(dataDir: string, io: CliIO): RpcConfig | null {
+export function readGatewayConfig(dataDir: string, io: CliIO): RpcConfig | null {
   const { config, diagnostics } = loadRpcConfig(dataDir);
   writeDiagnostics(io, config === null ? diagnostics.filter((d) => d.severity === 'error') : diagnostics);
   if (config === null) {

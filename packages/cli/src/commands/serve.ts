@@ -12,7 +12,8 @@ import {
 import { createEmbeddedBackend, createNodeRpcBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { createLogger } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
-import { startServeGateway } from './gateway';
+import { createRateLimiter } from '@nano-access/gateway';
+import { readGatewayConfig, startServeGateway } from './gateway';
 import { writeDiagnostics, writeError } from '../load';
 import { ACCESS_FILE, openPolicyStore } from '../open-store';
 import { accessReloader } from '../access-reloader';
@@ -50,6 +51,10 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
     });
     return ExitCode.usage;
   }
+  // config-rpc.toml before anything opens: its [rate_limit] is the dispatcher's, shared by the
+  // gateway and the IPC servers' v2 sessions.
+  const rpcConfig = readGatewayConfig(dataDir, io);
+  if (rpcConfig === null) return ExitCode.usage;
   // Logs are JSON lines on stderr; stdout carries only what the command reports.
   // fd 2, not process.stderr: written asynchronously in batches (a line per request with log_rpc), flushed at exit.
   const logger = createLogger({ destination: 2, env: io.env });
@@ -81,6 +86,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
       logger,
       maxServicesPerSession: config.ipc.maxServicesPerConnection,
       reloadPolicy: accessReloader(store),
+      rateLimiter: createRateLimiter(rpcConfig.rateLimit),
     });
     resources.push(() => dispatcher.close());
 
@@ -104,6 +110,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
       io,
       ledgerPath: config.backend.type === 'embedded' ? config.backend.ledger : undefined,
       metricsSources: [() => servers.metricsText()],
+      config: rpcConfig,
     });
     if (gateway === null) {
       await closeAll();

@@ -6,6 +6,7 @@ import { readAddressConfig, type RawAddressConfig } from './address-config';
 import { defaultRpcConfig, type RpcConfig } from './rpc-config';
 import { rpcConfigSchema } from './rpc-config-schema';
 import { readProtectionConfig, type RawProtectionConfig } from './protection-config';
+import { readRateLimitConfig, type RawRateLimitConfig } from './rate-limit-config';
 import { readWebSocketConfig, type RawWebSocketConfig } from './websocket-config';
 
 export const RPC_CONFIG_FILE = 'config-rpc.toml';
@@ -75,6 +76,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   diagnostics.push(...readProtectionConfig(raw, config, parsed.locate, file));
   diagnostics.push(...readAddressConfig(raw, config, parsed.locate, file));
   diagnostics.push(...readWebSocketConfig(raw, config, baseDir, parsed.locate, file));
+  diagnostics.push(...readRateLimitConfig(raw, config, parsed.locate, file));
 
   // node:http refuses a server whose headers may take longer than the whole request.
   if (config.headersTimeout > config.requestTimeout) {
@@ -118,7 +120,7 @@ export function parseRpcConfig(text: string, options: { file: string; baseDir: s
   return { config: failed ? null : config, diagnostics: sortDiagnostics(diagnostics) };
 }
 
-interface RawRpcConfig extends RawProtectionConfig, RawWebSocketConfig, RawAddressConfig {
+interface RawRpcConfig extends RawProtectionConfig, RawWebSocketConfig, RawAddressConfig, RawRateLimitConfig {
   address?: string;
   port?: number;
   enable_control?: boolean;

@@ -1,5 +1,6 @@
 import { ACCESS_POLICY_TABLE, accessPolicyConfigSchema } from '@nano-access/reloader';
 import { clientAddressesConfigSchema, metricsConfigSchema } from './address-config';
+import { rateLimitConfigSchema } from './rate-limit-config';
 import { websocketConfigSchema } from './websocket-config';
 
 /**
@@ -72,6 +73,7 @@ export const rpcConfigSchema = {
       },
     },
     websocket: websocketConfigSchema,
+    rate_limit: rateLimitConfigSchema,
     cache: {
       type: 'object',
       additionalProperties: false,

@@ -1,3 +1,4 @@
+import type { RateLimitSettings } from '@nano-access/protocol';
 import type { AccessPolicySettings } from '@nano-access/reloader';
 import type { ClientAddressConfig } from '../http/client-address';
 
@@ -77,6 +78,11 @@ export interface RpcConfig {
   legacyGet: boolean;
   /** Extension: WebSocket subscriptions at /api/v2/ws ([websocket]). */
   websocket: WebSocketConfig;
+  /**
+   * Extension: token buckets per user (tiered by permission), per client address and global
+   * ([rate_limit]); null when off (the default). Enforced by the dispatcher it is given to.
+   */
+  rateLimit: RateLimitSettings | null;
 }
 
 /** [websocket]: subscriptions over WebSocket, authorized per user (docs/gateway.md, "WebSocket"). */
@@ -184,5 +190,6 @@ export function defaultRpcConfig(): RpcConfig {
       credentialsTimeout: 10,
       upstreamCredentialsFile: '',
     },
+    rateLimit: null,
   };
 }

@@ -7,11 +7,15 @@ import {
   legacyAnswerOutcome,
   mergeCorrelationId,
   mergeCredentials,
+  rateLimitedEnvelope,
   recordDecision,
+  recordRateLimited,
   REFUSED_CREDENTIALS,
   RequestCounters,
   stopsTheNode,
   type DecisionRecord,
+  type MergedCredentials,
+  type RateLimiter,
 } from '@nano-access/protocol';
 import type { DispatcherOptions, JsonObject } from '@nano-access/protocol';
 import type {
@@ -35,6 +39,11 @@ export interface IpcDispatcherOptions {
   /** A fresh client for one request (subscription messages; see handleEnvelope). */
   createClient: () => PooledIpcClient;
   logger?: Logger;
+  /**
+   * [rate_limit]: every request is taken from its bucket here, before anything is forwarded, so a
+   * refused request never reaches the IPC server. Absent: no limit.
+   */
+  rateLimiter?: RateLimiter;
 }
 
 /**
@@ -58,22 +67,40 @@ const SESSION_MESSAGES = new Set(['ServiceRegister', 'TopicConfirmation', 'Topic
  * Upstream failures reject with GatewayError (the gateway answers 502).
  */
 export class IpcDispatcher implements GatewayDispatcher {
-  /** The legacy requests decided here (v2 is counted by the IPC server). */
+  /** The legacy requests decided here, and the v2 messages refused here (the rest of v2 is counted by the IPC server). */
   private readonly legacyCounters = new RequestCounters();
+  private readonly rateLimiter: RateLimiter | undefined;
 
   /** Where LegacyContext.forward (the gateway's caps and cache) sends what it does not answer itself. */
   private readonly legacyBackend = { legacy: (request: JsonObject) => this.forwardLegacy(request) };
 
-  constructor(private readonly options: IpcDispatcherOptions) {}
+  constructor(private readonly options: IpcDispatcherOptions) {
+    this.rateLimiter = options.rateLimiter;
+  }
+
+  /** True when [rate_limit] is enforced here (createGateway checks that a configured limit is). */
+  get limitsRate(): boolean {
+    return this.rateLimiter !== undefined;
+  }
 
   handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
     const correlationId = mergeCorrelationId(envelope, ctx.correlationId);
-    if (!isObject(envelope)) return this.forward(envelope, false);
+    if (!isObject(envelope)) {
+      const refused = this.rateLimited(mergeCredentials(ctx.credentials), 'unknown', correlationId, ctx);
+      return refused ?? this.forward(envelope, false);
+    }
     // The one merge rule (protocol's): the IPC server then sees a single caller, or none at all.
     const credentials =
       envelope.credentials === undefined || typeof envelope.credentials === 'string'
         ? mergeCredentials(ctx.credentials, envelope.credentials)
         : envelope.credentials;
+    const refused = this.rateLimited(
+      typeof credentials === 'string' || credentials === REFUSED_CREDENTIALS ? credentials : undefined,
+      this.messageName(envelope.message_type),
+      correlationId,
+      ctx,
+    );
+    if (refused !== undefined) return refused;
     if (credentials === REFUSED_CREDENTIALS || this.refusesNodeStop(envelope.message_type, envelope.message)) {
       return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, correlationId));
     }
@@ -90,6 +117,8 @@ export class IpcDispatcher implements GatewayDispatcher {
 
   handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
     const credentials = mergeCredentials(ctx.credentials);
+    const refused = this.rateLimited(credentials, this.messageName(messageType), ctx.correlationId, ctx);
+    if (refused !== undefined) return refused;
     if (credentials === REFUSED_CREDENTIALS || this.refusesNodeStop(messageType, message)) {
       return Promise.resolve(errorEnvelope(ErrorCode.accessDenied, ErrorMessage.accessDenied, ctx.correlationId));
     }
@@ -98,6 +127,33 @@ export class IpcDispatcher implements GatewayDispatcher {
     if (ctx.correlationId !== undefined) envelope.correlation_id = ctx.correlationId;
     const answer = this.forward(envelope, SESSION_MESSAGES.has(messageType));
     return ctx.decision === undefined ? answer : this.recorded(ctx.decision, credentials, messageType, answer);
+  }
+
+  /**
+   * Takes the request's token before anything is forwarded: undefined when admitted (or no limit),
+   * else the Error envelope (code 429) to answer, with ctx.retryAfter set for the Retry-After.
+   */
+  private rateLimited(
+    caller: MergedCredentials,
+    name: string,
+    correlationId: string | undefined,
+    ctx: RequestContext,
+  ): Promise<ResponseEnvelope> | undefined {
+    if (this.rateLimiter === undefined) return undefined;
+    const policy = this.options.policy.current;
+    const retryAfter = this.rateLimiter.admit(policy, caller, ctx.clientAddress);
+    if (retryAfter === 0) return undefined;
+    ctx.retryAfter = retryAfter;
+    if (ctx.decision !== undefined) recordRateLimited(ctx.decision, policy, caller);
+    this.legacyCounters.bump('message', name, 'rate_limited');
+    return Promise.resolve(rateLimitedEnvelope(retryAfter, correlationId));
+  }
+
+  /** A message type the catalog knows, else "unknown" (counter labels stay a closed set). */
+  private messageName(messageType: unknown): string {
+    return typeof messageType === 'string' && this.options.policy.current.messagePermission(messageType) !== undefined
+      ? messageType
+      : 'unknown';
   }
 
   /**
@@ -128,7 +184,7 @@ export class IpcDispatcher implements GatewayDispatcher {
   }
 
   async handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
-    const authorization = authorizeLegacy(request, ctx, this.options.policy.current);
+    const authorization = authorizeLegacy(request, ctx, this.options.policy.current, this.rateLimiter);
     const name = authorization.known ? authorization.action : 'unknown';
     if (!authorization.allowed) {
       this.legacyCounters.bump('action', name, authorization.result.outcome);
@@ -151,9 +207,9 @@ export class IpcDispatcher implements GatewayDispatcher {
     return { outcome, body };
   }
 
-  /** The counters of the legacy requests decided here (v2 is counted by the IPC server). */
+  /** The counters of the requests decided here (v2 is counted by the IPC server), and the rate limiter's. */
   metricsText(): string {
-    return this.legacyCounters.prometheus('nano_access_gateway_local');
+    return this.legacyCounters.prometheus('nano_access_gateway_local') + (this.rateLimiter?.metricsText() ?? '');
   }
 
   close(): void {

@@ -8,6 +8,7 @@ import type { RpcConfig } from '../config/rpc-config';
 import { GatewayError, GatewayErrorCode } from '../errors';
 import { createGateway, type Gateway, type GatewayAddress } from '../gateway';
 import { ConfirmationRelay } from './confirmation-relay';
+import { createRateLimiter } from '../config/rate-limit-config';
 import { IpcDispatcher } from './ipc-dispatcher';
 import { IpcPool, type PooledIpcClient } from './ipc-pool';
 
@@ -61,12 +62,15 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
     maxFrameBytes: config.process.ipcMaxFrameBytes,
     logger,
   });
+  // [rate_limit]: one limiter for every request this process sees, over HTTP and WebSocket alike.
+  const rateLimiter = createRateLimiter(config.rateLimit);
   const dispatcher = new IpcDispatcher({
     pool,
     policy: store,
     enableControl: config.enableControl,
     createClient,
     logger,
+    rateLimiter,
   });
   // WebSocket subscriptions: one upstream TopicConfirmation, fanned out by a local Dispatcher
   // (the gateway's policy decides which socket gets what, as the IPC server's does for IPC).
@@ -76,7 +80,7 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
     logger,
     initialBackoffMs: options.upstreamBackoffMs,
   });
-  const subscriptions = new Dispatcher({ policy: store, backend: relay, logger });
+  const subscriptions = new Dispatcher({ policy: store, backend: relay, logger, rateLimiter });
   const closeRelay = async (): Promise<void> => {
     subscriptions.close();
     await relay.close();

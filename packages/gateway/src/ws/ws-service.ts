@@ -415,7 +415,10 @@ class WsClient implements Session {
     }
     if (answer.message_type === 'Error') {
       const code = Number(answer.message.code);
-      this.service.metrics.request(kind, code === ErrorCode.accessDenied ? 'denied' : 'invalid');
+      this.service.metrics.request(
+        kind,
+        code === ErrorCode.accessDenied ? 'denied' : code === ErrorCode.rateLimited ? 'rate_limited' : 'invalid',
+      );
       this.send(errorMessage(code, String(answer.message.message), id, topic));
       return;
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createEmbeddedBackend, Dispatcher, type LedgerData } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
-import { createGateway, defaultRpcConfig, type Gateway, type RpcConfig } from '@nano-access/gateway';
+import { createGateway, createRateLimiter, defaultRpcConfig, type Gateway, type RpcConfig } from '@nano-access/gateway';
 import { ACCESS_TEXT, LEDGER } from './fixtures';
 
 export interface RunningGateway {
@@ -20,15 +20,25 @@ export function testConfig(overrides: Partial<RpcConfig> = {}): RpcConfig {
 
 /** The in-process gateway over protocol's Dispatcher and the embedded backend on the fixture ledger. */
 export async function startInProcess(
-  options: { accessText?: string; store?: PolicyStore; config?: Partial<RpcConfig>; logger?: Logger } = {},
+  options: {
+    accessText?: string;
+    store?: PolicyStore;
+    config?: Partial<RpcConfig>;
+    logger?: Logger;
+    /** The rate limiter's clock (ms) when config.rateLimit is set; default performance.now. */
+    rateClock?: () => number;
+  } = {},
 ): Promise<RunningGateway> {
   const store = options.store ?? PolicyStore.fromText(options.accessText ?? ACCESS_TEXT);
   const backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
-  const dispatcher = new Dispatcher({ policy: store, backend });
+  const config = testConfig(options.config);
+  // As `serve` does: the limiter of config-rpc.toml's [rate_limit] is the dispatcher's.
+  const rateLimiter = createRateLimiter(config.rateLimit, { clock: options.rateClock });
+  const dispatcher = new Dispatcher({ policy: store, backend, rateLimiter });
   const gateway = createGateway({
     dispatcher,
     store,
-    config: testConfig(options.config),
+    config,
     logger: options.logger,
     metricsSources: [() => dispatcher.metricsText()],
   });
