@@ -1,3 +1,5 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { ErrorCode, RATE_LIMITED_CODE, type RateLimitSettings } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { call, postJson, type HttpAnswer } from '../support/http-client';
@@ -50,13 +52,18 @@ describe('rate limits in the gateway', () => {
     running = undefined;
   });
 
-  async function start(settings: Partial<RateLimitSettings> = {}, store?: PolicyStore): Promise<string> {
+  async function start(
+    settings: Partial<RateLimitSettings> = {},
+    store?: PolicyStore,
+    logger?: pino.Logger,
+  ): Promise<string> {
     clock.now = 0;
     running = await startInProcess({
       accessText: ACCESS,
       store,
-      config: { rateLimit: { ...SETTINGS, ...settings } },
+      config: { rateLimit: { ...SETTINGS, ...settings }, logging: { logRpc: logger !== undefined } },
       rateClock: () => clock.now,
+      logger,
     });
     return running.url;
   }
@@ -164,5 +171,26 @@ describe('rate limits in the gateway', () => {
     expect(metrics).toContain(
       'nano_access_protocol_requests_total{kind="action",name="block_count",outcome="rate_limited"} 1\n',
     );
+  });
+
+  it('writes the refusal to log_rpc as outcome rate_limited, status 429, reason "rate limited"', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const url = await start({}, undefined, pino({ level: 'info' }, sink));
+    await legacy(url, PLAIN);
+    await legacy(url, PLAIN);
+    await postJson(url, '/api/v2/IsAlive', {}, { 'nano-api-key': PLAIN });
+    const rpc = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg === 'rpc');
+    expect(rpc.slice(1)).toEqual([
+      expect.objectContaining({ api: 'legacy', outcome: 'rate_limited', status: 429, reason: 'rate limited' }),
+      expect.objectContaining({ api: 'v2', outcome: 'rate_limited', status: 429, reason: 'rate limited' }),
+    ]);
+    expect(rpc[2].caller).toMatch(/^user #\d+ \(…/);
+    expect(lines.join('\n')).not.toContain(PLAIN);
   });
 });
