@@ -1,3 +1,4 @@
+import { family } from '@nano-access/metrics';
 import { nanoPermissionNames, type Policy } from '@nano-access/resolver';
 import type { MergedCredentials } from '../credentials';
 import { BucketTable } from './bucket-table';
@@ -157,28 +158,31 @@ export class RateLimiter {
   /** The counters in Prometheus text format (metric names start with `prefix`). */
   metricsText(prefix = 'nano_access_rate_limit'): string {
     const s = this.stats();
+    const scopes: RateLimitScope[] = ['user', 'address', 'global'];
+    const tables = ['user', 'address'] as const;
     return (
-      [
-        `# HELP ${prefix}_admitted_total Requests the rate limiter let through.`,
-        `# TYPE ${prefix}_admitted_total counter`,
-        `${prefix}_admitted_total ${s.admitted}`,
-        `# HELP ${prefix}_refused_total Requests refused by the rate limiter, by the bucket that refused them.`,
-        `# TYPE ${prefix}_refused_total counter`,
-        ...(['user', 'address', 'global'] as const).map(
-          (scope) => `${prefix}_refused_total{scope="${scope}"} ${s.refused[scope]}`,
-        ),
-        `# HELP ${prefix}_buckets Buckets held, by table (users by id, other callers by address).`,
-        `# TYPE ${prefix}_buckets gauge`,
-        `${prefix}_buckets{table="user"} ${s.buckets.user}`,
-        `${prefix}_buckets{table="address"} ${s.buckets.address}`,
-        `# HELP ${prefix}_buckets_max Buckets each table holds at most (max_buckets).`,
-        `# TYPE ${prefix}_buckets_max gauge`,
-        `${prefix}_buckets_max ${s.maxBuckets}`,
-        `# HELP ${prefix}_evictions_total Least recently used buckets forgotten to make room, by table.`,
-        `# TYPE ${prefix}_evictions_total counter`,
-        `${prefix}_evictions_total{table="user"} ${s.evictions.user}`,
-        `${prefix}_evictions_total{table="address"} ${s.evictions.address}`,
-      ].join('\n') + '\n'
+      family(`${prefix}_admitted_total`, 'counter', 'Requests the rate limiter let through.', [{ value: s.admitted }]) +
+      family(
+        `${prefix}_refused_total`,
+        'counter',
+        'Requests refused by the rate limiter, by the bucket that refused them.',
+        scopes.map((scope) => ({ labels: { scope }, value: s.refused[scope] })),
+      ) +
+      family(
+        `${prefix}_buckets`,
+        'gauge',
+        'Buckets held, by table (users by id, other callers by address).',
+        tables.map((table) => ({ labels: { table }, value: s.buckets[table] })),
+      ) +
+      family(`${prefix}_buckets_max`, 'gauge', 'Buckets each table holds at most (max_buckets).', [
+        { value: s.maxBuckets },
+      ]) +
+      family(
+        `${prefix}_evictions_total`,
+        'counter',
+        'Least recently used buckets forgotten to make room, by table.',
+        tables.map((table) => ({ labels: { table }, value: s.evictions[table] })),
+      )
     );
   }
 
