@@ -78,8 +78,25 @@ function protectedConfig(): string {
   ].join('\n');
 }
 
-/** Rate limits at a rate no row reaches (config-rpc.toml), when the build has them. */
-const RATE_LIMITS = '';
+/** Rate limits at a rate no row reaches (config-rpc.toml): a tier for the bench's user, the default and a global ceiling. */
+const RATE_LIMITS = [
+  '[rate_limit]',
+  'enable = true',
+  '',
+  '[rate_limit.default]',
+  'rate = 1000000',
+  'burst = 1000000',
+  '',
+  '[rate_limit.global]',
+  'rate = 1000000',
+  'burst = 1000000',
+  '',
+  '[[rate_limit.tier]]',
+  'permission = "api_account_balance"',
+  'rate = 1000000',
+  'burst = 1000000',
+  '',
+].join('\n');
 
 /** Child roles: each prints {"port": N} once it listens. */
 async function role(name: string, upstream: string): Promise<void> {

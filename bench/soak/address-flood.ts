@@ -26,6 +26,8 @@ import { serveEntry, ServerUnderTest, sleep } from './server';
 
 const ROOT = resolve(__dirname, '../..');
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+/** [rate_limit] max_buckets of the phase: far fewer than the flood's distinct addresses. */
+const MAX_BUCKETS = 1000;
 /** RSS may grow this much over its median before the flood (MiB). */
 const RSS_BOUND_MIB = 96;
 
@@ -60,6 +62,8 @@ interface ClientTask {
   forwardedDenied: string[];
   perAddress: number;
   concurrency: number;
+  /** One more address that sends this many requests back to back: over its bucket's burst. */
+  hammer: { address: string; requests: number };
 }
 
 interface ClientResult {
@@ -68,6 +72,7 @@ interface ClientResult {
   denied: Record<string, number>;
   forwardedAllowed: Record<string, number>;
   forwardedDenied: Record<string, number>;
+  hammer: Record<string, number>;
   errors: Record<string, number>;
   requests: number;
   seconds: number;
@@ -112,6 +117,7 @@ async function runClient(task: ClientTask): Promise<ClientResult> {
     denied: {},
     forwardedAllowed: {},
     forwardedDenied: {},
+    hammer: {},
     errors: {},
     requests: 0,
     seconds: 0,
@@ -150,6 +156,22 @@ async function runClient(task: ClientTask): Promise<ClientResult> {
     if (i < task.forwardedDenied.length) jobs.push(forwarded(task.forwardedDenied[i], result.forwardedDenied));
   }
   const started = Date.now();
+  const hammerAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  let hammered = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (hammered < task.hammer.requests) {
+        hammered++;
+        result.requests++;
+        try {
+          bump(result.hammer, String(await send(hammerAgent, task.httpPort, task.hammer.address, {})));
+        } catch (error) {
+          bump(result.errors, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+        }
+      }
+    }),
+  );
+  hammerAgent.destroy();
   let next = 0;
   await Promise.all(
     Array.from({ length: task.concurrency }, async () => {
@@ -249,6 +271,17 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
       `deny = [${deny.map((d) => JSON.stringify(d)).join(', ')}]`,
       'trust_proxy = ["127.0.0.1"]',
       '',
+      // By-address buckets for the default user and unknown keys, far fewer than the flood's
+      // addresses: the table must stay at max_buckets (least recently used forgotten). The rate is
+      // above what the steady load sends per user or from 127.0.0.1, below what the hammer sends.
+      '[rate_limit]',
+      'enable = true',
+      `max_buckets = ${MAX_BUCKETS}`,
+      '',
+      '[rate_limit.default]',
+      'rate = 100',
+      'burst = 200',
+      '',
     ].join('\n'),
   );
   await server.start(entry);
@@ -260,7 +293,9 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
       tcpPort: server.tcpPort,
       socketPath: server.socketPath,
       window: fixedWindow(compileValid(initialText)),
-      credentials: [undefined, ...credentials.users, credentials.unknown],
+      // Known users only: the default user and unknown keys from 127.0.0.1 would share one
+      // address bucket with each other, which is the limit working, not a failure of the load.
+      credentials: credentials.users,
       account: ACCOUNT,
     },
     options.ratePerChannel,
@@ -291,6 +326,7 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
     forwardedDenied: addresses('198.18', forwardedCount),
     perAddress: 3,
     concurrency: 64,
+    hammer: { address: '127.2.0.1', requests: 1000 },
   };
   const flooded = load.phase('9 addresses: flood');
   const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', JSON.stringify(task)], {
@@ -331,6 +367,8 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
   const alive = server.alive;
   const exit = await server.stop();
 
+  const buckets = metricSum(metrics, /^nano_access_rate_limit_buckets\{table="address"\}/);
+  const evicted = metricSum(metrics, /^nano_access_rate_limit_evictions_total\{.*table="address"/);
   const deniedCounted = metricSum(metrics, /^nano_access_gateway_requests_total\{.*outcome="address_denied"/);
   const rssPeak = Math.max(...rssDuring.filter(Number.isFinite));
   const growthMiB = (rssPeak - rssBefore) / 1024;
@@ -365,13 +403,21 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
       detail: `${flooded.requests} requests during the flood (${flooded.errors} failed, ${flooded.wrongDecisions} wrong, p99 ${percentile(flooded.latenciesMs, 99).toFixed(1)} ms); ${after.requests} after (${after.errors} failed)`,
     },
     {
+      name: '9 rate limit: the bucket table stays at max_buckets; a hammering address gets 429',
+      pass: buckets <= MAX_BUCKETS && (result.hammer['429'] ?? 0) > 0 && only(result.hammer, ['200', '429']),
+      detail: `address buckets ${buckets} (max_buckets ${MAX_BUCKETS}; ${evicted} forgotten) after ${task.allowed.length + task.forwardedAllowed.length + 1} served addresses; ${task.hammer.requests} back to back from one address: ${describe(result.hammer)}`,
+    },
+    {
       name: '9 memory bounded',
       pass: growthMiB <= RSS_BOUND_MIB && exit !== null && exit.code === 0,
       detail: `${distinct} distinct client addresses; RSS peak +${growthMiB.toFixed(1)} MiB over the median before (bound ${RSS_BOUND_MIB} MiB); server exit ${exit?.code ?? exit?.signal}`,
     },
   ];
   const lines: Array<[string, string]> = [
-    ['lists', `deny: ${deny.length} entries (3 /16s, 100 /24s, 100 /28s, 100 /32s); trust_proxy 127.0.0.1`],
+    [
+      'lists',
+      `deny: ${deny.length} entries (3 /16s, 100 /24s, 100 /28s, 100 /32s); trust_proxy 127.0.0.1; [rate_limit.default] 100/s, burst 200, max_buckets ${MAX_BUCKETS}`,
+    ],
     [
       'flood',
       `${result.requests} requests in ${result.seconds.toFixed(1)} s (${Math.round(result.requests / Math.max(0.001, result.seconds))}/s, ${task.concurrency} at once): ${task.allowed.length} + ${task.denied.length} bound addresses × ${task.perAddress} (keep-alive), ${task.forwardedAllowed.length} + ${task.forwardedDenied.length} named by X-Forwarded-For`,
