@@ -1,3 +1,4 @@
+import { exitAfterLogFlush, exitOnCrashAfterLogFlush } from '@nano-access/reloader';
 import { Command, CommanderError } from 'commander';
 import { commandsFor } from './commands/index';
 import { ExitCode, type CliIO, type CommandResult } from './io';
@@ -70,10 +71,14 @@ export function processIO(): CliIO {
 
 /** Entry point of bin/nano-access.js. */
 export async function main(): Promise<void> {
+  // serve and gateway log asynchronously to fd 2: a crash waits for the log (bounded) before it
+  // ends the process, so the lines before it are not lost (reloader's exitOnCrashAfterLogFlush).
+  exitOnCrashAfterLogFlush();
   const code = await execute(process.argv.slice(2));
   process.exitCode = code;
   // Long-running commands have closed their servers by now; short ones have
-  // nothing pending. Exit once stdout is flushed, so a stray handle (a file
-  // watcher, a keep-alive socket) never keeps the process alive.
-  process.stdout.write('', () => process.exit(code));
+  // nothing pending. Exit once stdout and the asynchronous log are flushed (the
+  // log's write in flight included, at most LOG_EXIT_FLUSH_MS), so a stray handle
+  // (a file watcher, a keep-alive socket) never keeps the process alive.
+  process.stdout.write('', () => exitAfterLogFlush(code));
 }

@@ -1,7 +1,17 @@
 export { PolicyStore } from './policy-store';
 export { PolicyStoreError, errorCodes } from './errors';
 export type { PolicyStoreErrorCode, ReadErrorCode } from './errors';
-export { ASYNC_LOG_MAX_BYTES, asyncFileDestination, createLogger, REDACTED_PATHS, lineWriter } from './logger';
+export {
+  ASYNC_LOG_MAX_BYTES,
+  asyncFileDestination,
+  createLogger,
+  exitAfterLogFlush,
+  exitOnCrashAfterLogFlush,
+  flushAsyncLogs,
+  LOG_EXIT_FLUSH_MS,
+  REDACTED_PATHS,
+  lineWriter,
+} from './logger';
 export type { LineFields, LineWriter, LoggerOptions } from './logger';
 export { formatDiagnostic } from './diagnostic-log';
 export { KUBERNETES_DATA_LINK } from './file-watch';

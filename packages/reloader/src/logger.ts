@@ -32,13 +32,38 @@ const CENSOR = '[redacted]';
 export const ASYNC_LOG_MAX_BYTES = 16 * 1024 * 1024;
 
 /**
+ * How long, at most, an ending process waits for its asynchronous log to be written
+ * (exitAfterLogFlush): the write in flight to finish and every queued line after it. Only a reader
+ * of the log that takes no byte for this long (a stopped pipe) makes the exit go on without the
+ * rest; shutdown stays bounded by it.
+ */
+export const LOG_EXIT_FLUSH_MS = 5_000;
+
+/** The parts of sonic-boom (pino.destination) the exit flush reads. */
+interface SonicBoomState {
+  _writing: boolean;
+  _len: number;
+  destroyed: boolean;
+  fd: number;
+  flush(): void;
+}
+
+/** Every asynchronous destination of this process (asyncFileDestination), for the exit flush. */
+const asyncDestinations = new Set<SonicBoomState>();
+
+/**
  * A file descriptor written without blocking the event loop: pino's asynchronous destination
  * (sonic-boom). A line is handed to the kernel at once when no write is in flight; lines logged
  * while one is coalesce into the next write, so a busy server makes one system call per batch
  * instead of one per line, and a quiet one delays nothing (minLength 0: no line waits for more).
- * pino flushes it synchronously on process exit, which is also how a caught crash ends (an
- * uncaught exception or rejection exits through the 'exit' event), so SIGTERM and such a crash
- * lose no line. Only SIGKILL (or a hard crash of the runtime) can cost the unwritten tail.
+ *
+ * Exit: a write in flight runs in libuv's thread pool, and sonic-boom's synchronous exit flush
+ * (pino's 'exit' hook) skips that batch (it cannot know how much of it the kernel took), so a
+ * process that exits while one is in flight loses it. Ending processes therefore exit through
+ * exitAfterLogFlush (SIGTERM/SIGINT, the end of a command) and exitOnCrashAfterLogFlush (uncaught
+ * exceptions and rejections), which wait for the write in flight and the queue, bounded by
+ * LOG_EXIT_FLUSH_MS. A bare process.exit() still flushes the queue synchronously, not a batch in
+ * flight; SIGKILL (or a hard crash of the runtime) can cost the unwritten tail.
  */
 export function asyncFileDestination(fd: number, maxBytes = ASYNC_LOG_MAX_BYTES): DestinationStream {
   const destination = pino.destination({ dest: fd, sync: false, minLength: 0, maxLength: maxBytes });
@@ -46,7 +71,88 @@ export function asyncFileDestination(fd: number, maxBytes = ASYNC_LOG_MAX_BYTES)
   destination.on('drop', () => {
     if (dropped++ === 0) process.once('exit', () => reportDropped(fd, () => dropped));
   });
+  const state = destination as unknown as SonicBoomState;
+  asyncDestinations.add(state);
+  destination.on('close', () => asyncDestinations.delete(state));
   return destination;
+}
+
+/** Nothing in flight and nothing queued. */
+function settled(destination: SonicBoomState): boolean {
+  return destination.destroyed || (!destination._writing && destination._len === 0);
+}
+
+/**
+ * Resolves once every asynchronous destination (asyncFileDestination) has written everything
+ * logged so far, the write in flight included: true; or false when `deadlineMs` passed first
+ * (a reader that takes nothing). Never rejects.
+ */
+export function flushAsyncLogs(deadlineMs = LOG_EXIT_FLUSH_MS): Promise<boolean> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const check = (): void => {
+      let pending = false;
+      for (const destination of asyncDestinations) {
+        if (settled(destination)) continue;
+        pending = true;
+        // Idle with bytes queued (minLength 0 makes this rare): start their write.
+        if (!destination._writing && destination.fd >= 0) {
+          try {
+            destination.flush();
+          } catch {
+            // Destroyed meanwhile: settled.
+          }
+        }
+      }
+      if (!pending) resolve(true);
+      else if (Date.now() - started >= deadlineMs) resolve(false);
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+}
+
+/**
+ * Exits with `code` once the asynchronous log is written (flushAsyncLogs, at most `deadlineMs`):
+ * how serve and gateway end, on SIGTERM/SIGINT and at the end of a command. `before` runs right
+ * before the exit, after the log (say, a crash report written synchronously to the same fd, which
+ * must not cut into a log line being written).
+ */
+export function exitAfterLogFlush(code: number, deadlineMs = LOG_EXIT_FLUSH_MS, before?: () => void): void {
+  void flushAsyncLogs(deadlineMs).then(() => {
+    try {
+      before?.();
+    } finally {
+      process.exit(code);
+    }
+  });
+}
+
+let crashHandlersInstalled = false;
+
+/**
+ * An uncaught exception or unhandled rejection ends the process with code 1 as Node would, but
+ * only after the asynchronous log is written (exitAfterLogFlush); its stack goes to standard error
+ * after the log's lines. A second crash while waiting changes nothing: the first exit proceeds.
+ */
+export function exitOnCrashAfterLogFlush(deadlineMs = LOG_EXIT_FLUSH_MS): void {
+  if (crashHandlersInstalled) return;
+  crashHandlersInstalled = true;
+  let crashed = false;
+  const crash = (error: unknown): void => {
+    if (crashed) return;
+    crashed = true;
+    exitAfterLogFlush(1, deadlineMs, () => {
+      const text = error instanceof Error && error.stack !== undefined ? error.stack : String(error);
+      try {
+        writeSync(2, `${text}\n`);
+      } catch {
+        // Nowhere left to say it.
+      }
+    });
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
 }
 
 function reportDropped(fd: number, dropped: () => number): void {
