@@ -1,5 +1,5 @@
 import { escapeControls } from '@nano-access/parser';
-import { describeDeny, describeGrant, maskId } from '@nano-access/linter';
+import { describeDeny, describeGrant, describeUserAt, maskId } from '@nano-access/linter';
 import type { Explanation } from '@nano-access/resolver';
 
 /** How check and explain name the user they answered for: by position and masked id, or the whole id with `showIds`. */
@@ -12,7 +12,7 @@ export function describeUser(explanation: Explanation, showIds = false): string 
     case 'unknown':
       return `unknown credentials ${id} (no permissions)`;
     case 'user':
-      return `user #${(user.index ?? 0) + 1} (${id})`;
+      return describeUserAt(user.index ?? 0, user.id, false, showIds);
   }
 }
 

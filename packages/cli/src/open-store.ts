@@ -9,9 +9,6 @@ import {
 import type { CliIO } from './io';
 import { writeDiagnostics, writeError } from './load';
 
-/** The access file of a data directory. */
-export const ACCESS_FILE = 'config-access.toml';
-
 /**
  * Opens the hot-reloaded store of a long-running command, reading the file as its
  * `[access_policy]` table says (size limit, read deadline, the mode check's override), and

@@ -29,7 +29,7 @@ export type { WebSocketConfig } from './config/rpc-config';
 export type { IpcDispatcherOptions } from './standalone/ipc-dispatcher';
 export { IpcPool } from './standalone/ipc-pool';
 export type { IpcPoolOptions, PooledIpcClient } from './standalone/ipc-pool';
-export { startStandaloneGateway, ACCESS_FILE } from './standalone/standalone-gateway';
+export { startStandaloneGateway } from './standalone/standalone-gateway';
 export type { StandaloneGateway, StandaloneGatewayOptions } from './standalone/standalone-gateway';
 export { exampleRequests } from './examples';
 export type { ExampleOptions } from './examples';

@@ -5,6 +5,7 @@ import {
   errorEnvelope,
   ErrorMessage,
   invalidFormatEnvelope,
+  isJsonObject,
   mergeCorrelationId,
   type BudgetLease,
   type ByteBudget,
@@ -470,7 +471,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     );
     if (parsed instanceof BodyFailure)
       return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
-    const label = isObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
+    const label = isJsonObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
     // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
     // the dispatcher merges credentials and correlation ids by protocol's one rule.
     const correlationId = mergeCorrelationId(parsed, headerCorrelationId);
@@ -584,7 +585,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       request = fromQuery;
       extra = NO_STORE;
     }
-    const action = isObject(request) ? request.action : undefined;
+    const action = isJsonObject(request) ? request.action : undefined;
     const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
     let result: LegacyResult;
     try {
@@ -632,10 +633,6 @@ const LEGACY_STATUS: Record<LegacyResult['outcome'], number> = {
   unsafe: 200,
   rate_limited: 429,
 };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** What a caller is told about a forwarding dispatcher's rejection. */
 interface ForwardFailure {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseTomlConfig, type Diagnostic, type Span } from '@nano-access/parser';
-import { DEFAULT_MAX_SERVICES_PER_SESSION } from '@nano-access/protocol';
+import { DEFAULT_MAX_SERVICES_PER_SESSION, isJsonObject } from '@nano-access/protocol';
 import { accessPolicySettings, type AccessPolicySettings } from '@nano-access/reloader';
 import { nodeConfigSchema } from './node-config-schema';
 
@@ -101,7 +101,7 @@ export function resolveSocketPath(configured: string): string {
 type Table = Record<string, unknown>;
 
 function table(value: unknown): Table {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Table) : {};
+  return isJsonObject(value) ? value : {};
 }
 
 function pick<T>(t: Table, key: string, fallback: T): T {

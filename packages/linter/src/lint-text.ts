@@ -14,7 +14,7 @@ import {
   type RuleContext,
   type SuppressionMessageId,
 } from './define-rule';
-import { describeUser } from './describe-user';
+import { describeUserAt } from './mask-id';
 import { IdMasker } from './mask-ids';
 import type { LintResult, SuppressedDiagnostic } from './lint-result';
 import { checkRuleSetting, LinterError, LinterErrorCode, type RuleLevel, type RuleSettings } from './rule-settings';
@@ -130,7 +130,7 @@ function lintWith(text: string, loaded: LoadResult, options: LintOptions, only?:
         severity: diagnostic.severity === 'error' || level === 'error' ? 'error' : 'warning',
       });
     },
-    describeUser,
+    describeUser: (user) => describeUserAt(user.index, user.id, user.isDefault),
   });
 
   for (const rule of allRules) {

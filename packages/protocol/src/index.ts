@@ -63,6 +63,7 @@ export {
   type NodeConfirmationFeedStatus,
 } from './backends/node-rpc/node-confirmations';
 export { stringifyAscii } from './ascii-json';
+export { isJsonObject } from './json-object';
 export {
   CACHEABLE_ACTIONS,
   COUNT_PARAMETER_ACTIONS,

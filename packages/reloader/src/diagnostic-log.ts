@@ -6,9 +6,9 @@ export function diagnosticLocation(d: Diagnostic): string {
   return `${d.file}:${d.span.start.line}:${d.span.start.column}`;
 }
 
-/** One line per diagnostic: `file:line:col severity message (rule)`. */
-export function formatDiagnostic(d: Diagnostic): string {
-  return `${diagnosticLocation(d)} ${d.severity} ${d.message} (${d.ruleId})`;
+/** A log line's message for a diagnostic (the severity is the record's level): `file:line:col message (rule)`. */
+export function diagnosticLogMessage(d: Diagnostic): string {
+  return `${diagnosticLocation(d)} ${d.message} (${d.ruleId})`;
 }
 
 /**
@@ -28,7 +28,7 @@ export function logDiagnostics(
       severity: d.severity,
       messageId: d.messageId,
     };
-    if (d.severity === 'error') logger.error(fields, `${diagnosticLocation(d)} ${d.message} (${d.ruleId})`);
-    else logger.warn(fields, `${diagnosticLocation(d)} ${d.message} (${d.ruleId})`);
+    if (d.severity === 'error') logger.error(fields, diagnosticLogMessage(d));
+    else logger.warn(fields, diagnosticLogMessage(d));
   }
 }

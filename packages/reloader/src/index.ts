@@ -13,7 +13,6 @@ export {
   lineWriter,
 } from './logger';
 export type { LineFields, LineWriter, LoggerOptions } from './logger';
-export { formatDiagnostic } from './diagnostic-log';
 export { KUBERNETES_DATA_LINK } from './file-watch';
 export { policyHashLabel } from './metrics';
 export {

@@ -5,11 +5,17 @@ import pino from 'pino';
 import type { Logger } from 'pino';
 import { loadPolicy, nanoCatalog, PolicyAssembler } from '@nano-access/resolver';
 import type { Catalog, LoadResult, Policy, PolicySource } from '@nano-access/resolver';
-import { describeFileSafetyProblem, judgeFileSafety, sortDiagnostics } from '@nano-access/parser';
+import {
+  DEFAULT_ACCESS_FILE,
+  describeFileSafetyProblem,
+  formatDiagnostic,
+  judgeFileSafety,
+  sortDiagnostics,
+} from '@nano-access/parser';
 import type { AccessFileFacts, Diagnostic, FileSafetyProblem } from '@nano-access/parser';
 import { contentHash } from './content-hash';
 import { redactDiagnostics, redactKnownCredentials, redactKnownIds } from './credential-redaction';
-import { diagnosticLocation, formatDiagnostic, logDiagnostics } from './diagnostic-log';
+import { diagnosticLocation, diagnosticLogMessage, logDiagnostics } from './diagnostic-log';
 import {
   FILE_UNSAFE,
   POLICY_INVALID,
@@ -227,7 +233,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
 
   /** A store over access-file text; throws PolicyStoreError `NA_RELOAD_POLICY_INVALID` when it has errors. */
   static fromText(text: string, options: TextStoreOptions = {}): PolicyStore {
-    const settings = textSettings(options.file ?? 'config-access.toml', options.catalog, options.logger);
+    const settings = textSettings(options.file ?? DEFAULT_ACCESS_FILE, options.catalog, options.logger);
     const {
       loaded: { policy },
       diagnostics,
@@ -326,7 +332,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
           messageId: finding.messageId,
           security: true,
         },
-        `${diagnosticLocation(finding)} ${finding.message} (${finding.ruleId})`,
+        diagnosticLogMessage(finding),
       );
     }
     if (all.length > logged.length) {

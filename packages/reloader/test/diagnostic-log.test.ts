@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@nano-access/parser';
-import { formatDiagnostic, logDiagnostics } from '../src/diagnostic-log';
+import { diagnosticLogMessage, logDiagnostics } from '../src/diagnostic-log';
 import { captureLogger } from './helpers';
 
 const at = (line: number, column: number): Diagnostic['span'] => ({
@@ -23,8 +23,8 @@ const warning: Diagnostic = {
 };
 
 describe('diagnostic log lines', () => {
-  it('formats a diagnostic as file:line:col severity message (rule)', () => {
-    expect(formatDiagnostic(error)).toBe('config-access.toml:9:10 error Unknown role "ghost". (unknown-role)');
+  it('writes a log message as file:line:col message (rule), the severity being the level', () => {
+    expect(diagnosticLogMessage(error)).toBe('config-access.toml:9:10 Unknown role "ghost". (unknown-role)');
   });
 
   it('logs errors at error level and warnings at warn level, with place and rule as fields', () => {
@@ -37,6 +37,7 @@ describe('diagnostic log lines', () => {
         rule: 'unknown-role',
         messageId: 'unknownRole',
         generation: 4,
+        msg: 'config-access.toml:9:10 Unknown role "ghost". (unknown-role)',
       }),
       expect.objectContaining({ level: 40, at: 'config-access.toml:3:22', rule: 'empty-item', severity: 'warning' }),
     ]);

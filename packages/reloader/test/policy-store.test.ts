@@ -211,7 +211,7 @@ describe('PolicyStore (explicit reloads, no watch)', () => {
     expect(error.diagnostics.map((d) => d.ruleId)).toEqual(
       expect.arrayContaining(['unknown-permission', 'unknown-role']),
     );
-    expect(error.message).toMatch(/config-access\.toml:3:\d+ error .*\(unknown-permission\)/);
+    expect(error.message).toMatch(/config-access\.toml:3:\d+: error: .*\[unknown-permission\]/);
   });
 
   it('rejects open() with NA_RELOAD_NOT_A_FILE when the path is a directory', async () => {

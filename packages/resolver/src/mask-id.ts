@@ -9,8 +9,11 @@ export function maskId(id: string): string {
   return shown === 0 ? '…' : `…${id.slice(-shown)}`;
 }
 
-/** "the default user", or "user #3 (…c57)" with the 0-based index made 1-based. */
-export function describeUserAt(index: number, id: string, isDefault: boolean): string {
+/**
+ * How every report names a user: "the default user", or "user #3 (…c57)" with the 0-based index
+ * made 1-based and the id masked (whole with `showId`, which the CLI's --show-ids asks for).
+ */
+export function describeUserAt(index: number, id: string, isDefault: boolean, showId = false): string {
   if (isDefault) return 'the default user';
-  return `user #${index + 1} (${maskId(id)})`;
+  return `user #${index + 1} (${showId ? id : maskId(id)})`;
 }

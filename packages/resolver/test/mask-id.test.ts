@@ -1,4 +1,4 @@
-import { maskId } from '@nano-access/resolver';
+import { describeUserAt, maskId } from '@nano-access/resolver';
 
 describe('maskId', () => {
   it('shows the last four characters of an id of 16 characters or more', () => {
@@ -11,5 +11,19 @@ describe('maskId', () => {
     expect(maskId('abcdefgh')).toBe('…gh');
     expect(maskId('abc')).toBe('…');
     expect(maskId('')).toBe('…');
+  });
+});
+
+describe('describeUserAt', () => {
+  const id = 'user-2bb818ee-6424-4750-8bdb-db23bab7bc57';
+
+  it('names a user by its 1-based position and masked id, the default user by its role', () => {
+    expect(describeUserAt(2, id, false)).toBe('user #3 (…bc57)');
+    expect(describeUserAt(0, '', true)).toBe('the default user');
+  });
+
+  it('shows the whole id only when asked (--show-ids), never for the default user', () => {
+    expect(describeUserAt(2, id, false, true)).toBe(`user #3 (${id})`);
+    expect(describeUserAt(0, '', true, true)).toBe('the default user');
   });
 });

@@ -13,10 +13,11 @@ import {
   type GatewayDispatcher,
   type RpcConfig,
 } from '@nano-access/gateway';
+import { DEFAULT_ACCESS_FILE } from '@nano-access/parser';
 import { createLogger, type PolicyStore } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { writeDiagnostics, writeError } from '../load';
-import { ACCESS_FILE, openPolicyStore } from '../open-store';
+import { openPolicyStore } from '../open-store';
 
 interface GatewayCommandOptions {
   data: string;
@@ -49,7 +50,7 @@ async function runGateway(options: GatewayCommandOptions, io: CliIO): Promise<nu
   if (config === null) return ExitCode.usage;
   // fd 2, not process.stderr: written asynchronously in batches (a line per request with log_rpc), flushed at exit.
   const logger = createLogger({ destination: 2, env: io.env });
-  const accessPath = path.join(dataDir, ACCESS_FILE);
+  const accessPath = path.join(dataDir, DEFAULT_ACCESS_FILE);
   const store = await openPolicyStore(accessPath, logger, io, config.accessPolicy);
   if (store === null) return ExitCode.usage;
   let running;

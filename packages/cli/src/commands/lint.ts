@@ -12,6 +12,7 @@ import {
   type LintResult,
   type RuleSettings,
 } from '@nano-access/linter';
+import { DEFAULT_ACCESS_FILE } from '@nano-access/parser';
 import type { Catalog } from '@nano-access/resolver';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
@@ -31,7 +32,6 @@ interface LintOptions {
   showIds?: boolean;
 }
 
-const DEFAULT_FILE = 'config-access.toml';
 const ACCESS_FILE_IN_DIRECTORY = /^config-access.*\.toml$/;
 /** Policy tests (`nano-access test`) may sit beside the access file under its name: never lint them as access files. */
 const TEST_FILE_SUFFIX = '.access-test.toml';
@@ -47,7 +47,7 @@ export function registerLint(program: Command, io: CliIO, result: CommandResult)
     .description('Lint access files (config-access.toml): errors a server would refuse, and warnings.')
     .argument(
       '[paths...]',
-      `files, directories (every config-access*.toml in them) or - for standard input; default ${DEFAULT_FILE}`,
+      `files, directories (every config-access*.toml in them) or - for standard input; default ${DEFAULT_ACCESS_FILE}`,
     )
     .addOption(new Option('-f, --format <format>', 'output format').choices(formatNames).default('stylish'))
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this (-1: no limit)', parseCount, -1)
@@ -88,7 +88,7 @@ async function runLint(paths: string[], options: LintOptions, io: CliIO): Promis
     writeError(io, catalog);
     return ExitCode.usage;
   }
-  const targets = await expandPaths(paths.length === 0 ? [DEFAULT_FILE] : paths, io);
+  const targets = await expandPaths(paths.length === 0 ? [DEFAULT_ACCESS_FILE] : paths, io);
   let failed = targets.failed;
   const results: LintResult[] = [];
   for (const target of targets.files) {

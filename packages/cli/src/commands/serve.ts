@@ -10,12 +10,13 @@ import {
   type NodeConfig,
 } from '@nano-access/ipc-server';
 import { createEmbeddedBackend, createNodeRpcBackend, Dispatcher, type Backend } from '@nano-access/protocol';
+import { DEFAULT_ACCESS_FILE } from '@nano-access/parser';
 import { createLogger } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { createRateLimiter } from '@nano-access/gateway';
 import { readGatewayConfig, startServeGateway } from './gateway';
 import { writeDiagnostics, writeError } from '../load';
-import { ACCESS_FILE, openPolicyStore } from '../open-store';
+import { openPolicyStore } from '../open-store';
 import { accessReloader } from '../access-reloader';
 
 interface ServeOptions {
@@ -58,7 +59,7 @@ async function runServe(options: ServeOptions, io: CliIO): Promise<number> {
   // Logs are JSON lines on stderr; stdout carries only what the command reports.
   // fd 2, not process.stderr: written asynchronously in batches (a line per request with log_rpc), flushed at exit.
   const logger = createLogger({ destination: 2, env: io.env });
-  const accessPath = path.join(dataDir, ACCESS_FILE);
+  const accessPath = path.join(dataDir, DEFAULT_ACCESS_FILE);
 
   const store = await openPolicyStore(accessPath, logger, io, config.accessPolicy);
   if (store === null) return ExitCode.usage;

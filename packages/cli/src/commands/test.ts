@@ -12,6 +12,7 @@ import {
   type AccessTestResult,
   type PolicyUnderTest,
 } from '@nano-access/linter';
+import { DEFAULT_ACCESS_FILE } from '@nano-access/parser';
 import { loadPolicy, type Catalog } from '@nano-access/resolver';
 import { CliErrorCode } from '../errors';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
@@ -79,7 +80,7 @@ async function runTests(paths: string[], options: TestOptions, io: CliIO): Promi
       policyPath === undefined
         ? {
             file: '',
-            problem: `This test file names no access file: add policy = "config-access.toml", or run with --config FILE.`,
+            problem: `This test file names no access file: add policy = "${DEFAULT_ACCESS_FILE}", or run with --config FILE.`,
           }
         : await policies.get(policyPath, results);
     results.push(runAccessTest(parsed.test, target, io.env));

@@ -1,4 +1,4 @@
-import { READ_ONLY_ACTIONS } from '@nano-access/protocol';
+import { isJsonObject, READ_ONLY_ACTIONS } from '@nano-access/protocol';
 
 /**
  * `GET /?action=…&key=value` (legacy_get) read as the legacy request a POST would carry, the way
@@ -26,10 +26,7 @@ export function legacyRequestFromQuery(query: string): Record<string, unknown> {
         indexed.set(base, list);
       } else if (!inner.includes('[') && !inner.includes(']')) {
         const current = fields.get(base);
-        const object =
-          typeof current === 'object' && current !== null && !Array.isArray(current)
-            ? (current as Record<string, unknown>)
-            : {};
+        const object = isJsonObject(current) ? current : {};
         Object.defineProperty(object, inner, { value, enumerable: true, writable: true, configurable: true });
         fields.set(base, object);
       } else {

@@ -4,6 +4,7 @@ import {
   errorEnvelope,
   ErrorCode,
   ErrorMessage,
+  isJsonObject,
   legacyAnswerOutcome,
   mergeCorrelationId,
   mergeCredentials,
@@ -85,7 +86,7 @@ export class IpcDispatcher implements GatewayDispatcher {
 
   handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
     const correlationId = mergeCorrelationId(envelope, ctx.correlationId);
-    if (!isObject(envelope)) {
+    if (!isJsonObject(envelope)) {
       const refused = this.rateLimited(mergeCredentials(ctx.credentials), 'unknown', correlationId, ctx);
       return refused ?? this.forward(envelope, false);
     }
@@ -241,7 +242,7 @@ export class IpcDispatcher implements GatewayDispatcher {
     } catch {
       value = undefined;
     }
-    if (!isObject(value)) {
+    if (!isJsonObject(value)) {
       throw new GatewayError(
         GatewayErrorCode.upstreamInvalid,
         'The IPC server answered a legacy request with something that is not a JSON object.',
@@ -280,15 +281,11 @@ function parseEnvelope(answer: Buffer): ResponseEnvelope {
       cause: error,
     });
   }
-  if (!isObject(value) || typeof value.message_type !== 'string' || !isObject(value.message)) {
+  if (!isJsonObject(value) || typeof value.message_type !== 'string' || !isJsonObject(value.message)) {
     throw new GatewayError(
       GatewayErrorCode.upstreamInvalid,
       'The IPC server answered with something that is not a response envelope.',
     );
   }
   return value as unknown as ResponseEnvelope;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

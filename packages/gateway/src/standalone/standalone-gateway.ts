@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { IpcClient } from '@nano-access/ipc-server';
+import { DEFAULT_ACCESS_FILE } from '@nano-access/parser';
 import { Dispatcher } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import type { RpcConfig } from '../config/rpc-config';
@@ -11,8 +12,6 @@ import { ConfirmationRelay } from './confirmation-relay';
 import { createRateLimiter } from '../config/rate-limit-config';
 import { IpcDispatcher } from './ipc-dispatcher';
 import { IpcPool, type PooledIpcClient } from './ipc-pool';
-
-export const ACCESS_FILE = 'config-access.toml';
 
 export interface StandaloneGatewayOptions {
   /** config-rpc.toml, loaded (loadRpcConfig). */
@@ -46,7 +45,8 @@ export async function startStandaloneGateway(options: StandaloneGatewayOptions):
   const { config, logger } = options;
   const ownStore = options.store === undefined;
   const store =
-    options.store ?? (await PolicyStore.open(join(options.dataDir ?? '.', ACCESS_FILE), { logger, watch: true }));
+    options.store ??
+    (await PolicyStore.open(join(options.dataDir ?? '.', DEFAULT_ACCESS_FILE), { logger, watch: true }));
   let upstreamCredentials: string | undefined;
   try {
     upstreamCredentials = readUpstreamCredentials(config.websocket.upstreamCredentialsFile);

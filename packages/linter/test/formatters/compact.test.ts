@@ -17,6 +17,18 @@ describe('compact formatter', () => {
     expect(out).toBe('a.toml:1:2: error: Unknown role "\\u001b[2J\\u000aFORGED". [unknown-role]\n');
   });
 
+  it('escapes Unicode bidi controls (a right-to-left override cannot reorder the line)', () => {
+    const out = formatters.compact(
+      [
+        result('a\u2066.toml', [
+          diagnostic('unknown-role', 'error', 'Unknown role "\u202eadmin\u200f".', [1, 2, 1, 2]),
+        ]),
+      ],
+      context,
+    );
+    expect(out).toBe('a\\u2066.toml:1:2: error: Unknown role "\\u202eadmin\\u200f". [unknown-role]\n');
+  });
+
   it('prints nothing for clean files', () => {
     expect(formatters.compact([result('a.toml', [])], context)).toBe('');
   });

@@ -41,6 +41,20 @@ describe('stylish formatter', () => {
     expect(out).toContain('a\\u001b[31m.toml');
   });
 
+  it('escapes Unicode bidi controls of messages and file names, so a name cannot reorder what is shown', () => {
+    const bidi = '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f';
+    const out = formatters.stylish(
+      [result(`b${bidi}.toml`, [diagnostic('unknown-role', 'error', `Unknown role "admin${bidi}".`, [3, 9, 3, 20])])],
+      context,
+    );
+    const escaped = '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f';
+    expect(out).not.toMatch(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/);
+    expect(out.split('\n').slice(1, 3)).toEqual([
+      `b${escaped}.toml`,
+      `  3:9  error  Unknown role "admin${escaped}"  unknown-role`,
+    ]);
+  });
+
   it('pads messages to at most the alignment width, and cuts a message at the message width', () => {
     const long = `Unknown permission "${'x'.repeat(5000)}".`;
     const rows = [

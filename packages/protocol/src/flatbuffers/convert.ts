@@ -2,6 +2,8 @@ import * as flatbuffers from 'flatbuffers';
 import * as fb from './generated/nanoapi_generated';
 import type { JsonObject } from '../types';
 import { ErrorMessage } from '../errors';
+import { isJsonObject } from '../json-object';
+import { MESSAGE_TYPES } from '../messages';
 
 /**
  * Flatbuffers ⇄ the JSON objects of the JSON path, so one dispatcher serves
@@ -24,23 +26,8 @@ import { ErrorMessage } from '../errors';
 
 export type Decoded = { ok: true; value: JsonObject } | { ok: false; error: string };
 
-/** Union member names, indexed by their union tag (nanoapi.fbs `Message`). */
-const MESSAGE_NAMES: readonly string[] = [
-  'NONE',
-  'Error',
-  'Success',
-  'IsAlive',
-  'EventAck',
-  'BlockInfo',
-  'AccountWeight',
-  'AccountWeightResponse',
-  'TopicConfirmation',
-  'EventConfirmation',
-  'ServiceRegister',
-  'ServiceStop',
-  'TopicServiceStop',
-  'EventServiceStop',
-];
+/** Union member names, indexed by their union tag (nanoapi.fbs `Message`): tag 0 is NONE, then MESSAGE_TYPES in union order. */
+const MESSAGE_NAMES: readonly string[] = ['NONE', ...MESSAGE_TYPES];
 const MESSAGE_TAGS = new Map(MESSAGE_NAMES.map((name, tag) => [name, tag]));
 const SUBTYPES = ['invalid', 'receive', 'send', 'change', 'epoch'] as const;
 const FILTERS = ['all', 'active', 'active_quorum', 'active_confirmation_height', 'inactive'] as const;
@@ -307,7 +294,7 @@ function str(builder: flatbuffers.Builder, value: unknown): number {
 }
 
 function obj(value: unknown): JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : {};
+  return isJsonObject(value) ? value : {};
 }
 
 function encodeBlockState(builder: flatbuffers.Builder, block: JsonObject): number {

@@ -1,14 +1,22 @@
 import {
   decodeFlatbuffersEnvelope,
   encodeFlatbuffersEnvelope,
+  MESSAGE_TYPES,
   type FlatbuffersEnvelopeInput,
 } from '@nano-access/protocol';
 import * as fc from 'fast-check';
+import { Message } from '../../src/flatbuffers/generated/nanoapi/message';
 import { ADMIN, READER, RecordingSession, fixtureRepresentative, makeDispatcher } from '../helpers';
 
 const rep = fixtureRepresentative();
 
 describe('flatbuffers envelopes', () => {
+  it('MESSAGE_TYPES lists the union members in tag order (the tag table is derived from it)', () => {
+    MESSAGE_TYPES.forEach((name, index) => expect({ name, tag: Message[name] }).toEqual({ name, tag: index + 1 }));
+    const members = Object.keys(Message).filter((key) => Number.isNaN(Number(key)) && key !== 'NONE');
+    expect(members).toEqual([...MESSAGE_TYPES]);
+  });
+
   const samples: FlatbuffersEnvelopeInput[] = [
     {
       time: 1579736914615,

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import type { BlockStateJson, ConfirmedBlock } from '../../backend';
 import { decodeAccount, encodeAccount } from '../../crypto/nano-address';
 import { ProtocolError } from '../../errors';
+import { isJsonObject } from '../../json-object';
 import { isHash, isRaw, parseStateBlock, toBlockStateJson } from '../embedded/state-block';
 
 /**
@@ -117,7 +118,7 @@ export class NodeConfirmationFeed {
       this.counts.dropped += 1;
       return;
     }
-    if (!isObject(parsed)) {
+    if (!isJsonObject(parsed)) {
       this.counts.dropped += 1;
       return;
     }
@@ -166,7 +167,7 @@ const SUBTYPES = new Set<string>(['send', 'receive', 'change', 'epoch']);
  * names: what reaches subscribers is what the node's own API would send, never whatever arrived.
  */
 export function confirmationFromNode(message: unknown): ConfirmedBlock | null {
-  if (!isObject(message) || !isObject(message.block)) return null;
+  if (!isJsonObject(message) || !isJsonObject(message.block)) return null;
   const { amount, hash, confirmation_type: type, block } = message;
   const subtype = block.subtype;
   const account = decodeAccount(message.account);
@@ -189,7 +190,7 @@ export function confirmationFromNode(message: unknown): ConfirmedBlock | null {
 
 /** The node sends election numbers as decimal strings; `blocks` and `voters` are our block_count and voter_count. */
 function electionInfoFromNode(info: unknown): ConfirmedBlock['electionInfo'] | undefined {
-  if (!isObject(info)) return undefined;
+  if (!isJsonObject(info)) return undefined;
   const numbers = [info.duration, info.time, info.request_count, info.blocks, info.voters].map(toCount);
   if (numbers.some((n) => n === null) || !isRaw(info.tally)) return undefined;
   const [duration, time, requestCount, blockCount, voterCount] = numbers as number[];
@@ -207,8 +208,4 @@ function toCount(value: unknown): number | null {
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^\d{1,15}$/.test(text)) return null;
   return Number(text);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
