@@ -1,5 +1,7 @@
+import { defineErrorCodes, listErrorCodes, type ErrorCodeOf } from '@nano-access/parser';
+
 /** Stable codes of the errors the command line itself reports (docs/errors.md). */
-export const CliErrorCode = {
+export const CliErrorCode = defineErrorCodes({
   fileUnreadable: 'NA_CLI_FILE_UNREADABLE',
   catalogInvalid: 'NA_CLI_CATALOG_INVALID',
   permissionUnknown: 'NA_CLI_PERMISSION_UNKNOWN',
@@ -8,6 +10,9 @@ export const CliErrorCode = {
   gitShowFailed: 'NA_CLI_GIT_SHOW_FAILED',
   reloadRefused: 'NA_CLI_RELOAD_REFUSED',
   reloadFailed: 'NA_CLI_RELOAD_FAILED',
-} as const;
+});
 
-export const errorCodes: readonly string[] = Object.values(CliErrorCode);
+export type CliErrorCode = ErrorCodeOf<typeof CliErrorCode>;
+
+/** Every code the CLI writes (it reports them on stderr and exits; it throws none). */
+export const errorCodes = listErrorCodes(CliErrorCode);

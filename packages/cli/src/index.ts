@@ -1,3 +1,3 @@
 export { execute, main, processIO } from './cli';
 export { ExitCode, type CliIO, type CommandResult } from './io';
-export { errorCodes } from './errors';
+export { CliErrorCode, errorCodes } from './errors';

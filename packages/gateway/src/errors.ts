@@ -1,5 +1,7 @@
+import { defineErrorCodes, listErrorCodes, NanoAccessError, type ErrorCodeOf } from '@nano-access/parser';
+
 /** Stable codes of the errors a gateway user can meet (each has a section in docs/errors.md). */
-export const GatewayErrorCode = {
+export const GatewayErrorCode = defineErrorCodes({
   /** config-rpc.toml has an error (unknown key, wrong type, bad TOML): the gateway does not start. */
   configInvalid: 'NA_GATEWAY_CONFIG_INVALID',
   /** config-rpc.toml could not be read (other than "does not exist", which means all defaults). */
@@ -45,21 +47,12 @@ export const GatewayErrorCode = {
   badOption: 'NA_GATEWAY_BAD_OPTION',
   /** An unexpected failure inside the gateway (HTTP 500); a bug, logged with its stack. */
   internal: 'NA_GATEWAY_INTERNAL',
-} as const;
+});
 
-export type GatewayErrorCodeValue = (typeof GatewayErrorCode)[keyof typeof GatewayErrorCode];
+export type GatewayErrorCodeValue = ErrorCodeOf<typeof GatewayErrorCode>;
 
 /** Every code, for docs/errors.md and its test. */
-export const errorCodes: readonly string[] = Object.values(GatewayErrorCode);
+export const errorCodes = listErrorCodes(GatewayErrorCode);
 
 /** The one error class the gateway throws (startup failures, upstream failures in standalone mode). */
-export class GatewayError extends Error {
-  override readonly name = 'GatewayError';
-  constructor(
-    readonly code: GatewayErrorCodeValue,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export class GatewayError extends NanoAccessError<GatewayErrorCodeValue> {}

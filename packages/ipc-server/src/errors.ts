@@ -1,8 +1,10 @@
+import { defineErrorCodes, listErrorCodes, NanoAccessError, type ErrorCodeOf } from '@nano-access/parser';
+
 /**
  * Stable error codes of the IPC server and client. Each has a section in
  * docs/errors.md under "IPC server and client".
  */
-export const IpcErrorCode = {
+export const IpcErrorCode = defineErrorCodes({
   /** config-node.toml could not be read, or has unknown keys / wrong types. */
   configInvalid: 'NA_IPC_CONFIG_INVALID',
   /** The unix socket path is served by a live process. */
@@ -48,19 +50,12 @@ export const IpcErrorCode = {
   badResponse: 'NA_IPC_BAD_RESPONSE',
   /** A client was given contradictory or invalid options (a programming error). */
   badOptions: 'NA_IPC_BAD_OPTIONS',
-} as const;
+});
 
-export type IpcErrorCodeValue = (typeof IpcErrorCode)[keyof typeof IpcErrorCode];
+export type IpcErrorCodeValue = ErrorCodeOf<typeof IpcErrorCode>;
 
 /** Every error code of this package, for the docs walker. */
-export const errorCodes: readonly string[] = Object.freeze(Object.values(IpcErrorCode).sort());
+export const errorCodes = listErrorCodes(IpcErrorCode);
 
 /** An error of the IPC server or client, with a stable code. */
-export class IpcError extends Error {
-  readonly code: IpcErrorCodeValue;
-  constructor(code: IpcErrorCodeValue, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'IpcError';
-    this.code = code;
-  }
-}
+export class IpcError extends NanoAccessError<IpcErrorCodeValue> {}

@@ -4,7 +4,8 @@ export type { LintResult, SuppressedDiagnostic, Suppression } from './lint-resul
 export { defineRule, isSecurityRule } from './define-rule';
 export type { Rule, RuleContext, RuleMeta, RuleSource, ReportDescriptor } from './define-rule';
 export { rules, rulesById } from './rules/index';
-export { checkRuleSetting, parseRuleSettings, LinterError, LinterErrorCode } from './rule-settings';
+export { checkRuleSetting, parseRuleSettings } from './rule-settings';
+export { errorCodes, LinterError, LinterErrorCode } from './errors';
 export type { RuleLevel, RuleSettings } from './rule-settings';
 export { formatters, formatNames } from './formatters/index';
 export type { FormatName } from './formatters/index';
@@ -47,8 +48,3 @@ export type { AccessTestMessage, AccessTestResult, PolicyUnderTest } from './acc
 export { accessTestFormatters, accessTestFormatNames } from './access-test/formatters';
 export type { AccessTestFormatName, AccessTestFormatter, AccessTestFormatterContext } from './access-test/formatters';
 export type { GithubDiffOptions } from './diff/render-github';
-
-import { LinterErrorCode } from './rule-settings';
-
-/** Every stable error code this package can throw (docs/errors.md). */
-export const errorCodes: readonly string[] = Object.values(LinterErrorCode);

@@ -17,7 +17,8 @@ import {
 import { describeUserAt } from './mask-id';
 import { IdMasker } from './mask-ids';
 import type { LintResult, SuppressedDiagnostic } from './lint-result';
-import { checkRuleSetting, LinterError, LinterErrorCode, type RuleLevel, type RuleSettings } from './rule-settings';
+import { LinterError, LinterErrorCode } from './errors';
+import { checkRuleSetting, type RuleLevel, type RuleSettings } from './rule-settings';
 import { rules as allRules, rulesById } from './rules/index';
 import { applySuppressions } from './suppressions/apply-suppressions';
 

@@ -6,21 +6,6 @@ export type RuleLevel = 'off' | Severity;
 
 export type RuleSettings = Readonly<Record<string, RuleLevel>>;
 
-/** Stable codes of the errors the linter throws for programmer errors (docs/errors.md). */
-export const LinterErrorCode = {
-  ruleSettingInvalid: 'NA_LINT_RULE_SETTING_INVALID',
-} as const;
-
-/** A programmer error: lintText was given settings that checkRuleSettings rejects. */
-export class LinterError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'LinterError';
-    this.code = code;
-  }
-}
-
 const LEVELS: readonly string[] = ['off', 'warning', 'error'];
 
 /**

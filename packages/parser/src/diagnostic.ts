@@ -13,6 +13,12 @@ export interface Span {
 export type Severity = 'error' | 'warning';
 
 /**
+ * The ruleId of a diagnostic from outside any rule: the text is not TOML (or not TOML 1.0), or
+ * not UTF-8. Every diagnostic has a rule id, since SARIF and the github format need one.
+ */
+export const TOML_SYNTAX_RULE_ID = 'toml-syntax';
+
+/**
  * The one problem shape of the whole project: parser problems, compile
  * problems, lint findings and reload rejections are all Diagnostics.
  */

@@ -3,7 +3,7 @@ import type { AnySchema, ValidateFunction } from 'ajv';
 import type Ajv2020 from 'ajv/dist/2020';
 import type { Diagnostic, Span } from './diagnostic';
 import type { PositionMap } from './position-map';
-import { ParserError } from './errors';
+import { ParserError, ParserErrorCode } from './errors';
 import { hasErrors, sortDiagnostics } from './format';
 import { positionsOf } from './parse-access-file';
 import { Reporter } from './report';
@@ -63,7 +63,7 @@ function validatorFor(schema: ConfigSchema): ValidateFunction {
     validate = ajv.compile(schema as AnySchema);
   } catch (cause) {
     throw new ParserError(
-      'NA_PARSER_SCHEMA_INVALID',
+      ParserErrorCode.schemaInvalid,
       `The config schema does not compile: ${(cause as Error).message}`,
       { cause },
     );

@@ -1,3 +1,4 @@
+import { TOML_SYNTAX_RULE_ID } from './diagnostic';
 import type { NewerSyntax } from './position-map';
 import { isTomlError, parseToml as parse } from './smol-toml';
 import type { Reporter } from './report';
@@ -13,7 +14,14 @@ export function readToml(text: string, reporter: Reporter, newer?: NewerSyntax):
   try {
     const value = parse(text);
     if (newer === undefined) return value;
-    reporter.report('toml-syntax', 'error', 'tomlVersion', `Not valid TOML 1.0: ${newer.reason}`, newer.range, true);
+    reporter.report(
+      TOML_SYNTAX_RULE_ID,
+      'error',
+      'tomlVersion',
+      `Not valid TOML 1.0: ${newer.reason}`,
+      newer.range,
+      true,
+    );
     return undefined;
   } catch (error) {
     const source = reporter.source;
@@ -29,7 +37,7 @@ export function readToml(text: string, reporter: Reporter, newer?: NewerSyntax):
     const next = text.charCodeAt(offset);
     const end = offset < text.length && next !== 10 && next !== 13 ? offset + 1 : offset;
     reporter.report(
-      'toml-syntax',
+      TOML_SYNTAX_RULE_ID,
       'error',
       'tomlSyntax',
       `Not valid TOML: ${sentence(reason)}`,

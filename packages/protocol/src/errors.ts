@@ -1,3 +1,4 @@
+import { defineErrorCodes, listErrorCodes, NanoAccessError, type ErrorCodeOf } from '@nano-access/resolver';
 import type { JsonObject, ResponseEnvelope } from './types';
 
 /**
@@ -60,45 +61,44 @@ export const LegacyError = {
   rateLimited: 'Rate limit exceeded',
 } as const;
 
-/** The `code` of a legacy answer for an action the backend does not implement (docs/errors.md). */
-export const NOT_IMPLEMENTED_CODE = 'NA_PROTOCOL_NOT_IMPLEMENTED';
-/** The `code` of a legacy answer refused for a `count` over the gateway's response cap (docs/errors.md). */
-export const COUNT_OVER_CAP_CODE = 'NA_PROTOCOL_COUNT_OVER_CAP';
-/** The `code` of a legacy answer refused for a list (`accounts`, `hashes`) over the gateway's response cap. */
-export const LIST_OVER_CAP_CODE = 'NA_PROTOCOL_LIST_OVER_CAP';
-/** The `code` of a legacy answer refused by the rate limiter (docs/errors.md); HTTP 429 with Retry-After. */
-export const RATE_LIMITED_CODE = 'NA_PROTOCOL_RATE_LIMITED';
-
 /**
- * Stable codes of the programming errors this package throws, and of the events it logs
- * in a `code` field (documented in docs/errors.md under "Protocol"). Bad input never
- * throws: it is answered with an Error envelope or a legacy `{"error": …}` body.
+ * Stable codes of the programming errors this package throws, and of the events it logs in a
+ * `code` field (documented in docs/errors.md under "Protocol"). Bad input never throws: it is
+ * answered with an Error envelope or a legacy `{"error": …}` body.
  */
-export const protocolErrorCodes = [
-  'NA_PROTOCOL_LEDGER_INVALID',
-  'NA_PROTOCOL_BAD_OPTION',
-  // Not thrown: the `code` of a legacy answer for an action the backend does not implement.
-  'NA_PROTOCOL_NOT_IMPLEMENTED',
-  // Not thrown: logged in a `code` field by the node-rpc backend.
-  'NA_PROTOCOL_UPSTREAM_BUDGET_EXCEEDED',
-  // Not thrown: the `code` of a legacy answer refused by the gateway's response caps.
-  'NA_PROTOCOL_COUNT_OVER_CAP',
-  'NA_PROTOCOL_LIST_OVER_CAP',
-  // Not thrown: the `code` of a legacy answer refused by the rate limiter.
-  'NA_PROTOCOL_RATE_LIMITED',
-] as const;
+export const ProtocolErrorCode = defineErrorCodes({
+  /** The embedded backend's ledger file cannot be read or is not a ledger. */
+  ledgerInvalid: 'NA_PROTOCOL_LEDGER_INVALID',
+  /** A backend was given an option out of range (a programming error). */
+  badOption: 'NA_PROTOCOL_BAD_OPTION',
+  /** Not thrown: the `code` of a legacy answer for an action the backend does not implement. */
+  notImplemented: 'NA_PROTOCOL_NOT_IMPLEMENTED',
+  /** Not thrown: logged in a `code` field by the node-rpc backend. */
+  upstreamBudgetExceeded: 'NA_PROTOCOL_UPSTREAM_BUDGET_EXCEEDED',
+  /** Not thrown: the `code` of a legacy answer refused for a `count` over the gateway's response cap. */
+  countOverCap: 'NA_PROTOCOL_COUNT_OVER_CAP',
+  /** Not thrown: the `code` of a legacy answer refused for a list (`accounts`, `hashes`) over the response cap. */
+  listOverCap: 'NA_PROTOCOL_LIST_OVER_CAP',
+  /** Not thrown: the `code` of a legacy answer refused by the rate limiter (HTTP 429 with Retry-After). */
+  rateLimited: 'NA_PROTOCOL_RATE_LIMITED',
+});
 
-export type ProtocolErrorCode = (typeof protocolErrorCodes)[number];
+export type ProtocolErrorCode = ErrorCodeOf<typeof ProtocolErrorCode>;
+
+/** Every NA_PROTOCOL_* code (each has a section in docs/errors.md). */
+export const errorCodes = listErrorCodes(ProtocolErrorCode);
+
+/** The `code` of a legacy answer for an action the backend does not implement. */
+export const NOT_IMPLEMENTED_CODE = ProtocolErrorCode.notImplemented;
+/** The `code` of a legacy answer refused by the rate limiter; HTTP 429 with Retry-After. */
+export const RATE_LIMITED_CODE = ProtocolErrorCode.rateLimited;
+/** The `code` of a legacy answer refused for a `count` over the gateway's response cap. */
+export const COUNT_OVER_CAP_CODE = ProtocolErrorCode.countOverCap;
+/** The `code` of a legacy answer refused for a list over the gateway's response cap. */
+export const LIST_OVER_CAP_CODE = ProtocolErrorCode.listOverCap;
 
 /** A programming or setup error (bad ledger file, bad option), with a stable code. */
-export class ProtocolError extends Error {
-  readonly code: ProtocolErrorCode;
-  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ProtocolError';
-    this.code = code;
-  }
-}
+export class ProtocolError extends NanoAccessError<ProtocolErrorCode> {}
 
 /** A response envelope. `time` is now, in milliseconds since the epoch. */
 export function makeEnvelope(messageType: string, message: JsonObject, correlationId?: string): ResponseEnvelope {

@@ -94,6 +94,8 @@ export {
   RATE_LIMITED_CODE,
   rateLimitedEnvelope,
   rateLimitedLegacyBody,
+  ProtocolErrorCode,
+  errorCodes,
   errorEnvelope,
   invalidFormatEnvelope,
   isErrorEnvelope,
@@ -102,7 +104,6 @@ export {
   makeEnvelope,
   revocationEnvelope,
   REVOCATION_SUFFIX,
-  type ProtocolErrorCode,
 } from './errors';
 export { EXTENSION_MESSAGE_TYPES, MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
 export {
@@ -119,7 +120,3 @@ export {
 } from './flatbuffers/convert';
 export { canonicalAccount, decodeAccount, encodeAccount, isValidAccount } from './crypto/nano-address';
 export { blake2b } from './crypto/blake2b';
-
-import { protocolErrorCodes } from './errors';
-/** Stable NA_PROTOCOL_* codes (each has a section in docs/errors.md). */
-export const errorCodes: readonly string[] = protocolErrorCodes;

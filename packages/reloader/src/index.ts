@@ -1,5 +1,5 @@
 export { PolicyStore } from './policy-store';
-export { PolicyStoreError, errorCodes } from './errors';
+export { PolicyStoreError, ReloadErrorCode, errorCodes } from './errors';
 export type { PolicyStoreErrorCode, ReadErrorCode } from './errors';
 export {
   ASYNC_LOG_MAX_BYTES,

@@ -1,6 +1,6 @@
 import type { AccessFileFacts, Diagnostic } from '@nano-access/parser';
 import type { Catalog, PolicyTransfer } from '@nano-access/resolver';
-import type { NOT_UTF8, ReadErrorCode } from './errors';
+import type { ReadErrorCode, ReloadErrorCode } from './errors';
 
 /** What a load worker is started with (its workerData). */
 export interface WorkerSetup {
@@ -32,7 +32,7 @@ export interface LoadRequest {
 
 export type WorkerReply =
   | { type: 'read'; read: WorkerRead }
-  | { type: 'not-utf8'; code: typeof NOT_UTF8; message: string; diagnostic: Diagnostic }
+  | { type: 'not-utf8'; code: typeof ReloadErrorCode.notUtf8; message: string; diagnostic: Diagnostic }
   | {
       type: 'loaded';
       /** loadPolicy's diagnostics, the new text's credentials already redacted. */

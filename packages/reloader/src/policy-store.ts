@@ -16,15 +16,7 @@ import type { AccessFileFacts, Diagnostic, FileSafetyProblem } from '@nano-acces
 import { contentHash } from './content-hash';
 import { redactDiagnostics, redactKnownCredentials, redactKnownIds } from './credential-redaction';
 import { diagnosticLocation, diagnosticLogMessage, logDiagnostics } from './diagnostic-log';
-import {
-  FILE_UNSAFE,
-  POLICY_INVALID,
-  PolicyStoreError,
-  READ_FAILED,
-  STORE_CLOSED,
-  WATCH_FAILED,
-  WORKER_FAILED,
-} from './errors';
+import { PolicyStoreError, ReloadErrorCode } from './errors';
 import { watchFile } from './file-watch';
 import { OffThreadLoad, WorkerFailure } from './off-thread-load';
 import type { InspectModule } from './off-thread-protocol';
@@ -188,7 +180,10 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     } else if (read.kind === 'missing') {
       const { policy } = PolicyStore.compile('', settings).loaded;
       if (policy === null)
-        throw new PolicyStoreError(POLICY_INVALID, `${displayName}: the catalog gives no default policy`);
+        throw new PolicyStoreError(
+          ReloadErrorCode.policyInvalid,
+          `${displayName}: the catalog gives no default policy`,
+        );
       logger.warn(
         { file: displayName, generation: 1 },
         'access file not found: only the default user is configured (built-in default permissions) until the file appears',
@@ -197,7 +192,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     } else {
       const problems = safetyProblems(read.facts);
       if (problems.length > 0 && !settings.allowInsecurePermissions) {
-        throw new PolicyStoreError(FILE_UNSAFE, `${displayName}: ${unsafeMessage(problems)}`);
+        throw new PolicyStoreError(ReloadErrorCode.fileUnsafe, `${displayName}: ${unsafeMessage(problems)}`);
       }
       const decoded = decodeAccessFile(read.bytes, displayName);
       if (!decoded.ok)
@@ -206,7 +201,11 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       const { loaded, diagnostics } = PolicyStore.compile(text, settings);
       const policy = loaded.policy;
       if (policy === null)
-        throw new PolicyStoreError(POLICY_INVALID, invalidMessage(displayName, diagnostics), diagnostics);
+        throw new PolicyStoreError(
+          ReloadErrorCode.policyInvalid,
+          invalidMessage(displayName, diagnostics),
+          diagnostics,
+        );
       logDiagnostics(logger, diagnostics, { file: displayName });
       PolicyStore.logAcceptedProblems(settings, problems, 1);
       logger.info(
@@ -239,7 +238,11 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       diagnostics,
     } = PolicyStore.compile(text, settings);
     if (policy === null)
-      throw new PolicyStoreError(POLICY_INVALID, invalidMessage(settings.displayName, diagnostics), diagnostics);
+      throw new PolicyStoreError(
+        ReloadErrorCode.policyInvalid,
+        invalidMessage(settings.displayName, diagnostics),
+        diagnostics,
+      );
     const hash = contentHash(Buffer.from(text, 'utf8'));
     return new PolicyStore(settings, { policy, generation: 1, hash, loadedAt: new Date() }, false);
   }
@@ -275,7 +278,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   ): void {
     for (const problem of problems) {
       settings.logger.warn(
-        { file: settings.displayName, generation, code: FILE_UNSAFE },
+        { file: settings.displayName, generation, code: ReloadErrorCode.fileUnsafe },
         `${describeFileSafetyProblem(problem)}: served anyway because allow_insecure_permissions is set`,
       );
     }
@@ -382,7 +385,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
    * closes. Only a daemon's entry point should call this: a library must not take over signals.
    */
   installSignalHandlers(signals: readonly NodeJS.Signals[] = ['SIGHUP']): () => void {
-    if (this.closed) throw new PolicyStoreError(STORE_CLOSED, 'installSignalHandlers() after close()');
+    if (this.closed) throw new PolicyStoreError(ReloadErrorCode.storeClosed, 'installSignalHandlers() after close()');
     const handler = (signal: NodeJS.Signals): void => {
       this.settings.logger.info({ signal, file: this.settings.displayName }, 'reload requested by signal');
       void this.reload('signal');
@@ -472,7 +475,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
   private onWatchError(error: Error): void {
     const code = (error as NodeJS.ErrnoException).code;
     this.settings.logger.error(
-      { code: WATCH_FAILED, cause: code, file: this.settings.displayName },
+      { code: ReloadErrorCode.watchFailed, cause: code, file: this.settings.displayName },
       `watching the access file failed (${code ?? error.message}); reload with SIGHUP until the watch is fixed`,
     );
   }
@@ -547,9 +550,9 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       if (problems.length > 0 && !this.settings.allowInsecurePermissions) {
         // Checked before the hash: a file made writable keeps its content, and is refused all the same.
         const message = unsafeMessage(problems);
-        const key = `${FILE_UNSAFE} ${read.hash} ${message}`;
+        const key = `${ReloadErrorCode.fileUnsafe} ${read.hash} ${message}`;
         if (trigger === 'watch' && key === this.lastRejectedKey) return this.result('rejected', read.hash, []);
-        return this.reject(trigger, read.hash, [], { code: FILE_UNSAFE, message }, key);
+        return this.reject(trigger, read.hash, [], { code: ReloadErrorCode.fileUnsafe, message }, key);
       }
       if (read.hash === this.active.hash) {
         if (!this.lastReloadSuccessful) {
@@ -579,11 +582,14 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       if (error instanceof WorkerFailure) {
         // The worker died or threw (out of memory, killed, a bug): fail closed, keep the old policy.
         logger.error({ err: error, file: displayName }, `${error.message}: keeping the active policy`);
-        return this.reject(trigger, null, [], { code: WORKER_FAILED, message: error.message });
+        return this.reject(trigger, null, [], { code: ReloadErrorCode.workerFailed, message: error.message });
       }
       // Only a bug gets here (loadPolicy must not throw on bad input): fail closed, keep the old policy.
       logger.error({ err: error, file: displayName }, 'reload failed unexpectedly: keeping the active policy');
-      return this.reject(trigger, null, [], { code: READ_FAILED, message: 'reload failed unexpectedly' });
+      return this.reject(trigger, null, [], {
+        code: ReloadErrorCode.readFailed,
+        message: 'reload failed unexpectedly',
+      });
     } finally {
       job?.close();
     }
@@ -737,7 +743,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
         hash,
         trigger,
         errors,
-        ...(error ? { code: error.code } : { code: POLICY_INVALID }),
+        ...(error ? { code: error.code } : { code: ReloadErrorCode.policyInvalid }),
       },
       error
         ? `access file not reloaded: ${error.message}; keeping generation ${generation}`

@@ -4,10 +4,10 @@ import type { FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { SourceText } from '@nano-access/parser';
+import { SourceText, TOML_SYNTAX_RULE_ID } from '@nano-access/parser';
 import type { AccessFileFacts, Diagnostic, PathFacts } from '@nano-access/parser';
 import { contentHash } from './content-hash';
-import { FILE_TOO_LARGE, NOT_A_FILE, NOT_UTF8, READ_FAILED, READ_TIMEOUT } from './errors';
+import { ReloadErrorCode } from './errors';
 import type { ReadErrorCode } from './errors';
 
 /** The largest access file read by default: a 1,000,000-user file is about 75 MB. */
@@ -56,12 +56,12 @@ export async function readAccessFile(path: string, options: ReadAccessFileOption
   const displayName = options.displayName ?? path;
   if (unreturned.has(file)) {
     return failure(
-      READ_TIMEOUT,
+      ReloadErrorCode.readTimeout,
       `an earlier read of the access file has not returned yet (a hung file system?); not reading it again until it does`,
     );
   }
   const signal = options.signal;
-  if (signal?.aborted) return failure(READ_FAILED, 'the read was abandoned');
+  if (signal?.aborted) return failure(ReloadErrorCode.readFailed, 'the read was abandoned');
 
   const work = readWhole(file, displayName, maxBytes);
   let timer: NodeJS.Timeout | undefined;
@@ -70,12 +70,12 @@ export async function readAccessFile(path: string, options: ReadAccessFileOption
     timer = setTimeout(() => {
       resolve(
         failure(
-          READ_TIMEOUT,
+          ReloadErrorCode.readTimeout,
           `reading the access file took longer than ${formatSeconds(timeoutMs)} (read_timeout); not reading it again until that read returns`,
         ),
       );
     }, timeoutMs);
-    onAbort = () => resolve(failure(READ_FAILED, 'the read was abandoned'));
+    onAbort = () => resolve(failure(ReloadErrorCode.readFailed, 'the read was abandoned'));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
   let finished = false;
@@ -112,14 +112,15 @@ export async function readAccessStream(
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    return failure(READ_FAILED, `cannot read the access file (${code})`, error);
+    return failure(ReloadErrorCode.readFailed, `cannot read the access file (${code})`, error);
   }
   const bytes = Buffer.concat(chunks, length);
   return { kind: 'ok', bytes, hash: contentHash(bytes), facts: null };
 }
 
 export type DecodeOutcome =
-  { ok: true; text: string } | { ok: false; code: typeof NOT_UTF8; message: string; diagnostic: Diagnostic };
+  | { ok: true; text: string }
+  | { ok: false; code: typeof ReloadErrorCode.notUtf8; message: string; diagnostic: Diagnostic };
 
 /**
  * The file's text, or the place of its first byte that is not UTF-8. TOML is UTF-8 only:
@@ -135,7 +136,7 @@ export function decodeAccessFile(bytes: Buffer, file: string): DecodeOutcome {
   const byte = `0x${bytes[at].toString(16).toUpperCase().padStart(2, '0')}`;
   const message = `The file is not valid UTF-8: byte ${byte} at line ${position.line}, column ${position.column} begins no valid character (TOML files are UTF-8).`;
   const diagnostic: Diagnostic = {
-    ruleId: 'toml-syntax',
+    ruleId: TOML_SYNTAX_RULE_ID,
     severity: 'error',
     message,
     messageId: 'invalidUtf8',
@@ -145,7 +146,7 @@ export function decodeAccessFile(bytes: Buffer, file: string): DecodeOutcome {
   };
   return {
     ok: false,
-    code: NOT_UTF8,
+    code: ReloadErrorCode.notUtf8,
     message: `the access file is not valid UTF-8 (line ${position.line}, column ${position.column})`,
     diagnostic,
   };
@@ -194,13 +195,13 @@ async function readWhole(file: string, displayName: string, maxBytes: number): P
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
     if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
-    return failure(READ_FAILED, `cannot read the access file (${code})`, error);
+    return failure(ReloadErrorCode.readFailed, `cannot read the access file (${code})`, error);
   }
   try {
     const stats = await handle.stat();
     if (!stats.isFile())
       return failure(
-        NOT_A_FILE,
+        ReloadErrorCode.notAFile,
         `the access file is ${kindOf(stats)}, not a regular file; only a regular file is read`,
       );
     if (stats.size > maxBytes) return tooLarge(String(stats.size), maxBytes);
@@ -211,7 +212,7 @@ async function readWhole(file: string, displayName: string, maxBytes: number): P
     return { kind: 'ok', bytes, hash: contentHash(bytes), facts };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-    return failure(READ_FAILED, `cannot read the access file (${code})`, error);
+    return failure(ReloadErrorCode.readFailed, `cannot read the access file (${code})`, error);
   } finally {
     await handle.close().catch(() => undefined);
   }
@@ -278,7 +279,7 @@ function kindOf(stats: Stats): string {
 
 function tooLarge(size: string, maxBytes: number): ReadOutcome {
   return failure(
-    FILE_TOO_LARGE,
+    ReloadErrorCode.fileTooLarge,
     `the access file is ${size} bytes, over the limit of ${maxBytes} bytes (max_file_bytes)`,
   );
 }

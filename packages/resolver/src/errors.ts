@@ -1,5 +1,7 @@
+import { defineErrorCodes, listErrorCodes, NanoAccessError, type ErrorCodeOf } from '@nano-access/parser';
+
 /** Stable error codes of the resolver. Each has a section in docs/errors.md. */
-export const ResolverErrorCode = {
+export const ResolverErrorCode = defineErrorCodes({
   /** compile() or loadPolicy() was handed a catalog object that does not validate. */
   catalogInvalid: 'NA_CATALOG_INVALID',
   /** A catalog does not match catalog.schema.json. */
@@ -22,12 +24,12 @@ export const ResolverErrorCode = {
   permissionListEmpty: 'NA_PERMISSION_LIST_EMPTY',
   /** A PolicyTransfer could not be rebuilt into a policy (another catalog, missing or repeated ids), or exportPolicy() got a foreign policy. */
   policyTransferInvalid: 'NA_POLICY_TRANSFER_INVALID',
-} as const;
+});
 
-export type ResolverErrorCode = (typeof ResolverErrorCode)[keyof typeof ResolverErrorCode];
+export type ResolverErrorCode = ErrorCodeOf<typeof ResolverErrorCode>;
 
 /** Every code above, for the docs test and the CLI. */
-export const errorCodes: readonly string[] = Object.freeze(Object.values(ResolverErrorCode));
+export const errorCodes = listErrorCodes(ResolverErrorCode);
 
 /**
  * A programming error in how the resolver was called (an empty permission
@@ -35,12 +37,4 @@ export const errorCodes: readonly string[] = Object.freeze(Object.values(Resolve
  * Bad *input* (an access file, catalog JSON) never throws: it comes back as
  * diagnostics or catalog problems.
  */
-export class PolicyError extends Error {
-  readonly code: ResolverErrorCode;
-
-  constructor(code: ResolverErrorCode, message: string) {
-    super(message);
-    this.name = 'PolicyError';
-    this.code = code;
-  }
-}
+export class PolicyError extends NanoAccessError<ResolverErrorCode> {}

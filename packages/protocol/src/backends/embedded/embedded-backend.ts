@@ -2,7 +2,14 @@ import { readFile } from 'node:fs/promises';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { canonicalAccount, lookupKey } from '../../crypto/nano-address';
-import { ErrorCode, ErrorMessage, LegacyError, NOT_IMPLEMENTED_CODE, ProtocolError } from '../../errors';
+import {
+  ErrorCode,
+  ErrorMessage,
+  LegacyError,
+  NOT_IMPLEMENTED_CODE,
+  ProtocolError,
+  ProtocolErrorCode,
+} from '../../errors';
 import type { JsonObject } from '../../types';
 import { Ledger, type LedgerData } from './ledger';
 import { ledgerActions, type NodeAction } from './ledger-actions';
@@ -99,7 +106,7 @@ export class EmbeddedBackend implements Backend {
       data = JSON.parse(await readFile(options.ledgerPath, 'utf8')) as LedgerData;
     } catch (cause) {
       throw new ProtocolError(
-        'NA_PROTOCOL_LEDGER_INVALID',
+        ProtocolErrorCode.ledgerInvalid,
         `ledger: cannot read ${options.ledgerPath}: ${(cause as Error).message}`,
         { cause },
       );

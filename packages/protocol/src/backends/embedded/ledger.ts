@@ -1,4 +1,4 @@
-import { ProtocolError } from '../../errors';
+import { ProtocolError, ProtocolErrorCode } from '../../errors';
 import { accountPublicKeyHex, canonicalAccount, encodeAccount, lookupKey } from '../../crypto/nano-address';
 import { verify } from '../../crypto/ed25519-blake2b';
 import { isHash, isRaw, parseStateBlock, type StateBlock, ZERO_HASH } from './state-block';
@@ -83,7 +83,7 @@ interface Receivable {
 }
 
 function invalid(message: string): never {
-  throw new ProtocolError('NA_PROTOCOL_LEDGER_INVALID', `ledger: ${message}`);
+  throw new ProtocolError(ProtocolErrorCode.ledgerInvalid, `ledger: ${message}`);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import type { BlockStateJson, ConfirmedBlock } from '../../backend';
 import { decodeAccount, encodeAccount } from '../../crypto/nano-address';
-import { ProtocolError } from '../../errors';
+import { ProtocolError, ProtocolErrorCode } from '../../errors';
 import { isJsonObject } from '../../json-object';
 import { isHash, isRaw, parseStateBlock, toBlockStateJson } from '../embedded/state-block';
 
@@ -59,11 +59,11 @@ export class NodeConfirmationFeed {
     try {
       url = new URL(options.url);
     } catch {
-      throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: not a WebSocket URL: ${options.url}`);
+      throw new ProtocolError(ProtocolErrorCode.badOption, `node-rpc: not a WebSocket URL: ${options.url}`);
     }
     if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
       throw new ProtocolError(
-        'NA_PROTOCOL_BAD_OPTION',
+        ProtocolErrorCode.badOption,
         `node-rpc: the WebSocket URL must be ws: or wss:, got ${url.protocol}`,
       );
     }

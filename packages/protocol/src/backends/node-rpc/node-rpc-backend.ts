@@ -4,7 +4,7 @@ import { Pool, type Dispatcher as UndiciDispatcher } from 'undici';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { ByteBudget } from '../../byte-budget';
-import { ErrorCode, ErrorMessage, ProtocolError } from '../../errors';
+import { ErrorCode, ErrorMessage, ProtocolError, ProtocolErrorCode } from '../../errors';
 import type { JsonObject } from '../../types';
 import { NodeConfirmationFeed, type NodeConfirmationFeedStatus } from './node-confirmations';
 
@@ -38,7 +38,6 @@ type Upstream = { ok: true; body: JsonObject } | { ok: false; error: string };
 
 const MIB = 1024 * 1024;
 /** Logged (in `code`) when node answers are refused for the response budget; see docs/errors.md. */
-const BUDGET_CODE = 'NA_PROTOCOL_UPSTREAM_BUDGET_EXCEEDED';
 
 /**
  * Forwards to a real node's RPC over HTTP(S): legacy actions pass through
@@ -72,11 +71,11 @@ export class NodeRpcBackend implements Backend {
     try {
       url = new URL(options.url);
     } catch {
-      throw new ProtocolError('NA_PROTOCOL_BAD_OPTION', `node-rpc: not a URL: ${options.url}`);
+      throw new ProtocolError(ProtocolErrorCode.badOption, `node-rpc: not a URL: ${options.url}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new ProtocolError(
-        'NA_PROTOCOL_BAD_OPTION',
+        ProtocolErrorCode.badOption,
         `node-rpc: the URL must be http: or https:, got ${url.protocol}`,
       );
     this.url = url;
@@ -85,7 +84,7 @@ export class NodeRpcBackend implements Backend {
     const inFlight = options.maxResponseBytesInFlight ?? 64 * MIB;
     if (!Number.isSafeInteger(inFlight) || inFlight < 1) {
       throw new ProtocolError(
-        'NA_PROTOCOL_BAD_OPTION',
+        ProtocolErrorCode.badOption,
         `node-rpc: maxResponseBytesInFlight must be a positive integer, not ${inFlight}`,
       );
     }
@@ -232,7 +231,11 @@ export class NodeRpcBackend implements Backend {
     const now = Date.now();
     if (now - this.lastRefusalLog < 60_000) return;
     this.logger?.warn(
-      { code: BUDGET_CODE, refused: this.refusalsSinceLog, maxResponseBytesInFlight: this.responseBudget.limit },
+      {
+        code: ProtocolErrorCode.upstreamBudgetExceeded,
+        refused: this.refusalsSinceLog,
+        maxResponseBytesInFlight: this.responseBudget.limit,
+      },
       'node-rpc: node answers refused: max_response_bytes_in_flight reached',
     );
     this.refusalsSinceLog = 0;

@@ -1,0 +1,17 @@
+import { defineErrorCodes, listErrorCodes, NanoAccessError, type ErrorCodeOf } from '@nano-access/parser';
+
+/** Stable codes of the errors the linter throws for programmer errors (docs/errors.md). */
+export const LinterErrorCode = defineErrorCodes({
+  /** lintText was given rule settings that checkRuleSetting refuses. */
+  ruleSettingInvalid: 'NA_LINT_RULE_SETTING_INVALID',
+  /** A rule reported a messageId its meta does not declare (a bug in the rule). */
+  ruleMessageUnknown: 'NA_LINT_RULE_MESSAGE_UNKNOWN',
+});
+
+export type LinterErrorCode = ErrorCodeOf<typeof LinterErrorCode>;
+
+/** Every stable error code this package can throw. */
+export const errorCodes = listErrorCodes(LinterErrorCode);
+
+/** A programmer error: refused rule settings, or a rule that reports an undeclared messageId. */
+export class LinterError extends NanoAccessError<LinterErrorCode> {}
