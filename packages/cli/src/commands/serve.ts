@@ -14,9 +14,10 @@ import { DEFAULT_ACCESS_FILE } from '@nano-access/parser';
 import { createLogger } from '@nano-access/reloader';
 import { ExitCode, type CliIO, type CommandResult } from '../io';
 import { createRateLimiter } from '@nano-access/gateway';
-import { readGatewayConfig, startServeGateway } from './gateway';
+import { readGatewayConfig } from '../gateway-config';
 import { writeDiagnostics, writeError } from '../load';
 import { openPolicyStore } from '../open-store';
+import { startServeGateway } from '../serve-gateway';
 import { accessReloader } from '../access-reloader';
 
 interface ServeOptions {
