@@ -4,8 +4,6 @@ import { defineErrorCodes, listErrorCodes, NanoAccessError, type ErrorCodeOf } f
 export const LinterErrorCode = defineErrorCodes({
   /** lintText was given rule settings that checkRuleSetting refuses. */
   ruleSettingInvalid: 'NA_LINT_RULE_SETTING_INVALID',
-  /** A rule reported a messageId its meta does not declare (a bug in the rule). */
-  ruleMessageUnknown: 'NA_LINT_RULE_MESSAGE_UNKNOWN',
 });
 
 export type LinterErrorCode = ErrorCodeOf<typeof LinterErrorCode>;
@@ -13,5 +11,5 @@ export type LinterErrorCode = ErrorCodeOf<typeof LinterErrorCode>;
 /** Every stable error code this package can throw. */
 export const errorCodes = listErrorCodes(LinterErrorCode);
 
-/** A programmer error: refused rule settings, or a rule that reports an undeclared messageId. */
+/** A programmer error: lintText was given rule settings that checkRuleSetting refuses. */
 export class LinterError extends NanoAccessError<LinterErrorCode> {}
