@@ -14,7 +14,8 @@
  * --client), off the event loop of the load being measured.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import { join, resolve } from 'node:path';
@@ -329,7 +330,12 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
     hammer: { address: '127.2.0.1', requests: 1000 },
   };
   const flooded = load.phase('9 addresses: flood');
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', JSON.stringify(task)], {
+  // The task goes through a file: its address lists (hundreds of KB in a full run) pass the
+  // kernel's limit on one argument (MAX_ARG_STRLEN, 128 KiB: spawn E2BIG).
+  const taskDir = mkdtempSync(join(tmpdir(), 'nano-access-flood-'));
+  const taskFile = join(taskDir, 'task.json');
+  writeFileSync(taskFile, JSON.stringify(task));
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', taskFile], {
     stdio: ['ignore', 'pipe', 'inherit'],
     cwd: ROOT,
   });
@@ -346,6 +352,7 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
     }
   })();
   const code = await exited;
+  rmSync(taskDir, { recursive: true, force: true });
   running = false;
   await sampler;
   const rssDuring = [...rssSamples];
@@ -480,7 +487,7 @@ async function standalone(): Promise<number> {
 if (require.main === module) {
   const at = process.argv.indexOf('--client');
   if (at !== -1) {
-    runClient(JSON.parse(process.argv[at + 1]) as ClientTask)
+    runClient(JSON.parse(readFileSync(process.argv[at + 1], 'utf8')) as ClientTask)
       .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0)))
       .catch((error: unknown) => {
         process.stderr.write(
