@@ -37,15 +37,15 @@ describe('compile: resolution (docs/access-file.md, "Resolution")', () => {
       name: 'diamond',
       permissions: [
         { name: 'unrestricted', description: '', implies: [] },
-        { name: 'left', description: '', implies: ['shared'] },
-        { name: 'right', description: '', implies: ['shared'] },
-        { name: 'shared', description: '', implies: [] },
+        { name: 'left', description: '', implies: ['common'] },
+        { name: 'right', description: '', implies: ['common'] },
+        { name: 'common', description: '', implies: [] },
       ],
       defaults: [],
       messages: {},
     };
     const policy = policyOf({ users: [{ id: 'k', allow: ['left', 'right'], deny: ['right'] }] }, diamond);
-    // left would re-grant shared, which right's deny removed.
+    // left would re-grant common, which right's deny removed.
     expect(policy.effective('k')).toEqual([]);
     expect(policy.explain('k', 'left').permission!.denies).toEqual([
       { source: 'deny', permission: 'right', reason: 'implies-denied' },
