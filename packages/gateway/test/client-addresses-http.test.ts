@@ -4,8 +4,8 @@ import pino from 'pino';
 import { WebSocket } from 'ws';
 import type { LegacyContext, RequestContext } from '@nano-access/protocol';
 import type { RpcConfig } from '@nano-access/gateway';
-import { call, postJson, type HttpCall } from './support/http-client';
-import { ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
+import { call, postJson, type HttpCall } from './helpers/http-client';
+import { ledgerRepresentative, startInProcess, type RunningGateway } from './helpers/in-process';
 
 const rep = ledgerRepresentative();
 const weight = { action: 'account_weight', account: rep.account };

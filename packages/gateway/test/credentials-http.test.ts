@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { call, postJson } from './support/http-client';
-import { USERS } from './support/fixtures';
-import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
+import { call, postJson } from './helpers/http-client';
+import { USERS } from './helpers/fixtures';
+import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './helpers/in-process';
 
 const account = ledgerAccount();
 const rep = ledgerRepresentative();

@@ -1,6 +1,6 @@
 import { PolicyStore } from '@nano-access/reloader';
 import { exampleRequests, type GatewayAddress } from '@nano-access/gateway';
-import { USERS } from './support/fixtures';
+import { USERS } from './helpers/fixtures';
 
 const address: GatewayAddress = {
   address: '127.0.0.1',

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { call, waitFor } from './support/http-client';
-import { startInProcess, type RunningGateway } from './support/in-process';
+import { call, waitFor } from './helpers/http-client';
+import { startInProcess, type RunningGateway } from './helpers/in-process';
 
 /** A raw TCP connection to the gateway, recording what the server sends and when it closes. */
 interface RawClient {

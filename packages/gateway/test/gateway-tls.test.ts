@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { GatewayErrorCode, loadRpcConfig } from '@nano-access/gateway';
-import { call, postJson } from './support/http-client';
-import { ledgerRepresentative, startInProcess } from './support/in-process';
+import { call, postJson } from './helpers/http-client';
+import { ledgerRepresentative, startInProcess } from './helpers/in-process';
 
 describe('HTTPS ([tls])', () => {
   let dir: string;

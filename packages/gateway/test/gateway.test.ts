@@ -2,9 +2,9 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { createGateway } from '@nano-access/gateway';
-import { call, postJson } from './support/http-client';
-import { USERS } from './support/fixtures';
-import { ledgerRepresentative, startInProcess, testConfig, type RunningGateway } from './support/in-process';
+import { call, postJson } from './helpers/http-client';
+import { USERS } from './helpers/fixtures';
+import { ledgerRepresentative, startInProcess, testConfig, type RunningGateway } from './helpers/in-process';
 
 const rep = ledgerRepresentative();
 

@@ -5,15 +5,15 @@ import pino from 'pino';
 import { createEmbeddedBackend, Dispatcher, ErrorCode, ErrorMessage } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type GatewayDispatcher } from '@nano-access/gateway';
-import { postJson, waitFor } from './support/http-client';
-import { ACCESS_TEXT, LEDGER, USERS } from './support/fixtures';
+import { postJson, waitFor } from './helpers/http-client';
+import { ACCESS_TEXT, LEDGER, USERS } from './helpers/fixtures';
 import {
   ledgerAccount,
   ledgerRepresentative,
   startInProcess,
   testConfig,
   type RunningGateway,
-} from './support/in-process';
+} from './helpers/in-process';
 
 const account = ledgerAccount();
 const rep = ledgerRepresentative();

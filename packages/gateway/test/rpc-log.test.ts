@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
-import { postJson } from './support/http-client';
-import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './support/in-process';
+import { postJson } from './helpers/http-client';
+import { ledgerAccount, ledgerRepresentative, startInProcess, type RunningGateway } from './helpers/in-process';
 
 const rep = ledgerRepresentative();
 const account = ledgerAccount();

@@ -3,7 +3,7 @@ import { createEmbeddedBackend, Dispatcher } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACCESS_TEXT, LEDGER, REPO } from '../support/fixtures';
+import { ACCESS_TEXT, LEDGER, REPO } from '../helpers/fixtures';
 
 const parse = (text: string) => parseRpcConfig(text, { file: 'config-rpc.toml', baseDir: '/data' });
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createNodeRpcBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type Gateway, type RpcConfig } from '@nano-access/gateway';
-import { call, postJson, waitFor } from '../support/http-client';
-import { testConfig } from '../support/in-process';
+import { call, postJson, waitFor } from '../helpers/http-client';
+import { testConfig } from '../helpers/in-process';
 
 /**
  * Response caps, the response cache and GET compatibility through the real gateway, over real

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { ErrorCode, RATE_LIMITED_CODE, type RateLimitSettings } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
-import { call, postJson, type HttpAnswer } from '../support/http-client';
-import { startInProcess, type RunningGateway } from '../support/in-process';
+import { call, postJson, type HttpAnswer } from '../helpers/http-client';
+import { startInProcess, type RunningGateway } from '../helpers/in-process';
 
 const WRITER = 'writer-5b7e0c1d-2f3a-4b5c-8d6e-7f8091a2b3c4';
 const OPS = 'ops-0d1e2f3a-4b5c-4d6e-9f70-8192a3b4c5d6';

@@ -8,9 +8,9 @@ import { defaultNodeConfig, startIpcServers, type IpcServers, type NodeConfig } 
 import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
-import { call, postJson } from '../support/http-client';
-import { ACCESS_TEXT, LEDGER, USERS } from '../support/fixtures';
-import { ledgerAccount, ledgerRepresentative, testConfig } from '../support/in-process';
+import { call, postJson } from '../helpers/http-client';
+import { ACCESS_TEXT, LEDGER, USERS } from '../helpers/fixtures';
+import { ledgerAccount, ledgerRepresentative, testConfig } from '../helpers/in-process';
 
 const rep = ledgerRepresentative();
 const account = ledgerAccount();

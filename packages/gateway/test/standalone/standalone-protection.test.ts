@@ -6,9 +6,9 @@ import { defaultNodeConfig, startIpcServers, type IpcServers } from '@nano-acces
 import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
-import { call, postJson } from '../support/http-client';
-import { ACCESS_TEXT, LEDGER, USERS } from '../support/fixtures';
-import { ledgerAccount, testConfig } from '../support/in-process';
+import { call, postJson } from '../helpers/http-client';
+import { ACCESS_TEXT, LEDGER, USERS } from '../helpers/fixtures';
+import { ledgerAccount, testConfig } from '../helpers/in-process';
 
 const silent = pino({ level: 'silent' });
 

@@ -6,9 +6,9 @@ import { defaultNodeConfig, startIpcServers, type IpcServers } from '@nano-acces
 import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
-import { postJson } from '../support/http-client';
-import { LEDGER } from '../support/fixtures';
-import { testConfig } from '../support/in-process';
+import { postJson } from '../helpers/http-client';
+import { LEDGER } from '../helpers/fixtures';
+import { testConfig } from '../helpers/in-process';
 
 const silent = pino({ level: 'silent' });
 const STOPPER = 'stopper-4b1e7a2c-9d36-4f80-b5c1-e2a7d90f3c68';

@@ -6,8 +6,8 @@ import { defaultNodeConfig, startIpcServers, type IpcServers, type NodeConfig } 
 import { Dispatcher, ErrorCode, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { GatewayErrorCode, startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
-import { testConfig } from '../support/in-process';
-import { backendWithTrigger, hashOf, TestSocket } from '../support/ws-client';
+import { testConfig } from '../helpers/in-process';
+import { backendWithTrigger, hashOf, TestSocket } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
 const GATEWAY_KEY = 'gateway-upstream-2c9e4f70-1d3b-4a86-b5e2-7f0a9c1d3e58';

@@ -7,9 +7,9 @@ import { Dispatcher, ErrorCode, ErrorMessage, type Backend } from '@nano-access/
 import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type Gateway, type RpcConfig } from '@nano-access/gateway';
 import { WebSocket } from 'ws';
-import { call } from '../support/http-client';
-import { testConfig } from '../support/in-process';
-import { backendWithTrigger, hashOf, TestSocket } from '../support/ws-client';
+import { call } from '../helpers/http-client';
+import { testConfig } from '../helpers/in-process';
+import { backendWithTrigger, hashOf, TestSocket } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
 const WATCHER = 'watcher-6d2a9f41-3c7e-4b18-a5d0-8e1f2b7c9a35';
