@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
-import { execute, type CliIO } from '@nano-access/cli';
 import { IpcClient } from '@nano-access/ipc-server';
+import { inProcess, waitFor } from '../helpers/in-process';
 
 const REPO = path.join(__dirname, '..', '..', '..', '..');
 const LEDGER = path.join(REPO, 'fixtures', 'data', 'ledger.json');
@@ -30,31 +29,6 @@ function dataDir(rpcToml: string): { dir: string; socket: string; cleanup: () =>
   fs.writeFileSync(path.join(dir, 'config-rpc.toml'), rpcToml);
   fs.writeFileSync(path.join(dir, 'config-access.toml'), ACCESS, { mode: 0o600 });
   return { dir, socket, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
-
-function inProcess(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  let stop!: () => void;
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  const io: CliIO = {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    stdin: Readable.from([]),
-    cwd: REPO,
-    env: { NANO_ACCESS_LOG_LEVEL: 'silent' },
-    stopSignal,
-    handleSignals: false,
-  };
-  return { exit: execute(argv, io), stop, out: () => stdout, err: () => stderr };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 describe('nano-access serve with [rate_limit]', () => {
