@@ -56,6 +56,16 @@ describe('readAccessFile', () => {
     });
   });
 
+  it('fails a path the system refuses to open (a symlink loop) with NA_RELOAD_READ_FAILED and the errno', async () => {
+    // Root reads any mode, so the refusal is one no permission bit can lift: the link resolves to itself.
+    symlinkSync('loop.toml', join(dir, 'loop.toml'));
+    expect(await readAccessFile(join(dir, 'loop.toml'))).toMatchObject({
+      kind: 'error',
+      code: 'NA_RELOAD_READ_FAILED',
+      message: 'cannot read the access file (ELOOP)',
+    });
+  });
+
   it('refuses a file over the size limit, naming the limit', async () => {
     writeFileSync(join(dir, 'big.toml'), 'x'.repeat(1001));
     expect(await readAccessFile(join(dir, 'big.toml'), { maxBytes: 1000 })).toEqual({
@@ -138,6 +148,19 @@ describe('readAccessStream', () => {
       kind: 'ok',
       hash: sha256('a = 1\nb = 2\n'),
       facts: null,
+    });
+  });
+
+  it('fails a stream that errors with NA_RELOAD_READ_FAILED and its errno', async () => {
+    const failing = new Readable({
+      read() {
+        this.destroy(Object.assign(new Error('input/output error'), { code: 'EIO' }));
+      },
+    });
+    expect(await readAccessStream(failing)).toMatchObject({
+      kind: 'error',
+      code: 'NA_RELOAD_READ_FAILED',
+      message: 'cannot read the access file (EIO)',
     });
   });
 
