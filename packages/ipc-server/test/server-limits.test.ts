@@ -14,8 +14,9 @@ describe('the IPC server limits', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let servers: IpcServers | null = null;
   let dispatcher: EchoDispatcher;
-  /** What the server logged at warn and above. */
+  /** What the server logged at warn and above, and at every level. */
   let warnings: Array<Record<string, any>>;
+  let logged: Array<Record<string, any>>;
   const sockets: net.Socket[] = [];
   const peers: RawPeer[] = [];
 
@@ -23,6 +24,7 @@ describe('the IPC server limits', () => {
     temp = makeTempDir();
     dispatcher = new EchoDispatcher();
     warnings = [];
+    logged = [];
   });
   afterEach(async () => {
     peers.splice(0).forEach((p) => p.destroy());
@@ -39,7 +41,16 @@ describe('the IPC server limits', () => {
         change(c);
       }),
       dispatcher,
-      logger: pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line)) }),
+      logger: pino(
+        { level: 'debug' },
+        {
+          write: (line: string) => {
+            const record = JSON.parse(line) as Record<string, any>;
+            logged.push(record);
+            if (record.level >= 40) warnings.push(record);
+          },
+        },
+      ),
       dataDir: temp.dir,
     });
   }
@@ -136,6 +147,9 @@ describe('the IPC server limits', () => {
       expect(refusal).toMatchObject({ message_type: 'Error', message: { code: 1 } });
       expect(refusal.message.message).toMatch(/^Invalid message format: frame length 65536 /);
       expect(await third.waitClosed()).toBe(true);
+      expect(logged.filter((line) => line.code === 'NA_IPC_INFLIGHT_BUDGET_EXHAUSTED')).toEqual([
+        expect.objectContaining({ msg: 'ipc frame refused: no room in max_inflight_bytes; closing' }),
+      ]);
 
       // Meanwhile requests that arrive whole are answered, on both transports.
       expect((await isAlive(await peer('tcp'))).message_type).toBe('Echo');

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
+import pino from 'pino';
 import { startIpcServers, type IpcServers } from '../src/server';
-import { EchoDispatcher, frame, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig, waitFor } from './helpers';
+import { EchoDispatcher, frame, makeTempDir, RawPeer, tcpPort, testConfig, waitFor } from './helpers';
 import type { NodeConfig } from '../src/node-config';
 import type { TransportCredentials } from '@nano-access/protocol';
 
@@ -8,11 +9,14 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
   let temp: ReturnType<typeof makeTempDir>;
   let servers: IpcServers | null = null;
   let dispatcher: EchoDispatcher;
+  /** What the server logged, at every level. */
+  let logged: Array<Record<string, unknown>>;
   const peers: RawPeer[] = [];
 
   beforeEach(() => {
     temp = makeTempDir();
     dispatcher = new EchoDispatcher();
+    logged = [];
   });
   afterEach(async () => {
     peers.splice(0).forEach((p) => p.destroy());
@@ -25,7 +29,7 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     servers = await startIpcServers({
       config: testConfig(temp.dir, change),
       dispatcher,
-      logger: silentLogger,
+      logger: pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
       dataDir: temp.dir,
     });
     return tcpPort(servers);
@@ -249,6 +253,9 @@ describe('startIpcServers (framing, with a stand-in dispatcher)', () => {
     );
     p.write(frame(1, '{"action":"block_count"}').subarray(0, 10));
     expect(await p.waitClosed(10_000)).toBe(true);
+    expect(logged.filter((line) => line.code === 'NA_IPC_IO_TIMEOUT')).toEqual([
+      expect.objectContaining({ msg: 'ipc frame not complete within io_timeout; closing' }),
+    ]);
   });
 
   it('closes a frame that trickles in slower than io_timeout, even though bytes keep coming', async () => {
