@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import { Dispatcher, NodeRpcBackend, createNodeRpcBackend, type Backend } from '@nano-access/protocol';
 import { READER, fixedSource, fixtureRepresentative } from '../../helpers';
 
@@ -268,13 +269,21 @@ describe('node-rpc timeout: one deadline per request, from the call to the last 
 describe('node-rpc max_response_bytes_in_flight: node answers share one budget', () => {
   let node: ReturnType<typeof steeredNode>;
   let backend: NodeRpcBackend;
+  /** What the backend logged. */
+  let logged: Array<Record<string, unknown>>;
   const refused = {
     error:
       'Upstream answer refused: node answers being received exceed max_response_bytes_in_flight (1000 bytes); retry later',
   };
   beforeEach(async () => {
     node = steeredNode();
-    backend = new NodeRpcBackend({ url: await node.listen(), timeoutMs: 10_000, maxResponseBytesInFlight: 1000 });
+    logged = [];
+    backend = new NodeRpcBackend({
+      url: await node.listen(),
+      timeoutMs: 10_000,
+      maxResponseBytesInFlight: 1000,
+      logger: pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
+    });
   });
   afterEach(async () => {
     await backend.close();
@@ -300,13 +309,18 @@ describe('node-rpc max_response_bytes_in_flight: node answers share one budget',
 
   it('refuses at once an answer whose Content-Length passes the budget, without holding its bytes', async () => {
     expect(await backend.legacy({ action: 'declared' })).toEqual(refused);
+    // One warn line for the first refusal; the next within the minute is counted, not logged.
+    expect(await backend.legacy({ action: 'declared' })).toEqual(refused);
+    expect(logged.filter((line) => line.code === 'NA_PROTOCOL_UPSTREAM_BUDGET_EXCEEDED')).toEqual([
+      expect.objectContaining({ level: 40, refused: 1, maxResponseBytesInFlight: 1000 }),
+    ]);
     const metrics = backend.metricsText();
     expect(metrics).toContain('nano_access_node_rpc_response_bytes_in_flight 0');
-    expect(metrics).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
+    expect(metrics).toContain('nano_access_node_rpc_response_budget_refusals_total 2');
     // The next answer that fits is served, and the dispatcher's /metrics text carries the backend's.
     expect(await backend.legacy({ action: 'version' })).toEqual({ ok: '1' });
     const dispatcher = new Dispatcher({ policy: fixedSource(), backend });
-    expect(dispatcher.metricsText()).toContain('nano_access_node_rpc_response_budget_refusals_total 1');
+    expect(dispatcher.metricsText()).toContain('nano_access_node_rpc_response_budget_refusals_total 2');
     dispatcher.close();
   });
 
