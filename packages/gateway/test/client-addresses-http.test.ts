@@ -1,11 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { WebSocket } from 'ws';
 import type { LegacyContext, RequestContext } from '@nano-access/protocol';
 import type { RpcConfig } from '@nano-access/gateway';
 import { call, postJson, type HttpCall } from './helpers/http-client';
 import { ledgerRepresentative, startInProcess, type RunningGateway } from './helpers/in-process';
+import { upgradeStatus } from './helpers/ws-client';
 
 const rep = ledgerRepresentative();
 const weight = { action: 'account_weight', account: rep.account };
@@ -118,19 +118,7 @@ describe('[client_addresses] allow and deny lists (real sockets, clients bound a
   it('refuses a WebSocket upgrade from a denied address with 403, before the handshake', async () => {
     gw = await startInProcess({ config: clientAddresses({ deny: ['127.0.0.66'] }) });
     const wsUrl = `${gw.url.replace(/^http/, 'ws')}/api/v2/ws`;
-    const status = (localAddress: string) =>
-      new Promise<number>((resolve, reject) => {
-        const ws = new WebSocket(wsUrl, { localAddress });
-        ws.once('open', () => {
-          ws.terminate();
-          resolve(101);
-        });
-        ws.once('unexpected-response', (_req, res) => {
-          resolve(res.statusCode ?? 0);
-          ws.terminate();
-        });
-        ws.once('error', reject);
-      });
+    const status = (localAddress: string): Promise<number> => upgradeStatus(wsUrl, { localAddress });
     expect(await status('127.0.0.66')).toBe(403);
     expect(await status('127.0.0.2')).toBe(101);
     const metrics = await call(gw.url, { method: 'GET', path: '/metrics' });

@@ -69,6 +69,22 @@ export class TestSocket {
   }
 }
 
+/** The HTTP status a WebSocket upgrade gets: 101 when it opens (the socket is then closed), else the refusal's. */
+export function upgradeStatus(url: string, options: ClientOptions = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.once('open', () => {
+      ws.terminate();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.once('error', reject);
+  });
+}
+
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 /** The embedded backend on the fixture ledger, plus a way to publish a confirmation (as `process` does). */

@@ -6,10 +6,9 @@ import { generate } from 'selfsigned';
 import { Dispatcher, ErrorCode, ErrorMessage, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type Gateway, type RpcConfig } from '@nano-access/gateway';
-import { WebSocket } from 'ws';
 import { call } from '../helpers/http-client';
 import { testConfig } from '../helpers/in-process';
-import { backendWithTrigger, hashOf, TestSocket } from '../helpers/ws-client';
+import { backendWithTrigger, hashOf, TestSocket, upgradeStatus } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
 const WATCHER = 'watcher-6d2a9f41-3c7e-4b18-a5d0-8e1f2b7c9a35';
@@ -27,6 +26,8 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
   let gateway: Gateway;
   let url: string;
   let wsUrl: string;
+  /** What the gateway logged, at every level. */
+  let logged: Array<Record<string, unknown>>;
   const sockets: TestSocket[] = [];
 
   async function start(
@@ -41,7 +42,9 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
     dispatcher = new Dispatcher({ policy: store, backend, logger: silent });
     const config = testConfig(overrides);
     config.websocket = { ...config.websocket, ...websocket };
-    gateway = createGateway({ dispatcher, store, config, logger: silent, closeGraceMs: 200 });
+    logged = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    gateway = createGateway({ dispatcher, store, config, logger, closeGraceMs: 200 });
     url = (await gateway.listen()).url;
     wsUrl = `${url.replace(/^http/, 'ws')}/api/v2/ws`;
   }
@@ -63,6 +66,13 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
   }
 
   const subscribe = { action: 'subscribe', topic: 'confirmation', ack: true, id: 'sub-1' };
+  /** A WebSocket upgrade request's headers, for reading a refusal's body with a plain HTTP call. */
+  const upgradeHeaders = {
+    connection: 'Upgrade',
+    upgrade: 'websocket',
+    'sec-websocket-version': '13',
+    'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+  };
 
   it('acknowledges an allowed subscription and delivers each confirmation as the node does', async () => {
     await start();
@@ -223,12 +233,17 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
     const first = await open();
     await open();
     await expect(open()).rejects.toMatchObject({ status: 503 });
+    const refused = await call(url, { method: 'GET', path: '/api/v2/ws', headers: upgradeHeaders });
+    expect([refused.status, refused.json]).toEqual([
+      503,
+      { error: 'Too many WebSocket connections', code: 'NA_GATEWAY_WS_TOO_MANY_SOCKETS' },
+    ]);
     first.close();
     await first.closedWith;
     await new Promise((r) => setTimeout(r, 50));
     await open();
     const metrics = (await call(url, { path: '/metrics', method: 'GET' })).text;
-    expect(metrics).toContain('nano_access_gateway_ws_refused_total{reason="max_sockets"} 1');
+    expect(metrics).toContain('nano_access_gateway_ws_refused_total{reason="max_sockets"} 2');
     expect(metrics).toContain('nano_access_gateway_ws_sockets_open 2');
   });
 
@@ -239,23 +254,41 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
     expect((await socket.closedWith).code).toBe(1009);
   });
 
-  it('cuts a subscriber that does not read once max_buffered_bytes wait for it', async () => {
-    await start({ maxBufferedBytes: 64 * 1024 });
+  /**
+   * A subscriber that keeps reading and one that stops reading its socket (the kernel buffers fill,
+   * then the gateway's); confirmations are published until the gateway's /metrics counts the stalled
+   * one closed for `reason`. Returns the reader and the /metrics text then.
+   */
+  async function stallOneOfTwo(
+    reason: 'slow_consumer' | 'total_buffered',
+  ): Promise<{ reader: TestSocket; text: string }> {
     const reader = await open({ 'Nano-Api-Key': WATCHER });
     reader.send(subscribe);
     await reader.next();
     const stalled = await open({ 'Nano-Api-Key': WATCHER });
     stalled.send(subscribe);
     await stalled.next();
-    // The stalled client stops reading its socket: the kernel buffers fill, then the gateway's.
     (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     let sent = 0;
-    const cut = (): Promise<string> => call(url, { path: '/metrics', method: 'GET' }).then((r) => r.text);
-    while (!(await cut()).includes('nano_access_gateway_ws_closed_total{reason="slow_consumer"} 1')) {
+    const metrics = (): Promise<string> => call(url, { path: '/metrics', method: 'GET' }).then((r) => r.text);
+    for (;;) {
+      const text = await metrics();
+      if (text.includes(`nano_access_gateway_ws_closed_total{reason="${reason}"} 1`)) return { reader, text };
       for (let i = 0; i < 500; i++) confirm(hashOf(1000 + sent++));
       if (sent > 200_000) throw new Error('the stalled subscriber was never cut');
       await new Promise((r) => setImmediate(r));
     }
+  }
+
+  const slowConsumerLog = (): Array<Record<string, unknown>> =>
+    logged.filter((line) => line.code === 'NA_GATEWAY_WS_SLOW_CONSUMER');
+
+  it('cuts a subscriber that does not read once max_buffered_bytes wait for it', async () => {
+    await start({ maxBufferedBytes: 64 * 1024 });
+    const { reader } = await stallOneOfTwo('slow_consumer');
+    expect(slowConsumerLog()).toEqual([
+      expect.objectContaining({ level: 40, reason: 'slow_consumer', limit: 64 * 1024 }),
+    ]);
     // The reader kept up and keeps its subscription.
     const received = await reader.drain();
     expect(received.length).toBeGreaterThan(0);
@@ -267,22 +300,11 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
   it('cuts the subscriber holding the most when all sockets together pass max_total_buffered_bytes', async () => {
     // Each socket may hold 4 MiB, all of them together 256 KiB: only the total can cut.
     await start({ maxBufferedBytes: 4 * 1024 * 1024, maxTotalBufferedBytes: 256 * 1024 });
-    const reader = await open({ 'Nano-Api-Key': WATCHER });
-    reader.send(subscribe);
-    await reader.next();
-    const stalled = await open({ 'Nano-Api-Key': WATCHER });
-    stalled.send(subscribe);
-    await stalled.next();
-    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    let sent = 0;
-    const metrics = (): Promise<string> => call(url, { path: '/metrics', method: 'GET' }).then((r) => r.text);
-    while (!(await metrics()).includes('nano_access_gateway_ws_closed_total{reason="total_buffered"} 1')) {
-      for (let i = 0; i < 500; i++) confirm(hashOf(1000 + sent++));
-      if (sent > 200_000) throw new Error('the stalled subscriber was never cut');
-      await new Promise((r) => setImmediate(r));
-    }
-    const text = await metrics();
+    const { reader, text } = await stallOneOfTwo('total_buffered');
     expect(text).not.toContain('reason="slow_consumer"');
+    expect(slowConsumerLog()).toEqual([
+      expect.objectContaining({ level: 40, reason: 'total_buffered', totalLimit: 256 * 1024 }),
+    ]);
     // The reader kept up: it keeps its subscription and its events.
     await reader.drain();
     confirm(hashOf(7));
@@ -292,21 +314,7 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
 
   describe('Origin ([websocket] allowed_origins)', () => {
     const status = (origin: string | undefined): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const ws = new WebSocket(wsUrl, {
-          headers: { 'Nano-Api-Key': WATCHER },
-          ...(origin === undefined ? {} : { origin }),
-        });
-        ws.once('open', () => {
-          ws.terminate();
-          resolve(101);
-        });
-        ws.once('unexpected-response', (_req, res) => {
-          resolve(res.statusCode ?? 0);
-          ws.terminate();
-        });
-        ws.once('error', reject);
-      });
+      upgradeStatus(wsUrl, { headers: { 'Nano-Api-Key': WATCHER }, ...(origin === undefined ? {} : { origin }) });
 
     it('refuses, by default, every upgrade that carries an Origin; clients without one pass', async () => {
       await start();
@@ -339,13 +347,7 @@ describe('WebSocket subscriptions at /api/v2/ws (in process, real sockets)', () 
       const answer = await call(url, {
         method: 'GET',
         path: '/api/v2/ws',
-        headers: {
-          connection: 'Upgrade',
-          upgrade: 'websocket',
-          origin: 'https://evil.example',
-          'sec-websocket-version': '13',
-          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
-        },
+        headers: { ...upgradeHeaders, origin: 'https://evil.example' },
       });
       expect(answer.status).toBe(403);
       expect(answer.json).toMatchObject({ code: 'NA_GATEWAY_WS_ORIGIN_REFUSED' });
