@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 
 // Each package may import only the packages listed for it (docs/architecture.md, "The package graph").
 const packageGraph = {
-  metrics: [],
+  metrics: ['parser'],
   parser: [],
   resolver: ['parser'],
   reloader: ['metrics', 'parser', 'resolver'],

@@ -1,5 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import * as cli from '@nano-access/cli';
+import * as gateway from '@nano-access/gateway';
+import * as ipcServer from '@nano-access/ipc-server';
+import * as linter from '@nano-access/linter';
+import * as metrics from '@nano-access/metrics';
+import * as parser from '@nano-access/parser';
+import * as protocol from '@nano-access/protocol';
+import * as reloader from '@nano-access/reloader';
+import * as resolver from '@nano-access/resolver';
 
 // Every NA_* error code, read from the sources as text (however a package declares it): documented
 // in docs/errors.md, and asserted by at least one test. A code written in a test as its literal or
@@ -52,7 +61,7 @@ describe('NA_* error codes, across the repository', () => {
   it('reads the codes from every package', () => {
     const prefixes = new Set([...defined.keys()].map((code) => code.split('_')[1]));
     expect([...prefixes].sort()).toEqual(
-      expect.arrayContaining(['CATALOG', 'CLI', 'GATEWAY', 'IPC', 'LINT', 'PARSER', 'PROTOCOL', 'RELOAD']),
+      expect.arrayContaining(['CATALOG', 'CLI', 'GATEWAY', 'IPC', 'LINT', 'METRICS', 'PARSER', 'PROTOCOL', 'RELOAD']),
     );
     expect(testFiles.map((file) => relative(repoRoot, file))).toContain('packages/ipc-server/test/client.test.ts');
   });
@@ -67,5 +76,39 @@ describe('NA_* error codes, across the repository', () => {
 
   it('has every code asserted in at least one test', () => {
     expect([...defined.keys()].filter((code) => !appearsInTests(code)).sort()).toEqual([]);
+  });
+});
+
+/** Each package's exported `errorCodes`, the list its users and the docs walker read. */
+const exported: Record<string, { errorCodes?: readonly string[] }> = {
+  metrics,
+  parser,
+  resolver,
+  reloader,
+  linter,
+  protocol,
+  'ipc-server': ipcServer,
+  gateway,
+  cli,
+};
+
+describe("each package's exported errorCodes", () => {
+  it('covers every workspace package', () => {
+    expect(Object.keys(exported).sort()).toEqual([...packageNames].sort());
+  });
+
+  it.each(Object.entries(exported))(
+    '%s: exports its codes, each NA_* and documented in docs/errors.md',
+    (name, module) => {
+      expect(Array.isArray(module.errorCodes)).toBe(true);
+      const wrong = (module.errorCodes ?? []).filter((code) => !/^NA_[A-Z0-9_]+$/.test(code) || !documented.has(code));
+      expect({ package: name, wrong }).toEqual({ package: name, wrong: [] });
+    },
+  );
+
+  it('together hold every code docs/errors.md documents, and every code the sources define', () => {
+    const all = new Set(Object.values(exported).flatMap((module) => module.errorCodes ?? []));
+    expect([...documented].filter((code) => !all.has(code)).sort()).toEqual([]);
+    expect([...defined.keys()].filter((code) => !all.has(code)).sort()).toEqual([]);
   });
 });

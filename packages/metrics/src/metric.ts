@@ -1,3 +1,4 @@
+import { MetricsError, MetricsErrorCode } from './errors';
 import { familyHeader, labelText, sampleLine, type MetricType } from './exposition';
 
 /** What a metric is called, what it measures, and the names of its labels (at most three). */
@@ -45,12 +46,16 @@ export abstract class Metric<S extends Series> {
     options: MetricOptions,
   ) {
     const labelNames = options.labelNames ?? [];
-    if (!METRIC_NAME.test(options.name)) throw new TypeError(`invalid metric name "${options.name}"`);
+    if (!METRIC_NAME.test(options.name))
+      throw new MetricsError(MetricsErrorCode.badDefinition, `invalid metric name "${options.name}"`);
     if (labelNames.length > MAX_LABELS)
-      throw new RangeError(`metric ${options.name}: at most ${MAX_LABELS} labels, got ${labelNames.length}`);
+      throw new MetricsError(
+        MetricsErrorCode.badDefinition,
+        `metric ${options.name}: at most ${MAX_LABELS} labels, got ${labelNames.length}`,
+      );
     for (const label of labelNames)
       if (!LABEL_NAME.test(label) || label.startsWith('__') || (type === 'histogram' && label === 'le'))
-        throw new TypeError(`metric ${options.name}: invalid label name "${label}"`);
+        throw new MetricsError(MetricsErrorCode.badDefinition, `metric ${options.name}: invalid label name "${label}"`);
     this.name = options.name;
     this.help = options.help;
     this.labelNames = labelNames;
@@ -124,7 +129,8 @@ export class Counter extends ValueMetric {
   }
 
   add(amount: number, a?: string, b?: string, c?: string): void {
-    if (!(amount >= 0)) throw new RangeError(`counter ${this.name}: cannot add ${amount}`);
+    if (!(amount >= 0))
+      throw new MetricsError(MetricsErrorCode.badIncrement, `counter ${this.name}: cannot add ${amount}`);
     this.series(a, b, c).value += amount;
   }
 
@@ -213,7 +219,10 @@ function checkBuckets(options: HistogramOptions): void {
   const { buckets } = options;
   for (let i = 0; i < buckets.length; i++)
     if (!Number.isFinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
-      throw new RangeError(`histogram ${options.name}: buckets must be finite and ascending`);
+      throw new MetricsError(
+        MetricsErrorCode.badDefinition,
+        `histogram ${options.name}: buckets must be finite and ascending`,
+      );
 }
 
 function branch<S>(level: Level<S>, key: string): Level<S> {

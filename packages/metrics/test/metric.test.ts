@@ -1,3 +1,5 @@
+import { NanoAccessError } from '@nano-access/parser';
+import { MetricsError } from '../src/errors';
 import { Counter, Gauge, Histogram } from '../src/metric';
 
 describe('Counter', () => {
@@ -33,13 +35,24 @@ describe('Counter', () => {
     );
   });
 
-  it('refuses to go down, and refuses names the format does not allow', () => {
-    expect(() => new Counter({ name: 'c', help: '' }).add(-1)).toThrow(RangeError);
-    expect(() => new Counter({ name: 'c', help: '' }).add(NaN)).toThrow(RangeError);
-    expect(() => new Counter({ name: 'bad-name', help: '' })).toThrow(TypeError);
-    expect(() => new Counter({ name: 'c', help: '', labelNames: ['bad label'] })).toThrow(TypeError);
-    expect(() => new Counter({ name: 'c', help: '', labelNames: ['__reserved'] })).toThrow(TypeError);
-    expect(() => new Counter({ name: 'c', help: '', labelNames: ['a', 'b', 'c', 'd'] })).toThrow(RangeError);
+  it('refuses to go down, and refuses names the format does not allow, with a MetricsError and its code', () => {
+    const badIncrement = expect.objectContaining({ code: 'NA_METRICS_BAD_INCREMENT' });
+    const badDefinition = expect.objectContaining({ code: 'NA_METRICS_BAD_DEFINITION' });
+    expect(() => new Counter({ name: 'c', help: '' }).add(-1)).toThrow(badIncrement);
+    expect(() => new Counter({ name: 'c', help: '' }).add(NaN)).toThrow(badIncrement);
+    expect(() => new Counter({ name: 'bad-name', help: '' })).toThrow(badDefinition);
+    expect(() => new Counter({ name: 'c', help: '', labelNames: ['bad label'] })).toThrow(badDefinition);
+    expect(() => new Counter({ name: 'c', help: '', labelNames: ['__reserved'] })).toThrow(badDefinition);
+    expect(() => new Counter({ name: 'c', help: '', labelNames: ['a', 'b', 'c', 'd'] })).toThrow(badDefinition);
+    let thrown: unknown;
+    try {
+      new Counter({ name: 'c', help: '' }).add(-1);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(MetricsError);
+    expect(thrown).toBeInstanceOf(NanoAccessError);
+    expect(thrown).toMatchObject({ name: 'MetricsError', message: 'counter c: cannot add -1' });
   });
 });
 
@@ -85,8 +98,9 @@ describe('Histogram', () => {
     expect(new Histogram({ name: 'h', help: 'H.', buckets: [1] }).render()).toBe(
       '# HELP h H.\n# TYPE h histogram\nh_bucket{le="1"} 0\nh_bucket{le="+Inf"} 0\nh_sum 0\nh_count 0\n',
     );
-    expect(() => new Histogram({ name: 'h', help: '', buckets: [1, 1] })).toThrow(RangeError);
-    expect(() => new Histogram({ name: 'h', help: '', buckets: [Infinity] })).toThrow(RangeError);
-    expect(() => new Histogram({ name: 'h', help: '', labelNames: ['le'], buckets: [1] })).toThrow(TypeError);
+    const badDefinition = expect.objectContaining({ code: 'NA_METRICS_BAD_DEFINITION' });
+    expect(() => new Histogram({ name: 'h', help: '', buckets: [1, 1] })).toThrow(badDefinition);
+    expect(() => new Histogram({ name: 'h', help: '', buckets: [Infinity] })).toThrow(badDefinition);
+    expect(() => new Histogram({ name: 'h', help: '', labelNames: ['le'], buckets: [1] })).toThrow(badDefinition);
   });
 });
