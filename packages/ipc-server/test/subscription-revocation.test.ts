@@ -1,66 +1,23 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  createEmbeddedBackend,
   decodeFlatbuffersEnvelope,
   Dispatcher,
   encodeFlatbuffersEnvelope,
   type Backend,
-  type BackendEvent,
   type ResponseEnvelope,
 } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { IpcClient } from '../src/client';
 import { parseNodeConfig } from '../src/node-config';
 import { startIpcServers, type IpcServers } from '../src/server';
+import { backendWithTrigger } from '../../protocol/test/helpers';
 import { makeTempDir, silentLogger, tcpPort, testConfig, waitFor } from './helpers';
 
-const LEDGER = path.resolve(__dirname, '../../../fixtures/data/ledger.json');
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 const WATCHER = 'watcher-6d2a9f41-3c7e-4b18-a5d0-8e1f2b7c9a35';
 const GRANTED = `[[user]]\nid = "${WATCHER}"\nallow = "api_topic_confirmation, service"\n`;
 const REVOKED = `[[user]]\nid = "${WATCHER}"\nallow = "api_account_weight"\n`;
-
-/** The embedded backend, plus a way for the test to publish a confirmation (as `process` does). */
-async function backendWithTrigger(): Promise<{ backend: Backend; confirm: (hash: string) => void }> {
-  const inner = await createEmbeddedBackend({ ledgerPath: LEDGER });
-  const listeners = new Set<(event: BackendEvent) => void>();
-  const backend: Backend = {
-    kind: inner.kind,
-    message: (type, message) => inner.message(type, message),
-    legacy: (request) => inner.legacy(request),
-    subscribe(listener) {
-      const off = inner.subscribe(listener);
-      listeners.add(listener);
-      return () => {
-        off();
-        listeners.delete(listener);
-      };
-    },
-    requestStop: (reason) => inner.requestStop(reason),
-    close: () => inner.close(),
-  };
-  const confirm = (hash: string): void => {
-    const block = {
-      hash,
-      account: ACCOUNT,
-      previous: '0'.repeat(64),
-      representative: ACCOUNT,
-      balance: '1',
-      link: '0'.repeat(64),
-      link_as_account: ACCOUNT,
-      signature: '0'.repeat(128),
-      work: '0'.repeat(16),
-      subtype: 'send',
-    };
-    for (const listener of listeners)
-      listener({
-        type: 'confirmation',
-        confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block },
-      } as BackendEvent);
-  };
-  return { backend, confirm };
-}
 
 describe("the IPC server when a reload revokes a subscriber's key (real file, real sockets)", () => {
   let temp: ReturnType<typeof makeTempDir>;

@@ -1,8 +1,11 @@
 import * as path from 'node:path';
 import { loadPolicy, type Policy, type PolicySource } from '@nano-access/resolver';
 import {
+  createEmbeddedBackend,
   Dispatcher,
   EmbeddedBackend,
+  type Backend,
+  type BackendEvent,
   type LedgerData,
   type ResponseEnvelope,
   type Session,
@@ -70,4 +73,50 @@ export function makeDispatcher(policy?: Policy): {
 export function fixtureRepresentative(): { account: string; weight: string } {
   const rep = ledgerData().accounts.find((a) => a.weight !== undefined)!;
   return { account: rep.account, weight: rep.weight! };
+}
+
+const CONFIRMED_ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+
+/**
+ * The embedded backend on the fixture ledger, plus a way for a test to publish a confirmation (as
+ * `process` does) to every subscriber. The servers' tests (IPC, gateway) use it too.
+ */
+export async function backendWithTrigger(): Promise<{ backend: Backend; confirm: (hash: string) => void }> {
+  const inner = await createEmbeddedBackend({ ledgerPath: LEDGER_PATH });
+  const listeners = new Set<(event: BackendEvent) => void>();
+  const backend: Backend = {
+    kind: inner.kind,
+    message: (type, message) => inner.message(type, message),
+    legacy: (request) => inner.legacy(request),
+    subscribe(listener) {
+      const off = inner.subscribe(listener);
+      listeners.add(listener);
+      return () => {
+        off();
+        listeners.delete(listener);
+      };
+    },
+    requestStop: (reason) => inner.requestStop(reason),
+    close: () => inner.close(),
+  };
+  const confirm = (hash: string): void => {
+    const block = {
+      hash,
+      account: CONFIRMED_ACCOUNT,
+      previous: '0'.repeat(64),
+      representative: CONFIRMED_ACCOUNT,
+      balance: '1',
+      link: '0'.repeat(64),
+      link_as_account: CONFIRMED_ACCOUNT,
+      signature: '0'.repeat(128),
+      work: '0'.repeat(16),
+      subtype: 'send' as const,
+    };
+    for (const listener of [...listeners])
+      listener({
+        type: 'confirmation',
+        confirmation: { account: CONFIRMED_ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block },
+      });
+  };
+  return { backend, confirm };
 }

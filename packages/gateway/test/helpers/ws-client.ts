@@ -1,6 +1,4 @@
 import { WebSocket, type ClientOptions } from 'ws';
-import { createEmbeddedBackend, type Backend, type BackendEvent } from '@nano-access/protocol';
-import { LEDGER } from './fixtures';
 
 /** A message the gateway sent on a socket, parsed. */
 export type WsMessage = Record<string, unknown> & { message?: Record<string, unknown> };
@@ -83,49 +81,6 @@ export function upgradeStatus(url: string, options: ClientOptions = {}): Promise
     });
     ws.once('error', reject);
   });
-}
-
-const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
-
-/** The embedded backend on the fixture ledger, plus a way to publish a confirmation (as `process` does). */
-export async function backendWithTrigger(): Promise<{ backend: Backend; confirm: (hash: string) => void }> {
-  const inner = await createEmbeddedBackend({ ledgerPath: LEDGER });
-  const listeners = new Set<(event: BackendEvent) => void>();
-  const backend: Backend = {
-    kind: inner.kind,
-    message: (type, message) => inner.message(type, message),
-    legacy: (request) => inner.legacy(request),
-    subscribe(listener) {
-      const off = inner.subscribe(listener);
-      listeners.add(listener);
-      return () => {
-        off();
-        listeners.delete(listener);
-      };
-    },
-    requestStop: (reason) => inner.requestStop(reason),
-    close: () => inner.close(),
-  };
-  const confirm = (hash: string): void => {
-    const block = {
-      hash,
-      account: ACCOUNT,
-      previous: '0'.repeat(64),
-      representative: ACCOUNT,
-      balance: '1',
-      link: '0'.repeat(64),
-      link_as_account: ACCOUNT,
-      signature: '0'.repeat(128),
-      work: '0'.repeat(16),
-      subtype: 'send' as const,
-    };
-    for (const listener of [...listeners])
-      listener({
-        type: 'confirmation',
-        confirmation: { account: ACCOUNT, amount: '1', hash, confirmationType: 'active_quorum', block },
-      });
-  };
-  return { backend, confirm };
 }
 
 /** A 64-hex block hash from a number. */

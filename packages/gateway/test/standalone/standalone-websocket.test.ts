@@ -7,7 +7,8 @@ import { Dispatcher, ErrorCode, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { GatewayErrorCode, startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
 import { testConfig } from '../helpers/in-process';
-import { backendWithTrigger, hashOf, TestSocket } from '../helpers/ws-client';
+import { backendWithTrigger } from '../../../protocol/test/helpers';
+import { hashOf, TestSocket } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
 const GATEWAY_KEY = 'gateway-upstream-2c9e4f70-1d3b-4a86-b5e2-7f0a9c1d3e58';

@@ -8,7 +8,8 @@ import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type Gateway, type RpcConfig } from '@nano-access/gateway';
 import { call } from '../helpers/http-client';
 import { testConfig } from '../helpers/in-process';
-import { backendWithTrigger, hashOf, TestSocket, upgradeStatus } from '../helpers/ws-client';
+import { backendWithTrigger } from '../../../protocol/test/helpers';
+import { hashOf, TestSocket, upgradeStatus } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
 const WATCHER = 'watcher-6d2a9f41-3c7e-4b18-a5d0-8e1f2b7c9a35';
