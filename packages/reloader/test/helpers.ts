@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { createLogger } from '@nano-access/reloader';
+import { createLogger, PolicyStore, type PolicyStoreOptions } from '@nano-access/reloader';
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -45,6 +45,44 @@ export function captureLogger(level = 'debug'): {
   });
   const logger = createLogger({ destination: sink, pretty: false, level });
   return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+/** The setting of a PolicyStore test: a fresh directory, its config-access.toml, the stores opened on it. */
+export interface StoreFixture {
+  readonly dir: string;
+  /** `dir`/config-access.toml (not written: each test writes what it needs). */
+  readonly file: string;
+  /** Every store this test opened, in order; all are closed after it. */
+  readonly stores: PolicyStore[];
+  /** Opens a store on `path` (default `file`) with the fixture's default options, then `options`. */
+  readonly open: (options?: PolicyStoreOptions, path?: string) => Promise<PolicyStore>;
+}
+
+/**
+ * Registers, for the enclosing describe, a fresh directory before each test and, after it, the
+ * closing of every store opened and the directory's removal.
+ */
+export function storeFixture(defaults: PolicyStoreOptions = {}): StoreFixture {
+  let remove = (): void => undefined;
+  const fixture: { -readonly [K in keyof StoreFixture]: StoreFixture[K] } = {
+    dir: '',
+    file: '',
+    stores: [],
+    open: async (options: PolicyStoreOptions = {}, path = fixture.file): Promise<PolicyStore> => {
+      const store = await PolicyStore.open(path, { ...defaults, ...options });
+      fixture.stores.push(store);
+      return store;
+    },
+  };
+  beforeEach(() => {
+    ({ dir: fixture.dir, remove } = tempDir());
+    fixture.file = join(fixture.dir, 'config-access.toml');
+  });
+  afterEach(async () => {
+    await Promise.all(fixture.stores.splice(0).map((store) => store.close()));
+    remove();
+  });
+  return fixture;
 }
 
 export const ALICE = 'alice-0f3c9a7e51d24b86';

@@ -3,31 +3,18 @@ import { chmodSync, chownSync, mkdirSync, symlinkSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { PolicyStore, PolicyStoreError } from '@nano-access/reloader';
 import type { PolicyInspection } from '@nano-access/reloader';
-import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, tempDir } from './helpers';
+import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, storeFixture, tempDir } from './helpers';
 
 const isRoot = process.getuid?.() === 0;
 const OTHER_UID = 4242;
 
 describe('PolicyStore: who can change the file', () => {
+  const fixture = storeFixture({ watch: false });
+  const { stores } = fixture;
   let dir: string;
-  let remove: () => void;
   let file: string;
-  const stores: PolicyStore[] = [];
-
-  beforeEach(() => {
-    ({ dir, remove } = tempDir());
-    file = join(dir, 'config-access.toml');
-  });
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    remove();
-  });
-
-  async function open(options: Parameters<typeof PolicyStore.open>[1] = {}): Promise<PolicyStore> {
-    const store = await PolicyStore.open(file, { watch: false, ...options });
-    stores.push(store);
-    return store;
-  }
+  beforeEach(() => ({ dir, file } = fixture));
+  const open = fixture.open;
 
   const failureOf = (options: Parameters<typeof PolicyStore.open>[1] = {}): Promise<unknown> =>
     PolicyStore.open(file, { watch: false, ...options }).then(

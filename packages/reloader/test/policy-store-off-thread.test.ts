@@ -1,33 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PolicyStore } from '@nano-access/reloader';
-import type { PolicyStoreOptions, ReloadResult } from '@nano-access/reloader';
+import type { ReloadResult } from '@nano-access/reloader';
 import { loadPolicy } from '@nano-access/resolver';
-import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, tempDir } from './helpers';
+import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, storeFixture } from './helpers';
 
 // offThreadBytes: 1 sends every reload to the worker thread (the built dist/load-worker.js; the
 // suite builds first); Infinity keeps it on the main thread. Both must give the same outcome.
 describe('PolicyStore reloads in a worker thread (offThreadBytes)', () => {
+  const fixture = storeFixture({ watch: false, displayName: 'config-access.toml' });
+  const { stores } = fixture;
   let dir: string;
-  let remove: () => void;
   let file: string;
-  const stores: PolicyStore[] = [];
-
-  beforeEach(() => {
-    ({ dir, remove } = tempDir());
-    file = join(dir, 'config-access.toml');
-  });
-
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    remove();
-  });
-
-  async function open(options: PolicyStoreOptions): Promise<PolicyStore> {
-    const store = await PolicyStore.open(file, { watch: false, displayName: 'config-access.toml', ...options });
-    stores.push(store);
-    return store;
-  }
+  beforeEach(() => ({ dir, file } = fixture));
+  const open = fixture.open;
 
   /** The same reload of `next` over `first`, in the worker and on the main thread. */
   async function reloadBoth(

@@ -10,8 +10,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { PolicyStore } from '@nano-access/reloader';
-import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, tempDir, waitFor } from './helpers';
+import type { PolicyStore } from '@nano-access/reloader';
+import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, storeFixture, waitFor } from './helpers';
 
 jest.setTimeout(60000);
 
@@ -29,25 +29,12 @@ function manyUsers(count: number, tag: string): string {
 }
 
 describe('PolicyStore watching the file', () => {
+  const fixture = storeFixture();
   let dir: string;
-  let remove: () => void;
   let file: string;
-  const stores: PolicyStore[] = [];
+  beforeEach(() => ({ dir, file } = fixture));
 
-  beforeEach(() => {
-    ({ dir, remove } = tempDir());
-    file = join(dir, 'config-access.toml');
-  });
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    remove();
-  });
-
-  async function open(path = file, logger = captureLogger().logger): Promise<PolicyStore> {
-    const store = await PolicyStore.open(path, { logger });
-    stores.push(store);
-    return store;
-  }
+  const open = (path = file, logger = captureLogger().logger): Promise<PolicyStore> => fixture.open({ logger }, path);
 
   it('activates a valid change written in place', async () => {
     writeFileSync(file, ALICE_READS);

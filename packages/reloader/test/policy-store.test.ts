@@ -3,28 +3,15 @@ import { mkdirSync, writeFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyStore, PolicyStoreError } from '@nano-access/reloader';
 import type { ReloadResult } from '@nano-access/reloader';
-import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, tempDir } from './helpers';
+import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, storeFixture } from './helpers';
 
 describe('PolicyStore (explicit reloads, no watch)', () => {
+  const fixture = storeFixture({ watch: false });
+  const { stores } = fixture;
   let dir: string;
-  let remove: () => void;
   let file: string;
-  const stores: PolicyStore[] = [];
-
-  beforeEach(() => {
-    ({ dir, remove } = tempDir());
-    file = join(dir, 'config-access.toml');
-  });
-  afterEach(async () => {
-    await Promise.all(stores.splice(0).map((store) => store.close()));
-    remove();
-  });
-
-  async function open(options: Parameters<typeof PolicyStore.open>[1] = {}): Promise<PolicyStore> {
-    const store = await PolicyStore.open(file, { watch: false, ...options });
-    stores.push(store);
-    return store;
-  }
+  beforeEach(() => ({ dir, file } = fixture));
+  const open = fixture.open;
 
   it('loads the file at open as generation 1 with its content hash', async () => {
     writeFileSync(file, ALICE_READS);
