@@ -12,15 +12,10 @@ import {
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import pino from 'pino';
-import { execute, type CliIO } from '@nano-access/cli';
-import { defaultNodeConfig, startIpcServers, type IpcServers } from '@nano-access/ipc-server';
-import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
-import { PolicyStore } from '@nano-access/reloader';
+import { inProcess } from '../helpers/in-process';
+import { startIpcServer, type InProcessIpcServer } from '../helpers/ipc-server';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
-const LEDGER = join(REPO, 'fixtures', 'data', 'ledger.json');
 const READER = 'wallet-reader-0b6e2f9c-71d4-4a3e-8c52-f1d09a7b3e64';
 const ACCESS = `[[user]]\nid = ""\n\n[[user]]\nid = "${READER}"\nallow = "wallet_read"\nbare = true\n`;
 
@@ -43,51 +38,24 @@ function post(
 }
 
 /** Runs `nano-access gateway` in this process until `stop()`; output captured. */
-function runGateway(dataDir: string) {
-  let stdout = '';
-  let stderr = '';
-  let stop!: () => void;
-  const stopSignal = new Promise<void>((resolve) => (stop = resolve));
-  const io: CliIO = {
-    stdout: { write: (chunk: string) => (stdout += chunk) },
-    stderr: { write: (chunk: string) => (stderr += chunk) },
-    stdin: Readable.from([]),
-    cwd: dataDir,
-    env: { NANO_ACCESS_LOG_LEVEL: 'silent' },
-    stopSignal,
-    handleSignals: false,
-  };
-  const exit = execute(['gateway', '--data', dataDir], io);
-  return { exit, stop, out: () => stdout, err: () => stderr };
+function runGateway(dataDir: string): ReturnType<typeof inProcess> {
+  return inProcess(['gateway', '--data', dataDir], { cwd: dataDir });
 }
 
 describe('nano-access gateway --data DIR', () => {
+  let ipc: InProcessIpcServer;
   let dir: string;
-  let servers: IpcServers;
-  let backend: Backend;
-  let dispatcher: Dispatcher;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'na-cli-gateway-'));
-    const config = defaultNodeConfig(dir);
-    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
-    backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
-    dispatcher = new Dispatcher({ policy: PolicyStore.fromText(ACCESS), backend });
-    servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: dir });
+    ipc = await startIpcServer(ACCESS);
+    dir = ipc.dir;
   });
-  afterAll(async () => {
-    await servers.close();
-    dispatcher.close();
-    await backend.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => ipc.close());
 
   it('serves until stopped, forwarding to the IPC server of [process]', async () => {
-    const tcp = servers.addresses().find((a) => a.transport === 'tcp');
-    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp');
     writeFileSync(
       join(dir, 'config-rpc.toml'),
-      `port = 0\n[process]\nipc_port = ${tcp.port}\nnum_ipc_connections = 1\n`,
+      `port = 0\n[process]\nipc_port = ${ipc.port}\nnum_ipc_connections = 1\n`,
     );
     writeFileSync(join(dir, 'config-access.toml'), ACCESS);
     chmodSync(join(dir, 'config-access.toml'), 0o644);
@@ -99,7 +67,7 @@ describe('nano-access gateway --data DIR', () => {
     }
     const url = /listening on (http:\/\/\S+)/.exec(run.out())?.[1];
     expect({ url, err: run.err() }).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
-    expect(run.out()).toContain(`forwarding to IPC tcp 127.0.0.1:${tcp.port} over 1 connections`);
+    expect(run.out()).toContain(`forwarding to IPC tcp 127.0.0.1:${ipc.port} over 1 connections`);
 
     const defaultUser = await post(url!, JSON.stringify({ action: 'block_count' }));
     expect(defaultUser).toEqual({ status: 200, json: { error: 'Access denied' } }); // the default user has no account_query
@@ -119,10 +87,8 @@ describe('nano-access gateway --data DIR', () => {
   });
 
   it('runs as its own process, logs the security findings of its file, and reloads the policy on SIGHUP (the binary)', async () => {
-    const tcp = servers.addresses().find((a) => a.transport === 'tcp');
-    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp');
     const data = mkdtempSync(join(tmpdir(), 'na-cli-gateway-hup-'));
-    writeFileSync(join(data, 'config-rpc.toml'), `port = 0\n[process]\nipc_port = ${tcp.port}\n`);
+    writeFileSync(join(data, 'config-rpc.toml'), `port = 0\n[process]\nipc_port = ${ipc.port}\n`);
     writeFileSync(join(data, 'config-access.toml'), ACCESS);
     // Readable by others (a git checkout's mode): served, with file-mode's warning in the log.
     chmodSync(join(data, 'config-access.toml'), 0o644);

@@ -1,43 +1,23 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
-import { defaultNodeConfig, startIpcServers, type IpcServers } from '@nano-access/ipc-server';
-import { createEmbeddedBackend, Dispatcher } from '@nano-access/protocol';
-import { PolicyStore } from '@nano-access/reloader';
+import { startIpcServer, type InProcessIpcServer } from '../helpers/ipc-server';
 import { runCli } from '../helpers/run-cli';
 
-const REPO = path.join(__dirname, '..', '..', '..', '..');
-const LEDGER = path.join(REPO, 'fixtures', 'data', 'ledger.json');
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 const USER = 'user-8e2d4c6a-1f3b-4a5c-9d7e-0b2f4a6c8e1d';
 
 describe('nano-access ipc call', () => {
+  let ipc: InProcessIpcServer;
   let dir: string;
   let socket: string;
-  let servers: IpcServers;
-  let dispatcher: Dispatcher;
   let port: string;
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-ipc-call-'));
-    socket = path.join(dir, 'ipc.sock');
-    const config = defaultNodeConfig(dir);
-    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
-    config.ipc.local = { ...config.ipc.local, enable: true, path: socket };
-    const backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
-    dispatcher = new Dispatcher({
-      policy: PolicyStore.fromText(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`),
-      backend,
-    });
-    servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: dir });
-    port = String((servers.addresses().find((a) => a.transport === 'tcp') as { port: number }).port);
+    ipc = await startIpcServer(`[[user]]\nid = "${USER}"\ndeny = "api_account_weight"\n`);
+    ({ dir, socket } = ipc);
+    port = String(ipc.port);
   });
-  afterAll(async () => {
-    await servers.close();
-    dispatcher.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => ipc.close());
 
   const weight = JSON.stringify({ message_type: 'AccountWeight', message: { account: ACCOUNT } });
 

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
-import { defaultNodeConfig, startIpcServers } from '@nano-access/ipc-server';
-import { createEmbeddedBackend, Dispatcher } from '@nano-access/protocol';
-import { PolicyStore } from '@nano-access/reloader';
+import { startIpcServer } from '../helpers/ipc-server';
 import { runCli } from '../helpers/run-cli';
 import { replaceFile, runBinary, serveDataDir, startServe, type ServeChild } from '../helpers/serve-child';
 
@@ -114,28 +110,16 @@ describe('nano-access reload (a real serve child process, over its unix socket)'
 
 describe('nano-access reload against a server that holds no reloadable access file', () => {
   it('reports the server error as NA_CLI_RELOAD_FAILED with its text and code, exit 2', async () => {
-    // An IPC server whose dispatcher has no reloadPolicy (its policy came from text, not a file).
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'na-reload-'));
-    const socket = path.join(dir, 'ipc.sock');
-    const config = defaultNodeConfig(dir);
-    config.ipc.local = { ...config.ipc.local, enable: true, path: socket };
-    const backend = await createEmbeddedBackend({
-      ledgerPath: path.join(__dirname, '..', '..', '..', '..', 'fixtures', 'data', 'ledger.json'),
-    });
-    const dispatcher = new Dispatcher({ policy: PolicyStore.fromText(accessWith()), backend });
-    const servers = await startIpcServers({ config, dispatcher, logger: pino({ level: 'silent' }), dataDir: dir });
+    const ipc = await startIpcServer(accessWith());
     try {
-      const run = await runCli(['reload', '--path', socket, '--credentials', OPERATOR]);
+      const run = await runCli(['reload', '--path', ipc.socket, '--credentials', OPERATOR]);
       expect([run.code, run.stdout]).toEqual([2, '']);
       expect(run.stderr).toContain('NA_CLI_RELOAD_FAILED');
       expect(run.stderr).toContain(
         'the server did not reload: AccessReload is not available on this server (it holds no reloadable access file) (error 1)',
       );
     } finally {
-      await servers.close();
-      dispatcher.close();
-      await backend.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await ipc.close();
     }
   });
 });

@@ -4,8 +4,8 @@ import { execute, type CliIO } from '@nano-access/cli';
 
 const REPO = path.join(__dirname, '..', '..', '..', '..');
 
-/** Runs the CLI in this process with captured output; `stop()` stands in for SIGTERM. */
-export function inProcess(argv: string[]) {
+/** Runs the CLI in this process (in `cwd`, the repository by default) with captured output; `stop()` stands in for SIGTERM. */
+export function inProcess(argv: string[], options: { cwd?: string } = {}) {
   let stdout = '';
   let stderr = '';
   let stop!: () => void;
@@ -14,7 +14,7 @@ export function inProcess(argv: string[]) {
     stdout: { write: (chunk: string) => (stdout += chunk) },
     stderr: { write: (chunk: string) => (stderr += chunk) },
     stdin: Readable.from([]),
-    cwd: REPO,
+    cwd: options.cwd ?? REPO,
     env: { NANO_ACCESS_LOG_LEVEL: 'silent' },
     stopSignal,
     handleSignals: false,
