@@ -13,16 +13,17 @@
  * run.ts runs it as one of its phases. The flood runs in a child process (this file with
  * --client), off the event loop of the load being measured.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import { join, resolve } from 'node:path';
-import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
+import { LoadDriver, fixedWindow, percentile } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
-import { keyValues, mustTable, type Must } from './report';
+import { ownServerPhaseMain, type OwnServerPhaseOptions, type OwnServerPhaseResult } from './own-server-phase';
+import type { Must } from './report';
 import { serveEntry, ServerUnderTest, sleep } from './server';
 
 const ROOT = resolve(__dirname, '../..');
@@ -187,19 +188,9 @@ async function runClient(task: ClientTask): Promise<ClientResult> {
 // ---------------------------------------------------------------------------
 // The phase (harness side)
 
-export interface AddressFloodOptions {
-  short: boolean;
-  logLevel: string;
-  ratePerChannel: number;
-  track?: { server(server: ServerUnderTest): void; child(child: ChildProcess): void; dir(dir: string): void };
-}
+export type AddressFloodOptions = OwnServerPhaseOptions;
 
-export interface AddressFloodResult {
-  musts: Must[];
-  lines: Array<[string, string]>;
-  load: PhaseStats[];
-  offered: number;
-}
+export type AddressFloodResult = OwnServerPhaseResult;
 
 function getText(url: string): Promise<string> {
   return new Promise((done, fail) => {
@@ -452,55 +443,12 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
 // ---------------------------------------------------------------------------
 // Entry points: the phase alone, or the flood client.
 
-async function standalone(): Promise<number> {
-  const short = process.argv.includes('--short');
-  const children = new Set<ChildProcess>();
-  const servers: ServerUnderTest[] = [];
-  const dirs = new Set<string>();
-  const cleanup = (): void => {
-    for (const server of servers) if (server.alive) server.child?.kill('SIGKILL');
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-  const started = Date.now();
-  const result = await addressFlood({
-    short,
-    logLevel: process.env.SOAK_LOG_LEVEL ?? 'info',
-    ratePerChannel: 40,
-    track: { server: (s) => servers.push(s), child: (c) => children.add(c), dir: (d) => dirs.add(d) },
-  });
-  process.stdout.write(
-    [
-      `nano-access soak, phase 9 (a flood from many client addresses) alone (${short ? 'short' : 'full'}; ${((Date.now() - started) / 1000).toFixed(0)} s; loopback; ${result.offered} req/s offered)`,
-      '',
-      keyValues('client addresses (gateway)', result.lines),
-      '',
-      mustTable(result.musts),
-      '',
-    ].join('\n'),
+if (require.main === module)
+  ownServerPhaseMain(
+    {
+      name: 'address flood client',
+      run: (taskFile) => runClient(JSON.parse(readFileSync(taskFile, 'utf8')) as ClientTask),
+    },
+    addressFlood,
+    { title: 'phase 9 (a flood from many client addresses)', section: 'client addresses (gateway)' },
   );
-  return result.musts.some((m) => !m.pass && !m.skipped && !m.advisory) ? 1 : 0;
-}
-
-if (require.main === module) {
-  const at = process.argv.indexOf('--client');
-  if (at !== -1) {
-    runClient(JSON.parse(readFileSync(process.argv[at + 1], 'utf8')) as ClientTask)
-      .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0)))
-      .catch((error: unknown) => {
-        process.stderr.write(
-          `address flood client: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-        );
-        process.exit(2);
-      });
-  } else {
-    standalone()
-      .then((code) => process.exit(code))
-      .catch((error: unknown) => {
-        process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exit(2);
-      });
-  }
-}

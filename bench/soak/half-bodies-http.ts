@@ -14,8 +14,7 @@
  * process (this file with --client), so their 24 MiB writes do not share an
  * event loop with the load being measured.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -23,7 +22,8 @@ import { join, resolve } from 'node:path';
 import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
-import { keyValues, mustTable, type Must } from './report';
+import { ownServerPhaseMain, type OwnServerPhaseOptions, type OwnServerPhaseResult } from './own-server-phase';
+import type { Must } from './report';
 import { serveEntry, ServerUnderTest, sleep } from './server';
 
 const ROOT = resolve(__dirname, '../..');
@@ -65,21 +65,9 @@ interface ClientResult {
   chunked: ChunkedOutcome[];
 }
 
-export interface HalfBodiesOptions {
-  short: boolean;
-  logLevel: string;
-  /** Load per channel, requests per second. */
-  ratePerChannel: number;
-  /** Called with each child process and server so the caller can clean them up on any exit. */
-  track?: { server(server: ServerUnderTest): void; child(child: ChildProcess): void; dir(dir: string): void };
-}
+export type HalfBodiesOptions = OwnServerPhaseOptions;
 
-export interface HalfBodiesResult {
-  musts: Must[];
-  lines: Array<[string, string]>;
-  load: PhaseStats[];
-  offered: number;
-}
+export type HalfBodiesResult = OwnServerPhaseResult;
 
 // ---------------------------------------------------------------------------
 // The abusive client (child process)
@@ -433,55 +421,9 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
 // ---------------------------------------------------------------------------
 // Entry points: the phase alone, or the abusive client.
 
-async function standalone(): Promise<number> {
-  const short = process.argv.includes('--short');
-  const children = new Set<ChildProcess>();
-  const servers: ServerUnderTest[] = [];
-  const dirs = new Set<string>();
-  const cleanup = (): void => {
-    for (const server of servers) if (server.alive) server.child?.kill('SIGKILL');
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  };
-  process.on('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
-  const started = Date.now();
-  const result = await halfBodiesHttp({
-    short,
-    logLevel: process.env.SOAK_LOG_LEVEL ?? 'info',
-    ratePerChannel: 40,
-    track: { server: (s) => servers.push(s), child: (c) => children.add(c), dir: (d) => dirs.add(d) },
-  });
-  process.stdout.write(
-    [
-      `nano-access soak, phase 7 (HTTP half-sent bodies) alone (${short ? 'short' : 'full'}; ${((Date.now() - started) / 1000).toFixed(0)} s; loopback; ${result.offered} req/s offered)`,
-      '',
-      keyValues('half-sent bodies (gateway)', result.lines),
-      '',
-      mustTable(result.musts),
-      '',
-    ].join('\n'),
+if (require.main === module)
+  ownServerPhaseMain(
+    { name: 'half-bodies client', run: (task) => runClient(JSON.parse(task) as ClientTask) },
+    halfBodiesHttp,
+    { title: 'phase 7 (HTTP half-sent bodies)', section: 'half-sent bodies (gateway)' },
   );
-  return result.musts.some((m) => !m.pass && !m.skipped && !m.advisory) ? 1 : 0;
-}
-
-if (require.main === module) {
-  const at = process.argv.indexOf('--client');
-  if (at !== -1) {
-    runClient(JSON.parse(process.argv[at + 1]) as ClientTask)
-      .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0)))
-      .catch((error: unknown) => {
-        process.stderr.write(
-          `half-bodies client: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-        );
-        process.exit(2);
-      });
-  } else {
-    standalone()
-      .then((code) => process.exit(code))
-      .catch((error: unknown) => {
-        process.stderr.write(`soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-        process.exit(2);
-      });
-  }
-}

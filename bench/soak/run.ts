@@ -23,6 +23,7 @@ import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
 import { addressFlood } from './address-flood';
 import { halfBodiesHttp } from './half-bodies-http';
+import type { PhaseTracker } from './own-server-phase';
 import { keyValues, loadTable, mustTable, type Must } from './report';
 import { freePort, serveEntry, ServerUnderTest, sleep } from './server';
 
@@ -413,17 +414,19 @@ async function main(): Promise<number> {
   const fdsAtEnd = a.openFds();
   const exitA = await a.stop();
 
+  // Phases 7 and 9 run a server of their own: what they start is cleaned up with the rest on any exit.
+  const track: PhaseTracker = {
+    server: (s) => cleanup.servers.push(s),
+    child: (c) => cleanup.children.add(c),
+    dir: (d) => cleanup.dirs.add(d),
+  };
   // (7) Half-sent HTTP bodies: a server of its own, at the gateway's default body limits (half-bodies-http.ts).
   log('phase 7: half-sent HTTP bodies against max_request_bytes_in_flight');
   const bodies = await halfBodiesHttp({
     short: options.short,
     logLevel,
     ratePerChannel: options.ratePerChannel,
-    track: {
-      server: (s) => cleanup.servers.push(s),
-      child: (c) => cleanup.children.add(c),
-      dir: (d) => cleanup.dirs.add(d),
-    },
+    track,
   });
 
   // (9) A flood from many client addresses: a server of its own, with address lists (address-flood.ts).
@@ -432,11 +435,7 @@ async function main(): Promise<number> {
     short: options.short,
     logLevel,
     ratePerChannel: options.ratePerChannel,
-    track: {
-      server: (s) => cleanup.servers.push(s),
-      child: (c) => cleanup.children.add(c),
-      dir: (d) => cleanup.dirs.add(d),
-    },
+    track,
   });
 
   // (6) Credentials in logs.

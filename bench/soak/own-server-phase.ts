@@ -1,0 +1,101 @@
+/**
+ * What the phases that run a server of their own (7, half-bodies-http.ts; 9, address-flood.ts)
+ * share: their options and result, how one runs alone (`npx tsx bench/soak/<phase>.ts [--short]`),
+ * and the entry point that runs either the phase or its client child process (`--client <task>`).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import type { PhaseStats } from './load';
+import { keyValues, mustTable, type Must } from './report';
+import type { ServerUnderTest } from './server';
+
+/** Called with each child process, server and directory a phase starts, so the caller can clean them up on any exit. */
+export interface PhaseTracker {
+  server(server: ServerUnderTest): void;
+  child(child: ChildProcess): void;
+  dir(dir: string): void;
+}
+
+export interface OwnServerPhaseOptions {
+  short: boolean;
+  logLevel: string;
+  /** Load per channel, requests per second. */
+  ratePerChannel: number;
+  track?: PhaseTracker;
+}
+
+export interface OwnServerPhaseResult {
+  musts: Must[];
+  lines: Array<[string, string]>;
+  load: PhaseStats[];
+  offered: number;
+}
+
+/**
+ * Runs a phase alone: kills what it started on any exit, prints its lines under `section` and its
+ * musts. Returns the exit code (1 when a must that counts failed).
+ */
+async function runAlone(
+  phase: (options: OwnServerPhaseOptions) => Promise<OwnServerPhaseResult>,
+  report: { title: string; section: string },
+): Promise<number> {
+  const short = process.argv.includes('--short');
+  const children = new Set<ChildProcess>();
+  const servers: ServerUnderTest[] = [];
+  const dirs = new Set<string>();
+  const cleanup = (): void => {
+    for (const server of servers) if (server.alive) server.child?.kill('SIGKILL');
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  };
+  process.on('exit', cleanup);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+  const started = Date.now();
+  const result = await phase({
+    short,
+    logLevel: process.env.SOAK_LOG_LEVEL ?? 'info',
+    ratePerChannel: 40,
+    track: { server: (s) => servers.push(s), child: (c) => children.add(c), dir: (d) => dirs.add(d) },
+  });
+  process.stdout.write(
+    [
+      `nano-access soak, ${report.title} alone (${short ? 'short' : 'full'}; ${((Date.now() - started) / 1000).toFixed(0)} s; loopback; ${result.offered} req/s offered)`,
+      '',
+      keyValues(report.section, result.lines),
+      '',
+      mustTable(result.musts),
+      '',
+    ].join('\n'),
+  );
+  return result.musts.some((m) => !m.pass && !m.skipped && !m.advisory) ? 1 : 0;
+}
+
+const explain = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+/**
+ * A phase file's main: with `--client <argument>`, runs the phase's client and writes its result
+ * as the last line of stdout (exit 2 if it throws); otherwise runs the phase alone. Exits either way.
+ */
+export function ownServerPhaseMain(
+  client: { name: string; run: (argument: string) => Promise<unknown> },
+  phase: (options: OwnServerPhaseOptions) => Promise<OwnServerPhaseResult>,
+  report: { title: string; section: string },
+): void {
+  const at = process.argv.indexOf('--client');
+  if (at !== -1) {
+    Promise.resolve(process.argv[at + 1])
+      .then(client.run)
+      .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0)))
+      .catch((error: unknown) => {
+        process.stderr.write(`${client.name}: ${explain(error)}\n`);
+        process.exit(2);
+      });
+  } else {
+    runAlone(phase, report)
+      .then((code) => process.exit(code))
+      .catch((error: unknown) => {
+        process.stderr.write(`soak: ${explain(error)}\n`);
+        process.exit(2);
+      });
+  }
+}
