@@ -4,13 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { defaultNodeConfig, startIpcServers, type IpcServers, type NodeConfig } from '@nano-access/ipc-server';
-import { createEmbeddedBackend, Dispatcher, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
 import { call, postJson } from '../helpers/http-client';
-import { ACCESS_TEXT, LEDGER, USERS } from '../helpers/fixtures';
+import { ACCESS_TEXT, USERS } from '../helpers/fixtures';
 import { ledgerAccount, ledgerRepresentative, testConfig } from '../helpers/in-process';
+import { IpcServerUnderTest } from '../helpers/ipc-server';
 
 const rep = ledgerRepresentative();
 const account = ledgerAccount();
@@ -22,46 +21,6 @@ const IPC_ACCESS_TEXT = ACCESS_TEXT.replace(
   `id = "${USERS.walletReader}"\nallow = "wallet_read, api_account_weight"`,
 );
 
-/** An IPC server of this project on loopback TCP, as `serve` runs it, in front of the fixture ledger. */
-class IpcServerUnderTest {
-  private servers: IpcServers | null = null;
-  private backend: Backend | null = null;
-  private dispatcher: Dispatcher | null = null;
-  private readonly store = PolicyStore.fromText(IPC_ACCESS_TEXT);
-  port = 0;
-
-  constructor(private readonly dataDir: string) {}
-
-  async start(socketPath?: string, accessFile?: string): Promise<void> {
-    const config: NodeConfig = defaultNodeConfig(this.dataDir);
-    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: this.port, allowUnsafe: true };
-    if (accessFile !== undefined) config.ipc.tcp = { ...config.ipc.tcp, accessCheck: true, accessFile };
-    if (socketPath !== undefined) config.ipc.local = { ...config.ipc.local, enable: true, path: socketPath };
-    this.backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
-    this.dispatcher = new Dispatcher({ policy: this.store, backend: this.backend });
-    this.servers = await startIpcServers({
-      config,
-      dispatcher: this.dispatcher,
-      logger: silent,
-      dataDir: this.dataDir,
-    });
-    const tcp = this.servers.addresses().find((a) => a.transport === 'tcp');
-    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp address');
-    this.port = tcp.port;
-  }
-
-  connections(): number {
-    return this.servers?.connectionCount() ?? 0;
-  }
-
-  async stop(): Promise<void> {
-    await this.servers?.close();
-    this.dispatcher?.close();
-    await this.backend?.close();
-    this.servers = null;
-  }
-}
-
 describe('the standalone gateway (nano-access gateway) in front of a separate IPC server', () => {
   let dir: string;
   let ipc: IpcServerUnderTest;
@@ -70,7 +29,7 @@ describe('the standalone gateway (nano-access gateway) in front of a separate IP
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-'));
-    ipc = new IpcServerUnderTest(dir);
+    ipc = new IpcServerUnderTest(dir, IPC_ACCESS_TEXT, { allowUnsafe: true });
     await ipc.start();
     const config = testConfig({ enableControl: false });
     config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 2, ipcTimeout: 5 };
@@ -252,7 +211,7 @@ describe('the standalone gateway (nano-access gateway) in front of a separate IP
 describe('the standalone gateway with enable_control = true', () => {
   it('forwards an authorized control action over encoding 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-control-'));
-    const ipc = new IpcServerUnderTest(dir);
+    const ipc = new IpcServerUnderTest(dir, IPC_ACCESS_TEXT, { allowUnsafe: true });
     await ipc.start();
     const config = testConfig({ enableControl: true });
     config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 1 };
@@ -286,7 +245,7 @@ describe('the standalone gateway over a unix socket ([process] ipc_path)', () =>
   it('forwards v2 and legacy requests over the socket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-unix-'));
     const socket = join(dir, 'ipc.sock');
-    const ipc = new IpcServerUnderTest(dir);
+    const ipc = new IpcServerUnderTest(dir, IPC_ACCESS_TEXT, { allowUnsafe: true });
     await ipc.start(socket);
     const config = testConfig();
     // ipc_path wins over TCP: the port below has no server.
@@ -318,7 +277,7 @@ describe('the standalone gateway with the IPC access check ([process] ipc_access
     const wrong = join(dir, 'wrong-secret');
     writeFileSync(secret, randomBytes(32).toString('hex'), { mode: 0o600 });
     writeFileSync(wrong, randomBytes(32).toString('hex'), { mode: 0o600 });
-    const ipc = new IpcServerUnderTest(dir);
+    const ipc = new IpcServerUnderTest(dir, IPC_ACCESS_TEXT, { allowUnsafe: true });
     await ipc.start(undefined, secret);
     const start = async (accessFile: string) => {
       const config = testConfig();
@@ -354,7 +313,7 @@ describe("the standalone gateway and the IPC server's frame limit ([process] ipc
   let gw: StandaloneGateway;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-frame-'));
-    ipc = new IpcServerUnderTest(dir); // max_frame_bytes at its default, 1 MiB
+    ipc = new IpcServerUnderTest(dir, IPC_ACCESS_TEXT, { allowUnsafe: true }); // max_frame_bytes at its default, 1 MiB
     await ipc.start();
     const config = testConfig();
     config.process = { ...config.process, ipcPort: ipc.port, numIpcConnections: 2, ipcTimeout: 5 };
@@ -457,7 +416,7 @@ describe('a 502 of the standalone gateway', () => {
 describe('log_rpc of the standalone gateway', () => {
   it("names the caller of a forwarded v2 message from its own copy of the policy; the refusal is the IPC server's", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'na-gw-standalone-log-'));
-    const ipc = new IpcServerUnderTest(dir);
+    const ipc = new IpcServerUnderTest(dir, IPC_ACCESS_TEXT, { allowUnsafe: true });
     await ipc.start();
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });

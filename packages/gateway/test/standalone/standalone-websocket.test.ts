@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { defaultNodeConfig, startIpcServers, type IpcServers, type NodeConfig } from '@nano-access/ipc-server';
-import { Dispatcher, ErrorCode, type Backend } from '@nano-access/protocol';
+import { ErrorCode } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { GatewayErrorCode, startStandaloneGateway, type StandaloneGateway } from '@nano-access/gateway';
 import { testConfig } from '../helpers/in-process';
-import { backendWithTrigger } from '../../../protocol/test/helpers';
+import { IpcServerUnderTest } from '../helpers/ipc-server';
 import { hashOf, TestSocket } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
@@ -17,46 +16,6 @@ const READER = 'reader-0b7e3c52-9a14-4d8f-b6e1-3f2a7c9d0e48';
 /** The IPC server knows only the gateway's own key; the sockets' users are the gateway's policy. */
 const IPC_ACCESS = `[[user]]\nid = "${GATEWAY_KEY}"\nallow = "api_topic_confirmation"\n`;
 const GATEWAY_ACCESS = `[[user]]\nid = "${WATCHER}"\nallow = "api_topic_confirmation"\n\n[[user]]\nid = "${READER}"\nallow = "api_account_weight"\n`;
-
-/** This project's IPC server on loopback TCP, with a way to publish confirmations; restartable on its port. */
-class IpcServerUnderTest {
-  private servers: IpcServers | null = null;
-  private backend: Backend | null = null;
-  dispatcher: Dispatcher | null = null;
-  confirm: (hash: string) => void = () => undefined;
-  port = 0;
-  constructor(private readonly dataDir: string) {}
-
-  async start(): Promise<void> {
-    const config: NodeConfig = defaultNodeConfig(this.dataDir);
-    config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: this.port };
-    const trigger = await backendWithTrigger();
-    this.backend = trigger.backend;
-    this.confirm = trigger.confirm;
-    this.dispatcher = new Dispatcher({ policy: PolicyStore.fromText(IPC_ACCESS), backend: this.backend });
-    this.servers = await startIpcServers({
-      config,
-      dispatcher: this.dispatcher,
-      logger: silent,
-      dataDir: this.dataDir,
-    });
-    const tcp = this.servers.addresses().find((a) => a.transport === 'tcp');
-    if (!tcp || tcp.transport !== 'tcp') throw new Error('no tcp address');
-    this.port = tcp.port;
-  }
-
-  upstreamSubscribers(): number {
-    return this.dispatcher?.metrics().subscriptions.confirmationSubscribers ?? 0;
-  }
-
-  async stop(): Promise<void> {
-    await this.servers?.close();
-    this.dispatcher?.close();
-    await this.backend?.close();
-    this.servers = null;
-    this.dispatcher = null;
-  }
-}
 
 async function until(condition: () => boolean): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -87,7 +46,7 @@ describe('the standalone gateway fans one upstream TopicConfirmation out to WebS
     accessFile = join(dir, 'config-access.toml');
     writeFileSync(accessFile, GATEWAY_ACCESS, { mode: 0o600 });
     writeFileSync(join(dir, 'upstream-key'), `${GATEWAY_KEY}\n`, { mode: 0o600 });
-    ipc = new IpcServerUnderTest(dir);
+    ipc = new IpcServerUnderTest(dir, IPC_ACCESS);
     await ipc.start();
     gw = await startGateway(join(dir, 'upstream-key'));
     wsUrl = `${gw.address.url.replace(/^http/, 'ws')}/api/v2/ws`;
