@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import * as cli from '@nano-access/cli';
 import * as gateway from '@nano-access/gateway';
@@ -32,14 +33,26 @@ const testFiles = [
   ...tsFiles(join(repoRoot, 'test')),
 ].filter((path) => path !== __filename);
 
-/** code → the names it is given in the sources (an errorCodes key, or a constant). */
+/**
+ * code → the names a test may write it by: `<Table>.<key>` for a key of a package's
+ * defineErrorCodes table (`IpcErrorCode.badResponse`), or an upper-case constant given the code
+ * or such an entry (`POLICY_INVALID`, `RATE_LIMITED_CODE`). A key alone is not enough: packages
+ * share key names (`permissionUnknown`), and protocol's wire ErrorCode has keys of the same names.
+ */
 const defined = new Map<string, Set<string>>();
 for (const file of sources) {
   const text = readFileSync(file, 'utf8');
   for (const [code] of text.matchAll(CODE)) if (!defined.has(code)) defined.set(code, new Set());
-  for (const [, name, code] of text.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*[:=]\s*'(NA_[A-Z0-9_]+)'/g))
+  for (const [, table, body] of text.matchAll(/\bconst\s+(\w+)\s*=\s*defineErrorCodes\(\{([\s\S]*?)\}\);/g))
+    for (const [, key, code] of body.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\s*:\s*'(NA_[A-Z0-9_]+)'/g))
+      defined.get(code)?.add(`${table}.${key}`);
+  for (const [, name, code] of text.matchAll(/\b([A-Z][A-Z0-9_]*)\s*=\s*'(NA_[A-Z0-9_]+)'/g))
     defined.get(code)?.add(name);
 }
+// An upper-case alias of a table entry (`RATE_LIMITED_CODE = ProtocolErrorCode.rateLimited`).
+for (const file of sources)
+  for (const [, alias, entry] of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9_]*)\s*=\s*(\w+\.\w+);/g))
+    for (const names of defined.values()) if (names.has(entry)) names.add(alias);
 
 const documented = new Set(
   [...readFileSync(join(repoRoot, 'docs', 'errors.md'), 'utf8').matchAll(/^###\s+`?(NA_[A-Z0-9_]+)`?\s*$/gm)].map(
@@ -50,11 +63,7 @@ const testText = testFiles.map((file) => readFileSync(file, 'utf8')).join('\n');
 
 function appearsInTests(code: string): boolean {
   if (testText.includes(code)) return true;
-  return [...(defined.get(code) ?? [])].some((name) =>
-    /^[A-Z0-9_]+$/.test(name)
-      ? new RegExp(`\\b${name}\\b`).test(testText)
-      : new RegExp(`ErrorCode\\.${name}\\b`).test(testText),
-  );
+  return [...(defined.get(code) ?? [])].some((name) => new RegExp(`\\b${name.replace('.', '\\.')}\\b`).test(testText));
 }
 
 describe('NA_* error codes, across the repository', () => {
@@ -110,5 +119,74 @@ describe("each package's exported errorCodes", () => {
     const all = new Set(Object.values(exported).flatMap((module) => module.errorCodes ?? []));
     expect([...documented].filter((code) => !all.has(code)).sort()).toEqual([]);
     expect([...defined.keys()].filter((code) => !all.has(code)).sort()).toEqual([]);
+  });
+});
+
+/** A programmer or setup error, provoked through each package's public API. */
+function thrownBy(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('one error shape in every package', () => {
+  const tables: Record<string, [readonly string[], Readonly<Record<string, string>>]> = {
+    metrics: [metrics.errorCodes, metrics.MetricsErrorCode],
+    parser: [parser.errorCodes, parser.ParserErrorCode],
+    resolver: [resolver.errorCodes, resolver.ResolverErrorCode],
+    reloader: [reloader.errorCodes, reloader.ReloadErrorCode],
+    linter: [linter.errorCodes, linter.LinterErrorCode],
+    protocol: [protocol.errorCodes, protocol.ProtocolErrorCode],
+    'ipc-server': [ipcServer.errorCodes, ipcServer.IpcErrorCode],
+    gateway: [gateway.errorCodes, gateway.GatewayErrorCode],
+    cli: [cli.errorCodes, cli.CliErrorCode],
+  };
+
+  it.each(Object.keys(tables))('%s exports errorCodes as its frozen table lists them', (name) => {
+    const [codes, table] = tables[name];
+    expect(Object.isFrozen(table)).toBe(true);
+    expect([...codes]).toEqual(Object.values(table));
+  });
+
+  it('throws, from each package that throws, a NanoAccessError subclass of its own with a code of its own table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'na-error-shape-'));
+    try {
+      const broken = join(dir, 'config-access.toml');
+      writeFileSync(broken, '[[user]]\nid = "a"\nallow = "no_such_permission"\n', { mode: 0o600 });
+      const thrown: Record<string, unknown> = {
+        metrics: thrownBy(() => new metrics.Counter({ name: 'bad-name', help: '' })),
+        parser: thrownBy(() => parser.parseTomlConfig('a = 1\n', { file: 'c.toml', schema: { type: 'no-such-type' } })),
+        resolver: thrownBy(() => resolver.loadPolicy('').policy!.checkAll('a', [])),
+        reloader: await reloader.PolicyStore.open(broken, { watch: false }).then(
+          () => null,
+          (error: unknown) => error,
+        ),
+        linter: thrownBy(() => linter.lintText('', { file: 'config-access.toml', rules: { 'no-such-rule': 'off' } })),
+        protocol: thrownBy(() => protocol.createNodeRpcBackend({ url: 'ftp://127.0.0.1/' })),
+        'ipc-server': thrownBy(() => new ipcServer.IpcClient({ env: { NANO_IPC_PORT: 'x' } })),
+        gateway: thrownBy(() => new gateway.IpcPool({ size: 0, createClient: () => ({}) as never })),
+      };
+      const shapes = Object.entries(thrown).map(([name, error]) => ({
+        name,
+        base: error instanceof parser.NanoAccessError,
+        ownCode: tables[name][0].includes((error as { code?: string }).code ?? ''),
+      }));
+      expect(shapes).toEqual(Object.keys(thrown).map((name) => ({ name, base: true, ownCode: true })));
+      expect(Object.values(thrown).map((error) => (error as Error).name)).toEqual([
+        'MetricsError',
+        'ParserError',
+        'PolicyError',
+        'PolicyStoreError',
+        'LinterError',
+        'ProtocolError',
+        'IpcError',
+        'GatewayError',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

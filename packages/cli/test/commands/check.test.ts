@@ -121,6 +121,7 @@ describe('nano-access check', () => {
     const run = await runCli(['check', '-c', files.path('config-access.toml'), '-p', 'wallet_raed']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Did you mean "wallet_read"?');
+    expect(run.stderr).toContain('NA_CLI_PERMISSION_UNKNOWN');
   });
 
   it('exits 2 when the access file cannot be read', async () => {
