@@ -69,10 +69,14 @@ describe('createLogger', () => {
     expect(fromEnv.level).toBe('warn');
     fromEnv.info('hidden');
     expect(out.text()).toBe('');
-    expect(
-      createLogger({ destination: out.stream, pretty: false, level: 'debug', env: { NANO_ACCESS_LOG_LEVEL: 'warn' } })
-        .level,
-    ).toBe('debug');
+    const fromOption = createLogger({
+      destination: out.stream,
+      pretty: false,
+      level: 'debug',
+      env: { NANO_ACCESS_LOG_LEVEL: 'warn' },
+    });
+    fromOption.debug('shown');
+    expect(out.text()).toContain('"msg":"shown"');
   });
 
   it('falls back to info, with a warning, on an unknown level', () => {
