@@ -13,7 +13,6 @@
  * run.ts runs it as one of its phases. The flood runs in a child process (this file with
  * --client), off the event loop of the load being measured.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
@@ -22,7 +21,13 @@ import { join, resolve } from 'node:path';
 import { LoadDriver, fixedWindow, percentile } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
-import { ownServerPhaseMain, type OwnServerPhaseOptions, type OwnServerPhaseResult } from './own-server-phase';
+import {
+  ownServerPhaseMain,
+  sampleRssFor,
+  startClient,
+  type OwnServerPhaseOptions,
+  type OwnServerPhaseResult,
+} from './own-server-phase';
 import type { Must } from './report';
 import { serveEntry, ServerUnderTest, sleep } from './server';
 
@@ -296,13 +301,7 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
   await sleep(options.short ? 2000 : 4000);
   const baseline = load.phase('9 addresses: baseline');
   const rssSamples: number[] = [];
-  const sampleFor = async (ms: number): Promise<void> => {
-    const end = Date.now() + ms;
-    while (Date.now() < end && server.alive) {
-      rssSamples.push(server.rssKiB());
-      await sleep(250);
-    }
-  };
+  const sampleFor = (ms: number): Promise<void> => sampleRssFor(server, rssSamples, ms);
   await sampleFor(options.short ? 3000 : 6000);
   const rssBefore = percentile(rssSamples.splice(0), 50);
 
@@ -326,14 +325,7 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
   const taskDir = mkdtempSync(join(tmpdir(), 'nano-access-flood-'));
   const taskFile = join(taskDir, 'task.json');
   writeFileSync(taskFile, JSON.stringify(task));
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', taskFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: ROOT,
-  });
-  options.track?.child(child);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const client = startClient<ClientResult>(__filename, taskFile, options.track);
   let running = true;
   let metricsFailures = 0;
   const sampler = (async () => {
@@ -342,15 +334,13 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
       await sleep(250);
     }
   })();
-  const code = await exited;
+  await client.exited;
   rmSync(taskDir, { recursive: true, force: true });
   running = false;
   await sampler;
   const rssDuring = [...rssSamples];
   rssSamples.length = 0;
-  const clientLine = out.split('\n').find((line) => line.startsWith('{'));
-  if (code !== 0 || clientLine === undefined) throw new Error(`address flood client exited ${code} without a result`);
-  const result = JSON.parse(clientLine) as ClientResult;
+  const result = client.result('address flood client');
 
   const after = load.phase('9 addresses: after');
   await sampleFor(options.short ? 3000 : 6000);

@@ -14,7 +14,6 @@
  * process (this file with --client), so their 24 MiB writes do not share an
  * event loop with the load being measured.
  */
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -22,7 +21,13 @@ import { join, resolve } from 'node:path';
 import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
 import { compileValid, makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
-import { ownServerPhaseMain, type OwnServerPhaseOptions, type OwnServerPhaseResult } from './own-server-phase';
+import {
+  ownServerPhaseMain,
+  sampleRssFor,
+  startClient,
+  type OwnServerPhaseOptions,
+  type OwnServerPhaseResult,
+} from './own-server-phase';
 import type { Must } from './report';
 import { serveEntry, ServerUnderTest, sleep } from './server';
 
@@ -270,13 +275,7 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
   await sleep(options.short ? 2000 : 4000);
   const baseline = load.phase('7 bodies: baseline');
   const rssSamples: number[] = [];
-  const sampleFor = async (ms: number): Promise<void> => {
-    const end = Date.now() + ms;
-    while (Date.now() < end && server.alive) {
-      rssSamples.push(server.rssKiB());
-      await sleep(250);
-    }
-  };
+  const sampleFor = (ms: number): Promise<void> => sampleRssFor(server, rssSamples, ms);
   await sampleFor(options.short ? 3000 : 6000);
   const rssBefore = percentile(rssSamples.splice(0), 50);
 
@@ -288,14 +287,7 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
     chunked: { count: 3, chunkBytes: MIB, maxBytes: 30 * MIB },
     holdMs: options.short ? 3000 : 8000,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--client', JSON.stringify(task)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    cwd: ROOT,
-  });
-  options.track?.child(child);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const client = startClient<ClientResult>(__filename, JSON.stringify(task), options.track);
   let inFlightMax = 0;
   let limitSeen = NaN;
   let metricsFailures = 0;
@@ -313,14 +305,12 @@ export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBo
       await sleep(100);
     }
   })();
-  const code = await exited;
+  await client.exited;
   running = false;
   await sampler;
   const rssDuring = [...rssSamples];
   rssSamples.length = 0;
-  const clientLine = out.split('\n').find((line) => line.startsWith('{'));
-  if (code !== 0 || clientLine === undefined) throw new Error(`half-bodies client exited ${code} without a result`);
-  const result = JSON.parse(clientLine) as ClientResult;
+  const result = client.result('half-bodies client');
 
   // After: everything given back, a whole 30 MiB body accepted, the load still answered.
   const after = load.phase('7 bodies: after');

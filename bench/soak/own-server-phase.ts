@@ -3,11 +3,14 @@
  * share: their options and result, how one runs alone (`npx tsx bench/soak/<phase>.ts [--short]`),
  * and the entry point that runs either the phase or its client child process (`--client <task>`).
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { PhaseStats } from './load';
 import { keyValues, mustTable, type Must } from './report';
-import type { ServerUnderTest } from './server';
+import { sleep, type ServerUnderTest } from './server';
+
+const ROOT = resolve(__dirname, '../..');
 
 /** Called with each child process, server and directory a phase starts, so the caller can clean them up on any exit. */
 export interface PhaseTracker {
@@ -29,6 +32,51 @@ export interface OwnServerPhaseResult {
   lines: Array<[string, string]>;
   load: PhaseStats[];
   offered: number;
+}
+
+/** A phase's client child process: `exited` resolves when it ends; then `result` is what it wrote. */
+export interface ClientChild<Result> {
+  exited: Promise<void>;
+  /** The client's result (its stdout line that is JSON); throws, naming `name`, if it failed or wrote none. */
+  result(name: string): Result;
+}
+
+/**
+ * Starts a phase's client: `script --client <argument>` under tsx in a process of its own, so its
+ * sockets do not share an event loop with the load being measured.
+ */
+export function startClient<Result>(script: string, argument: string, track?: PhaseTracker): ClientChild<Result> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--client', argument], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+  });
+  track?.child(child);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  let code: number | null = null;
+  const exited = new Promise<void>((done) =>
+    child.once('exit', (exitCode) => {
+      code = exitCode;
+      done();
+    }),
+  );
+  return {
+    exited,
+    result(name) {
+      const line = out.split('\n').find((text) => text.startsWith('{'));
+      if (code !== 0 || line === undefined) throw new Error(`${name} exited ${code} without a result`);
+      return JSON.parse(line) as Result;
+    },
+  };
+}
+
+/** The server's VmRSS, sampled every 250 ms for `ms` (while it is alive) into `samples`. */
+export async function sampleRssFor(server: ServerUnderTest, samples: number[], ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end && server.alive) {
+    samples.push(server.rssKiB());
+    await sleep(250);
+  }
 }
 
 /**
