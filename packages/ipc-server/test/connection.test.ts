@@ -1,17 +1,15 @@
 import * as net from 'node:net';
 import fc from 'fast-check';
 import { encodeRequest } from '../src/framing';
-import { startIpcServers, type IpcServers } from '../src/server';
+import type { IpcServers } from '../src/server';
 import {
   collectGarbage,
   EchoDispatcher,
   frame,
   liveBytesAfterGc,
-  makeTempDir,
   RawPeer,
-  silentLogger,
+  startTestServers,
   tcpPort,
-  testConfig,
   waitFor,
 } from './helpers';
 
@@ -42,26 +40,17 @@ const streamArbitrary = fc.oneof(
 );
 
 describe('connections under hostile input', () => {
-  let temp: ReturnType<typeof makeTempDir>;
   let servers: IpcServers;
+  let stop: () => Promise<void>;
   const dispatcher = new EchoDispatcher({ remember: false });
 
   beforeAll(async () => {
-    temp = makeTempDir();
-    servers = await startIpcServers({
-      config: testConfig(temp.dir, (c) => {
-        c.ipc.maxFrameBytes = 64 * 1024;
-        c.ipc.tcp.ioTimeout = 1;
-      }),
-      dispatcher,
-      logger: silentLogger,
-      dataDir: temp.dir,
-    });
+    ({ servers, stop } = await startTestServers(dispatcher, (c) => {
+      c.ipc.maxFrameBytes = 64 * 1024;
+      c.ipc.tcp.ioTimeout = 1;
+    }));
   });
-  afterAll(async () => {
-    await servers.close();
-    temp.cleanup();
-  });
+  afterAll(() => stop());
 
   function send(port: number, bytes: Uint8Array, cuts: number[]): Promise<void> {
     return new Promise((resolve) => {

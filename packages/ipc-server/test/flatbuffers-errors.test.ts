@@ -1,6 +1,6 @@
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope, ErrorCode, ErrorMessage } from '@nano-access/protocol';
-import { startIpcServers, type IpcServers } from '../src/server';
-import { EchoDispatcher, frame, makeTempDir, RawPeer, silentLogger, tcpPort, testConfig } from './helpers';
+import type { IpcServers } from '../src/server';
+import { EchoDispatcher, frame, RawPeer, startTestServers, tcpPort } from './helpers';
 
 /** A dispatcher whose flatbuffers path fails: its promise rejects, or the call throws before any promise. */
 class FailingFlatbuffers extends EchoDispatcher {
@@ -12,23 +12,12 @@ class FailingFlatbuffers extends EchoDispatcher {
 }
 
 describe('a dispatcher failure inside an encoding-3 request', () => {
-  let temp: ReturnType<typeof makeTempDir>;
   let servers: IpcServers;
+  let stop: () => Promise<void>;
   const dispatcher = new FailingFlatbuffers();
 
-  beforeAll(async () => {
-    temp = makeTempDir();
-    servers = await startIpcServers({
-      config: testConfig(temp.dir),
-      dispatcher,
-      logger: silentLogger,
-      dataDir: temp.dir,
-    });
-  });
-  afterAll(async () => {
-    await servers.close();
-    temp.cleanup();
-  });
+  beforeAll(async () => ({ servers, stop } = await startTestServers(dispatcher)));
+  afterAll(() => stop());
 
   const request = Buffer.from(encodeFlatbuffersEnvelope({ message_type: 'IsAlive', message: {} }));
 

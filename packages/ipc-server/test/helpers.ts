@@ -9,6 +9,7 @@ import type { LegacyResult, ResponseEnvelope, Session, TransportCredentials } fr
 import { ByteQueue } from '../src/byte-queue';
 import type { IpcDispatcher } from '../src/connection';
 import { defaultNodeConfig, type NodeConfig } from '../src/node-config';
+import { startIpcServers, type IpcServers } from '../src/server';
 
 export const silentLogger: Logger = pino({ level: 'silent' });
 
@@ -26,6 +27,30 @@ export function testConfig(dataDir: string, change: (config: NodeConfig) => void
   config.ipc.local.path = path.join(dataDir, 'ipc.sock');
   change(config);
   return config;
+}
+
+/**
+ * The servers of testConfig (TCP on an ephemeral loopback port, then `change`) over `dispatcher`,
+ * in a fresh temp directory, logging nothing; `stop()` closes them and removes the directory.
+ */
+export async function startTestServers(
+  dispatcher: IpcDispatcher,
+  change?: (config: NodeConfig) => void,
+): Promise<{ servers: IpcServers; stop: () => Promise<void> }> {
+  const temp = makeTempDir();
+  const servers = await startIpcServers({
+    config: testConfig(temp.dir, change),
+    dispatcher,
+    logger: silentLogger,
+    dataDir: temp.dir,
+  });
+  return {
+    servers,
+    async stop() {
+      await servers.close();
+      temp.cleanup();
+    },
+  };
 }
 
 /**

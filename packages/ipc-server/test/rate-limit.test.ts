@@ -2,8 +2,8 @@ import * as path from 'node:path';
 import { createEmbeddedBackend, Dispatcher, ErrorCode, RateLimiter, type Backend } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { IpcClient } from '../src/client';
-import { startIpcServers, type IpcServers } from '../src/server';
-import { makeTempDir, silentLogger, tcpPort, testConfig } from './helpers';
+import type { IpcServers } from '../src/server';
+import { startTestServers, tcpPort } from './helpers';
 
 const LEDGER = path.resolve(__dirname, '../../../fixtures/data/ledger.json');
 const USER = 'ipc-user-3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f';
@@ -19,11 +19,11 @@ allow = "node_query"
 
 /** The dispatcher's limiter applies to IPC v2 sessions; legacy encodings are trusted by transport. */
 describe('rate limits over IPC', () => {
-  const temp = makeTempDir();
   let backend: Backend;
   let store: PolicyStore;
   let dispatcher: Dispatcher;
   let servers: IpcServers;
+  let stop: () => Promise<void>;
   const clients: IpcClient[] = [];
 
   beforeAll(async () => {
@@ -34,20 +34,14 @@ describe('rate limits over IPC', () => {
       { clock: () => 0 },
     );
     dispatcher = new Dispatcher({ policy: store, backend, rateLimiter });
-    servers = await startIpcServers({
-      config: testConfig(temp.dir),
-      dispatcher,
-      logger: silentLogger,
-      dataDir: temp.dir,
-    });
+    ({ servers, stop } = await startTestServers(dispatcher));
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
-    await servers.close();
+    await stop();
     dispatcher.close();
     await store.close();
     await backend.close();
-    temp.cleanup();
   });
 
   function client(): IpcClient {
