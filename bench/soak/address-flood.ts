@@ -15,23 +15,23 @@
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
-import { join, resolve } from 'node:path';
-import { LoadDriver, fixedWindow, percentile } from './load';
-import { compileValid, makeCredentials, prng } from './policies';
+import { join } from 'node:path';
+import { percentile } from './load';
+import { makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
 import {
   ownServerPhaseMain,
   sampleRssFor,
   startClient,
+  startPhaseLoad,
+  startPhaseServer,
   type OwnServerPhaseOptions,
   type OwnServerPhaseResult,
 } from './own-server-phase';
 import type { Must } from './report';
-import { serveEntry, ServerUnderTest, sleep } from './server';
+import { sleep } from './server';
 
-const ROOT = resolve(__dirname, '../..');
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 /** [rate_limit] max_buckets of the phase: far fewer than the flood's distinct addresses. */
 const MAX_BUCKETS = 1000;
@@ -241,26 +241,13 @@ function total(counts: Record<string, number>): number {
 }
 
 export async function addressFlood(options: AddressFloodOptions): Promise<AddressFloodResult> {
-  const entry = serveEntry();
   const credentials = makeCredentials(6);
   const initialText = ReloadDriver.initialText(credentials, prng(20261127));
-  const server = await ServerUnderTest.prepare({
-    name: 'addresses',
-    fixtures: join(ROOT, 'fixtures/data'),
-    accessText: initialText,
-    ioTimeoutSeconds: 2,
-    headersTimeoutSeconds: 10,
-    maxConnections: 256,
-    logLevel: options.logLevel,
-  });
-  options.track?.server(server);
-  options.track?.dir(server.dataDir);
   const deny = denyList();
-  await writeFile(
-    join(server.dataDir, 'config-rpc.toml'),
+  const server = await startPhaseServer(
+    'addresses',
+    initialText,
     [
-      'address = "127.0.0.1"',
-      `port = ${server.httpPort}`,
       'max_request_size = 65536',
       'max_connections = 2048',
       '',
@@ -278,32 +265,20 @@ export async function addressFlood(options: AddressFloodOptions): Promise<Addres
       '[rate_limit.default]',
       'rate = 100',
       'burst = 200',
-      '',
-    ].join('\n'),
+    ],
+    options,
   );
-  await server.start(entry);
   const metricsUrl = `${server.httpUrl}/metrics`;
-
-  const load = new LoadDriver(
-    {
-      httpUrl: server.httpUrl,
-      tcpPort: server.tcpPort,
-      socketPath: server.socketPath,
-      window: fixedWindow(compileValid(initialText)),
-      // Known users only: the default user and unknown keys from 127.0.0.1 would share one
-      // address bucket with each other, which is the limit working, not a failure of the load.
-      credentials: credentials.users,
-      account: ACCOUNT,
-    },
-    options.ratePerChannel,
+  const { load, baseline, rssSamples, rssBefore } = await startPhaseLoad(
+    server,
+    initialText,
+    // Known users only: the default user and unknown keys from 127.0.0.1 would share one
+    // address bucket with each other, which is the limit working, not a failure of the load.
+    credentials.users,
+    '9 addresses: baseline',
+    options,
   );
-  load.start();
-  await sleep(options.short ? 2000 : 4000);
-  const baseline = load.phase('9 addresses: baseline');
-  const rssSamples: number[] = [];
   const sampleFor = (ms: number): Promise<void> => sampleRssFor(server, rssSamples, ms);
-  await sampleFor(options.short ? 3000 : 6000);
-  const rssBefore = percentile(rssSamples.splice(0), 50);
 
   // Direct addresses: 127.1.0.0/16 served, 127.200.0.0/16 denied; forwarded: 203.0.113.0/24 and
   // beyond served, 198.18.0.0/16 denied.

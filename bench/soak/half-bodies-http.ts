@@ -14,26 +14,24 @@
  * process (this file with --client), so their 24 MiB writes do not share an
  * event loop with the load being measured.
  */
-import { writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { join, resolve } from 'node:path';
-import { LoadDriver, fixedWindow, percentile, type PhaseStats } from './load';
-import { compileValid, makeCredentials, prng } from './policies';
+import { percentile, type PhaseStats } from './load';
+import { makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
 import {
   ownServerPhaseMain,
   sampleRssFor,
   startClient,
+  startPhaseLoad,
+  startPhaseServer,
   type OwnServerPhaseOptions,
   type OwnServerPhaseResult,
 } from './own-server-phase';
 import type { Must } from './report';
-import { serveEntry, ServerUnderTest, sleep } from './server';
+import { sleep } from './server';
 
-const ROOT = resolve(__dirname, '../..');
 const MIB = 1024 * 1024;
-const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 /** The gateway keys of this phase: the defaults, written out so the report names them. */
 const LIMITS = { maxRequestSize: 32 * MIB, budget: 64 * MIB, requestTimeout: 30 };
@@ -231,53 +229,28 @@ function mib(bytes: number): string {
 }
 
 export async function halfBodiesHttp(options: HalfBodiesOptions): Promise<HalfBodiesResult> {
-  const entry = serveEntry();
   const credentials = makeCredentials(6);
   const initialText = ReloadDriver.initialText(credentials, prng(20261126));
-  const server = await ServerUnderTest.prepare({
-    name: 'bodies',
-    fixtures: join(ROOT, 'fixtures/data'),
-    accessText: initialText,
-    ioTimeoutSeconds: 2,
-    headersTimeoutSeconds: 10,
-    maxConnections: 256,
-    logLevel: options.logLevel,
-  });
-  options.track?.server(server);
-  options.track?.dir(server.dataDir);
-  // The gateway at its default body limits (written out), not the soak's 64 KiB of server a.
-  await writeFile(
-    join(server.dataDir, 'config-rpc.toml'),
+  const server = await startPhaseServer(
+    'bodies',
+    initialText,
     [
-      'address = "127.0.0.1"',
-      `port = ${server.httpPort}`,
+      // The gateway at its default body limits (written out), not the soak's 64 KiB of server a.
       `max_request_size = ${LIMITS.maxRequestSize}`,
       `max_request_bytes_in_flight = ${LIMITS.budget}`,
       `request_timeout = ${LIMITS.requestTimeout}`,
-      '',
-    ].join('\n'),
+    ],
+    options,
   );
-  await server.start(entry);
   const metricsUrl = `${server.httpUrl}/metrics`;
-
-  const load = new LoadDriver(
-    {
-      httpUrl: server.httpUrl,
-      tcpPort: server.tcpPort,
-      socketPath: server.socketPath,
-      window: fixedWindow(compileValid(initialText)),
-      credentials: [undefined, ...credentials.users, credentials.unknown],
-      account: ACCOUNT,
-    },
-    options.ratePerChannel,
+  const { load, baseline, rssSamples, rssBefore } = await startPhaseLoad(
+    server,
+    initialText,
+    [undefined, ...credentials.users, credentials.unknown],
+    '7 bodies: baseline',
+    options,
   );
-  load.start();
-  await sleep(options.short ? 2000 : 4000);
-  const baseline = load.phase('7 bodies: baseline');
-  const rssSamples: number[] = [];
   const sampleFor = (ms: number): Promise<void> => sampleRssFor(server, rssSamples, ms);
-  await sampleFor(options.short ? 3000 : 6000);
-  const rssBefore = percentile(rssSamples.splice(0), 50);
 
   // The abuse: 6 × (24 MiB of a declared 32 MiB), one after the other, then 3 chunked bodies at once.
   const abused = load.phase('7 bodies: half-sent bodies');

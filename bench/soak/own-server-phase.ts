@@ -5,12 +5,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { PhaseStats } from './load';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fixedWindow, LoadDriver, percentile, type PhaseStats } from './load';
+import { compileValid } from './policies';
 import { keyValues, mustTable, type Must } from './report';
-import { sleep, type ServerUnderTest } from './server';
+import { serveEntry, ServerUnderTest, sleep } from './server';
 
 const ROOT = resolve(__dirname, '../..');
+/** The account the steady load asks about. */
+const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 
 /** Called with each child process, server and directory a phase starts, so the caller can clean them up on any exit. */
 export interface PhaseTracker {
@@ -32,6 +36,67 @@ export interface OwnServerPhaseResult {
   lines: Array<[string, string]>;
   load: PhaseStats[];
   offered: number;
+}
+
+/**
+ * The phase's own `nano-access serve` (tracked for cleanup), started with `accessText` and a
+ * config-rpc.toml of its HTTP address and port followed by `rpcLines`.
+ */
+export async function startPhaseServer(
+  name: string,
+  accessText: string,
+  rpcLines: readonly string[],
+  options: OwnServerPhaseOptions,
+): Promise<ServerUnderTest> {
+  const entry = serveEntry();
+  const server = await ServerUnderTest.prepare({
+    name,
+    fixtures: join(ROOT, 'fixtures/data'),
+    accessText,
+    ioTimeoutSeconds: 2,
+    headersTimeoutSeconds: 10,
+    maxConnections: 256,
+    logLevel: options.logLevel,
+  });
+  options.track?.server(server);
+  options.track?.dir(server.dataDir);
+  await writeFile(
+    join(server.dataDir, 'config-rpc.toml'),
+    ['address = "127.0.0.1"', `port = ${server.httpPort}`, ...rpcLines, ''].join('\n'),
+  );
+  await server.start(entry);
+  return server;
+}
+
+/**
+ * The steady load on the phase's server (as `credentials`, checked against `accessText`), run for
+ * a baseline (phase `baselineName`), then the server's RSS sampled: its median is `rssBefore`.
+ * `rssSamples` is the array the phase keeps sampling into.
+ */
+export async function startPhaseLoad(
+  server: ServerUnderTest,
+  accessText: string,
+  credentials: Array<string | undefined>,
+  baselineName: string,
+  options: OwnServerPhaseOptions,
+): Promise<{ load: LoadDriver; baseline: PhaseStats; rssSamples: number[]; rssBefore: number }> {
+  const load = new LoadDriver(
+    {
+      httpUrl: server.httpUrl,
+      tcpPort: server.tcpPort,
+      socketPath: server.socketPath,
+      window: fixedWindow(compileValid(accessText)),
+      credentials,
+      account: ACCOUNT,
+    },
+    options.ratePerChannel,
+  );
+  load.start();
+  await sleep(options.short ? 2000 : 4000);
+  const baseline = load.phase(baselineName);
+  const rssSamples: number[] = [];
+  await sampleRssFor(server, rssSamples, options.short ? 3000 : 6000);
+  return { load, baseline, rssSamples, rssBefore: percentile(rssSamples.splice(0), 50) };
 }
 
 /** A phase's client child process: `exited` resolves when it ends; then `result` is what it wrote. */
