@@ -2,6 +2,7 @@ import type { SourceRange } from './diagnostic';
 import type { NameRef, RoleEntry, UserEntry } from './model';
 import { NodeKind, NONE, type PositionMap, ROOT } from './position-map';
 import type { Reporter } from './report';
+import { NO_NAMES } from './user-columns';
 
 /** The scanned nodes of one entry's known keys, found in one walk over its keys (reused from entry to entry). */
 interface KeyNodes {
@@ -292,12 +293,6 @@ function multilineItem(key: string, index: number): string {
   return `Item ${index + 1} of "${key}" is a multi-line string; names are written as one-line strings.`;
 }
 
-/**
- * The list of an entry that has none. Shared, so a million users without a
- * `deny` cost no million empty arrays; frozen, because the model is read-only.
- */
-const NO_NAMES: NameRef[] = Object.freeze([]) as unknown as NameRef[];
-
 function isTable(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date);
 }
@@ -319,16 +314,16 @@ function isTrimmable(code: number): boolean {
   );
 }
 
-function trimStart(text: string, from: number, to: number): number {
+export function trimStart(text: string, from: number, to: number): number {
   while (from < to && isTrimmable(text.charCodeAt(from))) from++;
   return from;
 }
 
-function trimEnd(text: string, from: number, to: number): number {
+export function trimEnd(text: string, from: number, to: number): number {
   while (to > from && isTrimmable(text.charCodeAt(to - 1))) to--;
   return to;
 }
 
-function hasOuterWhiteSpace(id: string): boolean {
+export function hasOuterWhiteSpace(id: string): boolean {
   return id.length > 0 && (isTrimmable(id.charCodeAt(0)) || isTrimmable(id.charCodeAt(id.length - 1)));
 }

@@ -1,5 +1,6 @@
 import type { Diagnostic, SourceRange } from './diagnostic';
 import type { SourceText } from './source-text';
+import type { UserColumns } from './user-columns';
 
 /** A name written in the file (a permission or a role), with where it was written. */
 export interface NameRef {
@@ -43,6 +44,12 @@ export interface AccessModel {
   source: SourceText;
   roles: RoleEntry[];
   users: UserEntry[];
+  /**
+   * The same users as columns of numbers, when the file was read by the plain-file reader (a
+   * file with nothing to report, in the plain form big files are written in): `compile` reads
+   * these, and `users` is then built on first use. Not enumerable; absent otherwise.
+   */
+  readonly userColumns?: UserColumns;
 }
 
 export interface ParseResult {

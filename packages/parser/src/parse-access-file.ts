@@ -1,9 +1,10 @@
 import { checkAccessStructure, checkEntryStructure } from './access-schema';
 import { ModelBuilder } from './build-model';
 import { sortDiagnostics } from './format';
-import type { AccessModel, ParseOptions, ParseResult } from './model';
+import type { AccessModel, ParseOptions, ParseResult, UserEntry } from './model';
 import { NodeKind, NONE, type PositionMap, ROOT } from './position-map';
 import { readSections, readWholeDocument } from './read-access-document';
+import { readPlainFile, type PlainFile } from './read-plain-file';
 import { Reporter } from './report';
 import { coarsePositions, scanPositions } from './scan-positions';
 import { SourceText } from './source-text';
@@ -20,6 +21,8 @@ export const DEFAULT_ACCESS_FILE = 'config-access.toml';
 export function parseAccessFile(text: string, options?: ParseOptions): ParseResult {
   const file = options?.file ?? DEFAULT_ACCESS_FILE;
   const source = new SourceText(typeof text === 'string' ? text : '');
+  const plain = readPlainFile(source.text);
+  if (plain !== undefined) return { model: plainModel(file, source, plain), diagnostics: [] };
   // Scanned before smol-toml reads it: the headers found let smol-toml read the file section by section.
   const map = positionsOf(source.text);
   // A TOML 1.1-only form makes the file a syntax error: read at once, where syntax errors come from.
@@ -52,6 +55,30 @@ function readBySections(file: string, source: SourceText, map: PositionMap): Par
   if (!ok) return undefined;
   const model: AccessModel = { file, source, roles: builder.roles, users: builder.users };
   return { model, diagnostics: sortDiagnostics(reporter.diagnostics) };
+}
+
+/**
+ * The model of a file the plain-file reader took: its users stay columns (what compile reads);
+ * `users` builds the model's objects on first use, once.
+ */
+function plainModel(file: string, source: SourceText, plain: PlainFile): AccessModel {
+  const model = { file, source, roles: plain.roles } as AccessModel;
+  Object.defineProperty(model, 'users', {
+    enumerable: true,
+    configurable: true,
+    get(): UserEntry[] {
+      const users = plain.users.materialize();
+      Object.defineProperty(model, 'users', { value: users, enumerable: true, writable: true, configurable: true });
+      return users;
+    },
+    set(users: UserEntry[]) {
+      // Users replaced: the columns no longer describe them.
+      Object.defineProperty(model, 'users', { value: users, enumerable: true, writable: true, configurable: true });
+      delete (model as { userColumns?: unknown }).userColumns;
+    },
+  });
+  Object.defineProperty(model, 'userColumns', { value: plain.users, enumerable: false, configurable: true });
+  return model;
 }
 
 /** Files the section reader declines (no headers, unusual ones, any syntax error): one parse of the whole text. */

@@ -6,14 +6,29 @@ import {
   type NameRef,
   type SourceRange,
   type UserEntry,
+  type UserColumns,
+  USER_FLAG,
+  USER_LIST,
 } from '@nano-access/parser';
 import type { Catalog, CompileResult } from './types';
 import type { TypedCatalog } from './typed-catalog';
 import type { NanoPermission } from './catalogs/nano-permissions';
 import { compiledCatalogOf, type CompiledCatalog } from './catalog/compiled-catalog';
 import { nanoCatalog } from './nano-catalog';
+import type { CompiledPolicy } from './compiled-policy';
 import { IdList, orRow, PolicyBuilder, sortedDistinct, type ResolvedUser } from './policy-builder';
 import { ownStrings } from './own-string';
+
+/** List `list` of user u as ids (`idOf` maps a name's index to its id), made canonical. */
+function fillList(out: IdList, columns: UserColumns, u: number, list: number, idOf: Int32Array): void {
+  out.reset();
+  const items = columns.itemNames;
+  for (let i = columns.listStart(u, list); i < columns.listEnd(u, list); i++) out.push(idOf[items[i]]);
+  out.canonical();
+}
+
+const { roles: ROLES, allow: ALLOW, deny: DENY } = USER_LIST;
+const { default: USER_DEFAULT, bare: USER_BARE } = USER_FLAG;
 
 /** Users whose ids are copied (ownStrings) in one batch: large enough to amortize, small enough to keep the copy's transient JSON small. */
 const ID_BATCH = 2048;
@@ -58,7 +73,13 @@ class Compiler {
 
   run(): CompileResult<string> {
     this.readRoles();
-    const builder = new PolicyBuilder(this.cc, this.roleClosure);
+    const columns = this.model.userColumns;
+    // After a role's error the policy is never built: the general path reports the users' errors too.
+    if (columns !== undefined && this.diagnostics.length === 0) {
+      const policy = this.fromColumns(columns);
+      if (policy !== undefined) return { policy, diagnostics: [] };
+    }
+    const builder = new PolicyBuilder(this.cc, this.roleClosure, this.model.users.length);
     // The default user is the first default entry (the parser reports any other order),
     // or an implicit `[[user]] id = ""` with nothing but the built-in defaults.
     const defaultEntry = this.model.users.find((u) => u.isDefault);
@@ -77,6 +98,47 @@ class Compiler {
     }
     if (this.diagnostics.length > 0) return { policy: null, diagnostics: sortDiagnostics(this.diagnostics) };
     return { policy: builder.finish(this.roleNames, this.roleAllow, this.model.users.length), diagnostics: [] };
+  }
+
+  /**
+   * The policy of a model read as columns (parser: readPlainFile): each distinct name is resolved
+   * once, and users are read from the columns without any object per user. Undefined when a name
+   * is unknown: the caller then resolves user by user, which reports each at its place.
+   */
+  private fromColumns(columns: UserColumns): CompiledPolicy<string> | undefined {
+    const { names, count } = columns;
+    const roleOf = new Int32Array(names.length);
+    const permissionOf = new Int32Array(names.length);
+    for (let n = 0; n < names.length; n++) {
+      roleOf[n] = this.roleIndex.get(names[n]) ?? -1;
+      permissionOf[n] = this.cc.ids.get(names[n]) ?? -1;
+    }
+    const items = columns.itemNames;
+    for (let u = 0; u < count; u++) {
+      for (let i = columns.listStart(u, ROLES); i < columns.listEnd(u, ROLES); i++) if (roleOf[items[i]] < 0) return;
+      for (let i = columns.listStart(u, ALLOW); i < columns.listEnd(u, ALLOW); i++)
+        if (permissionOf[items[i]] < 0) return;
+      for (let i = columns.listStart(u, DENY); i < columns.listEnd(u, DENY); i++)
+        if (permissionOf[items[i]] < 0) return;
+    }
+    // The parser's Map of ids is the policy's: each id a flat string of its own, with its slot.
+    const builder = new PolicyBuilder(this.cc, this.roleClosure, count, columns.ids);
+    const resolved = this.resolved;
+    const fill = (u: number): ResolvedUser => {
+      const flags = columns.flags[u];
+      resolved.index = u;
+      resolved.isDefault = (flags & USER_DEFAULT) !== 0;
+      resolved.bare = (flags & USER_BARE) !== 0;
+      fillList(resolved.roles, columns, u, ROLES, roleOf);
+      fillList(resolved.allow, columns, u, ALLOW, permissionOf);
+      fillList(resolved.deny, columns, u, DENY, permissionOf);
+      return resolved;
+    };
+    // The default user is the first user when it is one (the plain-file reader takes no other order).
+    const hasDefault = count > 0 && columns.isDefault(0);
+    builder.placeDefault(hasDefault ? fill(0) : this.implicitDefault());
+    for (let u = hasDefault ? 1 : 0; u < count; u++) builder.placeNext(fill(u));
+    return builder.finish(this.roleNames, this.roleAllow, count);
   }
 
   private report(ruleId: string, messageId: string, message: string, range: SourceRange): void {

@@ -63,35 +63,61 @@ export class IdList {
  */
 export class PolicyBuilder {
   private readonly words: number;
-  private readonly slots = new Map<string, number>();
-  private readonly slotProfile: number[] = [];
-  private readonly slotUserIndex: number[] = [];
-  private readonly slotBase: number[] = [];
-  private readonly sets: number[] = [];
+  private readonly slots: Map<string, number>;
+  /** The slots Map was given, already holding every id (see the constructor). */
+  private readonly slotsGiven: boolean;
+  // Growable typed arrays, not number[]: a million pushes into a JS array cost a third of a
+  // second of copying and collecting at that size, and finish() would copy them once more.
+  private readonly slotProfile: IntVector;
+  private readonly slotUserIndex: IntVector;
+  private readonly slotBase: IntVector;
+  private readonly sets: WordVector;
   /** Hash of a set's words → its offset. */
-  private readonly setIndex = new HashIndex();
+  private readonly setIndex: HashIndex;
   /** Hash of a profile → its number. */
-  private readonly profileIndex = new HashIndex();
-  private readonly profileStart: number[] = [];
-  private readonly profilePool: number[] = [];
+  private readonly profileIndex: HashIndex;
+  private readonly profileStart: IntVector;
+  private readonly profilePool: IntVector;
   /** Profile → offset of its effective set. */
-  private readonly profileSet: number[] = [];
+  private readonly profileSet: IntVector;
   private readonly scratch: Uint32Array;
   private defaultSet: Uint32Array;
 
+  /**
+   * `expectedUsers`: how many users will be placed (a guess; it sizes the tables). `slots`: the
+   * credentials Map, already holding every id with its slot (the default user's "" at 0, then
+   * users in the order they will be placed), from a caller that made it while checking the ids
+   * for repeats (the parser's UserColumns): the policy keeps it as it is, and place() and
+   * placeDefault() then only fill the tables, slot after slot.
+   */
   constructor(
     private readonly cc: CompiledCatalog,
     private readonly roleClosure: Uint32Array,
+    expectedUsers = 1024,
+    slots?: ReadonlyMap<string, number>,
   ) {
+    this.slotsGiven = slots !== undefined;
+    this.slots = (slots as Map<string, number> | undefined) ?? new Map<string, number>();
+    const capacity = Math.max(16, expectedUsers + 1);
+    this.slotProfile = new IntVector(capacity);
+    this.slotUserIndex = new IntVector(capacity);
+    this.slotBase = new IntVector(capacity);
+    this.profileStart = new IntVector(capacity);
+    this.profileSet = new IntVector(capacity);
+    this.profilePool = new IntVector(capacity * 4);
+    this.sets = new WordVector(capacity * cc.words);
+    this.profileIndex = new HashIndex(capacity);
+    this.setIndex = new HashIndex(capacity);
     this.words = cc.words;
     this.scratch = new Uint32Array(cc.words);
     this.defaultSet = new Uint32Array(cc.words);
   }
 
   placeDefault(user: ResolvedUser): void {
-    this.place(user, '');
-    const base = this.slotBase[this.slots.get('')!];
-    this.defaultSet = Uint32Array.from(this.sets.slice(base, base + this.words));
+    if (this.slotsGiven) this.placeNext(user);
+    else this.place(user, '');
+    const base = this.slotBase.data[0]; // the default user is always placed first
+    this.defaultSet = this.sets.data.slice(base, base + this.words);
   }
 
   /**
@@ -102,11 +128,16 @@ export class PolicyBuilder {
    */
   place(user: ResolvedUser, ownId: string): void {
     if (this.slots.has(ownId)) return; // a duplicate id: the parser's error; the first entry wins
+    this.slots.set(ownId, this.slotBase.length);
+    this.placeNext(user);
+  }
+
+  /** Fills the next slot's tables with `user` (when the slots Map was given: its ids are already there). */
+  placeNext(user: ResolvedUser): void {
     const profile = this.internProfile(user);
     this.slotProfile.push(profile);
     this.slotUserIndex.push(user.index);
-    this.slots.set(ownId, this.slotBase.length);
-    this.slotBase.push(this.profileSet[profile]);
+    this.slotBase.push(this.profileSet.data[profile]);
   }
 
   /** The profile number of (default?, bare, roles, allow, deny), adding it (and its effective set) when new. */
@@ -136,8 +167,8 @@ export class PolicyBuilder {
   }
 
   private sameProfile(profile: number, flags: number, user: ResolvedUser): boolean {
-    const pool = this.profilePool;
-    const at = this.profileStart[profile];
+    const pool = this.profilePool.data;
+    const at = this.profileStart.data[profile];
     if (pool[at] !== flags) return false;
     const afterRoles = matchList(pool, at + 1, user.roles);
     if (afterRoles < 0) return false;
@@ -149,13 +180,13 @@ export class PolicyBuilder {
     return new CompiledPolicy({
       compiledCatalog: this.cc,
       slots: this.slots,
-      slotBase: Int32Array.from(this.slotBase),
-      slotProfile: Int32Array.from(this.slotProfile),
-      slotUserIndex: Int32Array.from(this.slotUserIndex),
+      slotBase: this.slotBase.trimmed(),
+      slotProfile: this.slotProfile.trimmed(),
+      slotUserIndex: this.slotUserIndex.trimmed(),
       defaultSlot: 0,
-      sets: Uint32Array.from(this.sets),
-      profileStart: Int32Array.from(this.profileStart),
-      profilePool: Int32Array.from(this.profilePool),
+      sets: this.sets.trimmed(),
+      profileStart: this.profileStart.trimmed(),
+      profilePool: this.profilePool.trimmed(),
       roleNames,
       roleAllow,
       roleClosure: this.roleClosure,
@@ -181,7 +212,8 @@ export class PolicyBuilder {
   }
 
   private sameSet(base: number, set: Uint32Array): boolean {
-    for (let w = 0; w < this.words; w++) if (this.sets[base + w] !== set[w]) return false;
+    const sets = this.sets.data;
+    for (let w = 0; w < this.words; w++) if (sets[base + w] !== set[w]) return false;
     return true;
   }
 
@@ -209,11 +241,20 @@ export class PolicyBuilder {
  * empty slot, and inserts at that empty slot.
  */
 class HashIndex {
-  private hashes = new Int32Array(1024);
+  private hashes: Int32Array;
   /** Value + 1; 0 is an empty slot. */
-  private values = new Int32Array(1024);
-  private mask = 1023;
+  private values: Int32Array;
+  private mask: number;
   private count = 0;
+
+  /** Room for `expected` values before the first growth. */
+  constructor(expected = 512) {
+    let size = 1024;
+    while (size < expected * 2 + 2) size *= 2;
+    this.hashes = new Int32Array(size);
+    this.values = new Int32Array(size);
+    this.mask = size - 1;
+  }
 
   first(hash: number): number {
     return (hash ^ (hash >>> 16)) & this.mask;
@@ -257,6 +298,53 @@ class HashIndex {
   }
 }
 
+/** An Int32Array that grows as it is pushed to. */
+class IntVector {
+  data: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The values pushed, in an array of their own of exactly that length. */
+  trimmed(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** IntVector for unsigned 32-bit words (effective sets). */
+class WordVector {
+  data: Uint32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.data = new Uint32Array(Math.max(16, capacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Uint32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  trimmed(): Uint32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
 function hashList(hash: number, list: IdList): number {
   const { ids, length } = list;
   let h = Math.imul(hash ^ (length + 0x9e37), 0x01000193);
@@ -264,14 +352,14 @@ function hashList(hash: number, list: IdList): number {
   return h;
 }
 
-function pushList(pool: number[], list: IdList): void {
+function pushList(pool: IntVector, list: IdList): void {
   const { ids, length } = list;
   pool.push(length);
   for (let i = 0; i < length; i++) pool.push(ids[i]);
 }
 
 /** The pool offset after `list` when the pool holds it at `at`, or -1. */
-function matchList(pool: readonly number[], at: number, list: IdList): number {
+function matchList(pool: Int32Array, at: number, list: IdList): number {
   const { ids, length } = list;
   if (pool[at] !== length) return -1;
   for (let i = 0; i < length; i++) if (pool[at + 1 + i] !== ids[i]) return -1;
