@@ -72,7 +72,11 @@ export class UserColumns {
     if (u >= this.flags.length) this.grow();
     this.flags[u] = 0;
     this.places[u * 4] = headerStart;
-    this.lists.fill(this.itemCount, u * 6, u * 6 + 6);
+    // Every list empty until read (six stores: a fill() call per user costs several times more).
+    const lists = this.lists;
+    const at = u * 6;
+    const items = this.itemCount;
+    lists[at] = lists[at + 1] = lists[at + 2] = lists[at + 3] = lists[at + 4] = lists[at + 5] = items;
   }
 
   /** The id's value is text[start, end), quotes included. */
