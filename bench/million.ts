@@ -16,6 +16,7 @@ import { parseAccessFile } from '@nano-access/parser';
 import { compile, loadPolicy, nanoCatalog } from '@nano-access/resolver';
 import { PolicyStore } from '@nano-access/reloader';
 import { readSections } from '../packages/parser/src/read-access-document';
+import { readPlainFile } from '../packages/parser/src/read-plain-file';
 import { scanPositions } from '../packages/parser/src/scan-positions';
 import { collectGarbage, generateAccessFile } from './_access-policy-gen';
 
@@ -67,9 +68,18 @@ function measurePhases(file: string): number {
   phase('section reader alone (readSections: plain-section values, no model)', () =>
     readSections(text, map.headers, { root: () => undefined, entry: () => undefined }),
   );
-  const parsed = phase('parseAccessFile (scanner + sections + schema checks + model)', () => parseAccessFile(text));
+  phase('plain-file reader alone (readPlainFile: columns + the Map of ids)', () => readPlainFile(text));
+  const parsed = phase('parseAccessFile (plain-file reader; else scanner + sections + schema + model)', () =>
+    parseAccessFile(text),
+  );
+  if (parsed.model?.userColumns === undefined) throw new Error('the plain-file reader declined the generated file');
   const compiled = phase('compile (resolution, interning, credentials Map)', () => compile(parsed.model!, nanoCatalog));
   if (compiled.policy === null) throw new Error('the generated file did not compile');
+  // Not part of parse + compile: what the first reader of model.users pays (the linter, a server's inspect hook).
+  phase(
+    'model.users built from the columns on first use (linter rules, inspect hook)',
+    () => parsed.model!.users.length,
+  );
 
   return text.length / 1e6;
 }
@@ -130,9 +140,10 @@ async function main(): Promise<void> {
     const floorCpu = phases[0].cpu;
     for (const p of phases)
       out.write(`| ${p.name} | ${p.cpu.toFixed(0)} | ${p.wall.toFixed(0)} | ${(p.cpu / floorCpu).toFixed(1)}× |\n`);
-    const total = phases[4].cpu + phases[5].cpu;
+    const parse = phases.findIndex((p) => p.name.startsWith('parseAccessFile'));
+    const total = phases[parse].cpu + phases[parse + 1].cpu;
     out.write(
-      `| **parse + compile** | **${total.toFixed(0)}** | ${(phases[4].wall + phases[5].wall).toFixed(0)} | ${(total / floorCpu).toFixed(1)}× |\n`,
+      `| **parse + compile** | **${total.toFixed(0)}** | ${(phases[parse].wall + phases[parse + 1].wall).toFixed(0)} | ${(total / floorCpu).toFixed(1)}× |\n`,
     );
     out.write(
       `\nReload on the main thread (read + loadPolicy): ${reloadWall.toFixed(0)} ms wall; longest event-loop stall ${(histogram.max / 1e6).toFixed(0)} ms (target < 100 ms).\n`,
