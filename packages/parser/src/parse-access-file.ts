@@ -5,6 +5,7 @@ import type { AccessModel, ParseOptions, ParseResult, UserEntry } from './model'
 import { NodeKind, NONE, type PositionMap, ROOT } from './position-map';
 import { readSections, readWholeDocument } from './read-access-document';
 import { readPlainFile, type PlainFile } from './read-plain-file';
+import type { UserColumns } from './user-columns';
 import { Reporter } from './report';
 import { coarsePositions, scanPositions } from './scan-positions';
 import { SourceText } from './source-text';
@@ -63,21 +64,17 @@ function readBySections(file: string, source: SourceText, map: PositionMap): Par
  */
 function plainModel(file: string, source: SourceText, plain: PlainFile): AccessModel {
   const model = { file, source, roles: plain.roles } as AccessModel;
+  let users: UserEntry[] | undefined;
+  let columns: UserColumns | undefined = plain.users;
   Object.defineProperty(model, 'users', {
     enumerable: true,
-    configurable: true,
-    get(): UserEntry[] {
-      const users = plain.users.materialize();
-      Object.defineProperty(model, 'users', { value: users, enumerable: true, writable: true, configurable: true });
-      return users;
-    },
-    set(users: UserEntry[]) {
-      // Users replaced: the columns no longer describe them.
-      Object.defineProperty(model, 'users', { value: users, enumerable: true, writable: true, configurable: true });
-      delete (model as { userColumns?: unknown }).userColumns;
+    get: (): UserEntry[] => (users ??= plain.users.materialize()),
+    set(replaced: UserEntry[]) {
+      users = replaced;
+      columns = undefined; // the columns no longer describe the users
     },
   });
-  Object.defineProperty(model, 'userColumns', { value: plain.users, enumerable: false, configurable: true });
+  Object.defineProperty(model, 'userColumns', { enumerable: false, get: () => columns });
   return model;
 }
 

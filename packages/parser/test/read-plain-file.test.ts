@@ -66,6 +66,16 @@ describe('readPlainFile', () => {
     expect({ ...model }.users).toBe(users);
   });
 
+  it('builds users on a frozen model, and forgets the columns when users are replaced', () => {
+    const frozen = Object.freeze(parseAccessFile(FILE).model!);
+    expect(frozen.users).toHaveLength(4);
+    expect(frozen.userColumns).toBeDefined();
+    const model = parseAccessFile(FILE).model!;
+    model.users = model.users.slice(0, 1);
+    expect(model.users).toHaveLength(1);
+    expect(model.userColumns).toBeUndefined();
+  });
+
   it('numbers the ids in slot order: the default user first, written or not', () => {
     const withDefault = readPlainFile('[[user]]\n\n[[user]]\nid = "a"\n\n[[user]]\nid = "b"\n')!;
     expect([...withDefault.users.ids]).toEqual([
