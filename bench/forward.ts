@@ -24,6 +24,7 @@
  *
  *   npm run build && npx tsx bench/forward.ts      (or npm run bench -- forward)
  *   BENCH_SECONDS=0.5 BENCH_ROUNDS=1 npx tsx bench/forward.ts   (a smoke run: not for figures)
+ *   BENCH_ROWS=3,4 npx tsx bench/forward.ts   (only rows 3 and 4: nano-access with log_rpc off and on)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,13 @@ import { createInterface } from 'node:readline';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+/**
+ * BENCH_ROWS: the rows to run, by their number in the table (1-based, comma-separated, e.g. "3,4"
+ * for log_rpc off and on); a ratio whose reference row is not run is printed as "-". Default: all.
+ */
+const ROW_FILTER = process.env.BENCH_ROWS?.split(',').map((n) => Number(n.trim()));
+/** BENCH_SERVE_NODE_ARGS: node options for the nano-access rows only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const CONNECTIONS = 16;
 const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
 const KEY = 'bench-forward-6f1d2c3b-9a8e-4f70-b5d4-3c2a1e0f9b8d';
@@ -223,7 +231,7 @@ async function startServe(
   // Both streams into the file: the log (JSON lines on stderr, a line per request with log_rpc)
   // as well as what serve reports on stdout. Inherited, the log went to the bench's own stderr (a
   // terminal, at a terminal's speed, for the log_rpc row).
-  const child = spawn(process.execPath, [BIN, 'serve', '--data', dir], {
+  const child = spawn(process.execPath, [...SERVE_NODE_ARGS, BIN, 'serve', '--data', dir], {
     env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' },
     stdio: ['ignore', out, out],
   });
@@ -322,45 +330,48 @@ async function main(): Promise<void> {
       return server;
     };
     const node = await start(startRole('node'));
-    const rows: Server[] = [
-      await start(startRole('proxy-http', node.url), 'bare proxy, http.request + keep-alive Agent'),
-      await start(startRole('proxy-undici', node.url), 'bare proxy, undici Pool'),
-      await start(startServe('nano-access serve, node-rpc backend, log_rpc off', dirs[0], node.url, false)),
-      await start(startServe('nano-access serve, node-rpc backend, log_rpc on', dirs[1], node.url, true)),
-      await start(
-        startServe(
-          `nano-access serve, node-rpc backend, log_rpc off, all protections on (caps, cache missing, address lists, trust_proxy${RATE_LIMITS === '' ? '' : ', rate limits'})`,
-          dirs[2],
-          node.url,
-          false,
-          protectedConfig(),
-        ),
-      ),
+    const protectedName = `nano-access serve, node-rpc backend, log_rpc off, all protections on (caps, cache missing, address lists, trust_proxy${RATE_LIMITS === '' ? '' : ', rate limits'})`;
+    // The table's rows in order; each starts only when it is run (BENCH_ROWS).
+    const all: Array<() => Promise<Server>> = [
+      () => start(startRole('proxy-http', node.url), 'bare proxy, http.request + keep-alive Agent'),
+      () => start(startRole('proxy-undici', node.url), 'bare proxy, undici Pool'),
+      () => start(startServe('nano-access serve, node-rpc backend, log_rpc off', dirs[0], node.url, false)),
+      () => start(startServe('nano-access serve, node-rpc backend, log_rpc on', dirs[1], node.url, true)),
+      () => start(startServe(protectedName, dirs[2], node.url, false, protectedConfig())),
     ];
-    await agree(rows);
-    for (const server of rows) await load(server); // warm the JIT of every server
+    const rows: Array<Server | undefined> = [];
+    for (let i = 0; i < all.length; i++)
+      rows.push(ROW_FILTER === undefined || ROW_FILTER.includes(i + 1) ? await all[i]() : undefined);
+    const running = rows.filter((row): row is Server => row !== undefined);
+    await agree(running);
+    for (const server of running) await load(server); // warm the JIT of every server
     const runs = rows.map((): Run[] => []);
     const nodeCpuBefore = processFigures(node.child.pid!).cpuMicros;
     let total = 0;
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < rows.length; i++) {
-        const run = await load(rows[i]);
+        const server = rows[i];
+        if (server === undefined) continue;
+        const run = await load(server);
         runs[i].push(run);
         total += run.rps * SECONDS;
       }
     }
     const nodeCpu = (processFigures(node.child.pid!).cpuMicros - nodeCpuBefore) / Math.max(1, total);
     report(rows, runs, nodeCpu);
-    await reportCache(rows[4]);
+    if (rows[4] !== undefined) await reportCache(rows[4]);
   } finally {
     for (const server of started.reverse()) server.child.kill();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function report(rows: Server[], runs: Run[][], nodeCpu: number): void {
-  const best = (list: Run[]): Run => list.reduce((a, b) => (b.rps > a.rps ? b : a));
+function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number): void {
+  const best = (list: Run[]): Run | undefined =>
+    list.length === 0 ? undefined : list.reduce((a, b) => (b.rps > a.rps ? b : a));
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const ratio = (a: number | undefined, b: number | undefined): string =>
+    a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}×`;
   const bests = runs.map(best);
   const httpRow = bests[0];
   const undiciRow = bests[1];
@@ -374,19 +385,29 @@ function report(rows: Server[], runs: Run[][], nodeCpu: number): void {
   out.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   rows.forEach((server, i) => {
     const b = bests[i];
+    if (server === undefined || b === undefined) return;
     const cpu = median(runs[i].map((r) => r.cpuPerRequest));
     const rss = Math.max(...runs[i].map((r) => r.peakRss)) / 1024 / 1024;
     const loaded = Math.max(...runs[i].map((r) => r.loadedRss)) / 1024 / 1024;
     out.write(
-      `| ${server.name} | ${Math.round(b.rps)} | ${b.p50} | ${b.p99} | ${cpu.toFixed(1)} | ${loaded.toFixed(0)} | ${rss.toFixed(0)} | ${(b.rps / httpRow.rps).toFixed(2)}× | ${(b.rps / undiciRow.rps).toFixed(2)}× | ${(b.p99 / undiciRow.p99).toFixed(2)}× |\n`,
+      `| ${server.name} | ${Math.round(b.rps)} | ${b.p50} | ${b.p99} | ${cpu.toFixed(1)} | ${loaded.toFixed(0)} | ${rss.toFixed(0)} | ${ratio(b.rps, httpRow?.rps)} | ${ratio(b.rps, undiciRow?.rps)} | ${ratio(b.p99, undiciRow?.p99)} |\n`,
     );
   });
   const off = bests[2];
+  const logged = bests[3];
+  if (off !== undefined && logged !== undefined) {
+    out.write(
+      `\nlog_rpc on / off (same rounds): ${ratio(logged.rps, off.rps)} req/s, ` +
+        `CPU per request ${median(runs[3].map((r) => r.cpuPerRequest)).toFixed(1)} against ${median(runs[2].map((r) => r.cpuPerRequest)).toFixed(1)} µs.\n`,
+    );
+  }
   const on = bests[4];
-  out.write(
-    `\nAll protections on / off (the last row / the log_rpc-off row, same rounds): ${(on.rps / off.rps).toFixed(2)}× req/s (target ≥ 0.9×), ` +
-      `CPU per request ${(median(runs[4].map((r) => r.cpuPerRequest)) / median(runs[2].map((r) => r.cpuPerRequest))).toFixed(2)}×, p99 ${(on.p99 / off.p99).toFixed(2)}×.\n`,
-  );
+  if (off !== undefined && on !== undefined) {
+    out.write(
+      `\nAll protections on / off (the last row / the log_rpc-off row, same rounds): ${ratio(on.rps, off.rps)} req/s (target ≥ 0.9×), ` +
+        `CPU per request ${ratio(median(runs[4].map((r) => r.cpuPerRequest)), median(runs[2].map((r) => r.cpuPerRequest)))}, p99 ${ratio(on.p99, off.p99)}.\n`,
+    );
+  }
   out.write(`\nThe stand-in node: ${nodeCpu.toFixed(1)} µs CPU per request, over all rows.\n`);
   const load1 = (() => {
     try {
