@@ -25,6 +25,8 @@
  *   npm run build && npx tsx bench/forward.ts      (or npm run bench -- forward)
  *   BENCH_SECONDS=0.5 BENCH_ROUNDS=1 npx tsx bench/forward.ts   (a smoke run: not for figures)
  *   BENCH_ROWS=3,4 npx tsx bench/forward.ts   (only rows 3 and 4: nano-access with log_rpc off and on)
+ *   BENCH_COMPARE_BIN=/tmp/before/packages/cli/bin/nano-access.js BENCH_ROWS=4 npx tsx bench/forward.ts
+ *     (log_rpc on, this build and another, in the same rounds)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +45,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const ROW_FILTER = process.env.BENCH_ROWS?.split(',').map((n) => Number(n.trim()));
 /** BENCH_SERVE_NODE_ARGS: node options for the nano-access rows only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
 const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+/**
+ * BENCH_COMPARE_BIN: another build's packages/cli/bin/nano-access.js (a checkout of the commit
+ * before a change, built). Each nano-access row run is run again with it, as a row of its own
+ * after the others, in the same rounds: a change's before and after from one run.
+ */
+const COMPARE_BIN = process.env.BENCH_COMPARE_BIN;
 const CONNECTIONS = 16;
 const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
 const KEY = 'bench-forward-6f1d2c3b-9a8e-4f70-b5d4-3c2a1e0f9b8d';
@@ -216,6 +224,7 @@ async function startServe(
   upstream: string,
   logRpc: boolean,
   extraConfig = '',
+  bin = BIN,
 ): Promise<Server> {
   writeFileSync(
     join(dir, 'config-node.toml'),
@@ -231,7 +240,7 @@ async function startServe(
   // Both streams into the file: the log (JSON lines on stderr, a line per request with log_rpc)
   // as well as what serve reports on stdout. Inherited, the log went to the bench's own stderr (a
   // terminal, at a terminal's speed, for the log_rpc row).
-  const child = spawn(process.execPath, [...SERVE_NODE_ARGS, BIN, 'serve', '--data', dir], {
+  const child = spawn(process.execPath, [...SERVE_NODE_ARGS, bin, 'serve', '--data', dir], {
     env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' },
     stdio: ['ignore', out, out],
   });
@@ -320,7 +329,7 @@ async function agree(servers: Server[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'na-forward-')));
+  const dirs = [0, 1, 2, 3, 4, 5].map(() => mkdtempSync(join(tmpdir(), 'na-forward-')));
   const started: Server[] = [];
   try {
     const start = async (starting: Promise<Server>, name?: string): Promise<Server> => {
@@ -339,9 +348,21 @@ async function main(): Promise<void> {
       () => start(startServe('nano-access serve, node-rpc backend, log_rpc on', dirs[1], node.url, true)),
       () => start(startServe(protectedName, dirs[2], node.url, false, protectedConfig())),
     ];
+    if (COMPARE_BIN !== undefined) {
+      const compare = `[${COMPARE_BIN}]`;
+      all.push(
+        () => start(startServe(`log_rpc off ${compare}`, dirs[3], node.url, false, '', COMPARE_BIN)),
+        () => start(startServe(`log_rpc on ${compare}`, dirs[4], node.url, true, '', COMPARE_BIN)),
+        () =>
+          start(startServe(`all protections on ${compare}`, dirs[5], node.url, false, protectedConfig(), COMPARE_BIN)),
+      );
+    }
     const rows: Array<Server | undefined> = [];
-    for (let i = 0; i < all.length; i++)
-      rows.push(ROW_FILTER === undefined || ROW_FILTER.includes(i + 1) ? await all[i]() : undefined);
+    for (let i = 0; i < all.length; i++) {
+      // A compare row runs when its row does.
+      const number = i < 5 ? i + 1 : i - 2;
+      rows.push(ROW_FILTER === undefined || ROW_FILTER.includes(number) ? await all[i]() : undefined);
+    }
     const running = rows.filter((row): row is Server => row !== undefined);
     await agree(running);
     for (const server of running) await load(server); // warm the JIT of every server
@@ -392,6 +413,11 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
     out.write(
       `| ${server.name} | ${Math.round(b.rps)} | ${b.p50} | ${b.p99} | ${cpu.toFixed(1)} | ${loaded.toFixed(0)} | ${rss.toFixed(0)} | ${ratio(b.rps, httpRow?.rps)} | ${ratio(b.rps, undiciRow?.rps)} | ${ratio(b.p99, undiciRow?.p99)} |\n`,
     );
+  });
+  out.write('\nCPU µs per request, every round in order:\n');
+  rows.forEach((server, i) => {
+    if (server !== undefined)
+      out.write(`- ${server.name}: ${runs[i].map((r) => r.cpuPerRequest.toFixed(1)).join(', ')}\n`);
   });
   const off = bests[2];
   const logged = bests[3];

@@ -1,7 +1,6 @@
+import { watch, type FSWatcher } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
-import { watch } from 'chokidar';
-import type { FSWatcher } from 'chokidar';
 
 /** The directory entry Kubernetes swaps atomically when a mounted ConfigMap or Secret changes. */
 export const KUBERNETES_DATA_LINK = '..data';
@@ -43,9 +42,14 @@ async function watchedEntries(file: string): Promise<Set<string>> {
  * follow the old inode and go deaf. When the file is a symlink, the directory of its target is
  * watched too; `refresh()` follows the symlink again after it is re-pointed.
  *
- * Both chokidar's events and its raw fs.watch events are listened to: chokidar drops every
- * `change` after the first within 50 ms, and reports no write through a symlink, so its events
- * alone can miss the last chunk of a write. The caller debounces; several calls per write are expected.
+ * One `fs.watch` per directory, each event matched on its name and nothing else done: the
+ * directory an access file lives in may be busy (the node's data directory holds its ledger and
+ * its logs; an operator may write the server's own log there), and an event about any other name
+ * must cost next to nothing. chokidar, used before, re-read the whole directory (a readdir and an
+ * lstat per entry) on every event in it, which cost a server writing its log_rpc file beside the
+ * access file ~30 µs of CPU per request (docs/performance.md). Every event is passed on, a write
+ * through a symlink and each chunk of a write included; the caller debounces, and several calls
+ * per write are expected.
  */
 export async function watchFile(
   file: string,
@@ -53,47 +57,54 @@ export async function watchFile(
   onError: (error: Error) => void,
 ): Promise<FileWatch> {
   let entries = await watchedEntries(file);
-  let directories = directoriesOf(entries);
   let names = namesOf(entries);
-  // Raw events name an entry relative to the watched directory (or give a full path); match on the
-  // name, which is at worst a harmless extra read when two watched directories share a name.
-  const relevant = (path: string): boolean => entries.has(path) || names.has(basename(path));
-  const watcher: FSWatcher = watch([...directories], {
-    depth: 0,
-    ignoreInitial: true,
-    // Symlinks are watched as entries: following `..data` would watch the old timestamped directory.
-    followSymlinks: false,
-    ignored: (path: string) => !directories.has(path) && !entries.has(path),
-  });
-  let ready = false;
-  watcher.on('all', (_event, path) => {
-    if (ready && relevant(path)) onChange();
-  });
-  watcher.on('raw', (_event, path) => {
-    if (ready && typeof path === 'string' && relevant(path)) onChange();
-  });
-  watcher.on('error', (error) => onError(error instanceof Error ? error : new Error(String(error))));
-  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  ready = true;
+  // Events name an entry relative to its directory; match on the name, which is at worst a
+  // harmless extra read when two watched directories share a name.
+  const watchers = new Map<string, FSWatcher>();
+  const open = (directory: string): void => {
+    const watcher = watch(directory, { persistent: true }, (_event, name) => {
+      // No name (some platforms, or an overflowed queue): anything may have changed.
+      if (name === null || names.has(name)) onChange();
+    });
+    watcher.on('error', (error) => onError(error instanceof Error ? error : new Error(String(error))));
+    watchers.set(directory, watcher);
+  };
+  try {
+    for (const directory of directoriesOf(entries)) open(directory);
+  } catch (error) {
+    for (const watcher of watchers.values()) watcher.close();
+    throw error;
+  }
 
   return {
     async refresh() {
       const next = await watchedEntries(file);
       if (sameSet(next, entries)) return false;
       const nextDirectories = directoriesOf(next);
-      const added = [...nextDirectories].filter((directory) => !directories.has(directory));
-      const removed = [...directories].filter((directory) => !nextDirectories.has(directory));
-      // The filters first: the new directory's events must pass them as soon as they come.
+      // The filter first: the new directory's events must pass it as soon as they come.
       entries = next;
-      directories = new Set([...directories, ...nextDirectories]);
       names = namesOf(next);
-      if (added.length > 0) watcher.add(added);
-      if (removed.length > 0) watcher.unwatch(removed);
-      directories = nextDirectories;
+      for (const directory of nextDirectories) {
+        if (watchers.has(directory)) continue;
+        try {
+          open(directory);
+        } catch (error) {
+          onError(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+      for (const [directory, watcher] of [...watchers]) {
+        if (nextDirectories.has(directory)) continue;
+        watcher.close();
+        watchers.delete(directory);
+      }
       return true;
     },
     entries: () => [...entries],
-    close: () => watcher.close(),
+    close: () => {
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -455,7 +455,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
           () => false,
         ))
       ) {
-        // chokidar would watch nothing, silently: say so, and rely on SIGHUP / reload().
+        // Nothing to watch: say so (a clear error, not fs.watch's), and rely on SIGHUP / reload().
         throw Object.assign(new Error(`the directory ${directory} does not exist`), { code: 'ENOENT' });
       }
       this.watcher = await watchFile(
