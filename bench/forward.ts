@@ -29,7 +29,7 @@
  *     (log_rpc on, this build and another, in the same rounds)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -253,6 +253,24 @@ async function startServe(
   }
 }
 
+/**
+ * Context switches of all a process's threads so far (voluntary and not): a thread handing work to
+ * another (libuv's thread pool) and waking up again shows here, and the count is steadier on a
+ * loaded machine than CPU time.
+ */
+function contextSwitches(pid: number): number {
+  try {
+    let total = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      for (const m of status.matchAll(/ctxt_switches:\s+(\d+)/g)) total += Number(m[1]);
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
+}
+
 /** CPU time (µs) of a process so far, its peak RSS and its RSS now (bytes), from /proc. */
 function processFigures(pid: number): { cpuMicros: number; peakRss: number; rss: number } {
   try {
@@ -277,6 +295,8 @@ interface Run {
   p50: number;
   p99: number;
   cpuPerRequest: number;
+  /** Context switches of the server's threads per request. */
+  switchesPerRequest: number;
   peakRss: number;
   /** RSS at the end of the run, under load (the peak also holds one-off start-up and compile costs). */
   loadedRss: number;
@@ -292,6 +312,7 @@ type Autocannon = (options: Record<string, unknown>) => Promise<{
 async function load(server: Server): Promise<Run> {
   const autocannon = require('autocannon') as Autocannon;
   const before = processFigures(server.child.pid!);
+  const switchesBefore = contextSwitches(server.child.pid!);
   const result = await autocannon({
     url: `${server.url}/`,
     method: 'POST',
@@ -302,6 +323,7 @@ async function load(server: Server): Promise<Run> {
     duration: SECONDS,
   });
   const after = processFigures(server.child.pid!);
+  const switchesAfter = contextSwitches(server.child.pid!);
   if (result.errors + result.non2xx > 0)
     throw new Error(`${server.name}: errors or non-2xx answers (${result.errors}/${result.non2xx})`);
   return {
@@ -309,6 +331,7 @@ async function load(server: Server): Promise<Run> {
     p50: result.latency.p50,
     p99: result.latency.p99,
     cpuPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests.total),
+    switchesPerRequest: (switchesAfter - switchesBefore) / Math.max(1, result.requests.total),
     peakRss: after.peakRss,
     loadedRss: after.rss,
   };
@@ -414,10 +437,12 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
       `| ${server.name} | ${Math.round(b.rps)} | ${b.p50} | ${b.p99} | ${cpu.toFixed(1)} | ${loaded.toFixed(0)} | ${rss.toFixed(0)} | ${ratio(b.rps, httpRow?.rps)} | ${ratio(b.rps, undiciRow?.rps)} | ${ratio(b.p99, undiciRow?.p99)} |\n`,
     );
   });
-  out.write('\nCPU µs per request, every round in order:\n');
+  out.write('\nCPU µs per request, every round in order (context switches of the server per request):\n');
   rows.forEach((server, i) => {
     if (server !== undefined)
-      out.write(`- ${server.name}: ${runs[i].map((r) => r.cpuPerRequest.toFixed(1)).join(', ')}\n`);
+      out.write(
+        `- ${server.name}: ${runs[i].map((r) => `${r.cpuPerRequest.toFixed(1)} (${r.switchesPerRequest.toFixed(2)})`).join(', ')}\n`,
+      );
   });
   const off = bests[2];
   const logged = bests[3];

@@ -8,6 +8,8 @@ export {
   exitAfterLogFlush,
   exitOnCrashAfterLogFlush,
   flushAsyncLogs,
+  LOG_COALESCE_BYTES,
+  LOG_COALESCE_MS,
   LOG_EXIT_FLUSH_MS,
   REDACTED_PATHS,
   lineWriter,

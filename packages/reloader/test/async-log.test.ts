@@ -88,4 +88,38 @@ describe("the servers' asynchronous log destination (createLogger({ destination:
       // The crash is reported after the log lines, never inside one.
       for (const result of runs) expect(result.other.some((line) => line.includes('Error: a'))).toBe(true);
   });
+
+  // Lines are gathered into one write per window (LOG_COALESCE_MS); a few lines, far fewer bytes
+  // than start a write by themselves (LOG_COALESCE_BYTES), must still be written by the window's
+  // end, with nothing more logged and no exit to flush them.
+  it.each([1, 3, 20])('writes %i lines of a process that then logs nothing more and runs on', async (count) => {
+    const stay = spawn(process.execPath, [child, 'stay', String(count)], {
+      env: { ...process.env, NANO_ACCESS_LOG_FORMAT: 'json' },
+    });
+    try {
+      let text = '';
+      const numbered = (): number[] =>
+        text
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => (JSON.parse(line) as { i: number }).i);
+      await new Promise<void>((resolve, reject) => {
+        const timeout = setTimeout(
+          () => reject(new Error(`only ${numbered().length} of ${count} lines arrived in 20 s`)),
+          20_000,
+        );
+        stay.stderr.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          if (numbered().length >= count) {
+            clearTimeout(timeout);
+            resolve();
+          }
+        });
+      });
+      expect(stay.exitCode).toBeNull();
+      expect(numbered()).toEqual(Array.from({ length: count }, (_, i) => i));
+    } finally {
+      stay.kill('SIGKILL');
+    }
+  });
 });

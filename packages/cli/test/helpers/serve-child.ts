@@ -72,7 +72,9 @@ export async function startServe(data: { dir: string; socket: string }): Promise
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': 'exit' may come before the last of stderr is read (the log's final
+  // write, a batch of lines), and records() read then would miss it.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const client = new IpcClient({ path: data.socket, env: {} });
   const served: ServeChild = {
     process: child,
