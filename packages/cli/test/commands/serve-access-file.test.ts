@@ -65,7 +65,11 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     fs.writeFileSync(data.access, `${accessFor(ALICE)}\n[[user]]\nid = "letmein"\nallow = "api_block_count"\n`);
     fs.chmodSync(data.access, 0o644);
     const server = await serve(data);
-    const atStart = server.records().filter((r) => r.level === 40 && typeof r.rule === 'string');
+    // The log is written asynchronously (lines gathered for up to 10 ms): wait for the findings.
+    const findings = (): Array<Record<string, unknown>> =>
+      server.records().filter((r) => r.level === 40 && typeof r.rule === 'string');
+    await waitFor(() => findings().length >= 2, 'the findings at start');
+    const atStart = findings();
     expect(atStart.map((r) => [r.rule, r.generation]).sort()).toEqual([
       ['file-mode', 1],
       ['weak-credential', 1],
@@ -121,6 +125,12 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     );
     const server = await serve(data);
     expect(await server.allowed(ALICE)).toBe(true);
+    await waitFor(
+      () =>
+        server.records().some((r) => r.code === 'NA_RELOAD_FILE_UNSAFE') &&
+        server.records().some((r) => r.rule === 'file-mode'),
+      'the warnings at start',
+    );
     expect(server.records().find((r) => r.code === 'NA_RELOAD_FILE_UNSAFE')).toMatchObject({ level: 40 });
     expect(server.records().find((r) => r.rule === 'file-mode')).toMatchObject({ level: 40, messageId: 'writable' });
     expect(await server.stop()).toBe(0);
@@ -147,11 +157,12 @@ describe('serve: how the access file is read and reloaded (the real binary)', ()
     );
     const server = await serve(data);
     expect(await server.allowed(ALICE)).toBe(true);
-    expect(
+    const ignored = (): Record<string, unknown> | undefined =>
       server
         .records()
-        .find((r) => typeof r.msg === 'string' && r.msg.startsWith('[access_policy] of config-rpc.toml applies to')),
-    ).toMatchObject({ level: 40 });
+        .find((r) => typeof r.msg === 'string' && r.msg.startsWith('[access_policy] of config-rpc.toml applies to'));
+    await waitFor(() => ignored() !== undefined, 'the warning that config-rpc.toml [access_policy] is ignored');
+    expect(ignored()).toMatchObject({ level: 40 });
     expect(await server.stop()).toBe(0);
   });
 
