@@ -6,6 +6,7 @@ type LegacyRequest = JsonObject & { action: string };
 type LegacyBackend = Parameters<LegacyForward>[1];
 
 interface Entry {
+  readonly key: string;
   /**
    * The answer as JSON text: each hit gets its own parsed copy, so no caller (or backend that
    * still holds parts of the object it answered) can change what the next caller gets.
@@ -13,6 +14,9 @@ interface Entry {
   readonly text: string;
   readonly expiresAt: number;
   readonly size: number;
+  /** The recency list: toward the least recently used (`older`) and the most (`newer`). */
+  older: Entry | null;
+  newer: Entry | null;
 }
 
 interface ActionRule {
@@ -34,14 +38,22 @@ interface ActionRule {
  *   split the cache nor can make two different questions share an answer.
  * - Only answers without an `error` are kept, for the action's TTL from when they arrived.
  * - Bounded: at most `maxEntries` entries and `maxBytes` characters of keys and answers' JSON,
- *   least recently used first out.
+ *   least recently used first out. Recency is a doubly linked list beside the lookup Map, so a
+ *   hit, an insert and an eviction are a few pointer moves: a Map used as the list (delete and
+ *   set to move, its first key to evict) leaves a hole per move, which its iterator walks
+ *   over on every eviction, several µs a miss once the cache is full.
+ * - Expired entries are never served; each insert also drops up to two expired entries from the
+ *   least recently used end, so that a short TTL does not keep the cache full of dead answers
+ *   (they would cost memory and garbage-collection time until evicted).
  * - Concurrent misses for one key make one backend call (single flight); they share its answer.
  * - A hit is a fresh copy of the kept answer (parsed from its JSON text).
  */
 export class ResponseCache {
   private readonly rules = new Map<string, ActionRule>();
-  /** Map order is recency order: a hit moves its entry to the end; eviction takes from the front. */
   private readonly entries = new Map<string, Entry>();
+  /** The least and the most recently used entries (both null when empty). */
+  private oldest: Entry | null = null;
+  private newest: Entry | null = null;
   private readonly inFlight = new Map<string, Promise<JsonObject>>();
   private bytes = 0;
   private evictions = 0;
@@ -71,13 +83,12 @@ export class ResponseCache {
     }
     const entry = this.entries.get(key);
     if (entry !== undefined) {
-      this.entries.delete(key);
       if (entry.expiresAt > this.now()) {
-        this.entries.set(key, entry);
+        this.touch(entry);
         rule.counts[0]++;
         return Promise.resolve(JSON.parse(entry.text) as JsonObject);
       }
-      this.bytes -= entry.size;
+      this.remove(entry);
     }
     const pending = this.inFlight.get(key);
     if (pending !== undefined) {
@@ -135,19 +146,25 @@ export class ResponseCache {
     return registry;
   }
 
-  private async fetch(
-    key: string,
-    rule: ActionRule,
-    request: LegacyRequest,
-    backend: LegacyBackend,
-  ): Promise<JsonObject> {
+  /** The backend's answer, kept when it may be; the key leaves inFlight either way. */
+  private fetch(key: string, rule: ActionRule, request: LegacyRequest, backend: LegacyBackend): Promise<JsonObject> {
+    let answered: Promise<JsonObject>;
     try {
-      const answer = await backend.legacy(request);
-      if (answer.error === undefined) this.keep(key, rule, answer);
-      return answer;
-    } finally {
-      this.inFlight.delete(key);
+      answered = backend.legacy(request);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    return answered.then(
+      (answer) => {
+        this.inFlight.delete(key);
+        if (answer.error === undefined) this.keep(key, rule, answer);
+        return answer;
+      },
+      (error: unknown) => {
+        this.inFlight.delete(key);
+        throw error;
+      },
+    );
   }
 
   private keep(key: string, rule: ActionRule, answer: JsonObject): void {
@@ -160,34 +177,71 @@ export class ResponseCache {
     const size = key.length + text.length;
     if (size > this.config.maxBytes) return;
     const previous = this.entries.get(key);
-    if (previous !== undefined) {
-      this.entries.delete(key);
-      this.bytes -= previous.size;
-    }
-    while (this.entries.size >= this.config.maxEntries || this.bytes + size > this.config.maxBytes) {
-      const oldest = this.entries.entries().next();
-      if (oldest.done === true) break;
-      this.entries.delete(oldest.value[0]);
-      this.bytes -= oldest.value[1].size;
+    if (previous !== undefined) this.remove(previous);
+    const now = this.now();
+    for (let swept = 0; swept < 2 && this.oldest !== null && this.oldest.expiresAt <= now; swept++)
+      this.remove(this.oldest);
+    while (
+      this.oldest !== null &&
+      (this.entries.size >= this.config.maxEntries || this.bytes + size > this.config.maxBytes)
+    ) {
+      this.remove(this.oldest);
       this.evictions++;
     }
-    this.entries.set(key, { text, expiresAt: this.now() + rule.ttlMs, size });
+    const entry: Entry = { key, text, expiresAt: now + rule.ttlMs, size, older: this.newest, newer: null };
+    if (this.newest === null) this.oldest = entry;
+    else this.newest.newer = entry;
+    this.newest = entry;
+    this.entries.set(key, entry);
     this.bytes += size;
+  }
+
+  /** Makes `entry` the most recently used. */
+  private touch(entry: Entry): void {
+    if (entry === this.newest) return;
+    // Not the newest, so it has a newer neighbour.
+    const newer = entry.newer!;
+    newer.older = entry.older;
+    if (entry.older === null) this.oldest = newer;
+    else entry.older.newer = newer;
+    entry.older = this.newest;
+    entry.newer = null;
+    this.newest!.newer = entry;
+    this.newest = entry;
+  }
+
+  private remove(entry: Entry): void {
+    if (entry.older === null) this.oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === null) this.newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = entry.newer = null;
+    this.entries.delete(entry.key);
+    this.bytes -= entry.size;
   }
 }
 
 /** `action` and the request's parameters as canonical JSON; undefined when a parameter is not in `parameters`. */
 export function cacheKey(request: LegacyRequest, parameters: ReadonlySet<string>): string | undefined {
-  const names = Object.keys(request).filter((name) => name !== 'action');
-  for (const name of names) if (!parameters.has(name)) return undefined;
-  names.sort();
+  const names = Object.keys(request);
+  // Most requests carry a parameter or two: no array of the names but `action`, and no sort.
+  let others = 0;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    if (name === 'action') continue;
+    if (!parameters.has(name)) return undefined;
+    names[others++] = name;
+  }
+  names.length = others;
+  if (others > 1) names.sort();
   let key = request.action;
-  for (const name of names) key += `\n${name}=${canonicalJson(request[name])}`;
+  for (let i = 0; i < others; i++) key += `\n${names[i]}=${canonicalJson(request[names[i]])}`;
   return key;
 }
 
 /** JSON with object keys sorted at every level, so equal values give equal text. */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
     const object = value as Record<string, unknown>;

@@ -56,6 +56,43 @@ describe('ResponseCache', () => {
     expect(await cache.through({ action: 'block_count' }, backend)).toEqual({ n: 1 });
   });
 
+  it('evicts the least recently used, hits included, over a long mix of requests, as a plain list would', async () => {
+    const cache = new ResponseCache(config({ maxEntries: 4 }), () => 0);
+    const backend = countingBackend();
+    const model: string[] = []; // least recently used first
+    let expectedCalls = 0;
+    let seed = 11;
+    const next = (n: number): number => Math.floor((seed = (seed * 1103515245 + 12345) % 2147483648) / 65536) % n;
+    for (let step = 0; step < 1000; step++) {
+      const account = `acc-${next(7)}`;
+      await cache.through({ action: 'account_info', account }, backend);
+      const at = model.indexOf(account);
+      if (at !== -1) model.splice(at, 1);
+      else {
+        expectedCalls++;
+        if (model.length === 4) model.shift();
+      }
+      model.push(account);
+      expect(backend.calls).toBe(expectedCalls);
+    }
+    expect(cache.metricsText()).toContain('nano_access_gateway_cache_entries 4\n');
+    expect(expectedCalls).toBeGreaterThan(200);
+  });
+
+  it('drops expired entries when it keeps a new one, without counting them as evictions', async () => {
+    const clock = { now: 0 };
+    const cache = new ResponseCache(config(), () => clock.now);
+    const backend = countingBackend();
+    await cache.through({ action: 'account_info', account: 'a' }, backend);
+    await cache.through({ action: 'account_info', account: 'b' }, backend);
+    clock.now = 1000; // both expired: never served again
+    await cache.through({ action: 'account_info', account: 'c' }, backend);
+    const text = cache.metricsText();
+    expect(text).toContain('nano_access_gateway_cache_entries 1\n');
+    expect(text).toContain('nano_access_gateway_cache_evictions_total 0\n');
+    expect(await cache.through({ action: 'account_info', account: 'a' }, backend)).toEqual({ n: 4 });
+  });
+
   it('refuses, when built directly, an action that is not on the allow-list', () => {
     expect(() => new ResponseCache(config({ ttl: { wallet_balances: 1 } }))).toThrow(TypeError);
   });
