@@ -132,6 +132,17 @@ export class Dispatcher {
     return this.rateLimiter !== undefined;
   }
 
+  /**
+   * Takes a token for a request that is not a message of the protocol (a WebSocket upgrade, ping
+   * or unreadable message) by the rule of every message: the bucket of the caller that
+   * `ctx.credentials` names, else that of `ctx.clientAddress`. 0 when admitted (always, without a
+   * limiter), else the whole seconds until a retry may pass. Never throws.
+   */
+  admitRequest(ctx: RequestContext): number {
+    if (this.rateLimiter === undefined) return 0;
+    return this.rateLimiter.admit(this.policySource.current, mergeCredentials(ctx.credentials), ctx.clientAddress);
+  }
+
   /** Encoding 4 and gateway POST /api/v2: a parsed JSON envelope (validated here). Never rejects. */
   handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
     // Synchronous up to the backend call, whose promise (backendMessage, which never rejects) is

@@ -1,7 +1,7 @@
 import { type Counter, Registry } from '@nano-access/metrics';
 
 /** Why a socket was refused at the upgrade, or closed by the gateway. Closed sets: no client text becomes a label. */
-export type WsRefusal = 'max_sockets' | 'credentials' | 'not_found' | 'address' | 'origin';
+export type WsRefusal = 'max_sockets' | 'credentials' | 'not_found' | 'address' | 'origin' | 'rate_limited';
 export type WsClosure = 'slow_consumer' | 'total_buffered' | 'too_large' | 'credentials_timeout' | 'credentials';
 export type WsRequestOutcome = 'ok' | 'denied' | 'invalid' | 'unsupported' | 'error' | 'rate_limited';
 

@@ -7,6 +7,8 @@ import {
   ErrorMessage,
   isRevocationEnvelope,
   mergeCredentials,
+  RATE_LIMITED_CODE,
+  rateLimitedEnvelope,
   REFUSED_CREDENTIALS,
   revocationEnvelope,
   type JsonObject,
@@ -45,6 +47,12 @@ export const WS_PATH = '/api/v2/ws';
 export interface SubscriptionDispatcher {
   handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope>;
   closeSession(session: Session): void;
+  /**
+   * [rate_limit]: takes a token for a request that is not a subscription message (the upgrade, a
+   * ping, an unreadable message), from the bucket the dispatcher's messages draw from: 0 when
+   * admitted, else whole seconds until a retry may pass. Absent: no limit.
+   */
+  admitRequest?(ctx: RequestContext): number;
 }
 
 /** Standalone: the upstream subscription the events come from (started on the first subscription). */
@@ -149,6 +157,14 @@ export class WebSocketService {
       refuseUpgrade(socket, 403, ErrorMessage.accessDenied, undefined);
       return;
     }
+    // The upgrade is a request like any other: it takes a token from the caller's bucket (the
+    // address's for the default user), so that opening sockets in a loop is limited too.
+    const retryAfter = this.admit(transport, clientAddress);
+    if (retryAfter > 0) {
+      this.metrics.refuse('rate_limited');
+      refuseUpgrade(socket, 429, rateLimitText(retryAfter), RATE_LIMITED_CODE, retryAfter);
+      return;
+    }
     this.held++;
     let settled = false;
     const release = (): void => {
@@ -189,6 +205,13 @@ export class WebSocketService {
     let subscribed = 0;
     for (const client of this.clients) if (client.topics.size > 0) subscribed++;
     return { sockets: this.clients.size, subscribed };
+  }
+
+  /** [rate_limit]: a token for one request of `credentials` from `clientAddress`; 0 when admitted (see admitRequest). */
+  admit(credentials: RequestContext['credentials'], clientAddress: string | undefined): number {
+    const subscriptions = this.options.subscriptions;
+    if (subscriptions.admitRequest === undefined) return 0;
+    return subscriptions.admitRequest({ credentials, transport: 'http', clientAddress });
   }
 
   // For WsClient.
@@ -346,6 +369,12 @@ class WsClient implements Session {
           message: `${ErrorMessage.invalidFormatPrefix}binary messages are not read`,
         }
       : parseClientMessage(rawText(data));
+    // Every message takes a token, whatever its fate, as every HTTP request does; subscriptions take
+    // theirs in the dispatcher. The first {"credentials"} message does not: it completes the
+    // upgrade (which took one) by saying whose bucket the next messages draw from.
+    if (message.kind !== 'subscribe' && message.kind !== 'unsubscribe' && !(message.kind === 'credentials' && first)) {
+      if (this.refusedByRateLimit(message)) return;
+    }
     switch (message.kind) {
       case 'credentials':
         this.onCredentials(message.credentials, first);
@@ -361,6 +390,16 @@ class WsClient implements Session {
       default:
         void this.onSubscription(message);
     }
+  }
+
+  /** [rate_limit]: true when the caller's bucket refused `message` (then answered with code 429; the socket stays open). */
+  private refusedByRateLimit(message: ClientMessage): boolean {
+    const retryAfter = this.service.admit(this.credentials, this.clientAddress);
+    if (retryAfter === 0) return false;
+    const action = message.kind === 'ping' || message.kind === 'credentials' ? message.kind : 'other';
+    this.service.metrics.request(action, 'rate_limited');
+    this.send(errorMessage(ErrorCode.rateLimited, rateLimitText(retryAfter), 'id' in message ? message.id : undefined));
+    return true;
   }
 
   /** `{"credentials": …}`: as the first message only; every source must name the same id (protocol's rule). */
@@ -501,13 +540,31 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** "Rate limit exceeded: retry after <n> s", protocol's text for every refusal of the limiter. */
+function rateLimitText(retryAfter: number): string {
+  return String(rateLimitedEnvelope(retryAfter).message.message);
+}
+
+const REASON_PHRASES: Record<number, string> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
 /** Answers an upgrade that is not taken with a plain HTTP response, then closes the socket. */
-function refuseUpgrade(socket: Duplex, status: number, error: string, code: string | undefined): void {
+function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  error: string,
+  code: string | undefined,
+  retryAfter?: number,
+): void {
   const body = JSON.stringify(code === undefined ? { error } : { error, code });
-  const reason = status === 404 ? 'Not Found' : status === 503 ? 'Service Unavailable' : 'Forbidden';
+  const retry = retryAfter === undefined ? '' : `Retry-After: ${retryAfter}\r\n`;
   // Nothing of the request is read: close once the answer is out (a pending body is dropped).
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `HTTP/1.1 ${status} ${REASON_PHRASES[status]}\r\nConnection: close\r\n${retry}Content-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
