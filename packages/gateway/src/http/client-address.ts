@@ -32,6 +32,12 @@ export class ClientAddresses {
   private readonly trustProxy: AddressSet | null;
   /** False when neither list is set: every request is admitted, no address is parsed. */
   readonly filtering: boolean;
+  /**
+   * The last peer seen and whether trust_proxy holds it: behind a proxy, request after request
+   * comes from the same few peers, and the lists are fixed for the life of the process.
+   */
+  private lastPeer: string | undefined;
+  private lastPeerTrusted = false;
 
   constructor(config: ClientAddressConfig) {
     this.allow = config.allow.length > 0 ? AddressSet.fromEntries(config.allow) : null;
@@ -44,7 +50,12 @@ export class ClientAddresses {
   of(req: IncomingMessage): string | undefined {
     const peer = unmapped(req.socket.remoteAddress);
     if (this.trustProxy === null || peer === undefined) return peer;
-    return clientFromForwardedFor(peer, forwardedFor(req.rawHeaders), this.trustProxy);
+    if (peer !== this.lastPeer) {
+      this.lastPeerTrusted = this.trustProxy.hasText(peer);
+      this.lastPeer = peer;
+    }
+    if (!this.lastPeerTrusted) return peer;
+    return walkForwardedFor(peer, forwardedFor(req.rawHeaders), this.trustProxy);
   }
 
   /** True when a request from this address may be served. */
@@ -64,14 +75,20 @@ export class ClientAddresses {
  * trusted proxy (the leftmost one when every hop is trusted).
  */
 export function clientFromForwardedFor(peer: string, header: string | undefined, trusted: AddressSet): string {
-  if (header === undefined || !trusted.hasText(peer)) return peer;
+  return trusted.hasText(peer) ? walkForwardedFor(peer, header, trusted) : peer;
+}
+
+/** clientFromForwardedFor once the peer is known to be trusted. */
+function walkForwardedFor(peer: string, header: string | undefined, trusted: AddressSet): string {
+  if (header === undefined) return peer;
   let end = header.length;
   for (;;) {
     const comma = end === 0 ? -1 : header.lastIndexOf(',', end - 1);
     const entry = header.slice(comma + 1, end).trim();
     const ip = parseIp(entry);
     if (ip === null || entry.indexOf('%') !== -1) return peer;
-    if (comma === -1 || !trusted.has(ip)) return formatIp(ip);
+    // A dotted quad that parsed (four decimal octets, no leading zero) is already canonical text.
+    if (comma === -1 || !trusted.has(ip)) return ip.family === 4 && entry.indexOf(':') === -1 ? entry : formatIp(ip);
     end = comma;
   }
 }

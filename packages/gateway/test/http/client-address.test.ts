@@ -71,6 +71,7 @@ describe('ClientAddresses', () => {
     expect(addresses.of(request('::ffff:127.0.0.1', headers))).toBe('198.51.100.1');
     expect(addresses.of(request('127.0.0.2', headers))).toBe('127.0.0.2');
     expect(addresses.of(request('::ffff:127.0.0.2', headers))).toBe('127.0.0.2');
+    expect(addresses.of(request('127.0.0.1', headers))).toBe('198.51.100.1'); // trusted again after an untrusted peer
     expect(addresses.of(request('127.0.0.1', []))).toBe('127.0.0.1');
   });
 });
