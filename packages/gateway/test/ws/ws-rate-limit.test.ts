@@ -1,11 +1,19 @@
 import pino from 'pino';
-import { Dispatcher, ErrorCode, RATE_LIMITED_CODE, RateLimiter, type Backend } from '@nano-access/protocol';
+import {
+  createEmbeddedBackend,
+  Dispatcher,
+  ErrorCode,
+  RATE_LIMITED_CODE,
+  RateLimiter,
+  type Backend,
+} from '@nano-access/protocol';
 import type { RateLimitSettings } from '@nano-access/protocol';
 import { PolicyStore } from '@nano-access/reloader';
 import { createGateway, type Gateway } from '@nano-access/gateway';
 import { call, type HttpAnswer } from '../helpers/http-client';
 import { testConfig } from '../helpers/in-process';
-import { backendWithTrigger, TestSocket } from '../helpers/ws-client';
+import { LEDGER } from '../helpers/fixtures';
+import { TestSocket } from '../helpers/ws-client';
 
 const silent = pino({ level: 'silent' });
 const WATCHER = 'watcher-2f8e6d4c-1a3b-4c5d-9e7f-0a1b2c3d4e5f';
@@ -34,7 +42,7 @@ describe('rate limits on the WebSocket endpoint /api/v2/ws (real sockets)', () =
   beforeEach(async () => {
     clock.now = 0;
     store = PolicyStore.fromText(ACCESS);
-    ({ backend } = await backendWithTrigger());
+    backend = await createEmbeddedBackend({ ledgerPath: LEDGER });
     const rateLimiter = new RateLimiter(SETTINGS, { clock: () => clock.now });
     dispatcher = new Dispatcher({ policy: store, backend, logger: silent, rateLimiter });
     gateway = createGateway({
