@@ -27,6 +27,8 @@
  *   BENCH_ROWS=3,4 npx tsx bench/forward.ts   (only rows 3 and 4: nano-access with log_rpc off and on)
  *   BENCH_COMPARE_BIN=/tmp/before/packages/cli/bin/nano-access.js BENCH_ROWS=4 npx tsx bench/forward.ts
  *     (log_rpc on, this build and another, in the same rounds)
+ *   BENCH_ROWS=3,9,10,11,12,5 npx tsx bench/forward.ts   (log_rpc off, each protection alone, all of them)
+ *   BENCH_RATE=2000 …   (a fixed request rate: CPU per request compared on a loaded machine)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -51,6 +53,14 @@ const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').fil
  * after the others, in the same rounds: a change's before and after from one run.
  */
 const COMPARE_BIN = process.env.BENCH_COMPARE_BIN;
+/**
+ * BENCH_RATE=N: every run sends N requests a second in all (autocannon's overallRate) instead of
+ * as many as the server takes. Each server then does the same work per event-loop turn, so the
+ * CPU per request of two rows differs by what their code does, not by how busy the machine left
+ * them (a loaded server batches more requests per turn and spends less per request): the way to
+ * attribute CPU to a protection on a shared machine. req/s is then the rate, not a figure.
+ */
+const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
 const CONNECTIONS = 16;
 const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
 const KEY = 'bench-forward-6f1d2c3b-9a8e-4f70-b5d4-3c2a1e0f9b8d';
@@ -66,8 +76,11 @@ const LOAD_REQUEST = JSON.stringify({ action: 'account_balance', account: `${ACC
 /** The client address every load request names; the protected row trusts 127.0.0.1 to say so. */
 const FORWARDED_FOR = '203.0.113.7';
 
-/** config-rpc.toml of the protected row: every protection of a public endpoint on. */
-function protectedConfig(): string {
+/**
+ * config-rpc.toml sections of the protections of a public endpoint: the protected row (5) has them
+ * all; rows 9-12 have one each (run only when BENCH_ROWS names them), so each one's cost shows apart.
+ */
+function protections(): Record<'addresses' | 'caps' | 'cache' | 'limits', string> {
   const deny: string[] = [];
   for (let i = 0; i < 300; i++) {
     const third = (i * 7) % 256;
@@ -75,23 +88,23 @@ function protectedConfig(): string {
       i % 3 === 0 ? `198.18.${third}.0/24` : i % 3 === 1 ? `198.19.${third}.16/28` : `2001:db8:${i.toString(16)}::/48`,
     );
   }
-  return [
-    '[client_addresses]',
-    `allow = ["127.0.0.0/8", "::1", "203.0.113.0/24", "100.64.0.0/10", "192.0.2.0/24"]`,
-    `deny = [${deny.map((d) => JSON.stringify(d)).join(', ')}]`,
-    'trust_proxy = ["127.0.0.1"]',
-    '',
-    '[response_caps]',
-    'enable = true',
-    '',
-    '[cache]',
-    'enable = true',
-    '',
-    '[cache.ttl]',
-    'account_balance = 0.001',
-    '',
-    RATE_LIMITS,
-  ].join('\n');
+  return {
+    addresses: [
+      '[client_addresses]',
+      `allow = ["127.0.0.0/8", "::1", "203.0.113.0/24", "100.64.0.0/10", "192.0.2.0/24"]`,
+      `deny = [${deny.map((d) => JSON.stringify(d)).join(', ')}]`,
+      'trust_proxy = ["127.0.0.1"]',
+      '',
+    ].join('\n'),
+    caps: ['[response_caps]', 'enable = true', ''].join('\n'),
+    cache: ['[cache]', 'enable = true', '', '[cache.ttl]', 'account_balance = 0.001', ''].join('\n'),
+    limits: RATE_LIMITS,
+  };
+}
+
+/** config-rpc.toml of the protected row: every protection of a public endpoint on. */
+function protectedConfig(): string {
+  return Object.values(protections()).join('\n');
 }
 
 /** Rate limits at a rate no row reaches (config-rpc.toml): a tier for the bench's user, the default and a global ceiling. */
@@ -321,6 +334,7 @@ async function load(server: Server): Promise<Run> {
     headers: { 'content-type': 'application/json', 'nano-api-key': KEY, 'x-forwarded-for': FORWARDED_FOR },
     connections: CONNECTIONS,
     duration: SECONDS,
+    ...(RATE === undefined ? {} : { overallRate: RATE }),
   });
   const after = processFigures(server.child.pid!);
   const switchesAfter = contextSwitches(server.child.pid!);
@@ -353,6 +367,11 @@ async function agree(servers: Server[]): Promise<void> {
 
 async function main(): Promise<void> {
   const dirs = [0, 1, 2, 3, 4, 5].map(() => mkdtempSync(join(tmpdir(), 'na-forward-')));
+  const dir = (): string => {
+    const made = mkdtempSync(join(tmpdir(), 'na-forward-'));
+    dirs.push(made);
+    return made;
+  };
   const started: Server[] = [];
   try {
     const start = async (starting: Promise<Server>, name?: string): Promise<Server> => {
@@ -380,11 +399,20 @@ async function main(): Promise<void> {
           start(startServe(`all protections on ${compare}`, dirs[5], node.url, false, protectedConfig(), COMPARE_BIN)),
       );
     }
+    const numbers = all.map((_, i) => (i < 5 ? i + 1 : i - 2)); // a compare row runs when its row does
+    // Rows 9-12: one protection each, after the others (the indexes above stay), when BENCH_ROWS names them.
+    Object.entries(protections()).forEach(([name, section], k) => {
+      all.push(() =>
+        start(
+          startServe(`nano-access serve, node-rpc backend, log_rpc off, ${name} only`, dir(), node.url, false, section),
+        ),
+      );
+      numbers.push(9 + k);
+    });
     const rows: Array<Server | undefined> = [];
     for (let i = 0; i < all.length; i++) {
-      // A compare row runs when its row does.
-      const number = i < 5 ? i + 1 : i - 2;
-      rows.push(ROW_FILTER === undefined || ROW_FILTER.includes(number) ? await all[i]() : undefined);
+      const wanted = ROW_FILTER === undefined ? numbers[i] < 9 : ROW_FILTER.includes(numbers[i]);
+      rows.push(wanted ? await all[i]() : undefined);
     }
     const running = rows.filter((row): row is Server => row !== undefined);
     await agree(running);
@@ -458,6 +486,17 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
       `\nAll protections on / off (the last row / the log_rpc-off row, same rounds): ${ratio(on.rps, off.rps)} req/s (target ≥ 0.9×), ` +
         `CPU per request ${ratio(median(runs[4].map((r) => r.cpuPerRequest)), median(runs[2].map((r) => r.cpuPerRequest)))}, p99 ${ratio(on.p99, off.p99)}.\n`,
     );
+  }
+  if (off !== undefined) {
+    const offCpu = median(runs[2].map((r) => r.cpuPerRequest));
+    const over = rows
+      .map((server, i) => ({ server, i }))
+      .filter(({ server, i }) => server !== undefined && runs[i].length > 0 && (i === 4 || i >= rows.length - 4))
+      .map(({ server, i }) => {
+        const extra = median(runs[i].map((r) => r.cpuPerRequest)) - offCpu;
+        return `${server!.name.replace('nano-access serve, node-rpc backend, log_rpc off, ', '')} ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} µs`;
+      });
+    if (over.length > 0) out.write(`CPU per request over the log_rpc-off row (medians): ${over.join('; ')}.\n`);
   }
   out.write(`\nThe stand-in node: ${nodeCpu.toFixed(1)} µs CPU per request, over all rows.\n`);
   const load1 = (() => {
