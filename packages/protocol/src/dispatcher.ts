@@ -162,11 +162,7 @@ export class Dispatcher {
     let answer: Answer;
     try {
       if (typeof messageType !== 'string' || !isRequestType(messageType)) {
-        answer = this.count(
-          'unknown',
-          'unknown',
-          errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, ctx.correlationId),
-        );
+        answer = this.unknownMessageType(mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
       } else {
         answer = this.message(messageType, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
       }
@@ -308,7 +304,7 @@ export class Dispatcher {
 
   /** A message the rate limiter refused: code 429, and ctx.retryAfter for the gateway's Retry-After. */
   private rateLimited(
-    type: RequestType,
+    type: RequestType | 'unknown',
     merged: MergedCredentials,
     retryAfter: number,
     correlationId: string | undefined,
@@ -334,19 +330,28 @@ export class Dispatcher {
       );
     const request = checked.value;
     const correlationId = mergeCorrelationId(request, ctx.correlationId);
-    if (!isRequestType(request.message_type)) {
-      return this.count(
-        'unknown',
-        'unknown',
-        errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId),
-      );
+    const merged = mergeCredentials(ctx.credentials, request.credentials);
+    if (!isRequestType(request.message_type)) return this.unknownMessageType(merged, correlationId, ctx);
+    return this.message(request.message_type, request.message, merged, correlationId, ctx);
+  }
+
+  /**
+   * A message type the catalog does not know. It takes a token first, as a legacy request naming
+   * an unknown action does: otherwise a flood of made-up names would never meet the limit.
+   */
+  private unknownMessageType(
+    merged: MergedCredentials,
+    correlationId: string | undefined,
+    ctx: RequestContext,
+  ): Answer {
+    if (this.rateLimiter !== undefined) {
+      const retryAfter = this.rateLimiter.admit(this.policySource.current, merged, ctx.clientAddress);
+      if (retryAfter > 0) return this.rateLimited('unknown', merged, retryAfter, correlationId, ctx);
     }
-    return this.message(
-      request.message_type,
-      request.message,
-      mergeCredentials(ctx.credentials, request.credentials),
-      correlationId,
-      ctx,
+    return this.count(
+      'unknown',
+      'unknown',
+      errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId),
     );
   }
 

@@ -112,6 +112,21 @@ describe('rate limits in the gateway', () => {
     }
   });
 
+  it('counts v2 requests naming a message type the catalog does not know, as legacy counts unknown actions', async () => {
+    const url = await start();
+    const key = { 'nano-api-key': PLAIN };
+    const unknown = await postJson(url, '/api/v2/NoSuchMessage', {}, key);
+    expect(unknown.json).toMatchObject({ message_type: 'Error', message: { code: ErrorCode.generic } });
+    for (const refused of [
+      await postJson(url, '/api/v2/NoSuchMessage', {}, key),
+      await postJson(url, '/api/v2', { message_type: 'NoSuchMessage', message: {} }, key),
+      await postJson(url, '/api/v2/IsAlive', {}, key),
+    ]) {
+      expect(refused.status).toBe(429);
+      expect(refused.json).toMatchObject({ message_type: 'Error', message: { code: ErrorCode.rateLimited } });
+    }
+  });
+
   it('gives each user the first tier, in file order, whose permission they hold', async () => {
     const url = await start();
     expect(await admitted(() => legacy(url, WRITER))).toBe(3); // wallet_write through its role, before node_query
