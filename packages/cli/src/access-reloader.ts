@@ -10,6 +10,9 @@ export function accessReloader(store: PolicyStore): AccessReloader {
   return async () => {
     const result = await store.reload('request');
     if (result.outcome === 'closed') return null;
+    // Only a reload by the file watch is superseded; a request never is (it outranks a queued watch
+    // reload it joins). Should one be, the active policy is unchanged, and that is what it says.
+    const outcome = result.outcome === 'superseded' ? 'unchanged' : result.outcome;
     const errors = result.diagnostics
       .filter((d) => d.severity === 'error')
       .map((d) => ({
@@ -18,7 +21,7 @@ export function accessReloader(store: PolicyStore): AccessReloader {
         rule: d.ruleId,
       }));
     return {
-      outcome: result.outcome,
+      outcome,
       generation: result.generation,
       // The active policy's, as /metrics and /healthz show it (for a rejection, not the rejected file's).
       hash: policyHashLabel(store.status().hash),

@@ -531,6 +531,14 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
             });
       if (this.closed) return this.result('closed', null, []);
       if (read.kind === 'ok') this.lastReadBytes = 'bytes' in read ? read.bytes.length : read.size;
+      if (trigger === 'watch' && read.kind === 'ok' && (await this.changedDuringRead())) {
+        if (this.closed) return this.result('closed', null, []);
+        logger.debug(
+          { file: displayName, trigger },
+          'access file changed while it was read: reading it again once quiet',
+        );
+        return this.result('superseded', this.active.hash, []);
+      }
       if (read.kind === 'missing') {
         if (!this.fileMissing) {
           logger.warn(
@@ -593,6 +601,21 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     } finally {
       job?.close();
     }
+  }
+
+  /**
+   * Whether the watch saw the file change while this reload read it. A watch reload can start long
+   * after its debounce fired (it waits behind a running reload; the loop may be busy), by which time
+   * a writer may be rewriting the file in place, and what was read is then a prefix that may parse.
+   * Every write that reached the bytes read was queued as a watch event before the read finished;
+   * two turns of the event loop deliver it (the read may complete after this turn's poll began),
+   * and it re-arms the debounce, whose reload reads the file again once it is quiet.
+   */
+  private async changedDuringRead(): Promise<boolean> {
+    if (this.watcher === null) return false;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.debounce.pending;
   }
 
   /**

@@ -82,6 +82,12 @@ export type ReloadOutcome =
   | 'rejected'
   /** The file is gone: the previous policy stays until it comes back. */
   | 'missing'
+  /**
+   * A reload by the file watch whose read overlapped a change to the file (a writer writing it in
+   * place was between two writes): nothing was applied, and the watch reads the file again once
+   * it has been quiet for the debounce.
+   */
+  | 'superseded'
   /** The store was closed. */
   | 'closed';
 

@@ -10,7 +10,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { PolicyStore } from '@nano-access/reloader';
+import type { PolicyStore, ReloadResult } from '@nano-access/reloader';
 import { ALICE, ALICE_READS, ALICE_WRITES, BOB, captureLogger, sha256, storeFixture, waitFor } from './helpers';
 
 jest.setTimeout(60000);
@@ -155,6 +155,39 @@ describe('PolicyStore watching the file', () => {
     closeSync(fd);
     await waitFor(() => store.status().hash === sha256(whole), 'the whole file to be active');
     expect(store.current.check('slow-user-000011-9f8e7d6c', 'account_query')).toBe(true);
+  });
+
+  it('never applies a prefix read by a watch reload that ran while a writer was writing in place', async () => {
+    // The soak's case: a watch reload waits behind a running reload, and by the time it reads, a
+    // writer has begun rewriting the file in place. Its first chunk alone is a valid policy.
+    writeFileSync(file, ALICE_READS);
+    const store = await open();
+    const first = manyUsers(2, 'first');
+    const prefix = ALICE_WRITES;
+    const whole = `${prefix}\n${manyUsers(3, 'late')}`;
+    const applied: string[] = [];
+    let fd = -1;
+    let queuedWatchReload: Promise<ReloadResult> | undefined;
+    store.on('reloaded', (event) => {
+      applied.push(event.hash);
+      if (event.hash !== sha256(first)) return;
+      // Inside the running reload: the writer truncates the file and writes its first chunk, and
+      // a watch reload is queued behind this one (as a debounce that fired meanwhile queues it).
+      fd = openSync(file, 'w');
+      writeSync(fd, prefix);
+      queuedWatchReload = store.reload('watch');
+    });
+    writeFileSync(`${file}.tmp`, first);
+    renameSync(`${file}.tmp`, file);
+    await store.reload('manual');
+    const superseded = await queuedWatchReload;
+    // The rest of the file, well inside the debounce that the first chunk's events re-armed.
+    writeSync(fd, whole.slice(prefix.length));
+    closeSync(fd);
+    expect(superseded?.outcome).toBe('superseded');
+    await waitFor(() => store.status().hash === sha256(whole), 'the whole file to be active');
+    expect(applied).toEqual([sha256(first), sha256(whole)]);
+    expect(store.current.check('late-user-000002-9f8e7d6c', 'account_query')).toBe(true);
   });
 
   it('ends with the last of 100 rapid writes active', async () => {
