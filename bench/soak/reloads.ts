@@ -43,29 +43,41 @@ export interface ReloadStats {
   partialRejected: number;
   /** Milliseconds from the end of a write to the server's log line. */
   confirmMs: number[];
+  /** For each half-written read: when the server read, against when the writer wrote each chunk. */
+  partialSamples: string[];
 }
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Writes a file in place in chunks with pauses between them, off the main thread so the pauses are real. */
-function writeInChunks(path: string, text: string, chunks: number, gapMs: number): Promise<void> {
+/**
+ * Writes a file in place in chunks with pauses between them, off the main thread so the pauses are
+ * real. Resolves with the wall-clock time (ms) just after each chunk was written: the pause the
+ * server saw is what the clock says, not what was asked for (a descheduled writer pauses longer).
+ */
+function writeInChunks(path: string, text: string, chunks: number, gapMs: number): Promise<number[]> {
   const code = `
-    const { workerData } = require('node:worker_threads');
+    const { workerData, parentPort } = require('node:worker_threads');
     const fs = require('node:fs');
     const { path, text, chunks, gapMs } = workerData;
     const bytes = Buffer.from(text);
+    const writtenAt = [];
     const fd = fs.openSync(path, 'w');
+    writtenAt.push(Date.now());
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
     const size = Math.ceil(bytes.length / chunks);
     for (let at = 0; at < bytes.length; at += size) {
       fs.writeSync(fd, bytes, at, Math.min(size, bytes.length - at));
+      writtenAt.push(Date.now());
       if (at + size < bytes.length) Atomics.wait(sleeper, 0, 0, gapMs);
     }
-    fs.closeSync(fd);`;
+    fs.closeSync(fd);
+    parentPort.postMessage(writtenAt);`;
   return new Promise((resolve, reject) => {
+    let writtenAt: number[] = [];
     const worker = new Worker(code, { eval: true, workerData: { path, text, chunks, gapMs } });
+    worker.once('message', (times: number[]) => (writtenAt = times));
     worker.once('error', reject);
-    worker.once('exit', () => resolve());
+    worker.once('exit', () => resolve(writtenAt));
   });
 }
 
@@ -89,7 +101,10 @@ export class ReloadDriver implements DecisionWindow {
     partialApplied: 0,
     partialRejected: 0,
     confirmMs: [],
+    partialSamples: [],
   };
+  /** The chunk times of the in-place write under way (the truncating open first), for partialSamples. */
+  private chunkTimes: number[] | null = null;
   private serial = 0;
   private readonly unsubscribe: () => void;
 
@@ -129,10 +144,32 @@ export class ReloadDriver implements DecisionWindow {
       // Content the harness never wrote whole: a read in the middle of a chunked write.
       if (outcome === 'applied') this.stats.partialApplied += 1;
       else this.stats.partialRejected += 1;
+      this.describePartial(event, outcome);
       return;
     }
     if (!this.seen.has(event.hash)) this.seen.set(event.hash, outcome);
   }
+
+  /**
+   * Says when the server read, against the writer's chunks: the log line's time less its
+   * durationMs is when the reload started (the read comes first). The chunk times arrive when the
+   * writer exits, so the sample is written then.
+   */
+  private describePartial(event: LogEvent, outcome: 'applied' | 'rejected'): void {
+    const time = typeof event.time === 'string' ? Date.parse(event.time) : Number(event.time);
+    const readAt = time - (typeof event.durationMs === 'number' ? event.durationMs : 0);
+    const trigger = typeof event.trigger === 'string' ? event.trigger : '?';
+    const describe = (times: number[]): string => {
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      return `${outcome}: trigger ${trigger}, reload started ${readAt - times[0]} ms after the truncating open; chunks written at +${times
+        .map((t) => t - times[0])
+        .join(', +')} ms (pauses ${gaps.slice(1).join(', ')} ms)`;
+    };
+    if (this.chunkTimes !== null) this.stats.partialSamples.push(describe(this.chunkTimes));
+    else this.pendingPartial = describe;
+  }
+
+  private pendingPartial: ((times: number[]) => string) | null = null;
 
   /** One rewrite, waited for. Returns false when the server did not confirm it in time. */
   async reloadOnce(index: number, confirmTimeoutMs = 15_000): Promise<boolean> {
@@ -162,7 +199,16 @@ export class ReloadDriver implements DecisionWindow {
     const path = this.server.accessPath;
     if (method === 'chunks') {
       // Pauses shorter than the reloader's 100 ms debounce: a slow writer it must wait out.
-      await writeInChunks(path, text, 3 + Math.floor(this.random() * 4), 20 + Math.floor(this.random() * 40));
+      this.chunkTimes = null;
+      const times = await writeInChunks(
+        path,
+        text,
+        3 + Math.floor(this.random() * 4),
+        20 + Math.floor(this.random() * 40),
+      );
+      this.chunkTimes = times;
+      if (this.pendingPartial !== null) this.stats.partialSamples.push(this.pendingPartial(times));
+      this.pendingPartial = null;
     } else {
       const temp = `${path}.soak-${this.serial}.tmp`;
       writeFileSync(temp, text, { mode: 0o600 });

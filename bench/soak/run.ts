@@ -478,7 +478,9 @@ async function main(): Promise<number> {
     {
       name: '1 no half-written file applied',
       pass: rs.partialApplied === 0,
-      detail: `${rs.partialApplied} applied, ${rs.partialRejected} read and rejected`,
+      detail: `${rs.partialApplied} applied, ${rs.partialRejected} read and rejected${rs.partialSamples
+        .map((sample) => `\n        ${sample}`)
+        .join('')}`,
     },
     {
       name: '1 decisions match prev/next policy',
