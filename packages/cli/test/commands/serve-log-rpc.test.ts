@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { ACCOUNT, serveDataDir, startServe } from '../helpers/serve-child';
+import { ACCOUNT, serveDataDir, startServe, type ServeChild } from '../helpers/serve-child';
 
 jest.setTimeout(120_000);
 
@@ -30,11 +30,12 @@ function post(url: string, body: string, key?: string): Promise<number> {
 describe('serve with log_rpc (a real child process)', () => {
   it('writes every request line before it exits on SIGTERM sent right after the last answer, naming callers without their ids', async () => {
     const data = serveDataDir();
+    let server: ServeChild | undefined;
     try {
       fs.writeFileSync(data.access, `[[user]]\nid = "${READER}"\nallow = "account_query"\n`, { mode: 0o600 });
       fs.writeFileSync(path.join(data.dir, 'config-rpc.toml'), 'port = 0\n\n[logging]\nlog_rpc = true\n');
-      const server = await startServe(data);
-      const url = /gateway listening on (\S+)/.exec(server.stdout())![1];
+      server = await startServe(data);
+      const url = await server.gatewayUrl();
       const body = JSON.stringify({ action: 'account_balance', account: ACCOUNT });
       for (let sent = 0; sent < REQUESTS; sent += 50) {
         await Promise.all(
@@ -50,6 +51,8 @@ describe('serve with log_rpc (a real child process)', () => {
       ).toHaveLength(REQUESTS / 2);
       expect(server.stderr()).not.toContain(READER);
     } finally {
+      // A failed assertion must not leave the server running (jest would wait for it forever).
+      if (server !== undefined && server.process.exitCode === null) await server.stop('SIGKILL');
       data.cleanup();
     }
   });

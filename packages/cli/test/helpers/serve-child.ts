@@ -54,6 +54,8 @@ export interface ServeChild {
   stderr(): string;
   /** The JSON log lines written so far. */
   records(): Array<Record<string, unknown>>;
+  /** The gateway's base URL, once serve has printed it (it may come after the IPC line). */
+  gatewayUrl(): Promise<string>;
   /** Whether `credentials` may call AccountWeight now (a real IPC request). */
   allowed(credentials: string): Promise<boolean>;
   /** Sends the signal and resolves with the exit code. */
@@ -85,6 +87,13 @@ export async function startServe(data: { dir: string; socket: string }): Promise
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
+    async gatewayUrl() {
+      const line = /gateway listening on (\S+)/;
+      await waitFor(() => line.test(stdout) || child.exitCode !== null, 'the gateway line');
+      const url = line.exec(stdout)?.[1];
+      if (url === undefined) throw new Error(`serve exited before its gateway listened:\n${stderr}`);
+      return url;
+    },
     async allowed(credentials) {
       const answer = await client.call({ message_type: 'AccountWeight', message: { account: ACCOUNT }, credentials });
       return answer.message_type === 'AccountWeightResponse';
