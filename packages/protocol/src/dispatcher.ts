@@ -344,15 +344,25 @@ export class Dispatcher {
     correlationId: string | undefined,
     ctx: RequestContext,
   ): Answer {
-    if (this.rateLimiter !== undefined) {
-      const retryAfter = this.rateLimiter.admit(this.policySource.current, merged, ctx.clientAddress);
-      if (retryAfter > 0) return this.rateLimited('unknown', merged, retryAfter, correlationId, ctx);
-    }
+    const refused = this.overRateLimit('unknown', merged, correlationId, ctx);
+    if (refused !== null) return refused;
     return this.count(
       'unknown',
       'unknown',
       errorEnvelope(ErrorCode.generic, ErrorMessage.unknownMessageType, correlationId),
     );
+  }
+
+  /** Takes the caller's token; the 429 answer when there was none, null when the message may go on. */
+  private overRateLimit(
+    type: RequestType | 'unknown',
+    merged: MergedCredentials,
+    correlationId: string | undefined,
+    ctx: RequestContext,
+  ): Answer | null {
+    if (this.rateLimiter === undefined) return null;
+    const retryAfter = this.rateLimiter.admit(this.policySource.current, merged, ctx.clientAddress);
+    return retryAfter > 0 ? this.rateLimited(type, merged, retryAfter, correlationId, ctx) : null;
   }
 
   private message(
@@ -363,10 +373,8 @@ export class Dispatcher {
     ctx: RequestContext,
   ): Answer {
     // 0. Rate limit: every message that names a caller counts, whatever its fate.
-    if (this.rateLimiter !== undefined) {
-      const retryAfter = this.rateLimiter.admit(this.policySource.current, merged, ctx.clientAddress);
-      if (retryAfter > 0) return this.rateLimited(type, merged, retryAfter, correlationId, ctx);
-    }
+    const refused = this.overRateLimit(type, merged, correlationId, ctx);
+    if (refused !== null) return refused;
     // 1. Validate (schema, then address checksums).
     const checked = validateMessage(type, raw);
     if (!checked.ok) return this.count(type, 'invalid', errorEnvelope(ErrorCode.generic, checked.error, correlationId));
