@@ -26,6 +26,7 @@
  *   BENCH_SECONDS=0.5 BENCH_ROUNDS=1 npx tsx bench/forward.ts   (a smoke run: not for figures)
  *   BENCH_ROWS=3,4 npx tsx bench/forward.ts   (only rows 3 and 4: nano-access with log_rpc off and on)
  *   BENCH_COMPARE_BIN=/tmp/before/packages/cli/bin/nano-access.js BENCH_ROWS=4 npx tsx bench/forward.ts
+ *   BENCH_COMPARE_NODE_ARGS=" " BENCH_ROWS=2,3,6 npx tsx bench/forward.ts   (the shipped node options' effect: row 6 runs without them)
  *     (log_rpc on, this build and another, in the same rounds)
  *   BENCH_ROWS=3,9,10,11,12,5 npx tsx bench/forward.ts   (log_rpc off, each protection alone, all of them)
  *   BENCH_RATE=2000 …   (a fixed request rate: CPU per request compared on a loaded machine)
@@ -38,6 +39,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 /**
@@ -45,14 +47,38 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
  * for log_rpc off and on); a ratio whose reference row is not run is printed as "-". Default: all.
  */
 const ROW_FILTER = process.env.BENCH_ROWS?.split(',').map((n) => Number(n.trim()));
-/** BENCH_SERVE_NODE_ARGS: node options for the nano-access rows only (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
-const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+/**
+ * The node options the shipped units start `nano-access serve` with: the Dockerfile's
+ * `ENV NODE_OPTIONS=…` (deploy/systemd's unit sets the same; test/deploy checks they agree). The
+ * nano-access rows run with them, so the table measures the server as deployed (docs/operations.md,
+ * "Memory").
+ */
+function shippedNodeOptions(): string[] {
+  const dockerfile = readFileSync(join(__dirname, '..', 'Dockerfile'), 'utf8');
+  const m = /^ENV NODE_OPTIONS=(?:"([^"]*)"|(\S+))$/m.exec(dockerfile);
+  if (!m) throw new Error('the Dockerfile sets no NODE_OPTIONS');
+  return (m[1] ?? m[2]).split(' ').filter((arg) => arg !== '');
+}
+/**
+ * BENCH_SERVE_NODE_ARGS: node options for the nano-access rows, after the shipped ones (e.g.
+ * "--cpu-prof --cpu-prof-dir=/tmp/prof").
+ */
+const SERVE_NODE_ARGS = [
+  ...shippedNodeOptions(),
+  ...(process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
+];
+/**
+ * BENCH_COMPARE_NODE_ARGS: node options for the compare rows instead of the nano-access rows' (the
+ * shipped ones and BENCH_SERVE_NODE_ARGS); alone, it compares this build with itself under other
+ * options: BENCH_COMPARE_NODE_ARGS=" " runs it without the shipped ones.
+ */
+const COMPARE_NODE_ARGS = process.env.BENCH_COMPARE_NODE_ARGS?.split(' ').filter((arg) => arg !== '');
 /**
  * BENCH_COMPARE_BIN: another build's packages/cli/bin/nano-access.js (a checkout of the commit
  * before a change, built). Each nano-access row run is run again with it, as a row of its own
  * after the others, in the same rounds: a change's before and after from one run.
  */
-const COMPARE_BIN = process.env.BENCH_COMPARE_BIN;
+const COMPARE_BIN = process.env.BENCH_COMPARE_BIN ?? (COMPARE_NODE_ARGS === undefined ? undefined : BIN);
 /**
  * BENCH_RATE=N: every run sends N requests a second in all (autocannon's overallRate) instead of
  * as many as the server takes. Each server then does the same work per event-loop turn, so the
@@ -62,7 +88,6 @@ const COMPARE_BIN = process.env.BENCH_COMPARE_BIN;
  */
 const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
 const CONNECTIONS = 16;
-const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
 const KEY = 'bench-forward-6f1d2c3b-9a8e-4f70-b5d4-3c2a1e0f9b8d';
 const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
 const BALANCE = { balance: '325586539664609129644855132177', pending: '0', receivable: '0' };
@@ -238,6 +263,7 @@ async function startServe(
   logRpc: boolean,
   extraConfig = '',
   bin = BIN,
+  nodeArgs = SERVE_NODE_ARGS,
 ): Promise<Server> {
   writeFileSync(
     join(dir, 'config-node.toml'),
@@ -253,7 +279,7 @@ async function startServe(
   // Both streams into the file: the log (JSON lines on stderr, a line per request with log_rpc)
   // as well as what serve reports on stdout. Inherited, the log went to the bench's own stderr (a
   // terminal, at a terminal's speed, for the log_rpc row).
-  const child = spawn(process.execPath, [...SERVE_NODE_ARGS, bin, 'serve', '--data', dir], {
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--data', dir], {
     env: { ...process.env, NANO_ACCESS_LOG_LEVEL: 'info', NANO_ACCESS_LOG_FORMAT: 'json' },
     stdio: ['ignore', out, out],
   });
@@ -391,12 +417,14 @@ async function main(): Promise<void> {
       () => start(startServe(protectedName, dirs[2], node.url, false, protectedConfig())),
     ];
     if (COMPARE_BIN !== undefined) {
-      const compare = `[${COMPARE_BIN}]`;
+      const args = COMPARE_NODE_ARGS ?? SERVE_NODE_ARGS;
+      const compare = `[${[...args, COMPARE_BIN].join(' ')}]`;
+      const serve = (name: string, d: string, logRpc: boolean, extra = ''): Promise<Server> =>
+        startServe(`${name} ${compare}`, d, node.url, logRpc, extra, COMPARE_BIN, args);
       all.push(
-        () => start(startServe(`log_rpc off ${compare}`, dirs[3], node.url, false, '', COMPARE_BIN)),
-        () => start(startServe(`log_rpc on ${compare}`, dirs[4], node.url, true, '', COMPARE_BIN)),
-        () =>
-          start(startServe(`all protections on ${compare}`, dirs[5], node.url, false, protectedConfig(), COMPARE_BIN)),
+        () => start(serve('log_rpc off', dirs[3], false)),
+        () => start(serve('log_rpc on', dirs[4], true)),
+        () => start(serve('all protections on', dirs[5], false, protectedConfig())),
       );
     }
     const numbers = all.map((_, i) => (i < 5 ? i + 1 : i - 2)); // a compare row runs when its row does
@@ -449,7 +477,7 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
   const undiciRow = bests[1];
   const out = process.stdout;
   out.write(
-    `\nForwarding to a stand-in node (account_balance, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds, loopback, Node ${process.version})\n\n`,
+    `\nForwarding to a stand-in node (account_balance, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds, loopback, Node ${process.version}; nano-access rows: node ${SERVE_NODE_ARGS.join(' ')})\n\n`,
   );
   out.write(
     '| row | req/s | p50 ms | p99 ms | CPU µs/req | RSS under load MiB (target < 100) | peak RSS MiB | vs http.request proxy | vs undici proxy (target ≥ 0.9×) | p99 vs undici (target ≤ 1.2×) |\n',

@@ -130,6 +130,16 @@ describe('Dockerfile', () => {
     expect(argv!.join(' ')).toContain('process.env.NANO_ACCESS_HEALTHZ_URL');
   });
 
+  it("caps V8's young generation through NODE_OPTIONS, as the systemd unit does (docs/operations.md, \"Memory\")", () => {
+    // Only node's command line or NODE_OPTIONS can set it: V8 sizes the young generation once.
+    const options = all(run, 'ENV')
+      .map((i) => /^NODE_OPTIONS=(\S+)$/.exec(i.args)?.[1])
+      .filter((value) => value !== undefined);
+    expect(options).toEqual(['--max-semi-space-size=4']);
+    const unit = readFileSync(join(repoRoot, 'deploy/systemd/nano-access.service'), 'utf8');
+    expect(unit).toMatch(new RegExp(`^Environment=NODE_OPTIONS=${options[0]}$`, 'm'));
+  });
+
   it('keeps build output and dependencies of the host out of the build context', () => {
     const ignored = readFileSync(join(repoRoot, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['.git', '**/node_modules', '**/dist']));

@@ -7,19 +7,36 @@ import { ErrorMessage } from './errors';
 /** The API messages' JSON Schema (draft-07), as shipped in src/schema/nanoapi.schema.json. */
 export const messageSchema: Readonly<JsonObject> = schema;
 
-// Compiled once at module load: validation on the hot path is a generated function call.
-const ajv = new Ajv({ strict: true, allErrors: false, allowUnionTypes: false });
-ajv.addSchema(schema, 'nanoapi');
+// Compiled on first use, each validator once: validation on the hot path is then a generated
+// function call. Not at module load: compiling every message type's validator grows the heap by
+// ~7 MiB, which a process that only forwards the legacy API to a node never gets back
+// (docs/performance.md, "Memory").
+let ajv: Ajv | undefined;
 
 function compile(name: string): ValidateFunction {
+  if (ajv === undefined) {
+    ajv = new Ajv({ strict: true, allErrors: false, allowUnionTypes: false });
+    ajv.addSchema(schema, 'nanoapi');
+  }
   return ajv.compile({ $ref: `nanoapi#/definitions/${name}` });
 }
 
-const requestEnvelopeValidator = compile('RequestEnvelope');
-const responseEnvelopeValidator = compile('ResponseEnvelope');
-const messageValidators = new Map<string, ValidateFunction>(
-  [...MESSAGE_TYPES.filter((n) => n !== 'BlockInfo'), ...EXTENSION_MESSAGE_TYPES].map((n) => [n, compile(n)]),
-);
+/** The message types with a schema of their own (BlockInfo is only ever part of an answer). */
+const MESSAGE_SCHEMAS: ReadonlySet<string> = new Set([
+  ...MESSAGE_TYPES.filter((n) => n !== 'BlockInfo'),
+  ...EXTENSION_MESSAGE_TYPES,
+]);
+const validators = new Map<string, ValidateFunction>();
+
+/** The validator of a definition of the schema, compiled the first time it is asked for. */
+function validatorOf(name: string): ValidateFunction {
+  let validator = validators.get(name);
+  if (validator === undefined) {
+    validator = compile(name);
+    validators.set(name, validator);
+  }
+  return validator;
+}
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -47,23 +64,24 @@ function describe(error: ErrorObject, base: string, typeName: string): string {
 
 /** Validates a request envelope's shape (not its message). */
 export function validateRequestEnvelope(value: unknown): Validation<RequestEnvelope> {
-  if (requestEnvelopeValidator(value)) return { ok: true, value: value as RequestEnvelope };
-  return { ok: false, error: describe(requestEnvelopeValidator.errors![0], '', 'Envelope') };
+  const validator = validatorOf('RequestEnvelope');
+  if (validator(value)) return { ok: true, value: value as RequestEnvelope };
+  return { ok: false, error: describe(validator.errors![0], '', 'Envelope') };
 }
 
 /** Validates a message of a known type; `base` is the path prefix in errors ("/message" in an envelope). */
 export function validateMessage(messageType: string, message: unknown, base = '/message'): Validation<JsonObject> {
-  const validator = messageValidators.get(messageType);
-  if (validator === undefined)
+  if (!MESSAGE_SCHEMAS.has(messageType))
     return { ok: false, error: `${ErrorMessage.invalidFormatPrefix}no schema for ${messageType}` };
+  const validator = validatorOf(messageType);
   if (validator(message)) return { ok: true, value: message as JsonObject };
   return { ok: false, error: describe(validator.errors![0], base, messageType) };
 }
 
 /** Validates a response envelope and its message (used by tests and clients that want to check a server). */
 export function validateResponseEnvelope(value: unknown): Validation<JsonObject> {
-  if (!responseEnvelopeValidator(value))
-    return { ok: false, error: describe(responseEnvelopeValidator.errors![0], '', 'Envelope') };
+  const validator = validatorOf('ResponseEnvelope');
+  if (!validator(value)) return { ok: false, error: describe(validator.errors![0], '', 'Envelope') };
   const envelope = value as { message_type: string; message: unknown };
   return validateMessage(envelope.message_type, envelope.message);
 }

@@ -1,6 +1,4 @@
-import { eddsa } from '@noble/curves/abstract/edwards.js';
-import { ed25519 } from '@noble/curves/ed25519.js';
-import { blake2b as nobleBlake2b } from '@noble/hashes/blake2.js';
+import type { EdDSA } from '@noble/curves/abstract/edwards.js';
 import { blake2b } from './blake2b';
 
 /**
@@ -10,8 +8,22 @@ import { blake2b } from './blake2b';
  * generic `eddsa` construction over noble's own Ed25519 point is the whole of it. Checked
  * against the node documentation's published key pairs (test/crypto). Why a library here and
  * a hand-written BLAKE2b for address checksums: docs/architecture.md.
+ *
+ * Built, and noble loaded, on first use: only the embedded backend signs or verifies, and a
+ * process forwarding to a node (the node-rpc backend) should not hold noble's modules in memory
+ * (docs/performance.md, "Memory"; a test checks they stay unloaded).
  */
-const nanoEd25519 = eddsa(ed25519.Point, nobleBlake2b, { adjustScalarBytes: clampScalar });
+let curve: EdDSA | undefined;
+function nanoEd25519(): EdDSA {
+  if (curve === undefined) {
+    const { eddsa } =
+      require('@noble/curves/abstract/edwards.js') as typeof import('@noble/curves/abstract/edwards.js');
+    const { ed25519 } = require('@noble/curves/ed25519.js') as typeof import('@noble/curves/ed25519.js');
+    const { blake2b: nobleBlake2b } = require('@noble/hashes/blake2.js') as typeof import('@noble/hashes/blake2.js');
+    curve = eddsa(ed25519.Point, nobleBlake2b, { adjustScalarBytes: clampScalar });
+  }
+  return curve;
+}
 
 /** RFC 8032 §5.1.5: clear the low three bits and the top bit, set bit 254. */
 function clampScalar(bytes: Uint8Array): Uint8Array {
@@ -23,12 +35,12 @@ function clampScalar(bytes: Uint8Array): Uint8Array {
 
 /** The 32-byte public key of a 32-byte Nano private key. */
 export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
-  return nanoEd25519.getPublicKey(privateKey);
+  return nanoEd25519().getPublicKey(privateKey);
 }
 
 /** A 64-byte signature of `message` (Nano signs the 32-byte block hash). */
 export function sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
-  return nanoEd25519.sign(message, privateKey);
+  return nanoEd25519().sign(message, privateKey);
 }
 
 /**
@@ -38,7 +50,7 @@ export function sign(privateKey: Uint8Array, message: Uint8Array): Uint8Array {
 export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
-    return nanoEd25519.verify(signature, message, publicKey, { zip215: false });
+    return nanoEd25519().verify(signature, message, publicKey, { zip215: false });
   } catch {
     return false;
   }
@@ -46,7 +58,7 @@ export function verify(publicKey: Uint8Array, message: Uint8Array, signature: Ui
 
 /** A fresh random private key (key_create), from the platform's CSPRNG. */
 export function randomPrivateKey(): Uint8Array {
-  return nanoEd25519.utils.randomSecretKey();
+  return nanoEd25519().utils.randomSecretKey();
 }
 
 /** Nano's deterministic key: BLAKE2b-256(seed ‖ be32(index)). */

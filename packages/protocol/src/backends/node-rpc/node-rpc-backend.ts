@@ -1,12 +1,20 @@
 import { family } from '@nano-access/metrics';
 import type { Logger } from 'pino';
-import { Pool, type Dispatcher as UndiciDispatcher } from 'undici';
+import type { Dispatcher as UndiciDispatcher, Pool as UndiciPool } from 'undici';
 import type { Backend, BackendReply } from '../../backend';
 import { BackendEvents } from '../../backend-events';
 import { ByteBudget } from '../../byte-budget';
 import { ErrorCode, ErrorMessage, ProtocolError, ProtocolErrorCode } from '../../errors';
 import type { JsonObject } from '../../types';
 import { NodeConfirmationFeed, type NodeConfirmationFeedStatus } from './node-confirmations';
+
+/**
+ * undici's Pool from its own module, not from undici's index: the index loads every part of undici
+ * at once (fetch, its web streams, WebSocket, EventSource, the mock agents, caches), about 5 MiB of
+ * heap and code a process that only forwards never uses (docs/performance.md, "Memory"). undici 6
+ * has no `exports` map, so the path resolves; a test checks that the index stays unloaded.
+ */
+const Pool = require('undici/lib/dispatcher/pool') as typeof UndiciPool;
 
 export interface NodeRpcBackendOptions {
   /** The node's RPC URL, e.g. http://[::1]:7076 */
@@ -60,7 +68,7 @@ export class NodeRpcBackend implements Backend {
   private timeouts = 0;
   private refusalsSinceLog = 0;
   private lastRefusalLog = -Infinity;
-  private readonly pool: Pool;
+  private readonly pool: UndiciPool;
   private readonly path: string;
   private readonly limits: ExchangeLimits;
   private readonly events = new BackendEvents();
