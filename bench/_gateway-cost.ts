@@ -1,0 +1,304 @@
+/**
+ * What one gateway request costs the server, in two figures a shared 2-core machine bends less than
+ * req/s: CPU µs per request (process.cpuUsage over a fixed number of requests) and, with
+ * BENCH_CALLGRIND=1, instructions per request (valgrind's callgrind, instrumentation switched on
+ * only around the counted requests, after a warm-up run uninstrumented). Not part of
+ * `npm run bench` (the leading underscore): a tool to compare builds.
+ *
+ * Each server runs alone in its own child process: `gateway` (the in-process gateway, embedded
+ * backend), `layer` (the same gateway over a dispatcher answering a constant: the HTTP layer's
+ * own cost) and `bare` (the bare node:http floor of bench/gateway.ts). BENCH_COMPARE_ROOT names
+ * another checkout (built) whose gateway and layer run beside this one's, interleaved round by
+ * round, so "before" and "after" see the same machine.
+ *
+ *   npx tsc -b && npx tsx bench/_gateway-cost.ts
+ *   BENCH_COMPARE_ROOT=/path/to/other/checkout BENCH_CALLGRIND=1 npx tsx bench/_gateway-cost.ts
+ *
+ * Options (environment): BENCH_REQUESTS (counted per run, default 20000; 2000 under callgrind),
+ * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,bare).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..');
+const CALLGRIND = process.env.BENCH_CALLGRIND === '1';
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (CALLGRIND ? 2000 : 20000));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (CALLGRIND ? 1 : 5));
+const CONNECTIONS = 16;
+const KINDS = (process.env.BENCH_SERVERS ?? 'gateway,layer,bare').split(',') as Kind[];
+type Kind = 'gateway' | 'layer' | 'bare';
+
+/** Child: one server of `kind` built from the checkout at `root`; prints `{port, account}`, answers "cpu". */
+async function serve(kind: Kind, root: string): Promise<void> {
+  const load = (name: string): Record<string, unknown> =>
+    require(join(root, 'packages', name, 'dist', 'index.js')) as Record<string, unknown>;
+  const data = join(root, 'fixtures', 'data');
+  const ledger = JSON.parse(readFileSync(join(data, 'ledger.json'), 'utf8')) as {
+    accounts: Array<{ account: string; weight?: string }>;
+  };
+  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
+  let port: number;
+  if (kind === 'bare') {
+    const bare = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: string };
+        const answer =
+          req.url === '/'
+            ? { weight: rep.weight }
+            : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } };
+        void request.action;
+        const body = JSON.stringify(answer);
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+          'access-control-allow-origin': '*',
+        });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    port = (bare.address() as AddressInfo).port;
+  } else {
+    const protocol = load('protocol') as any;
+    const reloader = load('reloader') as any;
+    const gatewayPackage = load('gateway') as any;
+    const store = reloader.PolicyStore.fromText(readFileSync(join(data, 'config-access.toml'), 'utf8'));
+    const dispatcher =
+      kind === 'gateway'
+        ? new protocol.Dispatcher({
+            policy: store,
+            backend: await protocol.createEmbeddedBackend({ ledgerPath: join(data, 'ledger.json') }),
+          })
+        : {
+            handleEnvelope: async () => ({
+              time: Date.now(),
+              message_type: 'AccountWeightResponse',
+              message: { voting_weight: rep.weight },
+            }),
+            handleMessage: async () => ({
+              time: Date.now(),
+              message_type: 'AccountWeightResponse',
+              message: { voting_weight: rep.weight },
+            }),
+            handleLegacy: async () => ({ outcome: 'ok' as const, body: { weight: rep.weight } }),
+          };
+    const gateway = gatewayPackage.createGateway({
+      dispatcher,
+      store,
+      config: { ...gatewayPackage.defaultRpcConfig(), port: 0 },
+    });
+
+    port = ((await gateway.listen()) as { port: number }).port;
+  }
+  process.stdout.write(`${JSON.stringify({ port, account: rep.account })}\n`);
+  createInterface({ input: process.stdin }).on('line', () => {
+    const usage = process.cpuUsage();
+    process.stdout.write(`${usage.user + usage.system}\n`);
+  });
+  process.stdin.on('end', () => process.exit(0));
+}
+
+interface Server {
+  label: string;
+  kind: Kind;
+  child: ChildProcess;
+  port: number;
+  account: string;
+  cpu(): Promise<number>;
+  callgrindOut?: string;
+}
+
+async function start(kind: Kind, root: string, label: string, outDir: string): Promise<Server> {
+  // Under valgrind V8's background compiler threads barely run, and a server left in its baseline
+  // tier counts compiles and IC misses, not its steady state: optimize on the main thread instead.
+  const nodeArgs = [
+    ...(CALLGRIND ? ['--no-concurrent-recompilation'] : []),
+    '--import',
+    'tsx',
+    __filename,
+    '--serve',
+    kind,
+    root,
+  ];
+  const callgrindOut = CALLGRIND ? join(outDir, `callgrind.${label.replace(/\W+/g, '-')}`) : undefined;
+  const child = CALLGRIND
+    ? spawn(
+        'valgrind',
+        [
+          '--tool=callgrind',
+          '--instr-atstart=no',
+          '--separate-threads=yes',
+          `--callgrind-out-file=${callgrindOut!}.%p`,
+          process.execPath,
+          ...nodeArgs,
+        ],
+        { stdio: ['pipe', 'pipe', 'ignore'] },
+      )
+    : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`${label} exited with ${code}`)));
+  });
+  const { port, account } = JSON.parse(first) as { port: number; account: string };
+  const waiting: Array<(value: number) => void> = [];
+  lines.on('line', (text) => waiting.shift()?.(Number(text)));
+  const cpu = (): Promise<number> =>
+    new Promise<number>((resolve) => {
+      waiting.push(resolve);
+      child.stdin.write('cpu\n');
+    });
+  return { label, kind, child, port, account, cpu, callgrindOut };
+}
+
+type Autocannon = (options: Record<string, unknown>) => Promise<{ errors: number; non2xx: number }>;
+
+async function fire(server: Server, path: string, body: string, amount: number): Promise<void> {
+  const autocannon = require('autocannon') as Autocannon;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.port}${path}`,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections: CONNECTIONS,
+    amount,
+  });
+  if (result.errors + result.non2xx > 0)
+    throw new Error(`${server.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
+}
+
+/** valgrind's own pid is the child's: callgrind_control addresses it. */
+function callgrind(server: Server, ...args: string[]): void {
+  execFileSync('callgrind_control', [...args, String(server.child.pid)], { stdio: 'ignore' });
+}
+
+/** Instructions per request over `REQUESTS` requests, instrumentation on only around them. */
+async function instructions(server: Server, path: string, body: string): Promise<{ main: number; all: number }> {
+  callgrind(server, '--zero');
+  callgrind(server, '--instr=on');
+  await fire(server, path, body, REQUESTS);
+  callgrind(server, '--instr=off');
+  const before = dumps(server);
+  callgrind(server, '--dump');
+  let after = dumps(server);
+  for (let i = 0; i < 100 && after.length === before.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    after = dumps(server);
+  }
+  // Every thread's file is written in turn: wait until no new one appears.
+  for (let stable = 0; stable < 5;) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = dumps(server);
+    stable = now.length === after.length ? stable + 1 : 0;
+    after = now;
+  }
+  // One file per thread: the main thread's (-01) is the request path; the others are V8's
+  // concurrent compiler and GC helpers, which a warm server still runs now and then.
+  const files = after.filter((name) => !before.includes(name));
+  let main = 0;
+  let all = 0;
+  for (const file of files) {
+    const totals = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
+    const count = Number(totals?.[1] ?? Number.NaN);
+    all += count;
+    if (file.endsWith('-01')) main = count;
+  }
+  return { main: main / REQUESTS, all: all / REQUESTS };
+}
+
+/** The median, and the range when there is more than one value. */
+function spread(values: number[], digits: number): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return sorted.length === 1
+    ? median.toFixed(digits)
+    : `${median.toFixed(digits)} (${sorted[0].toFixed(digits)}–${sorted[sorted.length - 1].toFixed(digits)})`;
+}
+
+function dumps(server: Server): string[] {
+  const dir = join(server.callgrindOut!, '..');
+  const base = server.callgrindOut!.slice(dir.length + 1);
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(base))
+    .map((name) => join(dir, name));
+}
+
+async function cpuPerRequest(server: Server, path: string, body: string): Promise<number> {
+  const before = await server.cpu();
+  await fire(server, path, body, REQUESTS);
+  return ((await server.cpu()) - before) / REQUESTS;
+}
+
+async function main(): Promise<void> {
+  const outDir = mkdtempSync(join(tmpdir(), 'gateway-cost-'));
+  const compare = process.env.BENCH_COMPARE_ROOT;
+  const starting: Array<Promise<Server>> = [];
+  for (const kind of KINDS) {
+    if (compare !== undefined && kind !== 'bare') starting.push(start(kind, compare, `${kind} (compare)`, outDir));
+    starting.push(start(kind, ROOT, kind, outDir));
+  }
+  const servers = await Promise.all(starting);
+  const account = servers[0].account;
+  const cases = [
+    { name: 'v2 AccountWeight', path: '/api/v2/AccountWeight', body: JSON.stringify({ account }) },
+    { name: 'legacy account_weight', path: '/', body: JSON.stringify({ action: 'account_weight', account }) },
+  ];
+  try {
+    for (const server of servers)
+      for (const c of cases) await fire(server, c.path, c.body, CALLGRIND ? 30000 : 4 * REQUESTS);
+    const unit = CALLGRIND ? 'instructions/request (main thread; all threads)' : 'CPU µs/request';
+    process.stdout.write(
+      `\n${unit}, ${REQUESTS} requests per run, ${CONNECTIONS} connections, ${ROUNDS} round(s) interleaved, median (min-max); load ${readFileSync('/proc/loadavg', 'utf8').trim()}\n\n`,
+    );
+    process.stdout.write(
+      `| case | ${servers.map((s) => s.label).join(' | ')} |\n|---|${servers.map(() => '---:').join('|')}|\n`,
+    );
+    for (const c of cases) {
+      const runs = servers.map(() => [] as number[]);
+      const everyThread = servers.map(() => [] as number[]);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [i, server] of servers.entries()) {
+          if (CALLGRIND) {
+            const counted = await instructions(server, c.path, c.body);
+            runs[i].push(counted.main);
+            everyThread[i].push(counted.all);
+          } else {
+            runs[i].push(await cpuPerRequest(server, c.path, c.body));
+          }
+        }
+      }
+      const digits = CALLGRIND ? 0 : 1;
+      const cells = runs.map((values, i) => {
+        const text = spread(values, digits);
+        return CALLGRIND ? `${text}; all threads ${spread(everyThread[i], digits)}` : text;
+      });
+      process.stdout.write(`| ${c.name} | ${cells.join(' | ')} |\n`);
+    }
+    process.stdout.write(`\nload after: ${readFileSync('/proc/loadavg', 'utf8').trim()}\n`);
+  } finally {
+    for (const server of servers) {
+      server.child.stdin!.end();
+      server.child.kill();
+    }
+  }
+}
+
+if (process.argv.includes('--serve')) {
+  const at = process.argv.indexOf('--serve');
+  serve(process.argv[at + 1] as Kind, process.argv[at + 2]).catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });
+} else {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
