@@ -31,7 +31,7 @@ import { PREFLIGHT_HEADERS } from './http/cors';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
 import { operatorHostAllowed } from './http/operator-host';
-import { gatewayHeaders } from './http/request-headers';
+import { gatewayHeaders, type GatewayHeaders } from './http/request-headers';
 import { sendJson, sendOperatorJson, sendOperatorText } from './http/respond';
 import type { ApiKind, GatewayMetrics } from './metrics';
 import { getMayCarry, legacyRequestFromQuery } from './protect/get-compat';
@@ -85,6 +85,21 @@ const OVER_BUDGET = new BodyFailure('over_budget', 503);
 /** The client went away mid-body; nothing is answered (499, as nginx logs it). */
 const ABORTED = new BodyFailure('aborted', 499);
 
+/**
+ * One request in flight: what its answer and its bookkeeping (lease, metrics, rpc log) need.
+ * The request finishes exactly once, through finish().
+ */
+interface Exchange {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly startedAt: number;
+  /** The body's bytes stay charged until the request is answered: the parsed request lives that long. */
+  readonly lease: BudgetLease;
+  /** Who asked and what decided, filled by the dispatcher only when there is a log line to write. */
+  readonly decision: DecisionRecord | undefined;
+  readonly client: string | undefined;
+}
+
 /** HTTP sessions are never pushed to: they last one request. */
 const ignorePush = (): void => undefined;
 
@@ -102,43 +117,54 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   // One session per HTTP request (subscriptions need one; it is closed when the answer is out).
   const nextSession = (): Session => ({ id: `http-${++sessionCounter}`, push: ignorePush });
 
-  // One async function per request, routing synchronously and awaiting only the body and the
-  // dispatcher: every extra async layer (an async function returning another's promise, a
-  // .catch().then() tail) costs promises and microtask turns on each request.
-  return (req, res) => {
-    void handle(req, res);
-  };
+  // No async function and no promise of the gateway's own on the request path: routing is
+  // synchronous, the body is read through a callback and the dispatcher's promise gets one
+  // reaction, so an answer the embedded backend gives is written one microtask turn after the
+  // body's 'end' (it took three: an awaited body promise and two async frames, each a promise).
+  return handle;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = performance.now();
     metrics.started();
-    // The body's bytes stay charged until the request is answered: the parsed request lives that long.
-    const lease = deps.bodyBudget.lease();
-    // Who asked and what decided, filled by the dispatcher only when there is a log line to write.
-    const decision: DecisionRecord | undefined = logRpc ? {} : undefined;
     // The client's address, and the allow/deny lists, before anything else: a denied address is
     // answered before a byte of its body is read.
     const client = deps.clientAddresses.of(req);
-    let outcome: Outcome;
+    const x: Exchange = {
+      req,
+      res,
+      startedAt,
+      lease: deps.bodyBudget.lease(),
+      decision: logRpc ? {} : undefined,
+      client,
+    };
+    let outcome: Outcome | undefined;
     try {
-      const routed = deps.clientAddresses.admits(client)
-        ? route(req, res, client, lease, decision)
-        : addressDenied(res);
-      outcome = routed instanceof Promise ? await routed : routed;
+      outcome = deps.clientAddresses.admits(client) ? route(x) : addressDenied(res);
     } catch (error) {
-      logger?.error({ err: error }, 'gateway request failed');
-      if (!res.headersSent) {
-        sendJson(res, 500, { error: ErrorMessage.internal, code: GatewayErrorCode.internal });
-      } else {
-        res.destroy();
-      }
-      outcome = { api: 'http', name: req.method ?? '', outcome: 'internal_error', status: 500 };
-    } finally {
-      lease.release();
+      outcome = internalFailure(x, error);
     }
-    const seconds = (performance.now() - startedAt) / 1e3;
+    // undefined: the route finishes the request itself once its body and dispatcher are done.
+    if (outcome !== undefined) finish(x, outcome);
+  }
+
+  /** A request whose handling threw: 500 (or the connection cut when an answer had begun). */
+  function internalFailure(x: Exchange, error: unknown): Outcome {
+    logger?.error({ err: error }, 'gateway request failed');
+    if (!x.res.headersSent) {
+      sendJson(x.res, 500, { error: ErrorMessage.internal, code: GatewayErrorCode.internal });
+    } else {
+      x.res.destroy();
+    }
+    return { api: 'http', name: x.req.method ?? '', outcome: 'internal_error', status: 500 };
+  }
+
+  /** The end of every request: its lease released, then its metrics and rpc log line. */
+  function finish(x: Exchange, outcome: Outcome): void {
+    x.lease.release();
+    const seconds = (performance.now() - x.startedAt) / 1e3;
     metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
     if (writeRpcLine !== null) {
+      const { req, client } = x;
       writeRpcLine(
         {
           api: outcome.api,
@@ -148,20 +174,30 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
           ms: Math.round(seconds * 1e6) / 1e3,
           remote: client,
           ...(client === req.socket.remoteAddress ? undefined : { peer: req.socket.remoteAddress }),
-          ...decision,
+          ...x.decision,
         },
         'rpc',
       );
     }
   }
 
-  function route(
-    req: IncomingMessage,
-    res: ServerResponse,
-    client: string | undefined,
-    lease: BudgetLease,
-    decision: DecisionRecord | undefined,
-  ): Outcome | Promise<Outcome> {
+  /**
+   * Answers a request once its dispatcher is done (`answer` writes it and says how), then
+   * finishes it; a throw there is answered as one in handle().
+   */
+  function answered(x: Exchange, answer: () => Outcome): void {
+    let outcome: Outcome;
+    try {
+      outcome = answer();
+    } catch (error) {
+      outcome = internalFailure(x, error);
+    }
+    finish(x, outcome);
+  }
+
+  /** The answer's outcome, or undefined when the request goes on (body, dispatcher) and finishes later. */
+  function route(x: Exchange): Outcome | undefined {
+    const { req, res } = x;
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     let path = query === -1 ? url : url.slice(0, query);
@@ -181,14 +217,14 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'POST') {
         if (method === 'GET' && path === '/' && config.legacyGet)
-          return legacyFromQuery(req, res, query === -1 ? '' : url.slice(query + 1), pathId, client, lease, decision);
+          return legacyFromQuery(x, query === -1 ? '' : url.slice(query + 1), pathId);
         return methodNotAllowed(res, 'POST, OPTIONS');
       }
-      if (path === '/') return legacy(req, res, pathId, client, lease, decision);
-      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(req, res, pathId, client, lease, decision);
+      if (path === '/') return legacy(x, pathId);
+      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(x, pathId);
       const name = path.slice(V2_PREFIX.length + 1);
       if (!MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(req, res, name, pathId, client, lease, decision);
+      return bareMessage(x, name, pathId);
     }
     if (pathId !== undefined) return notFound(res);
     // Operator endpoints: no CORS (no preflight either), so no web page can read them.
@@ -205,32 +241,24 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       // DNS rebinding: a page whose name an attacker re-points at this host reads it as its own
       // origin (no Origin header); its Host header still carries the attacker's name.
       if (!operatorHostAllowed(req.headers.host, config.metrics.allowedHosts)) return hostRefused(res, path);
-      return path === '/metrics' ? metricsEndpoint(req, res, client) : health(res);
+      return path === '/metrics' ? metricsEndpoint(req, res, x.client) : health(res);
     }
     return notFound(res);
   }
 
   /** legacy_get: `GET /?action=…` as the legacy request a POST would carry, read-only actions only. */
-  function legacyFromQuery(
-    req: IncomingMessage,
-    res: ServerResponse,
-    search: string,
-    pathId: string | undefined,
-    client: string | undefined,
-    lease: BudgetLease,
-    decision: DecisionRecord | undefined,
-  ): Outcome | Promise<Outcome> {
+  function legacyFromQuery(x: Exchange, search: string, pathId: string | undefined): Outcome | undefined {
     const request = legacyRequestFromQuery(search);
     if (!getMayCarry(request.action)) {
       sendJson(
-        res,
+        x.res,
         405,
         { error: 'Method not allowed: GET carries read-only actions only', code: GatewayErrorCode.methodNotAllowed },
         { allow: 'POST, OPTIONS' },
       );
       return { api: 'http', name: 'method', outcome: 'method_not_allowed', status: 405 };
     }
-    return legacy(req, res, pathId, client, lease, decision, request);
+    return legacy(x, pathId, request);
   }
 
   /** A client address refused by [client_addresses]: 403, and the connection closed with its body unread. */
@@ -410,90 +438,100 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return deps.store.current.messagePermission(name) === undefined ? UNKNOWN : name;
   }
 
-  async function bareMessage(
-    req: IncomingMessage,
-    res: ServerResponse,
-    name: string,
-    pathId: string | undefined,
-    client: string | undefined,
-    lease: BudgetLease,
-    decision: DecisionRecord | undefined,
-  ): Promise<Outcome> {
-    const headers = gatewayHeaders(req);
+  /** POST /api/v2/<Name>: the body is the bare message. */
+  function bareMessage(x: Exchange, name: string, pathId: string | undefined): undefined {
+    const headers = gatewayHeaders(x.req);
     const correlationId = correlationIdFromHeader(headers.correlationId);
     const label = messageLabel(name);
-    const parsed = parseBody(
-      await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
-      res,
-      'v2',
-      correlationId,
-      true,
-    );
-    if (parsed instanceof BodyFailure)
-      return { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status };
-    const session = nextSession();
-    const ctx: RequestContext = {
-      credentials: requestCredentials(headers, pathId),
-      correlationId,
-      session,
-      transport: 'http',
-      controlAllowed: config.enableControl,
-      decision,
-      clientAddress: client,
-    };
-    let response: ResponseEnvelope;
-    try {
-      response = await deps.dispatcher.handleMessage(name, parsed, ctx);
-    } catch (error) {
-      return upstreamFailureV2(res, label, correlationId, error);
-    } finally {
-      deps.dispatcher.closeSession?.(session);
-    }
-    return answerV2(res, label, correlationId, response, ctx.retryAfter);
+    readBody(x.req, x.res, config.maxRequestSize, headers.contentLength, x.lease, bodyReserve, (body) => {
+      let parsed: unknown;
+      try {
+        parsed = parseBody(body, x.res, 'v2', correlationId, true);
+      } catch (error) {
+        return finish(x, internalFailure(x, error));
+      }
+      if (parsed instanceof BodyFailure)
+        return finish(x, { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status });
+      const ctx: RequestContext & { session: Session } = {
+        credentials: requestCredentials(headers, pathId),
+        correlationId,
+        session: nextSession(),
+        transport: 'http',
+        controlAllowed: config.enableControl,
+        decision: x.decision,
+        clientAddress: x.client,
+      };
+      dispatchV2(x, name, parsed, ctx, label, correlationId);
+    });
+    return undefined;
   }
 
-  async function envelope(
-    req: IncomingMessage,
-    res: ServerResponse,
-    pathId: string | undefined,
-    client: string | undefined,
-    lease: BudgetLease,
-    decision: DecisionRecord | undefined,
-  ): Promise<Outcome> {
-    const headers = gatewayHeaders(req);
+  /** POST /api/v2: the body is a whole envelope. */
+  function envelope(x: Exchange, pathId: string | undefined): undefined {
+    const headers = gatewayHeaders(x.req);
     const headerCorrelationId = correlationIdFromHeader(headers.correlationId);
-    const parsed = parseBody(
-      await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
-      res,
-      'v2',
-      headerCorrelationId,
-      false,
-    );
-    if (parsed instanceof BodyFailure)
-      return { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status };
-    const label = isJsonObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
-    // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
-    // the dispatcher merges credentials and correlation ids by protocol's one rule.
-    const correlationId = mergeCorrelationId(parsed, headerCorrelationId);
-    const session = nextSession();
-    const ctx: RequestContext = {
-      credentials: requestCredentials(headers, pathId),
-      correlationId: headerCorrelationId,
-      session,
-      transport: 'http',
-      controlAllowed: config.enableControl,
-      decision,
-      clientAddress: client,
-    };
-    let response: ResponseEnvelope;
+    readBody(x.req, x.res, config.maxRequestSize, headers.contentLength, x.lease, bodyReserve, (body) => {
+      let parsed: unknown;
+      let label: string;
+      let correlationId: string | undefined;
+      try {
+        parsed = parseBody(body, x.res, 'v2', headerCorrelationId, false);
+        if (parsed instanceof BodyFailure)
+          return finish(x, { api: 'v2', name: UNKNOWN, outcome: parsed.failure, status: parsed.status });
+        label = isJsonObject(parsed) ? messageLabel(parsed.message_type) : UNKNOWN;
+        // The envelope goes to the dispatcher as the client sent it, beside what the transport read:
+        // the dispatcher merges credentials and correlation ids by protocol's one rule.
+        correlationId = mergeCorrelationId(parsed, headerCorrelationId);
+      } catch (error) {
+        return finish(x, internalFailure(x, error));
+      }
+      const ctx: RequestContext & { session: Session } = {
+        credentials: requestCredentials(headers, pathId),
+        correlationId: headerCorrelationId,
+        session: nextSession(),
+        transport: 'http',
+        controlAllowed: config.enableControl,
+        decision: x.decision,
+        clientAddress: x.client,
+      };
+      dispatchV2(x, undefined, parsed, ctx, label, correlationId);
+    });
+    return undefined;
+  }
+
+  /**
+   * Hands a v2 request to the dispatcher (a bare message `name`, else a whole envelope) and
+   * answers with what it gives: one promise reaction. The session is closed before the answer is
+   * written, whatever the dispatcher did.
+   */
+  function dispatchV2(
+    x: Exchange,
+    name: string | undefined,
+    parsed: unknown,
+    ctx: RequestContext & { session: Session },
+    label: string,
+    correlationId: string | undefined,
+  ): void {
+    let pending: Promise<ResponseEnvelope>;
     try {
-      response = await deps.dispatcher.handleEnvelope(parsed, ctx);
+      pending =
+        name === undefined
+          ? deps.dispatcher.handleEnvelope(parsed, ctx)
+          : deps.dispatcher.handleMessage(name, parsed, ctx);
     } catch (error) {
-      return upstreamFailureV2(res, label, correlationId, error);
-    } finally {
-      deps.dispatcher.closeSession?.(session);
+      deps.dispatcher.closeSession?.(ctx.session);
+      return answered(x, () => upstreamFailureV2(x.res, label, correlationId, error));
     }
-    return answerV2(res, label, correlationId, response, ctx.retryAfter);
+    pending.then(
+      (response) => {
+        deps.dispatcher.closeSession?.(ctx.session);
+        answered(x, () => answerV2(x.res, label, correlationId, response, ctx.retryAfter));
+      },
+      (error: unknown) => {
+        deps.dispatcher.closeSession?.(ctx.session);
+        answered(x, () => upstreamFailureV2(x.res, label, correlationId, error));
+      },
+    );
   }
 
   /**
@@ -556,53 +594,81 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
   /**
    * One legacy request: the POST body, or with legacy_get the request read from a GET's query
-   * (`fromQuery`, answered with Cache-Control: no-store). One async function either way, so the
-   * POST path awaits only its body and its dispatcher.
+   * (`fromQuery`, answered with Cache-Control: no-store, at once: it has no body to wait for).
    */
-  async function legacy(
-    req: IncomingMessage,
-    res: ServerResponse,
-    pathId: string | undefined,
-    client: string | undefined,
-    lease: BudgetLease,
-    decision: DecisionRecord | undefined,
-    fromQuery?: Record<string, unknown>,
-  ): Promise<Outcome> {
-    const headers = gatewayHeaders(req);
-    let request: unknown;
-    let extra: Record<string, string> | undefined;
-    if (fromQuery === undefined) {
-      request = parseBody(
-        await readBody(req, res, config.maxRequestSize, headers.contentLength, lease, bodyReserve),
-        res,
-        'legacy',
-        undefined,
-        false,
-      );
-      if (request instanceof BodyFailure)
-        return { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status };
-    } else {
-      request = fromQuery;
-      extra = NO_STORE;
+  function legacy(x: Exchange, pathId: string | undefined, fromQuery?: Record<string, unknown>): undefined {
+    const headers = gatewayHeaders(x.req);
+    if (fromQuery !== undefined) {
+      dispatchLegacy(x, headers, pathId, fromQuery, NO_STORE);
+      return undefined;
     }
-    const action = isJsonObject(request) ? request.action : undefined;
-    const label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
-    let result: LegacyResult;
+    readBody(x.req, x.res, config.maxRequestSize, headers.contentLength, x.lease, bodyReserve, (body) => {
+      let request: unknown;
+      try {
+        request = parseBody(body, x.res, 'legacy', undefined, false);
+      } catch (error) {
+        return finish(x, internalFailure(x, error));
+      }
+      if (request instanceof BodyFailure)
+        return finish(x, { api: 'legacy', name: UNKNOWN, outcome: request.failure, status: request.status });
+      dispatchLegacy(x, headers, pathId, request, undefined);
+    });
+    return undefined;
+  }
+
+  /** Hands a legacy request to the dispatcher and answers with what it gives: one promise reaction. */
+  function dispatchLegacy(
+    x: Exchange,
+    headers: GatewayHeaders,
+    pathId: string | undefined,
+    request: unknown,
+    extra: Record<string, string> | undefined,
+  ): void {
+    let label: string;
+    let pending: Promise<LegacyResult>;
     try {
-      result = await deps.dispatcher.handleLegacy(request, {
+      const action = isJsonObject(request) ? request.action : undefined;
+      label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
+    } catch (error) {
+      return finish(x, internalFailure(x, error));
+    }
+    try {
+      pending = deps.dispatcher.handleLegacy(request, {
         authorize: true,
         unsafeAllowed: config.enableControl,
         credentials: requestCredentials(headers, pathId),
         forward: deps.legacyForward,
-        decision,
-        clientAddress: client,
+        decision: x.decision,
+        clientAddress: x.client,
       });
     } catch (error) {
-      const failure = forwardFailure(error);
-      logFailure(failure, error, 'gateway: legacy request failed upstream');
-      sendJson(res, failure.status, { error: failure.message, code: failure.code }, extra);
-      return { api: 'legacy', name: label, outcome: failure.outcome, status: failure.status };
+      return answered(x, () => legacyFailure(x.res, label, extra, error));
     }
+    pending.then(
+      (result) => answered(x, () => answerLegacy(x.res, label, extra, result)),
+      (error: unknown) => answered(x, () => legacyFailure(x.res, label, extra, error)),
+    );
+  }
+
+  /** A legacy dispatcher that rejected (only a forwarding one does), as `{"error", "code"}`. */
+  function legacyFailure(
+    res: ServerResponse,
+    label: string,
+    extra: Record<string, string> | undefined,
+    error: unknown,
+  ): Outcome {
+    const failure = forwardFailure(error);
+    logFailure(failure, error, 'gateway: legacy request failed upstream');
+    sendJson(res, failure.status, { error: failure.message, code: failure.code }, extra);
+    return { api: 'legacy', name: label, outcome: failure.outcome, status: failure.status };
+  }
+
+  function answerLegacy(
+    res: ServerResponse,
+    label: string,
+    extra: Record<string, string> | undefined,
+    result: LegacyResult,
+  ): Outcome {
     const status =
       result.outcome === 'denied' || result.outcome === 'unsafe'
         ? config.legacyDenialStatus
