@@ -431,19 +431,37 @@ export class Dispatcher {
     }
   }
 
-  /** Never rejects: a failing backend (or anything after it) is an internal-error envelope. */
-  private async backendMessage(
+  /**
+   * Never rejects: a failing backend (or anything after it) is an internal-error envelope. The
+   * backend's promise gets one reaction, not an async frame around it (a promise more per request).
+   */
+  private backendMessage(
     type: RequestType,
     message: JsonObject,
     correlationId: string | undefined,
   ): Promise<ResponseEnvelope> {
-    let reply: Awaited<ReturnType<Backend['message']>>;
+    let pending: ReturnType<Backend['message']>;
     try {
-      reply = await this.backend.message(type, message);
+      pending = this.backend.message(type, message);
     } catch (error) {
-      this.logger?.error({ err: error, messageType: type, backend: this.backend.kind }, 'backend failed');
-      return this.count(type, 'error', errorEnvelope(ErrorCode.exception, ErrorMessage.internal, correlationId));
+      return Promise.resolve(this.backendFailed(type, correlationId, error));
     }
+    return pending.then(
+      (reply) => this.backendAnswer(type, correlationId, reply),
+      (error: unknown) => this.backendFailed(type, correlationId, error),
+    );
+  }
+
+  private backendFailed(type: RequestType, correlationId: string | undefined, error: unknown): ResponseEnvelope {
+    this.logger?.error({ err: error, messageType: type, backend: this.backend.kind }, 'backend failed');
+    return this.count(type, 'error', errorEnvelope(ErrorCode.exception, ErrorMessage.internal, correlationId));
+  }
+
+  private backendAnswer(
+    type: RequestType,
+    correlationId: string | undefined,
+    reply: Awaited<ReturnType<Backend['message']>>,
+  ): ResponseEnvelope {
     try {
       if (!reply.ok) {
         const outcome: MessageOutcome = reply.code === ErrorCode.badAccountNumber ? 'invalid' : 'error';
