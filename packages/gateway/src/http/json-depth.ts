@@ -6,6 +6,9 @@
  * `{}` is depth 1, `{"a":[1]}` depth 2. Malformed text is left to JSON.parse.
  */
 export function exceedsJsonDepth(text: string, limit: number): boolean {
+  // Nesting can go no deeper than the number of `{` and `[` in the text: when there are at most
+  // `limit` of them (every ordinary request), a few indexOf calls settle it without the scan.
+  if (!hasMoreOpenersThan(text, limit)) return false;
   let depth = 0;
   const length = text.length;
   for (let i = 0; i < length; i++) {
@@ -46,4 +49,12 @@ export function jsonDepth(text: string): number {
     }
   }
   return deepest;
+}
+
+/** Whether the text holds more than `limit` `{` and `[` characters together (in strings or not). */
+function hasMoreOpenersThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (let at = text.indexOf('{'); at !== -1; at = text.indexOf('{', at + 1)) if (++count > limit) return true;
+  for (let at = text.indexOf('['); at !== -1; at = text.indexOf('[', at + 1)) if (++count > limit) return true;
+  return false;
 }

@@ -53,3 +53,19 @@ describe('exceedsJsonDepth', () => {
     }
   });
 });
+
+describe('exceedsJsonDepth when brackets are few', () => {
+  it('decides by the scan once there are more openers than the limit, strings included', () => {
+    // 25 openers, 21 of them in a string: only 4 levels deep.
+    const inString = `{"a":"${'['.repeat(21)}","b":[[{}]]}`;
+    expect(exceedsJsonDepth(inString, 20)).toBe(false);
+    expect(exceedsJsonDepth(`${'{"a":'.repeat(21)}1${'}'.repeat(21)}`, 20)).toBe(true);
+  });
+
+  it('never refuses a text with at most limit openers, however they are placed', () => {
+    expect(exceedsJsonDepth('{"a":[{"b":[1]}]}', 4)).toBe(false);
+    expect(exceedsJsonDepth('{"a":[{"b":[1]}]}', 3)).toBe(true);
+    expect(exceedsJsonDepth('[[[', 3)).toBe(false);
+    expect(exceedsJsonDepth('[[[[', 3)).toBe(true);
+  });
+});
