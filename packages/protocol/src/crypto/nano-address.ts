@@ -1,4 +1,5 @@
-import { blake2b, checksum40 } from './blake2b';
+import { blake2b } from './blake2b';
+import { CHECKSUM40_INPUT, wasmChecksum40 } from './checksum40-wasm';
 
 /** Nano's base32 alphabet (no 0, 2, l, v). */
 const ALPHABET = '13456789abcdefghijkmnopqrstuwxyz';
@@ -11,8 +12,9 @@ const ACCOUNT_CHARS = 60; // 52 for the 256-bit key (+4 pad bits), 8 for the 40-
  * The 37 decoded bytes of the last address read: the 32-byte key, then the
  * 5-byte checksum. Scratch space shared by every call (decoding is synchronous),
  * so checking an address allocates nothing; decodeAccount copies the key out.
+ * It is the checksum module's input memory: the key is hashed where it is decoded.
  */
-const BYTES = new Uint8Array(37);
+const BYTES = CHECKSUM40_INPUT.subarray(0, 37);
 
 /** Decodes the 60 characters after the prefix into BYTES; false on a bad pad, alphabet or checksum. */
 function decodeBody(address: string, offset: number): boolean {
@@ -36,7 +38,7 @@ function decodeBody(address: string, offset: number): boolean {
   }
   // The checksum is the BLAKE2b-40 digest in reversed byte order: BYTES[36] is the digest's first byte.
   const written = BYTES[36] + BYTES[35] * 0x100 + BYTES[34] * 0x10000 + BYTES[33] * 0x1000000 + BYTES[32] * 0x100000000;
-  return written === checksum40(BYTES, 0);
+  return written === wasmChecksum40();
 }
 
 function prefixLength(address: string): number {
