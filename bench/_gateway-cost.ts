@@ -18,7 +18,8 @@
  * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,bare).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,7 +99,30 @@ async function serve(kind: Kind, root: string): Promise<void> {
     port = ((await gateway.listen()) as { port: number }).port;
   }
   process.stdout.write(`${JSON.stringify({ port, account: rep.account })}\n`);
-  createInterface({ input: process.stdin }).on('line', () => {
+  // "cpu" → CPU time so far (µs); "profile <file>" starts a CPU profile (after the warm-up, so
+  // that start-up and JIT warm-up stay out of it) and the next "profile" writes it to <file>.
+  const inspector = new Session();
+  inspector.connect();
+  let profiling = false;
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.startsWith('profile ')) {
+      const file = line.slice('profile '.length);
+      if (!profiling) {
+        profiling = true;
+        inspector.post('Profiler.enable', () =>
+          inspector.post('Profiler.setSamplingInterval', { interval: 100 }, () =>
+            inspector.post('Profiler.start', () => process.stdout.write('0\n')),
+          ),
+        );
+      } else {
+        profiling = false;
+        inspector.post('Profiler.stop', (error, result) => {
+          if (error === null) writeFileSync(file, JSON.stringify(result.profile));
+          process.stdout.write('0\n');
+        });
+      }
+      return;
+    }
     const usage = process.cpuUsage();
     process.stdout.write(`${usage.user + usage.system}\n`);
   });
@@ -112,6 +136,7 @@ interface Server {
   port: number;
   account: string;
   cpu(): Promise<number>;
+  ask(command: string): Promise<number>;
   callgrindOut?: string;
 }
 
@@ -150,12 +175,12 @@ async function start(kind: Kind, root: string, label: string, outDir: string): P
   const { port, account } = JSON.parse(first) as { port: number; account: string };
   const waiting: Array<(value: number) => void> = [];
   lines.on('line', (text) => waiting.shift()?.(Number(text)));
-  const cpu = (): Promise<number> =>
+  const ask = (command: string): Promise<number> =>
     new Promise<number>((resolve) => {
       waiting.push(resolve);
-      child.stdin.write('cpu\n');
+      child.stdin.write(`${command}\n`);
     });
-  return { label, kind, child, port, account, cpu, callgrindOut };
+  return { label, kind, child, port, account, cpu: () => ask('cpu'), ask, callgrindOut };
 }
 
 type Autocannon = (options: Record<string, unknown>) => Promise<{ errors: number; non2xx: number }>;
@@ -236,6 +261,14 @@ async function cpuPerRequest(server: Server, path: string, body: string): Promis
   return ((await server.cpu()) - before) / REQUESTS;
 }
 
+/** BENCH_PROFILE=<dir>: a CPU profile of each server over one run of each case, written to <dir>. */
+async function profile(server: Server, name: string, path: string, body: string, dir: string): Promise<void> {
+  const file = join(dir, `${server.label.replace(/\W+/g, '-')}.${name.replace(/\W+/g, '-')}.${REQUESTS}.cpuprofile`);
+  await server.ask(`profile ${file}`);
+  await fire(server, path, body, REQUESTS);
+  await server.ask(`profile ${file}`);
+}
+
 async function main(): Promise<void> {
   const outDir = mkdtempSync(join(tmpdir(), 'gateway-cost-'));
   const compare = process.env.BENCH_COMPARE_ROOT;
@@ -253,6 +286,12 @@ async function main(): Promise<void> {
   try {
     for (const server of servers)
       for (const c of cases) await fire(server, c.path, c.body, CALLGRIND ? 30000 : 4 * REQUESTS);
+    const profileDir = process.env.BENCH_PROFILE;
+    if (profileDir !== undefined) {
+      for (const server of servers) for (const c of cases) await profile(server, c.name, c.path, c.body, profileDir);
+      process.stdout.write(`CPU profiles in ${profileDir}\n`);
+      return;
+    }
     const unit = CALLGRIND ? 'instructions/request (main thread; all threads)' : 'CPU µs/request';
     process.stdout.write(
       `\n${unit}, ${REQUESTS} requests per run, ${CONNECTIONS} connections, ${ROUNDS} round(s) interleaved, median (min-max); load ${readFileSync('/proc/loadavg', 'utf8').trim()}\n\n`,

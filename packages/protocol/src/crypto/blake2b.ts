@@ -16,6 +16,8 @@
  * no heap numbers) with the carry taken from an unsigned compare. Nothing is
  * allocated per call except the returned digest (`checksum40` allocates
  * nothing). The figures, and why not a WebAssembly library: docs/protocol.md.
+ * The request path's address check itself now hashes in checksum40-wasm.ts (64-bit arithmetic);
+ * `checksum40` here stays as its reference and for callers outside that path.
  */
 
 // The IV as [low, high] 32-bit halves of the eight 64-bit words.
