@@ -16,6 +16,8 @@
  * node:crypto-checked vectors.
  */
 
+import { checksum40 } from './blake2b';
+
 // The IV of BLAKE2b (RFC 7693), as 64-bit words.
 const IV = [
   0x6a09e667f3bcc908n,
@@ -196,14 +198,27 @@ interface WebAssemblyApi {
   Instance: new (module: object) => { exports: { memory: { buffer: ArrayBuffer }; checksum: () => number } };
 }
 
-const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
-const exported = new wasm.Instance(new wasm.Module(moduleBytes())).exports;
+/**
+ * The module's exports, or null where WebAssembly is not available (`node --jitless`, a runtime
+ * built without it): the address check then runs the JavaScript compression, slower and the same.
+ */
+function instantiate(): { memory: { buffer: ArrayBuffer }; checksum: () => number } | null {
+  const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly?: WebAssemblyApi };
+  if (wasm === undefined) return null;
+  try {
+    return new wasm.Instance(new wasm.Module(moduleBytes())).exports;
+  } catch {
+    return null;
+  }
+}
+
+const exported = instantiate();
 
 /**
  * The module's memory, bytes 0–31 of which are the key `wasmChecksum40` hashes. Never grown, so
  * a view of it stays valid: the address decoder decodes into it directly.
  */
-export const CHECKSUM40_INPUT = new Uint8Array(exported.memory.buffer, 0, 64);
+export const CHECKSUM40_INPUT = new Uint8Array(exported?.memory.buffer ?? new ArrayBuffer(64), 0, 64);
 
 /** BLAKE2b-40 of bytes 0–31 of CHECKSUM40_INPUT, as the number `checksum40` returns. */
-export const wasmChecksum40: () => number = exported.checksum;
+export const wasmChecksum40: () => number = exported?.checksum ?? (() => checksum40(CHECKSUM40_INPUT));

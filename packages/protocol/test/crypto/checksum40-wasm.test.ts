@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { checksum40 } from '../../src/crypto/blake2b';
 import { blake2b } from '@nano-access/protocol';
@@ -33,5 +35,20 @@ describe('wasmChecksum40', () => {
   it('gives the checksum of the all-zero key (the burn address nano_1111…hifc8npp)', () => {
     CHECKSUM40_INPUT.fill(0);
     expect(wasmChecksum40()).toBe(reference(new Uint8Array(32)));
+  });
+});
+
+describe('the address check without WebAssembly', () => {
+  it('checks addresses with the JavaScript compression under node --jitless (no WebAssembly)', () => {
+    // The built module (npm test builds first): a plain `node` child cannot load the TypeScript source.
+    const dist = join(__dirname, '..', '..', 'dist', 'crypto', 'nano-address.js');
+    const script = `
+      const { isValidAccount } = require(${JSON.stringify(dist)});
+      const good = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9tx6';
+      const bad = good.slice(0, -1) + '7';
+      process.stdout.write(JSON.stringify([typeof WebAssembly, isValidAccount(good), isValidAccount(bad)]));`;
+    const run = spawnSync(process.execPath, ['--jitless', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr.replace(/.*disabling flag --expose_wasm.*\n?/, '')).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual(['undefined', true, false]);
   });
 });
