@@ -20,11 +20,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { bareRpcServer } from './_bare-rpc-server';
 
 const ROOT = join(__dirname, '..');
 const CALLGRIND = process.env.BENCH_CALLGRIND === '1';
@@ -45,25 +45,7 @@ async function serve(kind: Kind, root: string): Promise<void> {
   const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
   let port: number;
   if (kind === 'bare') {
-    const bare = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: string };
-        const answer =
-          req.url === '/'
-            ? { weight: rep.weight }
-            : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } };
-        void request.action;
-        const body = JSON.stringify(answer);
-        res.writeHead(200, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(body),
-          'access-control-allow-origin': '*',
-        });
-        res.end(body);
-      });
-    });
+    const bare = bareRpcServer(rep.weight);
     await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
     port = (bare.address() as AddressInfo).port;
   } else {

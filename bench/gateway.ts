@@ -26,10 +26,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { bareRpcServer } from './_bare-rpc-server';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 16;
@@ -84,25 +84,7 @@ async function serve(): Promise<void> {
   const loggedAddress = await logged.listen();
 
   // The floor: read the body, parse it, answer the same envelope / legacy JSON.
-  const bare = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action?: string };
-      const answer =
-        req.url === '/'
-          ? { weight: rep.weight }
-          : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } };
-      void request.action;
-      const body = JSON.stringify(answer);
-      res.writeHead(200, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(body),
-        'access-control-allow-origin': '*',
-      });
-      res.end(body);
-    });
-  });
+  const bare = bareRpcServer(rep.weight);
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const ports: Ports = {
     gateway: address.port,
