@@ -14,18 +14,20 @@
  * measured: the steadier figure.
  *
  * A fourth server, the same gateway with `[logging] log_rpc = true`, logs a line per request as
- * serve does (JSON on file descriptor 2, through the asynchronous destination, into a pipe that
- * a third process drains, as journald or a container runtime would): its row is the log_rpc
- * on/off ratio (target ≥ 0.9×), measured in the same rounds as the others.
+ * serve does (JSON on file descriptor 2, through the asynchronous destination, into a file, as
+ * a server's log file is written; bench/forward.ts does the same): its row is the log_rpc on/off
+ * ratio (target ≥ 0.9×), measured in the same rounds as the others.
  *
- * The servers run in a child process so autocannon does not share their event loop, and the log's
- * reader is a process of its own for the same reason: read in the load generator's process, every
- * line would slow the load of the log_rpc row only.
+ * The servers run in a child process so autocannon does not share their event loop. The log goes
+ * to a file, not a pipe: a pipe's reader on this 2-core machine takes its CPU from the servers and
+ * the load generator, and read in the load generator's process it slowed the log_rpc row's load.
  *
  *   npx tsc -b && npx tsx bench/gateway.ts
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -144,28 +146,19 @@ async function load(url: string, path: string, body: string): Promise<Run> {
   };
 }
 
-/**
- * The log's reader, a process of its own: counts the log_rpc server's lines and drops them, shows
- * anything else (an error) on its stderr, and prints the count when the server is gone.
- */
-const LOG_DRAIN = `
-let lines = 0;
-require('node:readline').createInterface({ input: process.stdin }).on('line', (text) => {
-  if (text.startsWith('{"level"')) lines += 1;
-  else process.stderr.write(text + '\\n');
-}).on('close', () => process.stdout.write(lines + '\\n'));
-`;
-
 async function main(): Promise<void> {
-  const drain = spawn(process.execPath, ['-e', LOG_DRAIN], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const drained = new Promise<number>((resolve) => {
-    createInterface({ input: drain.stdout }).once('line', (text) => resolve(Number(text)));
-    drain.once('exit', () => resolve(Number.NaN));
-  });
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
-    stdio: ['pipe', 'pipe', drain.stdin],
-  });
-  drain.stdin.destroy(); // the server child holds the pipe's write end now
+  // The server child's stderr, where the log_rpc gateway writes its lines, goes into a file, as
+  // a server's log does (bench/forward.ts too). A pipe needs a reader, and on two cores the
+  // reader's CPU is taken from the servers and the load generator in the same rounds.
+  const logDir = mkdtempSync(join(tmpdir(), 'na-gateway-bench-'));
+  const logFile = join(logDir, 'server.log');
+  const logFd = openSync(logFile, 'w');
+  const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
+    process.execPath,
+    ['--import', 'tsx', __filename, '--serve'],
+    { stdio: ['pipe', 'pipe', logFd] },
+  ) as ChildProcessByStdio<Writable, Readable, null>;
+  closeSync(logFd); // the server child holds it now
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server child exited with ${code}`)));
@@ -247,15 +240,29 @@ async function main(): Promise<void> {
     child.stdin.end();
     child.kill();
   }
-  const logLines = await drained;
+  await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+  const { lines: logLines, other } = readLog(logFile);
+  rmSync(logDir, { recursive: true, force: true });
+  if (other.length > 0) process.stderr.write(`the server child wrote:\n${other.join('\n')}\n`);
   process.stdout.write(
-    `\nlog_rpc = true vs false, the same gateway in the same rounds (a JSON line per request into a pipe drained by another process; ${logLines} lines written)\n\n`,
+    `\nlog_rpc = true vs false, the same gateway in the same rounds (a JSON line per request into a file; ${logLines} lines written)\n\n`,
   );
   process.stdout.write(
     '| case | log_rpc off req/s | CPU µs/req | log_rpc on req/s | p99 ms | CPU µs/req | req/s ratio on/off (target ≥ 0.9×) | CPU ratio (off/on) |\n',
   );
   process.stdout.write('|---|---:|---:|---:|---:|---:|---:|---:|\n');
   for (const line of logRows) process.stdout.write(`${line}\n`);
+}
+
+/** The log_rpc lines the server child wrote, counted, and anything else it wrote (an error). */
+function readLog(file: string): { lines: number; other: string[] } {
+  let lines = 0;
+  const other: string[] = [];
+  for (const text of readFileSync(file, 'utf8').split('\n')) {
+    if (text.startsWith('{"level"')) lines += 1;
+    else if (text !== '') other.push(text);
+  }
+  return { lines, other };
 }
 
 /** One table row: the best round's req/s and p99, the median CPU per request, both against bare's runs of the same rounds. */
