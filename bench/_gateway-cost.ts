@@ -24,7 +24,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { bareRpcServer } from './_bare-rpc-server';
+import { bareRpcServer, constantDispatcher } from './_gateway-floors';
 
 const ROOT = join(__dirname, '..');
 const CALLGRIND = process.env.BENCH_CALLGRIND === '1';
@@ -59,19 +59,7 @@ async function serve(kind: Kind, root: string): Promise<void> {
             policy: store,
             backend: await protocol.createEmbeddedBackend({ ledgerPath: join(data, 'ledger.json') }),
           })
-        : {
-            handleEnvelope: async () => ({
-              time: Date.now(),
-              message_type: 'AccountWeightResponse',
-              message: { voting_weight: rep.weight },
-            }),
-            handleMessage: async () => ({
-              time: Date.now(),
-              message_type: 'AccountWeightResponse',
-              message: { voting_weight: rep.weight },
-            }),
-            handleLegacy: async () => ({ outcome: 'ok' as const, body: { weight: rep.weight } }),
-          };
+        : constantDispatcher(rep.weight);
     const gateway = gatewayPackage.createGateway({
       dispatcher,
       store,

@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { bareRpcServer } from './_bare-rpc-server';
+import { bareRpcServer, constantDispatcher } from './_gateway-floors';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 16;
@@ -62,19 +62,7 @@ async function serve(): Promise<void> {
   const dispatcher = new Dispatcher({ policy: store, backend });
   const gateway = createGateway({ dispatcher, store, config: { ...defaultRpcConfig(), port: 0 } });
   const address = await gateway.listen();
-  const constant = {
-    handleEnvelope: async () => ({
-      time: Date.now(),
-      message_type: 'AccountWeightResponse',
-      message: { voting_weight: rep.weight },
-    }),
-    handleMessage: async () => ({
-      time: Date.now(),
-      message_type: 'AccountWeightResponse',
-      message: { voting_weight: rep.weight },
-    }),
-    handleLegacy: async () => ({ outcome: 'ok' as const, body: { weight: rep.weight } }),
-  };
+  const constant = constantDispatcher(rep.weight);
   const layer = createGateway({ dispatcher: constant, store, config: { ...defaultRpcConfig(), port: 0 } });
   const layerAddress = await layer.listen();
   const logged = createGateway({
