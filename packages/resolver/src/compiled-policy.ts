@@ -14,7 +14,8 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   readonly catalog: Catalog;
   readonly userCount: number;
   // The hot-path fields, read by check() and checkId().
-  private readonly slots: Map<string, number>;
+  /** A Map, or ShardedSlots above SHARD_ABOVE ids (credential-shards.ts): the get() below is the same code either way. */
+  private readonly slots: ReadonlyMap<string, number>;
   private readonly slotBase: Int32Array;
   private readonly sets: Uint32Array;
   private readonly ids: ReadonlyMap<string, number>;

@@ -28,7 +28,8 @@ export { compile } from './compile';
 export { loadPolicy } from './load-policy';
 export { CompiledPolicy } from './compiled-policy';
 export { exportPolicy, PolicyAssembler, transferBuffers, TRANSFER_ID_CHUNK } from './policy-transfer';
-export type { PolicyTransfer } from './policy-transfer';
+export type { AssemblerOptions, PolicyTransfer } from './policy-transfer';
+export { SHARD_ABOVE } from './credential-shards';
 export { errorCodes, PolicyError, ResolverErrorCode } from './errors';
 // The project's one error shape, for the packages that import the resolver and not the parser (protocol).
 export { NanoAccessError, defineErrorCodes, listErrorCodes, type ErrorCodeOf } from '@nano-access/parser';

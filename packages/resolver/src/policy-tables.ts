@@ -11,8 +11,10 @@ export interface PolicyTables {
   /**
    * Credentials → the user's slot, its position in the Map's insertion order
    * (for the arrays below). The default user is the key "" and comes first.
+   * A Map, except in a policy of more than SHARD_ABOVE ids rebuilt from a
+   * transfer: ShardedSlots (credential-shards.ts), which iterates in slot order.
    */
-  readonly slots: Map<string, number>;
+  readonly slots: ReadonlyMap<string, number>;
   /**
    * Slot → offset of the user's effective set in `sets`: check() needs the
    * slots and this, nothing else. (A slot rather than the offset in the Map

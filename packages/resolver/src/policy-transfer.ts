@@ -2,6 +2,7 @@ import { compiledCatalogOf } from './catalog/compiled-catalog';
 import { CompiledPolicy, policyTables } from './compiled-policy';
 import { PolicyError, ResolverErrorCode } from './errors';
 import type { Catalog, Policy } from './types';
+import { shardCountFor, shardOf, ShardedSlots } from './credential-shards';
 
 /** User ids per chunk of a transfer: one chunk is what the receiving thread adds between two turns of its event loop. */
 export const TRANSFER_ID_CHUNK = 4096;
@@ -95,19 +96,51 @@ export function transferBuffers(transfer: PolicyTransfer): ArrayBuffer[] {
   return arrays.map((array) => array.buffer as ArrayBuffer);
 }
 
+/** How a PolicyAssembler rebuilds the credentials. */
+export interface AssemblerOptions {
+  /**
+   * Policies of more than this many ids keep their credentials in shards (credential-shards.ts);
+   * SHARD_ABOVE unless given. Tests set it low to get a sharded policy from a small file.
+   */
+  shardAbove?: number;
+  /** The ids a shard aims at (IDS_PER_SHARD unless given): how many shards a sharded policy gets. For tests. */
+  idsPerShard?: number;
+}
+
+/**
+ * A `set` that leaves a Map this big has just doubled it (V8 grows a full table on the insert
+ * that overflows it: at 2^n ids, to 2^n + 1): that turn has had its big step (2^14 moved ids,
+ * ~4 ms), so addChunk() ends it there and adds the rest of the chunk in the next one.
+ */
+const GREW_FROM = 1 << 14;
+
+function justDoubled(size: number): boolean {
+  return size > GREW_FROM && ((size - 1) & (size - 2)) === 0;
+}
+
 /**
  * Rebuilds a policy from a transfer, a chunk of ids per addChunk() call, so the thread that
  * serves can keep answering between chunks; finish() gives the policy once every chunk is in.
  * Nothing is shared with the old policy, and nothing is visible before finish().
+ *
+ * Above `shardAbove` ids the credentials go into shards, whose doublings (at about the same
+ * moment for every shard: the ids spread evenly) each end a turn, so no turn moves more than one
+ * shard's table. At or below it they go into one Map, as compile() makes them.
  */
 export class PolicyAssembler {
-  private readonly slots = new Map<string, number>();
+  /** Credentials → slot: one Map, or 2^k by shardOf() (credential-shards.ts). */
+  private readonly shards: Map<string, number>[];
   private readonly decoder = new TextDecoder();
+  /** The next chunk to decode. */
   private next = 0;
+  /** The ids of the chunk being added (next - 1), and the position of the first not yet added. */
+  private ids: string[] = [];
+  private at = 0;
 
   constructor(
     private readonly transfer: PolicyTransfer,
     private readonly catalog: Catalog,
+    options: AssemblerOptions = {},
   ) {
     const cc = compiledCatalogOf(catalog);
     if (cc.catalog.name !== transfer.catalogName || cc.names.length !== transfer.permissionCount)
@@ -115,33 +148,54 @@ export class PolicyAssembler {
         ResolverErrorCode.policyTransferInvalid,
         `the policy was compiled against catalog "${transfer.catalogName}" (${transfer.permissionCount} permissions), not "${cc.catalog.name}" (${cc.names.length})`,
       );
+    const count = shardCountFor(transfer.slotCount, options.shardAbove, options.idsPerShard);
+    this.shards = Array.from({ length: count }, () => new Map<string, number>());
   }
 
-  /** Adds the next chunk of ids; true when none is left. */
+  /**
+   * Adds the next chunk of ids, or the rest of the current one when a table's doubling ended the
+   * last call early; true when none is left.
+   */
   addChunk(): boolean {
     const { idBytes, idChunkEnds } = this.transfer;
-    const c = this.next;
-    if (c >= idChunkEnds.length) return true;
-    const chunk = idBytes.subarray(c === 0 ? 0 : idChunkEnds[c - 1], idChunkEnds[c]);
-    const ids = JSON.parse(this.decoder.decode(chunk)) as string[];
-    const slots = this.slots;
-    let slot = c * TRANSFER_ID_CHUNK;
-    for (let i = 0; i < ids.length; i++) slots.set(ids[i], slot++);
-    this.next++;
+    if (this.at >= this.ids.length) {
+      const c = this.next;
+      if (c >= idChunkEnds.length) return true;
+      const chunk = idBytes.subarray(c === 0 ? 0 : idChunkEnds[c - 1], idChunkEnds[c]);
+      this.ids = JSON.parse(this.decoder.decode(chunk)) as string[];
+      this.at = 0;
+      this.next++;
+    }
+    const ids = this.ids;
+    const shards = this.shards;
+    const mask = shards.length - 1;
+    let i = this.at;
+    let slot = (this.next - 1) * TRANSFER_ID_CHUNK + i;
+    while (i < ids.length) {
+      const id = ids[i++];
+      const shard = mask === 0 ? shards[0] : shards[shardOf(id, mask)];
+      shard.set(id, slot++);
+      if (justDoubled(shard.size)) break;
+    }
+    this.at = i;
+    if (i < ids.length) return false;
+    this.ids = []; // the chunk's array is garbage from here, not at the next chunk
+    this.at = 0;
     return this.next >= idChunkEnds.length;
   }
 
   /** The policy, once addChunk() has returned true. */
   finish(): CompiledPolicy<string> {
     const t = this.transfer;
-    if (this.next < t.idChunkEnds.length || this.slots.size !== t.slotCount)
+    const slots = this.shards.length === 1 ? this.shards[0] : new ShardedSlots(this.shards);
+    if (this.next < t.idChunkEnds.length || this.ids.length > 0 || slots.size !== t.slotCount)
       throw new PolicyError(
         ResolverErrorCode.policyTransferInvalid,
         'the transfer is incomplete or holds repeated ids',
       );
     return new CompiledPolicy({
       compiledCatalog: compiledCatalogOf(this.catalog),
-      slots: this.slots,
+      slots,
       slotBase: t.slotBase,
       slotProfile: t.slotProfile,
       slotUserIndex: t.slotUserIndex,
