@@ -3,6 +3,7 @@ import type { PolicyTables } from './policy-tables';
 import { PolicyError, ResolverErrorCode } from './errors';
 import { decide, effectiveNames, explain } from './explain';
 import type { NameIndex } from './catalog/name-index';
+import type { CredentialSlots } from './credential-shards';
 
 /**
  * An immutable compiled policy. check() is one Map lookup for the
@@ -15,7 +16,7 @@ export class CompiledPolicy<P extends string = string> implements Policy<P> {
   readonly userCount: number;
   // The hot-path fields, read by check() and checkId().
   /** A Map, or ShardedSlots above SHARD_ABOVE ids (credential-shards.ts): the get() below is the same code either way. */
-  private readonly slots: ReadonlyMap<string, number>;
+  private readonly slots: CredentialSlots;
   private readonly slotBase: Int32Array;
   private readonly sets: Uint32Array;
   private readonly ids: ReadonlyMap<string, number>;

@@ -51,11 +51,19 @@ export function shardOf(credentials: unknown, mask: number): number {
 }
 
 /**
- * Credentials → slot, in shards: a ReadonlyMap to every reader (explain, decide, exportPolicy),
- * so only check()'s call to get() tells the two kinds apart. Iterates in slot order, as the one
- * Map iterates in insertion order (which is slot order).
+ * What the policy's readers (check, explain, decide, exportPolicy) use of its credentials → slot
+ * table: a Map has it all, and so does ShardedSlots. Iteration is in slot order (a Map's
+ * insertion order is slot order).
  */
-export class ShardedSlots implements ReadonlyMap<string, number> {
+export interface CredentialSlots extends Iterable<[string, number]> {
+  readonly size: number;
+  get(credentials: string): number | undefined;
+  has(credentials: string): boolean;
+  keys(): Iterable<string>;
+}
+
+/** Credentials → slot, in shards: only check()'s call to get() tells it from a Map. */
+export class ShardedSlots implements CredentialSlots {
   readonly size: number;
   private readonly mask: number;
 
@@ -77,26 +85,14 @@ export class ShardedSlots implements ReadonlyMap<string, number> {
   }
 
   /** Every id, in slot order (each shard holds its ids' slots, not their order across shards). */
-  keys(): IterableIterator<string> {
+  keys(): string[] {
     const ids = new Array<string>(this.size);
     for (const shard of this.shards) for (const [id, slot] of shard) ids[slot] = id;
-    return ids[Symbol.iterator]();
+    return ids;
   }
 
-  *values(): IterableIterator<number> {
-    for (let slot = 0; slot < this.size; slot++) yield slot;
-  }
-
-  *entries(): IterableIterator<[string, number]> {
+  *[Symbol.iterator](): Iterator<[string, number]> {
     let slot = 0;
     for (const id of this.keys()) yield [id, slot++];
-  }
-
-  [Symbol.iterator](): IterableIterator<[string, number]> {
-    return this.entries();
-  }
-
-  forEach(callback: (value: number, key: string, map: ReadonlyMap<string, number>) => void, thisArg?: unknown): void {
-    for (const [id, slot] of this.entries()) callback.call(thisArg, slot, id, this);
   }
 }

@@ -1,4 +1,5 @@
 import type { CompiledCatalog } from './catalog/compiled-catalog';
+import type { CredentialSlots } from './credential-shards';
 
 /**
  * Everything a compiled policy holds, as flat arrays. Per user: one Map entry
@@ -14,7 +15,7 @@ export interface PolicyTables {
    * A Map, except in a policy of more than SHARD_ABOVE ids rebuilt from a
    * transfer: ShardedSlots (credential-shards.ts), which iterates in slot order.
    */
-  readonly slots: ReadonlyMap<string, number>;
+  readonly slots: CredentialSlots;
   /**
    * Slot → offset of the user's effective set in `sets`: check() needs the
    * slots and this, nothing else. (A slot rather than the offset in the Map

@@ -1,6 +1,6 @@
 import { exportPolicy, loadPolicy, nanoCatalog, PolicyAssembler, TRANSFER_ID_CHUNK } from '@nano-access/resolver';
 import type { AssemblerOptions, Policy } from '@nano-access/resolver';
-import { shardCountFor, shardOf, ShardedSlots } from '../src/credential-shards';
+import { shardCountFor, shardOf, ShardedSlots, type CredentialSlots } from '../src/credential-shards';
 import type { PolicyTables } from '../src/policy-tables';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -43,7 +43,7 @@ function assemble(policy: Policy, options: AssemblerOptions): { copy: Policy; st
   return { copy: assembler.finish(), steps };
 }
 
-function slotsOf(policy: Policy): ReadonlyMap<string, number> {
+function slotsOf(policy: Policy): CredentialSlots {
   return (policy as unknown as { tables: PolicyTables }).tables.slots;
 }
 
