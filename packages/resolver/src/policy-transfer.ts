@@ -108,14 +108,17 @@ export interface AssemblerOptions {
 }
 
 /**
- * A `set` that leaves a Map this big has just doubled it (V8 grows a full table on the insert
- * that overflows it: at 2^n ids, to 2^n + 1): that turn has had its big step (2^14 moved ids,
- * ~4 ms), so addChunk() ends it there and adds the rest of the chunk in the next one.
+ * The entries a turn of addChunk() may move in tables' doublings before it ends (2^14, ~4 ms of
+ * CPU). V8 grows a full table on the insert that overflows it (at 2^n ids, to 2^n + 1), moving
+ * the 2^n ids into a new table of twice the size. The shards' ids spread evenly, so all shards
+ * double within a chunk or two of each other, together moving as many ids as one Map would: the
+ * turn ends once they have moved this many, and the rest of the chunk waits for the next turn.
  */
-const GREW_FROM = 1 << 14;
+const MOVED_PER_TURN = 1 << 14;
 
-function justDoubled(size: number): boolean {
-  return size > GREW_FROM && ((size - 1) & (size - 2)) === 0;
+/** The ids a `set` that left a Map of `size` moved by doubling its table (0: it did not). */
+function movedBySet(size: number): number {
+  return size > 2 && ((size - 1) & (size - 2)) === 0 ? size - 1 : 0;
 }
 
 /**
@@ -123,9 +126,10 @@ function justDoubled(size: number): boolean {
  * serves can keep answering between chunks; finish() gives the policy once every chunk is in.
  * Nothing is shared with the old policy, and nothing is visible before finish().
  *
- * Above `shardAbove` ids the credentials go into shards, whose doublings (at about the same
- * moment for every shard: the ids spread evenly) each end a turn, so no turn moves more than one
- * shard's table. At or below it they go into one Map, as compile() makes them.
+ * Above `shardAbove` ids the credentials go into shards, whose doublings come at about the same
+ * moment for every shard; a turn ends once doublings have moved MOVED_PER_TURN ids, so no turn
+ * moves much more than that or one shard's table. At or below it they go into one Map, as
+ * compile() makes them (whose doublings then end a turn the same way).
  */
 export class PolicyAssembler {
   /** Credentials → slot: one Map, or 2^k by shardOf() (credential-shards.ts). */
@@ -153,8 +157,8 @@ export class PolicyAssembler {
   }
 
   /**
-   * Adds the next chunk of ids, or the rest of the current one when a table's doubling ended the
-   * last call early; true when none is left.
+   * Adds the next chunk of ids, or the rest of the current one when tables' doublings ended the
+   * last call early (MOVED_PER_TURN); true when none is left.
    */
   addChunk(): boolean {
     const { idBytes, idChunkEnds } = this.transfer;
@@ -171,11 +175,13 @@ export class PolicyAssembler {
     const mask = shards.length - 1;
     let i = this.at;
     let slot = (this.next - 1) * TRANSFER_ID_CHUNK + i;
+    let moved = 0;
     while (i < ids.length) {
       const id = ids[i++];
       const shard = mask === 0 ? shards[0] : shards[shardOf(id, mask)];
       shard.set(id, slot++);
-      if (justDoubled(shard.size)) break;
+      moved += movedBySet(shard.size);
+      if (moved >= MOVED_PER_TURN) break;
     }
     this.at = i;
     if (i < ids.length) return false;
