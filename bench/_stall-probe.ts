@@ -41,14 +41,20 @@ proto.addChunk = function (this: unknown) {
   if (ms > 5 || chunkMs.length === 1) events.push({ t, what: `step ${chunkMs.length - 1}`, ms });
   return r;
 };
-const finish = (PolicyAssembler.prototype as unknown as { finish: () => unknown });
+const finish = PolicyAssembler.prototype as unknown as { finish: () => unknown };
 const origFinish = finish.finish;
-finish.finish = function (this: unknown) { const t = performance.now(); const r = origFinish.call(this); events.push({ t, what: 'finish', ms: performance.now() - t }); return r; };
+finish.finish = function (this: unknown) {
+  const t = performance.now();
+  const r = origFinish.call(this);
+  events.push({ t, what: 'finish', ms: performance.now() - t });
+  return r;
+};
 
 const obs = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
-    const name = { 1: 'scavenge', 2: 'minor-mc', 4: 'mark-compact', 8: 'incremental', 16: 'weakcb' }[kind ?? 0] ?? String(kind);
+    const name =
+      { 1: 'scavenge', 2: 'minor-mc', 4: 'mark-compact', 8: 'incremental', 16: 'weakcb' }[kind ?? 0] ?? String(kind);
     events.push({ t: e.startTime, what: `gc ${name}`, ms: e.duration });
   }
 });
@@ -85,11 +91,21 @@ async function main() {
   const after = events.filter((e) => e.t >= t0);
   const worker = after.filter((e) => e.t < firstStep);
   const rebuild = after.filter((e) => e.t >= firstStep);
-  if (process.env.TIMELINE === '1') for (const e of after) console.log(`${(e.t - t0).toFixed(1).padStart(8)}  ${e.what.padEnd(18)} ${e.ms.toFixed(1)}`);
-  console.log(`while the worker works (${((firstStep - t0) / 1e3).toFixed(1)} s): longest gap ${longest(worker.filter((e) => e.what === 'GAP'))}, gc ${longest(worker.filter((e) => e.what.startsWith('gc')))}`);
-  console.log(`rebuild (${((events[events.length - 1].t - firstStep) / 1e3).toFixed(1)} s): longest gap ${longest(rebuild.filter((e) => e.what === 'GAP'))}, step ${longest(rebuild.filter((e) => e.what.startsWith('step')))}, gc ${longest(rebuild.filter((e) => e.what.startsWith('gc')))}`);
+  if (process.env.TIMELINE === '1')
+    for (const e of after) console.log(`${(e.t - t0).toFixed(1).padStart(8)}  ${e.what.padEnd(18)} ${e.ms.toFixed(1)}`);
+  console.log(
+    `while the worker works (${((firstStep - t0) / 1e3).toFixed(1)} s): longest gap ${longest(worker.filter((e) => e.what === 'GAP'))}, gc ${longest(worker.filter((e) => e.what.startsWith('gc')))}`,
+  );
+  console.log(
+    `rebuild (${((events[events.length - 1].t - firstStep) / 1e3).toFixed(1)} s): longest gap ${longest(rebuild.filter((e) => e.what === 'GAP'))}, step ${longest(rebuild.filter((e) => e.what.startsWith('step')))}, gc ${longest(rebuild.filter((e) => e.what.startsWith('gc')))}`,
+  );
   const cpuSorted = [...chunkCpu].sort((a, b) => a - b);
-  const top = cpuSorted.slice(-3).reverse().map((ms) => `${ms.toFixed(0)} (#${chunkCpu.indexOf(ms)})`);
-  console.log(`step CPU: median ${cpuSorted[cpuSorted.length >> 1].toFixed(1)} ms, largest ${top.join(', ')} ms, sum ${chunkCpu.reduce((a, b) => a + b, 0).toFixed(0)}`);
+  const top = cpuSorted
+    .slice(-3)
+    .reverse()
+    .map((ms) => `${ms.toFixed(0)} (#${chunkCpu.indexOf(ms)})`);
+  console.log(
+    `step CPU: median ${cpuSorted[cpuSorted.length >> 1].toFixed(1)} ms, largest ${top.join(', ')} ms, sum ${chunkCpu.reduce((a, b) => a + b, 0).toFixed(0)}`,
+  );
 }
 void main().finally(() => rmSync(file, { force: true }));

@@ -114,16 +114,23 @@ describe('credentials in shards (a policy above the threshold)', () => {
 describe('PolicyAssembler turns', () => {
   it('ends a turn after a set that doubled a table of 2^14 ids, and adds the rest of the chunk in the next', () => {
     const users = 20_000; // with the default user, the one Map doubles at 16,384 ids (in chunk 4)
-    const text = Array.from({ length: users }, (_, i) => `[[user]]\nid = "key-${i}-abcdefghijkl"\nallow = "node_query"\n`);
+    const text = Array.from(
+      { length: users },
+      (_, i) => `[[user]]\nid = "key-${i}-abcdefghijkl"\nallow = "node_query"\n`,
+    );
     const original = loadPolicy(text.join('\n')).policy!;
     const { copy, steps } = assemble(original, {});
     expect(steps).toBe(Math.ceil(users / TRANSFER_ID_CHUNK) + 1);
-    for (let i = 0; i < users; i += 13) expect(copy.explain(`key-${i}-abcdefghijkl`).user).toEqual(original.explain(`key-${i}-abcdefghijkl`).user);
+    for (let i = 0; i < users; i += 13)
+      expect(copy.explain(`key-${i}-abcdefghijkl`).user).toEqual(original.explain(`key-${i}-abcdefghijkl`).user);
   });
 
-  it('ends a turn once the shards\' doublings, together, have moved 2^14 ids', () => {
+  it("ends a turn once the shards' doublings, together, have moved 2^14 ids", () => {
     const users = 20_000; // 32 shards of ~625 ids: all double at 512 about the 16,384th id, in chunk 4 (16,384 moved)
-    const text = Array.from({ length: users }, (_, i) => `[[user]]\nid = "key-${i}-abcdefghijkl"\nallow = "node_query"\n`);
+    const text = Array.from(
+      { length: users },
+      (_, i) => `[[user]]\nid = "key-${i}-abcdefghijkl"\nallow = "node_query"\n`,
+    );
     const original = loadPolicy(text.join('\n')).policy!;
     const { copy, steps } = assemble(original, { shardAbove: 100, idsPerShard: 1250 });
     expect(steps).toBeGreaterThan(Math.ceil(users / TRANSFER_ID_CHUNK));
