@@ -105,17 +105,23 @@ export function accountPublicKeyHex(address: string): string | null {
 export function lookupKey(address: unknown): string | null {
   if (typeof address !== 'string') return null;
   const offset = prefixLength(address);
-  return offset < 0 ? null : 'nano_' + address.slice(offset);
+  return offset < 0 ? null : nanoForm(address, offset);
+}
+
+/**
+ * The `nano_` form of an address whose prefix is `offset` characters long: the address itself
+ * when it already has that prefix (every ordinary request), else the 60 characters after its
+ * prefix behind `nano_`. No new string for the first: a concatenation would be flattened and
+ * hashed anew by every map lookup, where the request's own string keeps its hash.
+ */
+function nanoForm(address: string, offset: number): string {
+  return offset === 5 && address.charCodeAt(4) === 0x5f ? address : 'nano_' + address.slice(offset);
 }
 
 /** Canonical `nano_` form of a valid address (xrb_ and dash forms normalised), or null. */
 export function canonicalAccount(address: unknown): string | null {
   if (typeof address !== 'string') return null;
   const offset = prefixLength(address);
-  let canonical: string | null = null;
-  if (offset >= 0 && decodeBody(address, offset)) {
-    // Every valid form has the same 60 characters after its prefix.
-    canonical = 'nano_' + address.slice(offset);
-  }
-  return canonical;
+  // Every valid form has the same 60 characters after its prefix.
+  return offset >= 0 && decodeBody(address, offset) ? nanoForm(address, offset) : null;
 }

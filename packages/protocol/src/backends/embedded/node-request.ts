@@ -1,4 +1,4 @@
-import { decodeAccount } from '../../crypto/nano-address';
+import { canonicalAccount } from '../../crypto/nano-address';
 import { ErrorMessage, LegacyError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { nodeFlagValue } from './node-flag';
@@ -83,10 +83,11 @@ export class NodeCall {
    * an answer whose account came in the deprecated `nano-` / `xrb-` form.
    */
   account(text = this.text('account'), error: string = NodeError.badAccountNumber): string {
-    const key = decodeAccount(text);
-    if (key === null) throw new NodeRequestError(error);
+    // Checked (checksum included) without copying the key out: the answer needs only the address.
+    const canonical = canonicalAccount(text);
+    if (canonical === null) throw new NodeRequestError(error);
     if (text[3] === '-' || text[4] === '-') this.out.deprecated_account_format = '1';
-    return 'nano_' + text.slice(text.length - 60);
+    return canonical;
   }
 
   /** A 256-bit hex value (a block hash) from a field, 64 upper-case digits; `error` when it is not hex. */
