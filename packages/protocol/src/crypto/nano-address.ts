@@ -1,5 +1,5 @@
 import { blake2b } from './blake2b';
-import { CHECKSUM40_INPUT, wasmChecksum40 } from './checksum40-wasm';
+import { CHECKSUM40_INPUT, wasmAddressDecoder, wasmChecksum40 } from './checksum40-wasm';
 
 /** Nano's base32 alphabet (no 0, 2, l, v). */
 const ALPHABET = '13456789abcdefghijkmnopqrstuwxyz';
@@ -16,11 +16,11 @@ const ACCOUNT_CHARS = 60; // 52 for the 256-bit key (+4 pad bits), 8 for the 40-
  */
 const BYTES = CHECKSUM40_INPUT.subarray(0, 37);
 
-/** Decodes the 60 characters after the prefix into BYTES; false on a bad pad, alphabet or checksum. */
-function decodeBody(address: string, offset: number): boolean {
-  // 4 zero pad bits precede the key: the first character is '1' or '3'.
-  const first = address.charCodeAt(offset);
-  if (first !== 0x31 && first !== 0x33) return false;
+/**
+ * The JavaScript base32 decode of the 60 characters after the prefix into BYTES; false on a
+ * character outside the alphabet. Where WebAssembly is available the module's decode does this.
+ */
+function decodeCharactersJs(address: string, offset: number): boolean {
   // 300 bits = 4 pad + 256 key + 40 checksum; starting the bit count at -4 drops the pad.
   let acc = 0;
   let bits = -4;
@@ -36,6 +36,17 @@ function decodeBody(address: string, offset: number): boolean {
       BYTES[out++] = (acc >>> bits) & 0xff;
     }
   }
+  return true;
+}
+
+const decodeCharacters = wasmAddressDecoder(ALPHABET) ?? decodeCharactersJs;
+
+/** Decodes the 60 characters after the prefix into BYTES; false on a bad pad, alphabet or checksum. */
+function decodeBody(address: string, offset: number): boolean {
+  // 4 zero pad bits precede the key: the first character is '1' or '3'.
+  const first = address.charCodeAt(offset);
+  if (first !== 0x31 && first !== 0x33) return false;
+  if (!decodeCharacters(address, offset)) return false;
   // The checksum is the BLAKE2b-40 digest in reversed byte order: BYTES[36] is the digest's first byte.
   const written = BYTES[36] + BYTES[35] * 0x100 + BYTES[34] * 0x10000 + BYTES[33] * 0x1000000 + BYTES[32] * 0x100000000;
   return written === wasmChecksum40();

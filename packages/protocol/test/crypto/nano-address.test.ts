@@ -45,4 +45,31 @@ describe('Nano addresses', () => {
       { numRuns: 300 },
     );
   });
+
+  it('refuses a character outside the alphabet anywhere, one whose low byte is an alphabet character included', () => {
+    // The address is decoded from its bytes in WebAssembly memory: a character that is not ASCII
+    // must never be read as the ASCII character of its low byte (ı, U+0131, as "1").
+    const outside = (c: string): string[] => [
+      String.fromCharCode(0x100 | c.charCodeAt(0)),
+      String.fromCharCode(0xff00 | c.charCodeAt(0)),
+      c.toUpperCase(),
+      '0',
+      '2',
+      'l',
+      'v',
+      '\u0000',
+      '\u{1F600}',
+    ];
+    fc.assert(
+      fc.property(fc.integer({ min: 5, max: 64 }), fc.nat(8), (i, k) => {
+        const replacement = outside(GENESIS[i])[k];
+        fc.pre(replacement !== GENESIS[i]);
+        expect(isValidAccount(GENESIS)).toBe(true); // the memory holds a valid address's bytes
+        const changed = GENESIS.slice(0, i) + replacement + GENESIS.slice(i + 1);
+        expect(isValidAccount(changed)).toBe(false);
+        expect(decodeAccount(changed)).toBeNull();
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
