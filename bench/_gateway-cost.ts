@@ -7,7 +7,10 @@
  *
  * Each server runs alone in its own child process: `gateway` (the in-process gateway, embedded
  * backend), `layer` (the same gateway over a dispatcher answering a constant: the HTTP layer's
- * own cost) and `bare` (the bare node:http floor of bench/gateway.ts). BENCH_COMPARE_ROOT names
+ * own cost), `logged` (the gateway with `[logging] log_rpc = true`, its lines written as
+ * bench/gateway.ts writes them: through the servers' asynchronous destination on file descriptor 2,
+ * which is a file in this run's temp dir) and `bare` (the bare node:http floor of
+ * bench/gateway.ts). BENCH_COMPARE_ROOT names
  * another checkout (built) whose gateway and layer run beside this one's, interleaved round by
  * round, so "before" and "after" see the same machine.
  *
@@ -15,15 +18,16 @@
  *   BENCH_COMPARE_ROOT=/path/to/other/checkout BENCH_CALLGRIND=1 npx tsx bench/_gateway-cost.ts
  *
  * Options (environment): BENCH_REQUESTS (counted per run, default 20000; 2000 under callgrind),
- * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,bare).
+ * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, openSync, readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 import { bareRpcServer, constantDispatcher } from './_gateway-floors';
 
 const ROOT = join(__dirname, '..');
@@ -32,7 +36,7 @@ const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (CALLGRIND ? 2000 : 20000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (CALLGRIND ? 1 : 5));
 const CONNECTIONS = 16;
 const KINDS = (process.env.BENCH_SERVERS ?? 'gateway,layer,bare').split(',') as Kind[];
-type Kind = 'gateway' | 'layer' | 'bare';
+type Kind = 'gateway' | 'layer' | 'logged' | 'bare';
 
 /** Child: one server of `kind` built from the checkout at `root`; prints `{port, account}`, answers "cpu". */
 async function serve(kind: Kind, root: string): Promise<void> {
@@ -54,16 +58,24 @@ async function serve(kind: Kind, root: string): Promise<void> {
     const gatewayPackage = load('gateway') as any;
     const store = reloader.PolicyStore.fromText(readFileSync(join(data, 'config-access.toml'), 'utf8'));
     const dispatcher =
-      kind === 'gateway'
+      kind !== 'layer'
         ? new protocol.Dispatcher({
             policy: store,
             backend: await protocol.createEmbeddedBackend({ ledgerPath: join(data, 'ledger.json') }),
           })
         : constantDispatcher(rep.weight);
+    // logged: as bench/gateway.ts's log_rpc server (fd 2 is a file: see start()).
     const gateway = gatewayPackage.createGateway({
       dispatcher,
       store,
-      config: { ...gatewayPackage.defaultRpcConfig(), port: 0 },
+      config: {
+        ...gatewayPackage.defaultRpcConfig(),
+        port: 0,
+        ...(kind === 'logged' && { logging: { logRpc: true } }),
+      },
+      ...(kind === 'logged' && {
+        logger: reloader.createLogger({ destination: 2, pretty: false, level: 'info' }),
+      }),
     });
 
     port = ((await gateway.listen()) as { port: number }).port;
@@ -122,21 +134,30 @@ async function start(kind: Kind, root: string, label: string, outDir: string): P
     kind,
     root,
   ];
-  const callgrindOut = CALLGRIND ? join(outDir, `callgrind.${label.replace(/\W+/g, '-')}`) : undefined;
-  const child = CALLGRIND
-    ? spawn(
-        'valgrind',
-        [
-          '--tool=callgrind',
-          '--instr-atstart=no',
-          '--separate-threads=yes',
-          `--callgrind-out-file=${callgrindOut!}.%p`,
-          process.execPath,
-          ...nodeArgs,
-        ],
-        { stdio: ['pipe', 'pipe', 'ignore'] },
-      )
-    : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const name = label.replace(/\W+/g, '-');
+  const callgrindOut = CALLGRIND ? join(outDir, `callgrind.${name}`) : undefined;
+  // The logged server's standard error is a file, as its log is in bench/gateway.ts; valgrind's
+  // own messages go to a file of their own.
+  const stderr = kind === 'logged' ? openSync(join(outDir, `${name}.log`), 'w') : CALLGRIND ? 'ignore' : 'inherit';
+  // stdin and stdout are pipes (the stdio array's stderr entry, a variable, hides that from the types).
+  const child = (
+    CALLGRIND
+      ? spawn(
+          'valgrind',
+          [
+            '--tool=callgrind',
+            '--instr-atstart=no',
+            '--separate-threads=yes',
+            `--log-file=${join(outDir, `valgrind.${name}.txt`)}`,
+            `--callgrind-out-file=${callgrindOut!}.%p`,
+            process.execPath,
+            ...nodeArgs,
+          ],
+          { stdio: ['pipe', 'pipe', stderr] },
+        )
+      : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', stderr] })
+  ) as ChildProcessByStdio<Writable, Readable, null>;
+  if (typeof stderr === 'number') closeSync(stderr); // the child holds it now
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
