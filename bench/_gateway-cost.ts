@@ -18,6 +18,7 @@
  *   BENCH_COMPARE_ROOT=/path/to/other/checkout BENCH_CALLGRIND=1 npx tsx bench/_gateway-cost.ts
  *
  * Options (environment): BENCH_REQUESTS (counted per run, default 20000; 2000 under callgrind),
+ * BENCH_REWARM (requests right before each count under callgrind, default 10000),
  * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare).
  */
 import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
@@ -35,6 +36,8 @@ const CALLGRIND = process.env.BENCH_CALLGRIND === '1';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? (CALLGRIND ? 2000 : 20000));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (CALLGRIND ? 1 : 5));
 const CONNECTIONS = 16;
+/** Requests run uninstrumented right before each count under callgrind (see instructions()). */
+const REWARM = Number(process.env.BENCH_REWARM ?? 10000);
 const KINDS = (process.env.BENCH_SERVERS ?? 'gateway,layer,bare').split(',') as Kind[];
 type Kind = 'gateway' | 'layer' | 'logged' | 'bare';
 
@@ -199,6 +202,10 @@ function callgrind(server: Server, ...args: string[]): void {
 
 /** Instructions per request over `REQUESTS` requests, instrumentation on only around them. */
 async function instructions(server: Server, path: string, body: string): Promise<{ main: number; all: number }> {
+  // Warmed again right before the count: a server left idle for the minutes the others take to
+  // warm up and count under valgrind compiled its request path again inside the count (about 60 %
+  // of its instructions in the first server's count, a few % in the last one's).
+  await fire(server, path, body, REWARM);
   callgrind(server, '--zero');
   callgrind(server, '--instr=on');
   await fire(server, path, body, REQUESTS);
