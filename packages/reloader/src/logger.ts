@@ -47,10 +47,13 @@ export const LOG_EXIT_FLUSH_MS = 5_000;
 export const LOG_COALESCE_MS = 10;
 
 /**
- * Unwritten bytes that start a write at once, without waiting for LOG_COALESCE_MS: a write is at
- * least this large under heavy logging (sonic-boom writes at most 16 KiB at a time).
+ * Unwritten bytes that start a write at once, without waiting for LOG_COALESCE_MS. Each write costs
+ * the event loop a hand-off to a worker thread (~16 µs of wall time on the shared 2-core VM, more
+ * when the woken thread takes the core) and its completion: at 8 KiB, a gateway logging every
+ * request made a write per ~30 lines and the hand-off was the largest cost of its log
+ * (bench/_gateway-cost.ts, BENCH_PROFILE); at 64 KiB a busy gateway's writes are the window's.
  */
-export const LOG_COALESCE_BYTES = 8 * 1024;
+export const LOG_COALESCE_BYTES = 64 * 1024;
 
 /** The parts of sonic-boom (pino.destination) the exit flush reads. */
 interface SonicBoomState {
@@ -61,8 +64,21 @@ interface SonicBoomState {
   flush(): void;
 }
 
+/** sonic-boom's calls that asyncFileDestination wraps so that text waiting in it goes first. */
+interface SonicBoomCalls {
+  flush(callback?: (error?: Error) => void): void;
+  flushSync(): void;
+  end(): void;
+}
+
+/** An asynchronous destination (asyncFileDestination): sonic-boom's state, and its text not yet handed to it. */
+interface AsyncDestination {
+  state: SonicBoomState;
+  handOver: () => void;
+}
+
 /** Every asynchronous destination of this process (asyncFileDestination), for the exit flush. */
-const asyncDestinations = new Set<SonicBoomState>();
+const asyncDestinations = new Set<AsyncDestination>();
 
 /**
  * A file descriptor written without blocking the event loop: pino's asynchronous destination
@@ -92,45 +108,93 @@ export function asyncFileDestination(fd: number, maxBytes = ASYNC_LOG_MAX_BYTES)
     sync: false,
     // sonic-boom starts a write by itself only past this many bytes; below it, the window's timer does.
     minLength: LOG_COALESCE_BYTES,
+    // A batch handed over whole (below) stays one write: sonic-boom's default is 16 KiB.
+    maxWrite: 4 * LOG_COALESCE_BYTES,
     maxLength: maxBytes,
     contentMode: 'buffer',
   });
-  const state = destination as unknown as SonicBoomState;
-  // Each line goes in as its UTF-8 bytes. In its default (string) mode sonic-boom measures the
-  // whole pending batch with Buffer.byteLength on every line, which flattens and rescans up to
-  // 16 KiB of queued text per line while a write is in flight (measured: the largest share of a
-  // log_rpc line's cost under load); as bytes, a line costs its own length once.
+  const state = destination as unknown as SonicBoomState & SonicBoomCalls;
+  // Lines wait here as text, joined, and go to sonic-boom as one UTF-8 buffer per batch. In its
+  // string mode sonic-boom measures the whole pending batch with Buffer.byteLength on every line
+  // (a rescan of up to 16 KiB of queued text per line); a Buffer made per line cost ~1.4 µs of
+  // allocation and encoding each (bench/_gateway-cost.ts, BENCH_PROFILE); one per batch costs a
+  // line its share of one encode.
   const writeBytes = destination.write.bind(destination) as unknown as (bytes: Buffer) => boolean;
+  let pending = '';
+  const handOver = (): void => {
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    writeBytes(Buffer.from(text, 'utf8'));
+  };
   let window: NodeJS.Timeout | undefined;
   // The end of a window: what waited is written, and another window follows while anything is
   // unwritten (lines may come during the write); once all is written, the next line starts afresh.
   const endWindow = (): void => {
     window = undefined;
-    if (state.destroyed || state._len === 0) return;
+    if (state.destroyed) return;
+    handOver();
+    if (state._len === 0) return;
     if (!state._writing) destination.flush();
     window = setTimeout(endWindow, LOG_COALESCE_MS).unref();
   };
   destination.write = (line: string | Buffer): boolean => {
-    const accepted = writeBytes(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
-    if (window === undefined && !state.destroyed) {
+    if (typeof line !== 'string' || state.destroyed) {
+      // Bytes keep their place after the text before them; a destroyed destination throws, as sonic-boom's does.
+      handOver();
+      return writeBytes(typeof line === 'string' ? Buffer.from(line, 'utf8') : line);
+    }
+    pending += line;
+    if (window === undefined) {
       // The first line after a quiet spell goes out now; the window gathers what follows it.
+      handOver();
       if (!state._writing && state._len > 0) destination.flush();
       // Unreferenced: the log never keeps a process alive; at a natural exit pino's exit hook
-      // writes what waits, synchronously.
+      // writes what waits, synchronously (flushSync, below).
       window = setTimeout(endWindow, LOG_COALESCE_MS).unref();
+    } else if (pending.length >= LOG_COALESCE_BYTES) {
+      // Enough to start a write at once (sonic-boom starts it unless one is in flight).
+      handOver();
     }
-    return accepted;
+    return true;
+  };
+  // Whatever empties sonic-boom's queue takes the waiting text first: pino's exit hook
+  // (flushSync), logger.flush(), end().
+  const flush = state.flush.bind(state);
+  const flushSync = state.flushSync.bind(state);
+  const end = state.end.bind(state);
+  state.flush = (callback?: (error?: Error) => void): void => {
+    handOver();
+    flush(callback);
+  };
+  state.flushSync = (): void => {
+    handOver();
+    flushSync();
+  };
+  state.end = (): void => {
+    handOver();
+    end();
   };
   let dropped = 0;
-  destination.on('drop', () => {
-    if (dropped++ === 0) process.once('exit', () => reportDropped(fd, () => dropped));
+  // A dropped batch is as many lines as it has line ends.
+  destination.on('drop', (data: Buffer) => {
+    if (dropped === 0) process.once('exit', () => reportDropped(fd, () => dropped));
+    dropped += countLines(data);
   });
-  asyncDestinations.add(state);
+  const entry: AsyncDestination = { state, handOver };
+  asyncDestinations.add(entry);
   destination.on('close', () => {
     clearTimeout(window);
-    asyncDestinations.delete(state);
+    asyncDestinations.delete(entry);
   });
   return destination;
+}
+
+/** The line ends in a batch of lines. */
+function countLines(data: Buffer): number {
+  let lines = 0;
+  for (let at = data.indexOf(0x0a); at !== -1; at = data.indexOf(0x0a, at + 1)) lines++;
+  return Math.max(1, lines);
 }
 
 /** Nothing in flight and nothing queued. */
@@ -148,7 +212,8 @@ export function flushAsyncLogs(deadlineMs = LOG_EXIT_FLUSH_MS): Promise<boolean>
   return new Promise((resolve) => {
     const check = (): void => {
       let pending = false;
-      for (const destination of asyncDestinations) {
+      for (const { state: destination, handOver } of asyncDestinations) {
+        if (!destination.destroyed) handOver();
         if (settled(destination)) continue;
         pending = true;
         // Idle with bytes queued (lines waiting for their window): start their write.

@@ -89,6 +89,18 @@ describe("the servers' asynchronous log destination (createLogger({ destination:
       for (const result of runs) expect(result.other.some((line) => line.includes('Error: a'))).toBe(true);
   });
 
+  // A bare process.exit() awaits nothing: the batch in flight may be lost (the first line, handed
+  // to a write at once), but the lines gathered behind it are written by pino's exit hook.
+  it('writes the lines waiting for their window when the process calls process.exit() at once', async () => {
+    const runs = await runMany('bare-exit', 3);
+    for (const result of runs) {
+      expect(result.code).toBe(0);
+      expect(result.other).toEqual([]);
+      const seen = new Set(result.numbered);
+      expect(Array.from({ length: LINES - 1 }, (_, i) => i + 1).filter((i) => !seen.has(i))).toEqual([]);
+    }
+  });
+
   // Lines are gathered into one write per window (LOG_COALESCE_MS); a few lines, far fewer bytes
   // than start a write by themselves (LOG_COALESCE_BYTES), must still be written by the window's
   // end, with nothing more logged and no exit to flush them.
