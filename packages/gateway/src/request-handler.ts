@@ -168,7 +168,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       writeRpcLine(
         {
           api: outcome.api,
-          name: outcome.name,
+          // Not `name`: pino's own field (the logger's, "nano-access") is already in the line.
+          call: outcome.name,
           outcome: outcome.outcome,
           status: outcome.status,
           ms: Math.round(seconds * 1e6) / 1e3,

@@ -407,7 +407,7 @@ describe('request logging ([logging] log_rpc)', () => {
       await gw.close();
     }
     const rpc = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'rpc');
-    expect(rpc.map((l) => [l.api, l.name, l.outcome, l.status])).toEqual([
+    expect(rpc.map((l) => [l.api, l.call, l.outcome, l.status])).toEqual([
       ['v2', 'AccountWeight', 'ok', 200],
       // A legacy denial is HTTP 200, as the node answers errors; the outcome still says denied.
       ['legacy', 'account_balance', 'denied', 200],

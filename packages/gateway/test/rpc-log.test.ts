@@ -73,9 +73,9 @@ describe('log_rpc: who was refused, and why', () => {
     await postJson(gw.url, '/', { action: 'stop' }, key(OPERATOR));
     await postJson(gw.url, `/key/${WRITER}`, { action: 'block_count' }, key(READER));
     await postJson(gw.url, '/api/v2/IsAlive', {}, key(WRITER));
-    const lines = rpcLines(log.lines).map(({ api, name, outcome, caller, permission, reason, deny }) => ({
+    const lines = rpcLines(log.lines).map(({ api, call, outcome, caller, permission, reason, deny }) => ({
       api,
-      name,
+      call,
       outcome,
       caller,
       permission,
@@ -85,7 +85,7 @@ describe('log_rpc: who was refused, and why', () => {
     expect(lines).toEqual([
       {
         api: 'v2',
-        name: 'AccountWeight',
+        call: 'AccountWeight',
         outcome: 'ok',
         caller: 'user #2 (…6b51)',
         permission: 'api_account_weight',
@@ -94,7 +94,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'legacy',
-        name: 'account_balance',
+        call: 'account_balance',
         outcome: 'denied',
         caller: 'user #2 (…6b51)',
         permission: 'api_account_balance',
@@ -103,7 +103,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'legacy',
-        name: 'peers',
+        call: 'peers',
         outcome: 'denied',
         caller: 'user #3 (…5b69)',
         permission: 'api_peers',
@@ -112,7 +112,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'v2',
-        name: 'AccountWeight',
+        call: 'AccountWeight',
         outcome: 'ok',
         caller: 'the default user',
         permission: 'api_account_weight',
@@ -121,7 +121,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'v2',
-        name: 'AccountWeight',
+        call: 'AccountWeight',
         outcome: 'denied',
         caller: 'unknown credentials (…-all)',
         permission: 'api_account_weight',
@@ -130,7 +130,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'legacy',
-        name: 'stop',
+        call: 'stop',
         outcome: 'unsafe',
         caller: 'user #4 (…7c63)',
         permission: 'api_stop',
@@ -139,7 +139,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'legacy',
-        name: 'block_count',
+        call: 'block_count',
         outcome: 'denied',
         caller: 'conflicting credentials',
         permission: undefined,
@@ -148,7 +148,7 @@ describe('log_rpc: who was refused, and why', () => {
       },
       {
         api: 'v2',
-        name: 'IsAlive',
+        call: 'IsAlive',
         outcome: 'ok',
         caller: 'user #3 (…5b69)',
         permission: undefined,

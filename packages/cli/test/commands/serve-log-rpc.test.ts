@@ -45,6 +45,13 @@ describe('serve with log_rpc (a real child process)', () => {
       expect(await server.stop('SIGTERM')).toBe(0);
       const rpc = server.records().filter((record) => record.msg === 'rpc');
       expect(rpc).toHaveLength(REQUESTS);
+      // One `name` per line, the logger's: the action is `call` (a repeated key is lost by JSON parsers).
+      expect(rpc.every((r) => r.name === 'nano-access' && r.call === 'account_balance')).toBe(true);
+      const rpcText = server
+        .stderr()
+        .split('\n')
+        .filter((line) => line.includes('"msg":"rpc"'));
+      expect(rpcText.filter((line) => line.split('"name":').length !== 2)).toEqual([]);
       expect(rpc.filter((r) => r.caller === 'user #1 (…5b42)' && r.outcome === 'ok')).toHaveLength(REQUESTS / 2);
       expect(
         rpc.filter((r) => r.caller === 'the default user' && r.outcome === 'denied' && r.reason === 'no grant'),
