@@ -265,11 +265,7 @@ export function exitOnCrashAfterLogFlush(deadlineMs = LOG_EXIT_FLUSH_MS): void {
     crashed = true;
     exitAfterLogFlush(1, deadlineMs, () => {
       const text = error instanceof Error && error.stack !== undefined ? error.stack : String(error);
-      try {
-        writeSync(2, `${text}\n`);
-      } catch {
-        // Nowhere left to say it.
-      }
+      writeLastWords(2, `${text}\n`);
     });
   };
   process.on('uncaughtException', crash);
@@ -284,11 +280,36 @@ function reportDropped(fd: number, dropped: () => number): void {
     dropped: dropped(),
     msg: `log lines dropped: the log's reader fell more than ${ASYNC_LOG_MAX_BYTES} bytes behind`,
   });
-  try {
-    writeSync(fd, `${line}\n`);
-  } catch {
-    // Nowhere left to say it.
+  writeLastWords(fd, `${line}\n`);
+}
+
+/** How long a process's last words (a crash's stack, the dropped-lines count) may wait for a full pipe. */
+export const LAST_WORDS_WAIT_MS = 1_000;
+
+/**
+ * Writes `text` to `fd` synchronously, as a process about to exit must, waiting up to `waitMs` for
+ * a full pipe. Standard error is non-blocking once Node has opened it as a stream, so a reader that
+ * lags (a log shipper, a terminal held by a pager) turns a plain writeSync into EAGAIN and the
+ * crash's stack was lost. A partial write goes on from where it stopped. Past the wait, or on any
+ * other error, the rest is given up: nothing is left to report it to.
+ */
+export function writeLastWords(fd: number, text: string, waitMs = LAST_WORDS_WAIT_MS): void {
+  const bytes = Buffer.from(text, 'utf8');
+  const giveUpAt = Date.now() + waitMs;
+  let at = 0;
+  while (at < bytes.length) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= giveUpAt) return;
+      sleepSync(2);
+    }
   }
+}
+
+/** Blocks the thread for `ms` (the process is exiting: there is nothing else for it to do). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 /**

@@ -89,6 +89,24 @@ describe("the servers' asynchronous log destination (createLogger({ destination:
       for (const result of runs) expect(result.other.some((line) => line.includes('Error: a'))).toBe(true);
   });
 
+  // The reader lags: the pipe is full when the crash comes, and a plain writeSync of the stack got
+  // EAGAIN and lost it. The stack waits (up to LAST_WORDS_WAIT_MS) until the reader reads again.
+  it("writes a crash's stack into a full pipe once its reader reads again", async () => {
+    const crashing = spawn(process.execPath, [child, 'throw-full-stderr', '0'], {
+      env: { ...process.env, NANO_ACCESS_LOG_FORMAT: 'json' },
+    });
+    const chunks: Buffer[] = [];
+    const closed = new Promise<number | null>((resolve) => crashing.on('close', resolve));
+    // Read, but paused for a while: the child fills the pipe, crashes, and must wait for us. (A
+    // stream with no listener at the child's exit would be drained and dropped by node itself.)
+    crashing.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    crashing.stderr.pause();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    crashing.stderr.resume();
+    expect(await closed).toBe(1);
+    expect(Buffer.concat(chunks).toString('utf8')).toContain('Error: a crash behind a full pipe');
+  });
+
   // A bare process.exit() awaits nothing: the batch in flight may be lost (the first line, handed
   // to a write at once), but the lines gathered behind it are written by pino's exit hook.
   it('writes the lines waiting for their window when the process calls process.exit() at once', async () => {
