@@ -19,7 +19,9 @@
  *
  * Options (environment): BENCH_REQUESTS (counted per run, default 20000; 2000 under callgrind),
  * BENCH_REWARM (requests right before each count under callgrind, default 10000),
- * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare).
+ * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare),
+ * BENCH_NODE_ARGS (more node flags for the servers: `--perf-basic-prof --no-compact-code-space` writes
+ * /tmp/perf-<pid>.map, which names the JavaScript functions behind callgrind's bare JIT addresses).
  */
 import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -130,6 +132,7 @@ async function start(kind: Kind, root: string, label: string, outDir: string): P
   // tier counts compiles and IC misses, not its steady state: optimize on the main thread instead.
   const nodeArgs = [
     ...(CALLGRIND ? ['--no-concurrent-recompilation'] : []),
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
     '--import',
     'tsx',
     __filename,
