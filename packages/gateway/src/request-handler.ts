@@ -7,6 +7,7 @@ import {
   invalidFormatEnvelope,
   isJsonObject,
   mergeCorrelationId,
+  requestTypeOf,
   type BudgetLease,
   type ByteBudget,
   type DecisionRecord,
@@ -14,20 +15,14 @@ import {
 } from '@nano-access/protocol';
 import { lineWriter, policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
-import type {
-  GatewayDispatcher,
-  GatewayPolicySource,
-  LegacyResult,
-  RequestContext,
-  ResponseEnvelope,
-  Session,
-} from './dispatcher-types';
+import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
 import type { AddressSet } from './http/address-set';
 import type { ClientAddresses } from './http/client-address';
 import { correlationIdFromHeader } from './http/correlation-id';
 import { requestCredentials } from './http/credentials';
 import { PREFLIGHT_HEADERS } from './http/cors';
+import { HttpRequestContext } from './http/http-request-context';
 import { exceedsJsonDepth } from './http/json-depth';
 import { readBody, type BodyResult } from './http/read-body';
 import { operatorHostAllowed } from './http/operator-host';
@@ -67,7 +62,6 @@ const UNKNOWN = '_unknown';
 const V2_PREFIX = '/api/v2';
 /** key_in_path: `/key/<id>` before a legacy or v2 path. */
 const KEY_PREFIX = '/key/';
-const BLANK = /^\s*$/;
 /** Answers to a GET (legacy_get): no browser or proxy may keep them. */
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -100,9 +94,6 @@ interface Exchange {
   readonly client: string | undefined;
 }
 
-/** HTTP sessions are never pushed to: they last one request. */
-const ignorePush = (): void => undefined;
-
 /** Builds the request listener of the gateway's HTTP(S) server. */
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, metrics, logger } = deps;
@@ -112,10 +103,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   // The share of the body budget that only small bodies may use: a sixteenth, as long as a body
   // of max_request_size still fits in the rest.
   const bodyReserve = Math.min(Math.floor(deps.bodyBudget.limit / 16), deps.bodyBudget.limit - config.maxRequestSize);
-  let sessionCounter = 0;
-
-  // One session per HTTP request (subscriptions need one; it is closed when the answer is out).
-  const nextSession = (): Session => ({ id: `http-${++sessionCounter}`, push: ignorePush });
+  /** The request's session, if the dispatcher opened one (a subscription message), is closed when the answer is out. */
+  const closeSession = (ctx: HttpRequestContext): void => {
+    const session = ctx.openedSession;
+    if (session !== undefined) deps.dispatcher.closeSession?.(session);
+  };
 
   // No async function and no promise of the gateway's own on the request path: routing is
   // synchronous, the body is read through a callback and the dispatcher's promise gets one
@@ -224,8 +216,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       if (path === '/') return legacy(x, pathId);
       if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(x, pathId);
       const name = path.slice(V2_PREFIX.length + 1);
-      if (!MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(x, name, pathId);
+      // A request type goes on as protocol's own string (its lookups are then pointer compares);
+      // every request type is a well-formed name, so only other names meet the pattern.
+      const type = requestTypeOf(name);
+      if (type === undefined && !MESSAGE_NAME.test(name)) return notFound(res);
+      return bareMessage(x, type ?? name, pathId);
     }
     if (pathId !== undefined) return notFound(res);
     // Operator endpoints: no CORS (no preflight either), so no web page can read them.
@@ -357,7 +352,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   ): unknown {
     if (body.kind === 'ok') {
       const text = body.body.toString('utf8');
-      if (emptyIsObject && (text.length === 0 || BLANK.test(text))) return {};
+      if (emptyIsObject && isBlank(text)) return {};
       if (exceedsJsonDepth(text, config.maxJsonDepth)) {
         fail(
           res,
@@ -434,9 +429,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     sendJson(res, status, answer, extra);
   }
 
+  /** A catalog message's name (protocol's own string when it is a request type), else UNKNOWN. */
   function messageLabel(name: unknown): string {
     if (typeof name !== 'string') return UNKNOWN;
-    return deps.store.current.messagePermission(name) === undefined ? UNKNOWN : name;
+    const known = requestTypeOf(name) ?? name;
+    return deps.store.current.messagePermission(known) === undefined ? UNKNOWN : known;
   }
 
   /** POST /api/v2/<Name>: the body is the bare message. */
@@ -453,15 +450,13 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       }
       if (parsed instanceof BodyFailure)
         return finish(x, { api: 'v2', name: label, outcome: parsed.failure, status: parsed.status });
-      const ctx: RequestContext & { session: Session } = {
-        credentials: requestCredentials(headers, pathId),
+      const ctx = new HttpRequestContext(
+        requestCredentials(headers, pathId),
         correlationId,
-        session: nextSession(),
-        transport: 'http',
-        controlAllowed: config.enableControl,
-        decision: x.decision,
-        clientAddress: x.client,
-      };
+        config.enableControl,
+        x.decision,
+        x.client,
+      );
       dispatchV2(x, name, parsed, ctx, label, correlationId);
     });
     return undefined;
@@ -486,15 +481,13 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       } catch (error) {
         return finish(x, internalFailure(x, error));
       }
-      const ctx: RequestContext & { session: Session } = {
-        credentials: requestCredentials(headers, pathId),
-        correlationId: headerCorrelationId,
-        session: nextSession(),
-        transport: 'http',
-        controlAllowed: config.enableControl,
-        decision: x.decision,
-        clientAddress: x.client,
-      };
+      const ctx = new HttpRequestContext(
+        requestCredentials(headers, pathId),
+        headerCorrelationId,
+        config.enableControl,
+        x.decision,
+        x.client,
+      );
       dispatchV2(x, undefined, parsed, ctx, label, correlationId);
     });
     return undefined;
@@ -509,7 +502,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     x: Exchange,
     name: string | undefined,
     parsed: unknown,
-    ctx: RequestContext & { session: Session },
+    ctx: HttpRequestContext,
     label: string,
     correlationId: string | undefined,
   ): void {
@@ -520,16 +513,16 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
           ? deps.dispatcher.handleEnvelope(parsed, ctx)
           : deps.dispatcher.handleMessage(name, parsed, ctx);
     } catch (error) {
-      deps.dispatcher.closeSession?.(ctx.session);
+      closeSession(ctx);
       return answered(x, () => upstreamFailureV2(x.res, label, correlationId, error));
     }
     pending.then(
       (response) => {
-        deps.dispatcher.closeSession?.(ctx.session);
+        closeSession(ctx);
         answered(x, () => answerV2(x.res, label, correlationId, response, ctx.retryAfter));
       },
       (error: unknown) => {
-        deps.dispatcher.closeSession?.(ctx.session);
+        closeSession(ctx);
         answered(x, () => upstreamFailureV2(x.res, label, correlationId, error));
       },
     );
@@ -682,6 +675,17 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return { api: 'legacy', name: label, outcome: result.outcome, status };
   }
 }
+
+/**
+ * Only whitespace (what `/^\s*$/` matches), decided at the first character for a body that
+ * starts as JSON does: a JSON text is not blank.
+ */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first === 0x7b /* { */ || first === 0x5b /* [ */ || first === 0x22 /* " */) return false;
+  return BLANK.test(text);
+}
+const BLANK = /^\s*$/;
 
 /**
  * HTTP status per legacy outcome. Like the reference node, errors a client

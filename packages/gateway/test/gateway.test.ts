@@ -33,6 +33,17 @@ describe('the gateway (in process, over real HTTP)', () => {
       expect((answer.json as { message_type: string }).message_type).not.toBe('Error');
     });
 
+    it('treats a body of whitespace only as an empty message, and a body that is not JSON as malformed', async () => {
+      for (const body of [' ', '\r\n\t ']) {
+        const answer = await call(gw.url, { path: '/api/v2/IsAlive', body });
+        expect((answer.json as { message_type: string }).message_type).toBe('IsAlive');
+      }
+      for (const body of ['x', ' x', '"']) {
+        const answer = await call(gw.url, { path: '/api/v2/IsAlive', body });
+        expect(answer.status).toBe(400);
+      }
+    });
+
     it('takes credentials from the Nano-Api-Key header', async () => {
       const denied = await postJson(
         gw.url,

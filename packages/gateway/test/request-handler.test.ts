@@ -280,3 +280,41 @@ describe('a dispatcher that fails unexpectedly (an embedder bug, not a refusal)'
     }
   });
 });
+
+describe("a v2 request's session", () => {
+  const subscriber = 'topic-subscriber-0b6f4c2e-7d1a-4e93-a5c8-3f2e1d0c9b8a';
+  let gw: RunningGateway;
+  beforeAll(async () => {
+    gw = await startInProcess({
+      accessText: `${ACCESS_TEXT}\n[[user]]\nid = "${subscriber}"\nallow = "api_topic_confirmation"\n`,
+    });
+  });
+  afterAll(() => gw.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is opened only by a message that needs one, and closed once the answer is out', async () => {
+    const closed: string[] = [];
+    const close = gw.dispatcher.closeSession.bind(gw.dispatcher);
+    jest.spyOn(gw.dispatcher, 'closeSession').mockImplementation((session) => {
+      closed.push(session.id);
+      close(session);
+    });
+
+    const weight = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account });
+    expect(weight.json).toMatchObject({ message_type: 'AccountWeightResponse' });
+    expect(closed).toEqual([]);
+
+    const first = await postJson(gw.url, '/api/v2/TopicConfirmation', {}, { 'Nano-Api-Key': subscriber });
+    const second = await postJson(gw.url, '/api/v2', {
+      message_type: 'TopicConfirmation',
+      message: {},
+      credentials: subscriber,
+    });
+    expect(first.json).toMatchObject({ message_type: 'EventAck' });
+    expect(second.json).toMatchObject({ message_type: 'EventAck' });
+    expect(closed).toHaveLength(2);
+    expect(closed[0]).toMatch(/^http-\d+$/);
+    expect(closed[1]).not.toBe(closed[0]);
+    expect(gw.dispatcher.metrics().subscriptions.sessions).toBe(0);
+  });
+});

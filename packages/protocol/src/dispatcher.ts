@@ -16,7 +16,7 @@ import {
 import { type DecisionRecord, recordDecision, recordRateLimited, REFUSAL_TEXT } from './decision-record';
 import { decodeFlatbuffersEnvelope, encodeFlatbuffersEnvelope } from './flatbuffers/convert';
 import { authorizeLegacy, legacyAnswerOutcome } from './legacy';
-import { isRequestType, type RequestType } from './messages';
+import { requestTypeOf, type RequestType } from './messages';
 import { type DispatcherMetrics, RequestCounters } from './metrics';
 import type { RateLimiter } from './rate-limit/rate-limiter';
 import {
@@ -161,10 +161,11 @@ export class Dispatcher {
     // As handleEnvelope: synchronous up to the backend, whose promise is handed back as it is.
     let answer: Answer;
     try {
-      if (typeof messageType !== 'string' || !isRequestType(messageType)) {
+      const type = typeof messageType === 'string' ? requestTypeOf(messageType) : undefined;
+      if (type === undefined) {
         answer = this.unknownMessageType(mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
       } else {
-        answer = this.message(messageType, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
+        answer = this.message(type, message, mergeCredentials(ctx.credentials), ctx.correlationId, ctx);
       }
     } catch (error) {
       answer = this.internalError(error, ctx.correlationId);
@@ -331,8 +332,9 @@ export class Dispatcher {
     const request = checked.value;
     const correlationId = mergeCorrelationId(request, ctx.correlationId);
     const merged = mergeCredentials(ctx.credentials, request.credentials);
-    if (!isRequestType(request.message_type)) return this.unknownMessageType(merged, correlationId, ctx);
-    return this.message(request.message_type, request.message, merged, correlationId, ctx);
+    const type = requestTypeOf(request.message_type);
+    if (type === undefined) return this.unknownMessageType(merged, correlationId, ctx);
+    return this.message(type, request.message, merged, correlationId, ctx);
   }
 
   /**

@@ -105,7 +105,14 @@ export {
   revocationEnvelope,
   REVOCATION_SUFFIX,
 } from './errors';
-export { EXTENSION_MESSAGE_TYPES, MESSAGE_TYPES, REQUEST_TYPES, type MessageType, type RequestType } from './messages';
+export {
+  EXTENSION_MESSAGE_TYPES,
+  MESSAGE_TYPES,
+  REQUEST_TYPES,
+  requestTypeOf,
+  type MessageType,
+  type RequestType,
+} from './messages';
 export {
   messageSchema,
   validateMessage,

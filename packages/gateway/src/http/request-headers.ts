@@ -36,18 +36,32 @@ export function gatewayHeaders(req: IncomingMessage): GatewayHeaders {
           contentLength = raw[i + 1];
         }
         break;
+      // The first letter (either case) before a lowercase copy: Content-Type and Cache-Control,
+      // which most requests carry, have the lengths of these two names.
       case 12:
-        if (name.toLowerCase() === 'nano-api-key') (apiKeys ??= []).push(raw[i + 1]);
+        if (startsWithLetter(name, 0x6e /* n */) && name.toLowerCase() === 'nano-api-key')
+          (apiKeys ??= []).push(raw[i + 1]);
         break;
       case 13:
-        if (name.toLowerCase() === 'authorization') (authorizations ??= []).push(raw[i + 1]);
+        if (startsWithLetter(name, 0x61 /* a */) && name.toLowerCase() === 'authorization')
+          (authorizations ??= []).push(raw[i + 1]);
         break;
       case 19:
-        if (correlationId === undefined && name.toLowerCase() === 'nano-correlation-id') correlationId = raw[i + 1];
+        if (
+          correlationId === undefined &&
+          startsWithLetter(name, 0x6e /* n */) &&
+          name.toLowerCase() === 'nano-correlation-id'
+        )
+          correlationId = raw[i + 1];
         break;
       default:
         break;
     }
   }
   return { contentLength, apiKeys, authorizations, correlationId };
+}
+
+/** Whether `name` starts with the ASCII letter `lower` (its lowercase code), in either case. */
+function startsWithLetter(name: string, lower: number): boolean {
+  return (name.charCodeAt(0) | 0x20) === lower;
 }

@@ -22,6 +22,29 @@ describe('gatewayHeaders', () => {
     }
   });
 
+  it('reads no header of the same length as one it reads (Content-Type, Cache-Control, lookalikes)', () => {
+    expect(
+      gatewayHeaders(
+        withRaw([
+          'Content-Type',
+          'application/json',
+          'Cache-Control',
+          'no-cache',
+          'Mano-Api-Key',
+          'k',
+          'Nano-Api-Keys'.slice(0, 12).replace('y', 'x'),
+          'k',
+          'Bauthorization'.slice(1).replace('a', 'o'),
+          'b',
+          'Accept-Charset',
+          'utf-8',
+          'Nano-Correlation-Ix',
+          'c',
+        ]),
+      ),
+    ).toEqual({ contentLength: undefined, apiKeys: undefined, authorizations: undefined, correlationId: undefined });
+  });
+
   it('keeps the first Content-Length, as req.headers does, every credential header, and leaves absent ones undefined', () => {
     expect(
       gatewayHeaders(
