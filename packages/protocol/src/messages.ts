@@ -36,16 +36,26 @@ export const REQUEST_TYPES = [
 
 export type RequestType = (typeof REQUEST_TYPES)[number];
 
-/** Each request type's name, to the name as this module spells it (see requestTypeOf). */
-const requestTypeByName: ReadonlyMap<string, RequestType> = new Map(REQUEST_TYPES.map((name) => [name, name]));
+/** The request types by the length of their names (no two share one), for requestTypeOf. */
+const requestTypeByLength: ReadonlyArray<RequestType | undefined> = (() => {
+  const table: Array<RequestType | undefined> = [];
+  for (const name of REQUEST_TYPES) {
+    if (table[name.length] !== undefined)
+      throw new Error(`request types ${table[name.length]} and ${name}: same length`);
+    table[name.length] = name;
+  }
+  return table;
+})();
 
 /**
  * The request type `name` names, as this module's own string, or undefined when it names none.
  * A name read off a request (a URL's path, a parsed body) is a new string each time: every map,
  * set and table that looks it up hashes it and compares it character by character. The returned
  * string is the constant itself, whose hash is kept and which compares by identity, so the
- * dispatcher's and the metrics' lookups after this one cost a pointer compare each.
+ * dispatcher's and the metrics' lookups after this one cost a pointer compare each. Found by
+ * length and one comparison: hashing the name to look it up would cost more than that.
  */
 export function requestTypeOf(name: string): RequestType | undefined {
-  return requestTypeByName.get(name);
+  const type = requestTypeByLength[name.length];
+  return type !== undefined && type === name ? type : undefined;
 }
