@@ -23,11 +23,12 @@
  * the load generator, and read in the load generator's process it slowed the log_rpc row's load.
  *
  *   npx tsc -b && npx tsx bench/gateway.ts
+ *   BENCH_PIN=1 npx tsx bench/gateway.ts     # load generator on CPU 0, servers on CPU 1 (taskset)
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,6 +38,12 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 16;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const DATA = join(__dirname, '..', 'fixtures', 'data');
+/**
+ * BENCH_PIN=1: the load generator (this process) on CPU 0, the servers' process on CPU 1
+ * (`taskset`), so that the two never share a core within a run. Off by default: it needs
+ * `taskset` and two CPUs, and pinned runs still differ from one another (docs/performance.md).
+ */
+const PIN = process.env.BENCH_PIN === '1';
 
 interface Ports {
   gateway: number;
@@ -141,9 +148,11 @@ async function main(): Promise<void> {
   const logDir = mkdtempSync(join(tmpdir(), 'na-gateway-bench-'));
   const logFile = join(logDir, 'server.log');
   const logFd = openSync(logFile, 'w');
+  const serverCommand = [process.execPath, '--import', 'tsx', __filename, '--serve'];
+  const pinned = PIN && pinLoadGenerator();
   const child: ChildProcessByStdio<Writable, Readable, null> = spawn(
-    process.execPath,
-    ['--import', 'tsx', __filename, '--serve'],
+    pinned ? 'taskset' : serverCommand[0],
+    pinned ? ['-c', '1', ...serverCommand] : serverCommand.slice(1),
     { stdio: ['pipe', 'pipe', logFd] },
   ) as ChildProcessByStdio<Writable, Readable, null>;
   closeSync(logFd); // the server child holds it now
@@ -217,7 +226,7 @@ async function main(): Promise<void> {
     }
     const rows = [...gatewayRows, ...layerRows];
     process.stdout.write(
-      `\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version})\n\n`,
+      `\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, Node ${process.version}${pinned ? ', load generator on CPU 0 and servers on CPU 1' : ''})\n\n`,
     );
     process.stdout.write(
       '| case | gateway req/s | p99 ms | CPU µs/req | bare req/s | p99 ms | CPU µs/req | req/s ratio (target ≥ 0.85×) | CPU ratio (bare/gateway) |\n',
@@ -251,6 +260,21 @@ function readLog(file: string): { lines: number; other: string[] } {
     else if (text !== '') other.push(text);
   }
   return { lines, other };
+}
+
+/** Pins this process (autocannon runs in it) to CPU 0; false (and a note) when it cannot. */
+function pinLoadGenerator(): boolean {
+  if (availableParallelism() < 2) {
+    process.stdout.write('BENCH_PIN: fewer than two CPUs, not pinned\n');
+    return false;
+  }
+  try {
+    execFileSync('taskset', ['-cp', '0', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    process.stdout.write('BENCH_PIN: taskset failed or is missing, not pinned\n');
+    return false;
+  }
 }
 
 /** One table row: the best round's req/s and p99, the median CPU per request, both against bare's runs of the same rounds. */
