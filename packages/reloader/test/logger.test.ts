@@ -45,6 +45,51 @@ describe('createLogger', () => {
     expect(times).toEqual(['2026-12-06T03:00:00.001Z', '2026-12-06T03:00:00.001Z', '2026-12-06T03:00:00.002Z']);
   });
 
+  it("writes exactly toISOString()'s text for every millisecond, across minutes, days, years and a clock set back", () => {
+    const out = sink();
+    const logger = createLogger({ destination: out.stream, pretty: false });
+    const start = Date.UTC(2026, 11, 31, 23, 58, 59, 998);
+    const times = [
+      // Every millisecond around a minute, an hour, a day and a year's end, then each second of a minute.
+      ...Array.from({ length: 2_005 }, (_, i) => start + 60_000 - 1_000 + i),
+      ...Array.from({ length: 61 }, (_, i) => start + i * 1_000),
+      // Set back: into the minute before, to the start of the same minute, to the epoch, and forward again.
+      start + 30_000,
+      start - 1,
+      start + 2 - (start % 60_000),
+      0,
+      1,
+      59_999,
+      60_000,
+      Date.UTC(2000, 1, 29, 12, 0, 0, 7),
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+      Date.UTC(9999, 11, 31, 23, 59, 0, 0),
+      Date.UTC(10000, 0, 1),
+      Date.UTC(10000, 0, 1, 0, 0, 1, 5),
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      -30,
+      Date.UTC(2026, 11, 7, 1, 2, 3, 4),
+      Date.UTC(2026, 11, 7, 1, 2, 3, 4),
+      Date.UTC(2026, 11, 7, 1, 2, 59, 999),
+      Date.UTC(2026, 11, 7, 1, 3, 0, 0),
+    ];
+    const now = jest.spyOn(Date, 'now');
+    try {
+      for (const ms of times) {
+        now.mockReturnValue(ms);
+        logger.info('tick');
+      }
+    } finally {
+      now.mockRestore();
+    }
+    const written = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { time: string }).time);
+    expect(written).toEqual(times.map((ms) => new Date(ms).toISOString()));
+  });
+
   it('redacts credential-bearing fields', () => {
     const out = sink();
     const logger = createLogger({ destination: out.stream, pretty: false });
