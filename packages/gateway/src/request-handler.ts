@@ -13,7 +13,7 @@ import {
   type DecisionRecord,
   type LegacyForward,
 } from '@nano-access/protocol';
-import { lineWriter, policyHashLabel } from '@nano-access/reloader';
+import { jsonLineWriter, policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
 import type { GatewayDispatcher, GatewayPolicySource, LegacyResult, ResponseEnvelope } from './dispatcher-types';
 import { GatewayError, GatewayErrorCode } from './errors';
@@ -28,8 +28,9 @@ import { readBody, type BodyResult } from './http/read-body';
 import { operatorHostAllowed } from './http/operator-host';
 import { gatewayHeaders, type GatewayHeaders } from './http/request-headers';
 import { sendJson, sendOperatorJson, sendOperatorText } from './http/respond';
-import type { ApiKind, GatewayMetrics } from './metrics';
+import type { GatewayMetrics } from './metrics';
 import { getMayCarry, legacyRequestFromQuery } from './protect/get-compat';
+import { rpcLineJson, type Outcome } from './rpc-line';
 
 export interface HandlerDeps {
   dispatcher: GatewayDispatcher;
@@ -46,14 +47,6 @@ export interface HandlerDeps {
   logger?: Logger;
   /** Response caps and cache (protect/legacy-protection.ts); undefined when both are off. */
   legacyForward?: LegacyForward;
-}
-
-/** What one request turned out to be, for metrics and the rpc log. */
-interface Outcome {
-  api: ApiKind;
-  name: string;
-  outcome: string;
-  status: number;
 }
 
 const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
@@ -98,7 +91,7 @@ interface Exchange {
 export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { config, metrics, logger } = deps;
   // Its fields are the gateway's own (catalog names, a masked caller, status, duration): nothing to redact.
-  const writeRpcLine = config.logging.logRpc && logger !== undefined ? lineWriter(logger) : null;
+  const writeRpcLine = config.logging.logRpc && logger !== undefined ? jsonLineWriter(logger, 'rpc') : null;
   const logRpc = writeRpcLine !== null;
   // The share of the body budget that only small bodies may use: a sixteenth, as long as a body
   // of max_request_size still fits in the rest.
@@ -156,21 +149,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     const seconds = (performance.now() - x.startedAt) / 1e3;
     metrics.record(outcome.api, outcome.name, outcome.outcome, seconds);
     if (writeRpcLine !== null) {
-      const { req, client } = x;
-      writeRpcLine(
-        {
-          api: outcome.api,
-          // Not `name`: pino's own field (the logger's, "nano-access") is already in the line.
-          call: outcome.name,
-          outcome: outcome.outcome,
-          status: outcome.status,
-          ms: Math.round(seconds * 1e6) / 1e3,
-          remote: client,
-          ...(client === req.socket.remoteAddress ? undefined : { peer: req.socket.remoteAddress }),
-          ...x.decision,
-        },
-        'rpc',
-      );
+      const { client } = x;
+      const peer = x.req.socket.remoteAddress;
+      writeRpcLine(rpcLineJson(outcome, seconds, client, client === peer ? undefined : peer, x.decision));
     }
   }
 

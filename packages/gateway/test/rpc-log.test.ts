@@ -156,6 +156,13 @@ describe('log_rpc: who was refused, and why', () => {
         deny: undefined,
       },
     ]);
+    // The fields in their documented order, each of its documented type.
+    const denied = rpcLines(log.lines)[1];
+    expect(Object.keys(denied)).toEqual([
+      ...['level', 'time', 'pid', 'hostname'],
+      ...['api', 'call', 'outcome', 'status', 'ms', 'remote', 'caller', 'permission', 'reason', 'deny', 'msg'],
+    ]);
+    expect(denied).toMatchObject({ status: 200, ms: expect.any(Number), remote: '127.0.0.1', msg: 'rpc' });
     const text = log.lines.join('\n');
     for (const id of [READER, WRITER, OPERATOR]) expect(text).not.toContain(id);
   });

@@ -12,9 +12,11 @@ export {
   LOG_COALESCE_MS,
   LOG_EXIT_FLUSH_MS,
   REDACTED_PATHS,
+  jsonLineWriter,
+  jsonString,
   lineWriter,
 } from './logger';
-export type { LineFields, LineWriter, LoggerOptions } from './logger';
+export type { JsonLineWriter, LineFields, LineWriter, LoggerOptions } from './logger';
 export { KUBERNETES_DATA_LINK } from './file-watch';
 export { policyHashLabel } from './metrics';
 export {

@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
-import { createLogger, lineWriter } from '@nano-access/reloader';
+import fc from 'fast-check';
+import type pino from 'pino';
+import { createLogger, jsonLineWriter, jsonString, lineWriter } from '@nano-access/reloader';
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
@@ -182,5 +184,55 @@ describe('lineWriter', () => {
     const out = sink();
     lineWriter(createLogger({ destination: out.stream, pretty: false }).child({ component: 'gateway' }))!({}, 'rpc');
     expect(JSON.parse(out.text())).toMatchObject({ level: 30, name: 'nano-access', component: 'gateway', msg: 'rpc' });
+  });
+});
+
+describe('jsonString', () => {
+  it('is JSON.stringify of any text: control characters, quotes, backslashes, lone and paired surrogates (property)', () => {
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '…', '😀', 'a'),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
+        expect(jsonString(text)).toBe(JSON.stringify(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('jsonLineWriter', () => {
+  it("writes lineWriter's line, byte for byte but the time, for the same fields given as JSON text", () => {
+    const out = sink();
+    const logger = createLogger({ destination: out.stream, pretty: false }).child({ component: 'gateway' });
+    const fields = { api: 'v2', status: 200, ms: 0.25, caller: 'user #2 (…6b51)', ok: true };
+    jsonLineWriter(logger, 'rpc')!(`,${JSON.stringify(fields).slice(1, -1)}`);
+    lineWriter(logger)!(fields, 'rpc');
+    jsonLineWriter(logger, 'quoted "msg"')!('');
+    const [ours, theirs, empty] = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => line.replace(/"time":"[^"]*"/, '"time":""'));
+    expect(ours).toBe(theirs);
+    expect(JSON.parse(ours)).toMatchObject({
+      level: 30,
+      name: 'nano-access',
+      component: 'gateway',
+      ...fields,
+      msg: 'rpc',
+    });
+    expect(JSON.parse(empty)).toMatchObject({ level: 30, component: 'gateway', msg: 'quoted "msg"' });
+  });
+
+  it("is null when the level is off; a logger that is not pino's own gets the fields as an object", () => {
+    expect(
+      jsonLineWriter(createLogger({ destination: sink().stream, pretty: false, level: 'warn' }), 'rpc'),
+    ).toBeNull();
+    const info = jest.fn();
+    const logger = { isLevelEnabled: () => true, info } as unknown as pino.Logger;
+    jsonLineWriter(logger, 'rpc')!(',"api":"v2","status":200');
+    expect(info).toHaveBeenCalledWith({ api: 'v2', status: 200 }, 'rpc');
   });
 });
