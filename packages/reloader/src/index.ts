@@ -13,7 +13,7 @@ export {
   LOG_EXIT_FLUSH_MS,
   REDACTED_PATHS,
   jsonLineWriter,
-  jsonString,
+  jsonStringContent,
   lineWriter,
 } from './logger';
 export type { JsonLineWriter, LineFields, LineWriter, LoggerOptions } from './logger';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import type pino from 'pino';
-import { createLogger, jsonLineWriter, jsonString, lineWriter } from '@nano-access/reloader';
+import pino from 'pino';
+import { createLogger, jsonLineWriter, jsonStringContent, lineWriter } from '@nano-access/reloader';
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
@@ -187,15 +187,15 @@ describe('lineWriter', () => {
   });
 });
 
-describe('jsonString', () => {
-  it('is JSON.stringify of any text: control characters, quotes, backslashes, lone and paired surrogates (property)', () => {
+describe('jsonStringContent', () => {
+  it('is what JSON.stringify writes between its quotes, for any text: control characters, quotes, backslashes, lone and paired surrogates (property)', () => {
     const unit = fc.oneof(
       fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
       fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '…', '😀', 'a'),
     );
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
-        expect(jsonString(text)).toBe(JSON.stringify(text));
+        expect(`"${jsonStringContent(text)}"`).toBe(JSON.stringify(text));
       }),
       { numRuns: 20_000 },
     );
@@ -224,6 +224,43 @@ describe('jsonLineWriter', () => {
       msg: 'rpc',
     });
     expect(JSON.parse(empty)).toMatchObject({ level: 30, component: 'gateway', msg: 'quoted "msg"' });
+  });
+
+  it('stamps each line with the time it was written, the millisecond changing between lines', () => {
+    const out = sink();
+    const write = jsonLineWriter(createLogger({ destination: out.stream, pretty: false }), 'rpc')!;
+    const times = [
+      Date.UTC(2026, 11, 7, 1, 0, 59, 999),
+      Date.UTC(2026, 11, 7, 1, 0, 59, 999),
+      Date.UTC(2026, 11, 7, 1, 1),
+    ];
+    const now = jest.spyOn(Date, 'now');
+    try {
+      for (const [i, ms] of times.entries()) {
+        now.mockReturnValue(ms);
+        write(`,"i":${i}`);
+      }
+    } finally {
+      now.mockRestore();
+    }
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { time: string; i: number });
+    expect(lines.map(({ time, i }) => [time, i])).toEqual(times.map((ms, i) => [new Date(ms).toISOString(), i]));
+  });
+
+  it('writes a whole line for a logger without a time field', () => {
+    const out = sink();
+    jsonLineWriter(pino({ timestamp: false }, out.stream), 'rpc')!(',"api":"v2"');
+    expect(JSON.parse(out.text())).toEqual({
+      level: 30,
+      pid: process.pid,
+      hostname: expect.any(String),
+      api: 'v2',
+      msg: 'rpc',
+    });
   });
 
   it("is null when the level is off; a logger that is not pino's own gets the fields as an object", () => {
