@@ -41,6 +41,19 @@ describe('nano-access reload (a real serve child process, over its unix socket)'
   });
 
   const requestRecords = (): number => server.records().filter((r) => r.trigger === 'request').length;
+  /**
+   * requestRecords() once the server's log has gone quiet. Its lines come through the batched
+   * writer and a pipe, so the record of a reload answered a moment ago may still be on its way;
+   * an outcome the same reload logs at debug ("unchanged") never comes, so no count can be
+   * awaited. Quiet: stderr unchanged for 300 ms (at most 10 s of waiting).
+   */
+  const settledRequestRecords = async (): Promise<number> => {
+    for (let waited = 0, length = -1; length !== server.stderr().length && waited < 10_000; waited += 300) {
+      length = server.stderr().length;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    return requestRecords();
+  };
 
   it('applies a changed file: one line with the new generation and policy hash, exit 0 (the real binary)', async () => {
     replaceFile(data.access, accessWith(`[[user]]\nid = "${BOB}"\nallow = "api_account_weight"\n`));
@@ -82,7 +95,7 @@ describe('nano-access reload (a real serve child process, over its unix socket)'
 
   it('refuses a caller without api_access_reload with exit 3, and reads nothing for it', async () => {
     replaceFile(data.access, accessWith('# an edit the refused callers must not get applied\n'));
-    const seen = requestRecords();
+    const seen = await settledRequestRecords();
     const alice = await runCli(['reload', '--path', data.socket, '--credentials', ALICE]);
     expect([alice.code, alice.stdout]).toEqual([3, '']);
     expect(alice.stderr).toMatch(/the server refused the reload: Access denied \(NA_CLI_RELOAD_REFUSED\)/);
@@ -91,7 +104,7 @@ describe('nano-access reload (a real serve child process, over its unix socket)'
     const unknown = await runCli(['reload', '--path', data.socket, '--credentials', 'nobody-at-all']);
     expect(unknown.code).toBe(3);
     // No reload ran for them (a reload by request logs its outcome with trigger "request").
-    expect(requestRecords()).toBe(seen);
+    expect(await settledRequestRecords()).toBe(seen);
     const operator = await runCli(['reload', '--path', data.socket, '--credentials', OPERATOR]);
     expect(operator.code).toBe(0);
     expect(operator.stdout).toContain(`policy ${hashLabel(data.access)}`);
