@@ -21,7 +21,7 @@
  * BENCH_REWARM (requests right before each count under callgrind, default 10000),
  * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare),
  * BENCH_NODE_ARGS (more node flags for the servers: `--perf-basic-prof --no-compact-code-space` writes
- * /tmp/perf-<pid>.map, which names the JavaScript functions behind callgrind's bare JIT addresses).
+ * /tmp/perf-<pid>.map; bench/_callgrind-names.ts then names the JIT addresses in callgrind_annotate's output).
  */
 import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
