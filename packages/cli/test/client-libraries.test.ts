@@ -75,9 +75,8 @@ async function standInNode(): Promise<StandInNode> {
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { action: string };
       actions.push(body.action);
-      void backend
-        .legacy(body)
-        .then((answer) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer)));
+      const answer = backend.legacy(body);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));

@@ -5,22 +5,30 @@
  * protocol's own; only the dispatcher's methods are declared here.
  */
 
-import type { LegacyContext, LegacyResult, RequestContext, ResponseEnvelope, Session } from '@nano-access/protocol';
+import type {
+  LegacyContext,
+  LegacyResult,
+  PromiseOrValue,
+  RequestContext,
+  ResponseEnvelope,
+  Session,
+} from '@nano-access/protocol';
 /** One caller's credentials, as a policy checks them: absent or "" is the default user. */
 export type Credentials = string | null | undefined;
 
-export type { LegacyContext, LegacyResult, RequestContext, ResponseEnvelope, Session };
+export type { LegacyContext, LegacyResult, PromiseOrValue, RequestContext, ResponseEnvelope, Session };
 export type { LegacyOutcome } from '@nano-access/protocol';
 
 /**
  * The dispatcher as the gateway uses it. The methods of protocol's Dispatcher
  * never reject; an adapter that forwards (IpcDispatcher) rejects with a
  * GatewayError when the upstream is unreachable, which the gateway answers with 502.
+ * An answer given at once (a value, not a promise) is written in the same turn.
  */
 export interface GatewayDispatcher {
-  handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope>;
-  handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope>;
-  handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult>;
+  handleEnvelope(envelope: unknown, ctx: RequestContext): PromiseOrValue<ResponseEnvelope>;
+  handleMessage(messageType: string, message: unknown, ctx: RequestContext): PromiseOrValue<ResponseEnvelope>;
+  handleLegacy(request: unknown, ctx: LegacyContext): PromiseOrValue<LegacyResult>;
   closeSession?(session: Session): void;
   /** True when the dispatcher enforces [rate_limit] (protocol's Dispatcher with a rateLimiter, IpcDispatcher with one). */
   readonly limitsRate?: boolean;

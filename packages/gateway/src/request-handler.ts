@@ -12,6 +12,7 @@ import {
   type ByteBudget,
   type DecisionRecord,
   type LegacyForward,
+  type PromiseOrValue,
 } from '@nano-access/protocol';
 import { jsonLineWriter, policyHashLabel } from '@nano-access/reloader';
 import type { RpcConfig } from './config/rpc-config';
@@ -103,9 +104,9 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
   };
 
   // No async function and no promise of the gateway's own on the request path: routing is
-  // synchronous, the body is read through a callback and the dispatcher's promise gets one
-  // reaction, so an answer the embedded backend gives is written one microtask turn after the
-  // body's 'end' (it took three: an awaited body promise and two async frames, each a promise).
+  // synchronous, the body is read through a callback, an answer the dispatcher gives at once (the
+  // embedded backend's) is written in the body's 'end' event, as a bare node:http server writes
+  // it, and a dispatcher's promise (a node's answer, an IPC server's) gets one reaction.
   return handle;
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
@@ -476,8 +477,8 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
 
   /**
    * Hands a v2 request to the dispatcher (a bare message `name`, else a whole envelope) and
-   * answers with what it gives: one promise reaction. The session is closed before the answer is
-   * written, whatever the dispatcher did.
+   * answers with what it gives: at once, or in one promise reaction. The session is closed before
+   * the answer is written, whatever the dispatcher did.
    */
   function dispatchV2(
     x: Exchange,
@@ -487,7 +488,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     label: string,
     correlationId: string | undefined,
   ): void {
-    let pending: Promise<ResponseEnvelope>;
+    let pending: PromiseOrValue<ResponseEnvelope>;
     try {
       pending =
         name === undefined
@@ -496,6 +497,11 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     } catch (error) {
       closeSession(ctx);
       return answered(x, () => upstreamFailureV2(x.res, label, correlationId, error));
+    }
+    if (!(pending instanceof Promise)) {
+      const response = pending;
+      closeSession(ctx);
+      return answered(x, () => answerV2(x.res, label, correlationId, response, ctx.retryAfter));
     }
     pending.then(
       (response) => {
@@ -591,7 +597,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     return undefined;
   }
 
-  /** Hands a legacy request to the dispatcher and answers with what it gives: one promise reaction. */
+  /** Hands a legacy request to the dispatcher and answers with what it gives: at once, or in one promise reaction. */
   function dispatchLegacy(
     x: Exchange,
     headers: GatewayHeaders,
@@ -600,7 +606,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
     extra: Record<string, string> | undefined,
   ): void {
     let label: string;
-    let pending: Promise<LegacyResult>;
+    let pending: PromiseOrValue<LegacyResult>;
     try {
       const action = isJsonObject(request) ? request.action : undefined;
       label = typeof action === 'string' && deps.store.current.action(action) !== undefined ? action : UNKNOWN;
@@ -618,6 +624,10 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       });
     } catch (error) {
       return answered(x, () => legacyFailure(x.res, label, extra, error));
+    }
+    if (!(pending instanceof Promise)) {
+      const result = pending;
+      return answered(x, () => answerLegacy(x.res, label, extra, result));
     }
     pending.then(
       (result) => answered(x, () => answerLegacy(x.res, label, extra, result)),

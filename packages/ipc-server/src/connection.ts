@@ -398,9 +398,9 @@ export class IpcConnection implements Session {
   }
 
   /**
-   * Starts answering one frame: the answer when it is known at once (an unparsable request), else
-   * null and the answer goes to deliver() when the dispatcher's promise settles. Never throws: a
-   * failing dispatcher is an internal error answer.
+   * Starts answering one frame: the answer when it is known at once (an unparsable request, or
+   * whatever the dispatcher answers at once), else null and the answer goes to deliver() when the
+   * dispatcher's promise settles. Never throws: a failing dispatcher is an internal error answer.
    */
   private answer(frame: RequestFrame): Buffer | null {
     const { dispatcher } = this.options;
@@ -411,9 +411,9 @@ export class IpcConnection implements Session {
           const request = parseJson(frame.payload);
           if (!request.ok) return encodeAsciiResponse(stringifyAscii(LEGACY_UNPARSABLE));
           const unsafeAllowed = frame.encoding === 2 && this.options.allowUnsafe;
-          dispatcher
-            .handleLegacy(request.value, { authorize: false, unsafeAllowed })
-            .then(this.onLegacy, this.onLegacyFailure);
+          const result = dispatcher.handleLegacy(request.value, { authorize: false, unsafeAllowed });
+          if (!(result instanceof Promise)) return this.legacyBytes(result);
+          result.then(this.onLegacy, this.onLegacyFailure);
           return null;
         }
         case 3: {
@@ -434,15 +434,15 @@ export class IpcConnection implements Session {
           if (!envelope.ok) {
             return encodeAsciiResponse(stringifyAscii(invalidFormatEnvelope(envelope.error)));
           }
-          dispatcher
-            .handleEnvelope(envelope.value, {
-              transport: 'ipc',
-              session: this,
-              // The envelope carries its own credentials and correlation id; the Dispatcher reads them.
-              controlAllowed: this.options.allowUnsafe,
-              clientAddress: this.clientAddress,
-            })
-            .then(this.onEnvelope, this.onEnvelopeFailure);
+          const response = dispatcher.handleEnvelope(envelope.value, {
+            transport: 'ipc',
+            session: this,
+            // The envelope carries its own credentials and correlation id; the Dispatcher reads them.
+            controlAllowed: this.options.allowUnsafe,
+            clientAddress: this.clientAddress,
+          });
+          if (!(response instanceof Promise)) return this.envelopeBytes(response);
+          response.then(this.onEnvelope, this.onEnvelopeFailure);
           return null;
         }
       }
@@ -451,16 +451,24 @@ export class IpcConnection implements Session {
     }
   }
 
-  // The reactions on the dispatcher's promises, made once per connection (not a closure per request).
-  private readonly onEnvelope = (response: ResponseEnvelope): void => {
-    let bytes: Buffer;
+  private envelopeBytes(response: ResponseEnvelope): Buffer {
     try {
-      bytes = encodeAsciiResponse(stringifyAscii(response));
+      return encodeAsciiResponse(stringifyAscii(response));
     } catch (error) {
-      bytes = this.internalError(4, error);
+      return this.internalError(4, error);
     }
-    this.deliver(bytes);
-  };
+  }
+
+  private legacyBytes(result: { body: unknown }): Buffer {
+    try {
+      return encodeAsciiResponse(stringifyAscii(result.body));
+    } catch (error) {
+      return this.internalError(1, error);
+    }
+  }
+
+  // The reactions on the dispatcher's promises, made once per connection (not a closure per request).
+  private readonly onEnvelope = (response: ResponseEnvelope): void => this.deliver(this.envelopeBytes(response));
 
   private readonly onFlatbuffers = (response: Uint8Array): void => {
     let bytes: Buffer;
@@ -472,15 +480,7 @@ export class IpcConnection implements Session {
     this.deliver(bytes);
   };
 
-  private readonly onLegacy = (result: { body: unknown }): void => {
-    let bytes: Buffer;
-    try {
-      bytes = encodeAsciiResponse(stringifyAscii(result.body));
-    } catch (error) {
-      bytes = this.internalError(1, error);
-    }
-    this.deliver(bytes);
-  };
+  private readonly onLegacy = (result: { body: unknown }): void => this.deliver(this.legacyBytes(result));
 
   private readonly onEnvelopeFailure = (error: unknown): void => this.deliver(this.internalError(4, error));
 

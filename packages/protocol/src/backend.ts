@@ -1,4 +1,4 @@
-import type { JsonObject } from './types';
+import type { JsonObject, PromiseOrValue } from './types';
 
 /** A v2 message answered by a backend: a response message, or an error (code as the node's). */
 export type BackendReply =
@@ -50,10 +50,13 @@ export type BackendEvent =
 export interface Backend {
   /** "embedded", "node-rpc", … (logs and metrics). */
   readonly kind: string;
-  /** v2 messages the backend answers (IsAlive, AccountWeight); subscriptions are the Dispatcher's. */
-  message(messageType: string, message: JsonObject): Promise<BackendReply>;
-  /** A legacy `{"action": …}` request, already authorized; resolves with the node's JSON body. */
-  legacy(request: JsonObject & { action: string }): Promise<JsonObject>;
+  /**
+   * v2 messages the backend answers (IsAlive, AccountWeight); subscriptions are the Dispatcher's.
+   * The reply itself when the backend has it at hand (the embedded one), else a promise of it.
+   */
+  message(messageType: string, message: JsonObject): PromiseOrValue<BackendReply>;
+  /** A legacy `{"action": …}` request, already authorized: the node's JSON body, or a promise of it. */
+  legacy(request: JsonObject & { action: string }): PromiseOrValue<JsonObject>;
   /** Listen to confirmations and stop requests; returns the unsubscribe function. */
   subscribe(listener: (event: BackendEvent) => void): () => void;
   /** True for an account held by a local wallet (TopicConfirmation's all_local_accounts); absent = none. */

@@ -31,6 +31,7 @@ import type {
   LegacyContext,
   LegacyResult,
   MessageOutcome,
+  PromiseOrValue,
   RequestContext,
   ResponseEnvelope,
   Session,
@@ -74,7 +75,7 @@ function announcesReloads(source: PolicySource): source is AnnouncingPolicySourc
 }
 
 /** A response now, or once the backend has answered (only backend calls are asynchronous). */
-type Answer = ResponseEnvelope | Promise<ResponseEnvelope>;
+type Answer = PromiseOrValue<ResponseEnvelope>;
 
 /** Messages whose account field is checked for a valid address before authorization (error code 7). */
 const ACCOUNT_FIELDS: Partial<Record<RequestType, string>> = { AccountWeight: 'account' };
@@ -83,8 +84,12 @@ const ACCOUNT_FIELDS: Partial<Record<RequestType, string>> = { AccountWeight: 'a
  * The one place where every request is validated, authorized and handed to the
  * backend, for both servers and every encoding: validate → authorize → handle.
  * A denied request never reaches a handler, so it has no side effect.
- * None of the handle* methods ever rejects: failures become Error envelopes or
- * legacy `{"error": …}` bodies.
+ * None of the handle* methods ever throws or rejects: failures become Error envelopes or
+ * legacy `{"error": …}` bodies. handleEnvelope, handleMessage and handleLegacy answer at once
+ * (a value) whenever nothing asynchronous stands between the request and its answer: a refusal,
+ * a subscription, a backend that answers at once (the embedded one). Otherwise they give a
+ * native promise. A promise per request, and the microtask turn it takes, was a share of the
+ * gateway's cost that a server answering in the same turn does not pay (docs/performance.md).
  */
 export class Dispatcher {
   private readonly policySource: PolicySource;
@@ -144,21 +149,21 @@ export class Dispatcher {
   }
 
   /** Encoding 4 and gateway POST /api/v2: a parsed JSON envelope (validated here). Never rejects. */
-  handleEnvelope(envelope: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
-    // Synchronous up to the backend call, whose promise (backendMessage, which never rejects) is
-    // handed back as it is: a promise per step would cost on every request.
+  handleEnvelope(envelope: unknown, ctx: RequestContext): PromiseOrValue<ResponseEnvelope> {
+    // Synchronous up to the backend call, whose promise (backendMessage, which never rejects), if
+    // it gave one, is handed back as it is.
     let answer: Answer;
     try {
       answer = this.envelope(envelope, ctx);
     } catch (error) {
       answer = this.internalError(error, mergeCorrelationId(envelope, ctx.correlationId));
     }
-    return answer instanceof Promise ? answer : Promise.resolve(answer);
+    return answer;
   }
 
   /** Gateway POST /api/v2/<Name>: the bare message. Never rejects. */
-  handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope> {
-    // As handleEnvelope: synchronous up to the backend, whose promise is handed back as it is.
+  handleMessage(messageType: string, message: unknown, ctx: RequestContext): PromiseOrValue<ResponseEnvelope> {
+    // As handleEnvelope: synchronous up to the backend, whose promise (if any) is handed back as it is.
     let answer: Answer;
     try {
       const type = typeof messageType === 'string' ? requestTypeOf(messageType) : undefined;
@@ -170,44 +175,47 @@ export class Dispatcher {
     } catch (error) {
       answer = this.internalError(error, ctx.correlationId);
     }
-    return answer instanceof Promise ? answer : Promise.resolve(answer);
+    return answer;
   }
 
   /**
    * Encodings 1/2 and gateway POST /: a parsed legacy request object. Never rejects.
    * authorizeLegacy, then the backend (or `ctx.forward` in its place): each refusal happens
-   * before the backend sees the request. Synchronous up to the backend call, whose promise gets
-   * one reaction (no async function frames around it: each cost a promise and a microtask hop).
+   * before the backend sees the request. Synchronous up to the backend call: a backend that
+   * answers at once is answered at once, a promise gets one reaction (no async function frames
+   * around it: each cost a promise and a microtask hop).
    */
-  handleLegacy(request: unknown, ctx: LegacyContext): Promise<LegacyResult> {
-    let pending: Promise<JsonObject>;
+  handleLegacy(request: unknown, ctx: LegacyContext): PromiseOrValue<LegacyResult> {
+    let answered: PromiseOrValue<JsonObject>;
     let action: string;
     try {
       const authorization = authorizeLegacy(request, ctx, this.policySource.current, this.rateLimiter);
       if (!authorization.allowed)
-        return Promise.resolve(
-          this.legacyDone(authorization.result, authorization.known ? authorization.action : 'unknown'),
-        );
+        return this.legacyDone(authorization.result, authorization.known ? authorization.action : 'unknown');
       action = authorization.action;
-      pending =
+      answered =
         ctx.forward === undefined
           ? this.backend.legacy(authorization.request)
           : ctx.forward(authorization.request, this.backend);
     } catch (error) {
-      return Promise.resolve(this.legacyFailed(error));
+      return this.legacyFailed(error);
     }
-    return pending.then(
-      (answer) => {
-        let result: LegacyResult;
-        try {
-          result = { outcome: legacyAnswerOutcome(answer), body: answer };
-        } catch (error) {
-          return this.legacyFailed(error);
-        }
-        return this.legacyDone(result, action);
-      },
+    if (!(answered instanceof Promise)) return this.legacyAnswered(answered, action);
+    return answered.then(
+      (answer) => this.legacyAnswered(answer, action),
       (error: unknown) => this.legacyFailed(error),
     );
+  }
+
+  /** A backend's answer to an allowed legacy request, counted. */
+  private legacyAnswered(answer: JsonObject, action: string): LegacyResult {
+    let result: LegacyResult;
+    try {
+      result = { outcome: legacyAnswerOutcome(answer), body: answer };
+    } catch (error) {
+      return this.legacyFailed(error);
+    }
+    return this.legacyDone(result, action);
   }
 
   /** Counts a legacy answer by its action (`unknown` when the catalog does not know it) and outcome. */
@@ -434,20 +442,18 @@ export class Dispatcher {
   }
 
   /**
-   * Never rejects: a failing backend (or anything after it) is an internal-error envelope. The
-   * backend's promise gets one reaction, not an async frame around it (a promise more per request).
+   * Never rejects: a failing backend (or anything after it) is an internal-error envelope. A reply
+   * at hand is answered at once; the backend's promise gets one reaction, not an async frame
+   * around it (a promise more per request).
    */
-  private backendMessage(
-    type: RequestType,
-    message: JsonObject,
-    correlationId: string | undefined,
-  ): Promise<ResponseEnvelope> {
+  private backendMessage(type: RequestType, message: JsonObject, correlationId: string | undefined): Answer {
     let pending: ReturnType<Backend['message']>;
     try {
       pending = this.backend.message(type, message);
     } catch (error) {
-      return Promise.resolve(this.backendFailed(type, correlationId, error));
+      return this.backendFailed(type, correlationId, error);
     }
+    if (!(pending instanceof Promise)) return this.backendAnswer(type, correlationId, pending);
     return pending.then(
       (reply) => this.backendAnswer(type, correlationId, reply),
       (error: unknown) => this.backendFailed(type, correlationId, error),

@@ -10,6 +10,7 @@ export type {
   LegacyOutcome,
   LegacyResult,
   MessageOutcome,
+  PromiseOrValue,
   RequestContext,
   RequestEnvelope,
   ResponseEnvelope,

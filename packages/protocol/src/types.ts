@@ -5,6 +5,14 @@ import type { DecisionRecord } from './decision-record';
 /** A JSON object as the protocol passes it around. */
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * An answer given at once, or a (native) promise of it once something asynchronous (a node, an
+ * IPC server, a reload) has answered. The embedded backend answers at once, and so does the
+ * Dispatcher for every request it refuses or answers from it: no promise, no microtask turn.
+ * `await` reads either form; test `instanceof Promise` to answer a value in the same turn.
+ */
+export type PromiseOrValue<T> = T | Promise<T>;
+
 /** A response (or pushed event) envelope, as the node's JSON. */
 export interface ResponseEnvelope {
   /** Milliseconds since the epoch when the message was produced. */
@@ -76,7 +84,7 @@ export interface LegacyContext {
 export type LegacyForward = (
   request: JsonObject & { action: string },
   backend: Pick<Backend, 'legacy'>,
-) => Promise<JsonObject>;
+) => PromiseOrValue<JsonObject>;
 
 export type LegacyOutcome =
   'ok' | 'denied' | 'unsafe' | 'unknown' | 'not_implemented' | 'invalid' | 'error' | 'rate_limited';

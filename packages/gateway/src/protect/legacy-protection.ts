@@ -24,7 +24,7 @@ export function createLegacyProtection(config: RpcConfig, now?: () => number): L
     let capped = request;
     if (caps !== undefined) {
       const result = caps.apply(request);
-      if ('refusal' in result) return Promise.resolve(result.refusal);
+      if ('refusal' in result) return result.refusal;
       capped = result.request;
     }
     return cache === undefined ? backend.legacy(capped) : cache.through(capped, backend);

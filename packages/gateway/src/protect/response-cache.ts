@@ -1,4 +1,4 @@
-import { CACHEABLE_ACTIONS, type JsonObject, type LegacyForward } from '@nano-access/protocol';
+import { CACHEABLE_ACTIONS, type JsonObject, type LegacyForward, type PromiseOrValue } from '@nano-access/protocol';
 import { Registry } from '@nano-access/metrics';
 import type { CacheConfig } from '../config/rpc-config';
 
@@ -73,7 +73,7 @@ export class ResponseCache {
   }
 
   /** The answer from the cache, or from the backend (then kept when it may be). */
-  through(request: LegacyRequest, backend: LegacyBackend): Promise<JsonObject> {
+  through(request: LegacyRequest, backend: LegacyBackend): PromiseOrValue<JsonObject> {
     const rule = this.rules.get(request.action);
     if (rule === undefined) return backend.legacy(request);
     const key = cacheKey(request, rule.parameters);
@@ -86,7 +86,7 @@ export class ResponseCache {
       if (entry.expiresAt > this.now()) {
         this.touch(entry);
         rule.counts[0]++;
-        return Promise.resolve(JSON.parse(entry.text) as JsonObject);
+        return JSON.parse(entry.text) as JsonObject;
       }
       this.remove(entry);
     }
@@ -150,7 +150,9 @@ export class ResponseCache {
   private fetch(key: string, rule: ActionRule, request: LegacyRequest, backend: LegacyBackend): Promise<JsonObject> {
     let answered: Promise<JsonObject>;
     try {
-      answered = backend.legacy(request);
+      // A promise even when the backend answers at once: requests asking the same thing meanwhile
+      // wait on it (inFlight), and keep() runs in one place.
+      answered = Promise.resolve(backend.legacy(request));
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }

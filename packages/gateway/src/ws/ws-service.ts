@@ -12,6 +12,7 @@ import {
   REFUSED_CREDENTIALS,
   revocationEnvelope,
   type JsonObject,
+  type PromiseOrValue,
   type RequestContext,
   type ResponseEnvelope,
   type Session,
@@ -45,7 +46,7 @@ export const WS_PATH = '/api/v2/ws';
  * over the upstream relay (ConfirmationRelay).
  */
 export interface SubscriptionDispatcher {
-  handleMessage(messageType: string, message: unknown, ctx: RequestContext): Promise<ResponseEnvelope>;
+  handleMessage(messageType: string, message: unknown, ctx: RequestContext): PromiseOrValue<ResponseEnvelope>;
   closeSession(session: Session): void;
   /**
    * [rate_limit]: takes a token for a request that is not a subscription message (the upgrade, a

@@ -34,7 +34,7 @@ describe('EmbeddedBackend: queries', () => {
   });
 
   it('answers account_info with the node field names and string numbers', async () => {
-    const res = await backend().legacy({
+    const res = backend().legacy({
       action: 'account_info',
       account: account.account,
       representative: 'true',
@@ -60,29 +60,29 @@ describe('EmbeddedBackend: queries', () => {
 
   it('answers balance, representative, block count and weight', async () => {
     const b = backend();
-    expect(await b.legacy({ action: 'account_balance', account: account.account })).toMatchObject({
+    expect(b.legacy({ action: 'account_balance', account: account.account })).toMatchObject({
       balance: account.balance,
     });
-    expect(await b.legacy({ action: 'account_representative', account: account.account })).toEqual({
+    expect(b.legacy({ action: 'account_representative', account: account.account })).toEqual({
       representative: account.representative,
     });
-    expect(await b.legacy({ action: 'account_block_count', account: account.account })).toEqual({
+    expect(b.legacy({ action: 'account_block_count', account: account.account })).toEqual({
       block_count: account.block_count,
     });
     const rep = data.accounts.find((a) => a.weight !== undefined)!;
-    expect(await b.legacy({ action: 'account_weight', account: rep.account })).toEqual({ weight: rep.weight });
-    expect(await b.legacy({ action: 'delegators_count', account: rep.account })).toEqual({
+    expect(b.legacy({ action: 'account_weight', account: rep.account })).toEqual({ weight: rep.weight });
+    expect(b.legacy({ action: 'delegators_count', account: rep.account })).toEqual({
       count: String(data.accounts.filter((a) => a.representative === rep.account).length),
     });
   });
 
   it('answers the node errors for bad and unknown accounts', async () => {
     const b = backend();
-    expect(await b.legacy({ action: 'account_info', account: 'nano_1111' })).toEqual({ error: 'Bad account number' });
-    expect(await b.legacy({ action: 'account_info', account: fixtureKey(39).account })).toEqual({
+    expect(b.legacy({ action: 'account_info', account: 'nano_1111' })).toEqual({ error: 'Bad account number' });
+    expect(b.legacy({ action: 'account_info', account: fixtureKey(39).account })).toEqual({
       error: 'Account not found',
     });
-    expect(await b.legacy({ action: 'account_balance', account: fixtureKey(39).account })).toEqual({
+    expect(b.legacy({ action: 'account_balance', account: fixtureKey(39).account })).toEqual({
       balance: '0',
       pending: '0',
       receivable: '0',
@@ -92,10 +92,10 @@ describe('EmbeddedBackend: queries', () => {
   it('answers block_info with contents as a string, or an object with json_block', async () => {
     const b = backend();
     const block = data.blocks.find((x) => x.subtype === 'send')!;
-    const text = await b.legacy({ action: 'block_info', hash: block.hash });
+    const text = b.legacy({ action: 'block_info', hash: block.hash });
     expect(typeof text.contents).toBe('string');
     expect(JSON.parse(text.contents as string)).toEqual(block.contents);
-    const json = await b.legacy({ action: 'block_info', hash: block.hash, json_block: 'true' });
+    const json = b.legacy({ action: 'block_info', hash: block.hash, json_block: 'true' });
     expect(json).toMatchObject({
       block_account: block.contents.account,
       balance: block.contents.balance,
@@ -103,22 +103,22 @@ describe('EmbeddedBackend: queries', () => {
       subtype: 'send',
       contents: block.contents,
     });
-    expect(await b.legacy({ action: 'block', hash: block.hash, json_block: true })).toEqual(json);
-    expect(await b.legacy({ action: 'block_info', hash: ZERO })).toEqual({ error: 'Block not found' });
-    expect(await b.legacy({ action: 'block_info', hash: 'xyz' })).toEqual({ error: 'Invalid block hash' });
+    expect(b.legacy({ action: 'block', hash: block.hash, json_block: true })).toEqual(json);
+    expect(b.legacy({ action: 'block_info', hash: ZERO })).toEqual({ error: 'Block not found' });
+    expect(b.legacy({ action: 'block_info', hash: 'xyz' })).toEqual({ error: 'Invalid block hash' });
   });
 
   it('answers blocks_info, with include_not_found', async () => {
     const b = backend();
     const hashes = data.blocks.slice(0, 3).map((x) => x.hash);
-    const res = await b.legacy({ action: 'blocks_info', hashes: [...hashes, ZERO], include_not_found: 'true' });
+    const res = b.legacy({ action: 'blocks_info', hashes: [...hashes, ZERO], include_not_found: 'true' });
     expect(Object.keys(res.blocks as object)).toEqual(hashes);
     expect(res.blocks_not_found).toEqual([ZERO]);
-    expect(await b.legacy({ action: 'blocks_info', hashes: [ZERO] })).toEqual({ error: 'Block not found' });
+    expect(b.legacy({ action: 'blocks_info', hashes: [ZERO] })).toEqual({ error: 'Block not found' });
   });
 
   it('answers representatives sorted by weight and limited by count', async () => {
-    const res = await backend().legacy({ action: 'representatives', sorting: 'true', count: '2' });
+    const res = backend().legacy({ action: 'representatives', sorting: 'true', count: '2' });
     const weights = Object.values(res.representatives as Record<string, string>).map(BigInt);
     expect(weights).toHaveLength(2);
     expect(weights[0] >= weights[1]).toBe(true);
@@ -127,19 +127,19 @@ describe('EmbeddedBackend: queries', () => {
   it('answers version and uptime', async () => {
     let now = 1000;
     const b = new EmbeddedBackend(ledgerData(), () => now);
-    expect(await b.legacy({ action: 'version' })).toMatchObject({
+    expect(b.legacy({ action: 'version' })).toMatchObject({
       rpc_version: '1',
       node_vendor: 'Nano V27.1',
       network: 'live',
     });
     now += 42;
-    expect(await b.legacy({ action: 'uptime' })).toEqual({ seconds: '42' });
+    expect(b.legacy({ action: 'uptime' })).toEqual({ seconds: '42' });
   });
 
   it('answers an action it does not implement with its own error and code, never Unknown command', async () => {
     const notImplemented = { error: 'Not implemented by the embedded backend', code: 'NA_PROTOCOL_NOT_IMPLEMENTED' };
-    expect(await backend().legacy({ action: 'peers' })).toEqual(notImplemented);
-    expect(await backend().legacy({ action: 'constructor' })).toEqual(notImplemented);
+    expect(backend().legacy({ action: 'peers' })).toEqual(notImplemented);
+    expect(backend().legacy({ action: 'constructor' })).toEqual(notImplemented);
   });
 });
 
@@ -151,10 +151,8 @@ describe('EmbeddedBackend: process', () => {
     const key = fixtureKey(37);
     const pending = pendingSendTo(key.publicHex);
     const rep = ledgerData().accounts.find((a) => a.weight !== undefined)!;
-    const before = BigInt(
-      ((await b.legacy({ action: 'account_weight', account: rep.account })) as { weight: string }).weight,
-    );
-    const countBefore = Number((await b.legacy({ action: 'block_count' })).count);
+    const before = BigInt((b.legacy({ action: 'account_weight', account: rep.account }) as { weight: string }).weight);
+    const countBefore = Number(b.legacy({ action: 'block_count' }).count);
     const block = signedBlock(key.priv, {
       account: key.account,
       previous: ZERO,
@@ -163,20 +161,20 @@ describe('EmbeddedBackend: process', () => {
       link: pending.hash,
     });
     const { hash, ...contents } = block;
-    expect(await b.legacy({ action: 'process', json_block: 'true', subtype: 'receive', block: contents })).toEqual({
+    expect(b.legacy({ action: 'process', json_block: 'true', subtype: 'receive', block: contents })).toEqual({
       hash,
     });
-    expect(Number((await b.legacy({ action: 'block_count' })).count)).toBe(countBefore + 1);
-    expect(await b.legacy({ action: 'account_info', account: key.account })).toMatchObject({
+    expect(Number(b.legacy({ action: 'block_count' }).count)).toBe(countBefore + 1);
+    expect(b.legacy({ action: 'account_info', account: key.account })).toMatchObject({
       frontier: hash,
       balance: pending.amount.toString(),
       block_count: '1',
       confirmation_height: '1',
     });
-    expect(await b.legacy({ action: 'account_weight', account: rep.account })).toEqual({
+    expect(b.legacy({ action: 'account_weight', account: rep.account })).toEqual({
       weight: (before + pending.amount).toString(),
     });
-    expect(await b.legacy({ action: 'account_balance', account: key.account })).toMatchObject({ receivable: '0' });
+    expect(b.legacy({ action: 'account_balance', account: key.account })).toMatchObject({ receivable: '0' });
     expect(events).toEqual([
       {
         type: 'confirmation',
@@ -189,7 +187,7 @@ describe('EmbeddedBackend: process', () => {
       },
     ]);
     // The same block again is old; a second open is a fork.
-    expect(await b.legacy({ action: 'process', block: JSON.stringify(contents) })).toEqual({ error: 'Old block' });
+    expect(b.legacy({ action: 'process', block: JSON.stringify(contents) })).toEqual({ error: 'Old block' });
     const fork = signedBlock(key.priv, {
       account: key.account,
       previous: ZERO,
@@ -198,14 +196,14 @@ describe('EmbeddedBackend: process', () => {
       link: pending.hash,
     });
     const { hash: _h, ...forkContents } = fork;
-    expect(await b.legacy({ action: 'process', json_block: true, block: forkContents })).toEqual({ error: 'Fork' });
+    expect(b.legacy({ action: 'process', json_block: true, block: forkContents })).toEqual({ error: 'Fork' });
   });
 
   it('refuses a bad signature, a gap and a wrong amount, adding nothing', async () => {
     const b = backend();
     const key = fixtureKey(38);
     const pending = pendingSendTo(key.publicHex);
-    const count = (await b.legacy({ action: 'block_count' })).count;
+    const count = b.legacy({ action: 'block_count' }).count;
     const good = signedBlock(key.priv, {
       account: key.account,
       previous: ZERO,
@@ -218,7 +216,7 @@ describe('EmbeddedBackend: process', () => {
       ...contents,
       signature: contents.signature.slice(0, -2) + (contents.signature.endsWith('00') ? '01' : '00'),
     };
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: forged })).toEqual({
+    expect(b.legacy({ action: 'process', json_block: 'true', block: forged })).toEqual({
       error: 'Bad signature',
     });
     const gap = signedBlock(key.priv, {
@@ -228,7 +226,7 @@ describe('EmbeddedBackend: process', () => {
       balance: '1',
       link: ZERO,
     });
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: { ...gap, hash: undefined } })).toEqual({
+    expect(b.legacy({ action: 'process', json_block: 'true', block: { ...gap, hash: undefined } })).toEqual({
       error: 'Gap previous block',
     });
     const wrong = signedBlock(key.priv, {
@@ -239,30 +237,30 @@ describe('EmbeddedBackend: process', () => {
       link: pending.hash,
     });
     const { hash: _w, ...wrongContents } = wrong;
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: wrongContents })).toEqual({
+    expect(b.legacy({ action: 'process', json_block: 'true', block: wrongContents })).toEqual({
       error: 'Balance and amount delta do not match',
     });
-    expect(await b.legacy({ action: 'process', json_block: 'true', block: { ...contents, type: 'send' } })).toEqual({
+    expect(b.legacy({ action: 'process', json_block: 'true', block: { ...contents, type: 'send' } })).toEqual({
       error: 'Block is invalid',
     });
-    expect((await b.legacy({ action: 'block_count' })).count).toBe(count);
+    expect(b.legacy({ action: 'block_count' }).count).toBe(count);
   });
 });
 
 describe('EmbeddedBackend: wallet', () => {
   it('creates deterministic accounts as the node (seed 0, index 0 test vector)', async () => {
     const b = backend();
-    const { wallet } = (await b.legacy({ action: 'wallet_create', seed: ZERO })) as { wallet: string };
+    const { wallet } = b.legacy({ action: 'wallet_create', seed: ZERO }) as { wallet: string };
     expect(wallet).toMatch(/^[0-9A-F]{64}$/);
-    expect(await b.legacy({ action: 'account_create', wallet })).toEqual({
+    expect(b.legacy({ action: 'account_create', wallet })).toEqual({
       account: 'nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7',
     });
-    const second = (await b.legacy({ action: 'account_create', wallet })) as { account: string };
-    expect(await b.legacy({ action: 'account_list', wallet })).toEqual({
+    const second = b.legacy({ action: 'account_create', wallet }) as { account: string };
+    expect(b.legacy({ action: 'account_list', wallet })).toEqual({
       accounts: ['nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7', second.account],
     });
-    expect(await b.legacy({ action: 'wallet_contains', wallet, account: second.account })).toEqual({ exists: '1' });
-    expect(await b.legacy({ action: 'wallet_balances', wallet })).toEqual({
+    expect(b.legacy({ action: 'wallet_contains', wallet, account: second.account })).toEqual({ exists: '1' });
+    expect(b.legacy({ action: 'wallet_balances', wallet })).toEqual({
       balances: {
         [second.account]: { balance: '0', pending: '0', receivable: '0' },
         nano_3i1aq1cchnmbn9x5rsbap8b15akfh7wj7pwskuzi7ahz8oq6cobd99d4r3b7: {
@@ -276,20 +274,20 @@ describe('EmbeddedBackend: wallet', () => {
 
   it('adds an ad-hoc key and reports wallet errors', async () => {
     const b = backend();
-    const { wallet } = (await b.legacy({ action: 'wallet_create' })) as { wallet: string };
+    const { wallet } = b.legacy({ action: 'wallet_create' }) as { wallet: string };
     const key = fixtureKey(5);
-    expect(await b.legacy({ action: 'wallet_add', wallet, key: Buffer.from(key.priv).toString('hex') })).toEqual({
+    expect(b.legacy({ action: 'wallet_add', wallet, key: Buffer.from(key.priv).toString('hex') })).toEqual({
       account: key.account,
     });
-    const balances = (await b.legacy({ action: 'wallet_balances', wallet })) as {
+    const balances = b.legacy({ action: 'wallet_balances', wallet }) as {
       balances: Record<string, { balance: string }>;
     };
     expect(balances.balances[key.account].balance).toBe(
       ledgerData().accounts.find((a) => a.account === key.account)!.balance,
     );
-    expect(await b.legacy({ action: 'wallet_add', wallet, key: 'zz' })).toEqual({ error: 'Bad private key' });
-    expect(await b.legacy({ action: 'account_list', wallet: 'nope' })).toEqual({ error: 'Bad wallet number' });
-    expect(await b.legacy({ action: 'account_list', wallet: ZERO })).toEqual({ error: 'Wallet not found' });
+    expect(b.legacy({ action: 'wallet_add', wallet, key: 'zz' })).toEqual({ error: 'Bad private key' });
+    expect(b.legacy({ action: 'account_list', wallet: 'nope' })).toEqual({ error: 'Bad wallet number' });
+    expect(b.legacy({ action: 'account_list', wallet: ZERO })).toEqual({ error: 'Wallet not found' });
   });
 });
 
