@@ -22,10 +22,16 @@
  * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare),
  * BENCH_NODE_ARGS (more node flags for the servers: `--perf-basic-prof --no-compact-code-space` writes
  * /tmp/perf-<pid>.map; bench/_callgrind-names.ts then names the JIT addresses in callgrind_annotate's output).
+ * BENCH_ALLOC=1: instead of CPU, the JavaScript heap's bytes allocated per request and the
+ * scavenges per 10,000 requests of each server (v8.GCProfiler: the heap's used size at the end of a
+ * run, minus at its start, plus what every GC in between freed). BENCH_HEAP_PROFILE=<dir>: a
+ * sampling heap profile (allocations by stack, every ~1 KiB) of each server over one run of each
+ * case, written to <dir> as .heapprofile (Chrome DevTools, Memory tab, or read it as JSON).
  */
 import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { GCProfiler } from 'node:v8';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +46,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (CALLGRIND ? 1 : 5));
 const CONNECTIONS = 16;
 /** Requests run uninstrumented right before each count under callgrind (see instructions()). */
 const REWARM = Number(process.env.BENCH_REWARM ?? 10000);
+const ALLOC = process.env.BENCH_ALLOC === '1';
 const KINDS = (process.env.BENCH_SERVERS ?? 'gateway,layer,bare').split(',') as Kind[];
 type Kind = 'gateway' | 'layer' | 'logged' | 'bare';
 
@@ -91,7 +98,32 @@ async function serve(kind: Kind, root: string): Promise<void> {
   const inspector = new Session();
   inspector.connect();
   let profiling = false;
+  const allocation = allocationCounter();
   createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line === 'alloc' || line === 'scavenges') {
+      process.stdout.write(`${line === 'alloc' ? allocation.bytes() : allocation.scavenges}\n`);
+      return;
+    }
+    if (line.startsWith('heap-profile ')) {
+      const file = line.slice('heap-profile '.length);
+      if (!profiling) {
+        profiling = true;
+        inspector.post('HeapProfiler.enable', () =>
+          inspector.post(
+            'HeapProfiler.startSampling',
+            { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true },
+            () => process.stdout.write('0\n'),
+          ),
+        );
+      } else {
+        profiling = false;
+        inspector.post('HeapProfiler.stopSampling', (error, result) => {
+          if (error === null) writeFileSync(file, JSON.stringify(result.profile));
+          process.stdout.write('0\n');
+        });
+      }
+      return;
+    }
     if (line.startsWith('profile ')) {
       const file = line.slice('profile '.length);
       if (!profiling) {
@@ -114,6 +146,35 @@ async function serve(kind: Kind, root: string): Promise<void> {
     process.stdout.write(`${usage.user + usage.system}\n`);
   });
   process.stdin.on('end', () => process.exit(0));
+}
+
+/**
+ * Bytes the JavaScript heap allocated since the previous call (the used size now, minus then, plus
+ * what each GC in between freed), and the scavenges among those GCs.
+ */
+function allocationCounter(): { bytes(): number; scavenges: number } {
+  let profiler = new GCProfiler();
+  profiler.start();
+  let usedBefore = process.memoryUsage().heapUsed;
+  const counter = {
+    scavenges: 0,
+    bytes(): number {
+      const { statistics } = profiler.stop();
+      const used = process.memoryUsage().heapUsed;
+      let freed = 0;
+      counter.scavenges = 0;
+      for (const gc of statistics) {
+        freed += gc.beforeGC.heapStatistics.usedHeapSize - gc.afterGC.heapStatistics.usedHeapSize;
+        if (gc.gcType === 'Scavenge') counter.scavenges++;
+      }
+      const bytes = used - usedBefore + freed;
+      profiler = new GCProfiler();
+      profiler.start();
+      usedBefore = process.memoryUsage().heapUsed;
+      return bytes;
+    },
+  };
+  return counter;
 }
 
 interface Server {
@@ -258,6 +319,18 @@ function dumps(server: Server): string[] {
     .map((name) => join(dir, name));
 }
 
+/** Bytes allocated per request over REQUESTS requests, and the scavenges of that run. */
+async function allocationPerRequest(
+  server: Server,
+  path: string,
+  body: string,
+): Promise<{ bytes: number; scavenges: number }> {
+  await server.ask('alloc');
+  await fire(server, path, body, REQUESTS);
+  const bytes = (await server.ask('alloc')) / REQUESTS;
+  return { bytes, scavenges: await server.ask('scavenges') };
+}
+
 async function cpuPerRequest(server: Server, path: string, body: string): Promise<number> {
   const before = await server.cpu();
   await fire(server, path, body, REQUESTS);
@@ -295,7 +368,26 @@ async function main(): Promise<void> {
       process.stdout.write(`CPU profiles in ${profileDir}\n`);
       return;
     }
-    const unit = CALLGRIND ? 'instructions/request (main thread; all threads)' : 'CPU µs/request';
+    const heapProfileDir = process.env.BENCH_HEAP_PROFILE;
+    if (heapProfileDir !== undefined) {
+      for (const server of servers)
+        for (const c of cases) {
+          const file = join(
+            heapProfileDir,
+            `${server.label.replace(/\W+/g, '-')}.${c.name.replace(/\W+/g, '-')}.${REQUESTS}.heapprofile`,
+          );
+          await server.ask(`heap-profile ${file}`);
+          await fire(server, c.path, c.body, REQUESTS);
+          await server.ask(`heap-profile ${file}`);
+        }
+      process.stdout.write(`heap profiles in ${heapProfileDir}\n`);
+      return;
+    }
+    const unit = CALLGRIND
+      ? 'instructions/request (main thread; all threads)'
+      : ALLOC
+        ? 'heap bytes allocated/request; scavenges per 10,000 requests'
+        : 'CPU µs/request';
     process.stdout.write(
       `\n${unit}, ${REQUESTS} requests per run, ${CONNECTIONS} connections, ${ROUNDS} round(s) interleaved, median (min-max); load ${readFileSync('/proc/loadavg', 'utf8').trim()}\n\n`,
     );
@@ -311,14 +403,19 @@ async function main(): Promise<void> {
             const counted = await instructions(server, c.path, c.body);
             runs[i].push(counted.main);
             everyThread[i].push(counted.all);
+          } else if (ALLOC) {
+            const counted = await allocationPerRequest(server, c.path, c.body);
+            runs[i].push(counted.bytes);
+            everyThread[i].push((counted.scavenges * 10000) / REQUESTS);
           } else {
             runs[i].push(await cpuPerRequest(server, c.path, c.body));
           }
         }
       }
-      const digits = CALLGRIND ? 0 : 1;
+      const digits = CALLGRIND || ALLOC ? 0 : 1;
       const cells = runs.map((values, i) => {
         const text = spread(values, digits);
+        if (ALLOC) return `${text}; ${spread(everyThread[i], 1)} scavenges`;
         return CALLGRIND ? `${text}; all threads ${spread(everyThread[i], digits)}` : text;
       });
       process.stdout.write(`| ${c.name} | ${cells.join(' | ')} |\n`);
