@@ -98,9 +98,11 @@ async function serve(kind: Kind, root: string): Promise<void> {
   const inspector = new Session();
   inspector.connect();
   let profiling = false;
-  const allocation = allocationCounter();
+  // Started only when asked for (BENCH_ALLOC): its per-GC bookkeeping costs instructions in every GC.
+  let allocation: ReturnType<typeof allocationCounter> | undefined;
   createInterface({ input: process.stdin }).on('line', (line) => {
     if (line === 'alloc' || line === 'scavenges') {
+      allocation ??= allocationCounter();
       process.stdout.write(`${line === 'alloc' ? allocation.bytes() : allocation.scavenges}\n`);
       return;
     }
