@@ -1,9 +1,11 @@
 /**
  * The cost of one log_rpc line: CPU time per line (process.cpuUsage, so the thread-pool writes
- * count too) of the gateway's line writer (`lineWriter`) through the servers' asynchronous
- * destination (`createLogger({ destination: fd })`) into a file, in bursts of 16 lines per
- * event-loop turn, as 16 connections' requests end in one turn. Beside it, the floor: the same
- * lines built and handed to a stream that discards them (the line's own serialisation).
+ * count too) of the gateway's line writer (`rpcLineJson` for the fields, `jsonLineWriter` for the
+ * line) through the servers' asynchronous destination (`createLogger({ destination: fd })`) into
+ * a file, in bursts of 16 lines per event-loop turn, as 16 connections' requests end in one turn.
+ * Beside it: the same line through the generic `lineWriter` (a fields object and JSON.stringify,
+ * what the gateway used before 2026-12-07), and the floor: the gateway's lines built and handed to
+ * a stream that discards them (the line's own serialisation).
  * Medians of 5 rounds; CPU time, not wall time, because the machine is shared.
  *
  *   npx tsc -b && npx tsx bench/log-line.ts      (or npm run bench -- log-line)
@@ -18,7 +20,9 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { createLogger, lineWriter, type LineWriter } from '@nano-access/reloader';
+import { rpcLineJson, type RpcOutcome } from '@nano-access/gateway';
+import type { DecisionRecord } from '@nano-access/protocol';
+import { createLogger, jsonLineWriter, lineWriter, type LineWriter } from '@nano-access/reloader';
 
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const ROUNDS = 5;
@@ -43,6 +47,19 @@ function fields(i: number): Record<string, string | number> {
     caller: 'user #1 (…9b8d)',
     permission: 'api_account_balance',
   };
+}
+
+const OUTCOME: RpcOutcome = { api: 'legacy', name: 'account_balance', outcome: 'ok', status: 200 };
+const DECISION: DecisionRecord = { caller: 'user #1 (…9b8d)', permission: 'api_account_balance' };
+
+/**
+ * The gateway's writer as a LineWriter: the line of fields(i) as the gateway writes it (`call`, not
+ * `name`; the decision's caller and permission), its fields written by
+ * rpcLineJson (request-handler.ts's finish() calls the two the same way).
+ */
+function gatewayWriter(logger: Parameters<typeof jsonLineWriter>[0]): LineWriter {
+  const write = jsonLineWriter(logger, 'rpc')!;
+  return (line) => write(rpcLineJson(OUTCOME, Number(line.ms) / 1e3, String(line.remote), undefined, DECISION));
 }
 
 /** CPU µs per line for `count` lines written BURST per turn; resolves once the destination has flushed. */
@@ -107,10 +124,12 @@ async function main(): Promise<void> {
   try {
     const env = { NANO_ACCESS_LOG_FORMAT: 'json' };
     const logger = createLogger({ destination: fd, env, level: 'info' });
-    const toFile = await measure(lineWriter(logger)!, (done) => logger.flush(() => done()));
+    const flushFile = (done: () => void): void => logger.flush(() => done());
+    const toFile = await measure(gatewayWriter(logger), flushFile);
+    const genericToFile = await measure(lineWriter(logger)!, flushFile);
     const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
     const floorLogger = createLogger({ destination: discard, env, level: 'info' });
-    const floor = await measure(lineWriter(floorLogger)!, (done) => setImmediate(done));
+    const floor = await measure(gatewayWriter(floorLogger), (done) => setImmediate(done));
     // What the servers' destination was before its writes were gathered (2026-12-06): sonic-boom
     // with minLength 0, a write as soon as none is in flight; at a steady pace, a write per line.
     const perLineFd = openSync(join(dir, 'per-line.log'), 'w');
@@ -119,9 +138,9 @@ async function main(): Promise<void> {
     perLine.write = (line: string | Buffer): boolean => writeBytes(Buffer.from(line));
     const perLineLogger = createLogger({ destination: perLine, env, level: 'info' });
     const [pacedToFile, pacedPerLine, pacedFloor] = await measurePaced([
-      [lineWriter(logger)!, (done) => logger.flush(() => done())],
-      [lineWriter(perLineLogger)!, (done) => perLine.flush(() => done())],
-      [lineWriter(floorLogger)!, (done) => setImmediate(done)],
+      [gatewayWriter(logger), flushFile],
+      [gatewayWriter(perLineLogger), (done) => perLine.flush(() => done())],
+      [gatewayWriter(floorLogger), (done) => setImmediate(done)],
     ]);
     closeSync(perLineFd);
     const row = (name: string, xs: number[]): string =>
@@ -130,17 +149,22 @@ async function main(): Promise<void> {
       `\nlog_rpc line cost (${LINES} lines per round in bursts of ${BURST} per turn, ${ROUNDS} rounds, Node ${process.version}; ${(statSync(file).size / 1048576).toFixed(0)} MiB written)\n\n`,
     );
     process.stdout.write('| writer | CPU µs per line (median) | all rounds |\n|---|---:|---|\n');
-    process.stdout.write(`${row("lineWriter → the servers' asynchronous destination → a file", toFile)}\n`);
-    process.stdout.write(`${row('floor: lineWriter → a stream that discards', floor)}\n`);
+    process.stdout.write(`${row("the gateway's writer → the servers' asynchronous destination → a file", toFile)}\n`);
+    process.stdout.write(
+      `${row('the generic lineWriter (fields object, JSON.stringify) → the same file', genericToFile)}\n`,
+    );
+    process.stdout.write(`${row("floor: the gateway's writer → a stream that discards", floor)}\n`);
     process.stdout.write(
       `\nPaced: a line every ${PACED_GAP_MS} ms (${PACED_LINES} lines per round, ${ROUNDS} rounds; the timer's own wake-up is in both rows, so the difference is the write)\n\n`,
     );
     process.stdout.write('| writer | CPU µs per line (median) | all rounds |\n|---|---:|---|\n');
-    process.stdout.write(`${row("lineWriter → the servers' asynchronous destination → a file", pacedToFile)}\n`);
+    process.stdout.write(
+      `${row("the gateway's writer → the servers' asynchronous destination → a file", pacedToFile)}\n`,
+    );
     process.stdout.write(
       `${row('the same, a write per line (minLength 0: the destination before 2026-12-06)', pacedPerLine)}\n`,
     );
-    process.stdout.write(`${row('floor: lineWriter → a stream that discards', pacedFloor)}\n`);
+    process.stdout.write(`${row("floor: the gateway's writer → a stream that discards", pacedFloor)}\n`);
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });

@@ -33,3 +33,5 @@ export { startStandaloneGateway } from './standalone/standalone-gateway';
 export type { StandaloneGateway, StandaloneGatewayOptions } from './standalone/standalone-gateway';
 export { exampleRequests } from './examples';
 export type { ExampleOptions } from './examples';
+export { rpcLineJson } from './rpc-line';
+export type { Outcome as RpcOutcome } from './rpc-line';
