@@ -50,6 +50,51 @@ const ALLOC = process.env.BENCH_ALLOC === '1';
 const KINDS = (process.env.BENCH_SERVERS ?? 'gateway,layer,bare').split(',') as Kind[];
 type Kind = 'gateway' | 'layer' | 'logged' | 'bare';
 
+/** How to start one of the inspector's sampling profilers, and the method that stops it and gives its profile. */
+interface Profiler {
+  start: Array<[method: string, params?: object]>;
+  stop: string;
+}
+const CPU_PROFILER: Profiler = {
+  start: [['Profiler.enable'], ['Profiler.setSamplingInterval', { interval: 100 }], ['Profiler.start']],
+  stop: 'Profiler.stop',
+};
+/** Objects the minor and major GCs collected stay in the profile: the allocation, not what survives. */
+const HEAP_PROFILER: Profiler = {
+  start: [
+    ['HeapProfiler.enable'],
+    [
+      'HeapProfiler.startSampling',
+      { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true },
+    ],
+  ],
+  stop: 'HeapProfiler.stopSampling',
+};
+
+/**
+ * Starts `profiler` (when `profiling` is false) or stops it and writes its profile to `file`; "0" on
+ * stdout once done. Returns whether a profile is now running.
+ */
+function toggleProfile(inspector: Session, profiling: boolean, file: string, profiler: Profiler): boolean {
+  if (!profiling) {
+    const step = (i: number): void => {
+      if (i === profiler.start.length) {
+        process.stdout.write('0\n');
+        return;
+      }
+      const [method, params] = profiler.start[i];
+      inspector.post(method, params ?? {}, () => step(i + 1));
+    };
+    step(0);
+    return true;
+  }
+  inspector.post(profiler.stop, (error, result: { profile?: unknown }) => {
+    if (error === null) writeFileSync(file, JSON.stringify(result.profile));
+    process.stdout.write('0\n');
+  });
+  return false;
+}
+
 /** Child: one server of `kind` built from the checkout at `root`; prints `{port, account}`, answers "cpu". */
 async function serve(kind: Kind, root: string): Promise<void> {
   const load = (name: string): Record<string, unknown> =>
@@ -107,41 +152,11 @@ async function serve(kind: Kind, root: string): Promise<void> {
       return;
     }
     if (line.startsWith('heap-profile ')) {
-      const file = line.slice('heap-profile '.length);
-      if (!profiling) {
-        profiling = true;
-        inspector.post('HeapProfiler.enable', () =>
-          inspector.post(
-            'HeapProfiler.startSampling',
-            { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true },
-            () => process.stdout.write('0\n'),
-          ),
-        );
-      } else {
-        profiling = false;
-        inspector.post('HeapProfiler.stopSampling', (error, result) => {
-          if (error === null) writeFileSync(file, JSON.stringify(result.profile));
-          process.stdout.write('0\n');
-        });
-      }
+      profiling = toggleProfile(inspector, profiling, line.slice('heap-profile '.length), HEAP_PROFILER);
       return;
     }
     if (line.startsWith('profile ')) {
-      const file = line.slice('profile '.length);
-      if (!profiling) {
-        profiling = true;
-        inspector.post('Profiler.enable', () =>
-          inspector.post('Profiler.setSamplingInterval', { interval: 100 }, () =>
-            inspector.post('Profiler.start', () => process.stdout.write('0\n')),
-          ),
-        );
-      } else {
-        profiling = false;
-        inspector.post('Profiler.stop', (error, result) => {
-          if (error === null) writeFileSync(file, JSON.stringify(result.profile));
-          process.stdout.write('0\n');
-        });
-      }
+      profiling = toggleProfile(inspector, profiling, line.slice('profile '.length), CPU_PROFILER);
       return;
     }
     const usage = process.cpuUsage();
