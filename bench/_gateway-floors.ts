@@ -33,13 +33,15 @@ type WeightEnvelope = { time: number; message_type: string; message: { voting_we
 /**
  * The constant dispatcher: the gateway's HTTP layer over a dispatcher that answers AccountWeight
  * at once, so the layer's own cost shows apart from validation, authorization and the backend.
+ * It answers values, not promises, as the embedded backend's dispatcher does (PromiseOrValue):
+ * a promise here would charge the layer a reaction the gateway row does not pay.
  */
 export function constantDispatcher(weight: string | undefined): {
-  handleEnvelope: () => Promise<WeightEnvelope>;
-  handleMessage: () => Promise<WeightEnvelope>;
-  handleLegacy: () => Promise<{ outcome: 'ok'; body: { weight?: string } }>;
+  handleEnvelope: () => WeightEnvelope;
+  handleMessage: () => WeightEnvelope;
+  handleLegacy: () => { outcome: 'ok'; body: { weight?: string } };
 } {
-  const answer = async (): Promise<WeightEnvelope> => ({
+  const answer = (): WeightEnvelope => ({
     time: Date.now(),
     message_type: 'AccountWeightResponse',
     message: { voting_weight: weight },
@@ -47,6 +49,6 @@ export function constantDispatcher(weight: string | undefined): {
   return {
     handleEnvelope: answer,
     handleMessage: answer,
-    handleLegacy: async () => ({ outcome: 'ok' as const, body: { weight } }),
+    handleLegacy: () => ({ outcome: 'ok' as const, body: { weight } }),
   };
 }
