@@ -20,7 +20,8 @@
  * Options (environment): BENCH_REQUESTS (counted per run, default 20000; 2000 under callgrind),
  * BENCH_REWARM (requests right before each count under callgrind, default 10000),
  * BENCH_ROUNDS (default 5; 1 under callgrind), BENCH_SERVERS (comma list of gateway,layer,logged,bare),
- * BENCH_NODE_ARGS (more node flags for the servers: `--perf-basic-prof --no-compact-code-space` writes
+ * BENCH_VALGRIND_ARGS (more callgrind flags: `--cache-sim=yes --branch-sim=yes` adds simulated cache misses and
+ * mispredicted branches to the dumps, read with callgrind_annotate), BENCH_NODE_ARGS (more node flags for the servers: `--perf-basic-prof --no-compact-code-space` writes
  * /tmp/perf-<pid>.map; bench/_callgrind-names.ts then names the JIT addresses in callgrind_annotate's output).
  * BENCH_ALLOC=1: instead of CPU, the JavaScript heap's bytes allocated per request and the
  * scavenges per 10,000 requests of each server (v8.GCProfiler: the heap's used size at the end of a
@@ -232,6 +233,7 @@ async function start(kind: Kind, root: string, label: string, outDir: string): P
             '--tool=callgrind',
             '--instr-atstart=no',
             '--separate-threads=yes',
+            ...(process.env.BENCH_VALGRIND_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
             `--log-file=${join(outDir, `valgrind.${name}.txt`)}`,
             `--callgrind-out-file=${callgrindOut!}.%p`,
             process.execPath,
