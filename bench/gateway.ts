@@ -86,7 +86,8 @@ async function serve(kinds: readonly Kind[]): Promise<void> {
     (await createGateway({ ...options, store }).listen()).port;
   const start: Record<Kind, () => Promise<number>> = {
     gateway: () => gatewayPort({ dispatcher, config: { ...defaultRpcConfig(), port: 0 } }),
-    layer: () => gatewayPort({ dispatcher: constantDispatcher(rep.weight), config: { ...defaultRpcConfig(), port: 0 } }),
+    layer: () =>
+      gatewayPort({ dispatcher: constantDispatcher(rep.weight), config: { ...defaultRpcConfig(), port: 0 } }),
     logged: () =>
       gatewayPort({
         dispatcher,
@@ -166,9 +167,13 @@ interface ServerChild {
 /** Starts a child running the given servers (its standard error into `logFd`) and waits for its ports. */
 async function startChild(kinds: readonly Kind[], logFd: number, pinned: boolean): Promise<ServerChild> {
   const serverCommand = [process.execPath, '--import', 'tsx', __filename, '--serve', ...kinds];
-  const child = spawn(pinned ? 'taskset' : serverCommand[0], pinned ? ['-c', '1', ...serverCommand] : serverCommand.slice(1), {
-    stdio: ['pipe', 'pipe', logFd],
-  }) as ChildProcessByStdio<Writable, Readable, null>;
+  const child = spawn(
+    pinned ? 'taskset' : serverCommand[0],
+    pinned ? ['-c', '1', ...serverCommand] : serverCommand.slice(1),
+    {
+      stdio: ['pipe', 'pipe', logFd],
+    },
+  ) as ChildProcessByStdio<Writable, Readable, null>;
   const lines = createInterface({ input: child.stdout });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
