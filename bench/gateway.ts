@@ -79,6 +79,8 @@ async function serve(kinds: readonly Kind[]): Promise<void> {
     accounts: Array<{ account: string; weight?: string }>;
   };
   const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
+  // Every child loads the policy and the ledger, the bare one too: each server's process then holds
+  // the same heap, so the floor is not measured with a lighter one than the gateway's.
   const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
   const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
   const dispatcher = new Dispatcher({ policy: store, backend });
