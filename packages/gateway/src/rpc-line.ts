@@ -1,12 +1,12 @@
 import type { DecisionRecord } from '@nano-access/protocol';
-import { jsonStringContent as reloaderJsonStringContent } from '@nano-access/reloader';
+import { asciiJsonStringContent } from '@nano-access/reloader';
 import type { ApiKind } from './metrics';
 
 /**
  * Read once: an imported name compiles to a read of the package's export, a getter (CommonJS
  * re-export), at each call; six calls a line paid six getter calls, and the function was not inlined.
  */
-const jsonStringContent = reloaderJsonStringContent;
+const jsonStringContent = asciiJsonStringContent;
 
 /** What one request turned out to be, for metrics and the rpc log. */
 export interface Outcome {
@@ -40,7 +40,8 @@ export function millisecondsJson(seconds: number): string {
 /**
  * A log_rpc line's fields, as jsonLineWriter takes them: the text `JSON.stringify` made of
  * `{ api, call, outcome, status, ms, remote, peer, ...decision }` (undefined fields left out),
- * written field by field. `call`, not `name`: pino's own field (the logger's, "nano-access") is
+ * written field by field, in ASCII: a character past ASCII (the `…` of a masked caller) is written
+ * as its `\uXXXX` escape, the same value to any JSON reader (asciiJsonStringContent says why). `call`, not `name`: pino's own field (the logger's, "nano-access") is
  * already in the line. The decision record's fields come in their documented order (caller,
  * permission, reason, deny): the order the dispatcher fills them in.
  */

@@ -7,6 +7,8 @@ const anyText = fc.string({
   unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
   maxLength: 24,
 });
+/** A line in ASCII: printable characters and DEL, nothing JSON would have to escape left raw. */
+const ASCII = /^[\x20-\x7f]*$/;
 /** Mostly what the gateway writes, sometimes anything. */
 const text = (...usual: string[]): fc.Arbitrary<string> => fc.oneof(fc.constantFrom(...usual), anyText);
 const maybe = <T>(value: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(value, { nil: undefined });
@@ -57,7 +59,7 @@ const decisionRecord = fc
   });
 
 describe('rpcLineJson', () => {
-  it("writes, byte for byte, the text JSON.stringify made of the line's fields (property)", () => {
+  it("is ASCII, reads back as the line's fields, and is byte for byte what JSON.stringify made of them whenever that is ASCII (property)", () => {
     fc.assert(
       fc.property(
         fc.record({
@@ -72,16 +74,18 @@ describe('rpcLineJson', () => {
         maybe(decisionRecord),
         (outcome, seconds, client, remoteAddress, decision) => {
           const peer = client === remoteAddress ? undefined : remoteAddress;
-          expect(rpcLineJson(outcome, seconds, client, peer, decision)).toBe(
-            oldJson(oldFields(outcome, seconds, client, remoteAddress, decision)),
-          );
+          const line = rpcLineJson(outcome, seconds, client, peer, decision);
+          const old = oldJson(oldFields(outcome, seconds, client, remoteAddress, decision));
+          expect(line).toMatch(ASCII);
+          expect(JSON.parse(`{${line.slice(1)}}`)).toEqual(JSON.parse(`{${old.slice(1)}}`));
+          if (ASCII.test(old)) expect(line).toBe(old);
         },
       ),
       { numRuns: 5_000 },
     );
   });
 
-  it('writes the documented line for a denial with its deny', () => {
+  it("writes the documented line for a denial with its deny (the caller's ellipsis as \\u2026)", () => {
     const line = `{${rpcLineJson(
       { api: 'legacy', name: 'account_balance', outcome: 'denied', status: 200 },
       0.00021,
@@ -95,8 +99,9 @@ describe('rpcLineJson', () => {
       },
     ).slice(1)}}`;
     expect(line).toBe(
-      `{"api":"legacy","call":"account_balance","outcome":"denied","status":200,"ms":0.21,"remote":"10.0.4.7","caller":"user #3 (…bc57)","permission":"api_account_balance","reason":"denied by the user's deny","deny":"api_account_balance"}`,
+      `{"api":"legacy","call":"account_balance","outcome":"denied","status":200,"ms":0.21,"remote":"10.0.4.7","caller":"user #3 (\\u2026bc57)","permission":"api_account_balance","reason":"denied by the user's deny","deny":"api_account_balance"}`,
     );
+    expect(JSON.parse(line).caller).toBe('user #3 (…bc57)');
   });
 });
 

@@ -12,8 +12,8 @@ export {
   LOG_COALESCE_MS,
   LOG_EXIT_FLUSH_MS,
   REDACTED_PATHS,
+  asciiJsonStringContent,
   jsonLineWriter,
-  jsonStringContent,
   lineWriter,
 } from './logger';
 export type { JsonLineWriter, LineFields, LineWriter, LoggerOptions } from './logger';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import pino from 'pino';
-import { createLogger, jsonLineWriter, jsonStringContent, lineWriter } from '@nano-access/reloader';
+import { asciiJsonStringContent, createLogger, jsonLineWriter, lineWriter } from '@nano-access/reloader';
 
 function sink(): { stream: Writable; text: () => string } {
   let text = '';
@@ -187,18 +187,31 @@ describe('lineWriter', () => {
   });
 });
 
-describe('jsonStringContent', () => {
-  it('is what JSON.stringify writes between its quotes, for any text: control characters, quotes, backslashes, lone and paired surrogates (property)', () => {
-    const unit = fc.oneof(
-      fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
-      fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '…', '😀', 'a'),
-    );
+describe('asciiJsonStringContent', () => {
+  const unit = fc.oneof(
+    fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+    fc.constantFrom('"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\ud800', '\udfff', '…', '😀', 'é', 'a'),
+  );
+  const ASCII = /^[\x20-\x7f]*$/;
+
+  it('is ASCII, reads back as the text, and is what JSON.stringify writes between its quotes whenever that is ASCII (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit, maxLength: 40 }), (text) => {
-        expect(`"${jsonStringContent(text)}"`).toBe(JSON.stringify(text));
+        const content = asciiJsonStringContent(text);
+        expect(content).toMatch(ASCII);
+        expect(JSON.parse(`"${content}"`)).toBe(text);
+        const stringified = JSON.stringify(text);
+        if (ASCII.test(stringified)) expect(`"${content}"`).toBe(stringified);
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it('writes a masked caller with the ellipsis escaped, and plain ASCII as it is', () => {
+    expect(asciiJsonStringContent('user #3 (…bc57)')).toBe('user #3 (\\u2026bc57)');
+    expect(asciiJsonStringContent('say "hi"\\\t')).toBe('say \\"hi\\"\\\\\\t');
+    const plain = 'api_account_balance';
+    expect(asciiJsonStringContent(plain)).toBe(plain);
   });
 });
 
