@@ -11,7 +11,9 @@
  * (from /proc, which a loaded machine bends less than req/s), its RSS at the end of a run under
  * load (VmRSS, the largest over the rounds) and its peak RSS (VmHWM, start-up and one-off
  * compiles included: undici's HTTP parser is WebAssembly, and V8's optimizing compile of it holds
- * ~27 MiB for a moment after the first requests).
+ * ~27 MiB for a moment after the first requests). Beside the best round's ratios to the undici proxy,
+ * the rounds' own ratios, req/s and p99, as median (min–max): a round's two runs are seconds apart,
+ * so a slow drift of the machine cancels, and one round's p99 moves by more than the target's 1.2×.
  * The stand-in node (bare node:http answering account_balance) is shared by all rows; a node
  * cannot run here.
  *
@@ -501,9 +503,9 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
     `\nForwarding to a stand-in node (account_balance, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds, loopback, Node ${process.version}; nano-access rows: node ${SERVE_NODE_ARGS.join(' ')})\n\n`,
   );
   out.write(
-    '| row | req/s | p50 ms | p99 ms | CPU µs/req | RSS under load MiB (target < 100) | peak RSS MiB | vs http.request proxy | vs undici proxy (target ≥ 0.9×) | p99 vs undici (target ≤ 1.2×) |\n',
+    '| row | req/s | p50 ms | p99 ms | CPU µs/req | RSS under load MiB (target < 100) | peak RSS MiB | vs http.request proxy | vs undici proxy (target ≥ 0.9×) | p99 vs undici (target ≤ 1.2×) | per round vs undici: req/s, p99, median (min–max) |\n',
   );
-  out.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
+  out.write('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');
   rows.forEach((server, i) => {
     const b = bests[i];
     if (server === undefined || b === undefined) return;
@@ -511,7 +513,7 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
     const rss = Math.max(...runs[i].map((r) => r.peakRss)) / 1024 / 1024;
     const loaded = Math.max(...runs[i].map((r) => r.loadedRss)) / 1024 / 1024;
     out.write(
-      `| ${server.name} | ${Math.round(b.rps)} | ${b.p50.toFixed(2)} | ${b.p99.toFixed(2)} | ${cpu.toFixed(1)} | ${loaded.toFixed(0)} | ${rss.toFixed(0)} | ${ratio(b.rps, httpRow?.rps)} | ${ratio(b.rps, undiciRow?.rps)} | ${ratio(b.p99, undiciRow?.p99)} |\n`,
+      `| ${server.name} | ${Math.round(b.rps)} | ${b.p50.toFixed(2)} | ${b.p99.toFixed(2)} | ${cpu.toFixed(1)} | ${loaded.toFixed(0)} | ${rss.toFixed(0)} | ${ratio(b.rps, httpRow?.rps)} | ${ratio(b.rps, undiciRow?.rps)} | ${ratio(b.p99, undiciRow?.p99)} | ${pairedRatios(runs[i], runs[1], 'rps')}, ${pairedRatios(runs[i], runs[1], 'p99')} |\n`,
     );
   });
   out.write('\nCPU µs per request, every round in order (context switches of the server per request):\n');
@@ -525,7 +527,7 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
   const logged = bests[3];
   if (off !== undefined && logged !== undefined) {
     out.write(
-      `\nlog_rpc on / off (same rounds): ${ratio(logged.rps, off.rps)} req/s, ` +
+      `\nlog_rpc on / off (same rounds): ${ratio(logged.rps, off.rps)} req/s (per round ${pairedRatios(runs[3], runs[2], 'rps')}), p99 per round ${pairedRatios(runs[3], runs[2], 'p99')}, ` +
         `CPU per request ${median(runs[3].map((r) => r.cpuPerRequest)).toFixed(1)} against ${median(runs[2].map((r) => r.cpuPerRequest)).toFixed(1)} µs.\n`,
     );
   }
@@ -556,6 +558,24 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
     }
   })();
   out.write(`Load average at the end: ${load1}.\n`);
+}
+
+/**
+ * The rounds' own ratios of `row` to `reference` (the same round, seconds apart, so a slow drift of
+ * the machine cancels), as median (min–max); '-' when the reference row was not run. The best-round
+ * columns compare the best req/s round of each row, and with it that one round's p99: a single
+ * round's p99 on this machine moves by more than the 1.2× target, so the paired median is the figure
+ * to steer by and the spread says how far one round can be trusted (bench/gateway.ts does the same).
+ */
+function pairedRatios(row: Run[], reference: Run[], field: 'rps' | 'p99'): string {
+  const count = Math.min(row.length, reference.length);
+  if (count === 0) return '-';
+  const ratios = Array.from({ length: count }, (_, k) => row[k][field] / reference[k][field]).sort((a, b) => a - b);
+  const middle =
+    ratios.length % 2 === 1
+      ? ratios[(ratios.length - 1) / 2]
+      : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+  return `${middle.toFixed(2)}× (${ratios[0].toFixed(2)}–${ratios[ratios.length - 1].toFixed(2)})`;
 }
 
 /** The protected row's cache counters: the figure is a miss path only if hits stay near 0. */
