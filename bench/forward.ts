@@ -15,7 +15,8 @@
  * the rounds' own ratios, req/s and p99, as median (min–max): a round's two runs are seconds apart,
  * so a slow drift of the machine cancels, and one round's p99 moves by more than the target's 1.2×.
  * The stand-in node (bare node:http answering account_balance) is shared by all rows; a node
- * cannot run here.
+ * cannot run here. The load comes from wrk when it is installed, autocannon otherwise
+ * (bench/_load.ts says why; BENCH_LOADGEN=autocannon gives the earlier runs' method).
  *
  * A last row runs nano-access with every protection of a public endpoint on (issue 27): response
  * caps, the cache (account_balance at a 1 ms TTL, and every request names another account, so
@@ -40,6 +41,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { loadGeneratorNote, runLoad } from './_load';
 
 const BIN = join(__dirname, '..', 'packages', 'cli', 'bin', 'nano-access.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -82,7 +84,8 @@ const COMPARE_NODE_ARGS = process.env.BENCH_COMPARE_NODE_ARGS?.split(' ').filter
  */
 const COMPARE_BIN = process.env.BENCH_COMPARE_BIN ?? (COMPARE_NODE_ARGS === undefined ? undefined : BIN);
 /**
- * BENCH_RATE=N: every run sends N requests a second in all (autocannon's overallRate) instead of
+ * BENCH_RATE=N: every run sends N requests a second in all (autocannon's overallRate; wrk has no
+ * fixed rate, so these runs use autocannon) instead of
  * as many as the server takes. Each server then does the same work per event-loop turn, so the
  * CPU per request of two rows differs by what their code does, not by how busy the machine left
  * them (a loaded server batches more requests per turn and spends less per request): the way to
@@ -95,7 +98,7 @@ const ACCOUNT = 'nano_3d4wd36u6mpu5pqm8xngjq3uwnftme7t1obx8grog7rsdfgk3e8m5ptw9t
 const BALANCE = { balance: '325586539664609129644855132177', pending: '0', receivable: '0' };
 const REQUEST = JSON.stringify({ action: 'account_balance', account: ACCOUNT });
 /**
- * The load's body: autocannon replaces `[<id>]` with a new id per request, so each request names
+ * The load's body: the load generator replaces `[<id>]` with a new id per request, so each request names
  * another account and the cache of the protected row never hits (the stand-in node answers any
  * account, and nothing on the way reads the value).
  */
@@ -343,58 +346,28 @@ interface Run {
   loadedRss: number;
 }
 
-type AutocannonResult = {
-  requests: { average: number; total: number };
-  errors: number;
-  non2xx: number;
-};
-/** autocannon's run: a promise of the result, and an emitter of each response (with its latency, ms). */
-type AutocannonRun = PromiseLike<AutocannonResult> & {
-  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
-};
-type Autocannon = (options: Record<string, unknown>) => AutocannonRun;
-
-/**
- * The latency at `fraction` (0.5, 0.99) of a run's responses, in ms to the µs. autocannon's own
- * percentiles come from a histogram of whole milliseconds: at 2–4 ms a p99 ratio could only read
- * 1.00, 1.33 or 1.50, never tell 1.2× apart.
- */
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const at = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, at)] * 1000) / 1000;
-}
-
 async function load(server: Server): Promise<Run> {
-  const autocannon = require('autocannon') as Autocannon;
   const before = processFigures(server.child.pid!);
   const switchesBefore = contextSwitches(server.child.pid!);
-  const running = autocannon({
+  const result = await runLoad({
     url: `${server.url}/`,
-    method: 'POST',
     body: LOAD_REQUEST,
-    idReplacement: true,
+    uniqueIds: true,
     headers: { 'content-type': 'application/json', 'nano-api-key': KEY, 'x-forwarded-for': FORWARDED_FOR },
     connections: CONNECTIONS,
-    duration: SECONDS,
-    ...(RATE === undefined ? {} : { overallRate: RATE }),
+    seconds: SECONDS,
+    rate: RATE,
   });
-  const latencies: number[] = [];
-  running.on('response', (_client, status, _bytes, ms) => {
-    if (status >= 200 && status < 300) latencies.push(ms);
-  });
-  const result = await running;
-  const sorted = Float64Array.from(latencies).sort();
   const after = processFigures(server.child.pid!);
   const switchesAfter = contextSwitches(server.child.pid!);
   if (result.errors + result.non2xx > 0)
     throw new Error(`${server.name}: errors or non-2xx answers (${result.errors}/${result.non2xx})`);
   return {
-    rps: result.requests.average,
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    cpuPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests.total),
-    switchesPerRequest: (switchesAfter - switchesBefore) / Math.max(1, result.requests.total),
+    rps: result.rps,
+    p50: result.p50,
+    p99: result.p99,
+    cpuPerRequest: (after.cpuMicros - before.cpuMicros) / Math.max(1, result.requests),
+    switchesPerRequest: (switchesAfter - switchesBefore) / Math.max(1, result.requests),
     peakRss: after.peakRss,
     loadedRss: after.rss,
   };
@@ -500,7 +473,7 @@ function report(rows: Array<Server | undefined>, runs: Run[][], nodeCpu: number)
   const undiciRow = bests[1];
   const out = process.stdout;
   out.write(
-    `\nForwarding to a stand-in node (account_balance, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds, loopback, Node ${process.version}; nano-access rows: node ${SERVE_NODE_ARGS.join(' ')})\n\n`,
+    `\nForwarding to a stand-in node (account_balance, ${CONNECTIONS} connections, ${SECONDS} s per run, best of ${ROUNDS} interleaved rounds, loopback, ${RATE === undefined ? loadGeneratorNote() : `load from autocannon at ${RATE} req/s`}, Node ${process.version}; nano-access rows: node ${SERVE_NODE_ARGS.join(' ')})\n\n`,
   );
   out.write(
     '| row | req/s | p50 ms | p99 ms | CPU µs/req | RSS under load MiB (target < 100) | peak RSS MiB | vs http.request proxy | vs undici proxy (target ≥ 0.9×) | p99 vs undici (target ≤ 1.2×) | per round vs undici: req/s, p99, median (min–max) |\n',

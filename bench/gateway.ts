@@ -19,11 +19,14 @@
  * ratio (target ≥ 0.9×), measured in the same rounds as the others.
  *
  * Each server runs in a child process of its own, as a gateway is deployed (one per process), so
- * autocannon does not share their event loop and no server shares another's heap or V8's type
+ * the load generator does not share their event loop and no server shares another's heap or V8's type
  * feedback (BENCH_COLOCATED=1: the four in one child, the layout of the earlier passes). All four
  * run throughout. The log goes to a file, not a pipe: a pipe's reader on this 2-core machine takes
  * its CPU from the servers and the load generator, and read in the load generator's process it
  * slowed the log_rpc row's load.
+ *
+ * The load comes from wrk when it is installed, autocannon otherwise (bench/_load.ts says why;
+ * BENCH_LOADGEN=autocannon gives the earlier passes' method).
  *
  * Each ratio is printed twice: best round against best round (noise only slows a run), and the
  * median (with min–max) of the rounds' own ratios, whose two runs are seconds apart, so a slow
@@ -32,6 +35,7 @@
  *   npx tsc -b && npx tsx bench/gateway.ts
  *   BENCH_PIN=1 npx tsx bench/gateway.ts     # load generator on CPU 0, servers on CPU 1 (taskset)
  *   BENCH_ROUNDS=12 BENCH_DURATION=1 npx tsx bench/gateway.ts   # more, shorter rounds
+ *   BENCH_LOADGEN=autocannon npx tsx bench/gateway.ts   # the JavaScript load generator
  */
 import { execFileSync, spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -41,6 +45,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { bareRpcServer, constantDispatcher } from './_gateway-floors';
+import { loadGeneratorNote, runLoad } from './_load';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 16;
@@ -124,13 +129,6 @@ interface Run {
   requests: number;
 }
 
-type Autocannon = (options: Record<string, unknown>) => Promise<{
-  requests: { average: number };
-  latency: { p99: number };
-  errors: number;
-  non2xx: number;
-}>;
-
 /** A server under load: where to send requests, and its process's CPU time so far (µs). */
 interface Target {
   url: string;
@@ -139,24 +137,21 @@ interface Target {
 
 async function load(target: Target, path: string, body: string): Promise<Run> {
   const cpuBefore = await target.cpu();
-  const autocannon = require('autocannon') as Autocannon;
-  const result = await autocannon({
+  const result = await runLoad({
     url: `${target.url}${path}`,
-    method: 'POST',
     body,
     headers: { 'content-type': 'application/json' },
     connections: CONNECTIONS,
-    duration: DURATION,
+    seconds: DURATION,
   });
   const cpuAfter = await target.cpu();
-  const requests = (result as unknown as { requests: { total: number } }).requests.total;
   return {
-    rps: result.requests.average,
-    p99: result.latency.p99,
+    rps: result.rps,
+    p99: result.p99,
     errors: result.errors,
     non2xx: result.non2xx,
-    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, requests),
-    requests,
+    cpuPerRequest: (cpuAfter - cpuBefore) / Math.max(1, result.requests),
+    requests: result.requests,
   };
 }
 
@@ -260,7 +255,7 @@ async function main(): Promise<void> {
     const rows = [...gatewayRows, ...layerRows];
     const layout = COLOCATED ? 'all servers in one process' : 'each server in its own process';
     process.stdout.write(
-      `\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, ${layout}, Node ${process.version}${pinned ? ', load generator on CPU 0 and servers on CPU 1' : ''})\n\n`,
+      `\nGateway vs bare node:http (${CONNECTIONS} connections, ${DURATION} s per run, best of ${ROUNDS}, loopback, ${layout}, ${loadGeneratorNote()}, Node ${process.version}${pinned ? ', load generator on CPU 0 and servers on CPU 1' : ''})\n\n`,
     );
     process.stdout.write(
       '| case | gateway req/s | p99 ms | CPU µs/req | bare req/s | p99 ms | CPU µs/req | req/s ratio (target ≥ 0.85×) | per-round ratio, median (min–max) | CPU ratio (bare/gateway) |\n',
@@ -294,7 +289,7 @@ function readLog(file: string): { lines: number; other: string[] } {
   return { lines, other };
 }
 
-/** Pins this process (autocannon runs in it) to CPU 0; false (and a note) when it cannot. */
+/** Pins this process (and so the load generator it starts) to CPU 0; false (and a note) when it cannot. */
 function pinLoadGenerator(): boolean {
   if (availableParallelism() < 2) {
     process.stdout.write('BENCH_PIN: fewer than two CPUs, not pinned\n');
@@ -315,7 +310,7 @@ function row(name: string, runs: Run[], bareRuns: Run[]): string {
   const b = best(bareRuns);
   const gCpu = median(runs.map((r) => r.cpuPerRequest));
   const bCpu = median(bareRuns.map((r) => r.cpuPerRequest));
-  return `| ${name} | ${Math.round(g.rps)} | ${g.p99} | ${gCpu.toFixed(1)} | ${Math.round(b.rps)} | ${b.p99} | ${bCpu.toFixed(1)} | ${(g.rps / b.rps).toFixed(2)}× | ${pairedRatios(runs, bareRuns)} | ${(bCpu / gCpu).toFixed(2)}× |`;
+  return `| ${name} | ${Math.round(g.rps)} | ${g.p99.toFixed(2)} | ${gCpu.toFixed(1)} | ${Math.round(b.rps)} | ${b.p99.toFixed(2)} | ${bCpu.toFixed(1)} | ${(g.rps / b.rps).toFixed(2)}× | ${pairedRatios(runs, bareRuns)} | ${(bCpu / gCpu).toFixed(2)}× |`;
 }
 
 /** The log_rpc row: the logged gateway's best round and median CPU against the same gateway without the log. */
@@ -324,7 +319,7 @@ function logRow(name: string, on: Run[], off: Run[]): string {
   const offBest = best(off);
   const onCpu = median(on.map((r) => r.cpuPerRequest));
   const offCpu = median(off.map((r) => r.cpuPerRequest));
-  return `| ${name} | ${Math.round(offBest.rps)} | ${offCpu.toFixed(1)} | ${Math.round(onBest.rps)} | ${onBest.p99} | ${onCpu.toFixed(1)} | ${(onBest.rps / offBest.rps).toFixed(2)}× | ${pairedRatios(on, off)} | ${(offCpu / onCpu).toFixed(2)}× |`;
+  return `| ${name} | ${Math.round(offBest.rps)} | ${offCpu.toFixed(1)} | ${Math.round(onBest.rps)} | ${onBest.p99.toFixed(2)} | ${onCpu.toFixed(1)} | ${(onBest.rps / offBest.rps).toFixed(2)}× | ${pairedRatios(on, off)} | ${(offCpu / onCpu).toFixed(2)}× |`;
 }
 
 function best(runs: Run[]): Run {
