@@ -7,6 +7,7 @@ import {
   invalidFormatEnvelope,
   isJsonObject,
   mergeCorrelationId,
+  requestTypeAt,
   requestTypeOf,
   type BudgetLease,
   type ByteBudget,
@@ -54,6 +55,8 @@ const MESSAGE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 /** Metric label for names the catalog does not know (keeps label cardinality closed). */
 const UNKNOWN = '_unknown';
 const V2_PREFIX = '/api/v2';
+/** Made once: a template literal on the request path is a new string, built and compared, per request. */
+const V2_PREFIX_SLASH = `${V2_PREFIX}/`;
 /** key_in_path: `/key/<id>` before a legacy or v2 path. */
 const KEY_PREFIX = '/key/';
 /** Answers to a GET (legacy_get): no browser or proxy may keep them. */
@@ -188,7 +191,7 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
       if (pathId.length === 0) return notFound(res);
     }
 
-    if (path === '/' || path === V2_PREFIX || path === `${V2_PREFIX}/` || path.startsWith(`${V2_PREFIX}/`)) {
+    if (path === '/' || path === V2_PREFIX || path.startsWith(V2_PREFIX_SLASH)) {
       if (method === 'OPTIONS') return preflight(res);
       if (method !== 'POST') {
         if (method === 'GET' && path === '/' && config.legacyGet)
@@ -196,13 +199,15 @@ export function createRequestHandler(deps: HandlerDeps): (req: IncomingMessage, 
         return methodNotAllowed(res, 'POST, OPTIONS');
       }
       if (path === '/') return legacy(x, pathId);
-      if (path === V2_PREFIX || path === `${V2_PREFIX}/`) return envelope(x, pathId);
-      const name = path.slice(V2_PREFIX.length + 1);
-      // A request type goes on as protocol's own string (its lookups are then pointer compares);
-      // every request type is a well-formed name, so only other names meet the pattern.
-      const type = requestTypeOf(name);
-      if (type === undefined && !MESSAGE_NAME.test(name)) return notFound(res);
-      return bareMessage(x, type ?? name, pathId);
+      // Here the path is `/api/v2` or starts with `/api/v2/`: of that length, it is `/api/v2/`.
+      if (path === V2_PREFIX || path.length === V2_PREFIX_SLASH.length) return envelope(x, pathId);
+      // A request type goes on as protocol's own string (its lookups are then pointer compares),
+      // read in place; every request type is a well-formed name, so only other names meet the pattern.
+      const type = requestTypeAt(path, V2_PREFIX_SLASH.length);
+      if (type !== undefined) return bareMessage(x, type, pathId);
+      const name = path.slice(V2_PREFIX_SLASH.length);
+      if (!MESSAGE_NAME.test(name)) return notFound(res);
+      return bareMessage(x, name, pathId);
     }
     if (pathId !== undefined) return notFound(res);
     // Operator endpoints: no CORS (no preflight either), so no web page can read them.

@@ -181,6 +181,25 @@ describe('the gateway (in process, over real HTTP)', () => {
       }
     });
 
+    it('routes /api/v2 and /api/v2/ to the envelope, and a name after them to that message', async () => {
+      const envelope = { message_type: 'AccountWeight', message: { account: rep.account } };
+      for (const path of ['/api/v2', '/api/v2/']) {
+        const answer = await postJson(gw.url, path, envelope);
+        expect([path, (answer.json as { message_type: string }).message_type]).toEqual([path, 'AccountWeightResponse']);
+      }
+      const bare = await postJson(gw.url, '/api/v2/AccountWeight', { account: rep.account });
+      expect(bare.json).toMatchObject({ message_type: 'AccountWeightResponse' });
+      // Near misses of a request type's name are other (unknown) messages, not it.
+      for (const name of ['AccountWeigh', 'AccountWeightx', 'accountWeight', 'BccountWeight']) {
+        const answer = await postJson(gw.url, `/api/v2/${name}`, { account: rep.account });
+        expect([name, answer.status, (answer.json as { message_type: string }).message_type]).toEqual([
+          name,
+          200,
+          'Error',
+        ]);
+      }
+    });
+
     it('answers 404 with a JSON error for an unknown path', async () => {
       for (const path of ['/api/v3', '/api/v2/Account/Weight', '/nope', '/api/v2/%41ccountWeight']) {
         const answer = await call(gw.url, { path, body: '{}' });

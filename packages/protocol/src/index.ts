@@ -110,6 +110,7 @@ export {
   EXTENSION_MESSAGE_TYPES,
   MESSAGE_TYPES,
   REQUEST_TYPES,
+  requestTypeAt,
   requestTypeOf,
   type MessageType,
   type RequestType,
