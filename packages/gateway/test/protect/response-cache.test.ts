@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import type { JsonObject } from '@nano-access/protocol';
 import { canonicalJson, ResponseCache } from '../../src/protect/response-cache';
 
@@ -99,5 +100,89 @@ describe('ResponseCache', () => {
 
   it('keys on canonical JSON: the order of object keys does not matter', () => {
     expect(canonicalJson({ b: [1, { y: 2, x: 1 }], a: 'z' })).toBe('{"a":"z","b":[1,{"x":1,"y":2}]}');
+  });
+
+  it('writes a string as JSON.stringify does, escapes and lone surrogates included', () => {
+    for (const text of [
+      'nano_1abc',
+      'a"b',
+      'a\\b',
+      '\u0000\u001f',
+      '\u007f',
+      'é',
+      '\ud800',
+      '\udfff',
+      '\ud83d\ude00',
+      '',
+    ])
+      expect(canonicalJson(text)).toBe(JSON.stringify(text));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' })), (text) => {
+        expect(canonicalJson(text)).toBe(JSON.stringify(text));
+      }),
+    );
+  });
+
+  /** A backend whose answers wait until released, in the order they were asked. */
+  function heldBackend(answer: (n: number) => JsonObject) {
+    const waiting: Array<() => void> = [];
+    let calls = 0;
+    return {
+      get calls() {
+        return calls;
+      },
+      releaseAll: () => waiting.splice(0).forEach((release) => release()),
+      legacy: () => {
+        const n = ++calls;
+        return new Promise<JsonObject>((resolve) => waiting.push(() => resolve(answer(n))));
+      },
+    };
+  }
+  const entriesOf = (cache: ResponseCache) =>
+    Number(/nano_access_gateway_cache_entries (\d+)/.exec(cache.metricsText())![1]);
+
+  it('makes one backend call for requests asking the same thing meanwhile, and counts only kept answers as entries', async () => {
+    const cache = new ResponseCache(config(), () => 0);
+    const backend = heldBackend((n) => ({ n }));
+    const first = cache.through({ action: 'block_count' }, backend);
+    const second = cache.through({ action: 'block_count' }, backend);
+    expect(backend.calls).toBe(1);
+    expect(entriesOf(cache)).toBe(0); // the call in flight is not an entry
+    backend.releaseAll();
+    expect(await Promise.all([first, second])).toEqual([{ n: 1 }, { n: 1 }]);
+    expect(entriesOf(cache)).toBe(1);
+    expect(cache.metricsText()).toContain('nano_access_gateway_cache_coalesced_total{action="block_count"} 1');
+  });
+
+  it('frees the key of an answer it does not keep (an error, one too large), so the next request asks again', async () => {
+    for (const answer of [{ error: 'Unable to parse JSON' }, { count: 'x'.repeat(200) }]) {
+      const cache = new ResponseCache(config({ maxBytes: 100 }), () => 0);
+      const backend = countingBackend(() => answer);
+      expect(await cache.through({ action: 'block_count' }, backend)).toEqual(answer);
+      expect(await cache.through({ action: 'block_count' }, backend)).toEqual(answer);
+      expect(backend.calls).toBe(2);
+      expect(entriesOf(cache)).toBe(0);
+    }
+  });
+
+  it('asks again for an expired answer, once for all who ask meanwhile, and keeps the new one in its place', async () => {
+    const clock = { now: 0 };
+    const cache = new ResponseCache(config({ maxEntries: 1 }), () => clock.now);
+    const backend = heldBackend((n) => ({ n }));
+    const first = cache.through({ action: 'block_count' }, backend);
+    backend.releaseAll();
+    expect(await first).toEqual({ n: 1 });
+    clock.now = 5000; // expired
+    const again = [
+      cache.through({ action: 'block_count' }, backend),
+      cache.through({ action: 'block_count' }, backend),
+    ];
+    expect(backend.calls).toBe(2);
+    expect(entriesOf(cache)).toBe(0);
+    backend.releaseAll();
+    expect(await Promise.all(again.map((answer) => Promise.resolve(answer)))).toEqual([{ n: 2 }, { n: 2 }]);
+    expect(entriesOf(cache)).toBe(1);
+    expect(await cache.through({ action: 'block_count' }, backend)).toEqual({ n: 2 }); // a hit
+    expect(cache.metricsText()).toContain('nano_access_gateway_cache_evictions_total 0\n');
   });
 });
