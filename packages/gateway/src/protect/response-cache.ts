@@ -163,7 +163,8 @@ export class ResponseCache {
       // wait on it, and keep() runs in one place.
       answered = Promise.resolve(backend.legacy(request));
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      // Through the same handlers as a rejection: the key's place is freed, never left holding it.
+      answered = Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     const fetched: Promise<JsonObject> = answered.then(
       (answer) => {

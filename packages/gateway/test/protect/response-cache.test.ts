@@ -57,6 +57,23 @@ describe('ResponseCache', () => {
     expect(await cache.through({ action: 'block_count' }, backend)).toEqual({ n: 1 });
   });
 
+  it('frees the key after a backend that throws at once, so the next request asks again', async () => {
+    const cache = new ResponseCache(config(), () => 0);
+    let calls = 0;
+    const throwing = {
+      legacy: (): Promise<JsonObject> => {
+        calls++;
+        throw new Error('no connection');
+      },
+    };
+    for (let i = 0; i < 2; i++)
+      await expect(Promise.resolve(cache.through({ action: 'block_count' }, throwing))).rejects.toThrow(
+        'no connection',
+      );
+    expect(calls).toBe(2);
+    expect(await cache.through({ action: 'block_count' }, countingBackend())).toEqual({ n: 1 });
+  });
+
   it('evicts the least recently used, hits included, over a long mix of requests, as a plain list would', async () => {
     const cache = new ResponseCache(config({ maxEntries: 4 }), () => 0);
     const backend = countingBackend();
