@@ -108,6 +108,10 @@ describe('nano-access gateway --data DIR', () => {
         await new Promise((r) => setTimeout(r, 50));
       const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
       expect({ url, err }).toMatchObject({ url: expect.stringMatching(/^http:/) });
+      // The log is written asynchronously (a batch every few ms), on stderr: the warning may
+      // arrive after the listening line on stdout.
+      while (!err.includes('"rule":"file-mode"') && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 20));
       const records = err
         .split('\n')
         .filter((line) => line.startsWith('{'))
