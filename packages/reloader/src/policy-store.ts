@@ -14,7 +14,7 @@ import {
 } from '@nano-access/parser';
 import type { AccessFileFacts, Diagnostic, FileSafetyProblem } from '@nano-access/parser';
 import { contentHash } from './content-hash';
-import { redactDiagnostics, redactKnownCredentials, redactKnownIds } from './credential-redaction';
+import { idLengthsOf, redactDiagnostics, redactKnownCredentials, redactKnownIds } from './credential-redaction';
 import { diagnosticLocation, diagnosticLogMessage, logDiagnostics } from './diagnostic-log';
 import { PolicyStoreError, ReloadErrorCode } from './errors';
 import { watchFile } from './file-watch';
@@ -307,9 +307,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       );
       return [];
     }
-    const idLengths = new Set<number>();
-    for (const user of loaded.model?.users ?? []) idLengths.add(user.id.length);
-    return this.logFindings(all, loaded.policy, idLengths);
+    return this.logFindings(all, loaded.policy, idLengthsOf(loaded.model));
   }
 
   /** Logs an inspector's findings (see inspectActivated) and returns those logged, redacted. */
