@@ -667,10 +667,12 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
     let policy: Policy;
     try {
       const assembler = new PolicyAssembler(loaded.transfer, this.settings.catalog ?? nanoCatalog);
-      while (!assembler.addChunk()) {
+      // Every chunk after a setImmediate, the first one included: the turn that took in the
+      // worker's answer (deserialising it, attaching the moved buffers) then adds one chunk, not two.
+      do {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.closed) return this.result('closed', null, []);
-      }
+      } while (!assembler.addChunk());
       policy = assembler.finish();
     } catch (error) {
       throw new WorkerFailure(
