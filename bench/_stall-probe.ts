@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { nanoCatalog, PolicyAssembler } from '@nano-access/resolver';
 import { PolicyStore } from '@nano-access/reloader';
+import { securityFindings } from '@nano-access/linter';
 import { collectGarbage, generateAccessFile } from './_access-policy-gen';
 
 const USERS = Number(process.argv[2] ?? 1_000_000);
@@ -61,7 +62,15 @@ const obs = new PerformanceObserver((list) => {
 obs.observe({ entryTypes: ['gc'] });
 
 async function main() {
-  const store = await PolicyStore.open(file, { watch: false });
+  // INSPECT=1: with the linter's security rules as the inspector, as `nano-access serve` opens its store.
+  const inspect =
+    process.env.INSPECT === '1'
+      ? {
+          inspect: securityFindings,
+          inspectModule: { module: require.resolve('@nano-access/linter'), name: 'securityFindings' },
+        }
+      : {};
+  const store = await PolicyStore.open(file, { watch: false, ...inspect });
   appendFileSync(file, '\n[[user]]\nid = "key-added-by-the-million-bench-0001"\nallow = "node_query"\n');
   collectGarbage();
   const h = monitorEventLoopDelay({ resolution: 10 });
