@@ -1,3 +1,4 @@
+import { userIdLengths, userIndexLookup } from '@nano-access/parser';
 import type { AccessModel, Diagnostic } from '@nano-access/parser';
 import { describeUserAt, maskId } from './mask-id';
 
@@ -24,7 +25,7 @@ const MAX_QUOTES_PAIRED = 8;
  * The id table is built on the first message that quotes anything.
  */
 export class IdMasker {
-  private ids: Map<string, string> | undefined;
+  private ids: IdTable | undefined;
   /** The distinct lengths of ids of ANYWHERE_FROM characters or more, for the search inside a quoted name. */
   private lengths: number[] = [];
 
@@ -34,7 +35,7 @@ export class IdMasker {
   message(message: string): string {
     if (!message.includes(QUOTE)) return message;
     const ids = this.table();
-    if (ids.size === 0) return message;
+    if (ids.empty) return message;
     // Every stretch between two quotes is a candidate (a name may itself hold a quote).
     const quotes: number[] = [];
     for (let at = message.indexOf(QUOTE); at !== -1; at = message.indexOf(QUOTE, at + 1)) quotes.push(at);
@@ -45,7 +46,7 @@ export class IdMasker {
     for (let i = 0; i < last; i++) {
       for (let j = i + 1; j <= last; j = all ? j + 1 : i === 0 && j === 1 && last > 1 ? last : last + 1) {
         const inner = message.slice(quotes[i] + 1, quotes[j]);
-        const whole = ids.get(inner);
+        const whole = ids.find(inner);
         if (whole !== undefined) {
           replacements.push({ start: quotes[i], end: quotes[j] + 1, text: whole });
           continue;
@@ -78,7 +79,7 @@ export class IdMasker {
     const ids = this.ids!;
     for (const length of this.lengths) {
       for (let at = start; at + length <= end; at++) {
-        const text = ids.get(message.slice(at, at + length));
+        const text = ids.find(message.slice(at, at + length));
         if (text === undefined) continue;
         into.push({ start: at, end: at + length, text });
         at += length - 1;
@@ -86,27 +87,43 @@ export class IdMasker {
     }
   }
 
-  private table(): Map<string, string> {
+  /**
+   * The ids, looked up where a message quotes something: the model's users by the parser's own
+   * lookup (the plain-file reader's Map of ids, so a million users need no object each), then the
+   * multi-line ids the loader refused.
+   */
+  private table(): IdTable {
     if (this.ids !== undefined) return this.ids;
-    const ids = new Map<string, string>();
-    for (const user of this.source.model?.users ?? []) {
-      if (!user.isDefault && !ids.has(user.id))
-        ids.set(user.id, `[the id of ${describeUserAt(user.index, user.id, false)}]`);
-    }
+    const { model, diagnostics, text } = this.source;
+    const userIndex = userIndexLookup(model);
     // A user id written as a multi-line string: refused, left out of the model, still a credential.
-    for (const diagnostic of this.source.diagnostics) {
+    const refused = new Map<string, string>();
+    for (const diagnostic of diagnostics) {
       if (diagnostic.messageId !== 'multilineUserId') continue;
-      for (const id of multilineForms(
-        this.source.text.slice(diagnostic.span.start.offset, diagnostic.span.end.offset),
-      )) {
-        if (!ids.has(id)) ids.set(id, `[a user id (${maskId(id)})]`);
+      for (const id of multilineForms(text.slice(diagnostic.span.start.offset, diagnostic.span.end.offset))) {
+        if (userIndex(id) === -1 && !refused.has(id)) refused.set(id, `[a user id (${maskId(id)})]`);
       }
     }
-    const lengths = new Set<number>();
-    for (const id of ids.keys()) if (id.length >= ANYWHERE_FROM) lengths.add(id.length);
-    this.lengths = [...lengths].sort((a, b) => b - a); // longest first: an id holding another is masked whole
-    return (this.ids = ids);
+    const lengths = userIdLengths(model);
+    for (const id of refused.keys()) lengths.add(id.length);
+    this.lengths = [...lengths].filter((length) => length >= ANYWHERE_FROM).sort((a, b) => b - a); // longest first: an id holding another is masked whole
+    this.ids = {
+      empty: lengths.size === 0,
+      find(candidate) {
+        const index = userIndex(candidate);
+        if (index !== -1) return `[the id of ${describeUserAt(index, candidate, false)}]`;
+        return refused.get(candidate);
+      },
+    };
+    return this.ids;
   }
+}
+
+/** What the masker looks ids up in: each id's replacement text. */
+interface IdTable {
+  /** No id at all: nothing to mask. */
+  empty: boolean;
+  find(candidate: string): string | undefined;
 }
 
 /** A multi-line string as written, without its quotes, and without the line break TOML trims after them. */

@@ -47,4 +47,45 @@ describe('securityFindings', () => {
     });
     expect(findings.map((d) => d.ruleId)).toEqual(['unrestricted-default']);
   });
+
+  it("runs on the plain-file reader's columns without building model.users, with the general path's findings", () => {
+    // Written in the plain form (what big files are), and the same with literal strings (the general path).
+    const plain = toml(
+      '[[user]]',
+      'allow = "unrestricted"',
+      '[[user]]',
+      'id = "short"',
+      'allow = "wallet_read"',
+      '[[user]]',
+      `id = "${STRONG_A}"`,
+      '[[user]]',
+      'id = "aaaaaaaaaaaaaaaaaaaaaaaa"',
+    );
+    const general = plain.replace(/id = "([^"]*)"/g, "id = '$1'");
+    const loadedPlain = loadPolicy(plain, { file });
+    const model = loadedPlain.model!;
+    expect(model.userColumns).toBeDefined();
+    const columns = model.userColumns;
+    const guarded = Object.defineProperties(
+      { ...model },
+      {
+        users: {
+          get: () => {
+            throw new Error('model.users was read');
+          },
+        },
+        userColumns: { get: () => columns },
+      },
+    );
+    const findings = securityFindings({ text: plain, file, loaded: { ...loadedPlain, model: guarded }, fileFacts });
+    expect(findings.map((d) => `${d.ruleId} ${d.messageId}`).sort()).toEqual([
+      'file-mode readable',
+      'unrestricted-default unrestricted',
+      'weak-credential lowVariety',
+      'weak-credential tooShort',
+    ]);
+    const loadedGeneral = loadPolicy(general, { file });
+    expect(loadedGeneral.model?.userColumns).toBeUndefined();
+    expect(findings).toEqual(securityFindings({ text: general, file, loaded: loadedGeneral, fileFacts }));
+  });
 });

@@ -3,6 +3,14 @@ export { TOML_SYNTAX_RULE_ID } from './diagnostic';
 export type { AccessModel, NameRef, ParseOptions, ParseResult, RoleEntry, UserEntry } from './model';
 export { SourceText } from './source-text';
 export { UserColumns, USER_FLAG, USER_LIST } from './user-columns';
+export {
+  defaultUserOf,
+  forEachUserId,
+  hasCredentialedUser,
+  userAt,
+  userIdLengths,
+  userIndexLookup,
+} from './model-users';
 export { parseAccessFile, DEFAULT_ACCESS_FILE } from './parse-access-file';
 export { accessFileSchema } from './access-schema';
 export { parseTomlConfig } from './parse-toml-config';

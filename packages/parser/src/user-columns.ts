@@ -168,31 +168,51 @@ export class UserColumns {
   /** The users as the model's objects, exactly as the general path builds them. */
   materialize(): UserEntry[] {
     const users: UserEntry[] = [];
-    const { text, places, flags } = this;
-    for (let u = 0; u < this.count; u++) {
-      const at = u * 4;
-      const f = flags[u];
-      const range: SourceRange = { start: places[at], end: places[at] + HEADER_LENGTH };
-      const hasId = (f & USER_HAS_ID) !== 0;
-      const user: UserEntry = {
-        index: u,
-        id: hasId ? text.slice(places[at + 1] + 1, places[at + 2] - 1) : '',
-        isDefault: (f & USER_DEFAULT) !== 0,
-        idRange: hasId ? { start: places[at + 1], end: places[at + 2] } : range,
-        range,
-        roles: this.list(u, ROLES),
-        allow: this.list(u, ALLOW),
-        deny: this.list(u, DENY),
-        bare: false,
-      };
-      if ((f & USER_HAS_BARE) !== 0) {
-        const bare = (f & USER_BARE) !== 0;
-        user.bareRange = { start: places[at + 3], end: places[at + 3] + (bare ? 4 : 5) };
-        user.bare = bare;
-      }
-      users.push(user);
-    }
+    for (let u = 0; u < this.count; u++) users.push(this.user(u));
     return users;
+  }
+
+  /**
+   * User u as the model's object (the same as materialize()'s u-th, a new one each call): for a
+   * reader that needs a few users' ranges, such as a rule reporting on them, without the others.
+   */
+  user(u: number): UserEntry {
+    const { places, flags } = this;
+    const at = u * 4;
+    const f = flags[u];
+    const range: SourceRange = { start: places[at], end: places[at] + HEADER_LENGTH };
+    const hasId = (f & USER_HAS_ID) !== 0;
+    const user: UserEntry = {
+      index: u,
+      id: this.idOf(u),
+      isDefault: (f & USER_DEFAULT) !== 0,
+      idRange: hasId ? { start: places[at + 1], end: places[at + 2] } : range,
+      range,
+      roles: this.list(u, ROLES),
+      allow: this.list(u, ALLOW),
+      deny: this.list(u, DENY),
+      bare: false,
+    };
+    if ((f & USER_HAS_BARE) !== 0) {
+      const bare = (f & USER_BARE) !== 0;
+      user.bareRange = { start: places[at + 3], end: places[at + 3] + (bare ? 4 : 5) };
+      user.bare = bare;
+    }
+    return user;
+  }
+
+  /**
+   * User u's id ("" when it has none), as the model's `id`: the text between its quotes, which is
+   * the value itself (the reader takes no escapes). A slice of the source text: read it, do not keep it.
+   */
+  idOf(u: number): string {
+    const at = u * 4;
+    return (this.flags[u] & USER_HAS_ID) !== 0 ? this.text.slice(this.places[at + 1] + 1, this.places[at + 2] - 1) : '';
+  }
+
+  /** The user whose slot in `ids` is `slot`, or -1 for slot 0 of a file without a default user (its implicit one). */
+  userOfSlot(slot: number): number {
+    return this.count > 0 && this.isDefault(0) ? slot : slot - 1;
   }
 
   private list(u: number, list: number): NameRef[] {

@@ -1,5 +1,5 @@
 import { parseAccessFile } from '@nano-access/parser';
-import type { AccessModel, Diagnostic } from '@nano-access/parser';
+import type { Diagnostic } from '@nano-access/parser';
 
 const REDACTED = '[redacted]';
 
@@ -118,19 +118,6 @@ export function redactKnownIds(message: string, isKnown: KnownCredential, idLeng
       result = result.slice(0, merged[i][0]) + REDACTED + result.slice(merged[i][1]);
   }
   return redactKnownCredentials(result, isKnown);
-}
-
-/**
- * The lengths of the model's user ids, for redactKnownIds. From the plain-file reader's Map of ids
- * when the file has one: `model.users` would build a million objects at 1M users (~3 s of CPU and
- * ~700 MB of heap) only to read their lengths.
- */
-export function idLengthsOf(model: AccessModel | null | undefined): Set<number> {
-  const lengths = new Set<number>();
-  const ids = model?.userColumns?.ids;
-  if (ids !== undefined) for (const id of ids.keys()) lengths.add(id.length);
-  else for (const user of model?.users ?? []) lengths.add(user.id.length);
-  return lengths;
 }
 
 /**

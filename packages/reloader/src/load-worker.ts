@@ -6,8 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { exportPolicy, loadPolicy, transferBuffers } from '@nano-access/resolver';
 import type { Catalog } from '@nano-access/resolver';
+import { userIdLengths } from '@nano-access/parser';
 import type { AccessFileFacts, Diagnostic } from '@nano-access/parser';
-import { idLengthsOf, redactDiagnostics } from './credential-redaction';
+import { redactDiagnostics } from './credential-redaction';
 import { decodeAccessFile, readAccessFile } from './read-access-file';
 import type { LoadRequest, WorkerReply, WorkerSetup } from './off-thread-protocol';
 import type { PolicyInspector } from './types';
@@ -77,7 +78,7 @@ function load(bytes: Buffer, facts: AccessFileFacts | null, request: LoadRequest
       inspectError = error instanceof Error ? error.message : String(error);
     }
   }
-  const idLengths = idLengthsOf(loaded.model);
+  const idLengths = userIdLengths(loaded.model);
   const transfer = exportPolicy(loaded.policy);
   post(
     {

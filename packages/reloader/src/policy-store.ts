@@ -11,10 +11,11 @@ import {
   formatDiagnostic,
   judgeFileSafety,
   sortDiagnostics,
+  userIdLengths,
 } from '@nano-access/parser';
 import type { AccessFileFacts, Diagnostic, FileSafetyProblem } from '@nano-access/parser';
 import { contentHash } from './content-hash';
-import { idLengthsOf, redactDiagnostics, redactKnownCredentials, redactKnownIds } from './credential-redaction';
+import { redactDiagnostics, redactKnownCredentials, redactKnownIds } from './credential-redaction';
 import { diagnosticLocation, diagnosticLogMessage, logDiagnostics } from './diagnostic-log';
 import { PolicyStoreError, ReloadErrorCode } from './errors';
 import { watchFile } from './file-watch';
@@ -307,7 +308,7 @@ export class PolicyStore extends EventEmitter<PolicyStoreEvents> implements Poli
       );
       return [];
     }
-    return this.logFindings(all, loaded.policy, idLengthsOf(loaded.model));
+    return this.logFindings(all, loaded.policy, userIdLengths(loaded.model));
   }
 
   /** Logs an inspector's findings (see inspectActivated) and returns those logged, redacted. */

@@ -1,5 +1,4 @@
-import { parseAccessFile } from '@nano-access/parser';
-import { credentialsIn, idLengthsOf, redactCredentials, redactKnownIds } from '../src/credential-redaction';
+import { credentialsIn, redactCredentials, redactKnownIds } from '../src/credential-redaction';
 
 describe('credential redaction', () => {
   it('finds user ids in valid and in broken TOML, escapes decoded', () => {
@@ -38,41 +37,5 @@ describe('credential redaction', () => {
       'user "[redacted]" is weak; about the table',
     );
     expect(redactKnownIds('no id here at all', isKnown, lengths)).toBe('no id here at all');
-  });
-
-  describe('idLengthsOf', () => {
-    const plain = '[[user]]\n\n[[user]]\nid = "key-one-1234567890"\nallow = "node_query"\n\n[[user]]\nid = "k2"\n';
-    // The same users written so that the plain-file reader declines (a literal string): the general path.
-    const general = "[[user]]\n\n[[user]]\nid = 'key-one-1234567890'\nallow = \"node_query\"\n\n[[user]]\nid = 'k2'\n";
-
-    it('gives the lengths of every id, on the plain-file path and the general one alike', () => {
-      const fromPlain = parseAccessFile(plain, { file: 'a.toml' }).model;
-      const fromGeneral = parseAccessFile(general, { file: 'a.toml' }).model;
-      expect(fromPlain?.userColumns).toBeDefined();
-      expect(fromGeneral?.userColumns).toBeUndefined();
-      const expected = new Set((fromGeneral?.users ?? []).map((user) => user.id.length));
-      expect(expected).toEqual(new Set([18, 2, 0]));
-      expect(idLengthsOf(fromPlain)).toEqual(expected);
-      expect(idLengthsOf(fromGeneral)).toEqual(expected);
-      expect(idLengthsOf(null)).toEqual(new Set());
-    });
-
-    it('reads the columns without building model.users when the file has them', () => {
-      const model = parseAccessFile(plain, { file: 'a.toml' }).model;
-      if (model === null) throw new Error('no model');
-      const columns = model.userColumns;
-      const guarded = Object.defineProperties(
-        {},
-        {
-          userColumns: { get: () => columns },
-          users: {
-            get: () => {
-              throw new Error('model.users was built');
-            },
-          },
-        },
-      ) as typeof model;
-      expect(idLengthsOf(guarded)).toEqual(new Set([18, 2, 0]));
-    });
   });
 });

@@ -1,4 +1,4 @@
-import { formatMode, judgeFileSafety } from '@nano-access/parser';
+import { formatMode, hasCredentialedUser, judgeFileSafety } from '@nano-access/parser';
 import { defineRule } from '../define-rule';
 import { ruleDocsPath } from '../docs-url';
 
@@ -52,7 +52,7 @@ export default defineRule({
     }
     // Reading is the lesser worry: said only when nothing worse is, and only of a file that holds credentials.
     const fileWritable = problems.some((problem) => problem.kind === 'writable' && problem.target === 'file');
-    if (readableBy !== null && !fileWritable && model.users.some((user) => user.id !== '')) {
+    if (readableBy !== null && !fileWritable && hasCredentialedUser(model)) {
       context.report({
         messageId: 'readable',
         data: { who: readableBy, mode: formatMode(fileFacts.file.mode) },

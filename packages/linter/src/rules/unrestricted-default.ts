@@ -1,3 +1,4 @@
+import { defaultUserOf } from '@nano-access/parser';
 import type { NameRef, SourceRange } from '@nano-access/parser';
 import { defineRule } from '../define-rule';
 import { rootOf } from '../derivation';
@@ -29,7 +30,7 @@ export default defineRule({
     if (!model || !policy) return;
     const explained = policy.explain('', 'unrestricted').permission;
     if (!explained || explained.grants.length === 0) return;
-    const defaultUser = model.users.find((user) => user.isDefault);
+    const defaultUser = defaultUserOf(model);
     const origin = rootOf(explained.grants[0]).origin;
     let range: SourceRange = defaultUser ? defaultUser.idRange : { start: 0, end: 0 };
     let source = '';

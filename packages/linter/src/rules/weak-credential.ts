@@ -1,3 +1,4 @@
+import { forEachUserId, userAt } from '@nano-access/parser';
 import { defineRule } from '../define-rule';
 import { ruleDocsPath } from '../docs-url';
 
@@ -29,30 +30,29 @@ export default defineRule({
   check(context) {
     const model = context.model;
     if (!model) return;
-    const users = model.users;
-    // Indexed loops: see unused-role.
-    for (let u = 0; u < users.length; u++) {
-      const user = users[u];
-      if (user.isDefault) continue;
-      const id = user.id;
+    // By id, not model.users: a server runs this rule on every reload, at a million users too.
+    forEachUserId(model, (index, id, isDefault) => {
+      if (isDefault) return;
       const length = id.length;
       if (length < MIN_ID_LENGTH) {
+        const user = userAt(model, index);
         context.report({
           messageId: 'tooShort',
           data: { user: context.describeUser(user), length },
           range: user.idRange,
         });
-        continue;
+        return;
       }
       const reason = lowVarietyReason(id);
       if (reason) {
+        const user = userAt(model, index);
         context.report({
           messageId: 'lowVariety',
           data: { user: context.describeUser(user), reason },
           range: user.idRange,
         });
       }
-    }
+    });
   },
 });
 
