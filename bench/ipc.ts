@@ -17,6 +17,7 @@
  * on how much CPU the load generator gets.
  *
  *   npx tsc -b && npx tsx bench/ipc.ts
+ *   BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npx tsx bench/ipc.ts   (a profile of the servers)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +28,8 @@ import { createInterface } from 'node:readline';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** BENCH_SERVE_NODE_ARGS: node options for the servers' child (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 const DATA = join(__dirname, '..', 'fixtures', 'data');
 
 interface Endpoints {
@@ -299,7 +302,7 @@ async function compare(
 }
 
 async function main(): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--serve'], {
+  const child = spawn(process.execPath, [...SERVE_NODE_ARGS, '--import', 'tsx', __filename, '--serve'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
