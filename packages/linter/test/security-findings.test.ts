@@ -50,17 +50,7 @@ describe('securityFindings', () => {
 
   it("runs on the plain-file reader's columns without building model.users, with the general path's findings", () => {
     // Written in the plain form (what big files are), and the same with literal strings (the general path).
-    const plain = toml(
-      '[[user]]',
-      'allow = "unrestricted"',
-      '[[user]]',
-      'id = "short"',
-      'allow = "wallet_read"',
-      '[[user]]',
-      `id = "${STRONG_A}"`,
-      '[[user]]',
-      'id = "aaaaaaaaaaaaaaaaaaaaaaaa"',
-    );
+    const plain = `${text}[[user]]\nid = "aaaaaaaaaaaaaaaaaaaaaaaa"\n`;
     const general = plain.replace(/id = "([^"]*)"/g, "id = '$1'");
     const loadedPlain = loadPolicy(plain, { file });
     const model = loadedPlain.model!;
