@@ -1,7 +1,11 @@
 /**
- * How the resolver's costs grow from 10k to 1M users: parse, compile, heap
+ * How the resolver's costs grow from 10k to 1M users: parse, compile, memory
  * per user (after GC, policy retained, source dropped) and check() against
- * its floor. Run: npx tsc -b && node --expose-gc --import tsx bench/scale.ts
+ * its floor. Memory is the JS heap (`heapUsed`: the credentials Map and the
+ * ids), beside the heap of its floor (one Map of the same ids, each a flat
+ * string of its own), and the typed arrays' bytes outside the heap
+ * (`arrayBuffers`: the per-user columns), which `heapUsed` does not count.
+ * Run: npx tsc -b && node --expose-gc --import tsx bench/scale.ts
  * (npm run bench runs it so). Pass sizes to override: ... scale.ts 10000 100000
  */
 import os from 'node:os';
@@ -26,6 +30,10 @@ interface Row {
   /** parse + compile, wall clock. */
   wallMs: number;
   heapPerUser: number;
+  /** The floor's heap per user: one Map of the same ids, flat strings. */
+  floorHeapPerUser: number;
+  /** Typed-array bytes per user (outside the JS heap). */
+  arraysPerUser: number;
   checkNs: number;
   floorNs: number;
 }
@@ -69,7 +77,9 @@ function measure(users: number): Row {
   const perms = permissionPool(nanoCatalog, PAIRS);
   generated = null;
   collectGarbage();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const floorHeapPerUser = idMapHeapPerUser(users);
+  collectGarbage(); // the floor's Map, garbage now, must not count in the policy's baseline
+  const { heapUsed: heapBefore, arrayBuffers: arraysBefore } = process.memoryUsage();
 
   let text: string | null = generateAccessFile(nanoCatalog, users, 100, users).text;
   let start = cpuSeconds();
@@ -87,6 +97,7 @@ function measure(users: number): Row {
   text = null;
   collectGarbage();
   const heapPerUser = (process.memoryUsage().heapUsed - heapBefore) / users;
+  const arraysPerUser = (process.memoryUsage().arrayBuffers - arraysBefore) / users;
 
   // The floor: one Map.get and one bit test, permission ids prepared; a Map of the same size,
   // its keys distinct objects from the queries (as credentials parsed from a request are).
@@ -119,7 +130,35 @@ function measure(users: number): Row {
       return allowed;
     },
   );
-  return { users, fileMB, parseMs, compileMs, wallMs: parseWallMs + compileWallMs, heapPerUser, checkNs, floorNs };
+  return {
+    users,
+    fileMB,
+    parseMs,
+    compileMs,
+    wallMs: parseWallMs + compileWallMs,
+    heapPerUser,
+    floorHeapPerUser,
+    arraysPerUser,
+    checkNs,
+    floorNs,
+  };
+}
+
+/**
+ * The heap floor of a policy whose lookup is a Map.get: the same ids (default '' included), each
+ * a flat string of its own, in one Map to their position. Measured as the policy is: after GC,
+ * the Map retained, everything that made it dropped.
+ */
+function idMapHeapPerUser(users: number): number {
+  const before = process.memoryUsage().heapUsed;
+  let ids: string[] | null = generateAccessFile(nanoCatalog, users, 100, users).userIds;
+  const map = new Map<string, number>([['', 0]]);
+  for (const id of ids) map.set(JSON.parse(JSON.stringify(id)) as string, map.size);
+  ids = null;
+  collectGarbage();
+  const perUser = (process.memoryUsage().heapUsed - before) / users;
+  if (map.size !== users + 1) throw new Error(`the floor's Map holds ${map.size} ids`);
+  return perUser;
 }
 
 function growth(rows: Row[], pick: (row: Row) => number, i: number): string {
@@ -136,15 +175,15 @@ for (const users of SIZES) {
   collectGarbage();
 }
 const out = [
-  '| users | file | parse (CPU) | compile (CPU) | parse + compile (CPU) | (wall) | heap/user | check() | floor | check/floor |',
-  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  '| users | file | parse (CPU) | compile (CPU) | parse + compile (CPU) | (wall) | heap/user | floor heap/user | arrays/user | check() | floor | check/floor |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows.map(
     (r, i) =>
-      `| ${r.users.toLocaleString('en')} | ${r.fileMB.toFixed(1)} MB | ${r.parseMs.toFixed(0)} ms${growth(rows, (x) => x.parseMs, i)} | ${r.compileMs.toFixed(0)} ms${growth(rows, (x) => x.compileMs, i)} | ${(r.parseMs + r.compileMs).toFixed(0)} ms | ${r.wallMs.toFixed(0)} ms | ${r.heapPerUser.toFixed(0)} B | ${r.checkNs.toFixed(1)} ns | ${r.floorNs.toFixed(1)} ns | ${(r.checkNs / r.floorNs).toFixed(2)} |`,
+      `| ${r.users.toLocaleString('en')} | ${r.fileMB.toFixed(1)} MB | ${r.parseMs.toFixed(0)} ms${growth(rows, (x) => x.parseMs, i)} | ${r.compileMs.toFixed(0)} ms${growth(rows, (x) => x.compileMs, i)} | ${(r.parseMs + r.compileMs).toFixed(0)} ms | ${r.wallMs.toFixed(0)} ms | ${r.heapPerUser.toFixed(0)} B | ${r.floorHeapPerUser.toFixed(0)} B | ${r.arraysPerUser.toFixed(1)} B | ${r.checkNs.toFixed(1)} ns | ${r.floorNs.toFixed(1)} ns | ${(r.checkNs / r.floorNs).toFixed(2)} |`,
   ),
   '',
   '(×n) = growth over the previous row; users grow ×10 per row. Times are CPU time of this process (the machine is shared);',
-  'check() and floor are CPU ns per call, timed in alternating rounds. heap/user: after GC, policy retained, source and model dropped.',
+  'check() and floor are CPU ns per call, timed in alternating rounds. heap/user: after GC, policy retained, source and model dropped; floor heap/user: one Map of the same ids; arrays/user: typed arrays outside the heap.',
   `node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at the end of the run.`,
 ];
 process.stdout.write(`${out.join('\n')}\n`);

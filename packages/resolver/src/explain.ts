@@ -1,6 +1,6 @@
 import type { Credentials, Decision, Deny, Explanation, Grant, PermissionExplanation, UserKind } from './types';
 import type { CompiledCatalog } from './catalog/compiled-catalog';
-import { readProfile, type PolicyTables, type Profile } from './policy-tables';
+import { readProfile, userIndexOfSlot, type PolicyTables, type Profile } from './policy-tables';
 
 function has(set: Uint32Array, base: number, id: number): boolean {
   return (set[base + (id >>> 5)] & (1 << (id & 31))) !== 0;
@@ -20,7 +20,7 @@ export function explain(tables: PolicyTables, credentials: Credentials, permissi
   }
   const base = tables.slotBase[slot];
   const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
-  const userIndex = tables.slotUserIndex[slot];
+  const userIndex = userIndexOfSlot(tables, slot);
   const effective = effectiveNames(tables, base).slice();
   const explanation: Explanation = { user: userIndex >= 0 ? { id, kind, index: userIndex } : { id, kind }, effective };
   if (permission !== undefined) explanation.permission = explainPermission(tables, slot, base, permission);
@@ -39,7 +39,7 @@ export function decide(tables: PolicyTables, credentials: Credentials, permissio
       ? { allowed: true, user: { kind: 'unknown' } }
       : { allowed: false, user: { kind: 'unknown' }, reason: 'unknown-credentials' };
   }
-  const userIndex = tables.slotUserIndex[slot];
+  const userIndex = userIndexOfSlot(tables, slot);
   const kind: UserKind = slot === tables.defaultSlot ? 'default' : 'user';
   const user = userIndex >= 0 ? { kind, index: userIndex } : { kind };
   if (permission === null) return { allowed: true, user };

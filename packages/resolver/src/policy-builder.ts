@@ -1,6 +1,6 @@
 import type { CompiledCatalog } from './catalog/compiled-catalog';
 import { CompiledPolicy } from './compiled-policy';
-import { PROFILE_BARE, PROFILE_DEFAULT } from './policy-tables';
+import { compactInts, compactUserIndex, PROFILE_BARE, PROFILE_DEFAULT } from './policy-tables';
 
 /**
  * A user with its names resolved to role numbers and permission ids (sorted,
@@ -181,12 +181,12 @@ export class PolicyBuilder {
       compiledCatalog: this.cc,
       slots: this.slots,
       slotBase: this.slotBase.trimmed(),
-      slotProfile: this.slotProfile.trimmed(),
-      slotUserIndex: this.slotUserIndex.trimmed(),
+      slotProfile: compactInts(this.slotProfile.view()),
+      slotUserIndex: compactUserIndex(this.slotUserIndex.view()),
       defaultSlot: 0,
       sets: this.sets.trimmed(),
       profileStart: this.profileStart.trimmed(),
-      profilePool: this.profilePool.trimmed(),
+      profilePool: compactInts(this.profilePool.view()),
       roleNames,
       roleAllow,
       roleClosure: this.roleClosure,
@@ -319,6 +319,11 @@ class IntVector {
   /** The values pushed, in an array of their own of exactly that length. */
   trimmed(): Int32Array {
     return this.data.slice(0, this.length);
+  }
+
+  /** The values pushed, a view of the vector's own array (copy what is kept). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
   }
 }
 

@@ -3,6 +3,7 @@ import { CompiledPolicy, policyTables } from './compiled-policy';
 import { PolicyError, ResolverErrorCode } from './errors';
 import type { Catalog, Policy } from './types';
 import { shardCountFor, shardOf, ShardedSlots } from './credential-shards';
+import type { CompactInts, SlotUserIndex } from './policy-tables';
 
 /** User ids per chunk of a transfer: one chunk is what the receiving thread adds between two turns of its event loop. */
 export const TRANSFER_ID_CHUNK = 4096;
@@ -25,12 +26,13 @@ export interface PolicyTransfer {
   idChunkEnds: Int32Array;
   slotCount: number;
   slotBase: Int32Array;
-  slotProfile: Int32Array;
-  slotUserIndex: Int32Array;
+  slotProfile: CompactInts;
+  /** The slot → user index array, or the shift that gives it (SlotUserIndex). */
+  slotUserIndex: SlotUserIndex;
   defaultSlot: number;
   sets: Uint32Array;
   profileStart: Int32Array;
-  profilePool: Int32Array;
+  profilePool: CompactInts;
   roleNames: string[];
   roleAllow: Int32Array[];
   roleClosure: Uint32Array;
@@ -67,7 +69,7 @@ export function exportPolicy(policy: Policy): PolicyTransfer {
     slotCount: ids.length,
     slotBase: tables.slotBase.slice(),
     slotProfile: tables.slotProfile.slice(),
-    slotUserIndex: tables.slotUserIndex.slice(),
+    slotUserIndex: typeof tables.slotUserIndex === 'number' ? tables.slotUserIndex : tables.slotUserIndex.slice(),
     defaultSlot: tables.defaultSlot,
     sets: tables.sets.slice(),
     profileStart: tables.profileStart.slice(),
@@ -86,7 +88,7 @@ export function transferBuffers(transfer: PolicyTransfer): ArrayBuffer[] {
     transfer.idChunkEnds,
     transfer.slotBase,
     transfer.slotProfile,
-    transfer.slotUserIndex,
+    ...(typeof transfer.slotUserIndex === 'number' ? [] : [transfer.slotUserIndex]),
     transfer.sets,
     transfer.profileStart,
     transfer.profilePool,
