@@ -9,7 +9,6 @@ import {
   invalidFormatEnvelope,
   LegacyError,
   legacyErrorBody,
-  stringifyAscii,
 } from '@nano-access/protocol';
 import { ServerHandshake } from './access-check';
 import type { EventBudget, InflightAccount, InflightBudget, SlowConsumerReason } from './budgets';
@@ -135,9 +134,7 @@ export class IpcConnection implements Session {
       return;
     }
     const bytes =
-      this.eventEncoding === 3
-        ? encodeResponse(encodeFlatbuffersEnvelope(envelope))
-        : encodeAsciiResponse(stringifyAscii(envelope));
+      this.eventEncoding === 3 ? encodeResponse(encodeFlatbuffersEnvelope(envelope)) : encodeAsciiResponse(envelope);
     // The server-wide budget: make room by cutting the slowest reader (maybe this one).
     const events = this.options.events;
     while (!events.tryCharge(this, bytes.length)) {
@@ -300,8 +297,8 @@ export class IpcConnection implements Session {
 
   private framingErrorResponse(encoding: Encoding, detail: string): Buffer | 'flatbuffers' {
     if (encoding === 1 || encoding === 2)
-      return encodeAsciiResponse(stringifyAscii(legacyErrorBody(`${LegacyError.invalidRequestPrefix}${detail}`)));
-    if (encoding === 4) return encodeAsciiResponse(stringifyAscii(invalidFormatEnvelope(detail)));
+      return encodeAsciiResponse(legacyErrorBody(`${LegacyError.invalidRequestPrefix}${detail}`));
+    if (encoding === 4) return encodeAsciiResponse(invalidFormatEnvelope(detail));
     // Encoding 3 wants a flatbuffers answer; an empty Envelope is the dispatcher's own format error.
     return 'flatbuffers';
   }
@@ -409,7 +406,7 @@ export class IpcConnection implements Session {
         case 1:
         case 2: {
           const request = parseJson(frame.payload);
-          if (!request.ok) return encodeAsciiResponse(stringifyAscii(LEGACY_UNPARSABLE));
+          if (!request.ok) return encodeAsciiResponse(LEGACY_UNPARSABLE);
           const unsafeAllowed = frame.encoding === 2 && this.options.allowUnsafe;
           const result = dispatcher.handleLegacy(request.value, { authorize: false, unsafeAllowed });
           if (!(result instanceof Promise)) return this.legacyBytes(result);
@@ -432,7 +429,7 @@ export class IpcConnection implements Session {
           this.eventEncoding = 4;
           const envelope = parseJson(frame.payload);
           if (!envelope.ok) {
-            return encodeAsciiResponse(stringifyAscii(invalidFormatEnvelope(envelope.error)));
+            return encodeAsciiResponse(invalidFormatEnvelope(envelope.error));
           }
           const response = dispatcher.handleEnvelope(envelope.value, {
             transport: 'ipc',
@@ -453,7 +450,7 @@ export class IpcConnection implements Session {
 
   private envelopeBytes(response: ResponseEnvelope): Buffer {
     try {
-      return encodeAsciiResponse(stringifyAscii(response));
+      return encodeAsciiResponse(response);
     } catch (error) {
       return this.internalError(4, error);
     }
@@ -461,7 +458,7 @@ export class IpcConnection implements Session {
 
   private legacyBytes(result: { body: unknown }): Buffer {
     try {
-      return encodeAsciiResponse(stringifyAscii(result.body));
+      return encodeAsciiResponse(result.body);
     } catch (error) {
       return this.internalError(1, error);
     }
@@ -493,8 +490,8 @@ export class IpcConnection implements Session {
     const internal = errorEnvelope(ErrorCode.exception, ErrorMessage.internal);
     // A flatbuffers client reads only flatbuffers: its error is an Envelope too, never JSON.
     if (encoding === 3) return encodeResponse(encodeFlatbuffersEnvelope(internal));
-    if (encoding === 4) return encodeAsciiResponse(stringifyAscii(internal));
-    return encodeAsciiResponse(stringifyAscii(LEGACY_INTERNAL));
+    if (encoding === 4) return encodeAsciiResponse(internal);
+    return encodeAsciiResponse(LEGACY_INTERNAL);
   }
 
   private armFrameTimer(restart: boolean): void {

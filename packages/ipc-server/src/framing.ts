@@ -1,3 +1,4 @@
+import { encodeAsciiJson } from '@nano-access/protocol';
 /** The node's IPC framing (docs/wire.md): 'N' ENCODING 0 0, be32(length), payload; responses be32(length), payload. */
 
 export const PREAMBLE_LEAD = 0x4e; // 'N'
@@ -31,12 +32,12 @@ export function encodeResponse(payload: Uint8Array): Buffer {
   return out;
 }
 
-/** A response frame from pure-ASCII JSON text (stringifyAscii's output): one byte per character. */
-export function encodeAsciiResponse(text: string): Buffer {
-  // latin1 writes one byte per UTF-16 unit, so the byte length is the string's length.
-  const length = text.length;
-  const out = Buffer.allocUnsafe(LENGTH_BYTES + length);
-  out.writeUInt32BE(length, 0);
-  out.write(text, 4, 'latin1');
+/**
+ * A response frame of `value` as pure-ASCII JSON (stringifyAscii's text, one byte per character),
+ * written straight after the length (encodeAsciiJson): no text is built and copied per answer.
+ */
+export function encodeAsciiResponse(value: unknown): Buffer {
+  const out = encodeAsciiJson(value, LENGTH_BYTES);
+  out.writeUInt32BE(out.length - LENGTH_BYTES, 0);
   return out;
 }

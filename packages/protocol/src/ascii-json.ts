@@ -78,3 +78,158 @@ function writeObject(object: Record<string, unknown>, depth: number): string {
 export function stringifyAscii(value: unknown): string {
   return write(value, 0) ?? 'null';
 }
+
+// --- Straight to bytes ----------------------------------------------------------------------------
+
+/**
+ * Bytes of the slab that encodeAsciiJson writes answers into. Each answer is handed out as a view
+ * of the slab where it was written, and the next one is written after it, so no answer is copied
+ * and none is ever written over (as Node's own pool for small Buffers); a slab with less than
+ * SLAB_RESERVE bytes left is left to its answers and a new one started. An answer that does not
+ * fit in an empty slab is made as text (stringifyAscii) instead.
+ */
+const SLAB_BYTES = 64 * 1024;
+const SLAB_RESERVE = 4 * 1024;
+let slab = Buffer.allocUnsafe(SLAB_BYTES);
+/** Where the answer being written started, and where its next byte goes. */
+let start = 0;
+let at = 0;
+/** Thrown (never seen outside) when the answer being written does not fit in the slab. */
+const SLAB_FULL = new RangeError('slab full');
+/** An answer is being written (a getter or toJSON that encodes another one gets the text path). */
+let writing = false;
+
+function room(bytes: number): void {
+  if (at + bytes > SLAB_BYTES) throw SLAB_FULL;
+}
+
+/** Text already ASCII (JSON.stringify's, escaped), one byte per character. */
+function putAscii(text: string): void {
+  const length = text.length;
+  room(length);
+  for (let i = 0; i < length; i++) slab[at + i] = text.charCodeAt(i);
+  at += length;
+}
+
+/** A string as JSON: itself between quotes when plain, else JSON.stringify's escapes made ASCII. */
+function putString(text: string): void {
+  const length = text.length;
+  room(length + 2);
+  const quoteAt = at;
+  slab[at++] = 0x22;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    // Printable ASCII but `"` and `\`: PLAIN's test, a character at a time as it is copied.
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) {
+      at = quoteAt;
+      putAscii(nativeAscii(text)!);
+      return;
+    }
+    slab[at++] = code;
+  }
+  slab[at++] = 0x22;
+}
+
+/** `value` as write() would write it; false where JSON.stringify omits it (nothing written). */
+function putValue(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+      putString(value);
+      return true;
+    case 'number':
+      putAscii(Number.isFinite(value) ? String(value) : 'null');
+      return true;
+    case 'boolean':
+      putAscii(value ? 'true' : 'false');
+      return true;
+    case 'object':
+      if (value === null) putAscii('null');
+      else if (depth < MAX_FAST_DEPTH && isPlainObject(value)) putObject(value, depth + 1);
+      else return putText(nativeAscii(value));
+      return true;
+    default:
+      return putText(nativeAscii(value));
+  }
+}
+
+function putText(text: string | undefined): boolean {
+  if (text === undefined) return false;
+  putAscii(text);
+  return true;
+}
+
+function putObject(object: Record<string, unknown>, depth: number): void {
+  room(1);
+  slab[at++] = 0x7b;
+  const open = at;
+  const keys = Object.keys(object);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const value = object[key];
+    const mark = at;
+    if (at !== open) {
+      room(1);
+      slab[at++] = 0x2c;
+    }
+    putString(key);
+    room(1);
+    slab[at++] = 0x3a;
+    if (!putValue(value, depth)) at = mark; // omitted, as JSON.stringify omits it: key and comma too
+  }
+  room(1);
+  slab[at++] = 0x7d;
+}
+
+/**
+ * stringifyAscii's text as bytes, after `headroom` bytes left for the caller (the IPC frame's
+ * length): the same bytes as `Buffer.from(stringifyAscii(value), 'latin1')` behind the headroom.
+ *
+ * Why not that: the text is built by concatenation, which the byte copy then flattens, and the
+ * copy is a call into C++ per answer; here the bytes are written once, where they are sent from.
+ * The headroom's bytes are not initialised.
+ */
+export function encodeAsciiJson(value: unknown, headroom = 0): Buffer {
+  if (writing || headroom >= SLAB_RESERVE) return asciiJsonFromText(value, headroom);
+  if (SLAB_BYTES - at < SLAB_RESERVE) newSlab();
+  writing = true;
+  try {
+    const written = tryWrite(value, headroom);
+    if (written !== null) return written;
+    // Too large for what was left of the slab: once more at the start of a new one.
+    if (start > 0) {
+      newSlab();
+      const again = tryWrite(value, headroom);
+      if (again !== null) return again;
+    }
+  } finally {
+    writing = false;
+  }
+  return asciiJsonFromText(value, headroom);
+}
+
+function newSlab(): void {
+  slab = Buffer.allocUnsafe(SLAB_BYTES);
+  at = 0;
+}
+
+/** The answer written at `at`, as a view of the slab; null when it does not fit in the slab (nothing kept). */
+function tryWrite(value: unknown, headroom: number): Buffer | null {
+  start = at;
+  at += headroom;
+  try {
+    if (!putValue(value, 0)) putAscii('null');
+  } catch (error) {
+    at = start;
+    if (error === SLAB_FULL) return null;
+    throw error;
+  }
+  return slab.subarray(start, at);
+}
+
+/** encodeAsciiJson by way of the text: for an answer larger than a slab. */
+function asciiJsonFromText(value: unknown, headroom: number): Buffer {
+  const text = stringifyAscii(value);
+  const out = Buffer.allocUnsafe(headroom + text.length);
+  out.write(text, headroom, 'latin1');
+  return out;
+}

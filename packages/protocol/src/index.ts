@@ -63,7 +63,7 @@ export {
   type NodeConfirmationFeedOptions,
   type NodeConfirmationFeedStatus,
 } from './backends/node-rpc/node-confirmations';
-export { stringifyAscii } from './ascii-json';
+export { encodeAsciiJson, stringifyAscii } from './ascii-json';
 export { isJsonObject } from './json-object';
 export {
   CACHEABLE_ACTIONS,

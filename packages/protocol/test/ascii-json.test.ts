@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { stringifyAscii } from '@nano-access/protocol';
+import { encodeAsciiJson, stringifyAscii } from '@nano-access/protocol';
 
 describe('stringifyAscii', () => {
   it('escapes non-ASCII characters as \\uXXXX, surrogate pairs included', () => {
@@ -87,5 +87,68 @@ describe('stringifyAscii is byte-identical to JSON.stringify (then escaped)', ()
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('encodeAsciiJson', () => {
+  const textBytes = (value: unknown): Buffer => Buffer.from(stringifyAscii(value), 'latin1');
+
+  it("writes stringifyAscii's text as bytes, on any JSON value and on odd ones", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(encodeAsciiJson(value).equals(textBytes(value))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    const odd: unknown[] = [
+      undefined,
+      { a: NaN, b: -0, c: Infinity, f: undefined, g: () => 1, h: new Date(0), i: [1, undefined] },
+      { 'k"ey': { ü: { deep: { deeper: { deepest: 'x' } } } }, e: 'é\u0001"\\😀' },
+      Object.assign(Object.create(null) as object, { x: 1 }),
+      { f: undefined, g: 1, h: undefined },
+      { only: undefined },
+    ];
+    for (const value of odd) expect(encodeAsciiJson(value).toString('latin1')).toBe(stringifyAscii(value));
+  });
+
+  it('leaves the headroom before the text for the caller', () => {
+    const out = encodeAsciiJson({ message_type: 'IsAlive' }, 4);
+    expect(out.length).toBe(4 + stringifyAscii({ message_type: 'IsAlive' }).length);
+    expect(out.subarray(4).toString('latin1')).toBe('{"message_type":"IsAlive"}');
+  });
+
+  it('never writes over an answer it handed out, across many slabs', () => {
+    const answers: Array<{ value: unknown; bytes: Buffer }> = [];
+    for (let i = 0; i < 3000; i++) {
+      const value = { n: i, text: 'x'.repeat(i % 700), nested: { i } };
+      answers.push({ value, bytes: encodeAsciiJson(value, 4).subarray(4) });
+    }
+    for (const { value, bytes } of answers) expect(bytes.toString('latin1')).toBe(stringifyAscii(value));
+  });
+
+  it('writes an answer larger than a slab by way of the text', () => {
+    const large = { blocks: Array.from({ length: 2000 }, (_, i) => ({ hash: 'A'.repeat(64), i })), é: 'é' };
+    const small = { after: true };
+    expect(encodeAsciiJson(large, 4).subarray(4).toString('latin1')).toBe(stringifyAscii(large));
+    expect(encodeAsciiJson(small).toString('latin1')).toBe('{"after":true}');
+  });
+
+  it('throws as JSON.stringify does (a BigInt), and the next answer is whole', () => {
+    expect(() => encodeAsciiJson({ a: 'x', weight: 10n })).toThrow(TypeError);
+    expect(encodeAsciiJson({ b: 'y' }).toString('latin1')).toBe('{"b":"y"}');
+  });
+
+  it('answers a getter that encodes another value while it is written', () => {
+    const inner = { z: 'inner' };
+    let innerBytes: Buffer | undefined;
+    const outer = {
+      a: 1,
+      get b(): string {
+        innerBytes = encodeAsciiJson(inner);
+        return 'outer';
+      },
+    };
+    expect(encodeAsciiJson(outer).toString('latin1')).toBe('{"a":1,"b":"outer"}');
+    expect(innerBytes?.toString('latin1')).toBe('{"z":"inner"}');
   });
 });
