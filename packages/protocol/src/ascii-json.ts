@@ -84,12 +84,16 @@ export function stringifyAscii(value: unknown): string {
 /**
  * Bytes of the slab that encodeAsciiJson writes answers into. Each answer is handed out as a view
  * of the slab where it was written, and the next one is written after it, so no answer is copied
- * and none is ever written over (as Node's own pool for small Buffers); a slab with less than
- * SLAB_RESERVE bytes left is left to its answers and a new one started. An answer that does not
- * fit in an empty slab is made as text (stringifyAscii) instead.
+ * and none is ever written over; a slab with less than SLAB_RESERVE bytes left is left to its
+ * answers and a new one started. An answer that does not fit in an empty slab is made as text
+ * (stringifyAscii) into a Buffer of its own.
+ *
+ * 8 KiB, as Node's own pool for small Buffers (which the answers came from before): an answer
+ * held (a client that does not read) keeps its slab alive, so a larger slab would let a client
+ * pin more memory per answer than the byte budgets count. It pins no more than before.
  */
-const SLAB_BYTES = 64 * 1024;
-const SLAB_RESERVE = 4 * 1024;
+const SLAB_BYTES = 8 * 1024;
+const SLAB_RESERVE = 512;
 let slab = Buffer.allocUnsafe(SLAB_BYTES);
 /** Where the answer being written started, and where its next byte goes. */
 let start = 0;
