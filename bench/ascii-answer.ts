@@ -1,10 +1,11 @@
 /**
  * The IPC server's JSON answers as bytes: `encodeAsciiJson` (the text written straight into the
- * frame's bytes, what the server sends since 2026-12-07) against the text path it replaced
- * (`stringifyAscii` built by concatenation, then copied into a new Buffer as latin1, which
- * flattens it). Both make the same frame (length, then the ASCII JSON) of the two answers the
- * IPC bench asks for, IsAlive and AccountWeight, each answer a new envelope as the dispatcher
- * makes it. ns per frame, CPU time, medians of rounds that alternate the two.
+ * frame's bytes, what the server sends since 2026-12-07) against the text path: `stringifyAscii`
+ * (JSON.stringify's text, escaped to ASCII) copied into a new Buffer as latin1. Both make the same
+ * frame (length, then the ASCII JSON) of the two answers the IPC bench asks for, IsAlive and
+ * AccountWeight, each answer a new envelope as the dispatcher makes it. ns per frame, CPU time,
+ * medians of rounds that alternate the two. (Until 2026-12-07 stringifyAscii built small objects
+ * by concatenation, and the server sent that text: 0.68–0.78× of it, docs/performance.md.)
  *
  *   npx tsc -b && npx tsx bench/ascii-answer.ts      (or npm run bench -- ascii-answer)
  */

@@ -3,8 +3,6 @@
 // on their own (well-formed JSON.stringify), so this only meets U+0080 and up.
 const NON_ASCII = /[\u0080-\uffff]/g;
 const ALL_ASCII = /^[\u0000-\u007f]*$/;
-/** A string JSON writes as itself between quotes, in ASCII: printable ASCII without `"` and `\`. */
-const PLAIN = /^[\u0020\u0021\u0023-\u005b\u005d-\u007e]*$/;
 
 /** Objects nested deeper than this (envelope → message → options) are written by JSON.stringify. */
 const MAX_FAST_DEPTH = 3;
@@ -22,46 +20,9 @@ function nativeAscii(value: unknown): string | undefined {
   return ALL_ASCII.test(text) ? text : text.replace(NON_ASCII, escape);
 }
 
-function quote(text: string): string {
-  return PLAIN.test(text) ? '"' + text + '"' : nativeAscii(text)!;
-}
-
 function isPlainObject(value: object): value is Record<string, unknown> {
   const proto = Object.getPrototypeOf(value) as unknown;
   return (proto === Object.prototype || proto === null) && !Array.isArray(value);
-}
-
-/**
- * A value as JSON.stringify then the ASCII escape would write it, or undefined where
- * JSON.stringify omits it (undefined, a function, a symbol).
- */
-function write(value: unknown, depth: number): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return quote(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      if (value === null) return 'null';
-      if (depth < MAX_FAST_DEPTH && isPlainObject(value)) return writeObject(value, depth + 1);
-      return nativeAscii(value);
-    default:
-      return nativeAscii(value);
-  }
-}
-
-function writeObject(object: Record<string, unknown>, depth: number): string {
-  let out = '{';
-  const keys = Object.keys(object);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    const text = write(object[key], depth);
-    if (text === undefined) continue;
-    out += (out.length === 1 ? '' : ',') + quote(key) + ':' + text;
-  }
-  return out + '}';
 }
 
 /**
@@ -70,13 +31,11 @@ function writeObject(object: Record<string, unknown>, depth: number): string {
  * Characters outside the BMP become a surrogate pair of escapes, as JSON wants.
  * `undefined` (or a function) at the top level gives "null", so the result is always JSON.
  *
- * The text is byte-identical to JSON.stringify's (then escaped). Small plain objects (every
- * envelope and its message) are written here, key by key: for a response envelope that is about
- * a third of JSON.stringify's cost, which pays a fixed price per call that dominates small
- * objects. Arrays, deeper objects and anything with a prototype (toJSON) go to JSON.stringify.
+ * JSON.stringify's text, then the escape. The servers write answers with encodeAsciiJson, whose
+ * bytes are this text.
  */
 export function stringifyAscii(value: unknown): string {
-  return write(value, 0) ?? 'null';
+  return nativeAscii(value) ?? 'null';
 }
 
 // --- Straight to bytes ----------------------------------------------------------------------------
@@ -134,7 +93,7 @@ function putString(text: string): void {
   slab[at++] = 0x22;
 }
 
-/** `value` as write() would write it; false where JSON.stringify omits it (nothing written). */
+/** `value`'s JSON, as stringifyAscii writes it; false where JSON.stringify omits it (nothing written). */
 function putValue(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
@@ -187,10 +146,13 @@ function putObject(object: Record<string, unknown>, depth: number): void {
 /**
  * stringifyAscii's text as bytes, after `headroom` bytes left for the caller (the IPC frame's
  * length): the same bytes as `Buffer.from(stringifyAscii(value), 'latin1')` behind the headroom.
- *
- * Why not that: the text is built by concatenation, which the byte copy then flattens, and the
- * copy is a call into C++ per answer; here the bytes are written once, where they are sent from.
  * The headroom's bytes are not initialised.
+ *
+ * Small plain objects (every envelope and its message) are written here key by key: for an answer
+ * of a hundred bytes JSON.stringify's fixed price per call dominates, and a text made by
+ * concatenation would be flattened by the copy into bytes; here the bytes are written once, where
+ * they are sent from. Arrays, deeper objects, anything with a prototype (toJSON) and strings that
+ * need escapes are written from JSON.stringify's text.
  */
 export function encodeAsciiJson(value: unknown, headroom = 0): Buffer {
   if (writing || headroom >= SLAB_RESERVE) return asciiJsonFromText(value, headroom);
