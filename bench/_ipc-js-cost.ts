@@ -11,16 +11,13 @@
  *   npx tsc -b && npx tsx bench/_ipc-js-cost.ts            (MESSAGE=IsAlive for the other request)
  */
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { join } from 'node:path';
 import pino from 'pino';
-import { createEmbeddedBackend, Dispatcher } from '@nano-access/protocol';
-import { PolicyStore } from '@nano-access/reloader';
 import { IpcConnection } from '../packages/ipc-server/src/connection';
 import { EventBudget, InflightBudget } from '../packages/ipc-server/src/budgets';
+import { fixtureEngine } from './_fixture-engine';
+import { requestFrame, serveJsonFloor } from './_ipc-floors';
 
-const DATA = join(__dirname, '..', 'fixtures', 'data');
 const MESSAGE = process.env.MESSAGE ?? 'AccountWeight';
 const TURNS = Number(process.env.BENCH_TURNS ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -50,43 +47,6 @@ class StandInSocket extends EventEmitter {
   }
 }
 
-function frame(payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
-  const out = Buffer.alloc(8 + body.length);
-  out.write('N', 0, 'latin1');
-  out[1] = 4;
-  out.writeUInt32BE(body.length, 4);
-  body.copy(out, 8);
-  return out;
-}
-
-/** bench/ipc.ts's JSON floor, on a stand-in socket. */
-function jsonFloor(socket: StandInSocket, weight: string): void {
-  let buffered: Buffer = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-    while (buffered.length >= 8) {
-      if (buffered[0] !== 0x4e || buffered[2] !== 0 || buffered[3] !== 0) {
-        socket.destroy();
-        return;
-      }
-      const length = buffered.readUInt32BE(4);
-      if (buffered.length < 8 + length) break;
-      const request = JSON.parse(buffered.toString('utf8', 8, 8 + length)) as { message_type?: string };
-      buffered = buffered.subarray(8 + length);
-      const text = JSON.stringify(
-        request.message_type === 'IsAlive'
-          ? { time: Date.now(), message_type: 'IsAlive', message: {} }
-          : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: weight } },
-      );
-      const out = Buffer.allocUnsafe(4 + Buffer.byteLength(text));
-      out.writeUInt32BE(out.length - 4, 0);
-      out.write(text, 4, 'utf8');
-      socket.write(out);
-    }
-  });
-}
-
 /** ns per request over TURNS turns of one request per socket; each request a Buffer of its own, as a read gives. */
 async function nsPerRequest(sockets: StandInSocket[], request: Buffer): Promise<number> {
   const start = process.hrtime.bigint();
@@ -107,13 +67,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
-    accounts: Array<{ account: string; weight?: string }>;
-  };
-  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
-  const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
-  const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
-  const dispatcher = new Dispatcher({ policy: store, backend });
+  const { rep, dispatcher } = await fixtureEngine();
   const options = {
     dispatcher,
     logger: pino({ level: 'silent' }),
@@ -128,8 +82,8 @@ async function main(): Promise<void> {
   const full = Array.from({ length: CLIENTS }, () => new StandInSocket());
   for (const socket of full) new IpcConnection(socket as unknown as Socket, options);
   const floor = Array.from({ length: CLIENTS }, () => new StandInSocket());
-  for (const socket of floor) jsonFloor(socket, rep.weight!);
-  const request = frame(
+  for (const socket of floor) serveJsonFloor(socket, rep.weight);
+  const request = requestFrame(
     JSON.stringify(
       MESSAGE === 'IsAlive'
         ? { message_type: 'IsAlive', message: {} }

@@ -9,12 +9,8 @@
  *
  *   npx tsc -b && npx tsx bench/dispatcher.ts
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PolicyStore } from '@nano-access/reloader';
 import {
-  createEmbeddedBackend,
-  Dispatcher,
+  encodeAsciiJson,
   errorEnvelope,
   isValidAccount,
   makeEnvelope,
@@ -24,10 +20,10 @@ import {
 } from '@nano-access/protocol';
 import type { ResponseEnvelope } from '@nano-access/protocol';
 import { blake2b } from '@nano-access/protocol';
+import { fixtureEngine } from './_fixture-engine';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 100_000);
-const DATA = join(__dirname, '..', 'fixtures', 'data');
 
 type Stage = { name: string; run: (n: number) => unknown };
 
@@ -50,13 +46,7 @@ function median(values: number[]): number {
 let sink = 0;
 
 async function main(): Promise<void> {
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
-    accounts: Array<{ account: string; weight?: string }>;
-  };
-  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
-  const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
-  const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
-  const dispatcher = new Dispatcher({ policy: store, backend });
+  const { rep, store, backend, dispatcher } = await fixtureEngine();
   const policy = store.current;
 
   const weightPayload = Buffer.from(
@@ -72,7 +62,7 @@ async function main(): Promise<void> {
   const response: ResponseEnvelope = {
     time: Date.now(),
     message_type: 'AccountWeightResponse',
-    message: { voting_weight: rep.weight! },
+    message: { voting_weight: rep.weight },
   };
   const key = new Uint8Array(32).fill(7);
 
@@ -88,7 +78,7 @@ async function main(): Promise<void> {
         credentials: undefined,
         correlationId: undefined,
       });
-      sink += Buffer.from(stringifyAscii(out), 'latin1').length;
+      sink += encodeAsciiJson(out, 4).length; // the IPC server's answer bytes, the frame's length before them
     }
   };
   const stages: Stage[] = [
@@ -159,9 +149,9 @@ async function main(): Promise<void> {
       },
     },
     {
-      name: 'stringifyAscii(answer)',
+      name: 'encodeAsciiJson(answer)',
       run: (n) => {
-        for (let i = 0; i < n; i++) sink += stringifyAscii(response).length;
+        for (let i = 0; i < n; i++) sink += encodeAsciiJson(response, 4).length;
       },
     },
     { name: 'full: IsAlive', run: full(alivePayload) },

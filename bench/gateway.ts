@@ -46,11 +46,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { bareRpcServer, constantDispatcher } from './_gateway-floors';
 import { loadGeneratorNote, runLoad } from './_load';
+import { fixtureEngine } from './_fixture-engine';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 2);
 const CONNECTIONS = 16;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-const DATA = join(__dirname, '..', 'fixtures', 'data');
 /**
  * BENCH_PIN=1: the load generator (this process) on CPU 0, the servers' process on CPU 1
  * (`taskset`), so that the two never share a core within a run. Off by default: it needs
@@ -77,18 +77,11 @@ interface Ports {
  * with log_rpc on; `bare`: the floor), ports printed as one JSON line.
  */
 async function serve(kinds: readonly Kind[]): Promise<void> {
-  const { createEmbeddedBackend, Dispatcher } = await import('@nano-access/protocol');
-  const { PolicyStore, createLogger } = await import('@nano-access/reloader');
+  const { createLogger } = await import('@nano-access/reloader');
   const { createGateway, defaultRpcConfig } = await import('@nano-access/gateway');
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
-    accounts: Array<{ account: string; weight?: string }>;
-  };
-  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
   // Every child loads the policy and the ledger, the bare one too: each server's process then holds
   // the same heap, so the floor is not measured with a lighter one than the gateway's.
-  const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
-  const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
-  const dispatcher = new Dispatcher({ policy: store, backend });
+  const { rep, store, dispatcher } = await fixtureEngine();
   const gatewayPort = async (options: Omit<Parameters<typeof createGateway>[0], 'store'>): Promise<number> =>
     (await createGateway({ ...options, store }).listen()).port;
   const start: Record<Kind, () => Promise<number>> = {

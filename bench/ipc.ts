@@ -25,12 +25,13 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DATA, fixtureEngine } from './_fixture-engine';
+import { requestFrame, serveFrames, serveJsonFloor } from './_ipc-floors';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** BENCH_SERVE_NODE_ARGS: node options for the servers' child (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
 const SERVE_NODE_ARGS = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-const DATA = join(__dirname, '..', 'fixtures', 'data');
 
 interface Endpoints {
   full: { tcp: number; path: string };
@@ -43,18 +44,11 @@ interface Endpoints {
 
 /** Child: the full IPC server and the bare floor, each on TCP and a unix socket. */
 async function serve(): Promise<void> {
-  const { createEmbeddedBackend, Dispatcher, stringifyAscii } = await import('@nano-access/protocol');
-  const { PolicyStore } = await import('@nano-access/reloader');
+  const { stringifyAscii } = await import('@nano-access/protocol');
   const { defaultNodeConfig, startIpcServers } = await import('@nano-access/ipc-server');
   const pino = (await import('pino')).default;
-  const ledger = JSON.parse(readFileSync(join(DATA, 'ledger.json'), 'utf8')) as {
-    accounts: Array<{ account: string; weight?: string }>;
-  };
-  const rep = ledger.accounts.find((a) => a.weight !== undefined)!;
+  const { rep, dispatcher } = await fixtureEngine();
   const dir = mkdtempSync(join(tmpdir(), 'na-bench-ipc-'));
-  const store = PolicyStore.fromText(readFileSync(join(DATA, 'config-access.toml'), 'utf8'));
-  const backend = await createEmbeddedBackend({ ledgerPath: join(DATA, 'ledger.json') });
-  const dispatcher = new Dispatcher({ policy: store, backend });
   const config = defaultNodeConfig(DATA);
   config.ipc.tcp = { ...config.ipc.tcp, enable: true, port: 0 };
   config.ipc.local = { ...config.ipc.local, enable: true, path: join(dir, 'full.sock') };
@@ -90,50 +84,15 @@ async function serve(): Promise<void> {
   framedAnswer.writeUInt32BE(answer.length, 0);
   const bareHandler = (socket: net.Socket): void => {
     socket.setNoDelay(true);
-    let buffered: Buffer = Buffer.alloc(0);
     socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 8) {
-        if (buffered[0] !== 0x4e || buffered[2] !== 0 || buffered[3] !== 0) {
-          socket.destroy();
-          return;
-        }
-        const length = buffered.readUInt32BE(4);
-        if (buffered.length < 8 + length) break;
-        buffered = buffered.subarray(8 + length);
-        socket.write(framedAnswer);
-      }
-    });
+    serveFrames(socket, () => framedAnswer);
   };
   // The JSON floor: the same framing, plus the share of the work no real answer avoids: the
   // request's JSON parsed, the answer built per request and written as JSON.
   const jsonHandler = (socket: net.Socket): void => {
     socket.setNoDelay(true);
-    let buffered: Buffer = Buffer.alloc(0);
     socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 8) {
-        if (buffered[0] !== 0x4e || buffered[2] !== 0 || buffered[3] !== 0) {
-          socket.destroy();
-          return;
-        }
-        const length = buffered.readUInt32BE(4);
-        if (buffered.length < 8 + length) break;
-        const request = JSON.parse(buffered.toString('utf8', 8, 8 + length)) as { message_type?: string };
-        buffered = buffered.subarray(8 + length);
-        const text = JSON.stringify(
-          request.message_type === 'IsAlive'
-            ? { time: Date.now(), message_type: 'IsAlive', message: {} }
-            : { time: Date.now(), message_type: 'AccountWeightResponse', message: { voting_weight: rep.weight } },
-        );
-        const out = Buffer.allocUnsafe(4 + Buffer.byteLength(text));
-        out.writeUInt32BE(out.length - 4, 0);
-        out.write(text, 4, 'utf8');
-        socket.write(out);
-      }
-    });
+    serveJsonFloor(socket, rep.weight);
   };
   const jsonTcp = net.createServer(jsonHandler);
   const jsonUnix = net.createServer(jsonHandler);
@@ -195,16 +154,6 @@ interface ServerCounters {
 
 /** Asks the server child for its CPU time (µs) and preemptions; answers come back in order, one line each. */
 let serverCpu: () => Promise<ServerCounters> = () => Promise.resolve({ cpu: NaN, preempt: NaN });
-
-function frame(payload: string): Buffer {
-  const body = Buffer.from(payload, 'utf8');
-  const out = Buffer.alloc(8 + body.length);
-  out.write('N', 0, 'latin1');
-  out[1] = 4;
-  out.writeUInt32BE(body.length, 4);
-  body.copy(out, 8);
-  return out;
-}
 
 /** One closed-loop client: send, wait for the whole answer, record the latency, repeat until the deadline. */
 function client(target: number | string, request: Buffer, deadline: bigint, latencies: number[]): Promise<number> {
@@ -322,10 +271,10 @@ async function main(): Promise<void> {
       child.stdin.write('cpu\n');
     });
   const messages = [
-    { name: 'IsAlive', request: frame(JSON.stringify({ message_type: 'IsAlive', message: {} })) },
+    { name: 'IsAlive', request: requestFrame(JSON.stringify({ message_type: 'IsAlive', message: {} })) },
     {
       name: 'AccountWeight',
-      request: frame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })),
+      request: requestFrame(JSON.stringify({ message_type: 'AccountWeight', message: { account: endpoints.account } })),
     },
   ];
   const transports = [
