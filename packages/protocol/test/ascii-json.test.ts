@@ -107,8 +107,28 @@ describe('encodeAsciiJson', () => {
       Object.assign(Object.create(null) as object, { x: 1 }),
       { f: undefined, g: 1, h: undefined },
       { only: undefined },
+      [0, -0, 7, 9, 10, 99_999_999, 100_000_000, 100_000_001, 1_796_657_754_173, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2],
+      [1e21, 1.5, -3, 5e-7, 123456789.5, Number.MIN_VALUE, -(2 ** 53)],
     ];
     for (const value of odd) expect(encodeAsciiJson(value).toString('latin1')).toBe(stringifyAscii(value));
+  });
+
+  it('writes whole numbers as JSON.stringify does, at every magnitude and round boundary', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.nat(), fc.maxSafeNat(), fc.constantFrom(...[1e8, 1e15, 2 ** 53].map((n) => n - 1))),
+        (n) => {
+          expect(encodeAsciiJson({ time: n }).toString('latin1')).toBe(JSON.stringify({ time: n }));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // Just below a multiple of 10^8, where the division by 10^8 is nearest to rounding up.
+    for (const n of [90_071_992 * 1e8 - 1, 12_345_678 * 1e8 - 1, 2e8 - 1])
+      expect(encodeAsciiJson(n).toString('latin1')).toBe(JSON.stringify(n));
+    for (let power = 1; power <= 2 ** 53; power *= 10)
+      for (const n of [power - 1, power, power + 1])
+        expect(encodeAsciiJson(n).toString('latin1')).toBe(JSON.stringify(n));
   });
 
   it('leaves the headroom before the text for the caller', () => {
