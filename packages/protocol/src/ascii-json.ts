@@ -131,13 +131,14 @@ function putDigits(x: number, width: number): void {
   if (digits < width) digits = width;
   room(digits);
   const bytes = slab;
+  const first = at;
   let rest = x | 0;
-  for (let to = at + digits - 1; to >= at; to--) {
+  for (let to = first + digits - 1; to >= first; to--) {
     const tens = (rest / 10) | 0;
     bytes[to] = 0x30 + rest - tens * 10;
     rest = tens;
   }
-  at += digits;
+  at = first + digits;
 }
 
 /** `value`'s JSON, as stringifyAscii writes it; false where JSON.stringify omits it (nothing written). */
