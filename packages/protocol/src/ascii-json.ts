@@ -173,9 +173,12 @@ function putObject(object: Record<string, unknown>, depth: number): void {
   room(1);
   slab[at++] = 0x7b;
   const open = at;
-  const keys = Object.keys(object);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  // for-in, not Object.keys: V8 walks a plain object's own keys from its map's enum cache and
+  // loads each value by field index, where `object[keys[i]]` is a megamorphic keyed lookup per
+  // key and the key array an allocation per object. The own-property test keeps to the keys
+  // JSON.stringify writes (V8 folds it away in this loop shape while the enum cache holds).
+  for (const key in object) {
+    if (!Object.prototype.hasOwnProperty.call(object, key)) continue;
     const value = object[key];
     const mark = at;
     if (at !== open) {
