@@ -133,7 +133,7 @@ export class EmbeddedBackend implements Backend {
         return {
           ok: true,
           messageType: 'AccountWeightResponse',
-          message: { voting_weight: this.ledger.weightOfKey(key).toString() },
+          message: { voting_weight: this.ledger.weightTextOfKey(key) },
         };
       }
       default:

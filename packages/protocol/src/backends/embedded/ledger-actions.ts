@@ -131,7 +131,7 @@ export function ledgerActions(ledger: Ledger): Record<string, NodeAction> {
       call.out.representative = stateOf(call.account()).representative;
     },
     account_weight(call) {
-      call.out.weight = ledger.weight(call.account()).toString();
+      call.out.weight = ledger.weightText(call.account());
     },
     accounts_balances(call) {
       const onlyConfirmed = call.flag('include_only_confirmed', true);
@@ -325,7 +325,7 @@ function accountInfo(call: NodeCall, ledger: Ledger, state: AccountState): void 
       out.confirmed_representative = confirmed?.contents.representative ?? ZERO_ACCOUNT;
     }
   }
-  if (weight) out.weight = ledger.weight(state.account).toString();
+  if (weight) out.weight = ledger.weightText(state.account);
   if (receivable) {
     const total = ledger.receivableTotal(state.account, false).toString();
     out.pending = total;
@@ -624,7 +624,7 @@ function ledgerAction(call: NodeCall, ledger: Ledger): void {
     entry.modified_timestamp = String(state.modifiedTimestamp);
     entry.block_count = String(state.blockCount);
     if (representative) entry.representative = state.representative;
-    if (weight) entry.weight = ledger.weight(state.account).toString();
+    if (weight) entry.weight = ledger.weightText(state.account);
     accounts[state.account] = entry;
     found++;
   }

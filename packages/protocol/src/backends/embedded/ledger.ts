@@ -100,7 +100,12 @@ export class Ledger {
   private readonly blocks = new Map<string, BlockRecord>();
   /** destination account → send hash → receivable. */
   private readonly receivables = new Map<string, Map<string, Receivable>>();
-  private readonly weights = new Map<string, bigint>();
+  /**
+   * Representative → its voting weight, with the weight's decimal text made when the weight
+   * changes: the text is what every weight answer sends, and a bigint's decimal conversion
+   * (~0.8k instructions) was paid on each request for a value that changes only with a block.
+   */
+  private readonly weights = new Map<string, { amount: bigint; decimal: string }>();
   private readonly delegators = new Map<string, number>();
   private cemented = 0;
   /** accountsInOrder()'s answer, until an account is added. */
@@ -243,7 +248,8 @@ export class Ledger {
   }
 
   private delegate(representative: string, amount: bigint, delegatorDelta: number): void {
-    this.weights.set(representative, (this.weights.get(representative) ?? 0n) + amount);
+    const amountNow = (this.weights.get(representative)?.amount ?? 0n) + amount;
+    this.weights.set(representative, { amount: amountNow, decimal: amountNow.toString() });
     this.delegators.set(representative, (this.delegators.get(representative) ?? 0) + delegatorDelta);
   }
 
@@ -260,7 +266,18 @@ export class Ledger {
 
   /** weight() of an address already in its lookupKey() form (the v2 request path computes it once). */
   weightOfKey(canonical: string): bigint {
-    return this.weights.get(canonical) ?? 0n;
+    return this.weights.get(canonical)?.amount ?? 0n;
+  }
+
+  /** weight() as decimal text, as answers write it. */
+  weightText(address: string): string {
+    const canonical = lookupKey(address);
+    return canonical === null ? '0' : this.weightTextOfKey(canonical);
+  }
+
+  /** weightText() of an address already in its lookupKey() form. */
+  weightTextOfKey(canonical: string): string {
+    return this.weights.get(canonical)?.decimal ?? '0';
   }
 
   delegatorsCount(address: string): number {
@@ -271,8 +288,8 @@ export class Ledger {
   /** Representatives (accounts with weight > 0 or delegators) → weight. */
   representatives(): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    for (const [rep, weight] of this.weights)
-      if (weight > 0n || (this.delegators.get(rep) ?? 0) > 0) out.set(rep, weight);
+    for (const [rep, { amount }] of this.weights)
+      if (amount > 0n || (this.delegators.get(rep) ?? 0) > 0) out.set(rep, amount);
     return out;
   }
 

@@ -174,6 +174,12 @@ describe('EmbeddedBackend: process', () => {
     expect(b.legacy({ action: 'account_weight', account: rep.account })).toEqual({
       weight: (before + pending.amount).toString(),
     });
+    // The v2 message reads the same weight (its decimal text is made when the weight changes).
+    expect(b.message('AccountWeight', { account: rep.account })).toEqual({
+      ok: true,
+      messageType: 'AccountWeightResponse',
+      message: { voting_weight: (before + pending.amount).toString() },
+    });
     expect(b.legacy({ action: 'account_balance', account: key.account })).toMatchObject({ receivable: '0' });
     expect(events).toEqual([
       {
