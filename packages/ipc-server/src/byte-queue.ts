@@ -1,3 +1,5 @@
+import { emptyInPlace } from './empty-in-place';
+
 /**
  * Received bytes not yet consumed, as a list of chunks.
  *
@@ -135,7 +137,7 @@ export class ByteQueue {
     if (count > 0) {
       // The common case is the only chunk consumed (a whole request per read): empty the array in
       // place. splice() built a new array of the removed chunks on every request.
-      if (count >= this.chunks.length) this.chunks.length = 0;
+      if (count >= this.chunks.length) emptyInPlace(this.chunks);
       else if (count === 1) this.chunks.shift();
       else this.chunks.splice(0, count);
       // The growing block was consumed: start a fresh one for the next bytes.

@@ -13,6 +13,7 @@ import {
 import { ServerHandshake } from './access-check';
 import type { EventBudget, InflightAccount, InflightBudget, SlowConsumerReason } from './budgets';
 import { ByteQueue } from './byte-queue';
+import { emptyInPlace } from './empty-in-place';
 import { IpcErrorCode } from './errors';
 import { FrameParser, type FramingError, type RequestFrame } from './frame-parser';
 import { encodeAsciiResponse, encodeResponse, type Encoding } from './framing';
@@ -201,7 +202,7 @@ export class IpcConnection implements Session {
       this.socket.write(outgoing[last], written);
       this.socket.uncork();
     }
-    outgoing.length = 0;
+    emptyInPlace(outgoing);
   }
 
   /** Ends the connection (server shutdown). */
