@@ -113,6 +113,27 @@ describe('encodeAsciiJson', () => {
     for (const value of odd) expect(encodeAsciiJson(value).toString('latin1')).toBe(stringifyAscii(value));
   });
 
+  it('writes strings of any length exactly, whatever character needs an escape and wherever', () => {
+    const specials = ['"', '\\', '\u0000', '\u001f', '\u007f', '\u0080', 'é', '\u0131', '😀', '\ud800', '\udfff'];
+    const plain = 'abcdefghijklmnopqrstuvwxyz0123456789 !#$%&()*+,-./:;<=>?@[]^_`{|}~';
+    for (let length = 14; length <= 40; length += 1) {
+      const base = plain.slice(0, length);
+      expect(encodeAsciiJson({ [base]: base }).toString('latin1')).toBe(stringifyAscii({ [base]: base }));
+      for (const special of specials)
+        for (const at of [0, length >> 1, length - 1]) {
+          const text = base.slice(0, at) + special + base.slice(at + 1);
+          const value = { [text]: text, list: [text] };
+          expect(encodeAsciiJson(value).toString('latin1')).toBe(stringifyAscii(value));
+        }
+    }
+    fc.assert(
+      fc.property(fc.string({ minLength: 16, maxLength: 80, unit: 'binary' }), (text) => {
+        expect(encodeAsciiJson({ [text]: text }).equals(textBytes({ [text]: text }))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('writes whole numbers as JSON.stringify does, at every magnitude and round boundary', () => {
     fc.assert(
       fc.property(
