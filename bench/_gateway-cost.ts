@@ -29,8 +29,8 @@
  * sampling heap profile (allocations by stack, every ~1 KiB) of each server over one run of each
  * case, written to <dir> as .heapprofile (Chrome DevTools, Memory tab, or read it as JSON).
  */
-import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import { closeSync, openSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { GCProfiler } from 'node:v8';
 import type { AddressInfo } from 'node:net';
@@ -38,6 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { callgrindArgs, countInstructions } from './_callgrind';
 import { bareRpcServer, constantDispatcher } from './_gateway-floors';
 
 const ROOT = join(__dirname, '..');
@@ -207,10 +208,7 @@ interface Server {
 }
 
 async function start(kind: Kind, root: string, label: string, outDir: string): Promise<Server> {
-  // Under valgrind V8's background compiler threads barely run, and a server left in its baseline
-  // tier counts compiles and IC misses, not its steady state: optimize on the main thread instead.
   const nodeArgs = [
-    ...(CALLGRIND ? ['--no-concurrent-recompilation'] : []),
     ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
     '--import',
     'tsx',
@@ -227,20 +225,9 @@ async function start(kind: Kind, root: string, label: string, outDir: string): P
   // stdin and stdout are pipes (the stdio array's stderr entry, a variable, hides that from the types).
   const child = (
     CALLGRIND
-      ? spawn(
-          'valgrind',
-          [
-            '--tool=callgrind',
-            '--instr-atstart=no',
-            '--separate-threads=yes',
-            ...(process.env.BENCH_VALGRIND_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
-            `--log-file=${join(outDir, `valgrind.${name}.txt`)}`,
-            `--callgrind-out-file=${callgrindOut!}.%p`,
-            process.execPath,
-            ...nodeArgs,
-          ],
-          { stdio: ['pipe', 'pipe', stderr] },
-        )
+      ? spawn('valgrind', callgrindArgs(callgrindOut!, join(outDir, `valgrind.${name}.txt`), nodeArgs), {
+          stdio: ['pipe', 'pipe', stderr],
+        })
       : spawn(process.execPath, nodeArgs, { stdio: ['pipe', 'pipe', stderr] })
   ) as ChildProcessByStdio<Writable, Readable, null>;
   if (typeof stderr === 'number') closeSync(stderr); // the child holds it now
@@ -278,47 +265,13 @@ async function fire(server: Server, path: string, body: string, amount: number):
     throw new Error(`${server.label}: ${result.errors} errors, ${result.non2xx} non-2xx`);
 }
 
-/** valgrind's own pid is the child's: callgrind_control addresses it. */
-function callgrind(server: Server, ...args: string[]): void {
-  execFileSync('callgrind_control', [...args, String(server.child.pid)], { stdio: 'ignore' });
-}
-
 /** Instructions per request over `REQUESTS` requests, instrumentation on only around them. */
 async function instructions(server: Server, path: string, body: string): Promise<{ main: number; all: number }> {
   // Warmed again right before the count: a server left idle for the minutes the others take to
   // warm up and count under valgrind compiled its request path again inside the count (about 60 %
   // of its instructions in the first server's count, a few % in the last one's).
   await fire(server, path, body, REWARM);
-  callgrind(server, '--zero');
-  callgrind(server, '--instr=on');
-  await fire(server, path, body, REQUESTS);
-  callgrind(server, '--instr=off');
-  const before = dumps(server);
-  callgrind(server, '--dump');
-  let after = dumps(server);
-  for (let i = 0; i < 100 && after.length === before.length; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    after = dumps(server);
-  }
-  // Every thread's file is written in turn: wait until no new one appears.
-  for (let stable = 0; stable < 5;) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const now = dumps(server);
-    stable = now.length === after.length ? stable + 1 : 0;
-    after = now;
-  }
-  // One file per thread: the main thread's (-01) is the request path; the others are V8's
-  // concurrent compiler and GC helpers, which a warm server still runs now and then.
-  const files = after.filter((name) => !before.includes(name));
-  let main = 0;
-  let all = 0;
-  for (const file of files) {
-    const totals = /^totals: (\d+)/m.exec(readFileSync(file, 'utf8'));
-    const count = Number(totals?.[1] ?? Number.NaN);
-    all += count;
-    if (file.endsWith('-01')) main = count;
-  }
-  return { main: main / REQUESTS, all: all / REQUESTS };
+  return countInstructions(server.child.pid!, server.callgrindOut!, REQUESTS, () => fire(server, path, body, REQUESTS));
 }
 
 /** The median, and the range when there is more than one value. */
@@ -328,14 +281,6 @@ function spread(values: number[], digits: number): string {
   return sorted.length === 1
     ? median.toFixed(digits)
     : `${median.toFixed(digits)} (${sorted[0].toFixed(digits)}–${sorted[sorted.length - 1].toFixed(digits)})`;
-}
-
-function dumps(server: Server): string[] {
-  const dir = join(server.callgrindOut!, '..');
-  const base = server.callgrindOut!.slice(dir.length + 1);
-  return readdirSync(dir)
-    .filter((name) => name.startsWith(base))
-    .map((name) => join(dir, name));
 }
 
 /** Bytes allocated per request over REQUESTS requests, and the scavenges of that run. */
