@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { LINGER_MS } from '../src/http/lingering-close';
 import { call, waitFor } from './helpers/http-client';
 import { startInProcess, type RunningGateway } from './helpers/in-process';
 
@@ -247,6 +248,55 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
     expect(chunked.received()).toContain('"code":"NA_GATEWAY_BODY_BUDGET_EXCEEDED"');
     expect(refusals()).toBe(1);
     await waitFor(() => inFlight() === 50_000, 10_000, 'the refused body given back');
+  });
+
+  it('lets a client that goes on sending after the refusal still read the 503 (a lingering close, not a reset)', async () => {
+    await holdHalfBody();
+    await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
+    const sender = await openRaw(gw.url);
+    open.push(sender.socket);
+    // It reads nothing until it has sent its whole body: an answer sits in its receive buffer. Had
+    // the server closed with the body's bytes unread, its later writes would meet a reset, and
+    // Node's client drops the socket, unread answer and all, on the failed write.
+    sender.socket.pause();
+    let writeError: string | undefined;
+    sender.socket.on('error', (error: NodeJS.ErrnoException) => (writeError ??= error.code));
+    sender.socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
+    for (let i = 0; i < 20 && !sender.closed(); i++) {
+      sender.socket.write(`2710\r\n${' '.repeat(10_000)}\r\n`);
+      await sleep(25);
+    }
+    expect(refusals()).toBe(1);
+    sender.socket.resume();
+    await withinSeconds(sender.whenClosed, 10, 'the close after the refusal');
+    expect(writeError).toBeUndefined();
+    expect(sender.received()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(sender.received()).toContain('"code":"NA_GATEWAY_BODY_BUDGET_EXCEEDED"');
+    await waitFor(() => inFlight() === 50_000, 10_000, 'the refused body given back');
+  });
+
+  it('closes a refused connection whose client never stops sending nor closes, after the linger', async () => {
+    await holdHalfBody();
+    await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
+    const { hostname, port } = new URL(gw.url);
+    // Half-open allowed: the client's side stays open after the server's FIN, as an attacker's would.
+    const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
+    open.push(socket);
+    socket.on('error', () => undefined);
+    let received = '';
+    let closed = false;
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.once('close', () => (closed = true));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const startedAt = Date.now();
+    // Sends for up to 4 × LINGER_MS: the server must have closed the connection before.
+    while (!closed && Date.now() - startedAt < 4 * LINGER_MS) {
+      socket.write(`2710\r\n${' '.repeat(10_000)}\r\n`);
+      await sleep(25);
+    }
+    expect(received).toMatch(/^HTTP\/1\.1 503 /);
+    expect(closed).toBe(true);
   });
 
   it('with Expect: 100-continue, invites a body that fits and refuses one that would not without inviting it', async () => {

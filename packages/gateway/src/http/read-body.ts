@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BudgetLease } from '@nano-access/protocol';
+import { closeWithoutReset } from './lingering-close';
 
 export type BodyResult =
   | { kind: 'ok'; body: Buffer }
@@ -28,9 +29,10 @@ export function expectsContinue(req: IncomingMessage): void {
  * budget of body bytes in flight) as they arrive, whether the body has a Content-Length or is
  * chunked. Refused before a byte is read: an announced Content-Length over the limit
  * (too-large) or one that would not fit in the budget now (over-budget). Refused mid-body:
- * a body that grows past the limit, or whose next bytes the budget cannot take. A refused
- * body stops being read at that point and nothing of it is kept; the caller answers with
- * `Connection: close`, so the rest is never read. The lease is released by the caller when
+ * a body that grows past the limit, or whose next bytes the budget cannot take. Nothing of a
+ * refused body is kept; the caller answers with `Connection: close`, and what the client still
+ * sends is read and dropped for a moment before the close (closeWithoutReset, so the client reads
+ * the answer rather than a reset). The lease is released by the caller when
  * the request is done. A body over SMALL_BODY_BYTES (declared, or once it has grown past it)
  * must leave `reserve` bytes of the budget free.
  *
@@ -65,7 +67,7 @@ export function readBody(
     settled = true;
     first = null;
     chunks = null;
-    req.pause();
+    closeWithoutReset(req);
     done(result);
   };
   req.on('data', (chunk: Buffer) => {
@@ -95,7 +97,7 @@ export function readBody(
 /** Refused before any body byte is read (and, with Expect: 100-continue, before it is sent). */
 function refuseUnread(req: IncomingMessage, result: BodyResult, done: (result: BodyResult) => void): void {
   awaitingContinue.delete(req);
-  req.pause();
+  closeWithoutReset(req);
   done(result);
 }
 
