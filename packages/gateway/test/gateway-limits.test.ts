@@ -12,10 +12,11 @@ interface RawClient {
   whenClosed: Promise<void>;
 }
 
-function openRaw(url: string): Promise<RawClient> {
+/** `allowHalfOpen`: the client's side stays open after the server's FIN, as an attacker's would. */
+function openRaw(url: string, options: { allowHalfOpen?: boolean } = {}): Promise<RawClient> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) });
+    const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: options.allowHalfOpen ?? false });
     let text = '';
     let isClosed = false;
     socket.setEncoding('utf8');
@@ -278,25 +279,17 @@ describe('max_request_bytes_in_flight: one budget for the bytes of every body be
   it('closes a refused connection whose client never stops sending nor closes, after the linger', async () => {
     await holdHalfBody();
     await waitFor(() => inFlight() === 50_000, 10_000, '50,000 body bytes charged');
-    const { hostname, port } = new URL(gw.url);
-    // Half-open allowed: the client's side stays open after the server's FIN, as an attacker's would.
-    const socket = connect({ host: hostname, port: Number(port), allowHalfOpen: true });
-    open.push(socket);
-    socket.on('error', () => undefined);
-    let received = '';
-    let closed = false;
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
-    socket.once('close', () => (closed = true));
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const sender = await openRaw(gw.url, { allowHalfOpen: true });
+    open.push(sender.socket);
+    sender.socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n');
     const startedAt = Date.now();
     // Sends for up to 4 × LINGER_MS: the server must have closed the connection before.
-    while (!closed && Date.now() - startedAt < 4 * LINGER_MS) {
-      socket.write(`2710\r\n${' '.repeat(10_000)}\r\n`);
+    while (!sender.closed() && Date.now() - startedAt < 4 * LINGER_MS) {
+      sender.socket.write(`2710\r\n${' '.repeat(10_000)}\r\n`);
       await sleep(25);
     }
-    expect(received).toMatch(/^HTTP\/1\.1 503 /);
-    expect(closed).toBe(true);
+    expect(sender.received()).toMatch(/^HTTP\/1\.1 503 /);
+    expect(sender.closed()).toBe(true);
   });
 
   it('with Expect: 100-continue, invites a body that fits and refuses one that would not without inviting it', async () => {
