@@ -53,8 +53,11 @@ export interface Backend {
   /**
    * v2 messages the backend answers (IsAlive, AccountWeight); subscriptions are the Dispatcher's.
    * The reply itself when the backend has it at hand (the embedded one), else a promise of it.
+   * `accountDigest`: for a message with an account (AccountWeight), accountKeyDigest of that
+   * account, which the Dispatcher computed while checking it; a backend may read its own tables
+   * with it (comparing the account itself) instead of hashing the account's text again.
    */
-  message(messageType: string, message: JsonObject): PromiseOrValue<BackendReply>;
+  message(messageType: string, message: JsonObject, accountDigest?: number): PromiseOrValue<BackendReply>;
   /** A legacy `{"action": …}` request, already authorized: the node's JSON body, or a promise of it. */
   legacy(request: JsonObject & { action: string }): PromiseOrValue<JsonObject>;
   /** Listen to confirmations and stop requests; returns the unsubscribe function. */

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Credentials, Policy, PolicySource } from '@nano-access/resolver';
 import type { Backend, BackendEvent } from './backend';
-import { isValidAccount } from './crypto/nano-address';
+import { accountKeyDigest, isValidAccount } from './crypto/nano-address';
 import { mayStopTheNode, STOP_ACTION, stopsTheNode } from './control-gate';
 import { type MergedCredentials, mergeCorrelationId, mergeCredentials, REFUSED_CREDENTIALS } from './credentials';
 import {
@@ -390,7 +390,8 @@ export class Dispatcher {
     if (!checked.ok) return this.count(type, 'invalid', errorEnvelope(ErrorCode.generic, checked.error, correlationId));
     const message = checked.value;
     const accountField = ACCOUNT_FIELDS[type];
-    if (accountField !== undefined && !isValidAccount(message[accountField])) {
+    const accountDigest = accountField === undefined ? undefined : accountKeyDigest(message[accountField]);
+    if (accountDigest !== undefined && accountDigest < 0) {
       return this.count(
         type,
         'invalid',
@@ -437,7 +438,7 @@ export class Dispatcher {
       case 'AccessReload':
         return this.accessReload(correlationId);
       default:
-        return this.backendMessage(type, message, correlationId);
+        return this.backendMessage(type, message, correlationId, accountDigest);
     }
   }
 
@@ -446,10 +447,16 @@ export class Dispatcher {
    * at hand is answered at once; the backend's promise gets one reaction, not an async frame
    * around it (a promise more per request).
    */
-  private backendMessage(type: RequestType, message: JsonObject, correlationId: string | undefined): Answer {
+  private backendMessage(
+    type: RequestType,
+    message: JsonObject,
+    correlationId: string | undefined,
+    accountDigest: number | undefined,
+  ): Answer {
     let pending: ReturnType<Backend['message']>;
     try {
-      pending = this.backend.message(type, message);
+      // With the account's digest (from the check above): the embedded ledger reads its weight by it.
+      pending = this.backend.message(type, message, accountDigest);
     } catch (error) {
       return this.backendFailed(type, correlationId, error);
     }

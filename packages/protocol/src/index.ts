@@ -127,5 +127,11 @@ export {
   encodeFlatbuffersEnvelope,
   type FlatbuffersEnvelopeInput,
 } from './flatbuffers/convert';
-export { canonicalAccount, decodeAccount, encodeAccount, isValidAccount } from './crypto/nano-address';
+export {
+  accountKeyDigest,
+  canonicalAccount,
+  decodeAccount,
+  encodeAccount,
+  isValidAccount,
+} from './crypto/nano-address';
 export { blake2b } from './crypto/blake2b';

@@ -1,5 +1,11 @@
 import * as fc from 'fast-check';
-import { canonicalAccount, decodeAccount, encodeAccount, isValidAccount } from '@nano-access/protocol';
+import {
+  accountKeyDigest,
+  canonicalAccount,
+  decodeAccount,
+  encodeAccount,
+  isValidAccount,
+} from '@nano-access/protocol';
 
 // The genesis account and its public key, as published by the Nano project.
 const GENESIS = 'nano_3t6k35gi95xu6tergt6p69ck76ogmitsa8mnijtpxm9fkcm736xtoncuohr3';
@@ -71,5 +77,44 @@ describe('Nano addresses', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  describe('accountKeyDigest', () => {
+    it('is -1 for anything isValidAccount refuses', () => {
+      for (const bad of [GENESIS.slice(0, -1) + '4', GENESIS.slice(0, -1), 'nana_' + GENESIS.slice(5), 42, undefined])
+        expect(accountKeyDigest(bad)).toBe(-1);
+    });
+
+    it('is a 30-bit number, the same for every form of one account', () => {
+      const digest = accountKeyDigest(GENESIS);
+      expect(Number.isInteger(digest) && digest >= 0 && digest < 2 ** 30).toBe(true);
+      for (const form of ['xrb_', 'xrb-', 'nano-']) expect(accountKeyDigest(form + GENESIS.slice(5))).toBe(digest);
+    });
+
+    it('differs between keys, including keys a fixed word-wise hash would confuse', () => {
+      // 200 random keys: a collision has a chance of ~2⁻³⁰ a pair.
+      const digests = new Set<number>();
+      for (let i = 0; i < 200; i++)
+        digests.add(
+          accountKeyDigest(
+            encodeAccount(new Uint8Array(fc.sample(fc.uint8Array({ minLength: 32, maxLength: 32 }), 1)[0])),
+          ),
+        );
+      expect(digests.size).toBe(200);
+      // Keys that differ only in the top bit of two 32-bit words: Σ wordᵢ·mᵢ mod 2³² with odd mᵢ
+      // gives them the same sum whatever the mᵢ. Here each pair collides with a chance of 2⁻¹⁷.
+      const base = new Uint8Array(32).fill(0x55);
+      for (const [a, b] of [
+        [3, 7],
+        [11, 15],
+        [19, 23],
+        [27, 31],
+      ]) {
+        const flipped = Uint8Array.from(base);
+        flipped[a] ^= 0x80;
+        flipped[b] ^= 0x80;
+        expect(accountKeyDigest(encodeAccount(flipped))).not.toBe(accountKeyDigest(encodeAccount(base)));
+      }
+    });
   });
 });

@@ -121,7 +121,7 @@ export class EmbeddedBackend implements Backend {
   }
 
   /** Answered at once: the ledger is in memory. */
-  message(messageType: string, message: JsonObject): BackendReply {
+  message(messageType: string, message: JsonObject, accountDigest?: number): BackendReply {
     switch (messageType) {
       case 'IsAlive':
         return { ok: true, messageType: 'IsAlive', message: {} };
@@ -133,7 +133,7 @@ export class EmbeddedBackend implements Backend {
         return {
           ok: true,
           messageType: 'AccountWeightResponse',
-          message: { voting_weight: this.ledger.weightTextOfKey(key) },
+          message: { voting_weight: this.ledger.weightTextOfKey(key, accountDigest) },
         };
       }
       default:

@@ -2,6 +2,7 @@ import { ProtocolError, ProtocolErrorCode } from '../../errors';
 import { accountPublicKeyHex, canonicalAccount, encodeAccount, lookupKey } from '../../crypto/nano-address';
 import { verify } from '../../crypto/ed25519-blake2b';
 import { isHash, isRaw, parseStateBlock, type StateBlock, ZERO_HASH } from './state-block';
+import { WeightTable } from './weight-table';
 
 /** One block of the ledger file: the node's block_info shape, contents as a JSON object. */
 export interface LedgerBlockData {
@@ -100,12 +101,8 @@ export class Ledger {
   private readonly blocks = new Map<string, BlockRecord>();
   /** destination account → send hash → receivable. */
   private readonly receivables = new Map<string, Map<string, Receivable>>();
-  /**
-   * Representative → its voting weight, with the weight's decimal text made when the weight
-   * changes: the text is what every weight answer sends, and a bigint's decimal conversion
-   * (~0.8k instructions) was paid on each request for a value that changes only with a block.
-   */
-  private readonly weights = new Map<string, { amount: bigint; decimal: string }>();
+  /** Representative → its voting weight. */
+  private readonly weights = new WeightTable();
   private readonly delegators = new Map<string, number>();
   private cemented = 0;
   /** accountsInOrder()'s answer, until an account is added. */
@@ -248,8 +245,7 @@ export class Ledger {
   }
 
   private delegate(representative: string, amount: bigint, delegatorDelta: number): void {
-    const amountNow = (this.weights.get(representative)?.amount ?? 0n) + amount;
-    this.weights.set(representative, { amount: amountNow, decimal: amountNow.toString() });
+    this.weights.add(representative, amount);
     this.delegators.set(representative, (this.delegators.get(representative) ?? 0) + delegatorDelta);
   }
 
@@ -275,9 +271,13 @@ export class Ledger {
     return canonical === null ? '0' : this.weightTextOfKey(canonical);
   }
 
-  /** weightText() of an address already in its lookupKey() form. */
-  weightTextOfKey(canonical: string): string {
-    return this.weights.get(canonical)?.decimal ?? '0';
+  /**
+   * weightText() of an address already in its lookupKey() form; with `digest` (its
+   * accountKeyDigest, which the v2 request path has at hand), read by the digest.
+   */
+  weightTextOfKey(canonical: string, digest?: number): string {
+    const weight = digest === undefined ? this.weights.get(canonical) : this.weights.getByDigest(digest, canonical);
+    return weight?.decimal ?? '0';
   }
 
   delegatorsCount(address: string): number {
@@ -288,7 +288,7 @@ export class Ledger {
   /** Representatives (accounts with weight > 0 or delegators) → weight. */
   representatives(): Map<string, bigint> {
     const out = new Map<string, bigint>();
-    for (const [rep, { amount }] of this.weights)
+    for (const [rep, amount] of this.weights.amounts())
       if (amount > 0n || (this.delegators.get(rep) ?? 0) > 0) out.set(rep, amount);
     return out;
   }

@@ -1,4 +1,10 @@
-import { createEmbeddedBackend, EmbeddedBackend, type BackendEvent, type LedgerData } from '@nano-access/protocol';
+import {
+  accountKeyDigest,
+  createEmbeddedBackend,
+  EmbeddedBackend,
+  type BackendEvent,
+  type LedgerData,
+} from '@nano-access/protocol';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -176,6 +182,12 @@ describe('EmbeddedBackend: process', () => {
     });
     // The v2 message reads the same weight (its decimal text is made when the weight changes).
     expect(b.message('AccountWeight', { account: rep.account })).toEqual({
+      ok: true,
+      messageType: 'AccountWeightResponse',
+      message: { voting_weight: (before + pending.amount).toString() },
+    });
+    // And so does the dispatcher's path, which reads the weight by the account's digest.
+    expect(b.message('AccountWeight', { account: rep.account }, accountKeyDigest(rep.account))).toEqual({
       ok: true,
       messageType: 'AccountWeightResponse',
       message: { voting_weight: (before + pending.amount).toString() },
