@@ -80,8 +80,54 @@ function putAscii(text: string): void {
   at = to + length;
 }
 
-/** A string as JSON: itself between quotes when plain, else JSON.stringify's escapes made ASCII. */
+/** The longest string whose JSON bytes are kept in WRITTEN_STRINGS, and how many are kept. */
+const MEMO_MAX_CHARACTERS = 32;
+const MEMO_MAX_ENTRIES = 1024;
+
+/**
+ * The JSON bytes (quotes and escapes included) of short strings already written, by the string:
+ * the keys of every answer and the names in it (`"message_type"`, `"AccountWeightResponse"`) come
+ * back with every answer, and one native copy of their bytes (TypedArray `set`) costs a fraction
+ * of the loop below, which V8 runs at ~30 instructions a character (it re-checks the string's
+ * representation and the slab's map at each one).
+ *
+ * - Strings longer than MEMO_MAX_CHARACTERS are never kept: they are the answers' data (amounts of
+ *   whole nano, hashes, accounts). A short value (a small amount, an error text) may be kept like
+ *   a name; its bytes are the same in every answer that has it. Nothing is kept per answer.
+ * - Bounded, as everything a client can make us hold: the first MEMO_MAX_ENTRIES short strings
+ *   are kept (the names come with the first answers), later ones are written by the loop; at most
+ *   1024 × 194 bytes (every character escaped as \uXXXX).
+ * - Each entry is a copy, so it pins no slab; Map keys compare strings by content, so an entry is
+ *   right for any string equal to it.
+ */
+const WRITTEN_STRINGS = new Map<string, Uint8Array>();
+
+/** A string as JSON: its kept bytes, else putStringBytes (keeping them when the string is short). */
 function putString(text: string): void {
+  if (text.length > MEMO_MAX_CHARACTERS) {
+    putStringBytes(text);
+    return;
+  }
+  const kept = WRITTEN_STRINGS.get(text);
+  if (kept !== undefined) {
+    const length = kept.length;
+    room(length);
+    slab.set(kept, at);
+    at += length;
+    return;
+  }
+  const from = at;
+  putStringBytes(text);
+  if (WRITTEN_STRINGS.size < MEMO_MAX_ENTRIES) WRITTEN_STRINGS.set(text, new Uint8Array(slab.subarray(from, at)));
+}
+
+/** The number of strings whose bytes are kept (for the tests of the bound). */
+export function writtenStringsKept(): number {
+  return WRITTEN_STRINGS.size;
+}
+
+/** A string as JSON: itself between quotes when plain, else JSON.stringify's escapes made ASCII. */
+function putStringBytes(text: string): void {
   const length = text.length;
   room(length + 2);
   const bytes = slab;

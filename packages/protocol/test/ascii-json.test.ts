@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
 import { encodeAsciiJson, stringifyAscii } from '@nano-access/protocol';
+import { writtenStringsKept } from '../src/ascii-json';
 
 describe('stringifyAscii', () => {
   it('escapes non-ASCII characters as \\uXXXX, surrogate pairs included', () => {
@@ -132,6 +133,30 @@ describe('encodeAsciiJson', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('writes a short string the same from its kept bytes as the first time, escapes and all', () => {
+    const specials = ['"', '\\', '\u0000', '\u001f', '\u007f', 'é', '😀', '\ud800'];
+    const plain = 'abcdefghijklmnopqrstuvwxyz0123456789_-';
+    // Lengths 0 to 34 span the 32-character bound of the kept strings; each value is written
+    // three times, so the second and third come from the kept bytes where the string is short.
+    for (let length = 0; length <= 34; length += 1) {
+      const base = plain.slice(0, length);
+      const texts = [base, ...specials.map((special) => (base + special).slice(-Math.max(length, 1)))];
+      for (const text of texts) {
+        const value = { [text]: text, again: [text, { [text]: text }] };
+        for (let time = 0; time < 3; time++)
+          expect(encodeAsciiJson(value, 4).subarray(4).toString('latin1')).toBe(stringifyAscii(value));
+      }
+    }
+  });
+
+  it('keeps the bytes of a bounded number of strings, and writes the rest exactly', () => {
+    const values = Array.from({ length: 3000 }, (_, i) => ({ [`k${i}`]: `v${i}` }));
+    for (const value of values) encodeAsciiJson(value);
+    expect(writtenStringsKept()).toBeLessThanOrEqual(1024);
+    expect(writtenStringsKept()).toBeGreaterThan(0);
+    for (const value of values) expect(encodeAsciiJson(value).toString('latin1')).toBe(stringifyAscii(value));
   });
 
   it('writes whole numbers as JSON.stringify does, at every magnitude and round boundary', () => {
