@@ -38,6 +38,12 @@ export function encodeResponse(payload: Uint8Array): Buffer {
  */
 export function encodeAsciiResponse(value: unknown): Buffer {
   const out = encodeAsciiJson(value, LENGTH_BYTES);
-  out.writeUInt32BE(out.length - LENGTH_BYTES, 0);
+  // The be32 length byte by byte: writeUInt32BE cost ~440 instructions more an answer under
+  // callgrind (its method lookup and range check), on the path of every IPC answer.
+  const length = out.length - LENGTH_BYTES;
+  out[0] = length >>> 24;
+  out[1] = (length >>> 16) & 0xff;
+  out[2] = (length >>> 8) & 0xff;
+  out[3] = length & 0xff;
   return out;
 }
