@@ -109,6 +109,7 @@ const WRITTEN_STRINGS = new Map<string, Uint8Array>();
  * ~100 instructions) at every call in the optimized code, where a call of the function held here
  * does not look anything up (callgrind: ~550 fewer instructions an AccountWeight answer).
  */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(slab, …)
 const typedArraySet = Uint8Array.prototype.set;
 
 /** A string as JSON: its kept bytes, else putStringBytes (keeping them when the string is short). */
