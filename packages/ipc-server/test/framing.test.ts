@@ -3,8 +3,8 @@ import { encodeAsciiResponse, LENGTH_BYTES } from '../src/framing';
 
 describe('encodeAsciiResponse', () => {
   it('puts the be32 length of the ASCII JSON before it, in every byte of the length', () => {
-    // Lengths whose four bytes each differ from zero somewhere in the set, the last two
-    // longer than a slab (the text path) and past 2^16.
+    // The length's byte 2 is not zero from 256 bytes on, byte 1 from 65,536 (70,008 bytes, larger
+    // than a slab, are written by way of the text); byte 0 is the next test's.
     const values = [{}, { a: 'x'.repeat(250) }, { a: 'y'.repeat(4000) }, { a: 'z'.repeat(70_000) }, { é: '😀' }];
     for (const value of values) {
       const text = stringifyAscii(value);
