@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { encodeRequest } from '@nano-access/ipc-server';
-import { percentile } from './load';
+import { keepAliveAgent, percentile } from './load';
 import { sleep } from './server';
 
 export interface IpcTarget {
@@ -554,7 +554,7 @@ export async function fuzz(
     samples5xx: [],
     samplesNoAnswer: [],
   };
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const agent = keepAliveAgent(concurrency);
   let connectionIndex = 0;
   const worker = async (): Promise<void> => {
     while (result.cases < total) {

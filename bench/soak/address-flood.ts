@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as http from 'node:http';
 import { join } from 'node:path';
-import { percentile } from './load';
+import { keepAliveAgent, percentile } from './load';
 import { makeCredentials, prng } from './policies';
 import { ReloadDriver } from './reloads';
 import {
@@ -131,7 +131,7 @@ async function runClient(task: ClientTask): Promise<ClientResult> {
   };
   const jobs: Array<() => Promise<void>> = [];
   const fromAddress = (address: string, counts: Record<string, number>) => async (): Promise<void> => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = keepAliveAgent(1);
     try {
       for (let i = 0; i < task.perAddress; i++) {
         result.requests++;
@@ -145,7 +145,7 @@ async function runClient(task: ClientTask): Promise<ClientResult> {
       agent.destroy();
     }
   };
-  const proxy = new http.Agent({ keepAlive: true, maxSockets: task.concurrency });
+  const proxy = keepAliveAgent(task.concurrency);
   const forwarded = (address: string, counts: Record<string, number>) => async (): Promise<void> => {
     result.requests++;
     try {
@@ -163,7 +163,7 @@ async function runClient(task: ClientTask): Promise<ClientResult> {
     if (i < task.forwardedDenied.length) jobs.push(forwarded(task.forwardedDenied[i], result.forwardedDenied));
   }
   const started = Date.now();
-  const hammerAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const hammerAgent = keepAliveAgent(8);
   let hammered = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {

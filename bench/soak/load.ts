@@ -84,8 +84,6 @@ interface Channel {
 
 const LEGACY_ACTIONS = ['account_weight', 'account_balance', 'block_count'];
 const REQUEST_TIMEOUT_MS = 10_000;
-/** Idle keep-alive sockets are closed after this, under the gateway's keep_alive_timeout of 5 s. */
-const IDLE_SOCKET_MS = 4000;
 const CLEAR_ERROR = /upstream node unavailable/i;
 
 function classifyEnvelope(envelope: { message_type?: unknown; message?: unknown }): Outcome {
@@ -145,14 +143,23 @@ function postJson(
   });
 }
 
+/** Idle keep-alive sockets are closed after this, under the gateway's keep_alive_timeout of 5 s. */
+const IDLE_SOCKET_MS = 4000;
+
+/**
+ * The soak's HTTP clients' agent: keep-alive, at most `maxSockets`, and an idle socket closed here
+ * before the gateway closes it (its keep_alive_timeout, 5 s by default and in the soak). Node 20's
+ * agent honours the server's `Keep-Alive: timeout=5` hint only when the agent has a timeout of its
+ * own; without one a request could be written on a socket just as the server closed it, and fail
+ * with ECONNRESET: a client's race, not the server's failure (the likely cause of a failure seen
+ * once in 24 CI runs: phase 9, three requests reset at one moment).
+ */
+export function keepAliveAgent(maxSockets: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS });
+}
+
 function httpChannels(target: LoadTarget, rate: number): Channel[] {
-  // An idle socket is closed here before the gateway closes it (its keep_alive_timeout, 5 s by
-  // default and in the soak): Node 20's agent honours the server's `Keep-Alive: timeout=5` hint
-  // only when the agent has a timeout of its own, so without one a request could be written on a
-  // socket just as the server closed it, and fail with ECONNRESET: a client's race, not the
-  // server's failure (the likely cause of a failure seen once in 24 CI runs: phase 9, three
-  // requests reset at one moment).
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 6, timeout: IDLE_SOCKET_MS });
+  const agent = keepAliveAgent(6);
   const apiKey = (credentials: string | undefined): Record<string, string> =>
     credentials === undefined ? {} : { 'nano-api-key': credentials };
   const close = async (): Promise<void> => agent.destroy();
