@@ -131,7 +131,8 @@ export function ledgerActions(ledger: Ledger): Record<string, NodeAction> {
       call.out.representative = stateOf(call.account()).representative;
     },
     account_weight(call) {
-      call.out.weight = ledger.weightText(call.account());
+      const { account, digest } = call.accountKey();
+      call.out.weight = ledger.weightTextOfKey(account, digest);
     },
     accounts_balances(call) {
       const onlyConfirmed = call.flag('include_only_confirmed', true);

@@ -1,4 +1,4 @@
-import { canonicalAccount } from '../../crypto/nano-address';
+import { accountKeyDigest, canonicalAccount, lookupKey } from '../../crypto/nano-address';
 import { ErrorMessage, LegacyError } from '../../errors';
 import type { JsonObject } from '../../types';
 import { nodeFlagValue } from './node-flag';
@@ -86,8 +86,26 @@ export class NodeCall {
     // Checked (checksum included) without copying the key out: the answer needs only the address.
     const canonical = canonicalAccount(text);
     if (canonical === null) throw new NodeRequestError(error);
-    if (text[3] === '-' || text[4] === '-') this.out.deprecated_account_format = '1';
+    this.markDeprecatedForm(text);
     return canonical;
+  }
+
+  /**
+   * account(), with its key's accountKeyDigest from the same decode: for a table read by the
+   * digest (the ledger's weights), where the canonical address would cost a hash of its 65
+   * characters on every lookup.
+   */
+  accountKey(text = this.text('account')): { account: string; digest: number } {
+    const digest = accountKeyDigest(text);
+    if (digest < 0) throw new NodeRequestError(NodeError.badAccountNumber);
+    this.markDeprecatedForm(text);
+    // A valid address has a lookup key: its `nano_` form, as canonicalAccount gives it.
+    return { account: lookupKey(text)!, digest };
+  }
+
+  /** The node marks an answer whose account came in the deprecated `nano-` / `xrb-` form. */
+  private markDeprecatedForm(address: string): void {
+    if (address[3] === '-' || address[4] === '-') this.out.deprecated_account_format = '1';
   }
 
   /** A 256-bit hex value (a block hash) from a field, 64 upper-case digits; `error` when it is not hex. */

@@ -82,6 +82,26 @@ describe('EmbeddedBackend: queries', () => {
     });
   });
 
+  it('answers account_weight for every form of an address, and refuses a bad checksum', () => {
+    const b = backend();
+    const rep = data.accounts.find((a) => a.weight !== undefined)!;
+    const body = rep.account.slice('nano_'.length);
+    expect(b.legacy({ action: 'account_weight', account: `xrb_${body}` })).toEqual({ weight: rep.weight });
+    for (const prefix of ['nano-', 'xrb-'])
+      expect(b.legacy({ action: 'account_weight', account: prefix + body })).toEqual({
+        weight: rep.weight,
+        deprecated_account_format: '1',
+      });
+    // The same key with its last checksum character changed is not an account.
+    const last = body.charAt(body.length - 1) === '1' ? '3' : '1';
+    expect(b.legacy({ action: 'account_weight', account: `nano_${body.slice(0, -1)}${last}` })).toEqual({
+      error: 'Bad account number',
+    });
+    expect(b.legacy({ action: 'account_weight', account: 'nano_1111' })).toEqual({ error: 'Bad account number' });
+    // A valid account nobody delegates to weighs 0.
+    expect(b.legacy({ action: 'account_weight', account: fixtureKey(39).account })).toEqual({ weight: '0' });
+  });
+
   it('answers the node errors for bad and unknown accounts', async () => {
     const b = backend();
     expect(b.legacy({ action: 'account_info', account: 'nano_1111' })).toEqual({ error: 'Bad account number' });
