@@ -211,15 +211,20 @@ export class EmbeddedBackend implements Backend {
 
 /** Runs one NodeCall action: its answer, the node's `{"error"}` for a refused request, or "Empty response" for none. */
 function runNodeAction(action: NodeAction, request: JsonObject): JsonObject {
-  // A copy: an action may add to the request as the node does (`history` sets `head`).
-  const call = new NodeCall({ ...request });
+  const call = new NodeCall(request);
   try {
     action(call);
   } catch (error) {
     if (error instanceof NodeRequestError) return { error: error.message };
     throw error;
   }
-  return Object.keys(call.out).length === 0 ? { error: NodeError.emptyResponse } : call.out;
+  return hasNoKeys(call.out) ? { error: NodeError.emptyResponse } : call.out;
+}
+
+/** No own enumerable key (what `Object.keys(out).length === 0` says, without the array). */
+function hasNoKeys(out: JsonObject): boolean {
+  for (const key in out) if (Object.prototype.hasOwnProperty.call(out, key)) return false;
+  return true;
 }
 
 /** The default backend, from a ledger file or object. */

@@ -1,7 +1,7 @@
 import { decodeAccount, encodeAccount } from '../../crypto/nano-address';
 import type { JsonObject } from '../../types';
 import { type AccountState, type BlockRecord, compareAccounts, type Ledger, type ReceivableEntry } from './ledger';
-import { type NodeCall, NodeError, NodeRequestError, decodeHex256, decodeUnsigned } from './node-request';
+import { NodeCall, NodeError, NodeRequestError, decodeHex256, decodeUnsigned } from './node-request';
 import { ZERO_HASH } from './state-block';
 
 /** One embedded action: reads its request from the call and writes the node's answer into `call.out`. */
@@ -121,8 +121,8 @@ export function ledgerActions(ledger: Ledger): Record<string, NodeAction> {
     account_history: history,
     history(call) {
       call.out.deprecated = '1';
-      call.request.head = call.text('hash');
-      history(call);
+      // account_history's reader over a copy that names `hash` as `head`, answering into the same `out`.
+      history(new NodeCall({ ...call.request, head: call.text('hash') }, call.out));
     },
     account_info(call) {
       accountInfo(call, ledger, stateOf(call.account()));

@@ -45,9 +45,11 @@ const UNSIGNED = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/;
  * that is missing is the node's "Unable to parse JSON".
  */
 export class NodeCall {
-  readonly out: JsonObject = {};
-
-  constructor(readonly request: JsonObject) {}
+  /** `request` is read, never changed: the caller's object (an action that needs another field value reads a copy). */
+  constructor(
+    readonly request: JsonObject,
+    readonly out: JsonObject = {},
+  ) {}
 
   has(name: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.request, name) && this.request[name] !== undefined;

@@ -401,12 +401,15 @@ describe("account_query actions: the documentation's requests, its answers' shap
 
   it('history (deprecated): hash is the head, and the answer says deprecated', async () => {
     const head = blocksOf(faucet.account).at(-1)!;
-    const answer = await call({ action: 'history', hash: head.hash, count: '1' });
+    const request = { action: 'history', hash: head.hash, count: '1' };
+    const answer = await call(request);
     expect(answer).toMatchObject({
       deprecated: '1',
       account: faucet.account,
       history: [expect.objectContaining({ hash: head.hash })],
     });
+    // The caller's request is read, never changed.
+    expect(request).toEqual({ action: 'history', hash: head.hash, count: '1' });
   });
 
   it('receivable: list, threshold map, source, sorting, offset, count; unconfirmed sends only on request', async () => {
