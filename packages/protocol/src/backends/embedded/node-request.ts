@@ -47,7 +47,7 @@ const UNSIGNED = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/;
 export class NodeCall {
   /** `request` is read, never changed: the caller's object (an action that needs another field value reads a copy). */
   constructor(
-    readonly request: JsonObject,
+    readonly request: Readonly<JsonObject>,
     readonly out: JsonObject = {},
   ) {}
 
