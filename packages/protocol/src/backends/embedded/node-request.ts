@@ -45,7 +45,11 @@ const UNSIGNED = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)$/;
  * that is missing is the node's "Unable to parse JSON".
  */
 export class NodeCall {
-  /** `request` is read, never changed: the caller's object (an action that needs another field value reads a copy). */
+  /**
+   * `request` is the caller's object, read and never changed: an action that needs a field under
+   * another name (`history`) makes a NodeCall of its own over a copy. `out` is the answer being
+   * built, shared with that NodeCall.
+   */
   constructor(
     readonly request: Readonly<JsonObject>,
     readonly out: JsonObject = {},
